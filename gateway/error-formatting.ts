@@ -1,0 +1,53 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GridmarkError, isErrorCode, type Logger } from '../schema/index.js';
+
+/** Codes from GraphQL and Apollo that describe the client's own request; shown as they are. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** Extension keys a client may see; anything else (stack traces, URLs, responses) is dropped. */
+const SAFE_EXTENSIONS = new Set(['code', 'system', 'identifier', 'limit', 'issues']);
+
+/**
+ * The gateway's `formatError`: gridmark and client errors keep their code and message with only
+ * safe extensions; a subgraph's error names the business system (`extensions.system`); anything
+ * unexpected is logged and masked as `INTERNAL_ERROR`.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GridmarkError) return shaped(formatted, original.message, { ...original.details, code: original.code });
+    const extensions = formatted.extensions ?? {};
+    const code = extensions['code'];
+    const system = typeof extensions['serviceName'] === 'string' ? extensions['serviceName'] : extensions['system'];
+    if (isErrorCode(code) || (typeof code === 'string' && CLIENT_CODES.has(code))) {
+      return shaped(formatted, formatted.message, { ...extensions, code, ...(system === undefined ? {} : { system }) });
+    }
+    if (typeof system === 'string') {
+      // A subgraph error we do not know: keep the system's name, not its words.
+      logger.warn(`business system "${system}" returned an error: ${formatted.message}`);
+      return shaped(formatted, `Business system "${system}" reported an error.`, { code: 'SYSTEM_ERROR', system });
+    }
+    logger.error(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : formatted.message}`);
+    return shaped(formatted, 'Internal error.', { code: 'INTERNAL_ERROR' });
+  };
+}
+
+function shaped(formatted: GraphQLFormattedError, message: string, extensions: Record<string, unknown>): GraphQLFormattedError {
+  const safe: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(extensions)) if (SAFE_EXTENSIONS.has(key)) safe[key] = value;
+  return {
+    message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: safe,
+  };
+}

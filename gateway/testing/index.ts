@@ -1,0 +1,7 @@
+/**
+ * The in-process test network: the gateway plus subgraphs from SDL or kit declarations, with
+ * fixture data, no sockets. For application developers and business systems writing their own
+ * integration tests.
+ */
+export { createTestNetwork, type TestNetwork, type TestNetworkOptions, type SdlSubgraph } from './test-network.js';
+export { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';

@@ -1,0 +1,17 @@
+/**
+ * The vocabulary shared by the gateway, the subgraph kit and the ledger adapter: device
+ * identifiers and the error codes.
+ */
+export { ERROR_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
+export { GridmarkError } from './errors.js';
+export {
+  parseIdentifier,
+  formatIdentifier,
+  isValidIdentifier,
+  isValidPrefix,
+  isValidSuffix,
+  MAX_IDENTIFIER_LENGTH,
+  type DeviceIdentifier,
+} from './identifier.js';
+export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
+export { RESERVED_DEVICE_FIELDS } from './reserved-fields.js';

@@ -1,0 +1,73 @@
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { GridmarkError, createConsoleLogger, type Logger } from '../../schema/index.js';
+import type { Subgraph, SubgraphContext } from './define-subgraph.js';
+
+/** Error codes that describe the client's request and may be shown to it as they are. */
+const CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** Options for serving a subgraph. */
+export interface SubgraphServerOptions {
+  readonly logger?: Logger;
+}
+
+/**
+ * An Apollo Server for one subgraph. Errors that are not the client's fault are logged here and
+ * reach the gateway only as `SYSTEM_ERROR`, without messages or stack traces.
+ */
+export function createSubgraphServer(
+  subgraph: Subgraph,
+  options: SubgraphServerOptions = {},
+): ApolloServer<SubgraphContext> {
+  const logger = options.logger ?? createConsoleLogger(subgraph.name);
+  return new ApolloServer<SubgraphContext>({
+    schema: subgraph.schema,
+    logger,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+  });
+}
+
+function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GridmarkError) return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
+  const code = formatted.extensions?.['code'];
+  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return { message: formatted.message, extensions: { code } };
+  logger.error(`resolver failed: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+  return { message: 'The business system failed to resolve this field.', path: formatted.path, extensions: { code: 'SYSTEM_ERROR' } };
+}
+
+/** A subgraph listening on a socket. */
+export interface RunningSubgraph {
+  readonly name: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves a subgraph over HTTP.
+ *
+ * @example const running = await serveSubgraph(subgraph, { port: 4001 }); // running.url
+ */
+export async function serveSubgraph(
+  subgraph: Subgraph,
+  listen: { readonly port: number; readonly host?: string },
+  options: SubgraphServerOptions = {},
+): Promise<RunningSubgraph> {
+  const server = createSubgraphServer(subgraph, options);
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: listen.port, host: listen.host ?? '127.0.0.1' },
+    context: () => Promise.resolve(subgraph.createContext()),
+  });
+  return { name: subgraph.name, url, stop: () => server.stop() };
+}
