@@ -95,6 +95,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
     logger,
   });
+  // Apollo Gateway reports usage metrics to Apollo unless told not to. An aggregator's traffic is
+  // nobody else's business (and its networks are often closed), so gridmark opts out unless the
+  // operator has set the variable explicitly.
+  process.env['APOLLO_TELEMETRY_DISABLED'] ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: manager,
     logger,
@@ -108,6 +112,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     gateway,
     logger,
     introspection: mode === 'development',
+    // The process that embeds the server owns its signals and shuts down in order.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
     plugins: [mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled()],

@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { GridmarkError, createConsoleLogger, type Logger } from '../../schema/index.js';
 import type { Subgraph, SubgraphContext } from './define-subgraph.js';
@@ -34,7 +35,11 @@ export function createSubgraphServer(
     schema: subgraph.schema,
     logger,
     includeStacktraceInErrorResponses: false,
+    // The process that embeds the server owns its signals and shuts down in order.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
+    // Federated traces would carry resolver timings of the business system to whoever asks.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
 }
 

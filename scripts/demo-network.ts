@@ -1,0 +1,94 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGateway, openSqliteDirectory, type Gateway } from '../gateway/index.js';
+import type { Logger } from '../schema/index.js';
+import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
+import { DIRECTORY_FILE } from './demo-data.js';
+
+/** Options of {@link startDemoNetwork}. */
+export interface DemoNetworkOptions {
+  /** The gateway's port; business systems take the next five. 0 lets every part pick a free port. */
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly logger: Logger;
+}
+
+/** The running demo network. */
+export interface DemoNetwork {
+  readonly gatewayUrl: string;
+  readonly systems: readonly { readonly name: string; readonly title: string; readonly url: string }[];
+  stop(): Promise<void>;
+}
+
+const SYSTEM_ENTRY = fileURLToPath(new URL('./run-demo-system.ts', import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts the five demo business systems, each its own process over its own database, then the
+ * gateway composing them. Any failure on the way stops what was started.
+ */
+export async function startDemoNetwork(options: DemoNetworkOptions): Promise<DemoNetwork> {
+  const children: ChildProcess[] = [];
+  let gateway: Gateway | undefined;
+  let directory: ReturnType<typeof openSqliteDirectory> | undefined;
+  const stop = async (): Promise<void> => {
+    await gateway?.stop().catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
+    await Promise.all(children.map(stopChild));
+    directory?.close();
+  };
+  try {
+    const systems = await Promise.all(
+      DEMO_SYSTEMS.map(async (system) => {
+        const port = options.port === 0 ? 0 : options.port + system.portOffset;
+        const child = fork(SYSTEM_ENTRY, ['--system', system.name, '--port', String(port), '--host', options.host, '--db', join(options.dataDir, `${system.name}.db`)], {
+          execArgv: ['--import', import.meta.resolve('tsx')],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        children.push(child);
+        const url = await readyUrl(child, system.name);
+        child.on('exit', (code, signal) => {
+          if (code !== 0 || signal) options.logger.warn(`business system "${system.name}" exited (${signal ?? `code ${code}`}); its fields are null until it is back`);
+        });
+        return { name: system.name, title: system.title, url };
+      }),
+    );
+    directory = openSqliteDirectory(join(options.dataDir, DIRECTORY_FILE));
+    gateway = createGateway({ systems, directory, logger: options.logger, pollIntervalMs: 5_000 });
+    await gateway.start();
+    const gatewayUrl = await gateway.listen(options.port, options.host);
+    return { gatewayUrl, systems, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function readyUrl(child: ChildProcess, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`business system "${name}" did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`business system "${name}" exited during start (code ${code})`));
+    });
+    child.on('message', (message: { type?: string; url?: string }) => {
+      if (message.type === 'ready' && typeof message.url === 'string') {
+        clearTimeout(timer);
+        resolve(message.url);
+      }
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
