@@ -130,7 +130,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         { contextValue: await createContext() },
       );
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported in-process');
-      return response.body.singleResult as GraphqlResponse;
+      return response.body.singleResult;
     },
     listen(port, host = '127.0.0.1') {
       const handler = createGraphqlHttpHandler({

@@ -40,6 +40,6 @@ export class SystemDataSource extends RemoteGraphQLDataSource {
 
 /** Node's fetch with a per-request deadline. */
 function timedFetch(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) =>
-    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+  return (url: string, init?: RequestInit) =>
+    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
 }

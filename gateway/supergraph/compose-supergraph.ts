@@ -63,5 +63,6 @@ function toIssue(error: GraphQLError, names: readonly string[]): CompositionIssu
     if (typeof subgraph === 'string') fromNodes.add(subgraph);
   }
   const mentioned = fromNodes.size > 0 ? [...fromNodes] : names.filter((n) => error.message.includes(`"${n}"`) || error.message.includes(`[${n}]`));
-  return { code: String(error.extensions['code'] ?? 'COMPOSITION_ERROR'), message: error.message, subgraphs: mentioned.sort() };
+  const code = error.extensions['code'];
+  return { code: typeof code === 'string' ? code : 'COMPOSITION_ERROR', message: error.message, subgraphs: mentioned.sort() };
 }

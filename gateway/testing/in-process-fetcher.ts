@@ -16,7 +16,7 @@ export function createInProcessFetcher<TContext extends BaseContext>(
   createContext: () => TContext,
   reachability: Reachability,
 ): Fetcher {
-  return (async (url: string, init?: FetcherRequestInit) => {
+  return async (url: string, init?: FetcherRequestInit) => {
     if (reachability.down) throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${url}`) });
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(init?.headers ?? {})) headers.set(key.toLowerCase(), value);
@@ -29,5 +29,5 @@ export function createInProcessFetcher<TContext extends BaseContext>(
     if (result.body.kind === 'complete') body = result.body.string;
     else for await (const chunk of result.body.asyncIterator) body += chunk;
     return new Response(body, { status: result.status ?? 200, headers: [...result.headers] });
-  }) as unknown as Fetcher;
+  };
 }

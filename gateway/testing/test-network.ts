@@ -94,7 +94,7 @@ function sdlServer(subgraph: SdlSubgraph, logger: Logger): { server: ApolloServe
     ...(records ? { Device: { __resolveReference: (ref: { id: string }) => (Object.hasOwn(records, ref.id) ? { ...records[ref.id], id: ref.id } : null) } } : {}),
     ...subgraph.resolvers,
   };
-  const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.sdl), resolvers: resolvers as never });
+  const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.sdl), resolvers: resolvers });
   return { server: new ApolloServer<object>({ schema, logger, includeStacktraceInErrorResponses: false }), createContext: () => ({}) };
 }
 

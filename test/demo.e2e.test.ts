@@ -1,0 +1,79 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * End to end: the demo network started exactly as `npm start` starts it (the same command line,
+ * real processes, real sockets), driven with the curl command it prints, stopped with Ctrl-C.
+ */
+const root = new URL('..', import.meta.url).pathname;
+const startScript = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const dataDir = mkdtempSync(join(tmpdir(), 'gridmark-e2e-'));
+let demo: ChildProcess;
+let output = '';
+let exited: Promise<number | null>;
+
+beforeAll(async () => {
+  const [command = 'node', ...args] = startScript.split(' ');
+  // Its own process group, so the test can send Ctrl-C to the whole group as a terminal does.
+  demo = spawn(command, [...args, '--port', '0', '--data-dir', dataDir], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GRIDMARK_LOG_LEVEL: 'warn' } });
+  exited = new Promise((resolve) => demo.once('exit', (code) => resolve(code)));
+  demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Press Ctrl-C to stop.')) {
+    if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`the demo did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}, 90_000);
+
+afterAll(() => {
+  if (demo.exitCode === null && demo.pid) process.kill(-demo.pid, 'SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function printedUrls(): { gateway: string; systems: string[] } {
+  const gateway = /Gateway \(GraphQL, Apollo Sandbox\): (\S+)/.exec(output)?.[1] ?? '';
+  const systems = [...output.matchAll(/^ {2}\S.*? (http:\/\/127\.0\.0\.1:\d+\/)$/gm)].map((m) => m[1] ?? '');
+  return { gateway, systems };
+}
+
+describe('npm start', () => {
+  it('prints the gateway URL and the five business systems', () => {
+    const { gateway, systems } = printedUrls();
+    expect(gateway).toMatch(/^http:\/\/localhost:\d+\/$/);
+    expect(systems).toHaveLength(5);
+  });
+
+  it('prints a curl command that returns one device with fields from all five systems', async () => {
+    const lines = output.split('\n');
+    const start = lines.findIndex((l) => l.trimStart().startsWith('curl '));
+    const command = `${lines[start]?.replace(/\\$/, '') ?? ''} ${lines[start + 1] ?? ''}`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', command]);
+    const device = (JSON.parse(stdout) as { data: { device: Record<string, unknown> } }).data.device;
+    expect(device['heldBy']).toEqual(['asset', 'construction', 'monitoring', 'om', 'production']);
+    expect(device['model']).toBe('SV-150K-HV'); // production
+    expect(device['installLocation']).toBe('Block 1, inverter pad'); // construction
+    expect(['RUNNING', 'STANDBY']).toContain(device['operatingStatus']); // monitoring
+    expect(Array.isArray(device['maintenanceRecords'])).toBe(true); // O&M
+    expect(device['assetStatus']).toBe('IN_SERVICE'); // asset
+  });
+
+  it('answers a malformed identifier with BAD_IDENTIFIER over HTTP', async () => {
+    const response = await fetch(printedUrls().gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ device(id: "88.1001.1 PVI") { id } }' }) });
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('BAD_IDENTIFIER');
+  });
+
+  it('shuts down every process cleanly on Ctrl-C', async () => {
+    const { gateway, systems } = printedUrls();
+    if (demo.pid) process.kill(-demo.pid, 'SIGINT');
+    expect(await exited).toBe(0);
+    for (const url of [gateway, ...systems]) {
+      await expect(fetch(url, { signal: AbortSignal.timeout(2_000) }), url).rejects.toThrow();
+    }
+  }, 30_000);
+});
