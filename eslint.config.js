@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'scripts/gridmark-bin.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

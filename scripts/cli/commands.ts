@@ -1,0 +1,12 @@
+import type { CliCommand } from './command.js';
+
+/**
+ * Every `gridmark` sub-command. Each area keeps its commands in its own module under
+ * `commands/` and lists them here.
+ */
+export async function loadCommands(): Promise<readonly CliCommand[]> {
+  const modules = await Promise.all([
+    // Areas add their command modules here, e.g. import('./commands/ledger-commands.js').
+  ] as Promise<{ readonly commands: readonly CliCommand[] }>[]);
+  return modules.flatMap((m) => m.commands);
+}

@@ -1,0 +1,39 @@
+import { GridmarkError } from '../../schema/index.js';
+import type { CliCommand, CliIo } from './command.js';
+
+/**
+ * Finds the command the arguments name and runs it. Returns the process exit code: 0 on success,
+ * the error code's exit code for a GridmarkError, 1 for anything else.
+ */
+export async function runCli(argv: readonly string[], commands: readonly CliCommand[], io: CliIo): Promise<number> {
+  const match = commands
+    .filter((c) => c.path.every((word, i) => argv[i] === word))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (!match || argv[0] === 'help' || argv.length === 0) {
+    io.out(helpText(commands));
+    return match || argv[0] === 'help' || argv.length === 0 ? 0 : 2;
+  }
+  const rest = argv.slice(match.path.length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${match.usage}\n`);
+    return 0;
+  }
+  try {
+    await match.run(rest, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof GridmarkError) {
+      io.err(`gridmark ${match.path.join(' ')}: ${error.code}: ${error.message}\n`);
+      if (error.code === 'BAD_CONFIGURATION') io.err(`${match.usage}\n`);
+      return error.exitCode;
+    }
+    io.err(`gridmark ${match.path.join(' ')}: INTERNAL_ERROR: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function helpText(commands: readonly CliCommand[]): string {
+  const width = Math.max(0, ...commands.map((c) => c.path.join(' ').length));
+  const lines = commands.map((c) => `  gridmark ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  return ['usage: gridmark <command> [options]   (gridmark <command> --help for its options)', '', ...lines, ''].join('\n');
+}
