@@ -1,0 +1,53 @@
+import { ContractError } from './contract-error.js';
+import type { Anchor } from './records.js';
+import { expectArray, expectCommitment, expectDeviceId, expectFieldCode, expectObject, expectSystemCode, expectUnique, systemOfFieldCode } from './validation.js';
+
+/** One field commitment of a batch. */
+export interface CommitmentInput {
+  readonly deviceId: string;
+  readonly fieldCode: string;
+  readonly commitment: string;
+}
+
+/** The argument of `AnchorCommitments`. */
+export interface AnchorCommitmentsInput {
+  readonly systemCode: string;
+  readonly commitments: readonly CommitmentInput[];
+}
+
+/** The most commitments one batch, or one `GetAnchors` call, may carry. */
+export const MAX_COMMITMENTS_PER_CALL = 10_000;
+
+/**
+ * Checks an `AnchorCommitments` argument: a system anchors only its own fields, and each
+ * (device, field) at most once per batch.
+ *
+ * @throws ContractError INVALID_ARGUMENT, FIELD_NOT_OWNED
+ */
+export function parseAnchorCommitments(value: unknown): AnchorCommitmentsInput {
+  const input = expectObject(value, 'AnchorCommitments argument', ['systemCode', 'commitments']);
+  const systemCode = expectSystemCode(input['systemCode']);
+  const commitments = expectArray(input['commitments'], 'commitments', MAX_COMMITMENTS_PER_CALL).map((item, i) => {
+    const c = expectObject(item, `commitments[${i}]`, ['deviceId', 'fieldCode', 'commitment']);
+    const fieldCode = expectFieldCode(c['fieldCode'], `commitments[${i}].fieldCode`);
+    if (systemOfFieldCode(fieldCode) !== systemCode) {
+      throw new ContractError('FIELD_NOT_OWNED', `field ${fieldCode} does not belong to system ${systemCode}`);
+    }
+    return { deviceId: expectDeviceId(c['deviceId'], `commitments[${i}].deviceId`), fieldCode, commitment: expectCommitment(c['commitment'], `commitments[${i}].commitment`) };
+  });
+  expectUnique(commitments, 'commitments', (c) => `${c.deviceId} ${c.fieldCode}`);
+  return { systemCode, commitments };
+}
+
+/** Checks a `GetAnchors` argument: `[[deviceId, fieldCode], ...]`. @throws ContractError INVALID_ARGUMENT */
+export function parseAnchorKeys(value: unknown): [deviceId: string, fieldCode: string][] {
+  return expectArray(value, 'GetAnchors argument', MAX_COMMITMENTS_PER_CALL, true).map((item, i) => {
+    if (!Array.isArray(item) || item.length !== 2) throw new ContractError('INVALID_ARGUMENT', `GetAnchors argument[${i}] must be [deviceId, fieldCode]`);
+    return [expectDeviceId(item[0], `GetAnchors argument[${i}][0]`), expectFieldCode(item[1], `GetAnchors argument[${i}][1]`)];
+  });
+}
+
+/** The anchor that replaces `previous`: its version is one more. */
+export function buildAnchor(systemCode: string, input: CommitmentInput, previous: Pick<Anchor, 'version'> | undefined, txId: string, at: string): Anchor {
+  return { deviceId: input.deviceId, fieldCode: input.fieldCode, systemCode, commitment: input.commitment, anchoredAt: at, txId, version: (previous?.version ?? 0) + 1 };
+}

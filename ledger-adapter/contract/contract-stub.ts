@@ -1,0 +1,81 @@
+import { canonicalBytes } from './canonical-json.js';
+
+/**
+ * The slice of Fabric's `ChaincodeStub` that the contract uses. Fabric's own stub satisfies it,
+ * and so does the local stub of `ledger-adapter/runtime/`, which is how one contract runs on both
+ * ledgers.
+ */
+export interface ContractStub {
+  getState(key: string): Promise<Uint8Array>;
+  putState(key: string, value: Uint8Array): Promise<void>;
+  deleteState(key: string): Promise<void>;
+  getStateByRange(startKey: string, endKey: string): AsyncIterable<{ readonly key: string; readonly value: Uint8Array }>;
+  getStateByPartialCompositeKey(objectType: string, attributes: string[]): AsyncIterable<{ readonly key: string; readonly value: Uint8Array }>;
+  createCompositeKey(objectType: string, attributes: string[]): string;
+  setEvent(name: string, payload: Uint8Array): void;
+  getTxID(): string;
+  getTxTimestamp(): { readonly seconds: unknown; readonly nanos: number };
+}
+
+/** The slice of Fabric's `ClientIdentity` that the contract uses. */
+export interface ContractClientIdentity {
+  getMSPID(): string;
+  getID(): string;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Typed JSON access to world state through a {@link ContractStub}: values are deterministic
+ * JSON, keys composite keys of one object type each.
+ */
+export class ContractState {
+  readonly #stub: ContractStub;
+
+  constructor(stub: ContractStub) {
+    this.#stub = stub;
+  }
+
+  /** The record under the composite key, or undefined (Fabric returns empty bytes for a missing key). */
+  async get<T>(type: string, parts: readonly string[]): Promise<T | undefined> {
+    const bytes = await this.#stub.getState(this.#stub.createCompositeKey(type, [...parts]));
+    return bytes.length === 0 ? undefined : (JSON.parse(decoder.decode(bytes)) as T);
+  }
+
+  /** Reads many records of one type, each key once. */
+  async getMany<T>(type: string, ids: Iterable<string>): Promise<Map<string, T | undefined>> {
+    const found = new Map<string, T | undefined>();
+    for (const id of ids) {
+      if (!found.has(id)) found.set(id, await this.get<T>(type, [id]));
+    }
+    return found;
+  }
+
+  async put(type: string, parts: readonly string[], record: unknown): Promise<void> {
+    await this.#stub.putState(this.#stub.createCompositeKey(type, [...parts]), canonicalBytes(record));
+  }
+
+  /** Every record whose composite key starts with `parts`. */
+  async list<T>(type: string, parts: readonly string[]): Promise<T[]> {
+    const records: T[] = [];
+    for await (const kv of this.#stub.getStateByPartialCompositeKey(type, [...parts])) records.push(JSON.parse(decoder.decode(kv.value)) as T);
+    return records;
+  }
+
+  /** Emits the transaction's one event. */
+  emit(name: string, payload: unknown): void {
+    this.#stub.setEvent(name, canonicalBytes(payload));
+  }
+
+  get txId(): string {
+    return this.#stub.getTxID();
+  }
+
+  /** The transaction timestamp as ISO-8601 UTC, the only clock the contract reads. */
+  get at(): string {
+    const ts = this.#stub.getTxTimestamp();
+    // Fabric gives seconds as a Long; the local stub as a number. Both print as decimal digits.
+    const seconds = Number(String(ts.seconds));
+    return new Date(seconds * 1000 + Math.floor(ts.nanos / 1_000_000)).toISOString();
+  }
+}
