@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -10,9 +10,13 @@ import { CATALOG_SUBGRAPH, createCatalogSchema } from './catalog/catalog-subgrap
 import type { DeviceDirectory } from './catalog/device-directory.js';
 import { createErrorFormatter } from './error-formatting.js';
 import { createGraphqlHttpHandler, sendJson } from './http/graphql-http-handler.js';
+import { createRegistryApi } from './registry/api/registry-api.js';
+import { createIdentifierResolverRoute } from './registry/identifier-resolver-route.js';
+import type { Registry } from './registry/registry-service.js';
 import { SystemDataSource } from './system-data-source.js';
 import {
   createSubgraphSupergraphManager,
+  type SubgraphSource,
   type SubgraphSupergraphManager,
   type SupergraphStatus,
 } from './supergraph/subgraph-supergraph-manager.js';
@@ -27,11 +31,20 @@ export interface SystemEndpoint {
   readonly sdl?: string;
 }
 
+/**
+ * Where the gateway learns its business systems: a fixed list with a device directory, or the
+ * identifier registry, whose active systems it follows live and which also serves `/registry`
+ * and `/id/<identifier>`.
+ */
+export type GatewayTopology =
+  | { readonly systems: readonly SystemEndpoint[]; readonly directory: DeviceDirectory; readonly registry?: undefined }
+  | { readonly registry: Registry; readonly systems?: undefined; readonly directory?: undefined };
+
 /** Options of {@link createGateway}. */
-export interface GatewayOptions {
-  readonly systems: readonly SystemEndpoint[];
-  /** The aggregator's device directory behind `device(id)` and `devices(ids)`. */
-  readonly directory: DeviceDirectory;
+export type GatewayOptions = GatewayTopology & GatewaySettings;
+
+/** Settings of the gateway, whatever its topology. */
+export interface GatewaySettings {
   /** `development` serves Apollo Sandbox and introspection; `production` serves neither. */
   readonly mode?: 'development' | 'production';
   /** Re-read subgraph SDLs this often and recompose on change; 0 disables. */
@@ -83,14 +96,16 @@ type GatewayContext = Record<string, unknown>;
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createConsoleLogger('gateway');
   const mode = options.mode ?? (process.env['NODE_ENV'] === 'production' ? 'production' : 'development');
-  const catalog = createCatalogSchema(options.directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
-  const catalogUrl = 'gridmark://catalog';
-  const byName = new Map(options.systems.map((s) => [s.name, s]));
+  const registry = options.registry;
+  const directory = registry ?? options.directory;
+  const catalog = createCatalogSchema(directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
+  const catalogSource: SubgraphSource = { kind: 'static', name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: catalog.sdl };
+  const byName = new Map((options.systems ?? []).map((s) => [s.name, s]));
+  const staticSources: SubgraphSource[] = (options.systems ?? []).map((s) => (s.sdl === undefined ? { kind: 'remote', name: s.name, url: s.url } : { kind: 'static', name: s.name, url: s.url, sdl: s.sdl }));
   const manager: SubgraphSupergraphManager = createSubgraphSupergraphManager({
-    sources: [
-      { kind: 'static', name: CATALOG_SUBGRAPH, url: catalogUrl, sdl: catalog.sdl },
-      ...options.systems.map((s) => (s.sdl === undefined ? { kind: 'remote' as const, name: s.name, url: s.url } : { kind: 'static' as const, name: s.name, url: s.url, sdl: s.sdl })),
-    ],
+    sources: registry
+      ? async () => [catalogSource, ...(await registry.activeSubgraphs()).map((s): SubgraphSource => ({ kind: 'remote', name: s.name, url: s.url, fallbackSdl: s.sdl }))]
+      : [catalogSource, ...staticSources],
     pollIntervalMs: options.pollIntervalMs ?? 0,
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
     logger,
@@ -119,10 +134,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled()],
   });
   const createContext = (): Promise<GatewayContext> => Promise.resolve({ ...catalog.createContext() });
+  const registryApi = registry ? createRegistryApi(registry, { mode, logger }) : undefined;
+  // A registration, suspension or revocation reaches the live supergraph at once, not at the next poll.
+  const unsubscribe = registry?.onSystemsChanged(() => void manager.refresh());
   let http: Server | undefined;
 
   return {
-    start: () => server.start(),
+    async start() {
+      await server.start();
+      await registryApi?.server.start();
+    },
     status: () => manager.status(),
     async execute(request) {
       const response = await server.executeOperation(
@@ -133,10 +154,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       return response.body.singleResult;
     },
     listen(port, host = '127.0.0.1') {
+      const registryHandler = registryApi ? createGraphqlHttpHandler({ server: registryApi.server, context: (request) => registryApi.context(request), graphqlPaths: ['/registry'] }) : undefined;
       const handler = createGraphqlHttpHandler({
         server,
         context: createContext,
         routes: [
+          ...(registry && registryHandler
+            ? [
+                (request: IncomingMessage, response: ServerResponse, url: URL) => {
+                  if (url.pathname !== '/registry') return false;
+                  registryHandler(request, response);
+                  return true;
+                },
+                createIdentifierResolverRoute(registry),
+              ]
+            : []),
           (request, response, url) => {
             if (url.pathname !== '/healthz') return false;
             const status = manager.status();
@@ -156,12 +188,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     },
     async stop() {
+      unsubscribe?.();
       if (http) {
         const closing = new Promise<void>((resolve) => http?.close(() => resolve()));
         http.closeIdleConnections();
         await closing;
       }
       await server.stop();
+      await registryApi?.server.stop();
     },
   };
 }

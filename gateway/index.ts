@@ -20,3 +20,4 @@ export { openSqliteDirectory, type SqliteDeviceDirectory } from './catalog/sqlit
 export { CATALOG_SDL, CATALOG_SUBGRAPH, DEFAULT_MAX_DEVICES_PER_QUERY } from './catalog/catalog-subgraph.js';
 export { composeSupergraph, CompositionError, type CompositionIssue, type SubgraphSdl } from './supergraph/compose-supergraph.js';
 export type { SupergraphStatus } from './supergraph/subgraph-supergraph-manager.js';
+export * from './registry/index.js';

@@ -43,6 +43,93 @@ export const ERROR_CODES = {
       '`extensions.system` names the system.',
     exitCode: 4,
   },
+  UNAUTHENTICATED: {
+    message: 'Missing or invalid credentials.',
+    meaning: 'The request carried no API key where one is needed, or a key that is malformed, unknown or revoked (`Authorization: Bearer <key>`).',
+    exitCode: 5,
+  },
+  FORBIDDEN: {
+    message: 'The caller\'s role does not allow this.',
+    meaning: 'An authenticated principal acted beyond its rights: an enterprise user on another system, an auditor changing registrations, anyone but a platform admin suspending systems.',
+    exitCode: 5,
+  },
+  BAD_INPUT: {
+    message: 'The input is invalid.',
+    meaning: 'A value is malformed or out of range (a negative or fractional fee, an empty name, an unknown device kind); the message names it.',
+    exitCode: 2,
+  },
+  BAD_CREDIT_CODE: {
+    message: 'The unified social credit code is malformed or its check character is wrong.',
+    meaning: 'Registration refused: the enterprise\'s unified social credit code fails the GB 32100-2015 check.',
+    exitCode: 2,
+  },
+  CREDIT_TOO_LOW: {
+    message: 'The enterprise\'s credit evaluation is below the registration threshold.',
+    meaning: 'Registration refused: the enterprise\'s credit score is under the configured threshold.',
+    exitCode: 6,
+  },
+  SYSTEM_UNREACHABLE: {
+    message: 'The business system\'s subgraph URL is not reachable or does not serve a federation subgraph.',
+    meaning: 'Registration refused: the registry could not read `_service { sdl }` from the URL in time.',
+    exitCode: 4,
+  },
+  ALREADY_REGISTERED: {
+    message: 'Something with this name is already registered.',
+    meaning: 'A system with the same subgraph name, or the same enterprise and system name, exists.',
+    exitCode: 6,
+  },
+  FIELD_NOT_SERVED: {
+    message: 'The subgraph does not serve this field.',
+    meaning: 'Field registration refused: `Device.<name>` is not in the system\'s subgraph schema.',
+    exitCode: 6,
+  },
+  FIELD_CONFLICT: {
+    message: 'Another business system already registered this field.',
+    meaning: 'Field registration refused: `Device.<name>` belongs to another system (see the field naming convention).',
+    exitCode: 6,
+  },
+  DUPLICATE_IDENTIFIER: {
+    message: 'The identifier or local code is already registered otherwise.',
+    meaning: 'Device registration refused (the whole batch): an identifier exists for another system or local code, or a local code already names another identifier. `extensions.row` gives the row.',
+    exitCode: 6,
+  },
+  UNKNOWN_PREFIX: {
+    message: 'The identifier\'s prefix is not a registered system code.',
+    meaning: 'Device claim refused (the whole batch): no business system issued identifiers under that prefix. `extensions.row` gives the row.',
+    exitCode: 6,
+  },
+  UNKNOWN_IDENTIFIER: {
+    message: 'The identifier is not registered.',
+    meaning: 'The identifier is well formed but no system registered it (or it was revoked).',
+    exitCode: 6,
+  },
+  BAD_DEVICE_ROW: {
+    message: 'A device row is malformed.',
+    meaning: 'Device registration refused (the whole batch): a CSV or JSON row is missing a column or has an invalid value. `extensions.row` gives the row number.',
+    exitCode: 2,
+  },
+  NOT_FOUND: {
+    message: 'No such record.',
+    meaning: 'The business system, enterprise or record named does not exist.',
+    exitCode: 6,
+  },
+  INVALID_STATE: {
+    message: 'The record\'s state does not allow this change.',
+    meaning: 'For example reactivating a revoked system or identifier (revocation is final), or registering devices for a suspended system.',
+    exitCode: 6,
+  },
+  LEDGER_REJECTED: {
+    message: 'The ledger refused the transaction.',
+    meaning:
+      'The smart contract refused the transaction (`extensions.contractCode` gives its code, e.g. NO_RULE), ' +
+      'the ledger refused the caller\'s signature or identity, or the transaction was invalidated at commit.',
+    exitCode: 7,
+  },
+  LEDGER_UNAVAILABLE: {
+    message: 'The ledger did not answer.',
+    meaning: 'The ledger (the embedded one, or the Fabric gateway peer) could not be reached or did not answer before the deadline.',
+    exitCode: 7,
+  },
   INTERNAL_ERROR: {
     message: 'Internal error.',
     meaning: 'An unexpected failure inside gridmark; details are logged on the server, never sent.',

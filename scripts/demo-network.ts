@@ -1,10 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGateway, openSqliteDirectory, type Gateway } from '../gateway/index.js';
+import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
 import type { Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
-import { DIRECTORY_FILE } from './demo-data.js';
+import { REGISTRY_FILE } from './demo-data.js';
+import { registerDemoSystems } from './demo-registration.js';
+
+/** The demo aggregator's authority prefix: systems become 88.1001.1, 88.1001.2, ... */
+export const DEMO_AUTHORITY_PREFIX = '88.1001';
 
 /** Options of {@link startDemoNetwork}. */
 export interface DemoNetworkOptions {
@@ -18,6 +22,9 @@ export interface DemoNetworkOptions {
 /** The running demo network. */
 export interface DemoNetwork {
   readonly gatewayUrl: string;
+  readonly registryUrl: string;
+  /** A platform admin key minted for this run (the previous run's is revoked); shown once. */
+  readonly adminKey: string;
   readonly systems: readonly { readonly name: string; readonly title: string; readonly url: string }[];
   stop(): Promise<void>;
 }
@@ -32,13 +39,18 @@ const READY_TIMEOUT_MS = 30_000;
 export async function startDemoNetwork(options: DemoNetworkOptions): Promise<DemoNetwork> {
   const children: ChildProcess[] = [];
   let gateway: Gateway | undefined;
-  let directory: ReturnType<typeof openSqliteDirectory> | undefined;
+  const registry: Registry = createRegistry({ store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }), authorityPrefix: DEMO_AUTHORITY_PREFIX, logger: options.logger });
   const stop = async (): Promise<void> => {
     await gateway?.stop().catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
     await Promise.all(children.map(stopChild));
-    directory?.close();
+    await registry.close();
   };
   try {
+    const adminKey = await registry.bootstrapAdminKey('demo console');
+    gateway = createGateway({ registry, logger: options.logger, pollIntervalMs: 5_000 });
+    await gateway.start();
+    const gatewayUrl = await gateway.listen(options.port, options.host);
+    const registryUrl = new URL('/registry', gatewayUrl).toString();
     const systems = await Promise.all(
       DEMO_SYSTEMS.map(async (system) => {
         const port = options.port === 0 ? 0 : options.port + system.portOffset;
@@ -54,14 +66,21 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         return { name: system.name, title: system.title, url };
       }),
     );
-    directory = openSqliteDirectory(join(options.dataDir, DIRECTORY_FILE));
-    gateway = createGateway({ systems, directory, logger: options.logger, pollIntervalMs: 5_000 });
-    await gateway.start();
-    const gatewayUrl = await gateway.listen(options.port, options.host);
-    return { gatewayUrl, systems, stop };
+    await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
+    await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
+    return { gatewayUrl, registryUrl, adminKey, systems, stop };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Registration triggers recomposition; wait until the supergraph has every system. */
+async function waitForComposition(gateway: Gateway, names: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!names.every((n) => gateway.status().composed.includes(n))) {
+    if (Date.now() > deadline) throw new Error(`the supergraph did not take up ${names.filter((n) => !gateway.status().composed.includes(n)).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

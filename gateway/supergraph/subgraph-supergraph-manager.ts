@@ -7,12 +7,17 @@ import { fetchSubgraphSdl } from './fetch-subgraph-sdl.js';
 export type SubgraphSource =
   /** Known up front: an in-process subgraph such as the gateway's own catalog. */
   | { readonly kind: 'static'; readonly name: string; readonly url: string; readonly sdl: string }
-  /** A running business system, asked for `_service { sdl }`. */
-  | { readonly kind: 'remote'; readonly name: string; readonly url: string };
+  /**
+   * A running business system, asked for `_service { sdl }`; when it does not answer, its
+   * `fallbackSdl` (the SDL it registered with) keeps it composed, so its fields stay in the
+   * schema and fail as SYSTEM_UNAVAILABLE instead of vanishing.
+   */
+  | { readonly kind: 'remote'; readonly name: string; readonly url: string; readonly fallbackSdl?: string };
 
 /** Options of {@link createSubgraphSupergraphManager}. */
 export interface SupergraphManagerOptions {
-  readonly sources: readonly SubgraphSource[];
+  /** The subgraphs to compose: a fixed list, or read anew at every refresh (a registry). */
+  readonly sources: readonly SubgraphSource[] | (() => Promise<readonly SubgraphSource[]>);
   /** How often to re-read remote SDLs and recompose on change; 0 disables polling. */
   readonly pollIntervalMs?: number;
   /** How long to wait at start for remote subgraphs before composing without them. */
@@ -32,6 +37,8 @@ export interface SupergraphStatus {
 /** A supergraph manager with a status, for health endpoints. */
 export interface SubgraphSupergraphManager extends SupergraphManager {
   status(): SupergraphStatus;
+  /** Re-reads the sources and their SDLs now and recomposes on change; resolves when done. */
+  refresh(): Promise<void>;
 }
 
 /**
@@ -49,15 +56,22 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   let current = new Map<string, SubgraphSdl>();
   let timer: NodeJS.Timeout | undefined;
 
+  let sources: readonly SubgraphSource[] = [];
+  const loadSources = async (): Promise<readonly SubgraphSource[]> => {
+    sources = typeof options.sources === 'function' ? await options.sources() : options.sources;
+    return sources;
+  };
+  /** Every source's SDL: live when it answers, else its fallback, else the last one known. */
   const readAll = async (): Promise<Map<string, SubgraphSdl>> => {
     const read = await Promise.all(
-      options.sources.map(async (source): Promise<SubgraphSdl | undefined> => {
+      (await loadSources()).map(async (source): Promise<SubgraphSdl | undefined> => {
         if (source.kind === 'static') return source;
         try {
           return { name: source.name, url: source.url, sdl: await fetchSubgraphSdl(source.name, source.url, fetchTimeoutMs) };
         } catch (error) {
           logger.debug(error instanceof Error ? error.message : String(error));
-          return undefined;
+          const known = source.fallbackSdl ?? current.get(source.name)?.sdl;
+          return known === undefined ? undefined : { name: source.name, url: source.url, sdl: known };
         }
       }),
     );
@@ -65,12 +79,37 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   };
 
   const missingFrom = (found: ReadonlyMap<string, SubgraphSdl>): string[] =>
-    options.sources.filter((s) => !found.has(s.name)).map((s) => s.name);
+    sources.filter((s) => !found.has(s.name)).map((s) => s.name);
+
+  let pending: Promise<void> | undefined;
+  let update: ((supergraphSdl: string) => void) | undefined;
+  const recompose = async (): Promise<void> => {
+    const next = await readAll();
+    if (!changed(current, next)) return;
+    try {
+      const sdl = composeSupergraph([...next.values()]);
+      current = next;
+      update?.(sdl);
+      logger.info(`supergraph recomposed: ${[...next.keys()].join(', ')}`);
+    } catch (error) {
+      logger.error(error instanceof CompositionError ? `kept the live supergraph: ${error.message}` : String(error));
+    }
+  };
+  /** One refresh at a time; a refresh asked for during one runs right after it. */
+  const refresh = (): Promise<void> => {
+    const run = (pending ?? Promise.resolve()).then(recompose, recompose);
+    pending = run.finally(() => {
+      if (pending === run) pending = undefined;
+    });
+    return run;
+  };
 
   return {
     status: () => ({ phase, composed: [...current.keys()], missing: phase === 'starting' ? [] : missingFrom(current) }),
+    refresh: () => (phase === 'serving' ? refresh() : Promise.resolve()),
 
-    async initialize({ update }) {
+    async initialize(hooks) {
+      update = hooks.update;
       const deadline = Date.now() + (options.startupTimeoutMs ?? 10_000);
       let found = await readAll();
       while (missingFrom(found).length > 0 && Date.now() < deadline) {
@@ -85,27 +124,8 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
 
       const interval = options.pollIntervalMs ?? 0;
       if (interval > 0) {
-        let busy = false;
         timer = setInterval(() => {
-          if (busy) return;
-          busy = true;
-          void (async () => {
-            try {
-              // Keep the last known SDL of a subgraph that is down now: it stays composed.
-              const next = new Map([...current, ...(await readAll())]);
-              if (!changed(current, next)) return;
-              try {
-                const sdl = composeSupergraph([...next.values()]);
-                current = next;
-                update(sdl);
-                logger.info(`supergraph recomposed: ${[...next.keys()].join(', ')}`);
-              } catch (error) {
-                logger.error(error instanceof CompositionError ? `kept the live supergraph: ${error.message}` : String(error));
-              }
-            } finally {
-              busy = false;
-            }
-          })();
+          if (pending === undefined) void refresh();
         }, interval);
         timer.unref();
       }
@@ -123,10 +143,14 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
 }
 
 /**
- * True when the set of subgraphs or any SDL differs. A subgraph that merely stopped answering
- * is not a change: it stays in the supergraph and its fetches fail with SYSTEM_UNAVAILABLE.
+ * True when the set of subgraphs, a URL or an SDL differs. A subgraph that merely stopped
+ * answering is not a change: it keeps its last SDL and its fetches fail with SYSTEM_UNAVAILABLE.
  */
 function changed(before: ReadonlyMap<string, SubgraphSdl>, after: ReadonlyMap<string, SubgraphSdl>): boolean {
-  for (const [name, next] of after) if (before.get(name)?.sdl !== next.sdl) return true;
+  if (before.size !== after.size) return true;
+  for (const [name, next] of after) {
+    const previous = before.get(name);
+    if (previous?.sdl !== next.sdl || previous.url !== next.url) return true;
+  }
   return false;
 }

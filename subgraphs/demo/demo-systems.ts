@@ -16,6 +16,11 @@ export interface DemoSystem {
   readonly prefix: string;
   /** Offset from the demo's base port (the gateway listens on the base port itself). */
   readonly portOffset: number;
+  /** The enterprise that runs it, as it registers: name and unified social credit code. */
+  readonly enterprise: { readonly name: string; readonly creditCode: string };
+  readonly description: string;
+  /** Fee standard per use of each shareable field, integer fen (patent claim 5). */
+  readonly feesFen: Readonly<Record<string, number>>;
   createTables(db: SqliteDatabase): void;
   /** Writes its slice of the plant; returns the identifiers of the devices it holds. */
   seed(db: SqliteDatabase, plant: Plant): string[];
@@ -24,11 +29,11 @@ export interface DemoSystem {
 
 /** The five business systems of the PV full-lifecycle example (patent [0069]-[0074]). */
 export const DEMO_SYSTEMS: readonly DemoSystem[] = [
-  { name: 'production', title: "Maker's production system", prefix: DEMO_PREFIXES.production, portOffset: 1, createTables: createProductionTables, seed: seedProduction, createSubgraph: createProductionSubgraph },
-  { name: 'construction', title: 'Construction system', prefix: DEMO_PREFIXES.construction, portOffset: 2, createTables: createConstructionTables, seed: seedConstruction, createSubgraph: createConstructionSubgraph },
-  { name: 'monitoring', title: 'Plant real-time monitoring system', prefix: DEMO_PREFIXES.monitoring, portOffset: 3, createTables: createMonitoringTables, seed: seedMonitoring, createSubgraph: createMonitoringSubgraph },
-  { name: 'om', title: 'O&M system', prefix: DEMO_PREFIXES.om, portOffset: 4, createTables: createOmTables, seed: seedOm, createSubgraph: createOmSubgraph },
-  { name: 'asset', title: 'Asset system', prefix: DEMO_PREFIXES.asset, portOffset: 5, createTables: createAssetTables, seed: seedAsset, createSubgraph: createAssetSubgraph },
+  { name: 'production', title: "Maker's production system", prefix: DEMO_PREFIXES.production, portOffset: 1, enterprise: { name: 'Luxsolar Energy Technology Co., Ltd.', creditCode: '91320500MA1N7PXK3R' }, description: 'Product master data of PV modules, inverters, combiner boxes, transformers and meters.', feesFen: { deviceCode: 1, productName: 1, model: 1, brand: 1, productionDate: 1, ratedPowerW: 2, warrantyYears: 1 }, createTables: createProductionTables, seed: seedProduction, createSubgraph: createProductionSubgraph },
+  { name: 'construction', title: 'Construction system', prefix: DEMO_PREFIXES.construction, portOffset: 2, enterprise: { name: 'Ningxia Grid Construction Co., Ltd.', creditCode: '91640100MA76D2W859' }, description: "Installation and commissioning records of the plant's equipment.", feesFen: { installLocation: 2, latitude: 1, longitude: 1, commissioningDate: 2, tiltDeg: 1, azimuthDeg: 1, designCapacityW: 2, decommissioningDate: 2 }, createTables: createConstructionTables, seed: seedConstruction, createSubgraph: createConstructionSubgraph },
+  { name: 'monitoring', title: 'Plant real-time monitoring system', prefix: DEMO_PREFIXES.monitoring, portOffset: 3, enterprise: { name: 'Helan Shan Solar Power Co., Ltd.', creditCode: '91640100MA77LQ3F21' }, description: 'Real-time readings of strings, combiner boxes, inverters, the transformer and the meter.', feesFen: { operatingStatus: 3, outputPowerW: 5, voltageV: 3, currentA: 3, temperatureC: 3, energyTodayKWh: 5, lastReadingAt: 1 }, createTables: createMonitoringTables, seed: seedMonitoring, createSubgraph: createMonitoringSubgraph },
+  { name: 'om', title: 'O&M system', prefix: DEMO_PREFIXES.om, portOffset: 4, enterprise: { name: "Xibei Solar O&M Services Co., Ltd.", creditCode: '91640000MA75H8N015' }, description: 'Maintenance work orders of every device the contractor looks after.', feesFen: { maintenanceRecords: 8, lastMaintenanceAt: 2, openFault: 4 }, createTables: createOmTables, seed: seedOm, createSubgraph: createOmSubgraph },
+  { name: 'asset', title: 'Asset system', prefix: DEMO_PREFIXES.asset, portOffset: 5, enterprise: { name: 'Helan Shan Solar Power Co., Ltd.', creditCode: '91640100MA77LQ3F21' }, description: "The owner's fixed-asset register of the plant.", feesFen: { assetStatus: 2, assetValueFen: 5, acquisitionDate: 1, scrappedDate: 1, assetCategory: 1 }, createTables: createAssetTables, seed: seedAsset, createSubgraph: createAssetSubgraph },
 ];
 
 /** Finds a demo system by name. */

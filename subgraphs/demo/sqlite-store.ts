@@ -22,8 +22,21 @@ export function openSystemDatabase(path: string, options: { readonly readonly?: 
 export function createIdentifierTable(db: SqliteDatabase): void {
   db.exec(`CREATE TABLE IF NOT EXISTS device_identifiers (
     identifier TEXT PRIMARY KEY,
-    local_code TEXT NOT NULL UNIQUE
+    local_code TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL
   ) STRICT`);
+}
+
+/** One row of a system's identifier table: what its operator registers or claims. */
+export interface IdentifierHolding {
+  readonly identifier: string;
+  readonly localCode: string;
+  readonly kind: string;
+}
+
+/** Every identifier the system holds, with its local code and device kind. */
+export function listIdentifierHoldings(db: SqliteDatabase): IdentifierHolding[] {
+  return db.prepare('SELECT identifier, local_code AS localCode, kind FROM device_identifiers ORDER BY identifier').all() as IdentifierHolding[];
 }
 
 /**

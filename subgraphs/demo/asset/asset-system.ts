@@ -45,7 +45,7 @@ export function createAssetTables(db: SqliteDatabase): void {
 export function seedAsset(db: SqliteDatabase, plant: Plant): string[] {
   const held: string[] = [];
   reseed(db, ['device_identifiers', 'assets'], () => {
-    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code) VALUES (?, ?)');
+    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code, kind) VALUES (?, ?, ?)');
     const asset = db.prepare('INSERT INTO assets VALUES (?, ?, ?, ?, ?, ?, ?)');
     let n = 0;
     for (const device of plant.devices) {
@@ -54,7 +54,7 @@ export function seedAsset(db: SqliteDatabase, plant: Plant): string[] {
       const price = device.product.unitPriceFen;
       const ageYears = (plant.now.getTime() - Date.parse(device.commissioningDate)) / (365.25 * 86_400_000);
       const book = device.scrappedAt !== null ? 0 : Math.max(0, Math.round(price * (1 - ageYears / DEPRECIATION_YEARS)));
-      id.run(device.id, code);
+      id.run(device.id, code, device.kind);
       asset.run(code, CATEGORY[device.kind] ?? 'Other equipment', device.scrappedAt === null ? 'IN_SERVICE' : 'SCRAPPED', device.commissioningDate, price, book, device.scrappedAt);
       held.push(device.id);
     }

@@ -35,13 +35,14 @@ export function seedConstruction(db: SqliteDatabase, plant: Plant): string[] {
   const capacity = designCapacities(plant);
   const held: string[] = [];
   reseed(db, ['device_identifiers', 'installations'], () => {
-    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code) VALUES (?, ?)');
+    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code, kind) VALUES (?, ?, ?)');
     const row = db.prepare('INSERT INTO installations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     let n = 0;
     for (const device of plant.devices) {
-      const code = `CN-${String(++n).padStart(5, '0')}`;
+      // Strings are the construction system's own devices: their identifier embeds this code.
+      const code = device.kind === 'STRING' ? device.ownCode : `CN-${String(++n).padStart(5, '0')}`;
       const mounted = device.kind === 'MODULE' || device.kind === 'STRING';
-      id.run(device.id, code);
+      id.run(device.id, code, device.kind);
       row.run(code, device.location, device.latitude, device.longitude, device.commissioningDate, mounted ? 30 : null, mounted ? 180 : null, capacity.get(device.id) ?? null, device.scrappedAt);
       held.push(device.id);
     }

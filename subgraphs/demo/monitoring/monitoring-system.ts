@@ -61,9 +61,9 @@ export function seedMonitoring(db: SqliteDatabase, plant: Plant): string[] {
   const offsetMs = plant.utcOffsetHours * 3_600_000;
   const energy = new Map<string, { day: number; kwh: number }>();
   reseed(db, ['device_identifiers', 'readings'], () => {
-    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code) VALUES (?, ?)');
+    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code, kind) VALUES (?, ?, ?)');
     const reading = db.prepare('INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const device of watched) id.run(device.id, scadaTag(device.kind, device.ownCode, device.block));
+    for (const device of watched) id.run(device.id, scadaTag(device.kind, device.ownCode, device.block), device.kind);
     for (let t = end - 24 * 3_600_000; t <= end; t += READING_INTERVAL_MS) {
       const localDay = Math.floor((t + offsetMs) / 86_400_000);
       for (const [identifier, r] of readingsAt(plant, new Date(t))) {

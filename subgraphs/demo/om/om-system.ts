@@ -44,12 +44,12 @@ export function seedOm(db: SqliteDatabase, plant: Plant): string[] {
   const random = createRandom(7);
   const held: string[] = [];
   reseed(db, ['device_identifiers', 'work_orders'], () => {
-    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code) VALUES (?, ?)');
+    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code, kind) VALUES (?, ?, ?)');
     const order = db.prepare('INSERT INTO work_orders (om_code, at, fault, technician, remedy) VALUES (?, ?, ?, ?, ?)');
     let n = 0;
     for (const device of plant.devices) {
       const code = `OM-${String(++n).padStart(5, '0')}`;
-      id.run(device.id, code);
+      id.run(device.id, code, device.kind);
       held.push(device.id);
       for (const o of workOrders(device, plant)) order.run(code, o.time, o.fault, random.pick(TECHNICIANS), o.remedy);
     }

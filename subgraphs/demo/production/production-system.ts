@@ -31,11 +31,11 @@ export function createProductionTables(db: SqliteDatabase): void {
 export function seedProduction(db: SqliteDatabase, plant: Plant): string[] {
   const held: string[] = [];
   reseed(db, ['device_identifiers', 'products'], () => {
-    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code) VALUES (?, ?)');
+    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code, kind) VALUES (?, ?, ?)');
     const product = db.prepare('INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const device of plant.devices) {
       if (device.product === null || device.productionDate === null) continue;
-      id.run(device.id, device.ownCode);
+      id.run(device.id, device.ownCode, device.kind);
       product.run(device.ownCode, device.product.productName, device.product.model, device.product.brand, device.productionDate, device.product.ratedPowerW, device.product.warrantyYears);
       held.push(device.id);
     }

@@ -1,0 +1,51 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { GridmarkError, type Logger } from '../../../schema/index.js';
+import { createErrorFormatter } from '../../error-formatting.js';
+import type { Registry } from '../registry-service.js';
+import { REGISTRY_TYPE_DEFS, createRegistryResolvers, type RegistryContext } from './registry-schema.js';
+
+/** The registry API server and how to build a request's context. */
+export interface RegistryApi {
+  readonly server: ApolloServer<RegistryContext>;
+  context(request: IncomingMessage): Promise<RegistryContext>;
+}
+
+/**
+ * The registry's GraphQL API, served beside the device supergraph at `/registry`: it is the
+ * control plane (who may publish what), with its own credentials, and it must keep answering
+ * while the data plane's supergraph recomposes.
+ */
+export function createRegistryApi(registry: Registry, options: { readonly mode: 'development' | 'production'; readonly logger: Logger }): RegistryApi {
+  const server = new ApolloServer<RegistryContext>({
+    typeDefs: REGISTRY_TYPE_DEFS,
+    resolvers: createRegistryResolvers(registry),
+    logger: options.logger,
+    introspection: options.mode === 'development',
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+    formatError: createErrorFormatter(options.logger),
+    plugins: [options.mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled()],
+  });
+  return {
+    server,
+    async context(request) {
+      const header = request.headers.authorization ?? '';
+      const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (header !== '' && key === undefined) throw unauthenticated('The Authorization header must be "Bearer <API key>".');
+      try {
+        return { caller: await registry.authenticate(key) };
+      } catch (error) {
+        if (error instanceof GridmarkError && error.code === 'UNAUTHENTICATED') throw unauthenticated(error.message);
+        throw error;
+      }
+    },
+  };
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}

@@ -1,0 +1,147 @@
+import { GridmarkError } from '../../../schema/index.js';
+import type { Registry } from '../registry-service.js';
+import type { AuditStatus, Caller, IdentifierStatus, SystemStatus } from '../registry-types.js';
+
+/** The registry API's schema: served at `/registry`, beside the device supergraph. */
+export const REGISTRY_TYPE_DEFS = `#graphql
+  type Query {
+    "The caller, as its API key identifies it; null without a key."
+    me: Principal
+    "One business system by its system identifier code."
+    system(code: ID!): BusinessSystem
+    "Business systems, optionally by status."
+    systems(status: SystemStatus): [BusinessSystem!]!
+    "Registered shareable fields, optionally of one system."
+    fields(systemCode: ID): [Field!]!
+    "One device identifier with its holders and audit state."
+    identifier(id: ID!): Identifier
+    "The association catalog entry of a device: the systems holding it and their field codes."
+    association(deviceId: ID!): Association
+    "Counts of systems, devices, key devices and fields, overall and per system. Any authenticated caller."
+    statistics: Statistics!
+    "The append-only registry log, oldest first after sequence number after. Admins and auditors."
+    registryLog(after: Int = 0, limit: Int = 100): [LogEntry!]!
+  }
+
+  type Mutation {
+    "Registers a business system (patent [0058]-[0062]). Returns its system identifier code and its API key, shown only here."
+    registerSystem(input: RegisterSystemInput!): SystemRegistration!
+    "Points a system at a new subgraph URL (after the same reachability and composition checks)."
+    updateSystemEndpoint(code: ID!, url: String!): BusinessSystem!
+    "Suspends, revokes (final) or reactivates a system. Platform admins."
+    setSystemStatus(code: ID!, status: SystemStatus!, reason: String!): BusinessSystem!
+    "Registers or re-prices shareable fields of a system; each gets a field identifier code."
+    registerFields(systemCode: ID!, fields: [FieldInput!]!): [Field!]!
+    "Registers a batch of the system's own devices; identifiers are <system code>/<suffix by its coding rule>."
+    registerDevices(systemCode: ID!, devices: [DeviceInput!]!): DeviceBatchResult!
+    "Records the system's own local codes for devices other systems identified."
+    claimDevices(systemCode: ID!, claims: [ClaimInput!]!): DeviceBatchResult!
+    "Suspends, revokes (final) or reactivates an identifier. Its issuing system or a platform admin."
+    setIdentifierStatus(id: ID!, status: IdentifierStatus!, reason: String!): Identifier!
+    "Records whether the device behind an identifier was confirmed to exist. Auditors and admins."
+    auditIdentifier(id: ID!, result: AuditResult!, note: String): Identifier!
+    "Sets an enterprise's credit score (0-100). Platform admins."
+    setCreditScore(creditCode: String!, score: Int!, reason: String!): Enterprise!
+    "Issues an API key for a platform admin or an auditor, shown only here. Platform admins."
+    issueKey(role: IssuableRole!, label: String!): String!
+  }
+
+  enum SystemStatus { ACTIVE SUSPENDED REVOKED }
+  enum IdentifierStatus { ACTIVE SUSPENDED REVOKED }
+  enum AuditResult { CONFIRMED NOT_FOUND }
+  enum IssuableRole { PLATFORM_ADMIN AUDITOR }
+  enum Role { PLATFORM_ADMIN ENTERPRISE_USER AUDITOR }
+  enum DeviceKind { MODULE STRING COMBINER_BOX INVERTER TRANSFORMER METER OTHER }
+
+  input RegisterSystemInput {
+    enterpriseName: String!
+    "Unified social credit code (GB 32100-2015), 18 characters."
+    creditCode: String!
+    systemName: String!
+    "The subgraph's name in the supergraph: lower-case letters, digits, dashes."
+    subgraphName: String!
+    description: String!
+    "Where the system serves its federation subgraph."
+    url: String!
+    "How suffixes are built from the device's own code: {code} (default) or e.g. {kind}-{code}."
+    codingRule: String
+  }
+  input FieldInput { name: String!, "Fee standard per use, integer fen; omit for free." feeFen: Int }
+  input DeviceInput { localCode: String!, kind: DeviceKind! }
+  input ClaimInput { identifier: ID!, localCode: String! }
+
+  type Principal { role: Role!, label: String!, systemCode: ID }
+  type Enterprise { creditCode: String!, name: String!, creditScore: Int!, createdAt: String! }
+  type BusinessSystem {
+    code: ID!
+    name: String!
+    subgraphName: String!
+    description: String!
+    url: String!
+    codingRule: String!
+    status: SystemStatus!
+    enterprise: Enterprise
+    fields: [Field!]!
+    createdAt: String!
+    updatedAt: String!
+  }
+  type SystemRegistration { system: BusinessSystem!, "Shown once; only its hash is kept." apiKey: String! }
+  type Field { code: ID!, systemCode: ID!, name: String!, coordinate: String!, feeFen: Int, createdAt: String! }
+  type Holding { systemCode: ID!, localCode: String! }
+  type Audit { status: String!, by: String, at: String, note: String }
+  type Identifier { identifier: ID!, issuerCode: ID!, kind: DeviceKind!, status: IdentifierStatus!, audit: Audit!, holdings: [Holding!]!, createdAt: String! }
+  type AssociationHolding { systemCode: ID!, subgraphName: String!, localCode: String!, fieldCodes: [ID!]! }
+  type Association { deviceId: ID!, "Held by two or more systems." key: Boolean!, holdings: [AssociationHolding!]! }
+  type DeviceBatchResult { registered: Int!, unchanged: Int!, identifiers: [ID!]! }
+  type SystemCounts { active: Int!, suspended: Int!, revoked: Int! }
+  type SystemStatistics { systemCode: ID!, name: String!, status: SystemStatus!, issued: Int!, held: Int!, fields: Int! }
+  type Statistics { systems: SystemCounts!, devices: Int!, keyDevices: Int!, fields: Int!, perSystem: [SystemStatistics!]! }
+  type LogEntry { seq: Int!, at: String!, actor: String!, action: String!, subject: String!, details: String! }
+`;
+
+/** Per-request context of the registry API. */
+export interface RegistryContext {
+  readonly caller: Caller;
+}
+
+type Args = Record<string, unknown>;
+const text = (args: Args, key: string): string => {
+  const value = args[key];
+  return typeof value === 'string' ? value : '';
+};
+
+/** Resolvers: thin, all rules live in the registry service. */
+export function createRegistryResolvers(registry: Registry) {
+  const wrap = <T>(work: () => Promise<T>): Promise<T> =>
+    work().catch((error: unknown) => {
+      throw error instanceof GridmarkError ? error.toGraphQLError() : error;
+    });
+  return {
+    Query: {
+      me: (_: unknown, __: Args, { caller }: RegistryContext) => (caller.role === 'ANONYMOUS' ? null : caller),
+      system: (_: unknown, args: Args) => registry.getSystem(text(args, 'code')),
+      systems: (_: unknown, args: Args) => registry.listSystems((args['status'] as SystemStatus | null) ?? undefined),
+      fields: (_: unknown, args: Args) => registry.listFields((args['systemCode'] as string | null) ?? undefined),
+      identifier: (_: unknown, args: Args) => registry.getIdentifier(text(args, 'id')),
+      association: (_: unknown, args: Args) => registry.association(text(args, 'deviceId')),
+      statistics: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => registry.statistics(caller)),
+      registryLog: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.log(caller, Number(args['after']), Number(args['limit']))).map((e) => ({ ...e, details: JSON.stringify(e.details) }))),
+    },
+    Mutation: {
+      registerSystem: (_: unknown, args: { input: Parameters<Registry['registerSystem']>[1] }, { caller }: RegistryContext) => wrap(() => registry.registerSystem(caller, args.input)),
+      updateSystemEndpoint: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.updateSystemEndpoint(caller, text(args, 'code'), text(args, 'url'))),
+      setSystemStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setSystemStatus(caller, text(args, 'code'), args['status'] as SystemStatus, text(args, 'reason'))),
+      registerFields: (_: unknown, args: { systemCode: string; fields: { name: string; feeFen?: number | null }[] }, { caller }: RegistryContext) => wrap(() => registry.registerFields(caller, args.systemCode, args.fields)),
+      registerDevices: (_: unknown, args: { systemCode: string; devices: Parameters<Registry['registerDevices']>[2] }, { caller }: RegistryContext) => wrap(() => registry.registerDevices(caller, args.systemCode, args.devices)),
+      claimDevices: (_: unknown, args: { systemCode: string; claims: Parameters<Registry['claimDevices']>[2] }, { caller }: RegistryContext) => wrap(() => registry.claimDevices(caller, args.systemCode, args.claims)),
+      setIdentifierStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setIdentifierStatus(caller, text(args, 'id'), args['status'] as IdentifierStatus, text(args, 'reason'))),
+      auditIdentifier: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.auditIdentifier(caller, text(args, 'id'), args['result'] as Exclude<AuditStatus, 'UNAUDITED'>, (args['note'] as string | null) ?? null)),
+      setCreditScore: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setCreditScore(caller, text(args, 'creditCode'), Number(args['score']), text(args, 'reason'))),
+      issueKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueKey(caller, args['role'] as 'PLATFORM_ADMIN' | 'AUDITOR', text(args, 'label'))),
+    },
+    BusinessSystem: {
+      fields: (system: { code: string }) => registry.listFields(system.code),
+      enterprise: (system: { enterpriseCreditCode: string }) => registry.getEnterprise(system.enterpriseCreditCode),
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * The identifier registry: business systems register themselves, their shareable fields and their
+ * devices; the association catalog follows; the gateway's supergraph follows the active systems.
+ */
+export { createRegistry, type Registry, type RegistryOptions, type SystemRegistrationInput, type RegisteredSubgraph } from './registry-service.js';
+export { openSqliteRegistryStore, type SqliteRegistryStoreOptions } from './sqlite/sqlite-registry-store.js';
+export { StoreConflict, type RegistryStore, type LogInput, type StoredPrincipal } from './registry-store.js';
+export { checkCreditCode, creditCodeCheckCharacter } from './credit-code.js';
+export { resolveIdentifier, type IdentifierResolution } from './identifier-resolver-route.js';
+export { DEFAULT_CODING_RULE } from './coding-rule.js';
+export type * from './registry-types.js';

@@ -1,0 +1,347 @@
+import { EventEmitter } from 'node:events';
+import { GridmarkError, isValidPrefix, parseIdentifier, silentLogger, type Logger } from '../../schema/index.js';
+import { CATALOG_SDL, CATALOG_SUBGRAPH } from '../catalog/catalog-subgraph.js';
+import type { DeviceDirectory } from '../catalog/device-directory.js';
+import { composeSupergraph } from '../supergraph/compose-supergraph.js';
+import { fetchSubgraphSdl } from '../supergraph/fetch-subgraph-sdl.js';
+import { issueApiKey, parseApiKey, secretMatches } from './api-keys.js';
+import { DEFAULT_CODING_RULE, applyCodingRule, isValidCodingRule } from './coding-rule.js';
+import { checkCreditCode } from './credit-code.js';
+import { StoreConflict, type LogInput, type RegistryStore } from './registry-store.js';
+import type {
+  AssociationEntry,
+  AuditStatus,
+  BusinessSystem,
+  Caller,
+  ClaimInput,
+  DeviceBatchResult,
+  Enterprise,
+  IdentifierRecord,
+  IdentifierStatus,
+  OwnDeviceInput,
+  Principal,
+  RegisteredField,
+  RegistryLogEntry,
+  RegistryStatistics,
+  SystemStatus,
+} from './registry-types.js';
+import {
+  badInput,
+  deviceFieldsOf,
+  requireFee,
+  requireFieldName,
+  requireKind,
+  requireLocalCode,
+  requireSubgraphName,
+  requireSubgraphUrl,
+  requireText,
+} from './registry-validation.js';
+
+/** Options of {@link createRegistry}. */
+export interface RegistryOptions {
+  readonly store: RegistryStore;
+  /** The authority's own prefix; systems get `<authorityPrefix>.<n>`. */
+  readonly authorityPrefix: string;
+  /** Credit score a new enterprise starts with (0-100). */
+  readonly initialCreditScore?: number;
+  /** Registration needs a credit score at least this high. */
+  readonly creditThreshold?: number;
+  /** Reads a subgraph's SDL; by default `_service { sdl }` over HTTP with a deadline. */
+  readonly probeSubgraph?: (name: string, url: string) => Promise<string>;
+  /** Most devices in one registration call. */
+  readonly maxBatch?: number;
+  readonly logger?: Logger;
+}
+
+/** What a system registration submits (patent [0058]-[0062]). */
+export interface SystemRegistrationInput {
+  readonly enterpriseName: string;
+  readonly creditCode: string;
+  readonly systemName: string;
+  readonly subgraphName: string;
+  readonly description: string;
+  readonly url: string;
+  readonly codingRule?: string;
+}
+
+/** A subgraph the live supergraph should contain. */
+export interface RegisteredSubgraph {
+  readonly name: string;
+  readonly url: string;
+  readonly sdl: string;
+}
+
+/** The identifier registry: business systems, their fields and devices, the association catalog. */
+export interface Registry extends DeviceDirectory {
+  /** Resolves an `Authorization` bearer key to a principal. @throws `UNAUTHENTICATED` for a bad key. */
+  authenticate(apiKey: string | undefined): Promise<Caller>;
+  registerSystem(caller: Caller, input: SystemRegistrationInput): Promise<{ readonly system: BusinessSystem; readonly apiKey: string }>;
+  updateSystemEndpoint(caller: Caller, code: string, url: string): Promise<BusinessSystem>;
+  setSystemStatus(caller: Caller, code: string, status: SystemStatus, reason: string): Promise<BusinessSystem>;
+  registerFields(caller: Caller, systemCode: string, fields: readonly { readonly name: string; readonly feeFen?: number | null }[]): Promise<readonly RegisteredField[]>;
+  registerDevices(caller: Caller, systemCode: string, devices: readonly OwnDeviceInput[]): Promise<DeviceBatchResult>;
+  claimDevices(caller: Caller, systemCode: string, claims: readonly ClaimInput[]): Promise<DeviceBatchResult>;
+  setIdentifierStatus(caller: Caller, identifier: string, status: IdentifierStatus, reason: string): Promise<IdentifierRecord>;
+  auditIdentifier(caller: Caller, identifier: string, result: Exclude<AuditStatus, 'UNAUDITED'>, note: string | null): Promise<IdentifierRecord>;
+  setCreditScore(caller: Caller, creditCode: string, score: number, reason: string): Promise<Enterprise>;
+  /** Mints a key for an admin or auditor. Platform admins only. */
+  issueKey(caller: Caller, role: 'PLATFORM_ADMIN' | 'AUDITOR', label: string): Promise<string>;
+  /** Mints an admin key without a caller: for the operator at the registry's console, never over the API. */
+  bootstrapAdminKey(label: string): Promise<string>;
+  getSystem(code: string): Promise<BusinessSystem | undefined>;
+  getEnterprise(creditCode: string): Promise<Enterprise | undefined>;
+  listSystems(status?: SystemStatus): Promise<readonly BusinessSystem[]>;
+  listFields(systemCode?: string): Promise<readonly RegisteredField[]>;
+  getIdentifier(identifier: string): Promise<IdentifierRecord | undefined>;
+  association(deviceId: string): Promise<AssociationEntry | undefined>;
+  statistics(caller: Caller): Promise<RegistryStatistics>;
+  log(caller: Caller, after: number, limit: number): Promise<readonly RegistryLogEntry[]>;
+  /** The active systems' subgraphs, as last read at registration. */
+  activeSubgraphs(): Promise<readonly RegisteredSubgraph[]>;
+  /** Calls `listener` after every change of the set of active systems or their schemas. */
+  onSystemsChanged(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Creates the registry service over a store. */
+export function createRegistry(options: RegistryOptions): Registry {
+  const { store } = options;
+  if (!isValidPrefix(options.authorityPrefix) && !/^\d+$/.test(options.authorityPrefix)) throw new GridmarkError('BAD_CONFIGURATION', `authority prefix "${options.authorityPrefix}" is not dotted numeric`);
+  const initialScore = options.initialCreditScore ?? 80;
+  const threshold = options.creditThreshold ?? 60;
+  const maxBatch = options.maxBatch ?? 10_000;
+  const logger = options.logger ?? silentLogger;
+  const probe = options.probeSubgraph ?? ((name: string, url: string) => fetchSubgraphSdl(name, url, 3_000));
+  const changes = new EventEmitter();
+  const changed = (): void => void changes.emit('changed');
+
+  const actor = (caller: Caller): string => (caller.role === 'ANONYMOUS' ? 'anonymous' : `${caller.role}:${caller.keyId}`);
+  const forbid = (caller: Caller, what: string): never => {
+    throw new GridmarkError(caller.role === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', caller.role === 'ANONYMOUS' ? `${what} needs an API key.` : `${caller.role} may not ${what}.`);
+  };
+  const requireAdmin = (caller: Caller, what: string): void => void (caller.role === 'PLATFORM_ADMIN' || forbid(caller, what));
+  const requireSystemActor = (caller: Caller, systemCode: string, what: string): void => {
+    if (caller.role === 'PLATFORM_ADMIN' || (caller.role === 'ENTERPRISE_USER' && caller.systemCode === systemCode)) return;
+    forbid(caller, `${what} for system ${systemCode}`);
+  };
+  const activeSystem = async (code: string): Promise<BusinessSystem> => {
+    const system = await store.getSystem(code);
+    if (!system) throw new GridmarkError('NOT_FOUND', `no business system ${code}`, { details: { systemCode: code } });
+    if (system.status !== 'ACTIVE') throw new GridmarkError('INVALID_STATE', `business system ${code} is ${system.status.toLowerCase()}`, { details: { systemCode: code } });
+    return system;
+  };
+  const probeOrRefuse = async (name: string, url: string): Promise<string> => {
+    try {
+      return await probe(name, url);
+    } catch (cause) {
+      throw new GridmarkError('SYSTEM_UNREACHABLE', `${url} did not serve a federation subgraph (_service { sdl }) in time.`, { cause, details: { field: 'url' } });
+    }
+  };
+  /** The composition check: the live supergraph with `candidate` added or replaced. */
+  const checkComposes = async (candidate: RegisteredSubgraph): Promise<void> => {
+    const live = (await store.systemSdls('ACTIVE')).filter((s) => s.subgraphName !== candidate.name);
+    // Throws CompositionError naming the subgraphs at fault; nothing has been written yet.
+    composeSupergraph([{ name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: CATALOG_SDL }, ...live.map((s) => ({ name: s.subgraphName, url: s.url, sdl: s.sdl })), candidate]);
+  };
+  const translate = (error: unknown): never => {
+    if (error instanceof StoreConflict) {
+      throw new GridmarkError(error.reason, error.message, { details: { ...error.details }, cause: error });
+    }
+    if (error instanceof Error && /UNIQUE constraint failed: systems/.test(error.message)) {
+      throw new GridmarkError('ALREADY_REGISTERED', 'a system with this subgraph name, or this enterprise and system name, is already registered.', { cause: error });
+    }
+    throw error;
+  };
+  const logged = (caller: Caller, action: string, subject: string, details: Record<string, unknown> = {}): LogInput => ({ actor: actor(caller), action, subject, details });
+  const checkBatch = (rows: readonly unknown[]): void => {
+    if (rows.length === 0) badInput('the batch is empty.');
+    if (rows.length > maxBatch) throw new GridmarkError('LIMIT_EXCEEDED', `at most ${maxBatch} devices per call; split the file into batches.`, { details: { limit: maxBatch } });
+  };
+
+  return {
+    async authenticate(apiKey) {
+      if (apiKey === undefined || apiKey === '') return { role: 'ANONYMOUS' };
+      const parts = parseApiKey(apiKey);
+      const stored = parts ? await store.findPrincipal(parts.keyId) : undefined;
+      if (!parts || !stored || stored.revoked || !secretMatches(parts.secret, stored.secretHash)) throw new GridmarkError('UNAUTHENTICATED', 'The API key is not valid.');
+      const base = { keyId: stored.keyId, label: stored.label };
+      if (stored.role === 'ENTERPRISE_USER') return { ...base, role: 'ENTERPRISE_USER', systemCode: stored.systemCode ?? '' } satisfies Principal;
+      return { ...base, role: stored.role } satisfies Principal;
+    },
+
+    async registerSystem(caller, input) {
+      const enterpriseName = requireText(input.enterpriseName, 'enterpriseName');
+      const creditCode = requireText(input.creditCode, 'creditCode', 18).toUpperCase();
+      const systemName = requireText(input.systemName, 'systemName');
+      const subgraphName = requireSubgraphName(input.subgraphName);
+      const description = requireText(input.description, 'description', 2_000);
+      const url = requireSubgraphUrl(input.url);
+      const codingRule = input.codingRule ?? DEFAULT_CODING_RULE;
+      if (!isValidCodingRule(codingRule)) badInput('codingRule must contain {code} once and may contain {kind}, e.g. "{code}" or "{kind}-{code}".', { field: 'codingRule' });
+      const check = checkCreditCode(creditCode);
+      if (!check.ok) throw new GridmarkError('BAD_CREDIT_CODE', `credit code ${creditCode}: ${check.reason}.`, { details: { field: 'creditCode' } });
+      const enterprise = await store.getEnterprise(creditCode);
+      const score = enterprise?.creditScore ?? initialScore;
+      if (score < threshold) throw new GridmarkError('CREDIT_TOO_LOW', `the credit score of ${creditCode} is ${score}; registration needs ${threshold}.`, { details: { field: 'creditCode' } });
+      const sdl = await probeOrRefuse(subgraphName, url);
+      await checkComposes({ name: subgraphName, url, sdl });
+      const key = issueApiKey();
+      const system = await store
+        .createSystem({
+          enterprise: { creditCode, name: enterpriseName, initialScore: initialScore },
+          authorityPrefix: options.authorityPrefix,
+          name: systemName,
+          subgraphName,
+          description,
+          url,
+          sdl,
+          codingRule,
+          key: { keyId: key.keyId, secretHash: key.secretHash },
+          log: { actor: actor(caller), action: 'system.register', details: { creditCode, systemName, subgraphName, url } },
+        })
+        .catch(translate);
+      logger.info(`registered business system ${system.code} "${system.name}" (${subgraphName}) at ${url}`);
+      changed();
+      return { system, apiKey: key.apiKey };
+    },
+
+    async updateSystemEndpoint(caller, code, rawUrl) {
+      requireSystemActor(caller, code, 'change the endpoint');
+      const system = await activeSystem(code);
+      const url = requireSubgraphUrl(rawUrl);
+      const sdl = await probeOrRefuse(system.subgraphName, url);
+      await checkComposes({ name: system.subgraphName, url, sdl });
+      const updated = await store.updateSystem(code, { url, sdl }, logged(caller, 'system.endpoint', code, { url })).catch(translate);
+      changed();
+      return updated;
+    },
+
+    async setSystemStatus(caller, code, status, reason) {
+      requireAdmin(caller, 'change a system\'s status');
+      const system = await store.getSystem(code);
+      if (!system) throw new GridmarkError('NOT_FOUND', `no business system ${code}`, { details: { systemCode: code } });
+      if (system.status === 'REVOKED' && status !== 'REVOKED') throw new GridmarkError('INVALID_STATE', `business system ${code} is revoked; revocation is final.`);
+      if (status === 'ACTIVE' && system.status !== 'ACTIVE') {
+        // Coming back must still compose with what joined meanwhile.
+        const sdl = (await store.systemSdls(system.status)).find((s) => s.code === code)?.sdl ?? '';
+        await checkComposes({ name: system.subgraphName, url: system.url, sdl });
+      }
+      const updated = await store.updateSystem(code, { status }, logged(caller, `system.${status.toLowerCase()}`, code, { reason: requireText(reason, 'reason', 500), from: system.status })).catch(translate);
+      changed();
+      return updated;
+    },
+
+    async registerFields(caller, systemCode, fields) {
+      requireSystemActor(caller, systemCode, 'register fields');
+      const system = await activeSystem(systemCode);
+      if (fields.length === 0) badInput('register at least one field.');
+      const parsed = fields.map((f) => ({ name: requireFieldName(f.name), feeFen: requireFee(f.feeFen, f.name) }));
+      if (new Set(parsed.map((f) => f.name)).size !== parsed.length) badInput('a field is listed twice.');
+      const sdl = await probeOrRefuse(system.subgraphName, system.url);
+      const served = deviceFieldsOf(sdl);
+      for (const field of parsed) {
+        if (!served.has(field.name)) throw new GridmarkError('FIELD_NOT_SERVED', `the subgraph of ${systemCode} does not serve Device.${field.name}.`, { details: { field: field.name } });
+        const owner = await store.fieldOwner(field.name);
+        if (owner !== undefined && owner !== systemCode) throw new GridmarkError('FIELD_CONFLICT', `Device.${field.name} is registered by ${owner}.`, { details: { field: field.name, systemCode: owner } });
+      }
+      const result = await store.upsertFields(systemCode, parsed, logged(caller, 'fields.register', systemCode, { fields: parsed })).catch(translate);
+      changed();
+      return result;
+    },
+
+    async registerDevices(caller, systemCode, devices) {
+      requireSystemActor(caller, systemCode, 'register devices');
+      const system = await activeSystem(systemCode);
+      checkBatch(devices);
+      const seen = new Map<string, number>();
+      const rows = devices.map((d, i) => {
+        const localCode = requireLocalCode(d.localCode, i + 1);
+        const kind = requireKind(d.kind, i + 1);
+        const suffix = applyCodingRule(system.codingRule, localCode, kind);
+        if (suffix === undefined) throw new GridmarkError('BAD_DEVICE_ROW', `row ${i + 1}: the coding rule ${system.codingRule} gives no valid suffix for ${localCode}.`, { details: { row: i + 1 } });
+        const identifier = `${system.code}/${suffix}`;
+        const first = seen.get(identifier);
+        if (first !== undefined) throw new GridmarkError('DUPLICATE_IDENTIFIER', `row ${i + 1}: ${identifier} repeats row ${first}.`, { details: { row: i + 1, identifier } });
+        seen.set(identifier, i + 1);
+        return { identifier, localCode, kind };
+      });
+      return store.registerOwnDevices(systemCode, rows, logged(caller, 'devices.register', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
+    },
+
+    async claimDevices(caller, systemCode, claims) {
+      requireSystemActor(caller, systemCode, 'claim devices');
+      await activeSystem(systemCode);
+      checkBatch(claims);
+      const prefixes = new Set((await store.listSystems()).map((s) => s.code));
+      const rows = claims.map((c, i) => {
+        const row = i + 1;
+        let prefix: string;
+        try {
+          prefix = parseIdentifier(String(c.identifier)).prefix;
+        } catch (cause) {
+          throw new GridmarkError('BAD_DEVICE_ROW', `row ${row}: ${String(c.identifier)} is not a valid identifier.`, { details: { row }, cause });
+        }
+        if (!prefixes.has(prefix)) throw new GridmarkError('UNKNOWN_PREFIX', `row ${row}: no business system issues identifiers under ${prefix}.`, { details: { row, identifier: c.identifier } });
+        return { identifier: c.identifier, localCode: requireLocalCode(c.localCode, row) };
+      });
+      return store.claimDevices(systemCode, rows, logged(caller, 'devices.claim', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
+    },
+
+    async setIdentifierStatus(caller, identifier, status, reason) {
+      const record = await store.getIdentifier(identifier);
+      if (!record) throw new GridmarkError('UNKNOWN_IDENTIFIER', `${identifier} is not registered.`, { details: { identifier } });
+      requireSystemActor(caller, record.issuerCode, 'change identifier status');
+      if (record.status === 'REVOKED' && status !== 'REVOKED') throw new GridmarkError('INVALID_STATE', `${identifier} is revoked; revocation is final.`);
+      return store.setIdentifierStatus(identifier, status, logged(caller, `identifier.${status.toLowerCase()}`, identifier, { reason: requireText(reason, 'reason', 500), from: record.status })).catch(translate);
+    },
+
+    async auditIdentifier(caller, identifier, result, note) {
+      if (caller.role !== 'AUDITOR' && caller.role !== 'PLATFORM_ADMIN') forbid(caller, 'audit identifiers');
+      if (result !== 'CONFIRMED' && result !== 'NOT_FOUND') badInput('result must be CONFIRMED or NOT_FOUND.');
+      return store.auditIdentifier(identifier, { status: result, by: actor(caller), note: note === null ? null : requireText(note, 'note', 500) }, logged(caller, 'identifier.audit', identifier, { result, note })).catch(translate);
+    },
+
+    async setCreditScore(caller, creditCode, score, reason) {
+      requireAdmin(caller, 'set credit scores');
+      if (!Number.isInteger(score) || score < 0 || score > 100) badInput('score must be an integer from 0 to 100.', { field: 'score' });
+      return store.setCreditScore(creditCode, score, logged(caller, 'enterprise.credit', creditCode, { score, reason: requireText(reason, 'reason', 500) })).catch(translate);
+    },
+
+    async issueKey(caller, role, label) {
+      requireAdmin(caller, 'issue keys');
+      const key = issueApiKey();
+      await store.createPrincipal({ keyId: key.keyId, role, systemCode: null, label: requireText(label, 'label', 100), secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role, label }));
+      return key.apiKey;
+    },
+
+    async bootstrapAdminKey(label) {
+      const console = { actor: 'console', action: 'key.revoke', subject: label, details: {} };
+      await store.revokePrincipals({ label, role: 'PLATFORM_ADMIN' }, console);
+      const key = issueApiKey();
+      await store.createPrincipal({ keyId: key.keyId, role: 'PLATFORM_ADMIN', systemCode: null, label, secretHash: key.secretHash }, { ...console, action: 'key.issue', subject: key.keyId, details: { role: 'PLATFORM_ADMIN', label } });
+      return key.apiKey;
+    },
+
+    getSystem: (code) => store.getSystem(code),
+    getEnterprise: (creditCode) => store.getEnterprise(creditCode),
+    listSystems: (status) => store.listSystems(status),
+    listFields: (systemCode) => store.listFields(systemCode),
+    getIdentifier: (identifier) => store.getIdentifier(identifier),
+    association: async (deviceId) => (await store.associations([deviceId])).get(deviceId),
+    async statistics(caller) {
+      if (caller.role === 'ANONYMOUS') forbid(caller, 'read statistics');
+      return store.statistics();
+    },
+    async log(caller, after, limit) {
+      if (caller.role !== 'PLATFORM_ADMIN' && caller.role !== 'AUDITOR') forbid(caller, 'read the registry log');
+      return store.log(after, Math.min(Math.max(limit, 1), 1_000));
+    },
+    lookup: (identifiers) => store.directoryEntries(identifiers),
+    activeSubgraphs: async () => (await store.systemSdls('ACTIVE')).map((s) => ({ name: s.subgraphName, url: s.url, sdl: s.sdl })),
+    onSystemsChanged(listener) {
+      changes.on('changed', listener);
+      return () => void changes.off('changed', listener);
+    },
+    close: () => store.close(),
+  };
+}

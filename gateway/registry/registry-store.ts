@@ -1,0 +1,105 @@
+import type {
+  AssociationEntry,
+  AuditStatus,
+  BusinessSystem,
+  ClaimInput,
+  DeviceBatchResult,
+  Enterprise,
+  IdentifierRecord,
+  IdentifierStatus,
+  RegisteredField,
+  RegistryLogEntry,
+  RegistryStatistics,
+  Role,
+  SystemStatus,
+} from './registry-types.js';
+import type { DeviceKind, DirectoryEntry } from '../catalog/device-directory.js';
+
+/** What is appended to the registry log with every change, in the same transaction. */
+export interface LogInput {
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A stored principal, found by key id. */
+export interface StoredPrincipal {
+  readonly keyId: string;
+  readonly role: Role;
+  readonly systemCode: string | null;
+  readonly label: string;
+  readonly secretHash: string;
+  readonly revoked: boolean;
+}
+
+/**
+ * Storage of the registry. Every write method is atomic (one transaction, log entry included)
+ * and refuses through {@link StoreConflict} rather than writing half. SQLite is the embedded
+ * implementation; a PostgreSQL one implements the same interface.
+ */
+export interface RegistryStore {
+  // Enterprises and systems
+  getEnterprise(creditCode: string): Promise<Enterprise | undefined>;
+  /** Creates the enterprise if new, the system with the next code under `authorityPrefix`, and its key. */
+  createSystem(input: {
+    readonly enterprise: { readonly creditCode: string; readonly name: string; readonly initialScore: number };
+    readonly authorityPrefix: string;
+    readonly name: string;
+    readonly subgraphName: string;
+    readonly description: string;
+    readonly url: string;
+    readonly sdl: string;
+    readonly codingRule: string;
+    readonly key: { readonly keyId: string; readonly secretHash: string };
+    readonly log: Omit<LogInput, 'subject'>;
+  }): Promise<BusinessSystem>;
+  getSystem(code: string): Promise<BusinessSystem | undefined>;
+  listSystems(status?: SystemStatus): Promise<readonly BusinessSystem[]>;
+  /** Stored SDLs of the systems with the given status. */
+  systemSdls(status: SystemStatus): Promise<readonly { readonly code: string; readonly subgraphName: string; readonly url: string; readonly sdl: string }[]>;
+  updateSystem(code: string, change: { readonly status?: SystemStatus; readonly url?: string; readonly sdl?: string }, log: LogInput): Promise<BusinessSystem>;
+  setCreditScore(creditCode: string, score: number, log: LogInput): Promise<Enterprise>;
+
+  // Principals
+  createPrincipal(principal: Omit<StoredPrincipal, 'revoked'>, log: LogInput): Promise<void>;
+  findPrincipal(keyId: string): Promise<StoredPrincipal | undefined>;
+  revokePrincipals(filter: { readonly label: string; readonly role: Role }, log: LogInput): Promise<number>;
+
+  // Fields
+  /** Adds fields (next field codes) or updates fees of existing ones by name. */
+  upsertFields(systemCode: string, fields: readonly { readonly name: string; readonly feeFen: number | null }[], log: LogInput): Promise<readonly RegisteredField[]>;
+  listFields(systemCode?: string): Promise<readonly RegisteredField[]>;
+  /** The system that owns a field name, if any. */
+  fieldOwner(name: string): Promise<string | undefined>;
+
+  // Identifiers
+  registerOwnDevices(systemCode: string, devices: readonly { readonly identifier: string; readonly localCode: string; readonly kind: DeviceKind }[], log: LogInput): Promise<DeviceBatchResult>;
+  claimDevices(systemCode: string, claims: readonly ClaimInput[], log: LogInput): Promise<DeviceBatchResult>;
+  getIdentifier(identifier: string): Promise<IdentifierRecord | undefined>;
+  setIdentifierStatus(identifier: string, status: IdentifierStatus, log: LogInput): Promise<IdentifierRecord>;
+  auditIdentifier(identifier: string, audit: { readonly status: AuditStatus; readonly by: string; readonly note: string | null }, log: LogInput): Promise<IdentifierRecord>;
+
+  // Catalog and reads
+  associations(deviceIds: readonly string[]): Promise<ReadonlyMap<string, AssociationEntry>>;
+  /** Directory entries for the gateway: active identifiers held by active systems. */
+  directoryEntries(deviceIds: readonly string[]): Promise<ReadonlyMap<string, DirectoryEntry>>;
+  statistics(): Promise<RegistryStatistics>;
+  log(after: number, limit: number): Promise<readonly RegistryLogEntry[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A write the store refused because of what is already stored (a duplicate identifier, a local
+ * code used twice, an unknown identifier). `reason` is the registry error code to raise.
+ */
+export class StoreConflict extends Error {
+  override readonly name = 'StoreConflict';
+  constructor(
+    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT',
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,108 @@
+import type { DeviceKind } from '../catalog/device-directory.js';
+
+/** Who may do what in the registry (patent [0066]). */
+export type Role = 'PLATFORM_ADMIN' | 'ENTERPRISE_USER' | 'AUDITOR';
+
+/** An authenticated caller. Enterprise users act for exactly one business system. */
+export type Principal =
+  | { readonly role: 'PLATFORM_ADMIN'; readonly keyId: string; readonly label: string }
+  | { readonly role: 'AUDITOR'; readonly keyId: string; readonly label: string }
+  | { readonly role: 'ENTERPRISE_USER'; readonly keyId: string; readonly label: string; readonly systemCode: string };
+
+/** The caller of an operation: a principal, or nobody (public operations only). */
+export type Caller = Principal | { readonly role: 'ANONYMOUS' };
+
+export type SystemStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+export type IdentifierStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+export type AuditStatus = 'UNAUDITED' | 'CONFIRMED' | 'NOT_FOUND';
+
+export interface Enterprise {
+  readonly creditCode: string;
+  readonly name: string;
+  readonly creditScore: number;
+  readonly createdAt: string;
+}
+
+export interface BusinessSystem {
+  /** The system identifier code: the prefix of the identifiers it issues. */
+  readonly code: string;
+  readonly enterpriseCreditCode: string;
+  readonly name: string;
+  /** Its subgraph's name in the supergraph. */
+  readonly subgraphName: string;
+  readonly description: string;
+  readonly url: string;
+  readonly codingRule: string;
+  readonly status: SystemStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface RegisteredField {
+  /** The field identifier code, `<system code>.F<nnnn>`. */
+  readonly code: string;
+  readonly systemCode: string;
+  readonly name: string;
+  /** `Device.<name>` */
+  readonly coordinate: string;
+  /** Fee standard per use, integer fen; null when the field is free. */
+  readonly feeFen: number | null;
+  readonly createdAt: string;
+}
+
+export interface IdentifierRecord {
+  readonly identifier: string;
+  readonly issuerCode: string;
+  readonly kind: DeviceKind;
+  readonly status: IdentifierStatus;
+  readonly audit: { readonly status: AuditStatus; readonly by: string | null; readonly at: string | null; readonly note: string | null };
+  readonly holdings: readonly { readonly systemCode: string; readonly localCode: string }[];
+  readonly createdAt: string;
+}
+
+/** One device in the association catalog: the systems holding it and their field codes. */
+export interface AssociationEntry {
+  readonly deviceId: string;
+  /** True when two or more systems hold it: a key device. */
+  readonly key: boolean;
+  readonly holdings: readonly { readonly systemCode: string; readonly subgraphName: string; readonly localCode: string; readonly fieldCodes: readonly string[] }[];
+}
+
+export interface RegistryLogEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface RegistryStatistics {
+  readonly systems: { readonly active: number; readonly suspended: number; readonly revoked: number };
+  readonly devices: number;
+  readonly keyDevices: number;
+  readonly fields: number;
+  readonly perSystem: readonly { readonly systemCode: string; readonly name: string; readonly status: SystemStatus; readonly issued: number; readonly held: number; readonly fields: number }[];
+}
+
+/** A device a system registers under its own prefix. */
+export interface OwnDeviceInput {
+  readonly localCode: string;
+  readonly kind: DeviceKind;
+}
+
+/** A device another system identified, claimed with this system's local code. */
+export interface ClaimInput {
+  readonly identifier: string;
+  readonly localCode: string;
+}
+
+/** The outcome of a device batch. */
+export interface DeviceBatchResult {
+  /** Newly recorded. */
+  readonly registered: number;
+  /** Already recorded exactly so (a re-run): nothing changed. */
+  readonly unchanged: number;
+  /** Identifiers in input order (for own devices: the identifiers assigned). */
+  readonly identifiers: readonly string[];
+}

@@ -1,0 +1,100 @@
+/**
+ * The registry's schema, as numbered migrations applied in order, each in its own transaction and
+ * recorded in `schema_migrations`. Never edit a released migration: add the next one.
+ */
+export const REGISTRY_MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial registry',
+    sql: `
+      CREATE TABLE enterprises (
+        credit_code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        credit_score INTEGER NOT NULL CHECK (credit_score BETWEEN 0 AND 100),
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE systems (
+        code TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        enterprise_credit_code TEXT NOT NULL REFERENCES enterprises (credit_code),
+        name TEXT NOT NULL,
+        subgraph_name TEXT NOT NULL UNIQUE,
+        description TEXT NOT NULL,
+        url TEXT NOT NULL,
+        sdl TEXT NOT NULL,
+        coding_rule TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ACTIVE', 'SUSPENDED', 'REVOKED')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (enterprise_credit_code, name)
+      ) STRICT;
+
+      CREATE TABLE principals (
+        key_id TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('PLATFORM_ADMIN', 'ENTERPRISE_USER', 'AUDITOR')),
+        system_code TEXT REFERENCES systems (code),
+        label TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        CHECK ((role = 'ENTERPRISE_USER') = (system_code IS NOT NULL))
+      ) STRICT;
+
+      CREATE TABLE fields (
+        code TEXT PRIMARY KEY,
+        system_code TEXT NOT NULL REFERENCES systems (code),
+        seq INTEGER NOT NULL,
+        name TEXT NOT NULL UNIQUE,
+        fee_fen INTEGER CHECK (fee_fen IS NULL OR fee_fen >= 0),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (system_code, seq)
+      ) STRICT;
+
+      CREATE TABLE identifiers (
+        identifier TEXT PRIMARY KEY,
+        issuer_code TEXT NOT NULL REFERENCES systems (code),
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ACTIVE', 'SUSPENDED', 'REVOKED')),
+        holder_count INTEGER NOT NULL DEFAULT 0,
+        audit_status TEXT NOT NULL DEFAULT 'UNAUDITED' CHECK (audit_status IN ('UNAUDITED', 'CONFIRMED', 'NOT_FOUND')),
+        audited_by TEXT,
+        audited_at TEXT,
+        audit_note TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX identifiers_by_issuer ON identifiers (issuer_code);
+      CREATE INDEX identifiers_key_devices ON identifiers (holder_count) WHERE holder_count >= 2;
+
+      CREATE TABLE holdings (
+        identifier TEXT NOT NULL REFERENCES identifiers (identifier),
+        system_code TEXT NOT NULL REFERENCES systems (code),
+        local_code TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (identifier, system_code),
+        UNIQUE (system_code, local_code)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Kept current incrementally: every new holding bumps its device's holder count.
+      CREATE TRIGGER holdings_count AFTER INSERT ON holdings BEGIN
+        UPDATE identifiers SET holder_count = holder_count + 1 WHERE identifier = NEW.identifier;
+      END;
+
+      CREATE TABLE registry_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        details TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER registry_log_no_update BEFORE UPDATE ON registry_log BEGIN
+        SELECT RAISE(ABORT, 'registry_log is append-only');
+      END;
+      CREATE TRIGGER registry_log_no_delete BEFORE DELETE ON registry_log BEGIN
+        SELECT RAISE(ABORT, 'registry_log is append-only');
+      END;
+    `,
+  },
+];

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { GridmarkError, type Logger } from '../schema/index.js';
+import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
+import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
+import { createRegistryClient } from './cli/registry-client.js';
+
+const BATCH = 2_000;
+
+/** Options of {@link registerDemoSystems}. */
+export interface DemoRegistrationOptions {
+  readonly registryUrl: string;
+  /** A platform admin key, used only to re-point systems registered by an earlier run. */
+  readonly adminKey: string;
+  readonly dataDir: string;
+  /** Where each demo system serves its subgraph now. */
+  readonly urls: ReadonlyMap<string, string>;
+  readonly logger: Logger;
+}
+
+/**
+ * Registers the five demo business systems through the registry API, as their operators would:
+ * the system (enterprise, credit code, URL), its fields with fee standards, its own devices and
+ * its claims on devices other systems identified. On a later run the systems exist already: the
+ * admin points them at their new URLs and the device registrations are re-sent, which changes
+ * nothing (registration is idempotent).
+ */
+export async function registerDemoSystems(options: DemoRegistrationOptions): Promise<void> {
+  const anonymous = createRegistryClient({ url: options.registryUrl });
+  const admin = createRegistryClient({ url: options.registryUrl, apiKey: options.adminKey });
+  const { systems } = await anonymous.request<{ systems: { code: string; subgraphName: string }[] }>('{ systems { code subgraphName } }');
+  for (const system of DEMO_SYSTEMS) {
+    const url = options.urls.get(system.name);
+    if (url === undefined) throw new GridmarkError('BAD_CONFIGURATION', `no URL for demo system ${system.name}`);
+    const existing = systems.find((s) => s.subgraphName === system.name);
+    let code: string;
+    let operator = admin;
+    if (existing) {
+      code = existing.code;
+      await admin.request('mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }', { code, url });
+    } else {
+      const input = { enterpriseName: system.enterprise.name, creditCode: system.enterprise.creditCode, systemName: system.title, subgraphName: system.name, description: system.description, url };
+      const { registerSystem } = await anonymous.request<{ registerSystem: { system: { code: string }; apiKey: string } }>('mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }', { input });
+      code = registerSystem.system.code;
+      operator = createRegistryClient({ url: options.registryUrl, apiKey: registerSystem.apiKey });
+    }
+    if (code !== system.prefix) {
+      throw new GridmarkError('BAD_CONFIGURATION', `the registry assigned ${code} to ${system.name}, but the demo data was issued under ${system.prefix}; start again with --reseed`);
+    }
+    const fields = Object.entries(system.feesFen).map(([name, feeFen]) => ({ name, feeFen }));
+    await operator.request('mutation ($code: ID!, $fields: [FieldInput!]!) { registerFields(systemCode: $code, fields: $fields) { code } }', { code, fields });
+    const db = openSystemDatabase(join(options.dataDir, `${system.name}.db`), { readonly: true });
+    let holdings;
+    try {
+      holdings = listIdentifierHoldings(db);
+    } finally {
+      db.close();
+    }
+    const own = holdings.filter((h) => h.identifier === `${code}/${h.localCode}`).map((h) => ({ localCode: h.localCode, kind: h.kind }));
+    const claims = holdings.filter((h) => h.identifier !== `${code}/${h.localCode}`).map((h) => ({ identifier: h.identifier, localCode: h.localCode }));
+    let registered = 0;
+    for (let i = 0; i < own.length; i += BATCH) {
+      const { registerDevices } = await operator.request<{ registerDevices: { registered: number } }>('mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered } }', { code, devices: own.slice(i, i + BATCH) });
+      registered += registerDevices.registered;
+    }
+    // Claims name identifiers other systems issue: those register first (DEMO_SYSTEMS is in issuing order).
+    for (let i = 0; i < claims.length; i += BATCH) {
+      const { claimDevices } = await operator.request<{ claimDevices: { registered: number } }>('mutation ($code: ID!, $claims: [ClaimInput!]!) { claimDevices(systemCode: $code, claims: $claims) { registered } }', { code, claims: claims.slice(i, i + BATCH) });
+      registered += claimDevices.registered;
+    }
+    options.logger.info(`${existing ? 're-registered' : 'registered'} ${system.name} as ${code}: ${fields.length} fields, ${own.length} own devices, ${claims.length} claims (${registered} new)`);
+  }
+}
