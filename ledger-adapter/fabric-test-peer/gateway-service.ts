@@ -1,0 +1,198 @@
+import { status as GrpcStatus, type ServerWritableStream } from '@grpc/grpc-js';
+import { common, gateway, peer } from '@hyperledger/fabric-protos';
+import type { BlockCutter } from './block-cutter.js';
+import type { Endorser } from './endorser.js';
+import { rpcError } from './grpc-errors.js';
+import type { IdentityVerifier } from './identity-verifier.js';
+import type { CommittedBlock, PeerLedger } from './peer-ledger.js';
+import { prepareTransaction } from './prepared-transaction.js';
+
+/** What the gateway service is wired to. */
+export interface GatewayServiceContext {
+  readonly channelName: string;
+  readonly chaincodeName: string;
+  readonly mspId: string;
+  /** The peer's address as reported in error details. */
+  readonly address: () => string;
+  readonly endorser: Endorser;
+  readonly ledger: PeerLedger;
+  readonly orderer: BlockCutter;
+  readonly verifier: IdentityVerifier;
+}
+
+/**
+ * The `gateway.Gateway` service of the test peer. Status codes and messages follow the Fabric
+ * 2.5 gateway (`internal/pkg/gateway/api.go`): a chaincode error is UNKNOWN on Evaluate and
+ * ABORTED on Endorse with the endorser's "chaincode response 500, ..." in the error details; a
+ * proposal the endorser refuses (bad signature, unknown channel) is FAILED_PRECONDITION on
+ * Evaluate and ABORTED on Endorse; an envelope the orderer refuses is ABORTED; a commit-status
+ * or events request whose signature fails is PERMISSION_DENIED.
+ */
+export function createGatewayService(context: GatewayServiceContext): gateway.IGatewayServer {
+  const detail = (message: string) => [{ address: context.address(), mspId: context.mspId, message }];
+
+  return {
+    evaluate(call, callback) {
+      void context.endorser.process(call.request.getProposedTransaction()).then((result) => {
+        switch (result.kind) {
+          case 'refused':
+            return callback(rpcError(GrpcStatus.FAILED_PRECONDITION, `evaluate call to endorser returned error: ${result.message}`, detail(result.message)));
+          case 'chaincode-error': {
+            const message = `chaincode response ${result.status}, ${result.message}`;
+            return callback(rpcError(GrpcStatus.UNKNOWN, `evaluate call to endorser returned error: ${message}`, detail(message)));
+          }
+          case 'endorsed': {
+            const response = new peer.Response();
+            response.setStatus(200);
+            response.setPayload(result.result);
+            const reply = new gateway.EvaluateResponse();
+            reply.setResult(response);
+            return callback(null, reply);
+          }
+        }
+      });
+    },
+
+    endorse(call, callback) {
+      void context.endorser.process(call.request.getProposedTransaction()).then((result) => {
+        const failed = 'failed to endorse transaction, see attached details for more info';
+        switch (result.kind) {
+          case 'refused':
+            return callback(rpcError(GrpcStatus.ABORTED, failed, detail(result.message)));
+          case 'chaincode-error':
+            return callback(rpcError(GrpcStatus.ABORTED, failed, detail(`chaincode response ${result.status}, ${result.message}`)));
+          case 'endorsed': {
+            const reply = new gateway.EndorseResponse();
+            reply.setPreparedTransaction(prepareTransaction(result.proposal, [result.response]));
+            return callback(null, reply);
+          }
+        }
+      });
+    },
+
+    submit(call, callback) {
+      const envelope = call.request.getPreparedTransaction();
+      if (envelope === undefined) return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'a prepared transaction is required'));
+      if (envelope.getSignature_asU8().length === 0) return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'prepared transaction must be signed'));
+      if (call.request.getChannelId() !== context.channelName) {
+        return callback(rpcError(GrpcStatus.FAILED_PRECONDITION, `channel '${call.request.getChannelId()}' not found`));
+      }
+      const refusal = ordererRefusal(envelope, context);
+      if (refusal !== undefined) {
+        return callback(rpcError(GrpcStatus.ABORTED, `received unsuccessful response from orderer: status=${refusal.status}, info=${refusal.info}`));
+      }
+      context.orderer.enqueue(envelope);
+      callback(null, new gateway.SubmitResponse());
+    },
+
+    commitStatus(call, callback) {
+      const signed = call.request;
+      if (signed.getRequest_asU8().length === 0) return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'a commit status request is required'));
+      let request: gateway.CommitStatusRequest;
+      try {
+        request = gateway.CommitStatusRequest.deserializeBinary(signed.getRequest_asU8());
+      } catch {
+        return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'invalid status request'));
+      }
+      const checked = context.verifier.verify(request.getIdentity_asU8(), signed.getRequest_asU8(), signed.getSignature_asU8());
+      if (!checked.ok) return callback(rpcError(GrpcStatus.PERMISSION_DENIED, `access denied: ${checked.reason}`));
+      if (request.getChannelId() !== context.channelName) {
+        return callback(rpcError(GrpcStatus.FAILED_PRECONDITION, `channel '${request.getChannelId()}' not found`));
+      }
+      // Like the Fabric gateway, wait for the transaction to commit; the client's deadline ends the wait.
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort(new Error('cancelled')));
+      context.ledger.waitForStatus(request.getTransactionId(), abort.signal).then(
+        (status) => {
+          const reply = new gateway.CommitStatusResponse();
+          reply.setResult(status.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
+          reply.setBlockNumber(Number(status.blockNumber));
+          callback(null, reply);
+        },
+        () => callback(rpcError(GrpcStatus.CANCELLED, 'commit status request cancelled')),
+      );
+    },
+
+    chaincodeEvents(call) {
+      streamChaincodeEvents(call, context);
+    },
+  };
+}
+
+/** The orderer's checks before it accepts an envelope: a readable header and a valid creator signature. */
+function ordererRefusal(envelope: common.Envelope, context: GatewayServiceContext): { status: string; info: string } | undefined {
+  let creator: Uint8Array;
+  try {
+    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+    const header = payload.getHeader();
+    if (header === undefined) return { status: 'BAD_REQUEST', info: 'missing header' };
+    creator = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8();
+  } catch {
+    return { status: 'BAD_REQUEST', info: 'bad payload' };
+  }
+  const checked = context.verifier.verify(creator, envelope.getPayload_asU8(), envelope.getSignature_asU8());
+  return checked.ok ? undefined : { status: 'FORBIDDEN', info: `implicit policy evaluation failed: ${checked.reason}` };
+}
+
+function streamChaincodeEvents(
+  call: ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>,
+  context: GatewayServiceContext,
+): void {
+  const fail = (code: GrpcStatus, message: string): void => {
+    call.emit('error', rpcError(code, message));
+  };
+  const signed = call.request;
+  if (signed.getRequest_asU8().length === 0) return fail(GrpcStatus.INVALID_ARGUMENT, 'a chaincode events request is required');
+  let request: gateway.ChaincodeEventsRequest;
+  try {
+    request = gateway.ChaincodeEventsRequest.deserializeBinary(signed.getRequest_asU8());
+  } catch {
+    return fail(GrpcStatus.INVALID_ARGUMENT, 'invalid chaincode events request');
+  }
+  const checked = context.verifier.verify(request.getIdentity_asU8(), signed.getRequest_asU8(), signed.getSignature_asU8());
+  if (!checked.ok) return fail(GrpcStatus.PERMISSION_DENIED, `access denied: ${checked.reason}`);
+  if (request.getChannelId() !== context.channelName) return fail(GrpcStatus.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
+
+  const chaincodeId = request.getChaincodeId();
+  const afterTxId = request.getAfterTransactionId();
+  const afterBlock = afterTxId === '' ? undefined : context.ledger.blockOf(afterTxId);
+  const position = request.getStartPosition();
+  let next: bigint =
+    afterBlock ?? (position?.hasSpecified() === true ? BigInt(position.getSpecified()?.getNumber() ?? 0) : context.ledger.height());
+  // With a checkpointed transaction, skip events up to and including it (the client already has them).
+  let passedAfter = afterBlock === undefined;
+
+  let closed = false;
+  const send = (block: CommittedBlock): void => {
+    const events: peer.ChaincodeEvent[] = [];
+    for (const transaction of block.transactions) {
+      if (!passedAfter) {
+        if (transaction.txId === afterTxId) passedAfter = true;
+        continue;
+      }
+      if (transaction.code === peer.TxValidationCode.VALID && transaction.event?.getChaincodeId() === chaincodeId) {
+        events.push(transaction.event);
+      }
+    }
+    if (events.length === 0) return;
+    const response = new gateway.ChaincodeEventsResponse();
+    response.setBlockNumber(Number(block.number));
+    response.setEventsList(events);
+    call.write(response);
+  };
+  const pump = (): void => {
+    while (!closed && next < context.ledger.height()) {
+      const block = context.ledger.block(next);
+      next += 1n;
+      if (block !== undefined) send(block);
+    }
+  };
+  const unsubscribe = context.ledger.onBlock(pump);
+  const close = (): void => {
+    closed = true;
+    unsubscribe();
+  };
+  call.on('cancelled', close);
+  call.on('close', close);
+  pump();
+}
