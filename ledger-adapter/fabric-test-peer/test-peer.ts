@@ -12,8 +12,11 @@ import { createWorldState } from './world-state.js';
 
 /** Options of {@link startFabricTestPeer}; one readonly object. */
 export interface FabricTestPeerOptions {
-  /** Runs the contract's transactions. */
-  readonly runner: ContractRunner;
+  /**
+   * Runs the contract's transactions. Default: the gridmark contract, through the local chaincode
+   * stub of `ledger-adapter/runtime` (loaded on first use).
+   */
+  readonly runner?: ContractRunner;
   /** The peer's own identity (certificate and key) with which it signs endorsements. */
   readonly identity: TestKeyPair;
   /** The peer's organisation. Default `PeerOrgMSP`. */
@@ -92,7 +95,7 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
   const endorser = createEndorser({
     channelName,
     chaincodeName,
-    runner: options.runner,
+    runner: options.runner ?? (await loadGridmarkRunner()),
     state,
     verifier,
     identity,
@@ -132,4 +135,11 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
       });
     },
   };
+}
+
+async function loadGridmarkRunner(): Promise<ContractRunner> {
+  // Imported lazily: loading the contract pulls in fabric-contract-api, which tests with their
+  // own runner do not need.
+  const { createContractRunner } = await import('../runtime/index.js');
+  return createContractRunner();
 }
