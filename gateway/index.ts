@@ -16,7 +16,6 @@ export {
   type DirectoryEntry,
   type DeviceKind,
 } from './catalog/device-directory.js';
-export { openSqliteDirectory, type SqliteDeviceDirectory } from './catalog/sqlite-device-directory.js';
 export { CATALOG_SDL, CATALOG_SUBGRAPH, DEFAULT_MAX_DEVICES_PER_QUERY } from './catalog/catalog-subgraph.js';
 export { composeSupergraph, CompositionError, type CompositionIssue, type SubgraphSdl } from './supergraph/compose-supergraph.js';
 export type { SupergraphStatus } from './supergraph/subgraph-supergraph-manager.js';

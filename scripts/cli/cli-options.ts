@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GridmarkError } from '../../schema/index.js';
+import { createRegistryClient, type RegistryClient } from './registry-client.js';
+
+/** Options every registry command takes. */
+export const REGISTRY_OPTIONS = {
+  registry: { type: 'string' },
+  'key-file': { type: 'string' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a command's arguments; unknown options and missing values are `BAD_CONFIGURATION`. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new GridmarkError('BAD_CONFIGURATION', cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** A required option's value. */
+export function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new GridmarkError('BAD_CONFIGURATION', `--${name} is required.`);
+  return value;
+}
+
+/** The one positional argument a command takes. */
+export function onePositional(positionals: readonly string[], what: string): string {
+  if (positionals.length !== 1 || positionals[0] === undefined) throw new GridmarkError('BAD_CONFIGURATION', `give exactly one ${what}.`);
+  return positionals[0];
+}
+
+/** The registry API URL: `--registry`, else `GRIDMARK_REGISTRY`, else the local demo's. */
+export function registryUrl(values: { readonly registry?: string | undefined }): string {
+  return values.registry ?? process.env['GRIDMARK_REGISTRY'] ?? 'http://localhost:4000/registry';
+}
+
+/**
+ * A registry client with the caller's key: from `--key-file` (the file holds the key), else from
+ * `GRIDMARK_API_KEY`. Keys are never taken on the command line, where `ps` would show them.
+ */
+export function registryClient(values: { readonly registry?: string | undefined; readonly 'key-file'?: string | undefined }, options: { readonly needsKey: boolean }): RegistryClient {
+  let apiKey = process.env['GRIDMARK_API_KEY'];
+  const file = values['key-file'];
+  if (file !== undefined) {
+    try {
+      apiKey = readFileSync(file, 'utf8').trim();
+    } catch (cause) {
+      throw new GridmarkError('BAD_CONFIGURATION', `cannot read the key file ${file}.`, { cause });
+    }
+  }
+  if (options.needsKey && !apiKey) throw new GridmarkError('UNAUTHENTICATED', 'this command needs an API key: set GRIDMARK_API_KEY or pass --key-file.');
+  return createRegistryClient({ url: registryUrl(values), ...(apiKey ? { apiKey } : {}) });
+}
