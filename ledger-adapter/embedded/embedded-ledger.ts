@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import type { ContractRunner, TransactionCreator, TransactionInput, TransactionOutcome } from '../contract-runtime.js';
+import type { LedgerClient, LedgerEvent, SubmitResult } from '../ledger-client.js';
+import { createContractRunner } from '../runtime/index.js';
+import { silentLogger, type Logger } from '../../schema/logger.js';
+import { encodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, storeTransaction, type StoredBlock } from './block-codec.js';
+import { contractRefusal, ledgerUnavailable } from './embedded-errors.js';
+import { EventFeed } from './event-feed.js';
+import { LedgerDatabase, type StateWrite } from './ledger-database.js';
+import { loadNodeKey, nodeKeyPath, type NodeKey } from './node-key.js';
+import { PendingState } from './pending-state.js';
+
+/** Options of {@link createEmbeddedLedger}: one readonly object. */
+export interface EmbeddedLedgerOptions {
+  /** The SQLite file; created with its node key (`<path>.node-key.pem`, mode 0600) when absent. */
+  readonly path: string;
+  /** The MSP id the node submits as. Default `GridmarkEmbeddedMSP`. */
+  readonly mspId?: string;
+  /** The most transactions in one block (group commit). Default 1,000. */
+  readonly maxTransactionsPerBlock?: number;
+  /** Debug lines about commits; never the key. Default silent. */
+  readonly logger?: Logger;
+  /** The contract runner; default the gridmark contract. */
+  readonly runner?: ContractRunner;
+}
+
+/** The embedded ledger: a {@link LedgerClient} with the height of its chain. */
+export interface EmbeddedLedger extends LedgerClient {
+  /** The number of committed blocks (block 0, the genesis block, included). */
+  readonly height: bigint;
+  /** The database file. */
+  readonly path: string;
+}
+
+interface PendingSubmit {
+  readonly transaction: string;
+  readonly args: readonly string[];
+  readonly resolve: (result: SubmitResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Lifecycle = { readonly phase: 'open' } | { readonly phase: 'closed' };
+
+/**
+ * Opens (or creates) an embedded ledger: the gridmark contract run in-process over a SQLite
+ * chain of signed blocks. Submits that arrive while a block is being built wait for the next
+ * one, and all submits of one turn of the event loop go into one block (group commit): one
+ * SQLite transaction, one signature, one fsync for all of them.
+ *
+ * @throws GridmarkError BAD_CONFIGURATION when the node key is unreadable or exposed
+ * @example
+ * const ledger = createEmbeddedLedger({ path: 'data/ledger.db' });
+ * await ledger.submit('RegisterFields', [JSON.stringify({ systemCode: '88.1001.3', fields: [...] })]);
+ */
+export function createEmbeddedLedger(options: EmbeddedLedgerOptions): EmbeddedLedger {
+  const database = new LedgerDatabase(options.path);
+  try {
+    const key = loadNodeKey(nodeKeyPath(options.path), database.height() === 0);
+    return new EmbeddedLedgerImpl(options, database, key);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+class EmbeddedLedgerImpl implements EmbeddedLedger {
+  readonly path: string;
+  readonly #database: LedgerDatabase;
+  readonly #key: NodeKey;
+  readonly #runner: ContractRunner;
+  readonly #creator: TransactionCreator;
+  readonly #maxPerBlock: number;
+  readonly #logger: Logger;
+  readonly #feed: EventFeed;
+  #queue: PendingSubmit[] = [];
+  #draining: Promise<void> | undefined;
+  #height: number;
+  #lastHash: string;
+  #lifecycle: Lifecycle = { phase: 'open' };
+
+  constructor(options: EmbeddedLedgerOptions, database: LedgerDatabase, key: NodeKey) {
+    this.path = options.path;
+    this.#database = database;
+    this.#key = key;
+    this.#runner = options.runner ?? createContractRunner();
+    this.#creator = { mspId: options.mspId ?? 'GridmarkEmbeddedMSP', certificatePem: key.publicKeyPem };
+    this.#maxPerBlock = options.maxTransactionsPerBlock ?? 1000;
+    this.#logger = options.logger ?? silentLogger;
+    this.#feed = new EventFeed(database);
+    this.#height = database.height();
+    if (this.#height === 0) this.#writeGenesis();
+    this.#height = database.height();
+    this.#lastHash = (database.block(this.#height - 1) as StoredBlock).hash;
+  }
+
+  get height(): bigint {
+    return BigInt(this.#height);
+  }
+
+  async evaluate(transaction: string, args: readonly string[]): Promise<Uint8Array> {
+    this.#assertOpen();
+    const outcome = await this.#runner(this.#database.reader(), this.#input(transaction, args));
+    if (outcome.status === 'ERROR') throw contractRefusal(transaction, outcome.message);
+    return outcome.payload;
+  }
+
+  submit(transaction: string, args: readonly string[]): Promise<SubmitResult> {
+    this.#assertOpen();
+    return new Promise<SubmitResult>((resolve, reject) => {
+      this.#queue.push({ transaction, args: [...args], resolve, reject });
+      // Start a block on the next turn, so that every submit of this turn joins it.
+      this.#draining ??= new Promise<void>((done) => setImmediate(done)).then(() => this.#drain());
+    });
+  }
+
+  events(options: { readonly startBlock?: bigint; readonly signal?: AbortSignal }): AsyncIterable<LedgerEvent> {
+    this.#assertOpen();
+    return this.#feed.events(options.startBlock, options.signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.#lifecycle.phase === 'closed') return;
+    // Submits already accepted are committed before the file closes.
+    await this.#draining;
+    this.#lifecycle = { phase: 'closed' };
+    this.#feed.close();
+    this.#database.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#lifecycle.phase === 'closed') throw ledgerUnavailable('The embedded ledger is closed.');
+  }
+
+  #input(transaction: string, args: readonly string[]): TransactionInput {
+    return { transaction, args, txId: randomBytes(32).toString('hex'), timestamp: new Date(), creator: this.#creator };
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.slice(0, this.#maxPerBlock);
+        this.#queue = this.#queue.slice(batch.length);
+        await this.#commitBlock(batch);
+      }
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  async #commitBlock(batch: readonly PendingSubmit[]): Promise<void> {
+    const number = this.#height;
+    const state = new PendingState(this.#database);
+    const included: { submit: PendingSubmit; input: TransactionInput; outcome: TransactionOutcome }[] = [];
+    for (const submit of batch) {
+      const input = this.#input(submit.transaction, submit.args);
+      let outcome: TransactionOutcome;
+      try {
+        outcome = await this.#runner(state, input);
+      } catch (error) {
+        submit.reject(ledgerUnavailable('The embedded ledger failed to run the transaction.', error));
+        continue;
+      }
+      if (outcome.status === 'ERROR') {
+        submit.reject(contractRefusal(submit.transaction, outcome.message));
+        continue;
+      }
+      state.apply(outcome.writes, { blockNumber: BigInt(number), txNumber: included.length });
+      included.push({ submit, input, outcome });
+    }
+    if (included.length === 0) return;
+    const writes: StateWrite[] = included.flatMap(({ outcome }, txNumber) => outcome.writes.map((w) => ({ key: w.key, value: w.value, txNumber })));
+    const block = this.#sealBlock(number, encodeBlockData({ transactions: included.map(({ input, outcome }) => storeTransaction(input, outcome)) }));
+    this.#logger.debug(`committing block ${number}: ${included.length} transaction(s), ${writes.length} state write(s)`);
+    try {
+      this.#database.append(block, writes);
+    } catch (error) {
+      const failure = ledgerUnavailable('The embedded ledger could not write the block.', error);
+      for (const { submit } of included) submit.reject(failure);
+      return;
+    }
+    this.#height = number + 1;
+    this.#lastHash = block.hash;
+    this.#logger.debug(`committed block ${number}`);
+    const events: LedgerEvent[] = [];
+    for (const { submit, input, outcome } of included) {
+      if (outcome.event) events.push({ name: outcome.event.name, payload: outcome.event.payload, txId: input.txId, blockNumber: BigInt(number) });
+      submit.resolve({ result: outcome.payload, txId: input.txId, blockNumber: BigInt(number) });
+    }
+    this.#feed.publish(events);
+  }
+
+  #sealBlock(number: number, data: string): StoredBlock {
+    const header = { number, previousHash: number === 0 ? GENESIS_PREVIOUS_HASH : this.#lastHash, dataHash: sha256(data), timestamp: new Date().toISOString() };
+    const hash = headerHash(header);
+    return { ...header, hash, data, signature: this.#key.sign(hash) };
+  }
+
+  #writeGenesis(): void {
+    const block = this.#sealBlock(0, encodeBlockData({ genesis: { format: 1, mspId: this.#creator.mspId, publicKey: this.#key.publicKeyPem }, transactions: [] }));
+    this.#database.append(block, []);
+    this.#logger.debug('created the ledger with its genesis block');
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The embedded ledger, gridmark's default: the contract run in-process over a signed chain of
+ * blocks in one SQLite file, and the verifier that re-walks such a file.
+ */
+export { createEmbeddedLedger, type EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded-ledger.js';
+export { EmbeddedLedgerError } from './embedded-errors.js';
+export { nodeKeyPath } from './node-key.js';
+export { verifyLedgerFile, type ChainReport, type VerifyOptions } from './chain-verifier.js';

@@ -1,0 +1,150 @@
+import Database from 'better-sqlite3';
+import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
+import type { StoredBlock } from './block-codec.js';
+
+/*
+ * The SQLite file of an embedded ledger: the chain of blocks and the world state they produce.
+ * A block and its state changes are written in one SQLite transaction (WAL, synchronous=FULL),
+ * so after a crash the file holds every committed block and no part of an uncommitted one.
+ */
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS blocks (
+  number INTEGER PRIMARY KEY,
+  previous_hash TEXT NOT NULL,
+  data_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  data TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (
+  key BLOB PRIMARY KEY,
+  value BLOB NOT NULL,
+  block INTEGER NOT NULL,
+  tx INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** One state change of a block, at its version. */
+export interface StateWrite {
+  readonly key: string;
+  readonly value: Uint8Array | null;
+  readonly txNumber: number;
+}
+
+interface StateRow {
+  key: Buffer;
+  value: Buffer;
+  block: number;
+  tx: number;
+}
+
+interface BlockRow {
+  number: number;
+  previous_hash: string;
+  data_hash: string;
+  hash: string;
+  timestamp: string;
+  data: string;
+  signature: string;
+}
+
+/** The ledger's SQLite file. Keys are stored as UTF-8 bytes so they sort as Fabric's do. */
+export class LedgerDatabase {
+  readonly #db: Database.Database;
+  readonly #getState: Database.Statement<[Buffer], StateRow>;
+  readonly #rangeState: Database.Statement<[Buffer, Buffer], StateRow>;
+  readonly #putState: Database.Statement<[Buffer, Uint8Array, number, number]>;
+  readonly #deleteState: Database.Statement<[Buffer]>;
+  readonly #insertBlock: Database.Statement<[number, string, string, string, string, string, string]>;
+  readonly #getBlock: Database.Statement<[number], BlockRow>;
+  readonly #blocksFrom: Database.Statement<[number, number], BlockRow>;
+  readonly #height: Database.Statement<[], { height: number }>;
+  readonly #append: (block: StoredBlock, writes: readonly StateWrite[]) => void;
+
+  /** Opens (and, unless `readonly`, creates) the file. */
+  constructor(path: string, options: { readonly readonly?: boolean } = {}) {
+    this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) {
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = FULL');
+      this.#db.exec(SCHEMA);
+    }
+    this.#getState = this.#db.prepare('SELECT key, value, block, tx FROM state WHERE key = ?');
+    this.#rangeState = this.#db.prepare('SELECT key, value, block, tx FROM state WHERE key >= ? AND key < ? ORDER BY key');
+    this.#putState = this.#db.prepare('INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx');
+    this.#deleteState = this.#db.prepare('DELETE FROM state WHERE key = ?');
+    this.#insertBlock = this.#db.prepare('INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.#getBlock = this.#db.prepare('SELECT * FROM blocks WHERE number = ?');
+    this.#blocksFrom = this.#db.prepare('SELECT * FROM blocks WHERE number >= ? ORDER BY number LIMIT ?');
+    this.#height = this.#db.prepare('SELECT COALESCE(MAX(number) + 1, 0) AS height FROM blocks');
+    this.#append = this.#db.transaction((block: StoredBlock, writes: readonly StateWrite[]) => {
+      this.#insertBlock.run(block.number, block.previousHash, block.dataHash, block.hash, block.timestamp, block.data, block.signature);
+      for (const write of writes) {
+        const key = Buffer.from(write.key, 'utf8');
+        if (write.value === null) this.#deleteState.run(key);
+        else this.#putState.run(key, write.value, block.number, write.txNumber);
+      }
+    });
+  }
+
+  /** The number of blocks (the next block's number). */
+  height(): number {
+    return this.#height.get()?.height ?? 0;
+  }
+
+  /** Appends a block and applies its state changes, all or nothing. */
+  append(block: StoredBlock, writes: readonly StateWrite[]): void {
+    this.#append(block, writes);
+  }
+
+  block(number: number): StoredBlock | undefined {
+    const row = this.#getBlock.get(number);
+    return row === undefined ? undefined : toBlock(row);
+  }
+
+  /** Up to `limit` blocks from `from` on, in order. */
+  blocks(from: number, limit: number): StoredBlock[] {
+    return this.#blocksFrom.all(from, limit).map(toBlock);
+  }
+
+  getState(key: string): StateEntry | undefined {
+    const row = this.#getState.get(Buffer.from(key, 'utf8'));
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  /** Committed entries with `startKey <= key < endKey` in byte order. */
+  rangeState(startKey: string, endKey: string): ({ key: string } & StateEntry)[] {
+    return this.#rangeState.all(Buffer.from(startKey, 'utf8'), Buffer.from(endKey, 'utf8')).map((row) => ({ key: row.key.toString('utf8'), ...toEntry(row) }));
+  }
+
+  /** Every state entry in key order (for verification). */
+  *allState(): IterableIterator<{ key: string } & StateEntry> {
+    for (const row of this.#db.prepare<[], StateRow>('SELECT key, value, block, tx FROM state ORDER BY key').iterate()) yield { key: row.key.toString('utf8'), ...toEntry(row) };
+  }
+
+  /** A world state reader over the committed state. */
+  reader(): WorldStateReader {
+    return {
+      get: (key) => Promise.resolve(this.getState(key)),
+      range: (startKey, endKey) => toAsync(this.rangeState(startKey, endKey)),
+    };
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function toEntry(row: StateRow): StateEntry {
+  return { value: new Uint8Array(row.value.buffer, row.value.byteOffset, row.value.byteLength), version: { blockNumber: BigInt(row.block), txNumber: row.tx } };
+}
+
+function toBlock(row: BlockRow): StoredBlock {
+  return { number: row.number, previousHash: row.previous_hash, dataHash: row.data_hash, hash: row.hash, timestamp: row.timestamp, data: row.data, signature: row.signature };
+}
+
+async function* toAsync<T>(items: readonly T[]): AsyncIterable<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}
