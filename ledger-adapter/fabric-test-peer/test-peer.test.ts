@@ -119,6 +119,16 @@ describe('Fabric Gateway test peer', () => {
     const statuses = await Promise.all([(await first.submit()).getStatus(), (await second.submit()).getStatus()]);
     expect(statuses.map((status) => status.code).sort()).toEqual([StatusCode.VALID, StatusCode.MVCC_READ_CONFLICT]);
     expect(text.decode(await contract.evaluateTransaction('Get', 'counter'))).toBe('"1"');
+
+    // Only the valid one emitted an event.
+    const firstBlock = statuses.reduce((low, status) => (status.blockNumber < low ? status.blockNumber : low), statuses[0].blockNumber);
+    const events = await honest.getNetwork('gridmark').getChaincodeEvents('gridmark', { startBlock: firstBlock });
+    const iterator = events[Symbol.asyncIterator]();
+    const valid = statuses.find((status) => status.code === StatusCode.VALID);
+    expect(((await iterator.next()).value as ChaincodeEvent).transactionId).toBe(valid?.transactionId);
+    const marker = await contract.submitAsync('Put', { arguments: ['after-conflict', 'x'] });
+    expect(((await iterator.next()).value as ChaincodeEvent).transactionId).toBe(marker.getTransactionId());
+    events.close();
   });
 
   it('invalidates a transaction whose endorsed payload was altered after endorsement (ENDORSEMENT_POLICY_FAILURE)', async () => {

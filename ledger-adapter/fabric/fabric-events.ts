@@ -46,6 +46,8 @@ export function createFabricEventSource(network: Network, chaincodeName: string,
       const closeStream = (): void => stream.close();
       open.add(stream);
       signal?.addEventListener('abort', closeStream, { once: true });
+      // The signal may have aborted while the stream was being opened.
+      if (aborted()) closeStream();
       try {
         for await (const event of stream) {
           yield { name: event.eventName, payload: event.payload, txId: event.transactionId, blockNumber: event.blockNumber };

@@ -104,7 +104,7 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
   });
 
   it('surfaces a transaction invalidated at commit as LEDGER_REJECTED with the validation code', async () => {
-    const outcomes = await Promise.allSettled([ledger.submit('Increment', ['races']), ledger.submit('Increment', ['races'])]);
+    const outcomes = await Promise.allSettled([ledger.submit('IncrementPair', ['races']), ledger.submit('IncrementPair', ['races'])]);
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     // Both read the same version; ordering lets one through and invalidates the other.
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
