@@ -1,4 +1,4 @@
-import { status as GrpcStatus, type ServerWritableStream } from '@grpc/grpc-js';
+import { status as GrpcStatus, type ServerErrorResponse, type ServerWritableStream } from '@grpc/grpc-js';
 import { common, gateway, peer } from '@hyperledger/fabric-protos';
 import type { BlockCutter } from './block-cutter.js';
 import type { Endorser } from './endorser.js';
@@ -30,10 +30,17 @@ export interface GatewayServiceContext {
  */
 export function createGatewayService(context: GatewayServiceContext): gateway.IGatewayServer {
   const detail = (message: string) => [{ address: context.address(), mspId: context.mspId, message }];
+  // The endorser reports every expected failure as a result; anything it throws is a fault of the peer.
+  const process = (proposal: peer.SignedProposal | undefined, fail: (error: ServerErrorResponse) => void) =>
+    context.endorser.process(proposal).catch((error: unknown) => {
+      fail(rpcError(GrpcStatus.INTERNAL, `endorser failed: ${error instanceof Error ? error.message : String(error)}`));
+      return undefined;
+    });
 
   return {
     evaluate(call, callback) {
-      void context.endorser.process(call.request.getProposedTransaction()).then((result) => {
+      void process(call.request.getProposedTransaction(), callback).then((result) => {
+        if (result === undefined) return;
         switch (result.kind) {
           case 'refused':
             return callback(rpcError(GrpcStatus.FAILED_PRECONDITION, `evaluate call to endorser returned error: ${result.message}`, detail(result.message)));
@@ -54,7 +61,8 @@ export function createGatewayService(context: GatewayServiceContext): gateway.IG
     },
 
     endorse(call, callback) {
-      void context.endorser.process(call.request.getProposedTransaction()).then((result) => {
+      void process(call.request.getProposedTransaction(), callback).then((result) => {
+        if (result === undefined) return;
         const failed = 'failed to endorse transaction, see attached details for more info';
         switch (result.kind) {
           case 'refused':
