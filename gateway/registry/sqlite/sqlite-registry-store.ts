@@ -134,13 +134,13 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     FROM json_each(?) AS j JOIN identifiers AS i ON i.identifier = j.value AND i.status = 'ACTIVE'`);
 
   return {
-    getEnterprise: (creditCode) => Promise.resolve(toEnterprise(enterpriseRow.get(creditCode) as Row | undefined)),
-    createSystem: (input) => Promise.resolve(createSystem(input)),
-    getSystem: (code) => Promise.resolve(getSystem(code)),
-    listSystems: (status) => Promise.resolve((db.prepare(`SELECT * FROM systems ${status ? 'WHERE status = ?' : ''} ORDER BY seq`).all(...(status ? [status] : [])) as Row[]).map((r) => toSystem(r) as BusinessSystem)),
-    systemSdls: (status) => Promise.resolve((db.prepare('SELECT code, subgraph_name, url, sdl FROM systems WHERE status = ? ORDER BY seq').all(status) as Row[]).map((r) => ({ code: str(r['code']), subgraphName: str(r['subgraph_name']), url: str(r['url']), sdl: str(r['sdl']) }))),
-    updateSystem: (code, change, entry) => Promise.resolve(updateSystem(code, change, entry)),
-    setCreditScore: (creditCode, score, entry) =>
+    getEnterprise: async (creditCode) => Promise.resolve(toEnterprise(enterpriseRow.get(creditCode) as Row | undefined)),
+    createSystem: async (input) => Promise.resolve(createSystem(input)),
+    getSystem: async (code) => Promise.resolve(getSystem(code)),
+    listSystems: async (status) => Promise.resolve((db.prepare(`SELECT * FROM systems ${status ? 'WHERE status = ?' : ''} ORDER BY seq`).all(...(status ? [status] : [])) as Row[]).map((r) => toSystem(r) as BusinessSystem)),
+    systemSdls: async (status) => Promise.resolve((db.prepare('SELECT code, subgraph_name, url, sdl FROM systems WHERE status = ? ORDER BY seq').all(status) as Row[]).map((r) => ({ code: str(r['code']), subgraphName: str(r['subgraph_name']), url: str(r['url']), sdl: str(r['sdl']) }))),
+    updateSystem: async (code, change, entry) => Promise.resolve(updateSystem(code, change, entry)),
+    setCreditScore: async (creditCode, score, entry) =>
       Promise.resolve(
         db.transaction(() => {
           const at = now();
@@ -149,7 +149,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
           return toEnterprise(enterpriseRow.get(creditCode) as Row) as Enterprise;
         })(),
       ),
-    createPrincipal: (p, entry) => {
+    createPrincipal: async (p, entry) => {
       db.transaction(() => {
         const at = now();
         db.prepare('INSERT INTO principals (key_id, role, system_code, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(p.keyId, p.role, p.systemCode, p.label, p.secretHash, at);
@@ -157,11 +157,11 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
       })();
       return Promise.resolve();
     },
-    findPrincipal: (keyId) => {
+    findPrincipal: async (keyId) => {
       const row = db.prepare('SELECT * FROM principals WHERE key_id = ?').get(keyId) as Row | undefined;
       return Promise.resolve(row ? ({ keyId: str(row['key_id']), role: str(row['role']) as Role, systemCode: strOrNull(row['system_code']), label: str(row['label']), secretHash: str(row['secret_hash']), revoked: row['revoked_at'] !== null } satisfies StoredPrincipal) : undefined);
     },
-    revokePrincipals: (filter, entry) =>
+    revokePrincipals: async (filter, entry) =>
       Promise.resolve(
         db.transaction(() => {
           const at = now();
@@ -170,13 +170,13 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
           return count;
         })(),
       ),
-    upsertFields: (systemCode, fields, entry) => Promise.resolve(upsertFields(systemCode, fields, entry)),
-    listFields: (systemCode) => Promise.resolve((db.prepare(`SELECT * FROM fields ${systemCode ? 'WHERE system_code = ?' : ''} ORDER BY system_code, seq`).all(...(systemCode ? [systemCode] : [])) as Row[]).map(toField)),
-    fieldOwner: (name) => Promise.resolve(strOrNull((db.prepare('SELECT system_code FROM fields WHERE name = ?').get(name) as Row | undefined)?.['system_code']) ?? undefined),
-    registerOwnDevices: (systemCode, devices, entry) => Promise.resolve(registerOwn(systemCode, devices, entry)),
-    claimDevices: (systemCode, claims, entry) => Promise.resolve(claim(systemCode, claims, entry)),
-    getIdentifier: (identifier) => Promise.resolve(getIdentifier(identifier)),
-    setIdentifierStatus: (identifier, status, entry) =>
+    upsertFields: async (systemCode, fields, entry) => Promise.resolve(upsertFields(systemCode, fields, entry)),
+    listFields: async (systemCode) => Promise.resolve((db.prepare(`SELECT * FROM fields ${systemCode ? 'WHERE system_code = ?' : ''} ORDER BY system_code, seq`).all(...(systemCode ? [systemCode] : [])) as Row[]).map(toField)),
+    fieldOwner: async (name) => Promise.resolve(strOrNull((db.prepare('SELECT system_code FROM fields WHERE name = ?').get(name) as Row | undefined)?.['system_code']) ?? undefined),
+    registerOwnDevices: async (systemCode, devices, entry) => Promise.resolve(registerOwn(systemCode, devices, entry)),
+    claimDevices: async (systemCode, claims, entry) => Promise.resolve(claim(systemCode, claims, entry)),
+    getIdentifier: async (identifier) => Promise.resolve(getIdentifier(identifier)),
+    setIdentifierStatus: async (identifier, status, entry) =>
       Promise.resolve(
         db.transaction(() => {
           if (db.prepare('UPDATE identifiers SET status = ? WHERE identifier = ?').run(status, identifier).changes === 0) throw new StoreConflict('UNKNOWN_IDENTIFIER', `${identifier} is not a registered identifier`);
@@ -184,7 +184,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
           return getIdentifier(identifier) as IdentifierRecord;
         })(),
       ),
-    auditIdentifier: (identifier, audit, entry) =>
+    auditIdentifier: async (identifier, audit, entry) =>
       Promise.resolve(
         db.transaction(() => {
           const at = now();
@@ -193,7 +193,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
           return getIdentifier(identifier) as IdentifierRecord;
         })(),
       ),
-    associations: (deviceIds) => {
+    associations: async (deviceIds) => {
       const found = new Map<string, AssociationEntry>();
       for (const row of associationRows.all(JSON.stringify(deviceIds)) as Row[]) {
         const id = str(row['identifier']);
@@ -202,11 +202,11 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
       }
       return Promise.resolve(found);
     },
-    directoryEntries: (deviceIds) => {
+    directoryEntries: async (deviceIds) => {
       const rows = directoryRows.all(JSON.stringify(deviceIds)) as Row[];
       return Promise.resolve(new Map(rows.map((r) => [str(r['identifier']), { id: str(r['identifier']), kind: str(r['kind']) as DeviceKind, heldBy: JSON.parse(str(r['held_by'])) as string[] } satisfies DirectoryEntry])));
     },
-    statistics: () => {
+    statistics: async () => {
       const count = (sql: string): number => Number((db.prepare(sql).get() as Row)['n']);
       const perSystem = db.prepare(`
         SELECT s.code, s.name, s.status,
@@ -226,8 +226,8 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
         perSystem: perSystem.map((r) => ({ systemCode: str(r['code']), name: str(r['name']), status: str(r['status']) as BusinessSystem['status'], issued: Number(r['issued']), held: Number(r['held']), fields: Number(r['fields']) })),
       });
     },
-    log: (after, limit) => Promise.resolve((db.prepare('SELECT * FROM registry_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as Row[]).map((r) => ({ seq: Number(r['seq']), at: str(r['at']), actor: str(r['actor']), action: str(r['action']), subject: str(r['subject']), details: JSON.parse(str(r['details'])) as Record<string, unknown> }))),
-    close: () => {
+    log: async (after, limit) => Promise.resolve((db.prepare('SELECT * FROM registry_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as Row[]).map((r) => ({ seq: Number(r['seq']), at: str(r['at']), actor: str(r['actor']), action: str(r['action']), subject: str(r['subject']), details: JSON.parse(str(r['details'])) as Record<string, unknown> }))),
+    close: async () => {
       db.close();
       return Promise.resolve();
     },

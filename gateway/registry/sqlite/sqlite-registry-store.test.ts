@@ -1,0 +1,39 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeRegistryStore } from '../testing/registry-store-suite.js';
+import { openSqliteRegistryStore } from './sqlite-registry-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gridmark-registry-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+describeRegistryStore('SQLite', () => Promise.resolve(openSqliteRegistryStore({ path: join(dir, `r${++n}.db`) })));
+
+describe('SQLite registry store', () => {
+  it('applies migrations once and keeps data across reopening', async () => {
+    const path = join(dir, 'reopen.db');
+    const first = openSqliteRegistryStore({ path });
+    await first.createSystem({ enterprise: { creditCode: 'E', name: 'E', initialScore: 80 }, authorityPrefix: '88.7', name: 's', subgraphName: 's', description: 'd', url: 'http://s/', sdl: 'type Query { x: Int }', codingRule: '{code}', key: { keyId: 'k', secretHash: 'h' }, log: { actor: 't', action: 'system.register', details: {} } });
+    await first.close();
+    const second = openSqliteRegistryStore({ path });
+    expect((await second.listSystems()).map((s) => s.code)).toEqual(['88.7.1']);
+    await second.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    raw.close();
+  });
+
+  it('refuses to edit or delete the registry log, even in SQL', async () => {
+    const path = join(dir, 'log.db');
+    const store = openSqliteRegistryStore({ path });
+    await store.createSystem({ enterprise: { creditCode: 'E', name: 'E', initialScore: 80 }, authorityPrefix: '88.7', name: 's', subgraphName: 's', description: 'd', url: 'http://s/', sdl: 'type Query { x: Int }', codingRule: '{code}', key: { keyId: 'k', secretHash: 'h' }, log: { actor: 't', action: 'system.register', details: {} } });
+    await store.close();
+    const raw = new Database(path);
+    expect(() => raw.prepare("UPDATE registry_log SET actor = 'someone else'").run()).toThrow(/append-only/);
+    expect(() => raw.prepare('DELETE FROM registry_log').run()).toThrow(/append-only/);
+    raw.close();
+  });
+});

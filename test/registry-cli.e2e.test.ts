@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
+import { silentLogger } from '../schema/index.js';
+import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../subgraphs/index.js';
+
+/** The `gridmark` command, run as an operator runs it, against a live registry over HTTP. */
+const root = new URL('..', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'gridmark-cli-'));
+const keyFile = join(dir, 'operator.key');
+let registry: Registry;
+let gateway: Gateway;
+let station: RunningSubgraph;
+let base = '';
+let systemCode = '';
+
+function gridmark(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], { cwd: root, env: { ...process.env, GRIDMARK_REGISTRY: new URL('/registry', base).toString(), GRIDMARK_API_KEY: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  const weather = defineSubgraph({ name: 'weather', title: 'weather stations', fields: [{ name: 'irradianceWm2', type: 'Float', description: 'Irradiance.', unit: 'W/m²' }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { irradianceWm2: 640 }]))) });
+  station = await serveSubgraph(weather, { port: 0 }, { logger: silentLogger });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1002' });
+  gateway = createGateway({ registry, logger: silentLogger });
+  await gateway.start();
+  base = await gateway.listen(0);
+}, 60_000);
+
+afterAll(async () => {
+  await gateway.stop();
+  await registry.close();
+  await station.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gridmark CLI', () => {
+  it('registers a system and prints its code and key once', async () => {
+    const r = await gridmark('system', 'register', '--enterprise', 'Weather Co.', '--credit-code', '91640000227694411F', '--name', 'Weather stations', '--subgraph', 'weather', '--description', 'Irradiance at the plant', '--url', station.url);
+    expect(r.code).toBe(0);
+    systemCode = /as system (\S+)/.exec(r.stdout)?.[1] ?? '';
+    expect(systemCode).toBe('88.1002.1');
+    const key = /^(gmk_\S+)$/m.exec(r.stdout)?.[1] ?? '';
+    writeFileSync(keyFile, key);
+    chmodSync(keyFile, 0o600);
+  });
+
+  it('refuses a bad credit code with exit code 2 and the error code', async () => {
+    const r = await gridmark('system', 'register', '--enterprise', 'X', '--credit-code', '91640000227694411G', '--name', 'X', '--subgraph', 'x', '--description', 'x', '--url', station.url);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('BAD_CREDIT_CODE');
+  });
+
+  it('registers fields with fee standards', async () => {
+    const r = await gridmark('fields', 'register', '--system', systemCode, '--field', 'irradianceWm2=3', '--key-file', keyFile);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${systemCode}.F0001`);
+    expect(r.stdout).toContain('3 fen/use');
+  });
+
+  it('refuses a CSV with a malformed row before sending anything, naming the line', async () => {
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, 'localCode,kind\nWS-1,OTHER\nWS 2,OTHER\nWS-3,OTHER\n');
+    const r = await gridmark('devices', 'register', '--system', systemCode, '--file', csv, '--key-file', keyFile);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/BAD_DEVICE_ROW: row 3/);
+    expect((await registry.statistics({ role: 'PLATFORM_ADMIN', keyId: 't', label: 't' })).devices).toBe(0);
+  });
+
+  it('registers devices from CSV in batches with progress, and a re-run changes nothing', async () => {
+    const csv = join(dir, 'devices.csv');
+    writeFileSync(csv, ['localCode,kind', ...Array.from({ length: 250 }, (_, i) => `WS-${i + 1},OTHER`)].join('\r\n'));
+    const r = await gridmark('devices', 'register', '--system', systemCode, '--file', csv, '--batch-size', '100', '--key-file', keyFile);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('100/250 rows');
+    expect(r.stderr).toContain('250/250 rows');
+    expect(r.stdout).toMatch(/^250 registered, 0 already registered/);
+    const again = await gridmark('devices', 'register', '--system', systemCode, '--file', csv, '--key-file', keyFile);
+    expect(again.stdout).toMatch(/^0 registered, 250 already registered/);
+    const served = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ device(id: "${systemCode}/WS-7") { kind heldBy irradianceWm2 } }` }) });
+    expect(await served.json()).toEqual({ data: { device: { kind: 'OTHER', heldBy: ['weather'], irradianceWm2: 640 } } });
+  });
+
+  it('refuses a claim batch with an unknown prefix, naming the file row', async () => {
+    const json = join(dir, 'claims.json');
+    writeFileSync(json, JSON.stringify([{ identifier: `${systemCode}/WS-1`, localCode: 'L1' }, { identifier: '88.4040.1/Z-1', localCode: 'L2' }]));
+    const r = await gridmark('devices', 'claim', '--system', systemCode, '--file', json, '--key-file', keyFile);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain('UNKNOWN_PREFIX');
+    expect(r.stderr).toContain('file row 2');
+  });
+
+  it('shows an identifier and prints its QR code to the terminal and to SVG and PNG files', async () => {
+    const shown = await gridmark('id', 'show', `${systemCode}/WS-1`, '--gateway', base);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ identifier: `${systemCode}/WS-1`, issuer: { code: systemCode } });
+    const terminal = await gridmark('id', 'qr', `${systemCode}/WS-1`, '--gateway', base);
+    expect(terminal.stdout).toContain(`${base}id/${systemCode}/WS-1`);
+    expect(terminal.stdout).toContain('█');
+    const svg = join(dir, 'label.svg');
+    expect((await gridmark('id', 'qr', `${systemCode}/WS-1`, '--gateway', base, '--out', svg)).code).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+    const png = join(dir, 'label.png');
+    await gridmark('id', 'qr', `${systemCode}/WS-1`, '--out', png, '--plain');
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('answers an unknown identifier with its code and exit code 6', async () => {
+    const r = await gridmark('id', 'show', `${systemCode}/NOPE`, '--gateway', base);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain('UNKNOWN_IDENTIFIER');
+  });
+
+  it('refuses an operator acting as an admin with FORBIDDEN (exit 5)', async () => {
+    const r = await gridmark('system', 'suspend', systemCode, '--reason', 'self-suspension', '--key-file', keyFile);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('FORBIDDEN');
+  });
+
+  it('mints an admin key at the console that works over the API', async () => {
+    const minted = await gridmark('registry', 'admin-key', '--db', join(dir, 'registry.db'), '--label', 'night shift');
+    const key = /^(gmk_\S+)$/m.exec(minted.stdout)?.[1] ?? '';
+    const adminFile = join(dir, 'admin.key');
+    writeFileSync(adminFile, key);
+    const stats = await gridmark('stats', '--key-file', adminFile);
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ devices: 250, systems: { active: 1 } });
+  });
+});
