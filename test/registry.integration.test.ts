@@ -36,7 +36,7 @@ const REGISTER = 'mutation ($input: RegisterSystemInput!) { registerSystem(input
 const input = (over: Record<string, unknown>) => ({ enterpriseName: 'Maker Co.', creditCode: MAKER_CODE, systemName: 'Maker production', subgraphName: 'maker', description: 'Products.', url: urls['maker'], ...over });
 const code = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions?.['code'];
 
-async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -94,7 +94,7 @@ describe('system registration', () => {
   });
 
   it('serves the new system in the running gateway within seconds', async () => {
-    await until(async () => gateway.status().composed.includes('maker'));
+    await until(() => gateway.status().composed.includes('maker'));
   });
 
   it('refuses a subgraph that does not compose, naming both systems, and leaves the supergraph alone', async () => {
@@ -167,7 +167,7 @@ describe('fields and devices', () => {
   });
 
   it('answers the device from both systems through the gateway', async () => {
-    await until(async () => gateway.status().composed.includes('scada'));
+    await until(() => gateway.status().composed.includes('scada'));
     const r = await gql('/', '{ device(id: "88.1001.1/INV-1") { heldBy model outputPowerW } }');
     expect(r).toMatchObject({ data: { device: { heldBy: ['maker', 'scada'], model: 'model:88.1001.1/INV-1', outputPowerW: 1234.5 } } });
     expect((await gql('/', '{ device(id: "88.1001.1/NOPE-9") { model } }')).data).toEqual({ device: null });
@@ -218,11 +218,11 @@ describe('lifecycle, log and statistics', () => {
     const load = Promise.all([worker(), worker(), worker()]);
     const suspended = await registryCall('mutation { setSystemStatus(code: "88.1001.2", status: SUSPENDED, reason: "credit review") { status } }', {}, adminKey);
     expect(suspended.errors).toBeUndefined();
-    await until(async () => !gateway.status().composed.includes('scada'));
+    await until(() => !gateway.status().composed.includes('scada'));
     expect(code(await gql('/', '{ device(id: "88.1001.1/INV-1") { outputPowerW } }'))).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await gql('/', '{ device(id: "88.1001.1/INV-1") { heldBy } }')).data).toEqual({ device: { heldBy: ['maker'] } });
     await registryCall('mutation { setSystemStatus(code: "88.1001.2", status: ACTIVE, reason: "cleared") { status } }', {}, adminKey);
-    await until(async () => gateway.status().composed.includes('scada'));
+    await until(() => gateway.status().composed.includes('scada'));
     stop = true;
     await load;
     expect(done).toBeGreaterThanOrEqual(40);
