@@ -1,0 +1,10 @@
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { createEmbeddedLedger } from '../embedded/index.js';
+import { tempDir } from '../embedded/test-fixtures.js';
+import { describeLedgerContract } from './describe-ledger-contract.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+
+describeLedgerContract('the embedded ledger', () => createEmbeddedLedger({ path: join(tmp.dir, 'ledger.db') }));
