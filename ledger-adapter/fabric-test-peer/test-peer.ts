@@ -25,8 +25,11 @@ export interface FabricTestPeerOptions {
   readonly channelName?: string;
   /** The one chaincode installed on it. Default `gridmark`. */
   readonly chaincodeName?: string;
-  /** Server TLS certificate and key; without it the peer listens in plaintext. */
-  readonly tls?: TestKeyPair;
+  /**
+   * Server TLS certificate and key; without it the peer listens in plaintext. With
+   * `clientCaCertificatePem` the peer requires mutual TLS: a client certificate that CA issued.
+   */
+  readonly tls?: TestKeyPair & { readonly clientCaCertificatePem?: string };
   /**
    * Organisations whose members may transact, each with its root CA certificates. Without it
    * any well-formed certificate is accepted (signatures are still checked).
@@ -111,9 +114,11 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
   const credentials =
     options.tls === undefined
       ? ServerCredentials.createInsecure()
-      : ServerCredentials.createSsl(null, [
-          { cert_chain: Buffer.from(options.tls.certificatePem), private_key: Buffer.from(options.tls.privateKeyPem) },
-        ]);
+      : ServerCredentials.createSsl(
+          options.tls.clientCaCertificatePem === undefined ? null : Buffer.from(options.tls.clientCaCertificatePem),
+          [{ cert_chain: Buffer.from(options.tls.certificatePem), private_key: Buffer.from(options.tls.privateKeyPem) }],
+          options.tls.clientCaCertificatePem !== undefined,
+        );
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   });

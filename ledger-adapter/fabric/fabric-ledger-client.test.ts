@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFabricTestPeer, type FabricTestPeer } from '../fabric-test-peer/index.js';
+import { createTestCertificateAuthority, startFabricTestPeer, type FabricTestPeer } from '../fabric-test-peer/index.js';
 import {
   createTestNetworkCredentials,
   keyValueRunner,
@@ -182,6 +182,31 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
       expect((error.cause as GatewayError).code).toBe(GrpcStatus.UNAVAILABLE);
     } finally {
       await wrongCa.close();
+    }
+  });
+
+  it('connects with mutual TLS when the peer requires a client certificate, and is refused without one', async () => {
+    const clientTls = await createTestCertificateAuthority('org1 TLS client CA');
+    const tlsClient = await clientTls.issue('aggregator-tls', { hosts: ['aggregator.gridmark.test'] });
+    const strict = await startFabricTestPeer({
+      runner: keyValueRunner,
+      identity: creds.peer,
+      tls: { ...creds.tlsServer, clientCaCertificatePem: clientTls.certificatePem },
+    });
+    const tls = { kind: 'tls', caCertificate: { pem: creds.tlsCa.certificatePem }, serverNameOverride: TEST_PEER_TLS_NAME } as const;
+    const mutual = await createFabricLedgerClient({
+      ...config,
+      endpoint: strict.address,
+      transport: { ...tls, clientCertificate: { pem: tlsClient.certificatePem }, clientKey: { pem: tlsClient.privateKeyPem } },
+    });
+    const anonymous = await createFabricLedgerClient({ ...config, endpoint: strict.address, transport: tls, deadlines: { evaluateMs: 2_000 } });
+    try {
+      expect(text.decode(await mutual.evaluate('Get', ['nothing']))).toBe('null');
+      expect((await rejection(anonymous.evaluate('Get', ['nothing']))).code).toBe('LEDGER_UNAVAILABLE');
+    } finally {
+      await mutual.close();
+      await anonymous.close();
+      await strict.stop();
     }
   });
 
