@@ -130,6 +130,13 @@ export const ERROR_CODES = {
     meaning: 'The ledger (the embedded one, or the Fabric gateway peer) could not be reached or did not answer before the deadline.',
     exitCode: 7,
   },
+  LEDGER_TAMPERED: {
+    message: 'The ledger file does not verify.',
+    meaning:
+      'An embedded ledger file was changed outside the ledger: a block\'s data, hash, link or signature, ' +
+      'or the world state, no longer matches the chain. `gridmark ledger verify` names the first bad block.',
+    exitCode: 8,
+  },
   INTERNAL_ERROR: {
     message: 'Internal error.',
     meaning: 'An unexpected failure inside gridmark; details are logged on the server, never sent.',

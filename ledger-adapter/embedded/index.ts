@@ -6,3 +6,4 @@ export { createEmbeddedLedger, type EmbeddedLedger, type EmbeddedLedgerOptions }
 export { EmbeddedLedgerError } from './embedded-errors.js';
 export { nodeKeyPath } from './node-key.js';
 export { verifyLedgerFile, type ChainReport, type VerifyOptions } from './chain-verifier.js';
+export { inspectLedgerFile, type LedgerInspector, type InspectedBlock } from './ledger-inspector.js';
