@@ -236,6 +236,23 @@ describe('Fabric Gateway test peer', () => {
     }
   });
 
+  it('refuses a proposal for a channel or chaincode it does not have', async () => {
+    const wrongChannel = (await honest.getNetwork('other').getContract('gridmark').evaluateTransaction('Get', 'x').catch((e: unknown) => e)) as GatewayError;
+    expect(wrongChannel.code).toBe(GrpcStatus.FAILED_PRECONDITION);
+    expect(wrongChannel.details[0]?.message).toBe("channel 'other' not found");
+    const wrongChaincode = (await honest.getNetwork('gridmark').getContract('other').evaluateTransaction('Get', 'x').catch((e: unknown) => e)) as GatewayError;
+    expect(wrongChaincode.details[0]?.message).toBe("chaincode definition for 'other' not found");
+  });
+
+  it('refuses to endorse a proposal whose transaction id is already committed', async () => {
+    const proposal = contractOf(honest).newProposal('Put', { arguments: ['once', 'x'] });
+    const status = await (await (await proposal.endorse()).submit()).getStatus();
+    expect(status.successful).toBe(true);
+    const replay = (await proposal.endorse().catch((e: unknown) => e)) as EndorseError;
+    expect(replay).toBeInstanceOf(EndorseError);
+    expect(replay.details[0]?.message).toBe(`duplicate transaction found [${proposal.getTransactionId()}]`);
+  });
+
   it('reports a chaincode error as UNKNOWN on evaluate and ABORTED on endorse, keeping the contract message', async () => {
     const evaluateError = (await contractOf(honest).evaluateTransaction('Refuse', 'NO_RULE', 'no rule').catch((e: unknown) => e)) as GatewayError;
     expect(evaluateError.code).toBe(GrpcStatus.UNKNOWN);
