@@ -121,7 +121,7 @@ export const ERROR_CODES = {
   LEDGER_REJECTED: {
     message: 'The ledger refused the transaction.',
     meaning:
-      'The smart contract refused the transaction (`extensions.contractCode` gives its code, e.g. NO_RULE), ' +
+      'The smart contract refused the transaction (its `contractCode` detail gives the code, e.g. NO_RULE), ' +
       'the ledger refused the caller\'s signature or identity, or the transaction was invalidated at commit.',
     exitCode: 7,
   },
