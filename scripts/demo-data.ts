@@ -5,6 +5,8 @@ import { seedDemo } from '../subgraphs/demo/seed-demo.js';
 
 /** The aggregator's registry database inside the demo data folder. */
 export const REGISTRY_FILE = 'registry.db';
+/** The embedded ledger inside the demo data folder (its node key sits beside it). */
+export const LEDGER_FILE = 'ledger.db';
 
 /** True when every demo business system's database already exists in `dataDir`. */
 export function demoDataExists(dataDir: string): boolean {
@@ -13,11 +15,13 @@ export function demoDataExists(dataDir: string): boolean {
 
 /**
  * Seeds the demo plant into `dataDir`: one SQLite database per business system. The aggregator's
- * own databases are removed: the systems register with it afresh. Returns what it wrote.
+ * registry and ledger are removed: the systems register with a new aggregator. Returns what it wrote.
  */
 export function seedDemoData(dataDir: string, now = new Date()): { devices: number; keyDevices: number } {
   mkdirSync(dataDir, { recursive: true });
-  for (const file of [REGISTRY_FILE, `${REGISTRY_FILE}-wal`, `${REGISTRY_FILE}-shm`]) rmSync(join(dataDir, file), { force: true });
+  for (const base of [REGISTRY_FILE, LEDGER_FILE]) {
+    for (const suffix of ['', '-wal', '-shm', '.node-key.pem']) rmSync(join(dataDir, base + suffix), { force: true });
+  }
   const demo = seedDemo({ dataDir, plant: { now } });
   try {
     return { devices: demo.holdings.length, keyDevices: demo.holdings.filter((h) => h.heldBy.length >= 2).length };

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
 import type { Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
-import { REGISTRY_FILE } from './demo-data.js';
+import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
+import { LEDGER_FILE, REGISTRY_FILE } from './demo-data.js';
 import { registerDemoSystems } from './demo-registration.js';
 
 /** The demo aggregator's authority prefix: systems become 88.1001.1, 88.1001.2, ... */
@@ -22,6 +23,8 @@ export interface DemoNetworkOptions {
 /** The running demo network. */
 export interface DemoNetwork {
   readonly gatewayUrl: string;
+  /** The embedded ledger's file. */
+  readonly ledgerPath: string;
   readonly registryUrl: string;
   /** A platform admin key minted for this run (the previous run's is revoked); shown once. */
   readonly adminKey: string;
@@ -39,11 +42,13 @@ const READY_TIMEOUT_MS = 30_000;
 export async function startDemoNetwork(options: DemoNetworkOptions): Promise<DemoNetwork> {
   const children: ChildProcess[] = [];
   let gateway: Gateway | undefined;
-  const registry: Registry = createRegistry({ store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }), authorityPrefix: DEMO_AUTHORITY_PREFIX, logger: options.logger });
+  const ledger: LedgerAdapter = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger });
+  const registry: Registry = createRegistry({ store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }), authorityPrefix: DEMO_AUTHORITY_PREFIX, logger: options.logger, ledger });
   const stop = async (): Promise<void> => {
     await gateway?.stop().catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
     await Promise.all(children.map(stopChild));
     await registry.close();
+    await ledger.close();
   };
   try {
     const adminKey = await registry.bootstrapAdminKey('demo console');
@@ -68,7 +73,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     );
     await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
     await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
-    return { gatewayUrl, registryUrl, adminKey, systems, stop };
+    await registry.flushLedgerEvidence();
+    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, systems, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -61,6 +61,7 @@ function printBanner(network: DemoNetwork): void {
     `  Identifier resolver:               ${url}id/${SAMPLE_DEVICE}`,
     ...network.systems.map((s) => `  ${s.title.padEnd(34)} ${s.url}`),
     '',
+    `  Embedded ledger:                   ${network.ledgerPath}   (npm run gridmark -- ledger show --path ${network.ledgerPath})`,
     `  Platform admin key for this run (shown once): ${network.adminKey}`,
     '',
     'Try one device across all five business systems:',

@@ -7,6 +7,8 @@ import { fetchSubgraphSdl } from '../supergraph/fetch-subgraph-sdl.js';
 import { issueApiKey, parseApiKey, secretMatches } from './api-keys.js';
 import { DEFAULT_CODING_RULE, applyCodingRule, isValidCodingRule } from './coding-rule.js';
 import { checkCreditCode } from './credit-code.js';
+import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
 import { StoreConflict, type LogInput, type RegistryStore } from './registry-store.js';
 import type {
   AssociationEntry,
@@ -50,6 +52,8 @@ export interface RegistryOptions {
   readonly probeSubgraph?: (name: string, url: string) => Promise<string>;
   /** Most devices in one registration call. */
   readonly maxBatch?: number;
+  /** The ledger that receives the registry's evidence (fields, association catalog); none keeps it local. */
+  readonly ledger?: LedgerAdapter;
   readonly logger?: Logger;
 }
 
@@ -98,6 +102,8 @@ export interface Registry extends DeviceDirectory {
   log(caller: Caller, after: number, limit: number): Promise<readonly RegistryLogEntry[]>;
   /** The active systems' subgraphs, as last read at registration. */
   activeSubgraphs(): Promise<readonly RegisteredSubgraph[]>;
+  /** Waits until the ledger holds every registration made so far (no-op without a ledger). */
+  flushLedgerEvidence(timeoutMs?: number): Promise<void>;
   /** Calls `listener` after every change of the set of active systems or their schemas. */
   onSystemsChanged(listener: () => void): () => void;
   close(): Promise<void>;
@@ -114,6 +120,8 @@ export function createRegistry(options: RegistryOptions): Registry {
   const probe = options.probeSubgraph ?? ((name: string, url: string) => fetchSubgraphSdl(name, url, 3_000));
   const changes = new EventEmitter();
   const changed = (): void => void changes.emit('changed');
+  const evidence = options.ledger ? createLedgerEvidencePublisher(store, options.ledger, logger) : undefined;
+  evidence?.poke();
 
   const actor = (caller: Caller): string => (caller.role === 'ANONYMOUS' ? 'anonymous' : `${caller.role}:${caller.keyId}`);
   const forbid = (caller: Caller, what: string): never => {
@@ -245,6 +253,7 @@ export function createRegistry(options: RegistryOptions): Registry {
         if (owner !== undefined && owner !== systemCode) throw new GridmarkError('FIELD_CONFLICT', `Device.${field.name} is registered by ${owner}.`, { details: { field: field.name, systemCode: owner } });
       }
       const result = await store.upsertFields(systemCode, parsed, logged(caller, 'fields.register', systemCode, { fields: parsed })).catch(translate);
+      evidence?.poke();
       changed();
       return result;
     },
@@ -265,7 +274,9 @@ export function createRegistry(options: RegistryOptions): Registry {
         seen.set(identifier, i + 1);
         return { identifier, localCode, kind };
       });
-      return store.registerOwnDevices(systemCode, rows, logged(caller, 'devices.register', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
+      const result = await store.registerOwnDevices(systemCode, rows, logged(caller, 'devices.register', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
+      evidence?.poke();
+      return result;
     },
 
     async claimDevices(caller, systemCode, claims) {
@@ -284,7 +295,9 @@ export function createRegistry(options: RegistryOptions): Registry {
         if (!prefixes.has(prefix)) throw new GridmarkError('UNKNOWN_PREFIX', `row ${row}: no business system issues identifiers under ${prefix}.`, { details: { row, identifier: c.identifier } });
         return { identifier: c.identifier, localCode: requireLocalCode(c.localCode, row) };
       });
-      return store.claimDevices(systemCode, rows, logged(caller, 'devices.claim', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
+      const result = await store.claimDevices(systemCode, rows, logged(caller, 'devices.claim', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
+      evidence?.poke();
+      return result;
     },
 
     async setIdentifierStatus(caller, identifier, status, reason) {
@@ -342,6 +355,10 @@ export function createRegistry(options: RegistryOptions): Registry {
       changes.on('changed', listener);
       return () => void changes.off('changed', listener);
     },
-    close: () => store.close(),
+    flushLedgerEvidence: (timeoutMs) => evidence?.flush(timeoutMs) ?? Promise.resolve(),
+    async close() {
+      await evidence?.stop();
+      await store.close();
+    },
   };
 }

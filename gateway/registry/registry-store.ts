@@ -23,6 +23,14 @@ export interface LogInput {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** One pending piece of ledger evidence: a system's fields, or a device's catalog entry. */
+export interface OutboxEntry {
+  readonly seq: number;
+  readonly kind: 'fields' | 'catalog';
+  /** The system code (fields) or device identifier (catalog). */
+  readonly subject: string;
+}
+
 /** A stored principal, found by key id. */
 export interface StoredPrincipal {
   readonly keyId: string;
@@ -85,6 +93,12 @@ export interface RegistryStore {
   /** Directory entries for the gateway: active identifiers held by active systems. */
   directoryEntries(deviceIds: readonly string[]): Promise<ReadonlyMap<string, DirectoryEntry>>;
   statistics(): Promise<RegistryStatistics>;
+
+  // Ledger outbox: what the ledger must learn, recorded with each change
+  /** The oldest pending outbox entries. */
+  outboxBatch(limit: number): Promise<readonly OutboxEntry[]>;
+  /** Removes the entries up to and including `seq`, once the ledger has them. */
+  outboxDone(seq: number): Promise<void>;
   log(after: number, limit: number): Promise<readonly RegistryLogEntry[]>;
   close(): Promise<void>;
 }

@@ -97,4 +97,33 @@ export const REGISTRY_MIGRATIONS: readonly { readonly version: number; readonly 
       END;
     `,
   },
+  {
+    version: 2,
+    name: 'ledger outbox',
+    sql: `
+      -- What the ledger must learn, written in the same transaction as the registry change and
+      -- drained by the ledger publisher: the registry never waits on the ledger, and never
+      -- forgets to tell it.
+      CREATE TABLE ledger_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('fields', 'catalog')),
+        subject TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER outbox_catalog AFTER INSERT ON holdings BEGIN
+        INSERT INTO ledger_outbox (kind, subject, created_at) VALUES ('catalog', NEW.identifier, NEW.created_at);
+      END;
+      CREATE TRIGGER outbox_fields_insert AFTER INSERT ON fields BEGIN
+        INSERT INTO ledger_outbox (kind, subject, created_at) VALUES ('fields', NEW.system_code, NEW.updated_at);
+      END;
+      CREATE TRIGGER outbox_fields_update AFTER UPDATE ON fields BEGIN
+        INSERT INTO ledger_outbox (kind, subject, created_at) VALUES ('fields', NEW.system_code, NEW.updated_at);
+      END;
+      -- A new field changes the catalog entry of every device its system holds.
+      CREATE TRIGGER outbox_fields_catalog AFTER INSERT ON fields BEGIN
+        INSERT INTO ledger_outbox (kind, subject, created_at)
+          SELECT 'catalog', identifier, NEW.updated_at FROM holdings WHERE system_code = NEW.system_code;
+      END;
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeRegistryStore } from '../testing/registry-store-suite.js';
+import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 import { openSqliteRegistryStore } from './sqlite-registry-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gridmark-registry-'));
@@ -22,7 +23,7 @@ describe('SQLite registry store', () => {
     expect((await second.listSystems()).map((s) => s.code)).toEqual(['88.7.1']);
     await second.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(REGISTRY_MIGRATIONS.map((m) => ({ version: m.version })));
     raw.close();
   });
 

@@ -226,6 +226,8 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
         perSystem: perSystem.map((r) => ({ systemCode: str(r['code']), name: str(r['name']), status: str(r['status']) as BusinessSystem['status'], issued: Number(r['issued']), held: Number(r['held']), fields: Number(r['fields']) })),
       });
     },
+    outboxBatch: async (limit) => Promise.resolve((db.prepare('SELECT seq, kind, subject FROM ledger_outbox ORDER BY seq LIMIT ?').all(limit) as Row[]).map((r) => ({ seq: Number(r['seq']), kind: str(r['kind']) as 'fields' | 'catalog', subject: str(r['subject']) }))),
+    outboxDone: async (seq) => Promise.resolve(void db.prepare('DELETE FROM ledger_outbox WHERE seq <= ?').run(seq)),
     log: async (after, limit) => Promise.resolve((db.prepare('SELECT * FROM registry_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as Row[]).map((r) => ({ seq: Number(r['seq']), at: str(r['at']), actor: str(r['actor']), action: str(r['action']), subject: str(r['subject']), details: JSON.parse(str(r['details'])) as Record<string, unknown> }))),
     close: async () => {
       db.close();
