@@ -62,9 +62,14 @@ export class LedgerDatabase {
   readonly #blocksFrom: Database.Statement<[number, number], BlockRow>;
   readonly #height: Database.Statement<[], { height: number }>;
   readonly #append: (block: StoredBlock, writes: readonly StateWrite[]) => void;
+  // Recently read or written state (null: known absent). Every write passes through append(), so
+  // the cache stays exact as long as this connection is the file's only writer.
+  readonly #cache = new Map<string, StateEntry | null>();
+  readonly #cacheLimit: number;
 
-  /** Opens (and, unless `readonly`, creates) the file. */
-  constructor(path: string, options: { readonly readonly?: boolean } = {}) {
+  /** Opens (and, unless `readonly`, creates) the file. `stateCacheEntries` bounds the state cache (0 turns it off). */
+  constructor(path: string, options: { readonly readonly?: boolean; readonly stateCacheEntries?: number } = {}) {
+    this.#cacheLimit = options.readonly ? 0 : (options.stateCacheEntries ?? 250_000);
     this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) {
       this.#db.pragma('journal_mode = WAL');
@@ -96,7 +101,16 @@ export class LedgerDatabase {
 
   /** Appends a block and applies its state changes, all or nothing. */
   append(block: StoredBlock, writes: readonly StateWrite[]): void {
-    this.#append(block, writes);
+    try {
+      this.#append(block, writes);
+    } catch (error) {
+      this.#cache.clear();
+      throw error;
+    }
+    if (this.#cacheLimit === 0) return;
+    for (const write of writes) {
+      this.#remember(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: BigInt(block.number), txNumber: write.txNumber } });
+    }
   }
 
   block(number: number): StoredBlock | undefined {
@@ -110,8 +124,25 @@ export class LedgerDatabase {
   }
 
   getState(key: string): StateEntry | undefined {
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
     const row = this.#getState.get(Buffer.from(key, 'utf8'));
-    return row === undefined ? undefined : toEntry(row);
+    const entry = row === undefined ? undefined : toEntry(row);
+    if (this.#cacheLimit > 0) this.#remember(key, entry ?? null);
+    return entry;
+  }
+
+  #remember(key: string, entry: StateEntry | null): void {
+    this.#cache.delete(key);
+    this.#cache.set(key, entry);
+    if (this.#cache.size > this.#cacheLimit) {
+      // Drop the oldest tenth: Map iterates in insertion order.
+      let drop = Math.ceil(this.#cacheLimit / 10);
+      for (const oldest of this.#cache.keys()) {
+        this.#cache.delete(oldest);
+        if (--drop === 0) break;
+      }
+    }
   }
 
   /** Committed entries with `startKey <= key < endKey` in byte order. */
