@@ -14,7 +14,7 @@ const CLIENT_CODES = new Set([
 ]);
 
 /** Extension keys a client may see; anything else (stack traces, URLs, responses) is dropped. */
-const SAFE_EXTENSIONS = new Set(['code', 'system', 'identifier', 'limit', 'issues', 'row', 'field', 'subgraphs', 'systemCode', 'reason']);
+const SAFE_EXTENSIONS = new Set(['code', 'system', 'identifier', 'limit', 'issues', 'row', 'field', 'subgraphs', 'systemCode', 'reason', 'fields', 'device', 'field', 'resolution', 'contractCode']);
 
 /**
  * The gateway's `formatError`: gridmark and client errors keep their code and message with only

@@ -137,6 +137,31 @@ export const ERROR_CODES = {
       'or the world state, no longer matches the chain. `gridmark ledger verify` names the first bad block.',
     exitCode: 8,
   },
+  GRANT_REFUSED: {
+    message: 'The business system refused the request: no valid grant covers it.',
+    meaning: 'A subgraph request lacked a grant from the gateway, or its grant was forged, expired, replayed, for another system, or did not cover the device or field asked for. `extensions.reason` says which.',
+    exitCode: 5,
+  },
+  FIELD_NOT_PERMITTED: {
+    message: 'The application\'s parsing rule does not grant these fields.',
+    meaning: 'The operation selects `Device` fields that the rule for the application, function and role does not name (or there is no rule: no rule, no data). `extensions.fields` lists them.',
+    exitCode: 5,
+  },
+  FUNCTION_REQUIRED: {
+    message: 'The request names no function.',
+    meaning: 'Queries for business-system fields must say which function the application performs (`X-Gridmark-Function` header).',
+    exitCode: 2,
+  },
+  TAMPERED: {
+    message: 'A value does not match the hash its owner anchored on the ledger.',
+    meaning: 'The gateway withheld the value: its commitment differs from the anchored one. `extensions` names device, field and system; a tamper report is recorded on the ledger.',
+    exitCode: 8,
+  },
+  UNVERIFIABLE: {
+    message: 'A value could not be checked against the ledger.',
+    meaning: 'The gateway withheld the value: no anchor exists for it yet, the subgraph sent no proof, or the ledger could not answer. Fail closed.',
+    exitCode: 8,
+  },
   INTERNAL_ERROR: {
     message: 'Internal error.',
     meaning: 'An unexpected failure inside gridmark; details are logged on the server, never sent.',

@@ -15,3 +15,4 @@ export {
 } from './identifier.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
 export { RESERVED_DEVICE_FIELDS } from './reserved-fields.js';
+export { signGrant, verifyGrant, createReplayGuard, grantPublicKey, GRANT_HEADER, type Grant, type GrantRefusal, type ReplayGuard } from './grant.js';
