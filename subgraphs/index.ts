@@ -7,8 +7,11 @@ export type {
   DeviceRecord,
   DeviceBatchLoader,
   SubgraphDeclaration,
+  ChangePolicy,
 } from './kit/declaration.js';
-export type { Subgraph, SubgraphContext } from './kit/define-subgraph.js';
+export type { Subgraph, SubgraphContext, SubgraphOptions, FieldProof } from './kit/define-subgraph.js';
+export type { AccessPolicy, RequestAccess, HeaderReader } from './kit/field-access.js';
+export { openAnchorJournal, type AnchorJournal, type JournalEntry } from './kit/anchor-journal.js';
 export type { RunningSubgraph, SubgraphServerOptions } from './kit/subgraph-server.js';
 export { defineSubgraph } from './kit/define-subgraph.js';
 export { renderSubgraphSdl, FEDERATION_LINK } from './kit/subgraph-sdl.js';

@@ -13,7 +13,7 @@ export interface Reachability {
  */
 export function createInProcessFetcher<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
-  createContext: () => TContext,
+  createContext: (header: (name: string) => string | undefined) => TContext,
   reachability: Reachability,
 ): Fetcher {
   return async (url: string, init?: FetcherRequestInit) => {
@@ -23,7 +23,7 @@ export function createInProcessFetcher<TContext extends BaseContext>(
     const text = typeof init?.body === 'string' ? init.body : (init?.body?.toString('utf8') ?? '');
     const result = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: init?.method ?? 'POST', headers, search: '', body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined },
-      context: () => Promise.resolve(createContext()),
+      context: () => Promise.resolve(createContext((name) => headers.get(name))),
     });
     let body = '';
     if (result.body.kind === 'complete') body = result.body.string;

@@ -57,7 +57,7 @@ export async function createTestNetwork(options: TestNetworkOptions): Promise<Te
   const servers: ApolloServer<object>[] = [];
   const systems = await Promise.all(
     options.subgraphs.map(async (subgraph) => {
-      const { server, createContext } = 'schema' in subgraph ? { server: createSubgraphServer(subgraph, { logger }) as ApolloServer<object>, createContext: () => subgraph.createContext() } : sdlServer(subgraph, logger);
+      const { server, createContext } = 'schema' in subgraph ? { server: createSubgraphServer(subgraph, { logger }) as ApolloServer<object>, createContext: (header: (name: string) => string | undefined) => subgraph.createContext(header) } : sdlServer(subgraph, logger);
       await server.start();
       servers.push(server);
       const state: Reachability = { down: false };

@@ -10,7 +10,16 @@ export interface ShareableField {
   readonly description: string;
   /** Unit of measure where the value has one (`W`, `V`, `A`, `°C`, `kWh`, `fen`). */
   readonly unit?: string;
+  /**
+   * What the gateway does with a value that differs from the last anchored one: `refuse` (the
+   * default: it is treated as tampered) or `release-unverified` (for values that change between
+   * anchors, such as live readings: released, marked unverified).
+   */
+  readonly changePolicy?: ChangePolicy;
 }
+
+/** See {@link ShareableField.changePolicy}. */
+export type ChangePolicy = 'refuse' | 'release-unverified';
 
 /** What a business system's records look like to the kit: field name to value. */
 export type DeviceRecord = Readonly<Record<string, unknown>>;

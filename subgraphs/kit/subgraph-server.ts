@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -39,7 +39,7 @@ export function createSubgraphServer(
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
     // Federated traces would carry resolver timings of the business system to whoever asks.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), proofsPlugin],
   });
 }
 
@@ -50,6 +50,23 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return { message: formatted.message, extensions: { code } };
   logger.error(`resolver failed: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
   return { message: 'The business system failed to resolve this field.', path: formatted.path, extensions: { code: 'SYSTEM_ERROR' } };
+}
+
+/** Puts the proofs of the values served into `extensions.gridmark.proofs`, keyed by device and field. */
+const proofsPlugin: ApolloServerPlugin<SubgraphContext> = {
+  requestDidStart: () =>
+    Promise.resolve({
+      willSendResponse: ({ response, contextValue }) => {
+        if (response.body.kind !== 'single' || contextValue.proofs.size === 0) return Promise.resolve();
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, gridmark: { proofs: Object.fromEntries(contextValue.proofs) } };
+        return Promise.resolve();
+      },
+    }),
+};
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** A subgraph listening on a socket. */
@@ -72,7 +89,7 @@ export async function serveSubgraph(
   const server = createSubgraphServer(subgraph, options);
   const { url } = await startStandaloneServer(server, {
     listen: { port: listen.port, host: listen.host ?? '127.0.0.1' },
-    context: () => Promise.resolve(subgraph.createContext()),
+    context: ({ req }) => Promise.resolve(subgraph.createContext((name) => headerValue(req.headers[name]))),
   });
   return { name: subgraph.name, url, stop: () => server.stop() };
 }
