@@ -98,6 +98,11 @@ export const ERROR_CODES = {
     meaning: 'Device claim refused (the whole batch): no business system issued identifiers under that prefix. `extensions.row` gives the row.',
     exitCode: 6,
   },
+  UNKNOWN_FIELD: {
+    message: 'A field code is not registered.',
+    meaning: 'A parsing rule named a field code that no active business system registered. `extensions.fields` lists them.',
+    exitCode: 6,
+  },
   UNKNOWN_IDENTIFIER: {
     message: 'The identifier is not registered.',
     meaning: 'The identifier is well formed but no system registered it (or it was revoked).',

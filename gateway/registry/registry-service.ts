@@ -8,9 +8,11 @@ import { issueApiKey, parseApiKey, secretMatches } from './api-keys.js';
 import { DEFAULT_CODING_RULE, applyCodingRule, isValidCodingRule } from './coding-rule.js';
 import { checkCreditCode } from './credit-code.js';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { ParsingRule } from '../../ledger-adapter/contract/records.js';
 import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
 import { StoreConflict, type LogInput, type RegistryStore } from './registry-store.js';
 import type {
+  Application,
   AssociationEntry,
   AuditStatus,
   BusinessSystem,
@@ -37,6 +39,7 @@ import {
   requireSubgraphName,
   requireSubgraphUrl,
   requireText,
+  requireToken,
 } from './registry-validation.js';
 
 /** Options of {@link createRegistry}. */
@@ -88,6 +91,14 @@ export interface Registry extends DeviceDirectory {
   setIdentifierStatus(caller: Caller, identifier: string, status: IdentifierStatus, reason: string): Promise<IdentifierRecord>;
   auditIdentifier(caller: Caller, identifier: string, result: Exclude<AuditStatus, 'UNAUDITED'>, note: string | null): Promise<IdentifierRecord>;
   setCreditScore(caller: Caller, creditCode: string, score: number, reason: string): Promise<Enterprise>;
+  /** Registers a data application with the roles its users act in; returns its id and key (shown once). Platform admins. */
+  registerApplication(caller: Caller, input: { readonly name: string; readonly roles: readonly string[] }): Promise<{ readonly application: Application; readonly apiKey: string }>;
+  getApplication(appId: string): Promise<Application | undefined>;
+  /**
+   * Publishes an application's parsing rule to the ledger contract: for a function (and a role,
+   * or `*` for any), the field codes it needs. Only registered fields may be named.
+   */
+  publishRule(caller: Caller, input: { readonly appId: string; readonly function: string; readonly role: string; readonly fieldCodes: readonly string[] }): Promise<ParsingRule>;
   /** Mints a key for an admin or auditor. Platform admins only. */
   issueKey(caller: Caller, role: 'PLATFORM_ADMIN' | 'AUDITOR', label: string): Promise<string>;
   /** Mints an admin key without a caller: for the operator at the registry's console, never over the API. */
@@ -102,6 +113,11 @@ export interface Registry extends DeviceDirectory {
   log(caller: Caller, after: number, limit: number): Promise<readonly RegistryLogEntry[]>;
   /** The active systems' subgraphs, as last read at registration. */
   activeSubgraphs(): Promise<readonly RegisteredSubgraph[]>;
+  /**
+   * Forwards a system's field commitments to the ledger (its own fields only).
+   * @throws GridmarkError `BAD_CONFIGURATION` when the registry has no ledger.
+   */
+  anchorCommitments(caller: Caller, systemCode: string, commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[]): Promise<{ readonly count: number; readonly txId: string }>;
   /** Waits until the ledger holds every registration made so far (no-op without a ledger). */
   flushLedgerEvidence(timeoutMs?: number): Promise<void>;
   /** Calls `listener` after every change of the set of active systems or their schemas. */
@@ -174,6 +190,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       if (!parts || !stored || stored.revoked || !secretMatches(parts.secret, stored.secretHash)) throw new GridmarkError('UNAUTHENTICATED', 'The API key is not valid.');
       const base = { keyId: stored.keyId, label: stored.label };
       if (stored.role === 'ENTERPRISE_USER') return { ...base, role: 'ENTERPRISE_USER', systemCode: stored.systemCode ?? '' } satisfies Principal;
+      if (stored.role === 'APPLICATION') return { ...base, role: 'APPLICATION', appId: stored.appId ?? '' } satisfies Principal;
       return { ...base, role: stored.role } satisfies Principal;
     },
 
@@ -320,10 +337,42 @@ export function createRegistry(options: RegistryOptions): Registry {
       return store.setCreditScore(creditCode, score, logged(caller, 'enterprise.credit', creditCode, { score, reason: requireText(reason, 'reason', 500) })).catch(translate);
     },
 
+    async registerApplication(caller, input) {
+      requireAdmin(caller, 'register applications');
+      const name = requireText(input.name, 'name');
+      if (!Array.isArray(input.roles) || input.roles.length === 0) badInput('an application needs at least one role.', { field: 'roles' });
+      const roles = input.roles.map((r) => requireToken(r, 'role'));
+      const key = issueApiKey();
+      const application = await store
+        .createApplication({ name, roles, key: { keyId: key.keyId, secretHash: key.secretHash }, log: { actor: actor(caller), action: 'application.register', details: { name, roles } } })
+        .catch((error: unknown) => {
+          if (error instanceof Error && /UNIQUE constraint failed: applications/.test(error.message)) throw new GridmarkError('ALREADY_REGISTERED', `an application named "${name}" is already registered.`, { cause: error });
+          throw error;
+        });
+      return { application, apiKey: key.apiKey };
+    },
+    getApplication: (appId) => store.getApplication(appId),
+    async publishRule(caller, input) {
+      if (!(caller.role === 'PLATFORM_ADMIN' || (caller.role === 'APPLICATION' && caller.appId === input.appId))) forbid(caller, `publish rules for ${input.appId}`);
+      const application = await store.getApplication(input.appId);
+      if (!application) throw new GridmarkError('NOT_FOUND', `no application ${input.appId}`);
+      const fn = requireToken(input.function, 'function');
+      const role = input.role === '*' ? '*' : requireToken(input.role, 'role');
+      if (role !== '*' && !application.roles.includes(role)) badInput(`role ${role} is not one of ${application.appId}'s roles (${application.roles.join(', ')}).`, { field: 'role' });
+      if (!Array.isArray(input.fieldCodes) || input.fieldCodes.length === 0) badInput('a rule names at least one field code.', { field: 'fieldCodes' });
+      const active = new Set((await store.systemSdls('ACTIVE')).map((s) => s.code));
+      const published = new Map((await store.listFields()).filter((f) => active.has(f.systemCode)).map((f) => [f.code, f]));
+      const unknown = input.fieldCodes.filter((c) => !published.has(c));
+      if (unknown.length > 0) throw new GridmarkError('UNKNOWN_FIELD', `not registered fields of active systems: ${unknown.join(', ')}.`, { details: { fields: unknown } });
+      if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'rules live on the ledger; this registry has none.');
+      const rule = await options.ledger.putParsingRule({ applicationId: application.appId, function: fn, role, fieldCodes: [...new Set(input.fieldCodes)] });
+      await store.appendLog(logged(caller, 'rule.publish', application.appId, { function: fn, role, fieldCodes: input.fieldCodes, txId: rule.txId }));
+      return rule;
+    },
     async issueKey(caller, role, label) {
       requireAdmin(caller, 'issue keys');
       const key = issueApiKey();
-      await store.createPrincipal({ keyId: key.keyId, role, systemCode: null, label: requireText(label, 'label', 100), secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role, label }));
+      await store.createPrincipal({ keyId: key.keyId, role, systemCode: null, appId: null, label: requireText(label, 'label', 100), secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role, label }));
       return key.apiKey;
     },
 
@@ -331,7 +380,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       const console = { actor: 'console', action: 'key.revoke', subject: label, details: {} };
       await store.revokePrincipals({ label, role: 'PLATFORM_ADMIN' }, console);
       const key = issueApiKey();
-      await store.createPrincipal({ keyId: key.keyId, role: 'PLATFORM_ADMIN', systemCode: null, label, secretHash: key.secretHash }, { ...console, action: 'key.issue', subject: key.keyId, details: { role: 'PLATFORM_ADMIN', label } });
+      await store.createPrincipal({ keyId: key.keyId, role: 'PLATFORM_ADMIN', systemCode: null, appId: null, label, secretHash: key.secretHash }, { ...console, action: 'key.issue', subject: key.keyId, details: { role: 'PLATFORM_ADMIN', label } });
       return key.apiKey;
     },
 
@@ -354,6 +403,18 @@ export function createRegistry(options: RegistryOptions): Registry {
     onSystemsChanged(listener) {
       changes.on('changed', listener);
       return () => void changes.off('changed', listener);
+    },
+    async anchorCommitments(caller, systemCode, commitments) {
+      requireSystemActor(caller, systemCode, 'anchor commitments');
+      await activeSystem(systemCode);
+      if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'this registry has no ledger to anchor to.');
+      if (commitments.length === 0 || commitments.length > 10_000) badInput('anchor 1 to 10,000 commitments per call.');
+      for (const [i, c] of commitments.entries()) {
+        if (!c.fieldCode.startsWith(`${systemCode}.F`)) throw new GridmarkError('FORBIDDEN', `commitment ${i + 1}: field ${c.fieldCode} is not a field of ${systemCode}.`, { details: { row: i + 1 } });
+        if (!/^[0-9a-f]{64}$/.test(c.commitment)) badInput(`commitment ${i + 1}: a commitment is 64 lower-case hex digits.`, { row: i + 1 });
+        parseIdentifier(c.deviceId);
+      }
+      return options.ledger.anchorCommitments({ systemCode, commitments });
     },
     flushLedgerEvidence: (timeoutMs) => evidence?.flush(timeoutMs) ?? Promise.resolve(),
     async close() {

@@ -1,4 +1,5 @@
 import type {
+  Application,
   AssociationEntry,
   AuditStatus,
   BusinessSystem,
@@ -36,6 +37,7 @@ export interface StoredPrincipal {
   readonly keyId: string;
   readonly role: Role;
   readonly systemCode: string | null;
+  readonly appId: string | null;
   readonly label: string;
   readonly secretHash: string;
   readonly revoked: boolean;
@@ -74,6 +76,11 @@ export interface RegistryStore {
   findPrincipal(keyId: string): Promise<StoredPrincipal | undefined>;
   revokePrincipals(filter: { readonly label: string; readonly role: Role }, log: LogInput): Promise<number>;
 
+  // Applications
+  /** Creates an application (next `APP-nnnn` id) and its key. */
+  createApplication(input: { readonly name: string; readonly roles: readonly string[]; readonly key: { readonly keyId: string; readonly secretHash: string }; readonly log: Omit<LogInput, 'subject'> }): Promise<Application>;
+  getApplication(appId: string): Promise<Application | undefined>;
+
   // Fields
   /** Adds fields (next field codes) or updates fees of existing ones by name. */
   upsertFields(systemCode: string, fields: readonly { readonly name: string; readonly feeFen: number | null }[], log: LogInput): Promise<readonly RegisteredField[]>;
@@ -100,6 +107,8 @@ export interface RegistryStore {
   /** Removes the entries up to and including `seq`, once the ledger has them. */
   outboxDone(seq: number): Promise<void>;
   log(after: number, limit: number): Promise<readonly RegistryLogEntry[]>;
+  /** Appends a log entry for a change kept elsewhere (a rule on the ledger). */
+  appendLog(entry: LogInput): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,13 +1,22 @@
 import type { DeviceKind } from '../catalog/device-directory.js';
 
 /** Who may do what in the registry (patent [0066]). */
-export type Role = 'PLATFORM_ADMIN' | 'ENTERPRISE_USER' | 'AUDITOR';
+export type Role = 'PLATFORM_ADMIN' | 'ENTERPRISE_USER' | 'AUDITOR' | 'APPLICATION';
 
 /** An authenticated caller. Enterprise users act for exactly one business system. */
 export type Principal =
   | { readonly role: 'PLATFORM_ADMIN'; readonly keyId: string; readonly label: string }
   | { readonly role: 'AUDITOR'; readonly keyId: string; readonly label: string }
-  | { readonly role: 'ENTERPRISE_USER'; readonly keyId: string; readonly label: string; readonly systemCode: string };
+  | { readonly role: 'ENTERPRISE_USER'; readonly keyId: string; readonly label: string; readonly systemCode: string }
+  | { readonly role: 'APPLICATION'; readonly keyId: string; readonly label: string; readonly appId: string };
+
+/** A data application system (patent: 数据应用系统), with the roles its users act in. */
+export interface Application {
+  readonly appId: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly createdAt: string;
+}
 
 /** The caller of an operation: a principal, or nobody (public operations only). */
 export type Caller = Principal | { readonly role: 'ANONYMOUS' };

@@ -85,3 +85,9 @@ export function deviceFieldsOf(sdl: string): ReadonlySet<string> {
   }
   return names;
 }
+
+/** A function or role name: 1-64 of a-z 0-9 _ - (as the ledger contract accepts them). */
+export function requireToken(value: unknown, name: string): string {
+  if (typeof value !== 'string' || !/^[a-z0-9_-]{1,64}$/.test(value)) badInput(`${name} must be 1-64 of a-z 0-9 _ -, not ${JSON.stringify(value)}.`, { field: name });
+  return value;
+}

@@ -17,6 +17,8 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     identifier(id: ID!): Identifier
     "The association catalog entry of a device: the systems holding it and their field codes."
     association(deviceId: ID!): Association
+    "A registered data application."
+    application(appId: ID!): Application
     "Counts of systems, devices, key devices and fields, overall and per system. Any authenticated caller."
     statistics: Statistics!
     "The append-only registry log, oldest first after sequence number after. Admins and auditors."
@@ -42,6 +44,12 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     auditIdentifier(id: ID!, result: AuditResult!, note: String): Identifier!
     "Sets an enterprise's credit score (0-100). Platform admins."
     setCreditScore(creditCode: String!, score: Int!, reason: String!): Enterprise!
+    "Anchors a batch of the system's field commitments on the ledger. The system's own key."
+    anchorCommitments(systemCode: ID!, commitments: [CommitmentInput!]!): AnchorResult!
+    "Registers a data application with the roles its users act in. Returns its id and API key, shown only here. Platform admins."
+    registerApplication(name: String!, roles: [String!]!): ApplicationRegistration!
+    "Publishes a parsing rule to the ledger contract: the field codes a function needs, for a role (or * for any role). The application itself or a platform admin."
+    publishRule(appId: ID!, function: String!, role: String!, fieldCodes: [ID!]!): Rule!
     "Issues an API key for a platform admin or an auditor, shown only here. Platform admins."
     issueKey(role: IssuableRole!, label: String!): String!
   }
@@ -50,7 +58,7 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   enum IdentifierStatus { ACTIVE SUSPENDED REVOKED }
   enum AuditResult { CONFIRMED NOT_FOUND }
   enum IssuableRole { PLATFORM_ADMIN AUDITOR }
-  enum Role { PLATFORM_ADMIN ENTERPRISE_USER AUDITOR }
+  enum Role { PLATFORM_ADMIN ENTERPRISE_USER AUDITOR APPLICATION }
   enum DeviceKind { MODULE STRING COMBINER_BOX INVERTER TRANSFORMER METER OTHER }
 
   input RegisterSystemInput {
@@ -69,8 +77,13 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   input FieldInput { name: String!, "Fee standard per use, integer fen; omit for free." feeFen: Int }
   input DeviceInput { localCode: String!, kind: DeviceKind! }
   input ClaimInput { identifier: ID!, localCode: String! }
+  input CommitmentInput { deviceId: ID!, fieldCode: ID!, "SHA-256, 64 lower-case hex digits." commitment: String! }
+  type AnchorResult { count: Int!, "The ledger transaction." txId: ID! }
 
-  type Principal { role: Role!, label: String!, systemCode: ID }
+  type Principal { role: Role!, label: String!, systemCode: ID, appId: ID }
+  type Application { appId: ID!, name: String!, roles: [String!]!, createdAt: String! }
+  type ApplicationRegistration { application: Application!, "Shown once; only its hash is kept." apiKey: String! }
+  type Rule { applicationId: ID!, function: String!, role: String!, fieldCodes: [ID!]!, "The ledger transaction that wrote it." txId: ID!, updatedAt: String! }
   type Enterprise { creditCode: String!, name: String!, creditScore: Int!, createdAt: String! }
   type BusinessSystem {
     code: ID!
@@ -122,6 +135,7 @@ export function createRegistryResolvers(registry: Registry) {
       system: (_: unknown, args: Args) => registry.getSystem(text(args, 'code')),
       systems: (_: unknown, args: Args) => registry.listSystems((args['status'] as SystemStatus | null) ?? undefined),
       fields: (_: unknown, args: Args) => registry.listFields((args['systemCode'] as string | null) ?? undefined),
+      application: (_: unknown, args: Args) => registry.getApplication(text(args, 'appId')),
       identifier: (_: unknown, args: Args) => registry.getIdentifier(text(args, 'id')),
       association: (_: unknown, args: Args) => registry.association(text(args, 'deviceId')),
       statistics: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => registry.statistics(caller)),
@@ -137,6 +151,9 @@ export function createRegistryResolvers(registry: Registry) {
       setIdentifierStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setIdentifierStatus(caller, text(args, 'id'), args['status'] as IdentifierStatus, text(args, 'reason'))),
       auditIdentifier: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.auditIdentifier(caller, text(args, 'id'), args['result'] as Exclude<AuditStatus, 'UNAUDITED'>, (args['note'] as string | null) ?? null)),
       setCreditScore: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setCreditScore(caller, text(args, 'creditCode'), Number(args['score']), text(args, 'reason'))),
+      registerApplication: (_: unknown, args: { name: string; roles: string[] }, { caller }: RegistryContext) => wrap(() => registry.registerApplication(caller, args)),
+      publishRule: (_: unknown, args: { appId: string; function: string; role: string; fieldCodes: string[] }, { caller }: RegistryContext) => wrap(() => registry.publishRule(caller, args)),
+      anchorCommitments: (_: unknown, args: { systemCode: string; commitments: Parameters<Registry['anchorCommitments']>[2] }, { caller }: RegistryContext) => wrap(() => registry.anchorCommitments(caller, args.systemCode, args.commitments)),
       issueKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueKey(caller, args['role'] as 'PLATFORM_ADMIN' | 'AUDITOR', text(args, 'label'))),
     },
     BusinessSystem: {

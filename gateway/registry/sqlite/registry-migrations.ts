@@ -126,4 +126,35 @@ export const REGISTRY_MIGRATIONS: readonly { readonly version: number; readonly 
       END;
     `,
   },
+  {
+    version: 3,
+    name: 'applications',
+    sql: `
+      CREATE TABLE applications (
+        app_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        name TEXT NOT NULL UNIQUE,
+        roles TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      -- Principals gain the application role; SQLite changes a CHECK by rebuilding the table.
+      CREATE TABLE principals_v3 (
+        key_id TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('PLATFORM_ADMIN', 'ENTERPRISE_USER', 'AUDITOR', 'APPLICATION')),
+        system_code TEXT REFERENCES systems (code),
+        app_id TEXT REFERENCES applications (app_id),
+        label TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        CHECK ((role = 'ENTERPRISE_USER') = (system_code IS NOT NULL)),
+        CHECK ((role = 'APPLICATION') = (app_id IS NOT NULL))
+      ) STRICT;
+      INSERT INTO principals_v3 (key_id, role, system_code, app_id, label, secret_hash, created_at, revoked_at)
+        SELECT key_id, role, system_code, NULL, label, secret_hash, created_at, revoked_at FROM principals;
+      DROP TABLE principals;
+      ALTER TABLE principals_v3 RENAME TO principals;
+    `,
+  },
 ];

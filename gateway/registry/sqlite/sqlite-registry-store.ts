@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.js';
 import { StoreConflict, type LogInput, type RegistryStore, type StoredPrincipal } from '../registry-store.js';
-import type { AssociationEntry, BusinessSystem, Enterprise, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
+import type { Application, AssociationEntry, BusinessSystem, Enterprise, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 
 type Row = Record<string, unknown>;
@@ -152,14 +152,14 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     createPrincipal: async (p, entry) => {
       db.transaction(() => {
         const at = now();
-        db.prepare('INSERT INTO principals (key_id, role, system_code, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(p.keyId, p.role, p.systemCode, p.label, p.secretHash, at);
+        db.prepare('INSERT INTO principals (key_id, role, system_code, app_id, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(p.keyId, p.role, p.systemCode, p.appId, p.label, p.secretHash, at);
         log(entry, at);
       })();
       return Promise.resolve();
     },
     findPrincipal: async (keyId) => {
       const row = db.prepare('SELECT * FROM principals WHERE key_id = ?').get(keyId) as Row | undefined;
-      return Promise.resolve(row ? ({ keyId: str(row['key_id']), role: str(row['role']) as Role, systemCode: strOrNull(row['system_code']), label: str(row['label']), secretHash: str(row['secret_hash']), revoked: row['revoked_at'] !== null } satisfies StoredPrincipal) : undefined);
+      return Promise.resolve(row ? ({ keyId: str(row['key_id']), role: str(row['role']) as Role, systemCode: strOrNull(row['system_code']), appId: strOrNull(row['app_id']), label: str(row['label']), secretHash: str(row['secret_hash']), revoked: row['revoked_at'] !== null } satisfies StoredPrincipal) : undefined);
     },
     revokePrincipals: async (filter, entry) =>
       Promise.resolve(
@@ -170,6 +170,19 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
           return count;
         })(),
       ),
+    createApplication: async (input) =>
+      Promise.resolve(
+        db.transaction(() => {
+          const at = now();
+          const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM applications').get() as Row)['seq']);
+          const appId = `APP-${String(seq).padStart(4, '0')}`;
+          db.prepare('INSERT INTO applications (app_id, seq, name, roles, created_at) VALUES (?, ?, ?, ?, ?)').run(appId, seq, input.name, JSON.stringify(input.roles), at);
+          db.prepare('INSERT INTO principals (key_id, role, system_code, app_id, label, secret_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?)').run(input.key.keyId, 'APPLICATION', appId, `${input.name} application`, input.key.secretHash, at);
+          log({ ...input.log, subject: appId }, at);
+          return toApplication(db.prepare('SELECT * FROM applications WHERE app_id = ?').get(appId) as Row) as Application;
+        })(),
+      ),
+    getApplication: async (appId) => Promise.resolve(toApplication(db.prepare('SELECT * FROM applications WHERE app_id = ?').get(appId) as Row | undefined)),
     upsertFields: async (systemCode, fields, entry) => Promise.resolve(upsertFields(systemCode, fields, entry)),
     listFields: async (systemCode) => Promise.resolve((db.prepare(`SELECT * FROM fields ${systemCode ? 'WHERE system_code = ?' : ''} ORDER BY system_code, seq`).all(...(systemCode ? [systemCode] : [])) as Row[]).map(toField)),
     fieldOwner: async (name) => Promise.resolve(strOrNull((db.prepare('SELECT system_code FROM fields WHERE name = ?').get(name) as Row | undefined)?.['system_code']) ?? undefined),
@@ -228,6 +241,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     },
     outboxBatch: async (limit) => Promise.resolve((db.prepare('SELECT seq, kind, subject FROM ledger_outbox ORDER BY seq LIMIT ?').all(limit) as Row[]).map((r) => ({ seq: Number(r['seq']), kind: str(r['kind']) as 'fields' | 'catalog', subject: str(r['subject']) }))),
     outboxDone: async (seq) => Promise.resolve(void db.prepare('DELETE FROM ledger_outbox WHERE seq <= ?').run(seq)),
+    appendLog: async (entry) => Promise.resolve(log(entry, now())),
     log: async (after, limit) => Promise.resolve((db.prepare('SELECT * FROM registry_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as Row[]).map((r) => ({ seq: Number(r['seq']), at: str(r['at']), actor: str(r['actor']), action: str(r['action']), subject: str(r['subject']), details: JSON.parse(str(r['details'])) as Record<string, unknown> }))),
     close: async () => {
       db.close();
@@ -246,6 +260,10 @@ function migrate(db: Database.Database): void {
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
     })();
   }
+}
+
+function toApplication(row: Row | undefined): Application | undefined {
+  return row ? { appId: str(row['app_id']), name: str(row['name']), roles: JSON.parse(str(row['roles'])) as string[], createdAt: str(row['created_at']) } : undefined;
 }
 
 function toEnterprise(row: Row | undefined): Enterprise | undefined {
