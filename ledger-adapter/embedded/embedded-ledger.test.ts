@@ -114,6 +114,25 @@ describe('embedded ledger', () => {
     expect(() => ledger.submit('GetFields', ['[]'])).toThrow(expect.objectContaining({ code: 'LEDGER_UNAVAILABLE' }) as Error);
   });
 
+  it('rejects the submits of a block the file refused with LEDGER_UNAVAILABLE, and goes on with the next', async () => {
+    const ledger = open();
+    await ledger.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
+    const outside = new Database(ledger.path);
+    outside.exec("CREATE TRIGGER refuse_block_2 BEFORE INSERT ON blocks WHEN NEW.number = 2 BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    const refused = await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 3)]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(EmbeddedLedgerError);
+    expect(refused).toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+    expect(((refused as Error).cause as Error).message).toMatch(/disk full/);
+    outside.exec('DROP TRIGGER refuse_block_2');
+    outside.close();
+    const next = await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 3)]);
+    expect(next.blockNumber).toBe(2n);
+    const anchors = decode(await ledger.evaluate('GetAnchors', [JSON.stringify([['88.1001.1/PVM-000000', '88.1001.3.F0001']])])) as { version: number }[];
+    expect(anchors[0]?.version).toBe(1);
+    await ledger.close();
+    expect(await verifyLedgerFile(ledger.path)).toMatchObject({ ok: true, blocks: 3 });
+  });
+
   it('refuses to open with a node key that others can read', async () => {
     const tmp = tempDir();
     cleanup.push(tmp.remove);

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { ContractRunner, TransactionCreator, TransactionInput, TransactionOutcome } from '../contract-runtime.js';
 import type { LedgerClient, LedgerEvent, SubmitResult } from '../ledger-client.js';
-import { createContractRunner } from '../runtime/index.js';
+import { compareKeys, createContractRunner } from '../runtime/index.js';
 import { silentLogger, type Logger } from '../../schema/logger.js';
 import { encodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, storeTransaction, type StoredBlock } from './block-codec.js';
 import { contractRefusal, ledgerUnavailable } from './embedded-errors.js';
 import { EventFeed } from './event-feed.js';
+import { BlockWriter } from './block-writer.js';
 import { LedgerDatabase, type StateWrite } from './ledger-database.js';
 import { loadNodeKey, nodeKeyPath, type NodeKey } from './node-key.js';
-import { PendingState } from './pending-state.js';
+import { PendingState, type StateSource } from './pending-state.js';
 
 /** Options of {@link createEmbeddedLedger}: one readonly object. */
 export interface EmbeddedLedgerOptions {
@@ -32,6 +33,17 @@ export interface EmbeddedLedger extends LedgerClient {
   readonly path: string;
 }
 
+/** A block handed to the writer and not yet confirmed. */
+interface InFlightBlock {
+  readonly block: StoredBlock;
+  readonly writes: readonly StateWrite[];
+  readonly included: readonly { submit: PendingSubmit; input: TransactionInput; outcome: TransactionOutcome }[];
+  readonly written: Promise<void>;
+}
+
+/** How many blocks may be written while the next is built. */
+const MAX_BLOCKS_IN_FLIGHT = 2;
+
 interface PendingSubmit {
   readonly transaction: string;
   readonly args: readonly string[];
@@ -45,7 +57,8 @@ type Lifecycle = { readonly phase: 'open' } | { readonly phase: 'closed' };
  * Opens (or creates) an embedded ledger: the gridmark contract run in-process over a SQLite
  * chain of signed blocks. Submits that arrive while a block is being built wait for the next
  * one, and all submits of one turn of the event loop go into one block (group commit): one
- * SQLite transaction, one signature, one fsync for all of them.
+ * SQLite transaction, one signature, one fsync for all of them. Blocks are written on a worker
+ * thread while the next one executes; a submit resolves once its block is durably committed.
  *
  * @throws GridmarkError BAD_CONFIGURATION when the node key is unreadable or exposed
  * @example
@@ -72,6 +85,11 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   readonly #maxPerBlock: number;
   readonly #logger: Logger;
   readonly #feed: EventFeed;
+  readonly #writer: BlockWriter;
+  // Writes of blocks handed to the writer but not confirmed, by key, with the block that wrote them.
+  readonly #unconfirmed = new Map<string, { entry: { value: Uint8Array; version: { blockNumber: bigint; txNumber: number } } | null; block: number }>();
+  readonly #inFlight: InFlightBlock[] = [];
+  readonly #buildOn: StateSource;
   #queue: PendingSubmit[] = [];
   #draining: Promise<void> | undefined;
   #height: number;
@@ -91,6 +109,22 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     if (this.#height === 0) this.#writeGenesis();
     this.#height = database.height();
     this.#lastHash = (database.block(this.#height - 1) as StoredBlock).hash;
+    this.#writer = new BlockWriter(options.path);
+    this.#buildOn = {
+      getState: (key) => {
+        const unconfirmed = this.#unconfirmed.get(key);
+        return unconfirmed === undefined ? database.getState(key) : (unconfirmed.entry ?? undefined);
+      },
+      rangeState: (startKey, endKey) => {
+        const merged = new Map(database.rangeState(startKey, endKey).map((e) => [e.key, e]));
+        for (const [key, { entry }] of this.#unconfirmed) {
+          if (compareKeys(key, startKey) < 0 || compareKeys(key, endKey) >= 0) continue;
+          if (entry === null) merged.delete(key);
+          else merged.set(key, { key, ...entry });
+        }
+        return [...merged.values()].sort((a, b) => compareKeys(a.key, b.key));
+      },
+    };
   }
 
   get height(): bigint {
@@ -121,8 +155,12 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   async close(): Promise<void> {
     if (this.#lifecycle.phase === 'closed') return;
     // Submits already accepted are committed before the file closes.
-    await this.#draining;
     this.#lifecycle = { phase: 'closed' };
+    while (this.#draining || this.#inFlight.length > 0) {
+      await this.#draining;
+      await Promise.allSettled(this.#inFlight.map((b) => b.written));
+    }
+    await this.#writer.close();
     this.#feed.close();
     this.#database.close();
   }
@@ -138,6 +176,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
+        if (this.#inFlight.length >= MAX_BLOCKS_IN_FLIGHT) await (this.#inFlight[0] as InFlightBlock).written.catch(() => undefined);
         const batch = this.#queue.slice(0, this.#maxPerBlock);
         this.#queue = this.#queue.slice(batch.length);
         await this.#commitBlock(batch);
@@ -149,7 +188,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
 
   async #commitBlock(batch: readonly PendingSubmit[]): Promise<void> {
     const number = this.#height;
-    const state = new PendingState(this.#database);
+    const state = new PendingState(this.#buildOn);
     const included: { submit: PendingSubmit; input: TransactionInput; outcome: TransactionOutcome }[] = [];
     for (const submit of batch) {
       const input = this.#input(submit.transaction, submit.args);
@@ -171,22 +210,52 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     const writes: StateWrite[] = included.flatMap(({ outcome }, txNumber) => outcome.writes.map((w) => ({ key: w.key, value: w.value, txNumber })));
     const block = this.#sealBlock(number, encodeBlockData({ transactions: included.map(({ input, outcome }) => storeTransaction(input, outcome)) }));
     this.#logger.debug(`committing block ${number}: ${included.length} transaction(s), ${writes.length} state write(s)`);
-    try {
-      this.#database.append(block, writes);
-    } catch (error) {
-      const failure = ledgerUnavailable('The embedded ledger could not write the block.', error);
-      for (const { submit } of included) submit.reject(failure);
-      return;
+    for (const write of writes) {
+      this.#unconfirmed.set(write.key, { entry: write.value === null ? null : { value: write.value, version: { blockNumber: BigInt(number), txNumber: write.txNumber } }, block: number });
     }
     this.#height = number + 1;
     this.#lastHash = block.hash;
-    this.#logger.debug(`committed block ${number}`);
+    const written = this.#writer.append(block, writes);
+    const inFlight: InFlightBlock = { block, writes, included, written };
+    this.#inFlight.push(inFlight);
+    written.then(
+      () => this.#confirmed(inFlight),
+      (error: unknown) => this.#failed(inFlight, error),
+    );
+  }
+
+  /** The writer committed the oldest block in flight. */
+  #confirmed(inFlight: InFlightBlock): void {
+    const { block, writes, included } = inFlight;
+    this.#inFlight.shift();
+    this.#database.committed(block.number, writes);
+    for (const write of writes) {
+      if (this.#unconfirmed.get(write.key)?.block === block.number) this.#unconfirmed.delete(write.key);
+    }
+    this.#logger.debug(`committed block ${block.number}`);
     const events: LedgerEvent[] = [];
+    const number = BigInt(block.number);
     for (const { submit, input, outcome } of included) {
-      if (outcome.event) events.push({ name: outcome.event.name, payload: outcome.event.payload, txId: input.txId, blockNumber: BigInt(number) });
-      submit.resolve({ result: outcome.payload, txId: input.txId, blockNumber: BigInt(number) });
+      if (outcome.event) events.push({ name: outcome.event.name, payload: outcome.event.payload, txId: input.txId, blockNumber: number });
+      submit.resolve({ result: outcome.payload, txId: input.txId, blockNumber: number });
     }
     this.#feed.publish(events);
+  }
+
+  /** The writer could not commit a block: it and every block built on it are lost. */
+  #failed(inFlight: InFlightBlock, error: unknown): void {
+    // The blocks after it fail too (the writer refuses them); the first failure handles them all.
+    if (this.#inFlight[0] !== inFlight) return;
+    const failure = ledgerUnavailable('The embedded ledger could not write the block.', error);
+    const lost = this.#inFlight.splice(0);
+    for (const block of lost) for (const { submit } of block.included) submit.reject(failure);
+    this.#unconfirmed.clear();
+    this.#database.forgetCache();
+    // Nothing after the last confirmed block was written; the file says where the chain ends.
+    this.#height = this.#database.height();
+    this.#lastHash = (this.#database.block(this.#height - 1) as StoredBlock).hash;
+    this.#logger.error(`block ${inFlight.block.number} was not written: ${error instanceof Error ? error.message : String(error)}`);
+    this.#writer.reset();
   }
 
   #sealBlock(number: number, data: string): StoredBlock {

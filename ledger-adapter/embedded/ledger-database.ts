@@ -107,10 +107,19 @@ export class LedgerDatabase {
       this.#cache.clear();
       throw error;
     }
+    this.committed(block.number, writes);
+  }
+
+  /** Records in the state cache the changes of a block another connection committed. */
+  committed(blockNumber: number, writes: readonly StateWrite[]): void {
     if (this.#cacheLimit === 0) return;
-    for (const write of writes) {
-      this.#remember(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: BigInt(block.number), txNumber: write.txNumber } });
-    }
+    const block = BigInt(blockNumber);
+    for (const write of writes) this.#remember(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: block, txNumber: write.txNumber } });
+  }
+
+  /** Forgets the state cache (after a failed commit). */
+  forgetCache(): void {
+    this.#cache.clear();
   }
 
   block(number: number): StoredBlock | undefined {

@@ -1,6 +1,11 @@
 import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
 import { compareKeys } from '../runtime/index.js';
-import type { LedgerDatabase } from './ledger-database.js';
+
+/** The state a block is built on: synchronous point and range reads. */
+export interface StateSource {
+  getState(key: string): StateEntry | undefined;
+  rangeState(startKey: string, endKey: string): ({ key: string } & StateEntry)[];
+}
 
 /**
  * The state a transaction of a block under construction sees: the committed state with the
@@ -8,10 +13,10 @@ import type { LedgerDatabase } from './ledger-database.js';
  * run one after another as if each had been committed, and none can conflict.
  */
 export class PendingState implements WorldStateReader {
-  readonly #database: LedgerDatabase;
+  readonly #database: StateSource;
   readonly #overlay = new Map<string, StateEntry | null>();
 
-  constructor(database: LedgerDatabase) {
+  constructor(database: StateSource) {
     this.#database = database;
   }
 
