@@ -34,7 +34,8 @@ export class LocalStub implements ContractStub {
 
   putState(key: string, value: Uint8Array): Promise<void> {
     checkKey(key);
-    this.#writes.set(key, { key, value: Uint8Array.from(value) });
+    // The contract hands over fresh bytes for every write; no copy is needed.
+    this.#writes.set(key, { key, value });
     return Promise.resolve();
   }
 
