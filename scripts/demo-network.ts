@@ -18,6 +18,26 @@ export interface DemoNetworkOptions {
   readonly host: string;
   readonly dataDir: string;
   readonly logger: Logger;
+  /**
+   * Business systems already serving (e.g. shared with a second gateway in a benchmark). By
+   * default the network starts its own five and stops them with itself.
+   */
+  readonly systems?: readonly DemoSystemEndpoint[];
+}
+
+/** Where one demo business system serves its subgraph. */
+export interface DemoSystemEndpoint {
+  readonly name: string;
+  readonly title: string;
+  readonly url: string;
+}
+
+/** The five demo business systems, each running as its own process. */
+export interface DemoSystems {
+  /** The systems with their process ids (for measuring their CPU time). */
+  readonly systems: readonly (DemoSystemEndpoint & { readonly pid: number | undefined })[];
+  /** Stops every system: SIGTERM, SIGKILL after 5 s. */
+  stop(): Promise<void>;
 }
 
 /** The running demo network. */
@@ -37,16 +57,17 @@ const READY_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the five demo business systems, each its own process over its own database, then the
- * gateway composing them. Any failure on the way stops what was started.
+ * gateway composing them. Any failure on the way stops what was started. Given `systems` that
+ * already serve, it registers those instead and leaves them running when it stops.
  */
 export async function startDemoNetwork(options: DemoNetworkOptions): Promise<DemoNetwork> {
-  const children: ChildProcess[] = [];
+  let started: DemoSystems | undefined;
   let gateway: Gateway | undefined;
   const ledger: LedgerAdapter = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger });
   const registry: Registry = createRegistry({ store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }), authorityPrefix: DEMO_AUTHORITY_PREFIX, logger: options.logger, ledger });
   const stop = async (): Promise<void> => {
     await gateway?.stop().catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
-    await Promise.all(children.map(stopChild));
+    await started?.stop();
     await registry.close();
     await ledger.close();
   };
@@ -56,6 +77,28 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     await gateway.start();
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();
+    const systems = options.systems ?? (started = await startDemoSystems(options)).systems.map(({ name, title, url }) => ({ name, title, url }));
+    await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
+    await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
+    await registry.flushLedgerEvidence();
+    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, systems, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Starts only the five demo business systems, each its own process over its database in
+ * `dataDir`, on the five ports after `port` (or free ports when `port` is 0). Resolves when all
+ * five serve; if one fails to start, stops the others and throws.
+ */
+export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'systems'>): Promise<DemoSystems> {
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map(stopChild));
+  };
+  try {
     const systems = await Promise.all(
       DEMO_SYSTEMS.map(async (system) => {
         const port = options.port === 0 ? 0 : options.port + system.portOffset;
@@ -68,13 +111,10 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         child.on('exit', (code, signal) => {
           if (code !== 0 || signal) options.logger.warn(`business system "${system.name}" exited (${signal ?? `code ${code}`}); its fields are null until it is back`);
         });
-        return { name: system.name, title: system.title, url };
+        return { name: system.name, title: system.title, url, pid: child.pid };
       }),
     );
-    await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
-    await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
-    await registry.flushLedgerEvidence();
-    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, systems, stop };
+    return { systems, stop };
   } catch (error) {
     await stop();
     throw error;

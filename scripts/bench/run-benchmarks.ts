@@ -10,6 +10,7 @@ async function loadBenchmarks(): Promise<readonly Benchmark[]> {
   const modules = await Promise.all([
     import('./registry-bench.js'),
     import('./ledger-bench.js'),
+    import('./gateway-bench.js'),
     // Areas add their benchmark modules here, e.g. import('./ledger-bench.js').
   ] as Promise<{ readonly benchmarks: readonly Benchmark[] }>[]);
   return modules.flatMap((m) => m.benchmarks);

@@ -1,0 +1,306 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { createConsoleLogger } from '../../schema/index.js';
+import { seedDemoData } from '../demo-data.js';
+import { startDemoSystems, type DemoSystems } from '../demo-network.js';
+import type { Benchmark } from './benchmark.js';
+import type { GatewayBenchReply, GatewayBenchRequest } from './gateway-bench-server.js';
+import { quantile, runHttpLoad } from './http-load.js';
+
+/** 20 devices held by the five systems: inverters, combiner boxes, strings, the transformer and the meter. */
+const DEVICE_IDS = [
+  ...Array.from({ length: 8 }, (_, i) => `88.1001.1/PVI-${String(i + 1).padStart(6, '0')}`),
+  ...Array.from({ length: 8 }, (_, i) => `88.1001.1/PVC-${String(i + 1).padStart(6, '0')}`),
+  '88.1001.2/STR-B1-S01',
+  '88.1001.2/STR-B2-S09',
+  '88.1001.1/TRF-000001',
+  '88.1001.1/MTR-000001',
+];
+/** 11 fields, two or three from each business system. */
+const FIELDS_BY_SYSTEM: Readonly<Record<string, readonly string[]>> = {
+  production: ['model', 'ratedPowerW'],
+  construction: ['installLocation', 'commissioningDate'],
+  monitoring: ['operatingStatus', 'outputPowerW', 'lastReadingAt'],
+  om: ['maintenanceRecords { time fault }', 'openFault'],
+  asset: ['assetStatus', 'assetValueFen'],
+};
+const QUERY = `query GatewayBench { devices(ids: [${DEVICE_IDS.map((id) => JSON.stringify(id)).join(', ')}]) { id ${Object.values(FIELDS_BY_SYSTEM).flat().join(' ')} } }`;
+const BODY = JSON.stringify({ query: QUERY, operationName: 'GatewayBench' });
+
+const SERVER_ENTRY = fileURLToPath(new URL('./gateway-bench-server.ts', import.meta.url));
+const READY_TIMEOUT_MS = 120_000;
+const CPU_REPLY_TIMEOUT_MS = 5_000;
+const STOP_GRACE_MS = 10_000;
+
+type GatewayKind = 'bare' | 'gridmark';
+const LABELS: Readonly<Record<GatewayKind, string>> = {
+  bare: 'bare `@apollo/gateway` + `@apollo/server`',
+  gridmark: 'gridmark `createGateway` (registry + embedded ledger)',
+};
+
+/** A gateway running in its own process. */
+interface GatewayProcess {
+  readonly kind: GatewayKind;
+  readonly url: string;
+  /** The process's CPU time so far (user + system), microseconds. */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface Settings {
+  readonly connections: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly rounds: number;
+}
+
+/** One measured window of one gateway. */
+interface Round {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly gatewayCpuMsPerRequest: number;
+  /** The five business systems' CPU per request; undefined without `/proc`. */
+  readonly subgraphsCpuMsPerRequest: number | undefined;
+  readonly ok: number;
+  readonly failed: number;
+}
+
+/**
+ * The gateway's overhead over bare Apollo: the same `devices(ids:)` query (20 devices x 11 fields
+ * over the five demo business systems, each its own process) through Apollo Gateway + Apollo
+ * Server alone and through gridmark's gateway as `npm start` runs it, each gateway in its own
+ * process, rounds alternating so that drift on a small machine falls on both. Reports the median
+ * round of each: throughput, latency, and the gateway's own CPU time per request.
+ */
+const gatewayBench: Benchmark = {
+  name: 'gateway',
+  summary: 'gridmark gateway vs bare Apollo Gateway over the five demo systems (throughput, latency, CPU per request)',
+  async run({ quick, log }) {
+    const settings = readSettings(quick);
+    const loadBefore = loadavg();
+    const dir = mkdtempSync(join(tmpdir(), 'gridmark-bench-gateway-'));
+    let systems: DemoSystems | undefined;
+    const gateways: GatewayProcess[] = [];
+    try {
+      const seeded = seedDemoData(dir);
+      log(`seeded the demo plant (${seeded.devices} devices) in ${dir}`);
+      systems = await withBenchEnvironment(() => startDemoSystems({ port: 0, host: '127.0.0.1', dataDir: dir, logger: createConsoleLogger('gateway-bench') }));
+      const endpoints = systems.systems.map(({ name, title, url }) => ({ name, title, url }));
+      const pids = systems.systems.map((s) => s.pid);
+      log(`five business systems serving: ${endpoints.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+      for (const kind of ['bare', 'gridmark'] as const) {
+        // Kept before the wait, so that a gateway that fails to start is still stopped.
+        const forked = forkGateway(kind, dir, endpoints);
+        gateways.push(forked);
+        gateways[gateways.length - 1] = { ...forked, url: await forked.ready };
+        log(`${kind} gateway serving at ${gateways.at(-1)?.url ?? ''}`);
+      }
+      const [bare, gridmark] = gateways as [GatewayProcess, GatewayProcess];
+      await checkSameData(bare, gridmark);
+      log('both gateways return the same data for the query');
+
+      const rounds: Record<GatewayKind, Round[]> = { bare: [], gridmark: [] };
+      for (let r = 0; r < settings.rounds; r++) {
+        for (const gateway of [bare, gridmark]) {
+          const round = await measureRound(gateway, pids, settings);
+          rounds[gateway.kind].push(round);
+          log(`round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`);
+        }
+      }
+      return report(rounds, settings, quick, loadBefore);
+    } finally {
+      await Promise.all(gateways.map((g) => g.stop()));
+      await systems?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+function readSettings(quick: boolean): Settings {
+  const fromEnv = (name: string, fallback: number): number => {
+    const text = process.env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${text}"`);
+    return value;
+  };
+  return {
+    connections: fromEnv('GATEWAY_BENCH_CONNECTIONS', 32),
+    warmupMs: quick ? 1_000 : 3_000,
+    durationMs: fromEnv('GATEWAY_BENCH_SECONDS', quick ? 3 : 10) * 1_000,
+    rounds: fromEnv('GATEWAY_BENCH_ROUNDS', quick ? 2 : 3),
+  };
+}
+
+/** What every process of the benchmark runs with: Apollo's usage telemetry off, logs at `warn` unless chosen. */
+function benchEnvironment(): Record<string, string> {
+  return { APOLLO_TELEMETRY_DISABLED: 'true', GRIDMARK_LOG_LEVEL: process.env['GRIDMARK_LOG_LEVEL'] ?? 'warn' };
+}
+
+/** Runs `start` (which forks processes that inherit `process.env`) in {@link benchEnvironment}; restored afterwards. */
+async function withBenchEnvironment<T>(start: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(benchEnvironment()).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, benchEnvironment());
+  try {
+    return await start();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Forks one gateway process; its `ready` resolves with the gateway's URL. */
+function forkGateway(kind: GatewayKind, dataDir: string, systems: readonly { name: string; title: string; url: string }[]): GatewayProcess & { readonly ready: Promise<string> } {
+  const child = fork(SERVER_ENTRY, ['--kind', kind, '--data-dir', dataDir, '--systems', JSON.stringify(systems)], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...benchEnvironment() },
+  });
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${kind} gateway did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${kind} gateway exited during start (${signal ?? `code ${code}`})`));
+    });
+    child.on('message', (message: GatewayBenchReply) => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(message.url);
+    });
+  });
+  return { kind, url: '', ready, cpuMicros: () => askCpu(child), stop: () => stopProcess(child) };
+}
+
+function askCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`gateway process ${child.pid} did not report its CPU time`));
+    }, CPU_REPLY_TIMEOUT_MS);
+    const onMessage = (message: GatewayBenchReply): void => {
+      if (message.type !== 'cpu') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message.micros);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'cpu' } satisfies GatewayBenchRequest);
+  });
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves when the process has exited. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Posts the query once to each gateway; throws unless both answer the same, complete data. */
+async function checkSameData(bare: GatewayProcess, gridmark: GatewayProcess): Promise<void> {
+  const answer = async (gateway: GatewayProcess): Promise<unknown> => {
+    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, signal: AbortSignal.timeout(30_000) });
+    const text = await response.text();
+    const body = JSON.parse(text) as { data?: { devices?: (Record<string, unknown> | null)[] }; errors?: unknown };
+    if (response.status !== 200 || body.errors !== undefined) throw new Error(`the ${gateway.kind} gateway answered the benchmark query with ${response.status}: ${text.slice(0, 1_000)}`);
+    const devices = body.data?.devices ?? [];
+    if (devices.length !== DEVICE_IDS.length || devices.some((d) => d === null)) throw new Error(`the ${gateway.kind} gateway did not return all ${DEVICE_IDS.length} devices: ${text.slice(0, 1_000)}`);
+    for (const [system, fields] of Object.entries(FIELDS_BY_SYSTEM)) {
+      const names = fields.map((f) => f.split(' ')[0] ?? f);
+      if (!devices.some((d) => names.some((n) => d?.[n] !== null && d?.[n] !== undefined))) throw new Error(`the ${gateway.kind} gateway returned no field of the ${system} system`);
+    }
+    return body.data;
+  };
+  const [fromBare, fromGridmark] = await Promise.all([answer(bare), answer(gridmark)]);
+  if (!isDeepStrictEqual(fromBare, fromGridmark)) {
+    throw new Error(`the gateways answer the benchmark query differently:\nbare:     ${JSON.stringify(fromBare).slice(0, 2_000)}\ngridmark: ${JSON.stringify(fromGridmark).slice(0, 2_000)}`);
+  }
+}
+
+/** Warm-up, then one measured window with the gateway's and the subgraphs' CPU read around it. */
+async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (number | undefined)[], settings: Settings): Promise<Round> {
+  const load = { url: gateway.url, body: BODY, connections: settings.connections };
+  await runHttpLoad({ ...load, durationMs: settings.warmupMs });
+  const cpuBefore = await gateway.cpuMicros();
+  const subgraphsBefore = subgraphsCpuMs(subgraphPids);
+  const result = await runHttpLoad({ ...load, durationMs: settings.durationMs });
+  const cpuAfter = await gateway.cpuMicros();
+  const subgraphsAfter = subgraphsCpuMs(subgraphPids);
+  if (result.ok === 0 || result.failed > result.ok / 100) {
+    throw new Error(`the ${gateway.kind} gateway failed ${result.failed} of ${result.ok + result.failed} requests in a measured window`);
+  }
+  return {
+    requestsPerSecond: result.ok / (result.elapsedMs / 1_000),
+    p50Ms: quantile(result.latenciesMs, 0.5),
+    p99Ms: quantile(result.latenciesMs, 0.99),
+    gatewayCpuMsPerRequest: (cpuAfter - cpuBefore) / 1_000 / result.ok,
+    subgraphsCpuMsPerRequest: subgraphsBefore === undefined || subgraphsAfter === undefined ? undefined : (subgraphsAfter - subgraphsBefore) / result.ok,
+    ok: result.ok,
+    failed: result.failed,
+  };
+}
+
+/**
+ * The summed CPU time of the business systems' processes from `/proc/<pid>/stat` (utime + stime,
+ * at Linux's 100 ticks per second), milliseconds; undefined where there is no `/proc`.
+ */
+function subgraphsCpuMs(pids: readonly (number | undefined)[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    if (pid === undefined) return undefined;
+    try {
+      // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return undefined;
+    }
+  }
+  return Number.isFinite(total) ? total : undefined;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+}
+
+function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick: boolean, loadBefore: readonly number[]): string[] {
+  const of = (kind: GatewayKind, pick: (r: Round) => number | undefined): number => median(rounds[kind].map((r) => pick(r) ?? Number.NaN));
+  const bareRps = of('bare', (r) => r.requestsPerSecond);
+  const ms = (value: number, digits: number): string => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(digits)} ms`);
+  const rows = [
+    '| gateway | requests/s | p50 | p99 | gateway CPU per request | five systems\' CPU per request | throughput vs bare |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...(['bare', 'gridmark'] as const).map((kind) => {
+      const rps = of(kind, (r) => r.requestsPerSecond);
+      return `| ${LABELS[kind]} | ${rps.toFixed(0)} | ${ms(of(kind, (r) => r.p50Ms), 1)} | ${ms(of(kind, (r) => r.p99Ms), 1)} | ${ms(of(kind, (r) => r.gatewayCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.subgraphsCpuMsPerRequest), 2)} | ${(rps / bareRps).toFixed(2)} |`;
+    }),
+    '',
+    `One \`devices(ids:)\` query, ${DEVICE_IDS.length} devices x ${Object.values(FIELDS_BY_SYSTEM).flat().length} fields over the five demo business systems (each its own process); ${settings.connections} concurrent keep-alive connections; ${settings.rounds} rounds per gateway, alternating, each ${settings.warmupMs / 1_000} s warm-up + ${settings.durationMs / 1_000} s measured; medians of the rounds. Only 200 responses without \`errors\` count. CPU: the gateway process's own user + system time over the measured window, per successful request.`,
+    `Rounds (requests/s): ${(['bare', 'gridmark'] as const).map((kind) => `${kind} ${rounds[kind].map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}`).join('; ')}. Failed responses: ${(['bare', 'gridmark'] as const).map((kind) => `${kind} ${rounds[kind].reduce((n, r) => n + r.failed, 0)}`).join(', ')}.`,
+    `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the run, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after.`,
+    `Reproduce: \`${reproduceCommand(quick)}\``,
+  ];
+  return rows;
+}
+
+function reproduceCommand(quick: boolean): string {
+  const env = ['GATEWAY_BENCH_CONNECTIONS', 'GATEWAY_BENCH_SECONDS', 'GATEWAY_BENCH_ROUNDS'].filter((name) => (process.env[name] ?? '') !== '').map((name) => `${name}=${process.env[name] ?? ''} `);
+  return `${env.join('')}npm run bench -- gateway${quick ? ' --quick' : ''}`;
+}
+
+/** The gateway's benchmarks. */
+export const benchmarks: readonly Benchmark[] = [gatewayBench];
