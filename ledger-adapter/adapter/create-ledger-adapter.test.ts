@@ -123,6 +123,58 @@ describe('ledger adapter', () => {
     await adapter.close();
   });
 
+  it('hands out cached records that no caller can change', async () => {
+    const { adapter } = await setup();
+    await adapter.getAnchor(device(1), '88.1001.3.F0001');
+    const cached = (await adapter.getAnchor(device(1), '88.1001.3.F0001')) as { version: number };
+    expect(() => {
+      cached.version = 99;
+    }).toThrow(TypeError);
+    expect((await adapter.getAnchor(device(1), '88.1001.3.F0001'))?.version).toBe(1);
+  });
+
+  it('switches the cache off when the event stream breaks, resumes after the last block it saw, and caches again', async () => {
+    const tmp = tempDir();
+    const ledger = createEmbeddedLedger({ path: join(tmp.dir, 'ledger.db') });
+    await ledger.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
+    await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 5)]);
+    let subscriptions = 0;
+    const starts: (bigint | undefined)[] = [];
+    const warnings: string[] = [];
+    const flaky: LedgerClient = {
+      evaluate: (t, a) => ledger.evaluate(t, a),
+      submit: (t, a) => ledger.submit(t, a),
+      events: (options) => {
+        subscriptions += 1;
+        starts.push(options.startBlock);
+        if (subscriptions !== 1) return ledger.events(options);
+        // The first stream delivers one event, then breaks as if the peer had dropped it.
+        return (async function* () {
+          for await (const event of ledger.events(options)) {
+            yield event;
+            throw new Error('stream reset by peer');
+          }
+        })();
+      },
+      close: () => ledger.close(),
+    };
+    const adapter = await createLedgerAdapter(flaky, { logger: { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) } });
+    cleanup.push(tmp.remove, () => adapter.close());
+    const broken = await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 1, 'c')]);
+    await eventually(() => Promise.resolve(subscriptions >= 2), 3000);
+    expect(warnings.some((w) => w.includes('stream reset by peer') && w.includes('cache off'))).toBe(true);
+    // It resumed right after the block of the last event it saw, so no change falls in the gap.
+    expect(starts).toEqual([undefined, broken.blockNumber + 1n]);
+    expect((await adapter.getAnchor(device(0), '88.1001.3.F0001'))?.version).toBe(2);
+    // Live again: a change is seen, and a warm read costs nothing.
+    await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 1, 'd')]);
+    await eventually(async () => (await adapter.getAnchor(device(0), '88.1001.3.F0001'))?.version === 3);
+    await adapter.getAnchor(device(0), '88.1001.3.F0001');
+    const warm = adapter.stats.evaluations;
+    await adapter.getAnchor(device(0), '88.1001.3.F0001');
+    expect(adapter.stats.evaluations).toBe(warm);
+  });
+
   it('keeps its cache in any Keyv store handed to it', async () => {
     const store = new Map<string, unknown>();
     const { adapter } = await setup({ cache: new Keyv({ store, namespace: 'gm' }) });

@@ -20,7 +20,9 @@ export class ReadCache {
   #enabled = false;
 
   constructor(keyv: Keyv | undefined, ttlMs: number | undefined) {
-    this.#keyv = keyv ?? new Keyv({ namespace: 'gridmark-ledger' });
+    // The default in-memory store keeps the records themselves (no serialising on every hit);
+    // they are frozen before they are stored, so no caller can change what others read.
+    this.#keyv = keyv ?? new Keyv({ namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
     this.#ttlMs = ttlMs;
   }
 
@@ -62,7 +64,7 @@ export class ReadCache {
     if (!this.#enabled || since < this.#clearedAt) return;
     const fresh = entries.filter(([key]) => (this.#invalidatedAt.get(key) ?? -1) <= since);
     if (fresh.length === 0) return;
-    await this.#keyv.setMany(fresh.map(([key, value]) => ({ key, value: { v: value }, ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }) })));
+    await this.#keyv.setMany(fresh.map(([key, value]) => ({ key, value: { v: deepFreeze(value) }, ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }) })));
   }
 
   /** Forgets keys now stale. */
@@ -72,4 +74,12 @@ export class ReadCache {
     if (this.#inFlight > 0) for (const key of keys) this.#invalidatedAt.set(key, this.#epoch);
     await this.#keyv.deleteMany([...keys]);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }
