@@ -5,6 +5,12 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
+import { createAccessPlugin } from './access/access-plugin.js';
+import { createFieldDirectory, type FieldDirectory } from './access/field-directory.js';
+import type { GatewayContext } from './access/request-access.js';
+import { createSubgraphGuard } from './access/subgraph-guard.js';
 import { createConsoleLogger, type Logger } from '../schema/index.js';
 import { CATALOG_SUBGRAPH, createCatalogSchema } from './catalog/catalog-subgraph.js';
 import type { DeviceDirectory } from './catalog/device-directory.js';
@@ -37,8 +43,18 @@ export interface SystemEndpoint {
  * and `/id/<identifier>`.
  */
 export type GatewayTopology =
-  | { readonly systems: readonly SystemEndpoint[]; readonly directory: DeviceDirectory; readonly registry?: undefined }
-  | { readonly registry: Registry; readonly systems?: undefined; readonly directory?: undefined };
+  | { readonly systems: readonly SystemEndpoint[]; readonly directory: DeviceDirectory; readonly registry?: undefined; readonly access?: undefined }
+  | { readonly registry: Registry; readonly systems?: undefined; readonly directory?: undefined; readonly access?: GatewayAccess };
+
+/**
+ * Field-level access control: the ledger that holds the parsing rules and hash records, and the
+ * gateway's Ed25519 key that signs grants (business systems hold its public key). With it, no
+ * business-system field is released that the rules do not allow and the ledger does not vouch for.
+ */
+export interface GatewayAccess {
+  readonly ledger: LedgerAdapter;
+  readonly signingKey: KeyObject;
+}
 
 /** Options of {@link createGateway}. */
 export type GatewayOptions = GatewayTopology & GatewaySettings;
@@ -74,15 +90,21 @@ export interface GraphqlResponse {
 export interface Gateway {
   /** Composes the supergraph and gets ready to serve. */
   start(): Promise<void>;
-  /** Runs one operation in-process, through the same pipeline and error formatting as HTTP. */
-  execute(request: GraphqlRequest): Promise<GraphqlResponse>;
+  /** Runs one operation in-process, through the same pipeline and error formatting as HTTP; `headers` as a client would send them. */
+  execute(request: GraphqlRequest, headers?: Readonly<Record<string, string>>): Promise<GraphqlResponse>;
   /** Serves HTTP on `port` (0 picks a free one); resolves with the URL. */
   listen(port: number, host?: string): Promise<string>;
   status(): SupergraphStatus;
   stop(): Promise<void>;
 }
 
-type GatewayContext = Record<string, unknown>;
+
+/** Where the gateway publishes the public key that verifies its grants. */
+export const GATEWAY_KEY_PATH = '/.well-known/gridmark/gateway-key.pem';
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
 
 /**
  * Builds the aggregation gateway: Apollo Gateway over the business systems' subgraphs plus the
@@ -101,6 +123,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const catalog = createCatalogSchema(directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
   const catalogSource: SubgraphSource = { kind: 'static', name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: catalog.sdl };
   const byName = new Map((options.systems ?? []).map((s) => [s.name, s]));
+  const access = registry && options.access ? options.access : undefined;
+  // The field directory loads from the registry at start; until then it knows no field, which refuses all.
+  let fieldDirectory: (FieldDirectory & { close(): void }) | undefined;
+  const fields: FieldDirectory = { byName: (name) => fieldDirectory?.byName(name), reload: () => fieldDirectory?.reload() ?? Promise.resolve() };
+  const guard = registry && access ? createSubgraphGuard({ signingKey: access.signingKey, fields, ledger: access.ledger, registry, logger }) : undefined;
   const staticSources: SubgraphSource[] = (options.systems ?? []).map((s) => (s.sdl === undefined ? { kind: 'remote', name: s.name, url: s.url } : { kind: 'static', name: s.name, url: s.url, sdl: s.sdl }));
   const manager: SubgraphSupergraphManager = createSubgraphSupergraphManager({
     sources: registry
@@ -120,7 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     buildService: ({ name, url }) => {
       if (name === CATALOG_SUBGRAPH) return new LocalGraphQLDataSource(catalog.schema);
       const system = byName.get(name);
-      return new SystemDataSource({ name, url: url ?? system?.url ?? '', timeoutMs: options.subgraphTimeoutMs ?? 5_000, logger, ...(system?.fetcher ? { fetcher: system.fetcher } : {}) });
+      return new SystemDataSource({ name, url: url ?? system?.url ?? '', timeoutMs: options.subgraphTimeoutMs ?? 5_000, logger, ...(system?.fetcher ? { fetcher: system.fetcher } : {}), ...(guard ? { guard } : {}) });
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -131,9 +158,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    plugins: [mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      ...(registry && access ? [createAccessPlugin({ registry, ledger: access.ledger, fields, logger })] : []),
+    ],
   });
-  const createContext = (): Promise<GatewayContext> => Promise.resolve({ ...catalog.createContext() });
+  const createContext = (headers: (name: string) => string | undefined): Promise<GatewayContext> => Promise.resolve({ ...catalog.createContext(), headers });
+  const publicKeyPem = access ? createPublicKey(access.signingKey).export({ type: 'spki', format: 'pem' }).toString() : undefined;
   const registryApi = registry ? createRegistryApi(registry, { mode, logger }) : undefined;
   // A registration, suspension or revocation reaches the live supergraph at once, not at the next poll.
   const unsubscribe = registry?.onSystemsChanged(() => void manager.refresh());
@@ -141,14 +172,16 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     async start() {
+      if (registry && access) fieldDirectory = await createFieldDirectory(registry);
       await server.start();
       await registryApi?.server.start();
     },
     status: () => manager.status(),
-    async execute(request) {
+    async execute(request, headers = {}) {
+      const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
       const response = await server.executeOperation(
         { query: request.query, ...(request.variables ? { variables: request.variables } : {}), ...(request.operationName ? { operationName: request.operationName } : {}) },
-        { contextValue: await createContext() },
+        { contextValue: await createContext((name) => lower.get(name)) },
       );
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported in-process');
       return response.body.singleResult;
@@ -157,8 +190,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       const registryHandler = registryApi ? createGraphqlHttpHandler({ server: registryApi.server, context: (request) => registryApi.context(request), graphqlPaths: ['/registry'] }) : undefined;
       const handler = createGraphqlHttpHandler({
         server,
-        context: createContext,
+        context: (request) => createContext((name) => headerValue(request.headers[name])),
         routes: [
+          (_request: IncomingMessage, response: ServerResponse, url: URL) => {
+            if (url.pathname !== GATEWAY_KEY_PATH || !publicKeyPem) return false;
+            response.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(publicKeyPem) });
+            response.end(publicKeyPem);
+            return true;
+          },
           ...(registry && registryHandler
             ? [
                 (request: IncomingMessage, response: ServerResponse, url: URL) => {
@@ -189,6 +228,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async stop() {
       unsubscribe?.();
+      fieldDirectory?.close();
       if (http) {
         const closing = new Promise<void>((resolve) => http?.close(() => resolve()));
         http.closeIdleConnections();

@@ -1,4 +1,6 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { SubgraphGuard } from './access/subgraph-guard.js';
+import type { GatewayContext } from './access/request-access.js';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GridmarkError, type Logger } from '../schema/index.js';
 
@@ -12,6 +14,8 @@ export interface SystemDataSourceOptions {
   readonly logger: Logger;
   /** How to reach the subgraph; defaults to Node's fetch (keep-alive). Tests route in-process. */
   readonly fetcher?: Fetcher;
+  /** Grants out and verification in, when access control is on. */
+  readonly guard?: SubgraphGuard;
 }
 
 /**
@@ -19,14 +23,27 @@ export interface SystemDataSourceOptions {
  * deadline and turns transport failures into `SYSTEM_UNAVAILABLE` naming the system, so that the
  * rest of the response still arrives and no URL, stack or socket error reaches the client.
  */
-export class SystemDataSource extends RemoteGraphQLDataSource {
+export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly #name: string;
   readonly #logger: Logger;
+  readonly #guard: SubgraphGuard | undefined;
 
   constructor(options: SystemDataSourceOptions) {
     super({ url: options.url, fetcher: options.fetcher ?? timedFetch(options.timeoutMs) });
     this.#name = options.name;
     this.#logger = options.logger;
+    this.#guard = options.guard;
+  }
+
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const guard = this.#guard;
+    if (!guard || !('context' in options) || !options.context) return;
+    for (const [name, value] of Object.entries(guard.headersFor(this.#name, options.request.variables, options.context as GatewayContext))) options.request.http?.headers.set(name, value);
+  }
+
+  override async didReceiveResponse({ response, request, context }: ReceivedResponse): Promise<ReceivedResponse['response']> {
+    if (!this.#guard) return response;
+    return (await this.#guard.verify(this.#name, response as never, request.variables, context as GatewayContext)) as ReceivedResponse['response'];
   }
 
   override didEncounterError(error: Error): void {
@@ -37,6 +54,8 @@ export class SystemDataSource extends RemoteGraphQLDataSource {
     }).toGraphQLError();
   }
 }
+
+type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
 
 /** Node's fetch with a per-request deadline. */
 function timedFetch(timeoutMs: number): Fetcher {

@@ -42,6 +42,9 @@ import {
   requireToken,
 } from './registry-validation.js';
 
+/** Credit points an enterprise loses for each tampered value its system serves. */
+export const TAMPER_CREDIT_PENALTY = 10;
+
 /** Options of {@link createRegistry}. */
 export interface RegistryOptions {
   readonly store: RegistryStore;
@@ -118,6 +121,11 @@ export interface Registry extends DeviceDirectory {
    * @throws GridmarkError `BAD_CONFIGURATION` when the registry has no ledger.
    */
   anchorCommitments(caller: Caller, systemCode: string, commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[]): Promise<{ readonly count: number; readonly txId: string }>;
+  /**
+   * Lowers the credit of the enterprise behind a system that served a tampered value (patent
+   * claims 3-4): by {@link TAMPER_CREDIT_PENALTY} points, never below 0, logged.
+   */
+  penalizeTampering(systemCode: string, finding: { readonly deviceId: string; readonly fieldCode: string }): Promise<Enterprise>;
   /** Waits until the ledger holds every registration made so far (no-op without a ledger). */
   flushLedgerEvidence(timeoutMs?: number): Promise<void>;
   /** Calls `listener` after every change of the set of active systems or their schemas. */
@@ -365,6 +373,8 @@ export function createRegistry(options: RegistryOptions): Registry {
       const unknown = input.fieldCodes.filter((c) => !published.has(c));
       if (unknown.length > 0) throw new GridmarkError('UNKNOWN_FIELD', `not registered fields of active systems: ${unknown.join(', ')}.`, { details: { fields: unknown } });
       if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'rules live on the ledger; this registry has none.');
+      // The contract accepts only fields it knows: make sure the registrations reached it.
+      await evidence?.flush();
       const rule = await options.ledger.putParsingRule({ applicationId: application.appId, function: fn, role, fieldCodes: [...new Set(input.fieldCodes)] });
       await store.appendLog(logged(caller, 'rule.publish', application.appId, { function: fn, role, fieldCodes: input.fieldCodes, txId: rule.txId }));
       return rule;
@@ -414,7 +424,15 @@ export function createRegistry(options: RegistryOptions): Registry {
         if (!/^[0-9a-f]{64}$/.test(c.commitment)) badInput(`commitment ${i + 1}: a commitment is 64 lower-case hex digits.`, { row: i + 1 });
         parseIdentifier(c.deviceId);
       }
+      await evidence?.flush();
       return options.ledger.anchorCommitments({ systemCode, commitments });
+    },
+    async penalizeTampering(systemCode, finding) {
+      const system = await store.getSystem(systemCode);
+      const enterprise = system ? await store.getEnterprise(system.enterpriseCreditCode) : undefined;
+      if (!system || !enterprise) throw new GridmarkError('NOT_FOUND', `no business system ${systemCode}`);
+      const score = Math.max(0, enterprise.creditScore - TAMPER_CREDIT_PENALTY);
+      return store.setCreditScore(enterprise.creditCode, score, { actor: 'gateway', action: 'credit.tamper', subject: enterprise.creditCode, details: { systemCode, deviceId: finding.deviceId, fieldCode: finding.fieldCode, from: enterprise.creditScore, to: score } });
     },
     flushLedgerEvidence: (timeoutMs) => evidence?.flush(timeoutMs) ?? Promise.resolve(),
     async close() {

@@ -1,0 +1,93 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import { GridmarkError, RESERVED_DEVICE_FIELDS, type Logger } from '../../schema/index.js';
+import type { Registry } from '../registry/registry-service.js';
+import type { FieldDirectory } from './field-directory.js';
+import type { GatewayContext } from './request-access.js';
+import { selectDeviceFields } from './selected-device-fields.js';
+
+/** The header that names the function an application performs. */
+export const FUNCTION_HEADER = 'x-gridmark-function';
+/** The header that names the role the application's user acts in (default `*`). */
+export const ROLE_HEADER = 'x-gridmark-role';
+
+/** Options of {@link createAccessPlugin}. */
+export interface AccessPluginOptions {
+  readonly registry: Registry;
+  readonly ledger: LedgerAdapter;
+  readonly fields: FieldDirectory;
+  readonly logger: Logger;
+}
+
+/**
+ * The rule check, before any subgraph is called. For an operation that selects business-system
+ * fields of `Device`: the caller must be a registered application naming its function; every
+ * selected field must be registered and granted by the application's parsing rule on the ledger
+ * (no rule, no data); then the devices and function are resolved on the ledger, which records the
+ * resolution. Any failure refuses the whole operation with a stable code; none fetches data.
+ * Catalog-only queries (`id`, `kind`, `heldBy`) are public, like the identifier resolver.
+ */
+export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPlugin<GatewayContext> {
+  const { registry, ledger, fields } = options;
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          if (!operation) return;
+          const selection = selectDeviceFields(document, operation, request.variables ?? {});
+          const business = [...selection.fields].filter((f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'));
+          if (business.length === 0) return;
+          const caller = await registry.authenticate(bearer(contextValue.headers('authorization')));
+          if (caller.role !== 'APPLICATION') {
+            throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toGraphQLError();
+          }
+          const fn = contextValue.headers(FUNCTION_HEADER);
+          if (!fn) throw new GridmarkError('FUNCTION_REQUIRED', `Name the function the application performs in the ${FUNCTION_HEADER} header.`).toGraphQLError();
+          const role = contextValue.headers(ROLE_HEADER) ?? '*';
+          const rule = await ledger.getParsingRule({ applicationId: caller.appId, function: fn, role }).catch(failClosed);
+          const granted = new Set(rule?.fieldCodes ?? []);
+          const refused = business.filter((name) => {
+            const field = fields.byName(name);
+            return !field || !granted.has(field.code);
+          });
+          if (refused.length > 0) {
+            const why = rule ? `the rule for ${caller.appId}, function ${fn}, role ${role} does not grant them` : `there is no rule for ${caller.appId}, function ${fn}, role ${role}: no rule, no data`;
+            throw new GridmarkError('FIELD_NOT_PERMITTED', `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`, { details: { fields: refused } }).toGraphQLError();
+          }
+          const resolution = selection.deviceIds.length === 0 ? null : await ledger.resolve({ applicationId: caller.appId, function: fn, role, deviceIds: selection.deviceIds }).catch(failClosed);
+          contextValue.access = { applicationId: caller.appId, function: fn, role, resolution, fields: new Set(business), verifications: [] };
+        },
+        willSendResponse({ response, contextValue }) {
+          const access = contextValue.access;
+          if (!access || response.body.kind !== 'single') return Promise.resolve();
+          const result = response.body.singleResult;
+          result.extensions = {
+            ...result.extensions,
+            gridmark: {
+              application: access.applicationId,
+              function: access.function,
+              role: access.role,
+              resolution: access.resolution ? { id: access.resolution.resolutionId, resolvedAt: access.resolution.resolvedAt, totalFeeFen: access.resolution.totalFeeFen } : null,
+              fields: access.verifications,
+            },
+          };
+          return Promise.resolve();
+        },
+      }),
+  };
+}
+
+function bearer(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : (/^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '-');
+}
+
+/** A ledger that cannot answer refuses the operation: nothing is released unchecked. */
+function failClosed(error: unknown): never {
+  if (error instanceof GridmarkError) {
+    if (error.code === 'LEDGER_REJECTED' && error.details['contractCode'] === 'NO_RULE') {
+      throw new GridmarkError('FIELD_NOT_PERMITTED', 'There is no rule for this application, function and role: no rule, no data.').toGraphQLError();
+    }
+    throw error.toGraphQLError();
+  }
+  throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger could not answer; nothing is released unchecked.', { cause: error }).toGraphQLError();
+}

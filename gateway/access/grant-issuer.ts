@@ -1,0 +1,38 @@
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { GRANT_HEADER, signGrant } from '../../schema/index.js';
+import type { FieldDirectory } from './field-directory.js';
+import type { RequestAccess } from './request-access.js';
+
+/** How long a grant stays valid: long enough for one subgraph round trip, no longer. */
+export const GRANT_LIFETIME_MS = 30_000;
+
+/**
+ * Signs the grant for one subgraph request: the devices in its representations and the
+ * operation's fields that this system serves, for the application's function and resolution.
+ */
+export function issueGrant(options: {
+  readonly access: RequestAccess;
+  readonly subgraph: string;
+  readonly representations: readonly { readonly id?: unknown }[];
+  readonly fields: FieldDirectory;
+  readonly signingKey: KeyObject;
+}): { readonly header: string; readonly value: string } {
+  const devices = [...new Set(options.representations.map((r) => r.id).filter((id): id is string => typeof id === 'string'))];
+  const fields = [...options.access.fields].filter((name) => options.fields.byName(name)?.subgraphName === options.subgraph);
+  const token = signGrant(
+    {
+      v: 1,
+      app: options.access.applicationId,
+      fn: options.access.function,
+      role: options.access.role,
+      sys: options.subgraph,
+      devices,
+      fields,
+      res: options.access.resolution?.resolutionId ?? '',
+      exp: Date.now() + GRANT_LIFETIME_MS,
+      nonce: randomBytes(12).toString('base64url'),
+    },
+    options.signingKey,
+  );
+  return { header: GRANT_HEADER, value: token };
+}

@@ -1,0 +1,127 @@
+import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import { commitField } from '../../ledger-adapter/commitments/index.js';
+import type { Anchor } from '../../ledger-adapter/contract/records.js';
+import type { FieldProof } from '../../subgraphs/index.js';
+import type { FieldDirectory } from './field-directory.js';
+import type { FieldVerification, RequestAccess } from './request-access.js';
+
+/** A subgraph response as the gateway receives it. */
+export interface SubgraphResponse {
+  data?: Record<string, unknown> | null;
+  errors?: readonly Record<string, unknown>[];
+  extensions?: Record<string, unknown>;
+}
+
+/** A detected tampering, for the ledger's record and the system's credit. */
+export interface TamperFinding {
+  readonly deviceId: string;
+  readonly fieldCode: string;
+  readonly systemCode: string;
+  readonly anchoredCommitment: string;
+  readonly observedCommitment: string;
+  readonly resolutionId: string;
+}
+
+/** Options of {@link verifyEntities}. */
+export interface VerifyOptions {
+  readonly response: SubgraphResponse;
+  readonly representations: readonly { readonly id?: unknown }[];
+  readonly subgraph: string;
+  readonly access: RequestAccess;
+  readonly fields: FieldDirectory;
+  readonly ledger: LedgerAdapter;
+  readonly onTamper: (finding: TamperFinding) => void;
+}
+
+interface Candidate {
+  readonly index: number;
+  readonly deviceId: string;
+  readonly key: string;
+  readonly fieldCode: string;
+  readonly systemCode: string;
+  readonly value: unknown;
+  readonly proof: FieldProof;
+}
+
+/**
+ * Checks every value of an `_entities` response against the commitment its owner anchored, before
+ * the gateway merges it: the value and the revealed salt must hash to the anchored commitment.
+ * A match is released VERIFIED; a value changed since its anchor is released UNVERIFIED only when
+ * the field's policy says so; otherwise the value is withheld (`TAMPERED`, reported), as is any
+ * value without a proof or an anchor, or when the ledger cannot answer (`UNVERIFIABLE`): nothing
+ * unchecked leaves the gateway. The response is changed in place and returned.
+ */
+export async function verifyEntities(options: VerifyOptions): Promise<SubgraphResponse> {
+  const { response, access } = options;
+  const entities = response.data?.['_entities'];
+  if (!Array.isArray(entities)) return response;
+  const proofs = ((response.extensions?.['gridmark'] as { proofs?: Record<string, Record<string, FieldProof>> } | undefined)?.proofs ?? {}) as Record<string, Record<string, FieldProof> | undefined>;
+  const errors: Record<string, unknown>[] = [...(response.errors ?? [])];
+  const candidates: Candidate[] = [];
+  const withhold = (index: number, deviceId: string, key: string, record: Omit<FieldVerification, 'device' | 'field'>, message: string): void => {
+    (entities[index] as Record<string, unknown>)[key] = null;
+    access.verifications.push({ ...record, device: deviceId, field: key });
+    errors.push({ message, path: ['_entities', index, key], extensions: { code: record.status, device: deviceId, field: key, system: record.system } });
+  };
+
+  entities.forEach((entity, index) => {
+    if (entity === null || typeof entity !== 'object') return;
+    const deviceId = options.representations[index]?.id;
+    if (typeof deviceId !== 'string') return;
+    for (const [key, value] of Object.entries(entity as Record<string, unknown>)) {
+      const field = options.fields.byName(key);
+      if (!field || field.subgraphName !== options.subgraph || !access.fields.has(key)) continue;
+      const proof = proofs[deviceId]?.[key];
+      if (value === null && proof === undefined) continue;
+      const base = { fieldCode: field.code, system: field.systemCode, anchor: null, salt: null };
+      if (!proof || proof.fieldCode !== field.code || typeof proof.salt !== 'string') {
+        withhold(index, deviceId, key, { ...base, status: 'UNVERIFIABLE' }, `Device.${key} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
+        continue;
+      }
+      candidates.push({ index, deviceId, key, fieldCode: field.code, systemCode: field.systemCode, value, proof });
+    }
+  });
+
+  if (candidates.length > 0) {
+    let anchors: (Anchor | null)[];
+    try {
+      anchors = await options.ledger.getAnchors(candidates.map((c) => [c.deviceId, c.fieldCode] as const));
+    } catch {
+      for (const c of candidates) withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `The ledger could not answer for Device.${c.key} of ${c.deviceId}; withheld.`);
+      anchors = [];
+    }
+    anchors.forEach((anchor, i) => {
+      const c = candidates[i];
+      if (!c) return;
+      const base = { fieldCode: c.fieldCode, system: c.systemCode, salt: c.proof.salt };
+      if (!anchor) {
+        withhold(c.index, c.deviceId, c.key, { ...base, status: 'UNVERIFIABLE', anchor: null }, `Device.${c.key} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
+        return;
+      }
+      const ref = { txId: anchor.txId, version: anchor.version, commitment: anchor.commitment };
+      const whole = c.proof.value === undefined ? c.value : c.proof.value;
+      const observed = commitField({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt: c.proof.salt, value: whole });
+      const consistent = c.proof.value === undefined || projects(c.value, c.proof.value);
+      if (consistent && observed === anchor.commitment) {
+        access.verifications.push({ ...base, device: c.deviceId, field: c.key, status: 'VERIFIED', anchor: ref });
+      } else if (consistent && c.proof.policy === 'release-unverified') {
+        access.verifications.push({ ...base, device: c.deviceId, field: c.key, status: 'UNVERIFIED', anchor: ref });
+      } else {
+        withhold(c.index, c.deviceId, c.key, { ...base, status: 'TAMPERED', anchor: ref }, `Device.${c.key} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
+        options.onTamper({ deviceId: c.deviceId, fieldCode: c.fieldCode, systemCode: c.systemCode, anchoredCommitment: anchor.commitment, observedCommitment: observed, resolutionId: access.resolution?.resolutionId ?? '' });
+      }
+    });
+  }
+  if (errors.length > (response.errors?.length ?? 0)) response.errors = errors;
+  return response;
+}
+
+/** True when `part` (what the query selected) is a projection of `whole` (what was anchored). */
+function projects(part: unknown, whole: unknown): boolean {
+  if (Array.isArray(part)) return Array.isArray(whole) && part.length === whole.length && part.every((p, i) => projects(p, whole[i]));
+  if (part !== null && typeof part === 'object') {
+    if (whole === null || typeof whole !== 'object' || Array.isArray(whole)) return false;
+    return Object.entries(part).every(([k, v]) => k === '__typename' || projects(v, (whole as Record<string, unknown>)[k]));
+  }
+  return part === whole;
+}

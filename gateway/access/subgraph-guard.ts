@@ -1,0 +1,60 @@
+import type { KeyObject } from 'node:crypto';
+import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { Logger } from '../../schema/index.js';
+import type { Registry } from '../registry/registry-service.js';
+import type { FieldDirectory } from './field-directory.js';
+import { issueGrant } from './grant-issuer.js';
+import type { GatewayContext } from './request-access.js';
+import { verifyEntities, type SubgraphResponse } from './response-verifier.js';
+
+/** What the gateway's data sources do around every subgraph request when access control is on. */
+export interface SubgraphGuard {
+  /** Headers for an outgoing subgraph request: the signed grant. */
+  headersFor(subgraph: string, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext): Record<string, string>;
+  /** Checks a subgraph's answer against the ledger before it is merged. */
+  verify(subgraph: string, response: SubgraphResponse, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext): Promise<SubgraphResponse>;
+}
+
+/** Options of {@link createSubgraphGuard}. */
+export interface SubgraphGuardOptions {
+  readonly signingKey: KeyObject;
+  readonly fields: FieldDirectory;
+  readonly ledger: LedgerAdapter;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}
+
+/**
+ * Grants out, verification in. A tampered value is reported on the ledger and counts against its
+ * system's credit; both happen after the response, so a slow ledger delays no one, and their
+ * failures are logged.
+ */
+export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuard {
+  const representationsOf = (variables: Readonly<Record<string, unknown>> | undefined): readonly { id?: unknown }[] =>
+    Array.isArray(variables?.['representations']) ? (variables['representations'] as { id?: unknown }[]) : [];
+  return {
+    headersFor(subgraph, variables, context) {
+      if (!context.access) return {};
+      const grant = issueGrant({ access: context.access, subgraph, representations: representationsOf(variables), fields: options.fields, signingKey: options.signingKey });
+      return { [grant.header]: grant.value };
+    },
+    async verify(subgraph, response, variables, context) {
+      if (!context.access) return response;
+      return verifyEntities({
+        response,
+        representations: representationsOf(variables),
+        subgraph,
+        access: context.access,
+        fields: options.fields,
+        ledger: options.ledger,
+        onTamper: (finding) => {
+          options.logger.warn(`TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`);
+          options.ledger
+            .reportTamper(finding)
+            .then(() => options.registry.penalizeTampering(finding.systemCode, finding))
+            .catch((error: unknown) => options.logger.error(`could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`));
+        },
+      });
+    },
+  };
+}
