@@ -27,7 +27,7 @@ export function createErrorFormatter(logger: Logger) {
     if (original instanceof GridmarkError) return shaped(formatted, original.message, { ...original.details, code: original.code });
     const extensions = formatted.extensions ?? {};
     const code = extensions['code'];
-    const system = typeof extensions['serviceName'] === 'string' ? extensions['serviceName'] : extensions['system'];
+    const system = typeof extensions['system'] === 'string' ? extensions['system'] : extensions['serviceName'];
     if (isErrorCode(code) || (typeof code === 'string' && CLIENT_CODES.has(code))) {
       return shaped(formatted, formatted.message, { ...extensions, code, ...(system === undefined ? {} : { system }) });
     }

@@ -43,7 +43,7 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override async didReceiveResponse({ response, request, context }: ReceivedResponse): Promise<ReceivedResponse['response']> {
     if (!this.#guard) return response;
-    return (await this.#guard.verify(this.#name, response as never, request.variables, context as GatewayContext)) as ReceivedResponse['response'];
+    return (await this.#guard.verify(this.#name, response as never, request.variables, context)) as ReceivedResponse['response'];
   }
 
   override didEncounterError(error: Error): void {

@@ -61,7 +61,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
   const withhold = (index: number, deviceId: string, key: string, record: Omit<FieldVerification, 'device' | 'field'>, message: string): void => {
     (entities[index] as Record<string, unknown>)[key] = null;
     access.verifications.push({ ...record, device: deviceId, field: key });
-    errors.push({ message, path: ['_entities', index, key], extensions: { code: record.status, device: deviceId, field: key, system: record.system } });
+    errors.push({ message, path: ['_entities', index, key], extensions: { code: record.status, device: deviceId, field: key, system: options.subgraph, systemCode: record.system } });
   };
 
   entities.forEach((entity, index) => {

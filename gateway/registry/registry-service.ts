@@ -367,7 +367,8 @@ export function createRegistry(options: RegistryOptions): Registry {
       const fn = requireToken(input.function, 'function');
       const role = input.role === '*' ? '*' : requireToken(input.role, 'role');
       if (role !== '*' && !application.roles.includes(role)) badInput(`role ${role} is not one of ${application.appId}'s roles (${application.roles.join(', ')}).`, { field: 'role' });
-      if (!Array.isArray(input.fieldCodes) || input.fieldCodes.length === 0) badInput('a rule names at least one field code.', { field: 'fieldCodes' });
+      const codes: readonly unknown[] = Array.isArray(input.fieldCodes) ? input.fieldCodes : [];
+      if (codes.length === 0 || !codes.every((c): c is string => typeof c === 'string')) badInput('a rule names at least one field code.', { field: 'fieldCodes' });
       const active = new Set((await store.systemSdls('ACTIVE')).map((s) => s.code));
       const published = new Map((await store.listFields()).filter((f) => active.has(f.systemCode)).map((f) => [f.code, f]));
       const unknown = input.fieldCodes.filter((c) => !published.has(c));

@@ -84,7 +84,8 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
     return value;
   };
   const schema = buildSchema(declaration, sdl, {
-    __resolveReference: (reference: { id: string }, context: SubgraphContext) => {
+    // Async, so that a refusal fails this one entity rather than the whole `_entities` list.
+    __resolveReference: async (reference: { id: string }, context: SubgraphContext) => {
       requireCovered(context.access, reference.id);
       return context.devices.load(reference.id);
     },

@@ -1,0 +1,227 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, createRegistry, openSqliteRegistryStore, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
+import { GRANT_HEADER, GridmarkError, signGrant, silentLogger } from '../schema/index.js';
+import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type Anchorer, type DeviceRecord, type RunningSubgraph } from '../subgraphs/index.js';
+
+/**
+ * Field-level rules and verifiable responses, end to end over HTTP: the registry, the embedded
+ * ledger, the gateway with access control, and two business systems that require grants and
+ * anchor their values.
+ */
+const ADMIN: Caller = { role: 'PLATFORM_ADMIN', keyId: 'test', label: 'test' };
+const gatewayKey = generateKeyPairSync('ed25519');
+const dir = mkdtempSync(join(tmpdir(), 'gridmark-verified-'));
+const makerRows = new Map<string, DeviceRecord>([['88.1001.1/INV-1', { model: 'SV-150K', brand: 'Sunvolt' }], ['88.1001.1/INV-2', { model: 'SV-150K', brand: 'Sunvolt' }]]);
+const scadaRows = new Map<string, DeviceRecord>([['88.1001.1/INV-1', { outputPowerW: 1200.5, events: [{ at: '2026-11-30T08:00:00Z', code: 'GRID_SAG', note: 'recovered' }] }], ['88.1001.1/INV-2', { outputPowerW: 0, events: [] }]]);
+const loads: Record<string, number> = { maker: 0, scada: 0 };
+const makerJournal = openAnchorJournal(':memory:');
+const scadaJournal = openAnchorJournal(':memory:');
+
+const maker = defineSubgraph(
+  {
+    name: 'maker',
+    title: 'maker',
+    fields: [{ name: 'model', type: 'String', description: 'Model.' }, { name: 'brand', type: 'String', description: 'Brand.' }],
+    loadDevices: (ids) => {
+      loads['maker'] = (loads['maker'] ?? 0) + 1;
+      return Promise.resolve(new Map(ids.flatMap((id) => (makerRows.has(id) ? [[id, makerRows.get(id) ?? {}]] : []))));
+    },
+  },
+  { access: { kind: 'grants', gatewayPublicKey: gatewayKey.publicKey }, journal: makerJournal },
+);
+const scada = defineSubgraph(
+  {
+    name: 'scada',
+    title: 'scada',
+    fields: [
+      { name: 'outputPowerW', type: 'Float', description: 'Output.', unit: 'W', changePolicy: 'release-unverified' },
+      { name: 'events', type: '[ScadaEvent!]', description: 'Events.' },
+    ],
+    typeDefs: 'type ScadaEvent { at: String! code: String! note: String }',
+    loadDevices: (ids) => {
+      loads['scada'] = (loads['scada'] ?? 0) + 1;
+      return Promise.resolve(new Map(ids.flatMap((id) => (scadaRows.has(id) ? [[id, scadaRows.get(id) ?? {}]] : []))));
+    },
+  },
+  { access: { kind: 'grants', gatewayPublicKey: gatewayKey.publicKey }, journal: scadaJournal },
+);
+
+let ledger: LedgerAdapter;
+let registry: Registry;
+let gateway: Gateway;
+let base = '';
+let appKey = '';
+const served: RunningSubgraph[] = [];
+const anchorers: Record<string, Anchorer> = {};
+
+async function query(text: string, headers: Record<string, string> = {}, variables: Record<string, unknown> = {}) {
+  const response = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: text, variables }) });
+  return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: { gridmark?: { resolution: { id: string } | null; fields: { device: string; field: string; status: string; salt: string | null; anchor: { txId: string } | null }[] } } };
+}
+const om = () => ({ authorization: `Bearer ${appKey}`, 'x-gridmark-function': 'full-lifecycle', 'x-gridmark-role': 'om' });
+const analyst = () => ({ ...om(), 'x-gridmark-role': 'analyst' });
+
+beforeAll(async () => {
+  ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1001', ledger });
+  gateway = createGateway({ registry, access: { ledger, signingKey: gatewayKey.privateKey }, logger: silentLogger });
+  await gateway.start();
+  base = await gateway.listen(0);
+  const keys: Record<string, string> = {};
+  for (const [subgraph, credit] of [[maker, '91320500MA1N7PXK3R'], [scada, '91640100MA77LQ3F21']] as const) {
+    const running = await serveSubgraph(subgraph, { port: 0 }, { logger: silentLogger });
+    served.push(running);
+    const { system, apiKey } = await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: subgraph.name, creditCode: credit, systemName: subgraph.name, subgraphName: subgraph.name, description: subgraph.name, url: running.url });
+    keys[subgraph.name] = apiKey;
+    await registry.registerFields(ADMIN, system.code, subgraph.fields.map((f) => ({ name: f.name, feeFen: 1 })));
+  }
+  await registry.registerDevices(ADMIN, '88.1001.1', [{ localCode: 'INV-1', kind: 'INVERTER' }, { localCode: 'INV-2', kind: 'INVERTER' }]);
+  await registry.claimDevices(ADMIN, '88.1001.2', [{ identifier: '88.1001.1/INV-1', localCode: 'S1' }, { identifier: '88.1001.1/INV-2', localCode: 'S2' }]);
+  for (const [subgraph, code, rows] of [[maker, '88.1001.1', makerRows], [scada, '88.1001.2', scadaRows]] as const) {
+    anchorers[subgraph.name] = createAnchorer({
+      declaration: { name: subgraph.name, title: subgraph.title, fields: subgraph.fields, loadDevices: (ids) => Promise.resolve(new Map(ids.flatMap((id) => (rows.has(id) ? [[id, rows.get(id) ?? {}]] : [])))) },
+      listDevices: () => Promise.resolve([...rows.keys()]),
+      journal: subgraph === maker ? makerJournal : scadaJournal,
+      sink: createRegistryAnchorSink({ registryUrl: new URL('/registry', base).toString(), systemCode: code, apiKey: keys[subgraph.name] ?? '' }),
+    });
+  }
+  const app = await registry.registerApplication(ADMIN, { name: 'full-lifecycle management', roles: ['om', 'analyst'] });
+  appKey = app.apiKey;
+  await registry.publishRule(ADMIN, { appId: app.application.appId, function: 'full-lifecycle', role: 'om', fieldCodes: ['88.1001.1.F0001', '88.1001.2.F0001', '88.1001.2.F0002'] });
+  await registry.publishRule(ADMIN, { appId: app.application.appId, function: 'full-lifecycle', role: 'analyst', fieldCodes: ['88.1001.1.F0001'] });
+}, 60_000);
+
+afterAll(async () => {
+  await gateway.stop();
+  await Promise.all(served.map((s) => s.stop()));
+  await registry.close();
+  await ledger.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('verified fields', () => {
+  it('withholds values that were never anchored (fail closed)', async () => {
+    const r = await query('{ device(id: "88.1001.1/INV-1") { model } }', om());
+    expect(r.data).toEqual({ device: { model: null } });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNVERIFIABLE', device: '88.1001.1/INV-1', field: 'model' });
+  });
+
+  it('releases anchored values with their verification and the resolution reference', async () => {
+    expect((await anchorers['maker']?.anchorNow())?.anchored).toBe(4);
+    expect((await anchorers['scada']?.anchorNow())?.anchored).toBe(4);
+    const r = await query('{ device(id: "88.1001.1/INV-1") { id model outputPowerW events { code } } }', om());
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ device: { id: '88.1001.1/INV-1', model: 'SV-150K', outputPowerW: 1200.5, events: [{ code: 'GRID_SAG' }] } });
+    const gridmark = r.extensions?.gridmark;
+    expect(gridmark?.resolution?.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(gridmark?.fields.map((f) => [f.field, f.status]).sort()).toEqual([['events', 'VERIFIED'], ['model', 'VERIFIED'], ['outputPowerW', 'VERIFIED']]);
+    expect(gridmark?.fields.every((f) => f.salt && f.anchor?.txId)).toBe(true);
+    expect(await ledger.getResolution(gridmark?.resolution?.id ?? '')).toMatchObject({ applicationId: 'APP-0001', function: 'full-lifecycle', role: 'om' });
+  });
+
+  it('refuses a field the role is not granted, before any subgraph is called', async () => {
+    const before = { ...loads };
+    const r = await query('{ device(id: "88.1001.1/INV-1") { model outputPowerW } }', analyst());
+    expect(r.data).toBeUndefined();
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'FIELD_NOT_PERMITTED', fields: ['outputPowerW'] });
+    expect(loads).toEqual(before);
+  });
+
+  it('has no rule, no data; needs credentials and a function; lets catalog fields through', async () => {
+    expect((await query('{ device(id: "88.1001.1/INV-1") { model } }', { ...om(), 'x-gridmark-function': 'financing' })).errors?.[0]?.extensions?.['code']).toBe('FIELD_NOT_PERMITTED');
+    expect((await query('{ device(id: "88.1001.1/INV-1") { model } }')).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect((await query('{ device(id: "88.1001.1/INV-1") { model } }', { authorization: `Bearer ${appKey}` })).errors?.[0]?.extensions?.['code']).toBe('FUNCTION_REQUIRED');
+    expect(await query('{ device(id: "88.1001.1/INV-1") { id kind heldBy } }')).toEqual({ data: { device: { id: '88.1001.1/INV-1', kind: 'INVERTER', heldBy: ['maker', 'scada'] } } });
+  });
+
+  it('marks a live value that changed since its anchor unverified, as its policy says', async () => {
+    scadaRows.set('88.1001.1/INV-1', { ...scadaRows.get('88.1001.1/INV-1'), outputPowerW: 1300 });
+    const r = await query('{ device(id: "88.1001.1/INV-1") { outputPowerW } }', om());
+    expect(r.data).toEqual({ device: { outputPowerW: 1300 } });
+    expect(r.extensions?.gridmark?.fields).toEqual([expect.objectContaining({ field: 'outputPowerW', status: 'UNVERIFIED' })]);
+    await anchorers['scada']?.anchorNow();
+    expect((await query('{ device(id: "88.1001.1/INV-1") { outputPowerW } }', om())).extensions?.gridmark?.fields[0]?.status).toBe('VERIFIED');
+  });
+
+  it('withholds a tampered value, names it, reports it on the ledger and lowers the credit', async () => {
+    makerRows.set('88.1001.1/INV-2', { model: 'SV-200K', brand: 'Sunvolt' });
+    const r = await query('{ device(id: "88.1001.1/INV-2") { model outputPowerW } }', om());
+    expect(r.data).toEqual({ device: { model: null, outputPowerW: 0 } });
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors?.[0]?.extensions, JSON.stringify(r.errors)).toMatchObject({ code: 'TAMPERED', device: '88.1001.1/INV-2', field: 'model', system: 'maker', systemCode: '88.1001.1' });
+    const deadline = Date.now() + 5_000;
+    while ((await ledger.getTamperReports('88.1001.1')).length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect(await ledger.getTamperReports('88.1001.1')).toEqual([expect.objectContaining({ deviceId: '88.1001.1/INV-2', fieldCode: '88.1001.1.F0001' })]);
+    while ((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore !== 70 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore).toBe(70);
+  });
+
+  it('detects a tampered part of an object value', async () => {
+    scadaRows.set('88.1001.1/INV-1', { ...scadaRows.get('88.1001.1/INV-1'), events: [{ at: '2026-11-30T08:00:00Z', code: 'NONE', note: 'recovered' }] });
+    const r = await query('{ device(id: "88.1001.1/INV-1") { events { code } } }', om());
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'TAMPERED', field: 'events' });
+  });
+
+  it('answers from cached rules and anchors: the second identical query reads nothing from the ledger', async () => {
+    await query('{ device(id: "88.1001.1/INV-1") { model } }', om());
+    const before = ledger.stats.evaluations;
+    await query('{ device(id: "88.1001.1/INV-1") { model } }', om());
+    expect(ledger.stats.evaluations).toBe(before);
+  });
+});
+
+describe('grants at the business system', () => {
+  const entities = '{ _entities(representations: [{ __typename: "Device", id: "88.1001.1/INV-1" }]) { ... on Device { model brand } } }';
+  const direct = async (headers: Record<string, string>) => {
+    const response = await fetch(served[0]?.url ?? '', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: entities }) });
+    return (await response.json()) as { data?: { _entities: (Record<string, unknown> | null)[] }; errors?: { extensions?: Record<string, unknown> }[] };
+  };
+  const grant = (over: Record<string, unknown> = {}, key = gatewayKey.privateKey) =>
+    signGrant({ v: 1, app: 'APP-0001', fn: 'full-lifecycle', role: 'om', sys: 'maker', devices: ['88.1001.1/INV-1'], fields: ['model'], res: 'r', exp: Date.now() + 10_000, nonce: Math.random().toString(36), ...over }, key);
+
+  it('gives nothing without a grant', async () => {
+    const r = await direct({});
+    expect(r.data?._entities).toEqual([null]);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'GRANT_REFUSED', reason: 'MISSING' });
+  });
+
+  it('gives only the fields the grant covers', async () => {
+    const r = await direct({ [GRANT_HEADER]: grant() });
+    expect(r.data?._entities).toEqual([{ model: 'SV-150K', brand: null }]);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'GRANT_REFUSED', reason: 'NOT_COVERED' });
+  });
+
+  it('refuses a replayed, expired or forged grant', async () => {
+    const once = grant();
+    await direct({ [GRANT_HEADER]: once });
+    expect((await direct({ [GRANT_HEADER]: once })).errors?.[0]?.extensions?.['reason']).toBe('REPLAYED');
+    expect((await direct({ [GRANT_HEADER]: grant({ exp: Date.now() - 1 }) })).errors?.[0]?.extensions?.['reason']).toBe('EXPIRED');
+    expect((await direct({ [GRANT_HEADER]: grant({}, generateKeyPairSync('ed25519').privateKey) })).errors?.[0]?.extensions?.['reason']).toBe('BAD_SIGNATURE');
+  });
+});
+
+describe('fail closed', () => {
+  it('withholds values when the ledger cannot be read', async () => {
+    const failing = new Proxy(ledger, {
+      get(target, property) {
+        if (property === 'getAnchors') return () => Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'down'));
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const closed = createGateway({ registry, access: { ledger: failing, signingKey: gatewayKey.privateKey }, logger: silentLogger });
+    await closed.start();
+    try {
+      const r = await closed.execute({ query: '{ device(id: "88.1001.1/INV-1") { model } }' }, om());
+      expect(r.data).toEqual({ device: { model: null } });
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNVERIFIABLE' });
+    } finally {
+      await closed.stop();
+    }
+  });
+});
