@@ -112,8 +112,8 @@ describe('verified fields', () => {
   });
 
   it('releases anchored values with their verification and the resolution reference', async () => {
-    expect((await anchorers['maker']?.anchorNow())?.anchored).toBe(4);
-    expect((await anchorers['scada']?.anchorNow())?.anchored).toBe(4);
+    expect((await anchorers['maker']?.anchorPass())?.anchored).toBe(4);
+    expect((await anchorers['scada']?.anchorPass())?.anchored).toBe(4);
     const r = await query('{ device(id: "88.1001.1/INV-1") { id model outputPowerW events { code } } }', om());
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ device: { id: '88.1001.1/INV-1', model: 'SV-150K', outputPowerW: 1200.5, events: [{ code: 'GRID_SAG' }] } });
@@ -144,12 +144,14 @@ describe('verified fields', () => {
     const r = await query('{ device(id: "88.1001.1/INV-1") { outputPowerW } }', om());
     expect(r.data).toEqual({ device: { outputPowerW: 1300 } });
     expect(r.extensions?.gridmark?.fields).toEqual([expect.objectContaining({ field: 'outputPowerW', status: 'UNVERIFIED' })]);
-    await anchorers['scada']?.anchorNow();
+    await anchorers['scada']?.anchorPass();
     expect((await query('{ device(id: "88.1001.1/INV-1") { outputPowerW } }', om())).extensions?.gridmark?.fields[0]?.status).toBe('VERIFIED');
   });
 
   it('withholds a tampered value, names it, reports it on the ledger and lowers the credit', async () => {
     makerRows.set('88.1001.1/INV-2', { model: 'SV-200K', brand: 'Sunvolt' });
+    // A scheduled pass leaves a changed value of a `refuse` field alone: it was not vouched for.
+    expect((await anchorers['maker']?.anchorPass())?.anchored).toBe(0);
     const r = await query('{ device(id: "88.1001.1/INV-2") { model outputPowerW } }', om());
     expect(r.data).toEqual({ device: { model: null, outputPowerW: 0 } });
     expect(r.errors).toHaveLength(1);
@@ -159,6 +161,13 @@ describe('verified fields', () => {
     expect(await ledger.getTamperReports('88.1001.1')).toEqual([expect.objectContaining({ deviceId: '88.1001.1/INV-2', fieldCode: '88.1001.1.F0001' })]);
     while ((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore !== 70 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
     expect((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore).toBe(70);
+  });
+
+  it('verifies a change the system vouches for through its write path', async () => {
+    expect((await anchorers['maker']?.anchorNow(['88.1001.1/INV-2']))?.anchored).toBe(1);
+    const r = await query('{ device(id: "88.1001.1/INV-2") { model } }', om());
+    expect(r).toMatchObject({ data: { device: { model: 'SV-200K' } } });
+    expect(r.extensions?.gridmark?.fields[0]?.status).toBe('VERIFIED');
   });
 
   it('detects a tampered part of an object value', async () => {

@@ -25,8 +25,17 @@ export interface AnchorerOptions {
 
 /** Commits a business system's field values and anchors the new or changed ones. */
 export interface Anchorer {
-  /** One anchoring pass over the given devices (default: all); resolves with how many commitments were anchored. */
-  anchorNow(deviceIds?: readonly string[]): Promise<{ readonly anchored: number }>;
+  /**
+   * Anchors the current values of `deviceIds`, changed ones included: the business system calls
+   * this from its own write path, which vouches for the change.
+   */
+  anchorNow(deviceIds: readonly string[]): Promise<{ readonly anchored: number }>;
+  /**
+   * One scheduled pass over every device: anchors values never anchored, and changed values of
+   * fields whose policy is `release-unverified`. A changed value of a `refuse` field is left as
+   * it is, so an edit behind the system's back stays detectable as tampering.
+   */
+  anchorPass(): Promise<{ readonly anchored: number }>;
   /** Anchors every `intervalMs` (a pass at a time), until stopped. */
   start(intervalMs: number): void;
   stop(): Promise<void>;
@@ -36,8 +45,8 @@ export interface Anchorer {
  * Reads the system's values through its own batch loader, commits to each (device, field) with a
  * fresh salt when the value is new or changed, anchors the commitments in batches and records the
  * salts in the journal only once the ledger has them. An unchanged value keeps its salt and costs
- * no ledger space. The business system calls {@link Anchorer.anchorNow} after it writes, and the
- * interval catches the rest.
+ * no ledger space. The business system calls {@link Anchorer.anchorNow} after it writes; the
+ * scheduled passes anchor what is new and what its policy lets change.
  */
 export function createAnchorer(options: AnchorerOptions): Anchorer {
   const logger = options.logger ?? silentLogger;
@@ -45,10 +54,11 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<{ anchored: number }> | undefined;
 
-  const pass = async (only?: readonly string[]): Promise<{ anchored: number }> => {
+  const pass = async (only: readonly string[] | undefined): Promise<{ anchored: number }> => {
     const codes = await options.sink.fieldCodes();
     const fields = options.declaration.fields.filter((f) => codes.has(f.name));
     if (fields.length === 0) return { anchored: 0 };
+    const vouched = only !== undefined;
     const ids = only ?? (await options.listDevices());
     let anchored = 0;
     for (let i = 0; i < ids.length; i += batchSize) {
@@ -60,7 +70,10 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
           const fieldCode = codes.get(field.name) ?? '';
           const value = record[field.name] ?? null;
           const known = journal.get(journalKey(deviceId, field.name));
-          if (known && known.fieldCode === fieldCode && commitField({ deviceId, fieldCode, salt: known.salt, value }) === known.commitment) continue;
+          if (known && known.fieldCode === fieldCode) {
+            if (commitField({ deviceId, fieldCode, salt: known.salt, value }) === known.commitment) continue;
+            if (!vouched && (field.changePolicy ?? 'refuse') === 'refuse') continue;
+          }
           const salt = newSalt();
           pending.push({ deviceId, field: field.name, fieldCode, salt, commitment: commitField({ deviceId, fieldCode, salt, value }), txId: '', anchoredAt: '' });
         }
@@ -75,7 +88,7 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
     return { anchored };
   };
 
-  const anchorNow = (deviceIds?: readonly string[]): Promise<{ anchored: number }> => {
+  const queue = (deviceIds: readonly string[] | undefined): Promise<{ anchored: number }> => {
     // One pass at a time: a pass asked for during another runs after it.
     const next = (running ?? Promise.resolve({ anchored: 0 })).catch(() => ({ anchored: 0 })).then(() => pass(deviceIds));
     running = next.finally(() => {
@@ -85,11 +98,12 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
   };
 
   return {
-    anchorNow,
+    anchorNow: (deviceIds) => queue(deviceIds),
+    anchorPass: () => queue(undefined),
     start(intervalMs) {
       if (timer) return;
       timer = setInterval(() => {
-        anchorNow().catch((error: unknown) => logger.warn(`anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`));
+        queue(undefined).catch((error: unknown) => logger.warn(`anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`));
       }, intervalMs);
       timer.unref();
     },
