@@ -18,6 +18,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
+db.pragma('cache_size = -65536');
 const insertBlock = db.prepare('INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)');
 const putState = db.prepare('INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx');
 const deleteState = db.prepare('DELETE FROM state WHERE key = ?');

@@ -19,6 +19,11 @@ export interface EmbeddedLedgerOptions {
   readonly mspId?: string;
   /** The most transactions in one block (group commit). Default 1,000. */
   readonly maxTransactionsPerBlock?: number;
+  /**
+   * A block closes once its transactions wrote this many keys (default 4,000), leaving the rest
+   * of the queue to the next block, so that one block is written while the next executes.
+   */
+  readonly maxWritesPerBlock?: number;
   /** Debug lines about commits; never the key. Default silent. */
   readonly logger?: Logger;
   /** The contract runner; default the gridmark contract. */
@@ -83,6 +88,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   readonly #runner: ContractRunner;
   readonly #creator: TransactionCreator;
   readonly #maxPerBlock: number;
+  readonly #maxWritesPerBlock: number;
   readonly #logger: Logger;
   readonly #feed: EventFeed;
   readonly #writer: BlockWriter;
@@ -103,6 +109,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#runner = options.runner ?? createContractRunner();
     this.#creator = { mspId: options.mspId ?? 'GridmarkEmbeddedMSP', certificatePem: key.publicKeyPem };
     this.#maxPerBlock = options.maxTransactionsPerBlock ?? 1000;
+    this.#maxWritesPerBlock = options.maxWritesPerBlock ?? 4000;
     this.#logger = options.logger ?? silentLogger;
     this.#feed = new EventFeed(database);
     this.#height = database.height();
@@ -179,18 +186,25 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
         if (this.#inFlight.length >= MAX_BLOCKS_IN_FLIGHT) await (this.#inFlight[0] as InFlightBlock).written.catch(() => undefined);
         const batch = this.#queue.slice(0, this.#maxPerBlock);
         this.#queue = this.#queue.slice(batch.length);
-        await this.#commitBlock(batch);
+        const taken = await this.#commitBlock(batch);
+        // What did not fit goes first into the next block.
+        if (taken < batch.length) this.#queue = [...batch.slice(taken), ...this.#queue];
       }
     } finally {
       this.#draining = undefined;
     }
   }
 
-  async #commitBlock(batch: readonly PendingSubmit[]): Promise<void> {
+  /** Builds a block from the front of `batch` and hands it to the writer; returns how many submits it took. */
+  async #commitBlock(batch: readonly PendingSubmit[]): Promise<number> {
     const number = this.#height;
     const state = new PendingState(this.#buildOn);
     const included: { submit: PendingSubmit; input: TransactionInput; outcome: TransactionOutcome }[] = [];
+    let taken = 0;
+    let written = 0;
     for (const submit of batch) {
+      if (written >= this.#maxWritesPerBlock) break;
+      taken += 1;
       const input = this.#input(submit.transaction, submit.args);
       let outcome: TransactionOutcome;
       try {
@@ -205,8 +219,9 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
       }
       state.apply(outcome.writes, { blockNumber: BigInt(number), txNumber: included.length });
       included.push({ submit, input, outcome });
+      written += outcome.writes.length;
     }
-    if (included.length === 0) return;
+    if (included.length === 0) return taken;
     const writes: StateWrite[] = included.flatMap(({ outcome }, txNumber) => outcome.writes.map((w) => ({ key: w.key, value: w.value, txNumber })));
     const block = this.#sealBlock(number, encodeBlockData({ transactions: included.map(({ input, outcome }) => storeTransaction(input, outcome)) }));
     this.#logger.debug(`committing block ${number}: ${included.length} transaction(s), ${writes.length} state write(s)`);
@@ -215,13 +230,14 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     }
     this.#height = number + 1;
     this.#lastHash = block.hash;
-    const written = this.#writer.append(block, writes);
-    const inFlight: InFlightBlock = { block, writes, included, written };
+    const durable = this.#writer.append(block, writes);
+    const inFlight: InFlightBlock = { block, writes, included, written: durable };
     this.#inFlight.push(inFlight);
-    written.then(
+    durable.then(
       () => this.#confirmed(inFlight),
       (error: unknown) => this.#failed(inFlight, error),
     );
+    return taken;
   }
 
   /** The writer committed the oldest block in flight. */

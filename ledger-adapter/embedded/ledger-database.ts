@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
 import type { StoredBlock } from './block-codec.js';
+import { KeyFilter } from './key-filter.js';
 
 /*
  * The SQLite file of an embedded ledger: the chain of blocks and the world state they produce.
@@ -66,6 +67,8 @@ export class LedgerDatabase {
   // the cache stays exact as long as this connection is the file's only writer.
   readonly #cache = new Map<string, StateEntry | null>();
   readonly #cacheLimit: number;
+  // Keys present in the state table (a superset): a key it has never seen needs no lookup.
+  #filter: KeyFilter | undefined;
 
   /** Opens (and, unless `readonly`, creates) the file. `stateCacheEntries` bounds the state cache (0 turns it off). */
   constructor(path: string, options: { readonly readonly?: boolean; readonly stateCacheEntries?: number } = {}) {
@@ -84,6 +87,7 @@ export class LedgerDatabase {
     this.#getBlock = this.#db.prepare('SELECT * FROM blocks WHERE number = ?');
     this.#blocksFrom = this.#db.prepare('SELECT * FROM blocks WHERE number >= ? ORDER BY number LIMIT ?');
     this.#height = this.#db.prepare('SELECT COALESCE(MAX(number) + 1, 0) AS height FROM blocks');
+    if (this.#cacheLimit > 0) this.#filter = this.#buildFilter();
     this.#append = this.#db.transaction((block: StoredBlock, writes: readonly StateWrite[]) => {
       this.#insertBlock.run(block.number, block.previousHash, block.dataHash, block.hash, block.timestamp, block.data, block.signature);
       for (const write of writes) {
@@ -114,12 +118,24 @@ export class LedgerDatabase {
   committed(blockNumber: number, writes: readonly StateWrite[]): void {
     if (this.#cacheLimit === 0) return;
     const block = BigInt(blockNumber);
-    for (const write of writes) this.#remember(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: block, txNumber: write.txNumber } });
+    for (const write of writes) {
+      if (write.value !== null) this.#filter?.add(write.key);
+      this.#remember(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: block, txNumber: write.txNumber } });
+    }
+    if (this.#filter?.full) this.#filter = this.#buildFilter();
+  }
+
+  #buildFilter(): KeyFilter {
+    const count = this.#db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM state').get()?.n ?? 0;
+    const filter = new KeyFilter(Math.max(1 << 20, count * 2));
+    for (const row of this.#db.prepare<[], { key: Buffer }>('SELECT key FROM state').iterate()) filter.add(row.key.toString('utf8'));
+    return filter;
   }
 
   /** Forgets the state cache (after a failed commit). */
   forgetCache(): void {
     this.#cache.clear();
+    if (this.#filter) this.#filter = this.#buildFilter();
   }
 
   block(number: number): StoredBlock | undefined {
@@ -135,6 +151,7 @@ export class LedgerDatabase {
   getState(key: string): StateEntry | undefined {
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    if (this.#filter && !this.#filter.mightContain(key)) return undefined;
     const row = this.#getState.get(Buffer.from(key, 'utf8'));
     const entry = row === undefined ? undefined : toEntry(row);
     if (this.#cacheLimit > 0) this.#remember(key, entry ?? null);
