@@ -10,7 +10,13 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ x: 1, y: [{ q: 2, p: 3 }] })).toBe(canonicalJson({ y: [{ p: 3, q: 2 }], x: 1 }));
   });
 
+  it('sorts integer-like keys as text too', () => {
+    expect(canonicalJson({ b: { 10: 'x', 2: 'y', a: [{ 1: true }] } })).toBe('{"b":{"10":"x","2":"y","a":[{"1":true}]}}');
+  });
+
   it('refuses floats and values with no single JSON form', () => {
+    expect(() => canonicalJson([1, undefined])).toThrow(TypeError);
+    expect(() => canonicalJson({ 1: 0.5 })).toThrow(TypeError);
     expect(() => canonicalJson({ fee: 1.5 })).toThrow(TypeError);
     expect(() => canonicalJson(Number.NaN)).toThrow(TypeError);
     expect(() => canonicalJson(1n)).toThrow(TypeError);
