@@ -55,9 +55,13 @@ export class BlockWriter {
   constructor(path: string) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } });
+    // The worker keeps the process alive only while a block is being written, so a program that
+    // forgets close() still exits, and one that awaits a commit does not exit before it.
+    this.#worker.unref();
     this.#worker.on('message', (reply: { number: number; error?: string }) => {
       const waiter = this.#waiting.get(reply.number);
       this.#waiting.delete(reply.number);
+      if (this.#waiting.size === 0) this.#worker.unref();
       if (reply.error === undefined) waiter?.resolve();
       else waiter?.reject(new Error(reply.error));
     });
@@ -93,6 +97,7 @@ export class BlockWriter {
     }
     return new Promise<void>((resolve, reject) => {
       this.#waiting.set(block.number, { resolve, reject });
+      this.#worker.ref();
       const arrayBuffer = bytes.buffer;
       this.#worker.postMessage({ type: 'append', block, bytes: arrayBuffer, index }, [arrayBuffer, index.buffer]);
     });
