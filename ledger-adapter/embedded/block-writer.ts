@@ -111,6 +111,7 @@ export class BlockWriter {
   async close(): Promise<void> {
     if (this.#failure) return;
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    this.#worker.ref();
     this.#worker.postMessage({ type: 'close' });
     await exited;
   }
