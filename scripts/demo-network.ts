@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
@@ -6,6 +7,7 @@ import type { Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { LEDGER_FILE, REGISTRY_FILE } from './demo-data.js';
+import { registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
 
 /** The demo aggregator's authority prefix: systems become 88.1001.1, 88.1001.2, ... */
@@ -23,6 +25,8 @@ export interface DemoNetworkOptions {
    * default the network starts its own five and stops them with itself.
    */
   readonly systems?: readonly DemoSystemEndpoint[];
+  /** How often the business systems re-run their anchoring pass. */
+  readonly anchorIntervalMs?: number;
 }
 
 /** Where one demo business system serves its subgraph. */
@@ -36,6 +40,8 @@ export interface DemoSystemEndpoint {
 export interface DemoSystems {
   /** The systems with their process ids (for measuring their CPU time). */
   readonly systems: readonly (DemoSystemEndpoint & { readonly pid: number | undefined })[];
+  /** Tells a system its registration, so it starts anchoring; resolves with the commitments of its first pass. */
+  startAnchoring(name: string, credentials: { readonly registryUrl: string; readonly systemCode: string; readonly apiKey: string; readonly intervalMs: number }): Promise<number>;
   /** Stops every system: SIGTERM, SIGKILL after 5 s. */
   stop(): Promise<void>;
 }
@@ -48,6 +54,10 @@ export interface DemoNetwork {
   readonly registryUrl: string;
   /** A platform admin key minted for this run (the previous run's is revoked); shown once. */
   readonly adminKey: string;
+  /** The demo application and a key minted for this run; shown once. */
+  readonly application: { readonly appId: string; readonly apiKey: string };
+  /** Field commitments the systems anchored at start. */
+  readonly anchored: number;
   readonly systems: readonly { readonly name: string; readonly title: string; readonly url: string }[];
   stop(): Promise<void>;
 }
@@ -73,15 +83,26 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   };
   try {
     const adminKey = await registry.bootstrapAdminKey('demo console');
-    gateway = createGateway({ registry, logger: options.logger, pollIntervalMs: 5_000 });
+    // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
+    const grantKey = generateKeyPairSync('ed25519');
+    const gatewayPublicKeyPem = grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    gateway = createGateway({ registry, access: { ledger, signingKey: grantKey.privateKey }, logger: options.logger, pollIntervalMs: 5_000 });
     await gateway.start();
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();
-    const systems = options.systems ?? (started = await startDemoSystems(options)).systems.map(({ name, title, url }) => ({ name, title, url }));
-    await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
+    const systems = options.systems ?? (started = await startDemoSystems({ ...options, gatewayPublicKeyPem })).systems.map(({ name, title, url }) => ({ name, title, url }));
+    const operators = await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
     await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
     await registry.flushLedgerEvidence();
-    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, systems, stop };
+    let anchored = 0;
+    if (started) {
+      const running = started;
+      const counts = await Promise.all([...operators].map(([name, o]) => running.startAnchoring(name, { registryUrl, systemCode: o.code, apiKey: o.apiKey, intervalMs: options.anchorIntervalMs ?? 600_000 })));
+      anchored = counts.reduce((a, b) => a + b, 0);
+      options.logger.info(`the business systems anchored ${anchored} field commitments on the ledger`);
+    }
+    const application = await registerDemoApplication(registryUrl, adminKey);
+    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, application, anchored, systems, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -93,8 +114,9 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
  * `dataDir`, on the five ports after `port` (or free ports when `port` is 0). Resolves when all
  * five serve; if one fails to start, stops the others and throws.
  */
-export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'systems'>): Promise<DemoSystems> {
+export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'systems'> & { readonly gatewayPublicKeyPem?: string }): Promise<DemoSystems> {
   const children: ChildProcess[] = [];
+  const byName = new Map<string, ChildProcess>();
   const stop = async (): Promise<void> => {
     await Promise.all(children.map(stopChild));
   };
@@ -102,11 +124,13 @@ export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'system
     const systems = await Promise.all(
       DEMO_SYSTEMS.map(async (system) => {
         const port = options.port === 0 ? 0 : options.port + system.portOffset;
-        const child = fork(SYSTEM_ENTRY, ['--system', system.name, '--port', String(port), '--host', options.host, '--db', join(options.dataDir, `${system.name}.db`)], {
+        const child = fork(SYSTEM_ENTRY, ['--system', system.name, '--port', String(port), '--host', options.host, '--db', join(options.dataDir, `${system.name}.db`), '--journal', join(options.dataDir, `${system.name}.anchors.db`)], {
           execArgv: ['--import', import.meta.resolve('tsx')],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          env: { ...process.env, ...(options.gatewayPublicKeyPem ? { GRIDMARK_GATEWAY_PUBLIC_KEY: options.gatewayPublicKeyPem } : {}) },
         });
         children.push(child);
+        byName.set(system.name, child);
         const url = await readyUrl(child, system.name);
         child.on('exit', (code, signal) => {
           if (code !== 0 || signal) options.logger.warn(`business system "${system.name}" exited (${signal ?? `code ${code}`}); its fields are null until it is back`);
@@ -114,7 +138,22 @@ export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'system
         return { name: system.name, title: system.title, url, pid: child.pid };
       }),
     );
-    return { systems, stop };
+    const startAnchoring: DemoSystems['startAnchoring'] = (name, credentials) =>
+      new Promise((resolve, reject) => {
+        const child = byName.get(name);
+        if (!child) return reject(new Error(`no demo system ${name}`));
+        const timer = setTimeout(() => reject(new Error(`business system "${name}" did not finish anchoring in time`)), 120_000);
+        const onMessage = (message: { type?: string; anchored?: number }): void => {
+          if (message.type !== 'anchored') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          if ((message.anchored ?? -1) < 0) reject(new Error(`business system "${name}" could not anchor its values`));
+          else resolve(message.anchored ?? 0);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'anchor', ...credentials });
+      });
+    return { systems, startAnchoring, stop };
   } catch (error) {
     await stop();
     throw error;

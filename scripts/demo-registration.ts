@@ -24,7 +24,8 @@ export interface DemoRegistrationOptions {
  * admin points them at their new URLs and the device registrations are re-sent, which changes
  * nothing (registration is idempotent).
  */
-export async function registerDemoSystems(options: DemoRegistrationOptions): Promise<void> {
+export async function registerDemoSystems(options: DemoRegistrationOptions): Promise<ReadonlyMap<string, { readonly code: string; readonly apiKey: string }>> {
+  const operators = new Map<string, { code: string; apiKey: string }>();
   const anonymous = createRegistryClient({ url: options.registryUrl });
   const admin = createRegistryClient({ url: options.registryUrl, apiKey: options.adminKey });
   const { systems } = await anonymous.request<{ systems: { code: string; subgraphName: string }[] }>('{ systems { code subgraphName } }');
@@ -34,6 +35,7 @@ export async function registerDemoSystems(options: DemoRegistrationOptions): Pro
     const existing = systems.find((s) => s.subgraphName === system.name);
     let code: string;
     let operator = admin;
+    let operatorKey = options.adminKey;
     if (existing) {
       code = existing.code;
       await admin.request('mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }', { code, url });
@@ -42,6 +44,7 @@ export async function registerDemoSystems(options: DemoRegistrationOptions): Pro
       const { registerSystem } = await anonymous.request<{ registerSystem: { system: { code: string }; apiKey: string } }>('mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }', { input });
       code = registerSystem.system.code;
       operator = createRegistryClient({ url: options.registryUrl, apiKey: registerSystem.apiKey });
+      operatorKey = registerSystem.apiKey;
     }
     if (code !== system.prefix) {
       throw new GridmarkError('BAD_CONFIGURATION', `the registry assigned ${code} to ${system.name}, but the demo data was issued under ${system.prefix}; start again with --reseed`);
@@ -68,5 +71,7 @@ export async function registerDemoSystems(options: DemoRegistrationOptions): Pro
       registered += claimDevices.registered;
     }
     options.logger.info(`${existing ? 're-registered' : 'registered'} ${system.name} as ${code}: ${fields.length} fields, ${own.length} own devices, ${claims.length} claims (${registered} new)`);
+    operators.set(system.name, { code, apiKey: operatorKey });
   }
+  return operators;
 }

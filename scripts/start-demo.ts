@@ -11,6 +11,7 @@ import { demoDataExists, seedDemoData } from './demo-data.js';
 import { startDemoNetwork, type DemoNetwork } from './demo-network.js';
 
 const SAMPLE_DEVICE = '88.1001.1/PVI-000001';
+const REFUSED_QUERY = `{ device(id: "${SAMPLE_DEVICE}") { model maintenanceRecords { fault } } }`;
 const SAMPLE_QUERY = `{ device(id: "${SAMPLE_DEVICE}") { id kind heldBy model brand ratedPowerW installLocation commissioningDate operatingStatus outputPowerW lastReadingAt maintenanceRecords { time fault remedy } assetStatus assetValueFen } }`;
 
 async function main(): Promise<void> {
@@ -51,7 +52,10 @@ async function main(): Promise<void> {
 
 function printBanner(network: DemoNetwork): void {
   const url = network.gatewayUrl.replace('127.0.0.1', 'localhost');
-  const body = JSON.stringify({ query: SAMPLE_QUERY }).replace(/'/g, "'\\''");
+  const quote = (text: string): string => text.replace(/'/g, "'\\''");
+  const body = quote(JSON.stringify({ query: SAMPLE_QUERY }));
+  const refused = quote(JSON.stringify({ query: REFUSED_QUERY }));
+  const headers = (role: string): string => `-H 'authorization: Bearer ${network.application.apiKey}' -H 'x-gridmark-function: full-lifecycle' -H 'x-gridmark-role: ${role}'`;
   const lines = [
     '',
     'gridmark demo network is ready',
@@ -63,11 +67,20 @@ function printBanner(network: DemoNetwork): void {
     '',
     `  Embedded ledger:                   ${network.ledgerPath}   (npm run gridmark -- ledger show --path ${network.ledgerPath})`,
     `  Platform admin key for this run (shown once): ${network.adminKey}`,
+    `  Application ${network.application.appId} "full-lifecycle management", key for this run (shown once): ${network.application.apiKey}`,
+    `  ${network.anchored} field commitments anchored on the ledger by the five systems`,
     '',
-    'Try one device across all five business systems:',
+    'Try one device across all five business systems, as an O&M engineer (every value verified against the ledger):',
     '',
-    `  curl -s ${url} -H 'content-type: application/json' \\`,
+    `  curl -s ${url} -H 'content-type: application/json' ${headers('om-engineer')} \\`,
     `    -d '${body}'`,
+    '',
+    'The analyst role may not see maintenance records (FIELD_NOT_PERMITTED):',
+    '',
+    `  curl -s ${url} -H 'content-type: application/json' ${headers('analyst')} \\`,
+    `    -d '${refused}'`,
+    '',
+    `Edit the asset register behind its back, then run the first query again (TAMPERED):  npm run demo:tamper -- ${SAMPLE_DEVICE}`,
     '',
     'Press Ctrl-C to stop.',
     '',

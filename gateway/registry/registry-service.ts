@@ -97,6 +97,8 @@ export interface Registry extends DeviceDirectory {
   /** Registers a data application with the roles its users act in; returns its id and key (shown once). Platform admins. */
   registerApplication(caller: Caller, input: { readonly name: string; readonly roles: readonly string[] }): Promise<{ readonly application: Application; readonly apiKey: string }>;
   getApplication(appId: string): Promise<Application | undefined>;
+  /** Mints a further key for a registered application, found by name (shown once). Platform admins. */
+  issueApplicationKey(caller: Caller, name: string): Promise<{ readonly appId: string; readonly apiKey: string }>;
   /**
    * Publishes an application's parsing rule to the ledger contract: for a function (and a role,
    * or `*` for any), the field codes it needs. Only registered fields may be named.
@@ -360,6 +362,14 @@ export function createRegistry(options: RegistryOptions): Registry {
       return { application, apiKey: key.apiKey };
     },
     getApplication: (appId) => store.getApplication(appId),
+    async issueApplicationKey(caller, name) {
+      requireAdmin(caller, 'issue application keys');
+      const application = await store.findApplication(requireText(name, 'name'));
+      if (!application) throw new GridmarkError('NOT_FOUND', `no application named "${name}"`);
+      const key = issueApiKey();
+      await store.createPrincipal({ keyId: key.keyId, role: 'APPLICATION', systemCode: null, appId: application.appId, label: `${application.name} application`, secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role: 'APPLICATION', appId: application.appId }));
+      return { appId: application.appId, apiKey: key.apiKey };
+    },
     async publishRule(caller, input) {
       if (!(caller.role === 'PLATFORM_ADMIN' || (caller.role === 'APPLICATION' && caller.appId === input.appId))) forbid(caller, `publish rules for ${input.appId}`);
       const application = await store.getApplication(input.appId);

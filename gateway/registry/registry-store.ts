@@ -80,6 +80,7 @@ export interface RegistryStore {
   /** Creates an application (next `APP-nnnn` id) and its key. */
   createApplication(input: { readonly name: string; readonly roles: readonly string[]; readonly key: { readonly keyId: string; readonly secretHash: string }; readonly log: Omit<LogInput, 'subject'> }): Promise<Application>;
   getApplication(appId: string): Promise<Application | undefined>;
+  findApplication(name: string): Promise<Application | undefined>;
 
   // Fields
   /** Adds fields (next field codes) or updates fees of existing ones by name. */

@@ -48,6 +48,8 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     anchorCommitments(systemCode: ID!, commitments: [CommitmentInput!]!): AnchorResult!
     "Registers a data application with the roles its users act in. Returns its id and API key, shown only here. Platform admins."
     registerApplication(name: String!, roles: [String!]!): ApplicationRegistration!
+    "Mints a further API key for a registered application, found by name; shown only here. Platform admins."
+    issueApplicationKey(name: String!): ApplicationKey!
     "Publishes a parsing rule to the ledger contract: the field codes a function needs, for a role (or * for any role). The application itself or a platform admin."
     publishRule(appId: ID!, function: String!, role: String!, fieldCodes: [ID!]!): Rule!
     "Issues an API key for a platform admin or an auditor, shown only here. Platform admins."
@@ -82,6 +84,7 @@ export const REGISTRY_TYPE_DEFS = `#graphql
 
   type Principal { role: Role!, label: String!, systemCode: ID, appId: ID }
   type Application { appId: ID!, name: String!, roles: [String!]!, createdAt: String! }
+  type ApplicationKey { appId: ID!, apiKey: String! }
   type ApplicationRegistration { application: Application!, "Shown once; only its hash is kept." apiKey: String! }
   type Rule { applicationId: ID!, function: String!, role: String!, fieldCodes: [ID!]!, "The ledger transaction that wrote it." txId: ID!, updatedAt: String! }
   type Enterprise { creditCode: String!, name: String!, creditScore: Int!, createdAt: String! }
@@ -152,6 +155,7 @@ export function createRegistryResolvers(registry: Registry) {
       auditIdentifier: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.auditIdentifier(caller, text(args, 'id'), args['result'] as Exclude<AuditStatus, 'UNAUDITED'>, (args['note'] as string | null) ?? null)),
       setCreditScore: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setCreditScore(caller, text(args, 'creditCode'), Number(args['score']), text(args, 'reason'))),
       registerApplication: (_: unknown, args: { name: string; roles: string[] }, { caller }: RegistryContext) => wrap(() => registry.registerApplication(caller, args)),
+      issueApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueApplicationKey(caller, text(args, 'name'))),
       publishRule: (_: unknown, args: { appId: string; function: string; role: string; fieldCodes: string[] }, { caller }: RegistryContext) => wrap(() => registry.publishRule(caller, args)),
       anchorCommitments: (_: unknown, args: { systemCode: string; commitments: Parameters<Registry['anchorCommitments']>[2] }, { caller }: RegistryContext) => wrap(() => registry.anchorCommitments(caller, args.systemCode, args.commitments)),
       issueKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueKey(caller, args['role'] as 'PLATFORM_ADMIN' | 'AUDITOR', text(args, 'label'))),

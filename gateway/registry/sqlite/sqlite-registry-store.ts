@@ -182,6 +182,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
           return toApplication(db.prepare('SELECT * FROM applications WHERE app_id = ?').get(appId) as Row) as Application;
         })(),
       ),
+    findApplication: async (name) => Promise.resolve(toApplication(db.prepare('SELECT * FROM applications WHERE name = ?').get(name) as Row | undefined)),
     getApplication: async (appId) => Promise.resolve(toApplication(db.prepare('SELECT * FROM applications WHERE app_id = ?').get(appId) as Row | undefined)),
     upsertFields: async (systemCode, fields, entry) => Promise.resolve(upsertFields(systemCode, fields, entry)),
     listFields: async (systemCode) => Promise.resolve((db.prepare(`SELECT * FROM fields ${systemCode ? 'WHERE system_code = ?' : ''} ORDER BY system_code, seq`).all(...(systemCode ? [systemCode] : [])) as Row[]).map(toField)),

@@ -1,4 +1,4 @@
-import { defineSubgraph, type ShareableField, type Subgraph } from '../../index.js';
+import type { ShareableField, SubgraphDeclaration } from '../../index.js';
 import type { Plant } from '../plant/plant-model.js';
 import { createIdentifierTable, reseed, sqliteBatchLoader, type SqliteDatabase } from '../sqlite-store.js';
 
@@ -62,9 +62,9 @@ export function seedAsset(db: SqliteDatabase, plant: Plant): string[] {
   return held;
 }
 
-/** The asset system's subgraph over its database. */
-export function createAssetSubgraph(db: SqliteDatabase): Subgraph {
-  return defineSubgraph({
+/** The asset system's subgraph declaration over its database. */
+export function declareAsset(db: SqliteDatabase): SubgraphDeclaration {
+  return {
     name: 'asset',
     title: "the owner's asset register",
     fields: ASSET_FIELDS,
@@ -75,5 +75,5 @@ export function createAssetSubgraph(db: SqliteDatabase): Subgraph {
       FROM json_each(?) AS j
       JOIN device_identifiers AS i ON i.identifier = j.value
       JOIN assets AS a ON a.asset_code = i.local_code`),
-  });
+  };
 }

@@ -1,4 +1,4 @@
-import { defineSubgraph, type ShareableField, type Subgraph } from '../../index.js';
+import type { ShareableField, SubgraphDeclaration } from '../../index.js';
 import type { Plant } from '../plant/plant-model.js';
 import { createIdentifierTable, reseed, sqliteBatchLoader, type SqliteDatabase } from '../sqlite-store.js';
 
@@ -64,9 +64,9 @@ function designCapacities(plant: Plant): Map<string, number> {
   return capacity;
 }
 
-/** The construction system's subgraph over its database. */
-export function createConstructionSubgraph(db: SqliteDatabase): Subgraph {
-  return defineSubgraph({
+/** The construction system's subgraph declaration over its database. */
+export function declareConstruction(db: SqliteDatabase): SubgraphDeclaration {
+  return {
     name: 'construction',
     title: "the grid company's construction system",
     fields: CONSTRUCTION_FIELDS,
@@ -77,5 +77,5 @@ export function createConstructionSubgraph(db: SqliteDatabase): Subgraph {
       FROM json_each(?) AS j
       JOIN device_identifiers AS i ON i.identifier = j.value
       JOIN installations AS c ON c.construction_code = i.local_code`),
-  });
+  };
 }

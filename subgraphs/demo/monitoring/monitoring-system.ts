@@ -1,17 +1,20 @@
-import { defineSubgraph, type ShareableField, type Subgraph } from '../../index.js';
+import type { ShareableField, SubgraphDeclaration } from '../../index.js';
 import type { Plant } from '../plant/plant-model.js';
 import { MONITORED_KINDS, readingsAt } from '../plant/telemetry.js';
 import { createIdentifierTable, reseed, sqliteBatchLoader, type SqliteDatabase } from '../sqlite-store.js';
 
 /** The plant's real-time monitoring (SCADA) system: the latest reading of each watched device. */
+// Readings change between anchors by nature: released marked unverified until the next pass anchors them.
+const LIVE = { changePolicy: 'release-unverified' } as const;
+
 export const MONITORING_FIELDS: readonly ShareableField[] = [
-  { name: 'operatingStatus', type: 'MonitoringStatus', description: 'Operating state at the last reading.' },
-  { name: 'outputPowerW', type: 'Float', description: 'Output power at the last reading (AC for inverters and beyond, DC before).', unit: 'W' },
-  { name: 'voltageV', type: 'Float', description: 'Output voltage at the last reading.', unit: 'V' },
-  { name: 'currentA', type: 'Float', description: 'Output current at the last reading.', unit: 'A' },
-  { name: 'temperatureC', type: 'Float', description: 'Device temperature at the last reading (module temperature for strings).', unit: '°C' },
-  { name: 'energyTodayKWh', type: 'Float', description: 'Energy produced since local midnight, at the last reading.', unit: 'kWh' },
-  { name: 'lastReadingAt', type: 'String', description: 'Time of the last reading, ISO-8601 UTC.' },
+  { name: 'operatingStatus', type: 'MonitoringStatus', description: 'Operating state at the last reading.', ...LIVE },
+  { name: 'outputPowerW', type: 'Float', description: 'Output power at the last reading (AC for inverters and beyond, DC before).', unit: 'W', ...LIVE },
+  { name: 'voltageV', type: 'Float', description: 'Output voltage at the last reading.', unit: 'V', ...LIVE },
+  { name: 'currentA', type: 'Float', description: 'Output current at the last reading.', unit: 'A', ...LIVE },
+  { name: 'temperatureC', type: 'Float', description: 'Device temperature at the last reading (module temperature for strings).', unit: '°C', ...LIVE },
+  { name: 'energyTodayKWh', type: 'Float', description: 'Energy produced since local midnight, at the last reading.', unit: 'kWh', ...LIVE },
+  { name: 'lastReadingAt', type: 'String', description: 'Time of the last reading, ISO-8601 UTC.', ...LIVE },
 ];
 
 const TYPE_DEFS = `
@@ -81,8 +84,8 @@ export function seedMonitoring(db: SqliteDatabase, plant: Plant): string[] {
 }
 
 /** The monitoring system's subgraph: the latest reading per device. */
-export function createMonitoringSubgraph(db: SqliteDatabase): Subgraph {
-  return defineSubgraph({
+export function declareMonitoring(db: SqliteDatabase): SubgraphDeclaration {
+  return {
     name: 'monitoring',
     title: "the plant's real-time monitoring system",
     fields: MONITORING_FIELDS,
@@ -95,5 +98,5 @@ export function createMonitoringSubgraph(db: SqliteDatabase): Subgraph {
       JOIN device_identifiers AS i ON i.identifier = j.value
       JOIN readings AS r ON r.tag = i.local_code
        AND r.at = (SELECT max(at) FROM readings WHERE tag = i.local_code)`),
-  });
+  };
 }

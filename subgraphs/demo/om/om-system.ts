@@ -1,4 +1,4 @@
-import { defineSubgraph, type ShareableField, type Subgraph } from '../../index.js';
+import type { ShareableField, SubgraphDeclaration } from '../../index.js';
 import type { Plant, PlantDevice } from '../plant/plant-model.js';
 import { createRandom } from '../plant/random.js';
 import { createIdentifierTable, reseed, sqliteBatchLoader, type SqliteDatabase } from '../sqlite-store.js';
@@ -85,8 +85,8 @@ function workOrders(device: PlantDevice, plant: Plant): WorkOrder[] {
 }
 
 /** The O&M system's subgraph over its database. */
-export function createOmSubgraph(db: SqliteDatabase): Subgraph {
-  return defineSubgraph({
+export function declareOm(db: SqliteDatabase): SubgraphDeclaration {
+  return {
     name: 'om',
     title: "the O&M contractor's system",
     fields: OM_FIELDS,
@@ -102,5 +102,5 @@ export function createOmSubgraph(db: SqliteDatabase): Subgraph {
        JOIN device_identifiers AS i ON i.identifier = j.value`,
       ({ records, ...row }) => ({ ...row, maintenanceRecords: JSON.parse(String(records)) as unknown }),
     ),
-  });
+  };
 }

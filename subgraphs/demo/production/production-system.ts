@@ -1,4 +1,4 @@
-import { defineSubgraph, type ShareableField, type Subgraph } from '../../index.js';
+import type { ShareableField, SubgraphDeclaration } from '../../index.js';
 import type { Plant } from '../plant/plant-model.js';
 import { createIdentifierTable, reseed, sqliteBatchLoader, type SqliteDatabase } from '../sqlite-store.js';
 
@@ -43,9 +43,9 @@ export function seedProduction(db: SqliteDatabase, plant: Plant): string[] {
   return held;
 }
 
-/** The production system's subgraph over its database. */
-export function createProductionSubgraph(db: SqliteDatabase): Subgraph {
-  return defineSubgraph({
+/** The production system's subgraph declaration over its database. */
+export function declareProduction(db: SqliteDatabase): SubgraphDeclaration {
+  return {
     name: 'production',
     title: "the maker's production system",
     fields: PRODUCTION_FIELDS,
@@ -55,5 +55,5 @@ export function createProductionSubgraph(db: SqliteDatabase): Subgraph {
       FROM json_each(?) AS j
       JOIN device_identifiers AS i ON i.identifier = j.value
       JOIN products AS p ON p.serial = i.local_code`),
-  });
+  };
 }

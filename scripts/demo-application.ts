@@ -1,0 +1,40 @@
+import { createRegistryClient } from './cli/registry-client.js';
+
+/** The demo's data application (patent [0069]-[0074]): PV device full-lifecycle management. */
+export const DEMO_APPLICATION = {
+  name: 'full-lifecycle management',
+  function: 'full-lifecycle',
+  roles: ['om-engineer', 'analyst'],
+} as const;
+
+/** What the analyst role may see: equipment, output and value, but no maintenance details. */
+const ANALYST_FIELDS = new Set(['model', 'brand', 'ratedPowerW', 'installLocation', 'commissioningDate', 'operatingStatus', 'outputPowerW', 'energyTodayKWh', 'assetStatus', 'assetValueFen']);
+
+/**
+ * Registers the demo application through the registry API and publishes its parsing rules to the
+ * ledger: the O&M engineer gets every shared field, the analyst a subset. On a later run the
+ * application exists: it gets a fresh key, and the rules are published again (unchanged).
+ */
+export async function registerDemoApplication(registryUrl: string, adminKey: string): Promise<{ readonly appId: string; readonly apiKey: string }> {
+  const admin = createRegistryClient({ url: registryUrl, apiKey: adminKey });
+  let appId: string;
+  let apiKey: string;
+  try {
+    const { registerApplication } = await admin.request<{ registerApplication: { application: { appId: string }; apiKey: string } }>(
+      'mutation ($name: String!, $roles: [String!]!) { registerApplication(name: $name, roles: $roles) { application { appId } apiKey } }',
+      { name: DEMO_APPLICATION.name, roles: DEMO_APPLICATION.roles },
+    );
+    ({ appId } = registerApplication.application);
+    ({ apiKey } = registerApplication);
+  } catch (error) {
+    if (!(error instanceof Error) || !('code' in error) || error.code !== 'ALREADY_REGISTERED') throw error;
+    const { issueApplicationKey } = await admin.request<{ issueApplicationKey: { appId: string; apiKey: string } }>('mutation ($name: String!) { issueApplicationKey(name: $name) { appId apiKey } }', { name: DEMO_APPLICATION.name });
+    ({ appId, apiKey } = issueApplicationKey);
+  }
+  const { fields } = await admin.request<{ fields: { code: string; name: string }[] }>('{ fields { code name } }');
+  const publish = (role: string, fieldCodes: string[]) =>
+    admin.request('mutation ($appId: ID!, $fn: String!, $role: String!, $codes: [ID!]!) { publishRule(appId: $appId, function: $fn, role: $role, fieldCodes: $codes) { txId } }', { appId, fn: DEMO_APPLICATION.function, role, codes: fieldCodes });
+  await publish('om-engineer', fields.map((f) => f.code));
+  await publish('analyst', fields.filter((f) => ANALYST_FIELDS.has(f.name)).map((f) => f.code));
+  return { appId, apiKey };
+}
