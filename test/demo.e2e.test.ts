@@ -62,6 +62,23 @@ describe('npm start', () => {
     expect(device['assetStatus']).toBe('IN_SERVICE'); // asset
   });
 
+  it('prints an analyst query that the rules refuse, and a tamper command that the ledger catches', async () => {
+    const lines = output.split('\n');
+    const curls = lines.flatMap((l, i) => (l.trimStart().startsWith('curl ') ? [`${l.replace(/\\$/, '')} ${lines[i + 1] ?? ''}`] : []));
+    expect(curls).toHaveLength(2);
+    const refused = JSON.parse((await promisify(execFile)('bash', ['-c', curls[1] ?? ''])).stdout) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(refused.errors[0]?.extensions).toMatchObject({ code: 'FIELD_NOT_PERMITTED', fields: ['maintenanceRecords'] });
+    const verified = JSON.parse((await promisify(execFile)('bash', ['-c', curls[0] ?? ''])).stdout) as { extensions: { gridmark: { fields: { status: string }[] } } };
+    expect(verified.extensions.gridmark.fields.length).toBeGreaterThan(5);
+    expect(verified.extensions.gridmark.fields.every((f) => f.status === 'VERIFIED' || f.status === 'UNVERIFIED')).toBe(true);
+    const device = /npm run demo:tamper -- (\S+)/.exec(output)?.[1] ?? '';
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/demo-tamper.ts', device, '--data-dir', dataDir], { cwd: root });
+    const tampered = JSON.parse((await promisify(execFile)('bash', ['-c', curls[0] ?? ''])).stdout) as { data: { device: Record<string, unknown> }; errors: { extensions: Record<string, unknown> }[] };
+    expect(tampered.data.device['assetStatus']).toBeNull();
+    expect(tampered.data.device['model']).toBe('SV-150K-HV');
+    expect(tampered.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'TAMPERED', device, field: 'assetStatus', system: 'asset' }) as unknown })]);
+  });
+
   it('answers a malformed identifier with BAD_IDENTIFIER over HTTP', async () => {
     const response = await fetch(printedUrls().gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ device(id: "88.1001.1 PVI") { id } }' }) });
     const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
