@@ -133,6 +133,22 @@ describe('embedded ledger', () => {
     expect(await verifyLedgerFile(ledger.path)).toMatchObject({ ok: true, blocks: 3 });
   });
 
+  it('refuses a second writer of the same file while the first has it open', async () => {
+    const ledger = open();
+    let error: unknown;
+    try {
+      createEmbeddedLedger({ path: ledger.path });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GridmarkError);
+    expect(error).toMatchObject({ code: 'BAD_CONFIGURATION', message: expect.stringMatching(/open in process \d+ \(this one\)/) as string });
+    await ledger.close();
+    const again = createEmbeddedLedger({ path: ledger.path });
+    expect(again.height).toBe(1n);
+    await again.close();
+  });
+
   it('refuses to open with a node key that others can read', async () => {
     const tmp = tempDir();
     cleanup.push(tmp.remove);

@@ -7,6 +7,7 @@ import { encodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, storeTransa
 import { contractRefusal, ledgerUnavailable } from './embedded-errors.js';
 import { EventFeed } from './event-feed.js';
 import { BlockWriter } from './block-writer.js';
+import { lockLedgerFile } from './file-lock.js';
 import { LedgerDatabase, type StateWrite } from './ledger-database.js';
 import { loadNodeKey, nodeKeyPath, type NodeKey } from './node-key.js';
 import { PendingState, type StateSource } from './pending-state.js';
@@ -71,12 +72,15 @@ type Lifecycle = { readonly phase: 'open' } | { readonly phase: 'closed' };
  * await ledger.submit('RegisterFields', [JSON.stringify({ systemCode: '88.1001.3', fields: [...] })]);
  */
 export function createEmbeddedLedger(options: EmbeddedLedgerOptions): EmbeddedLedger {
-  const database = new LedgerDatabase(options.path);
+  const lock = lockLedgerFile(options.path);
+  let database: LedgerDatabase | undefined;
   try {
+    database = new LedgerDatabase(options.path);
     const key = loadNodeKey(nodeKeyPath(options.path), database.height() === 0);
-    return new EmbeddedLedgerImpl(options, database, key);
+    return new EmbeddedLedgerImpl(options, database, key, lock);
   } catch (error) {
-    database.close();
+    database?.close();
+    lock.release();
     throw error;
   }
 }
@@ -102,8 +106,11 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   #lastHash: string;
   #lifecycle: Lifecycle = { phase: 'open' };
 
-  constructor(options: EmbeddedLedgerOptions, database: LedgerDatabase, key: NodeKey) {
+  readonly #lock: { release(): void };
+
+  constructor(options: EmbeddedLedgerOptions, database: LedgerDatabase, key: NodeKey, lock: { release(): void }) {
     this.path = options.path;
+    this.#lock = lock;
     this.#database = database;
     this.#key = key;
     this.#runner = options.runner ?? createContractRunner();
@@ -170,6 +177,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     await this.#writer.close();
     this.#feed.close();
     this.#database.close();
+    this.#lock.release();
   }
 
   #assertOpen(): void {
