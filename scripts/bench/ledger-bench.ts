@@ -136,7 +136,7 @@ const reads: Benchmark = {
   summary: 'a hash-record read (GetAnchors) served by the adapter\'s cache against one that reaches the embedded ledger',
   async run({ quick, log }) {
     const devices = quick ? 2000 : 10_000;
-    const { ledger, adapter, done } = await openLedger();
+    const { adapter, done } = await openLedger();
     try {
       const deviceId = (i: number): string => `88.1001.1/PVI-${String(i).padStart(6, '0')}`;
       for (let from = 0; from < devices; from += BATCH) {
@@ -156,7 +156,6 @@ const reads: Benchmark = {
       const batchWarm = await timePerRead(groups, (g) => Promise.all(Array.from({ length: 100 }, (_, i) => adapter.getAnchor(deviceId(half + g * 100 + i), '88.1001.1.F0001'))));
       const calls4 = adapter.stats.evaluations;
       log(`uncached ${uncached.toFixed(1)} µs, cached ${cached.toFixed(1)} µs`);
-      void ledger;
       return [
         `${devices.toLocaleString('en-US')} anchors on the ledger; in-memory Keyv cache.`,
         '',
