@@ -101,12 +101,14 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   readonly #inFlight: InFlightBlock[] = [];
   readonly #buildOn: StateSource;
   #queue: PendingSubmit[] = [];
+  readonly #lock: { release(): void };
   #draining: Promise<void> | undefined;
+  /** The number of the next block to build (blocks in flight included). */
   #height: number;
+  /** The number of blocks durably in the file. */
+  #committedHeight: number;
   #lastHash: string;
   #lifecycle: Lifecycle = { phase: 'open' };
-
-  readonly #lock: { release(): void };
 
   constructor(options: EmbeddedLedgerOptions, database: LedgerDatabase, key: NodeKey, lock: { release(): void }) {
     this.path = options.path;
@@ -122,6 +124,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#height = database.height();
     if (this.#height === 0) this.#writeGenesis();
     this.#height = database.height();
+    this.#committedHeight = this.#height;
     this.#lastHash = (database.block(this.#height - 1) as StoredBlock).hash;
     this.#writer = new BlockWriter(options.path);
     this.#buildOn = {
@@ -142,7 +145,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   }
 
   get height(): bigint {
-    return BigInt(this.#height);
+    return BigInt(this.#committedHeight);
   }
 
   async evaluate(transaction: string, args: readonly string[]): Promise<Uint8Array> {
@@ -252,6 +255,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   #confirmed(inFlight: InFlightBlock): void {
     const { block, writes, included } = inFlight;
     this.#inFlight.shift();
+    this.#committedHeight = block.number + 1;
     this.#database.committed(block.number, writes);
     for (const write of writes) {
       if (this.#unconfirmed.get(write.key)?.block === block.number) this.#unconfirmed.delete(write.key);
@@ -277,6 +281,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#database.forgetCache();
     // Nothing after the last confirmed block was written; the file says where the chain ends.
     this.#height = this.#database.height();
+    this.#committedHeight = this.#height;
     this.#lastHash = (this.#database.block(this.#height - 1) as StoredBlock).hash;
     this.#logger.error(`block ${inFlight.block.number} was not written: ${error instanceof Error ? error.message : String(error)}`);
     this.#writer.reset();
