@@ -20,3 +20,7 @@ export { CATALOG_SDL, CATALOG_SUBGRAPH, DEFAULT_MAX_DEVICES_PER_QUERY } from './
 export { composeSupergraph, CompositionError, type CompositionIssue, type SubgraphSdl } from './supergraph/compose-supergraph.js';
 export type { SupergraphStatus } from './supergraph/subgraph-supergraph-manager.js';
 export * from './registry/index.js';
+export { recheckResponse, type ResponseRecheck, type FieldRecheck } from './access/received-response-check.js';
+export type { FieldVerification } from './access/request-access.js';
+export { FUNCTION_HEADER, ROLE_HEADER } from './access/access-plugin.js';
+export { GATEWAY_KEY_PATH, type GatewayAccess } from './create-gateway.js';

@@ -43,7 +43,9 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override async didReceiveResponse({ response, request, context }: ReceivedResponse): Promise<ReceivedResponse['response']> {
     if (!this.#guard) return response;
-    return (await this.#guard.verify(this.#name, response as never, request.variables, context)) as ReceivedResponse['response'];
+    const query = typeof request.query === 'string' ? request.query : undefined;
+    const variables = request.variables as Readonly<Record<string, unknown>> | undefined;
+    return (await this.#guard.verify(this.#name, response as never, { ...(query === undefined ? {} : { query }), ...(variables === undefined ? {} : { variables }) }, context)) as ReceivedResponse['response'];
   }
 
   override didEncounterError(error: Error): void {

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,6 +71,18 @@ describe('npm start', () => {
     const verified = JSON.parse((await promisify(execFile)('bash', ['-c', curls[0] ?? ''])).stdout) as { extensions: { gridmark: { fields: { status: string }[] } } };
     expect(verified.extensions.gridmark.fields.length).toBeGreaterThan(5);
     expect(verified.extensions.gridmark.fields.every((f) => f.status === 'VERIFIED' || f.status === 'UNVERIFIED')).toBe(true);
+    // The application saves what it received and proves it later against the ledger.
+    const saved = join(dataDir, 'response.json');
+    writeFileSync(saved, JSON.stringify(verified));
+    const proof = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', 'verify', saved, '--registry', new URL('/registry', printedUrls().gateway).toString()], { cwd: root });
+    expect(proof.stdout).toMatch(/recorded on the ledger/);
+    expect(proof.stdout).toMatch(/\d+ values proven/);
+    const forged = verified as unknown as { extensions: { gridmark: { fields: { field: string; value: unknown }[] } } };
+    const status = forged.extensions.gridmark.fields.find((f) => f.field === 'assetStatus');
+    if (status) status.value = 'SCRAPPED';
+    writeFileSync(saved, JSON.stringify(forged));
+    const disproof = await new Promise<number>((resolve) => execFile(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', 'verify', saved, '--registry', new URL('/registry', printedUrls().gateway).toString()], { cwd: root }, (error) => resolve(error ? Number((error as { code?: number }).code) : 0)));
+    expect(disproof).toBe(8);
     const device = /npm run demo:tamper -- (\S+)/.exec(output)?.[1] ?? '';
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/demo-tamper.ts', device, '--data-dir', dataDir], { cwd: root });
     const tampered = JSON.parse((await promisify(execFile)('bash', ['-c', curls[0] ?? ''])).stdout) as { data: { device: Record<string, unknown> }; errors: { extensions: Record<string, unknown> }[] };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteRegistryStore, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { createGateway, createRegistry, openSqliteRegistryStore, recheckResponse, type Caller, type Gateway, type Registry } from '../gateway/index.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { GRANT_HEADER, GridmarkError, signGrant, silentLogger } from '../schema/index.js';
 import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type Anchorer, type DeviceRecord, type RunningSubgraph } from '../subgraphs/index.js';
@@ -122,6 +122,18 @@ describe('verified fields', () => {
     expect(gridmark?.fields.map((f) => [f.field, f.status]).sort()).toEqual([['events', 'VERIFIED'], ['model', 'VERIFIED'], ['outputPowerW', 'VERIFIED']]);
     expect(gridmark?.fields.every((f) => f.salt && f.anchor?.txId)).toBe(true);
     expect(await ledger.getResolution(gridmark?.resolution?.id ?? '')).toMatchObject({ applicationId: 'APP-0001', function: 'full-lifecycle', role: 'om' });
+  });
+
+  it('lets the application prove later what it received, and catches a forged copy', async () => {
+    const r = await query('{ device(id: "88.1001.1/INV-2") { brand: model } }', om());
+    expect(r.data).toEqual({ device: { brand: 'SV-150K' } });
+    const report = await recheckResponse(r, ledger);
+    expect(report, JSON.stringify({ report, ext: r.extensions, errors: r.errors })).toMatchObject({ ok: true, resolutionRecorded: true, fields: [{ device: '88.1001.1/INV-2', field: 'model', outcome: 'PROVEN' }] });
+    const forged = JSON.parse(JSON.stringify(r)) as typeof r & { extensions: { gridmark: { fields: { value: unknown }[] } } };
+    const first = forged.extensions.gridmark.fields[0];
+    if (first) first.value = 'SV-200K';
+    expect(await recheckResponse(forged, ledger)).toMatchObject({ ok: false, fields: [{ outcome: 'MISMATCH' }] });
+    expect((await recheckResponse({ ...r, extensions: { gridmark: { ...r.extensions?.gridmark, resolution: { id: '0'.repeat(64) } } } }, ledger)).resolutionRecorded).toBe(false);
   });
 
   it('refuses a field the role is not granted, before any subgraph is called', async () => {

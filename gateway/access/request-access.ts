@@ -12,6 +12,8 @@ export interface FieldVerification {
   readonly anchor: { readonly txId: string; readonly version: number; readonly commitment: string } | null;
   /** The salt the business system revealed for this value (lets the application re-check it later). */
   readonly salt: string | null;
+  /** The whole value released, as committed (absent for withheld values). */
+  readonly value?: unknown;
 }
 
 /** What the gateway decided for one request, kept in its context. */

@@ -25,6 +25,8 @@ export interface TamperFinding {
 /** Options of {@link verifyEntities}. */
 export interface VerifyOptions {
   readonly response: SubgraphResponse;
+  /** Response key to field name, for the `Device` fields of the fetch (aliases resolved). */
+  readonly fieldNames: ReadonlyMap<string, string>;
   readonly representations: readonly { readonly id?: unknown }[];
   readonly subgraph: string;
   readonly access: RequestAccess;
@@ -36,7 +38,10 @@ export interface VerifyOptions {
 interface Candidate {
   readonly index: number;
   readonly deviceId: string;
+  /** The key in the subgraph's response (an alias, or the field name). */
   readonly key: string;
+  /** The field's name. */
+  readonly name: string;
   readonly fieldCode: string;
   readonly systemCode: string;
   readonly value: unknown;
@@ -59,9 +64,10 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
   const errors: Record<string, unknown>[] = [...(response.errors ?? [])];
   const candidates: Candidate[] = [];
   const withhold = (index: number, deviceId: string, key: string, record: Omit<FieldVerification, 'device' | 'field'>, message: string): void => {
+    const field = options.fieldNames.get(key) ?? key;
     (entities[index] as Record<string, unknown>)[key] = null;
-    access.verifications.push({ ...record, device: deviceId, field: key });
-    errors.push({ message, path: ['_entities', index, key], extensions: { code: record.status, device: deviceId, field: key, system: options.subgraph, systemCode: record.system } });
+    access.verifications.push({ ...record, device: deviceId, field });
+    errors.push({ message, path: ['_entities', index, key], extensions: { code: record.status, device: deviceId, field, system: options.subgraph, systemCode: record.system } });
   };
 
   entities.forEach((entity, index) => {
@@ -69,16 +75,22 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
     const deviceId = options.representations[index]?.id;
     if (typeof deviceId !== 'string') return;
     for (const [key, value] of Object.entries(entity as Record<string, unknown>)) {
-      const field = options.fields.byName(key);
-      if (!field || field.subgraphName !== options.subgraph || !access.fields.has(key)) continue;
-      const proof = proofs[deviceId]?.[key];
+      const name = options.fieldNames.get(key) ?? key;
+      if (name === '__typename' || name === 'id') continue;
+      const field = options.fields.byName(name);
+      // Anything else this subgraph sends must be a granted field of its own; otherwise it is withheld.
+      if (!field || field.subgraphName !== options.subgraph || !access.fields.has(name)) {
+        if (value !== null) withhold(index, deviceId, key, { fieldCode: field?.code ?? '', system: field?.systemCode ?? options.subgraph, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} was not asked of ${options.subgraph}; withheld.`);
+        continue;
+      }
+      const proof = proofs[deviceId]?.[name];
       if (value === null && proof === undefined) continue;
       const base = { fieldCode: field.code, system: field.systemCode, anchor: null, salt: null };
       if (!proof || proof.fieldCode !== field.code || typeof proof.salt !== 'string') {
-        withhold(index, deviceId, key, { ...base, status: 'UNVERIFIABLE' }, `Device.${key} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
+        withhold(index, deviceId, key, { ...base, status: 'UNVERIFIABLE' }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
         continue;
       }
-      candidates.push({ index, deviceId, key, fieldCode: field.code, systemCode: field.systemCode, value, proof });
+      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, proof });
     }
   });
 
@@ -87,7 +99,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
     try {
       anchors = await options.ledger.getAnchors(candidates.map((c) => [c.deviceId, c.fieldCode] as const));
     } catch {
-      for (const c of candidates) withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `The ledger could not answer for Device.${c.key} of ${c.deviceId}; withheld.`);
+      for (const c of candidates) withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `The ledger could not answer for Device.${c.name} of ${c.deviceId}; withheld.`);
       anchors = [];
     }
     anchors.forEach((anchor, i) => {
@@ -95,7 +107,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
       if (!c) return;
       const base = { fieldCode: c.fieldCode, system: c.systemCode, salt: c.proof.salt };
       if (!anchor) {
-        withhold(c.index, c.deviceId, c.key, { ...base, status: 'UNVERIFIABLE', anchor: null }, `Device.${c.key} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
+        withhold(c.index, c.deviceId, c.key, { ...base, status: 'UNVERIFIABLE', anchor: null }, `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
         return;
       }
       const ref = { txId: anchor.txId, version: anchor.version, commitment: anchor.commitment };
@@ -103,11 +115,11 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
       const observed = commitField({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt: c.proof.salt, value: whole });
       const consistent = c.proof.value === undefined || projects(c.value, c.proof.value);
       if (consistent && observed === anchor.commitment) {
-        access.verifications.push({ ...base, device: c.deviceId, field: c.key, status: 'VERIFIED', anchor: ref });
+        access.verifications.push({ ...base, device: c.deviceId, field: c.name, status: 'VERIFIED', anchor: ref, value: whole });
       } else if (consistent && c.proof.policy === 'release-unverified') {
-        access.verifications.push({ ...base, device: c.deviceId, field: c.key, status: 'UNVERIFIED', anchor: ref });
+        access.verifications.push({ ...base, device: c.deviceId, field: c.name, status: 'UNVERIFIED', anchor: ref, value: whole });
       } else {
-        withhold(c.index, c.deviceId, c.key, { ...base, status: 'TAMPERED', anchor: ref }, `Device.${c.key} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
+        withhold(c.index, c.deviceId, c.key, { ...base, status: 'TAMPERED', anchor: ref }, `Device.${c.name} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
         options.onTamper({ deviceId: c.deviceId, fieldCode: c.fieldCode, systemCode: c.systemCode, anchoredCommitment: anchor.commitment, observedCommitment: observed, resolutionId: access.resolution?.resolutionId ?? '' });
       }
     });

@@ -3,6 +3,7 @@ import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
 import type { FieldDirectory } from './field-directory.js';
+import { entityFieldNames } from './entity-field-names.js';
 import { issueGrant } from './grant-issuer.js';
 import type { GatewayContext } from './request-access.js';
 import { verifyEntities, type SubgraphResponse } from './response-verifier.js';
@@ -12,7 +13,7 @@ export interface SubgraphGuard {
   /** Headers for an outgoing subgraph request: the signed grant. */
   headersFor(subgraph: string, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext): Record<string, string>;
   /** Checks a subgraph's answer against the ledger before it is merged. */
-  verify(subgraph: string, response: SubgraphResponse, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext): Promise<SubgraphResponse>;
+  verify(subgraph: string, response: SubgraphResponse, request: { readonly query?: string; readonly variables?: Readonly<Record<string, unknown>> }, context: GatewayContext): Promise<SubgraphResponse>;
 }
 
 /** Options of {@link createSubgraphGuard}. */
@@ -38,11 +39,12 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
       const grant = issueGrant({ access: context.access, subgraph, representations: representationsOf(variables), fields: options.fields, signingKey: options.signingKey });
       return { [grant.header]: grant.value };
     },
-    async verify(subgraph, response, variables, context) {
+    async verify(subgraph, response, request, context) {
       if (!context.access) return response;
       return verifyEntities({
         response,
-        representations: representationsOf(variables),
+        fieldNames: entityFieldNames(request.query ?? ''),
+        representations: representationsOf(request.variables),
         subgraph,
         access: context.access,
         fields: options.fields,

@@ -8,7 +8,7 @@ import { issueApiKey, parseApiKey, secretMatches } from './api-keys.js';
 import { DEFAULT_CODING_RULE, applyCodingRule, isValidCodingRule } from './coding-rule.js';
 import { checkCreditCode } from './credit-code.js';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import type { ParsingRule } from '../../ledger-adapter/contract/records.js';
+import type { Anchor, ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
 import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
 import { StoreConflict, type LogInput, type RegistryStore } from './registry-store.js';
 import type {
@@ -128,6 +128,10 @@ export interface Registry extends DeviceDirectory {
    * claims 3-4): by {@link TAMPER_CREDIT_PENALTY} points, never below 0, logged.
    */
   penalizeTampering(systemCode: string, finding: { readonly deviceId: string; readonly fieldCode: string }): Promise<Enterprise>;
+  /** The ledger's anchors of these (device, field code) pairs: public evidence, read through the aggregator. */
+  ledgerAnchors(keys: readonly (readonly [string, string])[]): Promise<(Anchor | null)[]>;
+  /** A resolution recorded on the ledger, or null. */
+  ledgerResolution(resolutionId: string): Promise<Resolution | null>;
   /** Waits until the ledger holds every registration made so far (no-op without a ledger). */
   flushLedgerEvidence(timeoutMs?: number): Promise<void>;
   /** Calls `listener` after every change of the set of active systems or their schemas. */
@@ -444,6 +448,15 @@ export function createRegistry(options: RegistryOptions): Registry {
       if (!system || !enterprise) throw new GridmarkError('NOT_FOUND', `no business system ${systemCode}`);
       const score = Math.max(0, enterprise.creditScore - TAMPER_CREDIT_PENALTY);
       return store.setCreditScore(enterprise.creditCode, score, { actor: 'gateway', action: 'credit.tamper', subject: enterprise.creditCode, details: { systemCode, deviceId: finding.deviceId, fieldCode: finding.fieldCode, from: enterprise.creditScore, to: score } });
+    },
+    async ledgerAnchors(keys) {
+      if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'this registry has no ledger.');
+      if (keys.length > 1_000) throw new GridmarkError('LIMIT_EXCEEDED', 'at most 1,000 anchors per call.', { details: { limit: 1_000 } });
+      return options.ledger.getAnchors(keys);
+    },
+    async ledgerResolution(resolutionId) {
+      if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'this registry has no ledger.');
+      return options.ledger.getResolution(resolutionId);
     },
     flushLedgerEvidence: (timeoutMs) => evidence?.flush(timeoutMs) ?? Promise.resolve(),
     async close() {

@@ -8,6 +8,7 @@ export async function loadCommands(): Promise<readonly CliCommand[]> {
   const modules = await Promise.all([
     import('./commands/registry-commands.js'),
     import('./commands/identifier-commands.js'),
+    import('./commands/verify-commands.js'),
     import('./commands/ledger-commands.js'),
     // Areas add their command modules here, e.g. import('./commands/ledger-commands.js').
   ] as Promise<{ readonly commands: readonly CliCommand[] }>[]);

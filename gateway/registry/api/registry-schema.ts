@@ -17,6 +17,10 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     identifier(id: ID!): Identifier
     "The association catalog entry of a device: the systems holding it and their field codes."
     association(deviceId: ID!): Association
+    "Anchors on the ledger of (device, field code) pairs, in order; null where none. Public evidence."
+    ledgerAnchors(keys: [AnchorKeyInput!]!): [LedgerAnchor]!
+    "A resolution recorded on the ledger. Public evidence."
+    ledgerResolution(id: ID!): LedgerResolution
     "A registered data application."
     application(appId: ID!): Application
     "Counts of systems, devices, key devices and fields, overall and per system. Any authenticated caller."
@@ -84,6 +88,9 @@ export const REGISTRY_TYPE_DEFS = `#graphql
 
   type Principal { role: Role!, label: String!, systemCode: ID, appId: ID }
   type Application { appId: ID!, name: String!, roles: [String!]!, createdAt: String! }
+  input AnchorKeyInput { deviceId: ID!, fieldCode: ID! }
+  type LedgerAnchor { deviceId: ID!, fieldCode: ID!, systemCode: ID!, commitment: String!, anchoredAt: String!, txId: ID!, version: Int! }
+  type LedgerResolution { resolutionId: ID!, applicationId: ID!, function: String!, role: String!, resolvedAt: String!, totalFeeFen: Int! }
   type ApplicationKey { appId: ID!, apiKey: String! }
   type ApplicationRegistration { application: Application!, "Shown once; only its hash is kept." apiKey: String! }
   type Rule { applicationId: ID!, function: String!, role: String!, fieldCodes: [ID!]!, "The ledger transaction that wrote it." txId: ID!, updatedAt: String! }
@@ -138,6 +145,8 @@ export function createRegistryResolvers(registry: Registry) {
       system: (_: unknown, args: Args) => registry.getSystem(text(args, 'code')),
       systems: (_: unknown, args: Args) => registry.listSystems((args['status'] as SystemStatus | null) ?? undefined),
       fields: (_: unknown, args: Args) => registry.listFields((args['systemCode'] as string | null) ?? undefined),
+      ledgerAnchors: (_: unknown, args: { keys: { deviceId: string; fieldCode: string }[] }) => wrap(() => registry.ledgerAnchors(args.keys.map((k) => [k.deviceId, k.fieldCode] as const))),
+      ledgerResolution: (_: unknown, args: Args) => wrap(() => registry.ledgerResolution(text(args, 'id'))),
       application: (_: unknown, args: Args) => registry.getApplication(text(args, 'appId')),
       identifier: (_: unknown, args: Args) => registry.getIdentifier(text(args, 'id')),
       association: (_: unknown, args: Args) => registry.association(text(args, 'deviceId')),
