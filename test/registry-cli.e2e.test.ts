@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
+import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { silentLogger } from '../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../subgraphs/index.js';
 
@@ -12,6 +13,7 @@ const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gridmark-cli-'));
 const keyFile = join(dir, 'operator.key');
 let registry: Registry;
+let ledger: LedgerAdapter;
 let gateway: Gateway;
 let station: RunningSubgraph;
 let base = '';
@@ -28,7 +30,8 @@ function gridmark(...args: string[]): Promise<{ code: number; stdout: string; st
 beforeAll(async () => {
   const weather = defineSubgraph({ name: 'weather', title: 'weather stations', fields: [{ name: 'irradianceWm2', type: 'Float', description: 'Irradiance.', unit: 'W/m²' }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { irradianceWm2: 640 }]))) });
   station = await serveSubgraph(weather, { port: 0 }, { logger: silentLogger });
-  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1002' });
+  ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1002', ledger });
   gateway = createGateway({ registry, logger: silentLogger });
   await gateway.start();
   base = await gateway.listen(0);
@@ -37,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.stop();
   await registry.close();
+  await ledger.close();
   await station.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -132,5 +136,13 @@ describe('gridmark CLI', () => {
     const stats = await gridmark('stats', '--key-file', adminFile);
     expect(stats.code).toBe(0);
     expect(JSON.parse(stats.stdout)).toMatchObject({ devices: 250, systems: { active: 1 } });
+    const app = await gridmark('app', 'register', '--name', 'irradiance analytics', '--role', 'analyst', '--key-file', adminFile);
+    expect(app.stdout).toContain('registered application APP-0001');
+    const rule = await gridmark('rule', 'publish', '--app', 'APP-0001', '--function', 'yield-forecast', '--role', 'analyst', '--field', `${systemCode}.F0001`, '--key-file', adminFile);
+    expect(rule.code).toBe(0);
+    expect(rule.stdout).toMatch(/rule on the ledger \(transaction [0-9a-f]{64}\): 88\.1002\.1\.F0001/);
+    const unknown = await gridmark('rule', 'publish', '--app', 'APP-0001', '--function', 'yield-forecast', '--field', '88.1002.1.F0099', '--key-file', adminFile);
+    expect(unknown.code).toBe(6);
+    expect(unknown.stderr).toContain('UNKNOWN_FIELD');
   });
 });

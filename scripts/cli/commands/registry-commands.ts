@@ -223,6 +223,34 @@ const keyIssue: CliCommand = {
   },
 };
 
+const appRegister: CliCommand = {
+  path: ['app', 'register'],
+  summary: 'register a data application with its roles; prints its id and API key (shown once; platform admins)',
+  usage: 'gridmark app register --name <name> --role <role> [--role <role> ...] [--registry URL] [--key-file F]',
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, name: { type: 'string' }, role: { type: 'string', multiple: true } });
+    const { registerApplication } = await registryClient(values, { needsKey: true }).request<{ registerApplication: { application: { appId: string }; apiKey: string } }>(
+      'mutation ($name: String!, $roles: [String!]!) { registerApplication(name: $name, roles: $roles) { application { appId } apiKey } }',
+      { name: required(values.name, 'name'), roles: values.role ?? [] },
+    );
+    io.out(`registered application ${registerApplication.application.appId}\nAPI key (shown once):\n${registerApplication.apiKey}\n`);
+  },
+};
+
+const rulePublish: CliCommand = {
+  path: ['rule', 'publish'],
+  summary: "publish an application's parsing rule to the ledger: the field codes a function needs, for a role or *",
+  usage: 'gridmark rule publish --app <APP-nnnn> --function <name> [--role <role>|*] --field <field code> [--field ...] [--registry URL] [--key-file F]',
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, app: { type: 'string' }, function: { type: 'string' }, role: { type: 'string', default: '*' }, field: { type: 'string', multiple: true } });
+    const { publishRule } = await registryClient(values, { needsKey: true }).request<{ publishRule: { txId: string; fieldCodes: string[] } }>(
+      'mutation ($app: ID!, $fn: String!, $role: String!, $codes: [ID!]!) { publishRule(appId: $app, function: $fn, role: $role, fieldCodes: $codes) { txId fieldCodes } }',
+      { app: required(values.app, 'app'), fn: required(values.function, 'function'), role: values.role, codes: values.field ?? [] },
+    );
+    io.out(`rule on the ledger (transaction ${publishRule.txId}): ${publishRule.fieldCodes.join(', ')}\n`);
+  },
+};
+
 /** Commands for business-system operators, auditors and admins, over the registry API. */
 export const commands: readonly CliCommand[] = [
   systemRegister,
@@ -243,4 +271,6 @@ export const commands: readonly CliCommand[] = [
   log,
   creditSet,
   keyIssue,
+  appRegister,
+  rulePublish,
 ];
