@@ -25,6 +25,11 @@ export interface DemoNetworkOptions {
    * default the network starts its own five and stops them with itself.
    */
   readonly systems?: readonly DemoSystemEndpoint[];
+  /**
+   * With `systems`: how to hand each of them its registration so that it starts anchoring, as
+   * {@link DemoSystems.startAnchoring} does for the systems the network starts itself.
+   */
+  readonly startAnchoring?: DemoSystems['startAnchoring'];
   /** How often the business systems re-run their anchoring pass. */
   readonly anchorIntervalMs?: number;
 }
@@ -95,9 +100,10 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
     await registry.flushLedgerEvidence();
     let anchored = 0;
-    if (started) {
-      const running = started;
-      const counts = await Promise.all([...operators].map(([name, o]) => running.startAnchoring(name, { registryUrl, systemCode: o.code, apiKey: o.apiKey, intervalMs: options.anchorIntervalMs ?? 600_000 })));
+    const running = started;
+    const startAnchoring: DemoSystems['startAnchoring'] | undefined = running ? (name, credentials) => running.startAnchoring(name, credentials) : options.startAnchoring;
+    if (startAnchoring) {
+      const counts = await Promise.all([...operators].map(([name, o]) => startAnchoring(name, { registryUrl, systemCode: o.code, apiKey: o.apiKey, intervalMs: options.anchorIntervalMs ?? 600_000 })));
       anchored = counts.reduce((a, b) => a + b, 0);
       options.logger.info(`the business systems anchored ${anchored} field commitments on the ledger`);
     }
@@ -114,7 +120,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
  * `dataDir`, on the five ports after `port` (or free ports when `port` is 0). Resolves when all
  * five serve; if one fails to start, stops the others and throws.
  */
-export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'systems'> & { readonly gatewayPublicKeyPem?: string }): Promise<DemoSystems> {
+export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'systems' | 'startAnchoring'> & { readonly gatewayPublicKeyPem?: string }): Promise<DemoSystems> {
   const children: ChildProcess[] = [];
   const byName = new Map<string, ChildProcess>();
   const stop = async (): Promise<void> => {

@@ -6,19 +6,29 @@
  *
  * `--systems` is the JSON list of the running business systems (`name`, `title`, `url`).
  * `gridmark` runs the demo network's gateway as `npm start` does (registry and embedded ledger in
- * `--data-dir`, the systems registered through the registry API) over those systems; `bare` runs
- * Apollo Gateway and Apollo Server alone. The parent learns the URL over IPC (`ready`), may ask
+ * `--data-dir`, access control, the systems registered through the registry API and anchoring,
+ * the demo application) over those systems; `bare` runs Apollo Gateway and Apollo Server alone. The parent learns the URL over IPC (`ready`), may ask
  * for the process's CPU time (`cpu`, answered in microseconds), and stops it with SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { createConsoleLogger } from '../../schema/index.js';
-import { startDemoNetwork, type DemoSystemEndpoint } from '../demo-network.js';
+import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
+import { DEMO_APPLICATION } from '../demo-application.js';
+import { startDemoNetwork, type DemoSystemEndpoint, type DemoSystems } from '../demo-network.js';
 import { startBareGateway } from './bare-apollo-gateway.js';
 
+/** What the demo network hands a business system so that it starts anchoring. */
+type AnchoringCredentials = Parameters<DemoSystems['startAnchoring']>[1];
+
 /** Messages from the parent. */
-export type GatewayBenchRequest = { readonly type: 'cpu' };
+export type GatewayBenchRequest = { readonly type: 'cpu' } | { readonly type: 'anchored'; readonly name: string; readonly anchored: number };
 /** Messages to the parent. */
-export type GatewayBenchReply = { readonly type: 'ready'; readonly url: string } | { readonly type: 'cpu'; readonly micros: number };
+export type GatewayBenchReply =
+  /** Serving; `headers` go with every request (gridmark's: the demo application's key, function and role). */
+  | { readonly type: 'ready'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
+  | { readonly type: 'cpu'; readonly micros: number }
+  /** The parent, which runs the business systems, should tell `name` its registration (it answers `anchored`). */
+  | { readonly type: 'anchor'; readonly name: string; readonly credentials: AnchoringCredentials };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { kind: { type: 'string' }, 'data-dir': { type: 'string' }, systems: { type: 'string' } } });
@@ -28,16 +38,28 @@ async function main(): Promise<void> {
   }
   const systems = JSON.parse(values.systems) as DemoSystemEndpoint[];
   const logger = createConsoleLogger(`${values.kind}-gateway`);
-  const running =
-    values.kind === 'bare'
-      ? await startBareGateway({ dataDir, systems })
-      : await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems }).then((n) => ({ url: n.gatewayUrl, stop: () => n.stop() }));
   const send = (reply: GatewayBenchReply): void => void process.send?.(reply);
+  const anchoring = new Map<string, (anchored: number) => void>();
   process.on('message', (message: GatewayBenchRequest) => {
+    if (message.type === 'anchored') anchoring.get(message.name)?.(message.anchored);
     if (message.type !== 'cpu') return;
     const usage = process.cpuUsage();
     send({ type: 'cpu', micros: usage.user + usage.system });
   });
+  // The business systems are the parent's children: it relays their registration to them.
+  const startAnchoring = (name: string, credentials: AnchoringCredentials): Promise<number> =>
+    new Promise((resolve, reject) => {
+      anchoring.set(name, (anchored) => (anchored < 0 ? reject(new Error(`business system "${name}" could not anchor its values`)) : resolve(anchored)));
+      send({ type: 'anchor', name, credentials });
+    });
+  const running =
+    values.kind === 'bare'
+      ? { ...(await startBareGateway({ dataDir, systems })), headers: {} }
+      : await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring }).then((n) => ({
+          url: n.gatewayUrl,
+          headers: { authorization: `Bearer ${n.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },
+          stop: () => n.stop(),
+        }));
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -55,7 +77,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
-  send({ type: 'ready', url: running.url });
+  send({ type: 'ready', url: running.url, headers: running.headers });
 }
 
 main().catch((error: unknown) => {

@@ -39,13 +39,15 @@ const STOP_GRACE_MS = 10_000;
 type GatewayKind = 'bare' | 'gridmark';
 const LABELS: Readonly<Record<GatewayKind, string>> = {
   bare: 'bare `@apollo/gateway` + `@apollo/server`',
-  gridmark: 'gridmark `createGateway` (registry + embedded ledger)',
+  gridmark: 'gridmark `createGateway` as `npm start` runs it',
 };
 
 /** A gateway running in its own process. */
 interface GatewayProcess {
   readonly kind: GatewayKind;
   readonly url: string;
+  /** Headers it asks every request to carry. */
+  readonly headers: Readonly<Record<string, string>>;
   /** The process's CPU time so far (user + system), microseconds. */
   cpuMicros(): Promise<number>;
   stop(): Promise<void>;
@@ -90,17 +92,18 @@ const gatewayBench: Benchmark = {
       const seeded = seedDemoData(dir);
       log(`seeded the demo plant (${seeded.devices} devices) in ${dir}`);
       systems = await withBenchEnvironment(() => startDemoSystems({ port: 0, host: '127.0.0.1', dataDir: dir, logger: createConsoleLogger('gateway-bench') }));
-      const endpoints = systems.systems.map(({ name, title, url }) => ({ name, title, url }));
       const pids = systems.systems.map((s) => s.pid);
-      log(`five business systems serving: ${endpoints.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+      log(`five business systems serving: ${systems.systems.map((s) => `${s.name} ${s.url}`).join(', ')}`);
       for (const kind of ['bare', 'gridmark'] as const) {
         // Kept before the wait, so that a gateway that fails to start is still stopped.
-        const forked = forkGateway(kind, dir, endpoints);
+        const forked = forkGateway(kind, dir, systems);
         gateways.push(forked);
-        gateways[gateways.length - 1] = { ...forked, url: await forked.ready };
+        gateways[gateways.length - 1] = { ...forked, ...(await forked.ready) };
         log(`${kind} gateway serving at ${gateways.at(-1)?.url ?? ''}`);
       }
-      const [bare, gridmark] = gateways as [GatewayProcess, GatewayProcess];
+      // Both gateways get the same request: the bare one ignores gridmark's access headers.
+      const headers = Object.assign({}, ...gateways.map((g) => g.headers)) as Record<string, string>;
+      const [bare, gridmark] = gateways.map((g) => ({ ...g, headers })) as [GatewayProcess, GatewayProcess];
       await checkSameData(bare, gridmark);
       log('both gateways return the same data for the query');
 
@@ -157,13 +160,20 @@ async function withBenchEnvironment<T>(start: () => Promise<T>): Promise<T> {
 }
 
 /** Forks one gateway process; its `ready` resolves with the gateway's URL. */
-function forkGateway(kind: GatewayKind, dataDir: string, systems: readonly { name: string; title: string; url: string }[]): GatewayProcess & { readonly ready: Promise<string> } {
-  const child = fork(SERVER_ENTRY, ['--kind', kind, '--data-dir', dataDir, '--systems', JSON.stringify(systems)], {
+function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems): GatewayProcess & { readonly ready: Promise<{ url: string; headers: Readonly<Record<string, string>> }> } {
+  const endpoints = systems.systems.map(({ name, title, url }) => ({ name, title, url }));
+  const child = fork(SERVER_ENTRY, ['--kind', kind, '--data-dir', dataDir, '--systems', JSON.stringify(endpoints)], {
     execArgv: ['--import', import.meta.resolve('tsx')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...benchEnvironment() },
   });
-  const ready = new Promise<string>((resolve, reject) => {
+  // gridmark's gateway registers the systems; the parent, which runs them, tells them to anchor.
+  child.on('message', (message: GatewayBenchReply) => {
+    if (message.type !== 'anchor') return;
+    const reply = (anchored: number): void => void child.send({ type: 'anchored', name: message.name, anchored } satisfies GatewayBenchRequest);
+    systems.startAnchoring(message.name, message.credentials).then(reply, () => reply(-1));
+  });
+  const ready = new Promise<{ url: string; headers: Readonly<Record<string, string>> }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the ${kind} gateway did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
@@ -172,10 +182,10 @@ function forkGateway(kind: GatewayKind, dataDir: string, systems: readonly { nam
     child.on('message', (message: GatewayBenchReply) => {
       if (message.type !== 'ready') return;
       clearTimeout(timer);
-      resolve(message.url);
+      resolve({ url: message.url, headers: message.headers });
     });
   });
-  return { kind, url: '', ready, cpuMicros: () => askCpu(child), stop: () => stopProcess(child) };
+  return { kind, url: '', headers: {}, ready, cpuMicros: () => askCpu(child), stop: () => stopProcess(child) };
 }
 
 function askCpu(child: ChildProcess): Promise<number> {
@@ -211,7 +221,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
 /** Posts the query once to each gateway; throws unless both answer the same, complete data. */
 async function checkSameData(bare: GatewayProcess, gridmark: GatewayProcess): Promise<void> {
   const answer = async (gateway: GatewayProcess): Promise<unknown> => {
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(gateway.url, { method: 'POST', headers: { ...gateway.headers, 'content-type': 'application/json' }, body: BODY, signal: AbortSignal.timeout(30_000) });
     const text = await response.text();
     const body = JSON.parse(text) as { data?: { devices?: (Record<string, unknown> | null)[] }; errors?: unknown };
     if (response.status !== 200 || body.errors !== undefined) throw new Error(`the ${gateway.kind} gateway answered the benchmark query with ${response.status}: ${text.slice(0, 1_000)}`);
@@ -231,7 +241,7 @@ async function checkSameData(bare: GatewayProcess, gridmark: GatewayProcess): Pr
 
 /** Warm-up, then one measured window with the gateway's and the subgraphs' CPU read around it. */
 async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (number | undefined)[], settings: Settings): Promise<Round> {
-  const load = { url: gateway.url, body: BODY, connections: settings.connections };
+  const load = { url: gateway.url, headers: gateway.headers, body: BODY, connections: settings.connections };
   await runHttpLoad({ ...load, durationMs: settings.warmupMs });
   const cpuBefore = await gateway.cpuMicros();
   const subgraphsBefore = subgraphsCpuMs(subgraphPids);

@@ -5,6 +5,8 @@ export interface HttpLoadOptions {
   readonly url: string;
   /** The JSON body POSTed on every request. */
   readonly body: string;
+  /** Headers besides `content-type`. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Requests in flight at once; Node's fetch keeps one keep-alive connection per request in flight. */
   readonly connections: number;
   readonly durationMs: number;
@@ -40,7 +42,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
       try {
         const response = await fetch(options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...options.headers, 'content-type': 'application/json' },
           body: options.body,
           signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
         });
