@@ -1,17 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GridmarkError, isErrorCode, type Logger } from '../schema/index.js';
-
-/** Codes from GraphQL and Apollo that describe the client's own request; shown as they are. */
-const CLIENT_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
+import { GRAPHQL_CLIENT_CODES, GridmarkError, isErrorCode, type Logger } from '../schema/index.js';
 
 /** Extension keys a client may see; anything else (stack traces, URLs, responses) is dropped. */
 const SAFE_EXTENSIONS = new Set(['code', 'system', 'identifier', 'limit', 'issues', 'row', 'field', 'subgraphs', 'systemCode', 'reason', 'fields', 'device', 'field', 'resolution', 'contractCode']);
@@ -28,7 +17,7 @@ export function createErrorFormatter(logger: Logger) {
     const extensions = formatted.extensions ?? {};
     const code = extensions['code'];
     const system = typeof extensions['system'] === 'string' ? extensions['system'] : extensions['serviceName'];
-    if (isErrorCode(code) || (typeof code === 'string' && CLIENT_CODES.has(code))) {
+    if (isErrorCode(code) || (typeof code === 'string' && GRAPHQL_CLIENT_CODES.has(code))) {
       return shaped(formatted, formatted.message, { ...extensions, code, ...(system === undefined ? {} : { system }) });
     }
     if (typeof system === 'string') {

@@ -186,3 +186,17 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 }
+
+/**
+ * Codes from GraphQL and Apollo that describe the client's own request (a malformed query, a bad
+ * variable); servers show them to the client as they are.
+ */
+export const GRAPHQL_CLIENT_CODES: ReadonlySet<string> = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);

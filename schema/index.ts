@@ -2,7 +2,7 @@
  * The vocabulary shared by the gateway, the subgraph kit and the ledger adapter: device
  * identifiers and the error codes.
  */
-export { ERROR_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
+export { ERROR_CODES, GRAPHQL_CLIENT_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
 export { GridmarkError } from './errors.js';
 export {
   parseIdentifier,

@@ -1,5 +1,6 @@
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import { commitField } from '../../ledger-adapter/commitments/index.js';
+import type { ReportTamperInput } from '../../ledger-adapter/contract/index.js';
 import type { Anchor } from '../../ledger-adapter/contract/records.js';
 import type { FieldProof } from '../../subgraphs/index.js';
 import type { FieldDirectory } from './field-directory.js';
@@ -12,15 +13,8 @@ export interface SubgraphResponse {
   extensions?: Record<string, unknown>;
 }
 
-/** A detected tampering, for the ledger's record and the system's credit. */
-export interface TamperFinding {
-  readonly deviceId: string;
-  readonly fieldCode: string;
-  readonly systemCode: string;
-  readonly anchoredCommitment: string;
-  readonly observedCommitment: string;
-  readonly resolutionId: string;
-}
+/** A detected tampering, for the ledger's record (as the contract's `ReportTamper` takes it) and the system's credit. */
+export type TamperFinding = ReportTamperInput;
 
 /** Options of {@link verifyEntities}. */
 export interface VerifyOptions {

@@ -3,19 +3,8 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { GridmarkError, createConsoleLogger, type Logger } from '../../schema/index.js';
+import { GRAPHQL_CLIENT_CODES, GridmarkError, createConsoleLogger, type Logger } from '../../schema/index.js';
 import type { Subgraph, SubgraphContext } from './define-subgraph.js';
-
-/** Error codes that describe the client's request and may be shown to it as they are. */
-const CLIENT_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
 
 /** Options for serving a subgraph. */
 export interface SubgraphServerOptions {
@@ -47,7 +36,7 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   const original = unwrapResolverError(error);
   if (original instanceof GridmarkError) return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
   const code = formatted.extensions?.['code'];
-  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return { message: formatted.message, extensions: { code } };
+  if (typeof code === 'string' && GRAPHQL_CLIENT_CODES.has(code)) return { message: formatted.message, extensions: { code } };
   logger.error(`resolver failed: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
   return { message: 'The business system failed to resolve this field.', path: formatted.path, extensions: { code: 'SYSTEM_ERROR' } };
 }
