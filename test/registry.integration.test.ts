@@ -195,6 +195,13 @@ describe('roles', () => {
     expect(code(await registryCall('mutation { auditIdentifier(id: "88.1001.1/INV-1", result: NOT_FOUND) { identifier } }', {}, keys['maker']))).toBe('FORBIDDEN');
   });
 
+  it('shows subgraph URLs only to admins, auditors and the system itself', async () => {
+    const query = '{ systems { code url } }';
+    expect((await registryCall<{ systems: { url: string | null }[] }>(query)).data?.systems.map((s) => s.url)).toEqual([null, null]);
+    expect((await registryCall<{ systems: { url: string | null }[] }>(query, {}, keys['scada'])).data?.systems.map((s) => s.url)).toEqual([null, urls['scada']]);
+    expect((await registryCall<{ systems: { url: string | null }[] }>(query, {}, adminKey)).data?.systems.map((s) => s.url)).toEqual([urls['maker'], urls['scada']]);
+  });
+
   it('refuses a forged or missing key', async () => {
     const forged = await registryCall('{ statistics { devices } }', {}, `${keys['maker']?.slice(0, -4) ?? ''}AAAA`);
     expect(forged.status).toBe(401);

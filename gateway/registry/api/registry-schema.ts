@@ -100,7 +100,8 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     name: String!
     subgraphName: String!
     description: String!
-    url: String!
+    "Where the system serves its subgraph: shown to platform admins, auditors and the system's own operator only."
+    url: String
     codingRule: String!
     status: SystemStatus!
     enterprise: Enterprise
@@ -170,6 +171,9 @@ export function createRegistryResolvers(registry: Registry) {
       issueKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueKey(caller, args['role'] as 'PLATFORM_ADMIN' | 'AUDITOR', text(args, 'label'))),
     },
     BusinessSystem: {
+      // Subgraph addresses are infrastructure: not for anonymous callers or other systems.
+      url: (system: { code: string; url: string }, _: Args, { caller }: RegistryContext) =>
+        caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' || (caller.role === 'ENTERPRISE_USER' && caller.systemCode === system.code) ? system.url : null,
       fields: (system: { code: string }) => registry.listFields(system.code),
       enterprise: (system: { enterpriseCreditCode: string }) => registry.getEnterprise(system.enterpriseCreditCode),
     },

@@ -48,11 +48,11 @@ const systemShow: CliCommand = {
 const systemList: CliCommand = {
   path: ['system', 'list'],
   summary: 'list business systems',
-  usage: 'gridmark system list [--status ACTIVE|SUSPENDED|REVOKED] [--registry URL]',
+  usage: 'gridmark system list [--status ACTIVE|SUSPENDED|REVOKED] [--registry URL] [--key-file F]',
   async run(args, io) {
     const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, status: { type: 'string' } });
-    const { systems } = await registryClient(values, { needsKey: false }).request<{ systems: { code: string; subgraphName: string; status: string; url: string }[] }>('query ($status: SystemStatus) { systems(status: $status) { code subgraphName status url } }', { status: values.status ?? null });
-    for (const s of systems) io.out(`${s.code.padEnd(14)} ${s.subgraphName.padEnd(16)} ${s.status.padEnd(10)} ${s.url}\n`);
+    const { systems } = await registryClient(values, { needsKey: false }).request<{ systems: { code: string; subgraphName: string; status: string; url: string | null }[] }>('query ($status: SystemStatus) { systems(status: $status) { code subgraphName status url } }', { status: values.status ?? null });
+    for (const s of systems) io.out(`${s.code.padEnd(14)} ${s.subgraphName.padEnd(16)} ${s.status.padEnd(10)} ${s.url ?? '(URL shown to admins, auditors and the system itself)'}\n`);
   },
 };
 
