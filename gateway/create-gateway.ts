@@ -9,6 +9,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
 import { createFieldDirectory, type FieldDirectory } from './access/field-directory.js';
+import { createResolutionRecorder } from './access/resolution-recorder.js';
 import type { GatewayContext } from './access/request-access.js';
 import { createSubgraphGuard } from './access/subgraph-guard.js';
 import { createConsoleLogger, type Logger } from '../schema/index.js';
@@ -127,6 +128,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // The field directory loads from the registry at start; until then it knows no field, which refuses all.
   let fieldDirectory: (FieldDirectory & { close(): void }) | undefined;
   const fields: FieldDirectory = { byName: (name) => fieldDirectory?.byName(name), reload: () => fieldDirectory?.reload() ?? Promise.resolve() };
+  const recorder = access ? createResolutionRecorder({ ledger: access.ledger, logger }) : undefined;
   const guard = registry && access ? createSubgraphGuard({ signingKey: access.signingKey, fields, ledger: access.ledger, registry, logger }) : undefined;
   const staticSources: SubgraphSource[] = (options.systems ?? []).map((s) => (s.sdl === undefined ? { kind: 'remote', name: s.name, url: s.url } : { kind: 'static', name: s.name, url: s.url, sdl: s.sdl }));
   const manager: SubgraphSupergraphManager = createSubgraphSupergraphManager({
@@ -160,7 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     formatError: createErrorFormatter(logger),
     plugins: [
       mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
-      ...(registry && access ? [createAccessPlugin({ registry, ledger: access.ledger, fields, logger })] : []),
+      ...(registry && access && recorder ? [createAccessPlugin({ registry, ledger: access.ledger, recorder, fields, logger })] : []),
     ],
   });
   const createContext = (headers: (name: string) => string | undefined): Promise<GatewayContext> => Promise.resolve({ ...catalog.createContext(), headers });
@@ -236,6 +238,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       await server.stop();
       await registryApi?.server.stop();
+      await recorder?.stop();
     },
   };
 }

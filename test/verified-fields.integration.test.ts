@@ -121,12 +121,16 @@ describe('verified fields', () => {
     expect(gridmark?.resolution?.id).toMatch(/^[0-9a-f]{64}$/);
     expect(gridmark?.fields.map((f) => [f.field, f.status]).sort()).toEqual([['events', 'VERIFIED'], ['model', 'VERIFIED'], ['outputPowerW', 'VERIFIED']]);
     expect(gridmark?.fields.every((f) => f.salt && f.anchor?.txId)).toBe(true);
-    expect(await ledger.getResolution(gridmark?.resolution?.id ?? '')).toMatchObject({ applicationId: 'APP-0001', function: 'full-lifecycle', role: 'om' });
+    // Resolutions are recorded in batches, off the request path: within moments.
+    const deadline = Date.now() + 3_000;
+    while ((await ledger.getResolution(gridmark?.resolution?.id ?? '')) === null && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+    expect(await ledger.getResolution(gridmark?.resolution?.id ?? '')).toMatchObject({ resolutionId: gridmark?.resolution?.id, applicationId: 'APP-0001', function: 'full-lifecycle', role: 'om', totalFeeFen: (gridmark?.resolution as { totalFeeFen?: number } | null)?.totalFeeFen });
   });
 
   it('lets the application prove later what it received, and catches a forged copy', async () => {
     const r = await query('{ device(id: "88.1001.1/INV-2") { brand: model } }', om());
     expect(r.data).toEqual({ device: { brand: 'SV-150K' } });
+    await new Promise((res) => setTimeout(res, 300));
     const report = await recheckResponse(r, ledger);
     expect(report, JSON.stringify({ report, ext: r.extensions, errors: r.errors })).toMatchObject({ ok: true, resolutionRecorded: true, fields: [{ device: '88.1001.1/INV-2', field: 'model', outcome: 'PROVEN' }] });
     const forged = JSON.parse(JSON.stringify(r)) as typeof r & { extensions: { gridmark: { fields: { value: unknown }[] } } };
@@ -241,6 +245,27 @@ describe('fail closed', () => {
       const r = await closed.execute({ query: '{ device(id: "88.1001.1/INV-1") { model } }' }, om());
       expect(r.data).toEqual({ device: { model: null } });
       expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNVERIFIABLE' });
+    } finally {
+      await closed.stop();
+    }
+  });
+
+  it('refuses to release data while the ledger does not record resolutions', async () => {
+    const refusing = new Proxy(ledger, {
+      get(target, property) {
+        if (property === 'resolveBatch') return () => Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'down'));
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const closed = createGateway({ registry, access: { ledger: refusing, signingKey: gatewayKey.privateKey }, logger: silentLogger });
+    await closed.start();
+    try {
+      await closed.execute({ query: '{ device(id: "88.1001.1/INV-1") { model } }' }, om());
+      await new Promise((res) => setTimeout(res, 100));
+      const r = await closed.execute({ query: '{ device(id: "88.1001.1/INV-1") { model } }' }, om());
+      expect(r.data).toBeUndefined();
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
     } finally {
       await closed.stop();
     }

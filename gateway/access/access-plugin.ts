@@ -1,5 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { randomBytes } from 'node:crypto';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import { buildResolution } from '../../ledger-adapter/contract/resolution.js';
+import type { ResolutionRecorder } from './resolution-recorder.js';
 import { GridmarkError, RESERVED_DEVICE_FIELDS, type Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
 import type { FieldDirectory } from './field-directory.js';
@@ -15,6 +19,8 @@ export const ROLE_HEADER = 'x-gridmark-role';
 export interface AccessPluginOptions {
   readonly registry: Registry;
   readonly ledger: LedgerAdapter;
+  /** Where resolutions go to be recorded on the ledger. */
+  readonly recorder: ResolutionRecorder;
   readonly fields: FieldDirectory;
   readonly logger: Logger;
 }
@@ -23,8 +29,8 @@ export interface AccessPluginOptions {
  * The rule check, before any subgraph is called. For an operation that selects business-system
  * fields of `Device`: the caller must be a registered application naming its function; every
  * selected field must be registered and granted by the application's parsing rule on the ledger
- * (no rule, no data); then the devices and function are resolved on the ledger, which records the
- * resolution. Any failure refuses the whole operation with a stable code; none fetches data.
+ * (no rule, no data); then the devices and function are resolved against the ledger's rule and
+ * catalog, and the resolution is queued to be recorded on the ledger. Any failure refuses the whole operation with a stable code; none fetches data.
  * Catalog-only queries (`id`, `kind`, `heldBy`) are public, like the identifier resolver.
  */
 export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPlugin<GatewayContext> {
@@ -54,7 +60,27 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
             const why = rule ? `the rule for ${caller.appId}, function ${fn}, role ${role} does not grant them` : `there is no rule for ${caller.appId}, function ${fn}, role ${role}: no rule, no data`;
             throw new GridmarkError('FIELD_NOT_PERMITTED', `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`, { details: { fields: refused } }).toGraphQLError();
           }
-          const resolution = selection.deviceIds.length === 0 ? null : await ledger.resolve({ applicationId: caller.appId, function: fn, role, deviceIds: selection.deviceIds }).catch(failClosed);
+          let resolution: Resolution | null = null;
+          if (rule && selection.deviceIds.length > 0) {
+            // Resolved here from the ledger's rule and catalog (cached reads), recorded on the
+            // ledger in a batch with other queries' resolutions: the ledger computes the same record.
+            const ids = selection.deviceIds;
+            const [entries, records] = await Promise.all([ledger.getCatalogEntries(ids), ledger.getFields(rule.fieldCodes)]).catch(failClosed);
+            const request = { resolutionId: randomBytes(32).toString('hex'), applicationId: caller.appId, function: fn, role, deviceIds: ids };
+            resolution = buildResolution(
+              request,
+              rule,
+              new Map(ids.map((id, i) => [id, entries[i] ?? undefined])),
+              new Map(rule.fieldCodes.map((code, i) => [code, records[i] ?? undefined])),
+              request.resolutionId,
+              new Date().toISOString(),
+            );
+            try {
+              options.recorder.enqueue(request);
+            } catch (error) {
+              failClosed(error);
+            }
+          }
           contextValue.access = { applicationId: caller.appId, function: fn, role, resolution, fields: new Set(business), verifications: [] };
         },
         willSendResponse({ response, contextValue }) {

@@ -12,6 +12,7 @@ import type {
   ReportTamperInput,
   Resolution,
   ResolveInput,
+  BatchedResolveInput,
   RuleKey,
   TamperReport,
   Trade,
@@ -110,6 +111,10 @@ class CachedLedgerAdapter implements LedgerAdapter {
 
   resolve(input: ResolveInput): Promise<Resolution> {
     return this.#submit<Resolution>('Resolve', input);
+  }
+
+  resolveBatch(requests: readonly BatchedResolveInput[]): Promise<{ recorded: string[]; refused: { resolutionId: string; code: string }[] }> {
+    return this.#submit('ResolveBatch', { requests });
   }
 
   async anchorCommitments(input: AnchorCommitmentsInput): Promise<{ count: number; txId: string }> {

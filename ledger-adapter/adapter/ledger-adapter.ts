@@ -10,6 +10,7 @@ import type {
   ReportTamperInput,
   Resolution,
   ResolveInput,
+  BatchedResolveInput,
   RuleKey,
   TamperReport,
   Trade,
@@ -36,6 +37,8 @@ export interface LedgerAdapter {
   putParsingRule(input: PutParsingRuleInput): Promise<ParsingRule>;
   /** Resolves devices for a function and records the resolution (`NO_RULE` when none applies). */
   resolve(input: ResolveInput): Promise<Resolution>;
+  /** Records many resolutions in one transaction under ids chosen in advance; refusals come back one by one. */
+  resolveBatch(requests: readonly BatchedResolveInput[]): Promise<{ recorded: string[]; refused: { resolutionId: string; code: string }[] }>;
   anchorCommitments(input: AnchorCommitmentsInput): Promise<{ count: number; txId: string }>;
   recordTrades(trades: readonly Trade[]): Promise<{ receipts: TradeReceipt[] }>;
   reportTamper(input: ReportTamperInput): Promise<TamperReport>;

@@ -30,7 +30,7 @@ describe('the contract as Node chaincode', () => {
     const loaded = JSON.parse(run.stdout) as { count: number; name: string; metadata: { name: string; tag: string[]; parameters: { name: string; schema: { type: string } }[] }[] };
     expect(loaded.count).toBe(1);
     expect(loaded.name).toBe('gridmark');
-    expect(loaded.metadata).toHaveLength(14);
+    expect(loaded.metadata).toHaveLength(15);
     for (const tx of loaded.metadata) expect(tx.parameters, tx.name).toEqual([expect.objectContaining({ name: 'argument', schema: { type: 'string' } })]);
     expect(loaded.metadata.find((t) => t.name === 'AnchorCommitments')?.tag).toContain('SUBMIT');
     expect(loaded.metadata.find((t) => t.name === 'GetAnchors')?.tag).toEqual(['EVALUATE']);

@@ -6,7 +6,7 @@ import { ContractState, type ContractClientIdentity, type ContractStub } from '.
 import { asContractError, ContractError } from './contract-error.js';
 import { buildField, parseRegisterFields } from './fields.js';
 import { STATE_TYPES as T, type Anchor, type CatalogEntry, type FieldRecord, type ParsingRule, type Resolution, type TamperReport, type Trade, type TradeReceipt } from './records.js';
-import { buildResolution, parseResolve } from './resolution.js';
+import { buildResolution, parseResolve, parseResolveBatch } from './resolution.js';
 import { buildRule, chooseRule, parsePutParsingRule, parseRuleKey } from './rules.js';
 import { buildTamperReport, parseReportTamper, parseTamperQuery, sortReports } from './tamper.js';
 import { buildReceipts, checkTradeAgainstResolution, parseRecordTrades, sameTrade } from './trades.js';
@@ -115,6 +115,39 @@ export class GridmarkContract extends Contract {
     await state.put(T.resolution, [resolution.resolutionId], resolution);
     state.emit('Resolved', { resolutionId: resolution.resolutionId, applicationId: resolution.applicationId, function: resolution.function, deviceCount: resolution.devices.length });
     return canonicalJson(resolution);
+  }
+
+  /**
+   * Records many resolutions in one transaction, each under the id its requester chose, with the
+   * same result `Resolve` gives. A request without a rule, or whose id is taken, is refused alone.
+   */
+  @Param('argument', 'string', ARGUMENT)
+  @Returns('string')
+  @Transaction()
+  async ResolveBatch(ctx: Context, argument: string): Promise<string> {
+    const { requests } = parseResolveBatch(parseArgument(argument, 'ResolveBatch argument'));
+    const state = stateOf(ctx);
+    const recorded: string[] = [];
+    const refused: { resolutionId: string; code: string }[] = [];
+    const taken = await state.getMany<Resolution>(T.resolution, requests.map((r) => r.resolutionId));
+    for (const request of requests) {
+      if (taken.get(request.resolutionId)) {
+        refused.push({ resolutionId: request.resolutionId, code: 'CONFLICT' });
+        continue;
+      }
+      const rule = await this.#ruleFor(state, request);
+      if (!rule) {
+        refused.push({ resolutionId: request.resolutionId, code: 'NO_RULE' });
+        continue;
+      }
+      const entries = await state.getMany<CatalogEntry>(T.catalog, request.deviceIds);
+      const fields = await state.getMany<FieldRecord>(T.field, rule.fieldCodes);
+      const resolution = buildResolution(request, rule, entries, fields, request.resolutionId, state.at);
+      await state.put(T.resolution, [resolution.resolutionId], resolution);
+      recorded.push(resolution.resolutionId);
+    }
+    state.emit('ResolutionsRecorded', { resolutionIds: recorded });
+    return canonicalJson({ recorded, refused });
   }
 
   /** Anchors a batch of field commitments from one system; each replaces the previous anchor. */

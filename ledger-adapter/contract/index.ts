@@ -13,7 +13,7 @@ export type { ContractStub, ContractClientIdentity } from './contract-stub.js';
 export type { RegisterFieldsInput } from './fields.js';
 export type { PutCatalogEntriesInput } from './catalog.js';
 export type { PutParsingRuleInput, RuleKey } from './rules.js';
-export type { ResolveInput } from './resolution.js';
+export type { ResolveInput, BatchedResolveInput } from './resolution.js';
 export type { AnchorCommitmentsInput, CommitmentInput } from './anchors.js';
 export type { ReportTamperInput } from './tamper.js';
 export type * from './records.js';

@@ -1,7 +1,7 @@
 import type { RuleKey } from './rules.js';
 import { parseRuleKey } from './rules.js';
 import type { CatalogEntry, FieldRecord, ParsingRule, Resolution, ResolvedField } from './records.js';
-import { expectArray, expectDeviceId, expectObject, expectUnique } from './validation.js';
+import { expectArray, expectDeviceId, expectObject, expectRecordId, expectUnique } from './validation.js';
 import { ContractError } from './contract-error.js';
 
 /** The argument of `Resolve`. */
@@ -56,4 +56,24 @@ export function buildResolution(
     return { deviceId, fields: resolved };
   });
   return { resolutionId: txId, applicationId: input.applicationId, function: input.function, role: input.role, resolvedAt: at, devices, totalFeeFen };
+}
+
+/** One request of `ResolveBatch`: a resolution whose id the gateway chose in advance. */
+export interface BatchedResolveInput extends ResolveInput {
+  readonly resolutionId: string;
+}
+
+/** The most resolutions one `ResolveBatch` call may record. */
+export const MAX_RESOLUTIONS_PER_BATCH = 200;
+
+/** @throws ContractError INVALID_ARGUMENT */
+export function parseResolveBatch(value: unknown): { readonly requests: readonly BatchedResolveInput[] } {
+  const input = expectObject(value, 'ResolveBatch argument', ['requests']);
+  const requests = expectArray(input['requests'], 'requests', MAX_RESOLUTIONS_PER_BATCH).map((item, i) => {
+    const request = expectObject(item, `requests[${i}]`, ['resolutionId', 'applicationId', 'function', 'role', 'deviceIds']);
+    const { resolutionId, ...rest } = request;
+    return { ...parseResolve(rest), resolutionId: expectRecordId(resolutionId, `requests[${i}].resolutionId`) };
+  });
+  expectUnique(requests, 'requests', (r) => r.resolutionId);
+  return { requests };
 }

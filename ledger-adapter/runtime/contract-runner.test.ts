@@ -17,10 +17,10 @@ describe('createContractRunner', () => {
   it('records every transaction from the decorators with one argument and the right kind', () => {
     const txs = describeContractTransactions();
     expect(txs.map((t) => t.name).sort()).toEqual(
-      ['AnchorCommitments', 'GetAnchors', 'GetCatalogEntries', 'GetFields', 'GetParsingRule', 'GetResolution', 'GetTamperReports', 'GetTrade', 'PutCatalogEntries', 'PutParsingRule', 'RecordTrades', 'RegisterFields', 'ReportTamper', 'Resolve'].sort(),
+      ['AnchorCommitments', 'GetAnchors', 'GetCatalogEntries', 'GetFields', 'GetParsingRule', 'GetResolution', 'GetTamperReports', 'GetTrade', 'PutCatalogEntries', 'PutParsingRule', 'RecordTrades', 'RegisterFields', 'ReportTamper', 'Resolve', 'ResolveBatch'].sort(),
     );
     expect(txs.every((t) => t.arity === 1)).toBe(true);
-    expect(txs.filter((t) => t.submit).map((t) => t.name).sort()).toEqual(['AnchorCommitments', 'PutCatalogEntries', 'PutParsingRule', 'RecordTrades', 'RegisterFields', 'ReportTamper', 'Resolve']);
+    expect(txs.filter((t) => t.submit).map((t) => t.name).sort()).toEqual(['AnchorCommitments', 'PutCatalogEntries', 'PutParsingRule', 'RecordTrades', 'RegisterFields', 'ReportTamper', 'Resolve', 'ResolveBatch']);
   });
 
   it('returns the result, the read set, the write set and one event for a write', async () => {
