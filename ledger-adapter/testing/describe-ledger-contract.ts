@@ -127,6 +127,23 @@ export function describeLedgerContract(name: string, makeClient: () => Promise<L
       expect(await refusal(adapter.resolve({ applicationId, function: 'nothing', role: 'om-engineer', deviceIds: [deviceId] }))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'NO_RULE' });
     });
 
+    it('records a batch of resolutions under the ids given, as Resolve would, refusing rule-less and taken ones alone', async () => {
+      const a = await newSystem(2, 7);
+      const applicationId = app();
+      const deviceId = `88.1001.1/PVM-${String(next).padStart(6, '0')}`;
+      await adapter.putCatalogEntries({ entries: [{ deviceId, holdings: [{ systemCode: a.systemCode, fieldCodes: [a.field(1), a.field(2)] }] }] });
+      await adapter.putParsingRule({ applicationId, function: 'lifecycle', role: '*', fieldCodes: [a.field(2)] });
+      const id = (c: string): string => c.repeat(64);
+      const batch = await adapter.resolveBatch([
+        { resolutionId: id('a'), applicationId, function: 'lifecycle', role: 'analyst', deviceIds: [deviceId] },
+        { resolutionId: id('b'), applicationId, function: 'no-such-function', role: 'analyst', deviceIds: [deviceId] },
+      ]);
+      expect(batch).toEqual({ recorded: [id('a')], refused: [{ resolutionId: id('b'), code: 'NO_RULE' }] });
+      expect(await adapter.getResolution(id('a'))).toMatchObject({ resolutionId: id('a'), devices: [{ deviceId, fields: [{ fieldCode: a.field(2), feeFen: 7 }] }], totalFeeFen: 7 });
+      expect(await adapter.getResolution(id('b'))).toBeNull();
+      expect(await adapter.resolveBatch([{ resolutionId: id('a'), applicationId, function: 'lifecycle', role: 'analyst', deviceIds: [deviceId] }])).toEqual({ recorded: [], refused: [{ resolutionId: id('a'), code: 'CONFLICT' }] });
+    });
+
     it('anchors commitments, counting versions, only for the system\'s own registered fields', async () => {
       const { systemCode, field } = await newSystem();
       const deviceId = '88.1001.1/PVI-000010';
