@@ -8,7 +8,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
-import { createFieldDirectory, type FieldDirectory } from './access/field-directory.js';
+import { createFieldDirectory } from './access/field-directory.js';
 import { createResolutionRecorder } from './access/resolution-recorder.js';
 import type { GatewayContext } from './access/request-access.js';
 import { createSubgraphGuard } from './access/subgraph-guard.js';
@@ -124,12 +124,23 @@ export function createGateway(options: GatewayOptions): Gateway {
   const catalog = createCatalogSchema(directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
   const catalogSource: SubgraphSource = { kind: 'static', name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: catalog.sdl };
   const byName = new Map((options.systems ?? []).map((s) => [s.name, s]));
-  const access = registry && options.access ? options.access : undefined;
-  // The field directory loads from the registry at start; until then it knows no field, which refuses all.
-  let fieldDirectory: (FieldDirectory & { close(): void }) | undefined;
-  const fields: FieldDirectory = { byName: (name) => fieldDirectory?.byName(name), reload: () => fieldDirectory?.reload() ?? Promise.resolve() };
-  const recorder = access ? createResolutionRecorder({ ledger: access.ledger, logger }) : undefined;
-  const guard = registry && access ? createSubgraphGuard({ signingKey: access.signingKey, fields, ledger: access.ledger, registry, logger }) : undefined;
+  // Field-level access control: only over a registry, whose fields and applications it checks against.
+  const control =
+    registry && options.access
+      ? (() => {
+          const { ledger, signingKey } = options.access;
+          const fields = createFieldDirectory(registry);
+          const recorder = createResolutionRecorder({ ledger, logger });
+          return {
+            fields,
+            recorder,
+            signingKey,
+            guard: createSubgraphGuard({ signingKey, fields, ledger, registry, logger }),
+            plugin: createAccessPlugin({ registry, ledger, recorder, fields, logger }),
+          };
+        })()
+      : undefined;
+  const guard = control?.guard;
   const staticSources: SubgraphSource[] = (options.systems ?? []).map((s) => (s.sdl === undefined ? { kind: 'remote', name: s.name, url: s.url } : { kind: 'static', name: s.name, url: s.url, sdl: s.sdl }));
   const manager: SubgraphSupergraphManager = createSubgraphSupergraphManager({
     sources: registry
@@ -162,11 +173,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     formatError: createErrorFormatter(logger),
     plugins: [
       mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
-      ...(registry && access && recorder ? [createAccessPlugin({ registry, ledger: access.ledger, recorder, fields, logger })] : []),
+      ...(control ? [control.plugin] : []),
     ],
   });
   const createContext = (headers: (name: string) => string | undefined): Promise<GatewayContext> => Promise.resolve({ ...catalog.createContext(), headers });
-  const publicKeyPem = access ? createPublicKey(access.signingKey).export({ type: 'spki', format: 'pem' }).toString() : undefined;
+  const publicKeyPem = control ? createPublicKey(control.signingKey).export({ type: 'spki', format: 'pem' }).toString() : undefined;
   const registryApi = registry ? createRegistryApi(registry, { mode, logger }) : undefined;
   // A registration, suspension or revocation reaches the live supergraph at once, not at the next poll.
   const unsubscribe = registry?.onSystemsChanged(() => void manager.refresh());
@@ -174,7 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     async start() {
-      if (registry && access) fieldDirectory = await createFieldDirectory(registry);
+      await control?.fields.reload();
       await server.start();
       await registryApi?.server.start();
     },
@@ -230,7 +241,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async stop() {
       unsubscribe?.();
-      fieldDirectory?.close();
+      control?.fields.close();
       if (http) {
         const closing = new Promise<void>((resolve) => http?.close(() => resolve()));
         http.closeIdleConnections();
@@ -238,7 +249,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       await server.stop();
       await registryApi?.server.stop();
-      await recorder?.stop();
+      await control?.recorder.stop();
     },
   };
 }

@@ -16,3 +16,4 @@ export {
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
 export { RESERVED_DEVICE_FIELDS } from './reserved-fields.js';
 export { signGrant, verifyGrant, createReplayGuard, grantPublicKey, GRANT_HEADER, type Grant, type GrantRefusal, type ReplayGuard } from './grant.js';
+export { createGraphqlClient, type GraphqlClient, type GraphqlClientOptions } from './graphql-client.js';

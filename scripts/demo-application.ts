@@ -1,4 +1,4 @@
-import { createRegistryClient } from './cli/registry-client.js';
+import { createGraphqlClient } from '../schema/index.js';
 
 /** The demo's data application (patent [0069]-[0074]): PV device full-lifecycle management. */
 export const DEMO_APPLICATION = {
@@ -16,7 +16,7 @@ const ANALYST_FIELDS = new Set(['model', 'brand', 'ratedPowerW', 'installLocatio
  * application exists: it gets a fresh key, and the rules are published again (unchanged).
  */
 export async function registerDemoApplication(registryUrl: string, adminKey: string): Promise<{ readonly appId: string; readonly apiKey: string }> {
-  const admin = createRegistryClient({ url: registryUrl, apiKey: adminKey });
+  const admin = createGraphqlClient({ url: registryUrl, apiKey: adminKey });
   let appId: string;
   let apiKey: string;
   try {

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { GridmarkError, type Logger } from '../schema/index.js';
+import { GridmarkError, createGraphqlClient, type Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
-import { createRegistryClient } from './cli/registry-client.js';
 
 const BATCH = 2_000;
 
@@ -26,8 +25,8 @@ export interface DemoRegistrationOptions {
  */
 export async function registerDemoSystems(options: DemoRegistrationOptions): Promise<ReadonlyMap<string, { readonly code: string; readonly apiKey: string }>> {
   const operators = new Map<string, { code: string; apiKey: string }>();
-  const anonymous = createRegistryClient({ url: options.registryUrl });
-  const admin = createRegistryClient({ url: options.registryUrl, apiKey: options.adminKey });
+  const anonymous = createGraphqlClient({ url: options.registryUrl });
+  const admin = createGraphqlClient({ url: options.registryUrl, apiKey: options.adminKey });
   const { systems } = await anonymous.request<{ systems: { code: string; subgraphName: string }[] }>('{ systems { code subgraphName } }');
   for (const system of DEMO_SYSTEMS) {
     const url = options.urls.get(system.name);
@@ -43,7 +42,7 @@ export async function registerDemoSystems(options: DemoRegistrationOptions): Pro
       const input = { enterpriseName: system.enterprise.name, creditCode: system.enterprise.creditCode, systemName: system.title, subgraphName: system.name, description: system.description, url };
       const { registerSystem } = await anonymous.request<{ registerSystem: { system: { code: string }; apiKey: string } }>('mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }', { input });
       code = registerSystem.system.code;
-      operator = createRegistryClient({ url: options.registryUrl, apiKey: registerSystem.apiKey });
+      operator = createGraphqlClient({ url: options.registryUrl, apiKey: registerSystem.apiKey });
       operatorKey = registerSystem.apiKey;
     }
     if (code !== system.prefix) {

@@ -230,15 +230,20 @@ describe('grants at the business system', () => {
   });
 });
 
+/** The test's ledger, but `method` fails as an unreachable ledger does. */
+function ledgerFailingAt(method: keyof LedgerAdapter): LedgerAdapter {
+  return new Proxy(ledger, {
+    get(target, property) {
+      if (property === method) return () => Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'down'));
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 describe('fail closed', () => {
   it('withholds values when the ledger cannot be read', async () => {
-    const failing = new Proxy(ledger, {
-      get(target, property) {
-        if (property === 'getAnchors') return () => Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'down'));
-        const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const failing = ledgerFailingAt('getAnchors');
     const closed = createGateway({ registry, access: { ledger: failing, signingKey: gatewayKey.privateKey }, logger: silentLogger });
     await closed.start();
     try {
@@ -251,13 +256,7 @@ describe('fail closed', () => {
   });
 
   it('refuses to release data while the ledger does not record resolutions', async () => {
-    const refusing = new Proxy(ledger, {
-      get(target, property) {
-        if (property === 'resolveBatch') return () => Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'down'));
-        const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const refusing = ledgerFailingAt('resolveBatch');
     const closed = createGateway({ registry, access: { ledger: refusing, signingKey: gatewayKey.privateKey }, logger: silentLogger });
     await closed.start();
     try {

@@ -6,6 +6,7 @@ import { buildResolution } from '../../ledger-adapter/contract/resolution.js';
 import type { ResolutionRecorder } from './resolution-recorder.js';
 import { GridmarkError, RESERVED_DEVICE_FIELDS, type Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
+import { bearerToken } from '../http/bearer-token.js';
 import type { FieldDirectory } from './field-directory.js';
 import type { GatewayContext } from './request-access.js';
 import { selectDeviceFields } from './selected-device-fields.js';
@@ -43,7 +44,9 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
           const selection = selectDeviceFields(document, operation, request.variables ?? {});
           const business = [...selection.fields].filter((f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'));
           if (business.length === 0) return;
-          const caller = await registry.authenticate(bearer(contextValue.headers('authorization')));
+          const key = bearerToken(contextValue.headers('authorization'));
+          if (key === null) throw new GridmarkError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <application key>".').toGraphQLError();
+          const caller = await registry.authenticate(key);
           if (caller.role !== 'APPLICATION') {
             throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toGraphQLError();
           }
@@ -103,17 +106,8 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
   };
 }
 
-function bearer(header: string | undefined): string | undefined {
-  return header === undefined ? undefined : (/^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '-');
-}
-
 /** A ledger that cannot answer refuses the operation: nothing is released unchecked. */
 function failClosed(error: unknown): never {
-  if (error instanceof GridmarkError) {
-    if (error.code === 'LEDGER_REJECTED' && error.details['contractCode'] === 'NO_RULE') {
-      throw new GridmarkError('FIELD_NOT_PERMITTED', 'There is no rule for this application, function and role: no rule, no data.').toGraphQLError();
-    }
-    throw error.toGraphQLError();
-  }
+  if (error instanceof GridmarkError) throw error.toGraphQLError();
   throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger could not answer; nothing is released unchecked.', { cause: error }).toGraphQLError();
 }

@@ -15,8 +15,11 @@ export interface FieldDirectory {
   reload(): Promise<void>;
 }
 
-/** A field directory over the registry. */
-export async function createFieldDirectory(registry: Registry): Promise<FieldDirectory & { close(): void }> {
+/**
+ * A field directory over the registry. It knows no field (so refuses all) until the first
+ * {@link FieldDirectory.reload}, which the gateway awaits at start; then it follows the registry.
+ */
+export function createFieldDirectory(registry: Registry): FieldDirectory & { close(): void } {
   let fields = new Map<string, DirectoryField>();
   const reload = async (): Promise<void> => {
     const systems = new Map((await registry.listSystems('ACTIVE')).map((s) => [s.code, s]));
@@ -27,7 +30,6 @@ export async function createFieldDirectory(registry: Registry): Promise<FieldDir
     }
     fields = next;
   };
-  await reload();
   const unsubscribe = registry.onSystemsChanged(() => void reload());
   return { byName: (name) => fields.get(name), reload, close: unsubscribe };
 }

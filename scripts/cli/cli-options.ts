@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { GridmarkError } from '../../schema/index.js';
-import { createRegistryClient, type RegistryClient } from './registry-client.js';
+import { GridmarkError, createGraphqlClient, type GraphqlClient } from '../../schema/index.js';
 
 /** Options every registry command takes. */
 export const REGISTRY_OPTIONS = {
@@ -39,7 +38,7 @@ export function registryUrl(values: { readonly registry?: string | undefined }):
  * A registry client with the caller's key: from `--key-file` (the file holds the key), else from
  * `GRIDMARK_API_KEY`. Keys are never taken on the command line, where `ps` would show them.
  */
-export function registryClient(values: { readonly registry?: string | undefined; readonly 'key-file'?: string | undefined }, options: { readonly needsKey: boolean }): RegistryClient {
+export function registryClient(values: { readonly registry?: string | undefined; readonly 'key-file'?: string | undefined }, options: { readonly needsKey: boolean }): GraphqlClient {
   let apiKey = process.env['GRIDMARK_API_KEY'];
   const file = values['key-file'];
   if (file !== undefined) {
@@ -50,5 +49,5 @@ export function registryClient(values: { readonly registry?: string | undefined;
     }
   }
   if (options.needsKey && !apiKey) throw new GridmarkError('UNAUTHENTICATED', 'this command needs an API key: set GRIDMARK_API_KEY or pass --key-file.');
-  return createRegistryClient({ url: registryUrl(values), ...(apiKey ? { apiKey } : {}) });
+  return createGraphqlClient({ url: registryUrl(values), ...(apiKey ? { apiKey } : {}) });
 }

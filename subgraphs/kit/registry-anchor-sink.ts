@@ -1,4 +1,4 @@
-import { GridmarkError } from '../../schema/index.js';
+import { GridmarkError, createGraphqlClient } from '../../schema/index.js';
 import type { AnchorSink } from './anchorer.js';
 
 /** Options of {@link createRegistryAnchorSink}. */
@@ -17,23 +17,12 @@ export interface RegistryAnchorSinkOptions {
  * peer of its own organisation), implement {@link AnchorSink} over the ledger adapter instead.
  */
 export function createRegistryAnchorSink(options: RegistryAnchorSinkOptions): AnchorSink {
-  const call = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(options.registryUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      });
-    } catch (cause) {
-      throw new GridmarkError('LEDGER_UNAVAILABLE', `the registry at ${options.registryUrl} did not answer`, { cause });
-    }
-    const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-    const error = body.errors?.[0];
-    if (error || body.data === undefined) throw new GridmarkError('LEDGER_UNAVAILABLE', `anchoring through the registry failed: ${error?.extensions?.code ?? ''} ${error?.message ?? `HTTP ${response.status}`}`);
-    return body.data;
-  };
+  const client = createGraphqlClient({ url: options.registryUrl, apiKey: options.apiKey, timeoutMs: options.timeoutMs ?? 30_000 });
+  // Whatever keeps the registry from taking the commitments, the ledger does not have them.
+  const call = <T>(query: string, variables: Record<string, unknown>): Promise<T> =>
+    client.request<T>(query, variables).catch((cause: unknown) => {
+      throw new GridmarkError('LEDGER_UNAVAILABLE', `anchoring through the registry failed: ${cause instanceof GridmarkError ? `${cause.code} ` : ''}${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    });
   return {
     async fieldCodes() {
       const { fields } = await call<{ fields: { code: string; name: string }[] }>('query ($c: ID) { fields(systemCode: $c) { code name } }', { c: options.systemCode });

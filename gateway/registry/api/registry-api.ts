@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { GridmarkError, type Logger } from '../../../schema/index.js';
 import { createErrorFormatter } from '../../error-formatting.js';
+import { bearerToken } from '../../http/bearer-token.js';
 import type { Registry } from '../registry-service.js';
 import { REGISTRY_TYPE_DEFS, createRegistryResolvers, type RegistryContext } from './registry-schema.js';
 
@@ -33,9 +34,8 @@ export function createRegistryApi(registry: Registry, options: { readonly mode: 
   return {
     server,
     async context(request) {
-      const header = request.headers.authorization ?? '';
-      const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      if (header !== '' && key === undefined) throw unauthenticated('The Authorization header must be "Bearer <API key>".');
+      const key = bearerToken(request.headers.authorization);
+      if (key === null) throw unauthenticated('The Authorization header must be "Bearer <API key>".');
       try {
         return { caller: await registry.authenticate(key) };
       } catch (error) {

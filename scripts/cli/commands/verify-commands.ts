@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { recheckResponse, type LedgerEvidenceReader } from '../../../gateway/access/received-response-check.js';
 import { createLedger } from '../../../ledger-adapter/index.js';
 import type { Anchor, Resolution } from '../../../ledger-adapter/contract/records.js';
-import { GridmarkError } from '../../../schema/index.js';
+import { GridmarkError, type GraphqlClient } from '../../../schema/index.js';
 import { REGISTRY_OPTIONS, onePositional, parseCommandArgs, registryClient } from '../cli-options.js';
-import type { RegistryClient } from '../registry-client.js';
 import type { CliCommand } from '../command.js';
 
 const verify: CliCommand = {
@@ -34,7 +33,7 @@ const verify: CliCommand = {
 };
 
 /** Ledger reads through the registry API. */
-function registryReader(client: RegistryClient): LedgerEvidenceReader {
+function registryReader(client: GraphqlClient): LedgerEvidenceReader {
   return {
     async getAnchors(keys) {
       const { ledgerAnchors } = await client.request<{ ledgerAnchors: (Anchor | null)[] }>('query ($keys: [AnchorKeyInput!]!) { ledgerAnchors(keys: $keys) { deviceId fieldCode systemCode commitment anchoredAt txId version } }', { keys: keys.map(([deviceId, fieldCode]) => ({ deviceId, fieldCode })) });

@@ -1,21 +1,26 @@
-import { GridmarkError, isErrorCode } from '../../schema/index.js';
+import { isErrorCode } from './error-codes.js';
+import { GridmarkError } from './errors.js';
 
-/** A GraphQL client for the registry API, as an operator's tools use it. */
-export interface RegistryClient {
+/**
+ * A small GraphQL-over-HTTP client for gridmark's own APIs (the registry API), shared by the
+ * operator's CLI, the demo and the subgraph kit's anchoring.
+ */
+export interface GraphqlClient {
   /** Runs one operation. @throws GridmarkError with the server's code, or `SYSTEM_UNAVAILABLE` when unreachable. */
   request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
 }
 
-/** Options of {@link createRegistryClient}. */
-export interface RegistryClientOptions {
-  /** The registry API URL, e.g. http://localhost:4000/registry. */
+/** Options of {@link createGraphqlClient}. */
+export interface GraphqlClientOptions {
+  /** The API's URL, e.g. http://localhost:4000/registry. */
   readonly url: string;
+  /** Sent as `Authorization: Bearer <key>`. */
   readonly apiKey?: string;
   readonly timeoutMs?: number;
 }
 
-/** Creates a registry client. */
-export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
+/** Creates a client. */
+export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClient {
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       let response: Response;
@@ -27,13 +32,13 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
           signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
         });
       } catch (cause) {
-        throw new GridmarkError('SYSTEM_UNAVAILABLE', `the registry at ${options.url} did not answer`, { cause, details: { system: 'registry' } });
+        throw new GridmarkError('SYSTEM_UNAVAILABLE', `${options.url} did not answer`, { cause });
       }
       let body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
       try {
         body = (await response.json()) as typeof body;
       } catch (cause) {
-        throw new GridmarkError('SYSTEM_UNAVAILABLE', `the registry at ${options.url} answered HTTP ${response.status} without JSON`, { cause });
+        throw new GridmarkError('SYSTEM_UNAVAILABLE', `${options.url} answered HTTP ${response.status} without JSON`, { cause });
       }
       const error = body.errors?.[0];
       if (error) {
@@ -42,7 +47,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         // GraphQL's own client codes (a malformed request) are bad input from the caller's side.
         throw new GridmarkError(isErrorCode(code) ? code : code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' ? 'BAD_INPUT' : 'INTERNAL_ERROR', error.message, { details });
       }
-      if (body.data === undefined) throw new GridmarkError('INTERNAL_ERROR', `the registry answered HTTP ${response.status} without data`);
+      if (body.data === undefined) throw new GridmarkError('INTERNAL_ERROR', `${options.url} answered HTTP ${response.status} without data`);
       return body.data;
     },
   };
