@@ -68,6 +68,16 @@ export const ERROR_CODES = {
     meaning: 'Registration refused: the enterprise\'s credit score is under the configured threshold.',
     exitCode: 6,
   },
+  FEEDBACK_LIMIT: {
+    message: 'This application already rated this business system today.',
+    meaning: 'Credit feedback refused: an application may rate each business system once per UTC day; the first rating of the day stands.',
+    exitCode: 6,
+  },
+  NO_TRADE_WITH_SYSTEM: {
+    message: 'The application has not traded with this business system.',
+    meaning: 'Credit feedback refused: only an application that has bought data from a business system may rate it.',
+    exitCode: 6,
+  },
   SYSTEM_UNREACHABLE: {
     message: 'The business system\'s subgraph URL is not reachable or does not serve a federation subgraph.',
     meaning: 'Registration refused: the registry could not read `_service { sdl }` from the URL in time.',
@@ -166,6 +176,31 @@ export const ERROR_CODES = {
     message: 'A value could not be checked against the ledger.',
     meaning: 'The gateway withheld the value: no anchor exists for it yet, the subgraph sent no proof, or the ledger could not answer. Fail closed.',
     exitCode: 8,
+  },
+  PAYMENT_REQUIRED: {
+    message: 'The application cannot pay for the query.',
+    meaning: 'The query\'s quote is more than the application\'s available balance (balance + credit limit - amounts held for queries in flight). Nothing was fetched. `extensions.requiredFen` and `extensions.availableFen` give the figures.',
+    exitCode: 9,
+  },
+  BAD_AMOUNT: {
+    message: 'The amount of money is not valid.',
+    meaning: 'Amounts are whole numbers of fen (1 yuan = 100 fen): negative, fractional, non-numeric or too large amounts are refused. `extensions.field` names the argument.',
+    exitCode: 2,
+  },
+  UNKNOWN_ACCOUNT: {
+    message: 'There is no such account.',
+    meaning: 'Accounts are registered applications (`APP-nnnn`), business systems (their codes), `PLATFORM` and `EXTERNAL`; top-ups and credit limits are for application accounts only.',
+    exitCode: 6,
+  },
+  DUPLICATE_PAYMENT: {
+    message: 'The payment reference was already recorded.',
+    meaning: 'A top-up names a payment reference that was credited before; a payment is credited once, so a replayed request changes nothing.',
+    exitCode: 6,
+  },
+  BILLING_UNAVAILABLE: {
+    message: 'The query could not be charged.',
+    meaning: 'The billing book could not record the charge; the data is not released (fail closed) and nothing is charged.',
+    exitCode: 9,
   },
   INTERNAL_ERROR: {
     message: 'Internal error.',
