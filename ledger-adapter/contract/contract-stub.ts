@@ -31,6 +31,12 @@ const decoder = new TextDecoder();
  */
 export class ContractState {
   readonly #stub: ContractStub;
+  /**
+   * Records read so far, by key. A transaction sees the state as committed before it, never its
+   * own writes, so a key read twice in one transaction has the same value: it is read and parsed
+   * once. Records are shared between readers and must not be changed.
+   */
+  readonly #read = new Map<string, unknown>();
 
   constructor(stub: ContractStub) {
     this.#stub = stub;
@@ -38,8 +44,12 @@ export class ContractState {
 
   /** The record under the composite key, or undefined (Fabric returns empty bytes for a missing key). */
   async get<T>(type: string, parts: readonly string[]): Promise<T | undefined> {
-    const bytes = await this.#stub.getState(this.#stub.createCompositeKey(type, [...parts]));
-    return bytes.length === 0 ? undefined : (JSON.parse(decoder.decode(bytes)) as T);
+    const key = this.#stub.createCompositeKey(type, [...parts]);
+    if (this.#read.has(key)) return this.#read.get(key) as T | undefined;
+    const bytes = await this.#stub.getState(key);
+    const record = bytes.length === 0 ? undefined : (JSON.parse(decoder.decode(bytes)) as T);
+    this.#read.set(key, record);
+    return record;
   }
 
   /** Reads many records of one type, each key once. */

@@ -6,7 +6,8 @@ import { ContractState, type ContractClientIdentity, type ContractStub } from '.
 import { asContractError, ContractError } from './contract-error.js';
 import { buildField, parseRegisterFields } from './fields.js';
 import { STATE_TYPES as T, type Anchor, type CatalogEntry, type FieldRecord, type ParsingRule, type Resolution, type TamperReport, type Trade, type TradeReceipt } from './records.js';
-import { buildResolution, parseResolve, parseResolveBatch } from './resolution.js';
+import { buildResolution, parseResolve, parseResolveBatch, resolveDevices, type ResolvedDevices } from './resolution.js';
+import { getResolution, putResolutions } from './resolution-store.js';
 import { buildRule, chooseRule, parsePutParsingRule, parseRuleKey } from './rules.js';
 import { buildTamperReport, parseReportTamper, parseTamperQuery, sortReports } from './tamper.js';
 import { buildReceipts, checkTradeAgainstResolution, parseRecordTrades, sameTrade } from './trades.js';
@@ -112,7 +113,7 @@ export class GridmarkContract extends Contract {
     const entries = await state.getMany<CatalogEntry>(T.catalog, rule ? input.deviceIds : []);
     const fields = await state.getMany<FieldRecord>(T.field, rule?.fieldCodes ?? []);
     const resolution = buildResolution(input, rule, entries, fields, state.txId, state.at);
-    await state.put(T.resolution, [resolution.resolutionId], resolution);
+    await putResolutions(state, [resolution]);
     state.emit('Resolved', { resolutionId: resolution.resolutionId, applicationId: resolution.applicationId, function: resolution.function, deviceCount: resolution.devices.length });
     return canonicalJson(resolution);
   }
@@ -129,7 +130,11 @@ export class GridmarkContract extends Contract {
     const state = stateOf(ctx);
     const recorded: string[] = [];
     const refused: { resolutionId: string; code: string }[] = [];
-    const taken = await state.getMany<Resolution>(T.resolution, requests.map((r) => r.resolutionId));
+    const taken = await state.getMany<unknown>(T.resolution, requests.map((r) => r.resolutionId));
+    const resolutions: Resolution[] = [];
+    // The same rule over the same devices yields the same: computed once per batch (state reads are too).
+    const yields = new Map<string, ResolvedDevices>();
+    const at = state.at;
     for (const request of requests) {
       if (taken.get(request.resolutionId)) {
         refused.push({ resolutionId: request.resolutionId, code: 'CONFLICT' });
@@ -140,12 +145,19 @@ export class GridmarkContract extends Contract {
         refused.push({ resolutionId: request.resolutionId, code: 'NO_RULE' });
         continue;
       }
-      const entries = await state.getMany<CatalogEntry>(T.catalog, request.deviceIds);
-      const fields = await state.getMany<FieldRecord>(T.field, rule.fieldCodes);
-      const resolution = buildResolution(request, rule, entries, fields, request.resolutionId, state.at);
-      await state.put(T.resolution, [resolution.resolutionId], resolution);
-      recorded.push(resolution.resolutionId);
+      const key = [rule.applicationId, rule.function, rule.role, ...request.deviceIds].join('\u0000');
+      let resolved = yields.get(key);
+      if (!resolved) {
+        const entries = await state.getMany<CatalogEntry>(T.catalog, request.deviceIds);
+        const fields = await state.getMany<FieldRecord>(T.field, rule.fieldCodes);
+        resolved = resolveDevices(request.deviceIds, rule, entries, fields);
+        yields.set(key, resolved);
+      }
+      const { resolutionId, applicationId, function: fn, role } = request;
+      resolutions.push({ resolutionId, applicationId, function: fn, role, resolvedAt: at, ...resolved });
+      recorded.push(resolutionId);
     }
+    await putResolutions(state, resolutions);
     state.emit('ResolutionsRecorded', { resolutionIds: recorded });
     return canonicalJson({ recorded, refused });
   }
@@ -185,7 +197,7 @@ export class GridmarkContract extends Contract {
         if (!sameTrade(recorded.trade, trade)) throw new ContractError('CONFLICT', `trade ${trade.tradeId} is already recorded with different content`);
         continue;
       }
-      checkTradeAgainstResolution(trade, await state.get<Resolution>(T.resolution, [trade.resolutionId]));
+      checkTradeAgainstResolution(trade, await getResolution(state, trade.resolutionId));
       fresh.push(trade);
     }
     const txId = state.txId;
@@ -210,7 +222,7 @@ export class GridmarkContract extends Contract {
     if (!(await state.get<Anchor>(T.anchor, [input.deviceId, input.fieldCode]))) {
       throw new ContractError('NOT_FOUND', `no commitment is anchored for field ${input.fieldCode} of ${input.deviceId}`);
     }
-    if (!(await state.get<Resolution>(T.resolution, [input.resolutionId]))) throw new ContractError('NOT_FOUND', `resolution ${input.resolutionId} does not exist`);
+    if (!(await state.get<unknown>(T.resolution, [input.resolutionId]))) throw new ContractError('NOT_FOUND', `resolution ${input.resolutionId} does not exist`);
     const identity: ContractClientIdentity = ctx.clientIdentity;
     const report = buildTamperReport(input, state.txId, state.at, identity.getMSPID());
     await state.put(T.tamper, [report.systemCode, report.reportId], report);
@@ -265,7 +277,7 @@ export class GridmarkContract extends Contract {
   @Transaction(false)
   async GetResolution(ctx: Context, argument: string): Promise<string> {
     const id = expectRecordId(parseArgument(argument, 'GetResolution argument'), 'resolutionId');
-    return canonicalJson((await stateOf(ctx).get<Resolution>(T.resolution, [id])) ?? null);
+    return canonicalJson((await getResolution(stateOf(ctx), id)) ?? null);
   }
 
   /** A recorded trade with its receipt, or `null`. */

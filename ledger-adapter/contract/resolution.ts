@@ -39,8 +39,25 @@ export function buildResolution(
   if (!rule) {
     throw new ContractError('NO_RULE', `no parsing rule for ${input.applicationId} function ${input.function} role ${input.role} (nor for every role)`);
   }
+  const { devices, totalFeeFen } = resolveDevices(input.deviceIds, rule, entries, fields);
+  return { resolutionId: txId, applicationId: input.applicationId, function: input.function, role: input.role, resolvedAt: at, devices, totalFeeFen };
+}
+
+/** What a rule yields for some devices: the part of a resolution that does not depend on who asked or when. */
+export interface ResolvedDevices {
+  readonly devices: Resolution['devices'];
+  readonly totalFeeFen: number;
+}
+
+/** The devices' fields under `rule`, as {@link buildResolution} lists them, and their fees' total. */
+export function resolveDevices(
+  deviceIds: readonly string[],
+  rule: ParsingRule,
+  entries: ReadonlyMap<string, CatalogEntry | undefined>,
+  fields: ReadonlyMap<string, FieldRecord | undefined>,
+): ResolvedDevices {
   let totalFeeFen = 0;
-  const devices = input.deviceIds.map((deviceId) => {
+  const devices = deviceIds.map((deviceId) => {
     const holderOf = new Map<string, string>();
     for (const holding of entries.get(deviceId)?.holdings ?? []) {
       for (const code of holding.fieldCodes) holderOf.set(code, holding.systemCode);
@@ -55,7 +72,7 @@ export function buildResolution(
     }
     return { deviceId, fields: resolved };
   });
-  return { resolutionId: txId, applicationId: input.applicationId, function: input.function, role: input.role, resolvedAt: at, devices, totalFeeFen };
+  return { devices, totalFeeFen };
 }
 
 /** One request of `ResolveBatch`: a resolution whose id the gateway chose in advance. */
