@@ -116,12 +116,14 @@ describe('system registration', () => {
     keys['scada'] = r.data?.registerSystem.apiKey ?? '';
   });
 
-  it('refuses an enterprise whose credit fell below the threshold', async () => {
+  it('refuses an enterprise whose credit fell below the threshold, and suspends its systems until reinstated', async () => {
     const set = await registryCall('mutation { setCreditScore(creditCode: "91640100MA77LQ3F21", score: 40, reason: "tampering") { creditScore } }', {}, adminKey);
     expect(set.errors).toBeUndefined();
+    expect((await registry.getSystem('88.1001.2'))?.status).toBe('SUSPENDED');
     const r = await registryCall(REGISTER, { input: input({ creditCode: PLANT_CODE, enterpriseName: 'Plant Co.', systemName: 'Weather', subgraphName: 'weather', url: urls['weather'] }) });
     expect(code(r)).toBe('CREDIT_TOO_LOW');
-    await registryCall('mutation { setCreditScore(creditCode: "91640100MA77LQ3F21", score: 80, reason: "appeal upheld") { creditScore } }', {}, adminKey);
+    const back = await registryCall('mutation { reinstateSystem(code: "88.1001.2", reason: "appeal upheld", score: 80) { system { status } creditEvent { kind scoreAfter } } }', {}, adminKey);
+    expect(back.data).toEqual({ reinstateSystem: { system: { status: 'ACTIVE' }, creditEvent: { kind: 'REINSTATEMENT', scoreAfter: 80 } } });
   });
 });
 
@@ -245,8 +247,8 @@ describe('lifecycle, log and statistics', () => {
   it('logs who changed what, and counts systems, devices and key devices', async () => {
     const log = await registryCall<{ registryLog: { actor: string; action: string; subject: string }[] }>('{ registryLog(limit: 500) { actor action subject } }', {}, adminKey);
     const actions = log.data?.registryLog.map((e) => e.action) ?? [];
-    expect(actions).toEqual(expect.arrayContaining(['system.register', 'fields.register', 'devices.register', 'devices.claim', 'system.suspended', 'system.active', 'identifier.audit', 'identifier.revoked', 'enterprise.credit']));
-    expect(log.data?.registryLog.find((e) => e.action === 'system.suspended')?.actor).toMatch(/^PLATFORM_ADMIN:/);
+    expect(actions).toEqual(expect.arrayContaining(['system.register', 'fields.register', 'devices.register', 'devices.claim', 'system.suspended', 'system.active', 'identifier.audit', 'identifier.revoked', 'credit.admin', 'credit.reinstatement']));
+    expect(log.data?.registryLog.filter((e) => e.action === 'system.suspended').map((e) => e.actor)).toEqual(['credit', expect.stringMatching(/^PLATFORM_ADMIN:/)]);
     expect(code(await registryCall('{ registryLog { seq } }', {}, keys['maker']))).toBe('FORBIDDEN');
     const stats = await registryCall<{ statistics: Record<string, unknown> }>('{ statistics { systems { active suspended revoked } devices keyDevices fields perSystem { systemCode issued held fields } } }', {}, keys['maker']);
     expect(stats.data?.statistics).toEqual({

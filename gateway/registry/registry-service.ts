@@ -7,6 +7,7 @@ import { fetchSubgraphSdl } from '../supergraph/fetch-subgraph-sdl.js';
 import { issueApiKey, parseApiKey, secretMatches } from './api-keys.js';
 import { DEFAULT_CODING_RULE, applyCodingRule, isValidCodingRule } from './coding-rule.js';
 import { checkCreditCode } from './credit-code.js';
+import { createCreditEvaluation, type CreditEvaluation } from './credit.js';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Anchor, ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
 import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
@@ -42,9 +43,6 @@ import {
   requireToken,
 } from './registry-validation.js';
 
-/** Credit points an enterprise loses for each tampered value its system serves. */
-export const TAMPER_CREDIT_PENALTY = 10;
-
 /** Options of {@link createRegistry}. */
 export interface RegistryOptions {
   readonly store: RegistryStore;
@@ -60,6 +58,8 @@ export interface RegistryOptions {
   readonly maxBatch?: number;
   /** The ledger that receives the registry's evidence (fields, association catalog); none keeps it local. */
   readonly ledger?: LedgerAdapter;
+  /** Whether an application has traded with a business system, so may rate it; absent, every rating is refused. */
+  readonly tradedWith?: (appId: string, systemCode: string) => Promise<boolean>;
   readonly logger?: Logger;
 }
 
@@ -81,8 +81,8 @@ export interface RegisteredSubgraph {
   readonly sdl: string;
 }
 
-/** The identifier registry: business systems, their fields and devices, the association catalog. */
-export interface Registry extends DeviceDirectory {
+/** The identifier registry: business systems, their fields and devices, the association catalog, credit. */
+export interface Registry extends DeviceDirectory, CreditEvaluation {
   /** Resolves an `Authorization` bearer key to a principal. @throws `UNAUTHENTICATED` for a bad key. */
   authenticate(apiKey: string | undefined): Promise<Caller>;
   registerSystem(caller: Caller, input: SystemRegistrationInput): Promise<{ readonly system: BusinessSystem; readonly apiKey: string }>;
@@ -93,7 +93,6 @@ export interface Registry extends DeviceDirectory {
   claimDevices(caller: Caller, systemCode: string, claims: readonly ClaimInput[]): Promise<DeviceBatchResult>;
   setIdentifierStatus(caller: Caller, identifier: string, status: IdentifierStatus, reason: string): Promise<IdentifierRecord>;
   auditIdentifier(caller: Caller, identifier: string, result: Exclude<AuditStatus, 'UNAUDITED'>, note: string | null): Promise<IdentifierRecord>;
-  setCreditScore(caller: Caller, creditCode: string, score: number, reason: string): Promise<Enterprise>;
   /** Registers a data application with the roles its users act in; returns its id and key (shown once). Platform admins. */
   registerApplication(caller: Caller, input: { readonly name: string; readonly roles: readonly string[] }): Promise<{ readonly application: Application; readonly apiKey: string }>;
   getApplication(appId: string): Promise<Application | undefined>;
@@ -123,11 +122,6 @@ export interface Registry extends DeviceDirectory {
    * @throws GridmarkError `BAD_CONFIGURATION` when the registry has no ledger.
    */
   anchorCommitments(caller: Caller, systemCode: string, commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[]): Promise<{ readonly count: number; readonly txId: string }>;
-  /**
-   * Lowers the credit of the enterprise behind a system that served a tampered value (patent
-   * claims 3-4): by {@link TAMPER_CREDIT_PENALTY} points, never below 0, logged.
-   */
-  penalizeTampering(systemCode: string, finding: { readonly deviceId: string; readonly fieldCode: string }): Promise<Enterprise>;
   /** The ledger's anchors of these (device, field code) pairs: public evidence, read through the aggregator. */
   ledgerAnchors(keys: readonly (readonly [string, string])[]): Promise<(Anchor | null)[]>;
   /** A resolution recorded on the ledger, or null. */
@@ -175,6 +169,11 @@ export function createRegistry(options: RegistryOptions): Registry {
       throw new GridmarkError('SYSTEM_UNREACHABLE', `${url} did not serve a federation subgraph (_service { sdl }) in time.`, { cause, details: { field: 'url' } });
     }
   };
+  /** A suspended system coming back must still compose with what joined meanwhile. */
+  const checkReactivation = async (system: BusinessSystem): Promise<void> => {
+    const sdl = (await store.systemSdls(system.status)).find((s) => s.code === system.code)?.sdl ?? '';
+    await checkComposes({ name: system.subgraphName, url: system.url, sdl });
+  };
   /** The composition check: the live supergraph with `candidate` added or replaced. */
   const checkComposes = async (candidate: RegisteredSubgraph): Promise<void> => {
     const live = (await store.systemSdls('ACTIVE')).filter((s) => s.subgraphName !== candidate.name);
@@ -196,7 +195,10 @@ export function createRegistry(options: RegistryOptions): Registry {
     if (rows.length > maxBatch) throw new GridmarkError('LIMIT_EXCEEDED', `at most ${maxBatch} devices per call; split the file into batches.`, { details: { limit: maxBatch } });
   };
 
+  const credit = createCreditEvaluation({ store, threshold, tradedWith: options.tradedWith, checkReactivation, systemsChanged: changed, actor, forbid, translate });
+
   return {
+    ...credit,
     async authenticate(apiKey) {
       if (apiKey === undefined || apiKey === '') return { role: 'ANONYMOUS' };
       const parts = parseApiKey(apiKey);
@@ -260,11 +262,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       const system = await store.getSystem(code);
       if (!system) throw new GridmarkError('NOT_FOUND', `no business system ${code}`, { details: { systemCode: code } });
       if (system.status === 'REVOKED' && status !== 'REVOKED') throw new GridmarkError('INVALID_STATE', `business system ${code} is revoked; revocation is final.`);
-      if (status === 'ACTIVE' && system.status !== 'ACTIVE') {
-        // Coming back must still compose with what joined meanwhile.
-        const sdl = (await store.systemSdls(system.status)).find((s) => s.code === code)?.sdl ?? '';
-        await checkComposes({ name: system.subgraphName, url: system.url, sdl });
-      }
+      if (status === 'ACTIVE' && system.status !== 'ACTIVE') await checkReactivation(system);
       const updated = await store.updateSystem(code, { status }, logged(caller, `system.${status.toLowerCase()}`, code, { reason: requireText(reason, 'reason', 500), from: system.status })).catch(translate);
       changed();
       return updated;
@@ -343,12 +341,6 @@ export function createRegistry(options: RegistryOptions): Registry {
       if (caller.role !== 'AUDITOR' && caller.role !== 'PLATFORM_ADMIN') forbid(caller, 'audit identifiers');
       if (result !== 'CONFIRMED' && result !== 'NOT_FOUND') badInput('result must be CONFIRMED or NOT_FOUND.');
       return store.auditIdentifier(identifier, { status: result, by: actor(caller), note: note === null ? null : requireText(note, 'note', 500) }, logged(caller, 'identifier.audit', identifier, { result, note })).catch(translate);
-    },
-
-    async setCreditScore(caller, creditCode, score, reason) {
-      requireAdmin(caller, 'set credit scores');
-      if (!Number.isInteger(score) || score < 0 || score > 100) badInput('score must be an integer from 0 to 100.', { field: 'score' });
-      return store.setCreditScore(creditCode, score, logged(caller, 'enterprise.credit', creditCode, { score, reason: requireText(reason, 'reason', 500) })).catch(translate);
     },
 
     async registerApplication(caller, input) {
@@ -441,13 +433,6 @@ export function createRegistry(options: RegistryOptions): Registry {
       }
       await evidence?.flush();
       return options.ledger.anchorCommitments({ systemCode, commitments });
-    },
-    async penalizeTampering(systemCode, finding) {
-      const system = await store.getSystem(systemCode);
-      const enterprise = system ? await store.getEnterprise(system.enterpriseCreditCode) : undefined;
-      if (!system || !enterprise) throw new GridmarkError('NOT_FOUND', `no business system ${systemCode}`);
-      const score = Math.max(0, enterprise.creditScore - TAMPER_CREDIT_PENALTY);
-      return store.setCreditScore(enterprise.creditCode, score, { actor: 'gateway', action: 'credit.tamper', subject: enterprise.creditCode, details: { systemCode, deviceId: finding.deviceId, fieldCode: finding.fieldCode, from: enterprise.creditScore, to: score } });
     },
     async ledgerAnchors(keys) {
       if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'this registry has no ledger.');

@@ -4,6 +4,9 @@ import type {
   AuditStatus,
   BusinessSystem,
   ClaimInput,
+  CreditEvent,
+  CreditEventKind,
+  CreditReference,
   DeviceBatchResult,
   Enterprise,
   IdentifierRecord,
@@ -22,6 +25,31 @@ export interface LogInput {
   readonly action: string;
   readonly subject: string;
   readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A credit event to record; the store works out the new score from the stored one, in the same transaction. */
+export interface CreditEventInput {
+  readonly creditCode: string;
+  readonly systemCode: string | null;
+  readonly kind: CreditEventKind;
+  /** By a number of points, or to a score; either way the result is kept within 0-100. */
+  readonly change: { readonly by: number } | { readonly to: number };
+  readonly reason: string;
+  readonly actor: string;
+  readonly reference: CreditReference;
+  /** When the new score is below this, every ACTIVE system of the enterprise is suspended (logged as `system.suspended`, actor `credit`). */
+  readonly suspendBelow: number;
+  /** A SUSPENDED system to reactivate in the same transaction (a reinstatement), with its log entry. */
+  readonly reactivate?: { readonly systemCode: string; readonly log: LogInput };
+}
+
+/** What recording a credit event changed. */
+export interface CreditEventResult {
+  readonly enterprise: Enterprise;
+  readonly event: CreditEvent;
+  /** Codes of the systems suspended because the score fell below `suspendBelow`. */
+  readonly suspended: readonly string[];
+  readonly reactivated: BusinessSystem | null;
 }
 
 /** One pending piece of ledger evidence: a system's fields, or a device's catalog entry. */
@@ -69,7 +97,19 @@ export interface RegistryStore {
   /** Stored SDLs of the systems with the given status. */
   systemSdls(status: SystemStatus): Promise<readonly { readonly code: string; readonly subgraphName: string; readonly url: string; readonly sdl: string }[]>;
   updateSystem(code: string, change: { readonly status?: SystemStatus; readonly url?: string; readonly sdl?: string }, log: LogInput): Promise<BusinessSystem>;
-  setCreditScore(creditCode: string, score: number, log: LogInput): Promise<Enterprise>;
+
+  // Credit
+  /**
+   * Changes an enterprise's score and appends the credit event, its registry log entry
+   * (`credit.<kind>`, e.g. `credit.tamper`), the suspensions it causes and the reactivation it
+   * asks for, all in one transaction. A FEEDBACK event is refused when the same application
+   * (`reference.appId`) already rated the same system on the event's UTC day.
+   * @throws StoreConflict `NOT_FOUND` (no such enterprise or system), `FEEDBACK_LIMIT`,
+   * `INVALID_STATE` (the system to reactivate is not SUSPENDED); nothing is written then.
+   */
+  recordCreditEvent(input: CreditEventInput): Promise<CreditEventResult>;
+  /** Credit events, oldest first, with `seq` greater than `after`; of one enterprise or one system when given. */
+  creditHistory(filter: { readonly creditCode?: string; readonly systemCode?: string; readonly after: number; readonly limit: number }): Promise<readonly CreditEvent[]>;
 
   // Principals
   createPrincipal(principal: Omit<StoredPrincipal, 'revoked'>, log: LogInput): Promise<void>;
@@ -120,7 +160,7 @@ export interface RegistryStore {
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
   constructor(
-    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT',
+    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE',
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {

@@ -115,3 +115,46 @@ export interface DeviceBatchResult {
   /** Identifiers in input order (for own devices: the identifiers assigned). */
   readonly identifiers: readonly string[];
 }
+
+/** Why an enterprise's credit score changed (patent claims 3-4, [0066]); the rules are in `credit-rules.ts`. */
+export type CreditEventKind = 'TAMPER' | 'FAILED_VERIFICATION' | 'FEEDBACK' | 'ADMIN' | 'REINSTATEMENT';
+
+/** What a credit event refers to; which members are set depends on its kind. */
+export interface CreditReference {
+  /** TAMPER: the device whose value did not match its anchor. */
+  readonly deviceId?: string;
+  /** TAMPER: the field code of that value. */
+  readonly fieldCode?: string;
+  /** FAILED_VERIFICATION: the resolution of the query, when known. */
+  readonly resolutionId?: string | null;
+  /** FAILED_VERIFICATION: the field codes served without a proof or an anchor. */
+  readonly fieldCodes?: readonly string[];
+  /** FEEDBACK: the application that rated the system. */
+  readonly appId?: string;
+  /** FEEDBACK: its rating, 1-5. */
+  readonly rating?: number;
+}
+
+/** One change of an enterprise's credit score, kept in the append-only credit history. */
+export interface CreditEvent {
+  readonly seq: number;
+  readonly at: string;
+  readonly creditCode: string;
+  /** The business system the event concerns; null for changes of the enterprise as a whole. */
+  readonly systemCode: string | null;
+  readonly kind: CreditEventKind;
+  /** `scoreAfter - scoreBefore`: the change applied, after keeping the score within 0-100. */
+  readonly delta: number;
+  readonly scoreBefore: number;
+  readonly scoreAfter: number;
+  readonly reason: string;
+  readonly actor: string;
+  readonly reference: CreditReference;
+}
+
+/** The outcome of a credit event: the enterprise as it now stands, the event, and the systems it suspended. */
+export type CreditOutcome = Enterprise & {
+  readonly event: CreditEvent;
+  /** Codes of the systems this event suspended because the score fell below the threshold. */
+  readonly suspended: readonly string[];
+};

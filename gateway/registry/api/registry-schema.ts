@@ -27,6 +27,8 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     statistics: Statistics!
     "The append-only registry log, oldest first after sequence number after. Admins and auditors."
     registryLog(after: Int = 0, limit: Int = 100): [LogEntry!]!
+    "Credit events, oldest first after sequence number after: of one enterprise, of one system, or all. Any authenticated caller."
+    creditHistory(creditCode: String, systemCode: ID, after: Int = 0, limit: Int = 100): [CreditEvent!]!
   }
 
   type Mutation {
@@ -56,6 +58,10 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     issueApplicationKey(name: String!): ApplicationKey!
     "Publishes a parsing rule to the ledger contract: the field codes a function needs, for a role (or * for any role). The application itself or a platform admin."
     publishRule(appId: ID!, function: String!, role: String!, fieldCodes: [ID!]!): Rule!
+    "Rates a business system the application traded with: 1 (worst) to 5, once per system per UTC day. Applications."
+    submitFeedback(systemCode: ID!, score: Int!, reason: String!): CreditEvent!
+    "Reactivates a suspended system; raises its enterprise's credit to score (default: the threshold) when below the threshold. Platform admins and auditors."
+    reinstateSystem(code: ID!, reason: String!, score: Int): Reinstatement!
     "Issues an API key for a platform admin or an auditor, shown only here. Platform admins."
     issueKey(role: IssuableRole!, label: String!): String!
   }
@@ -94,7 +100,33 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   type ApplicationKey { appId: ID!, apiKey: String! }
   type ApplicationRegistration { application: Application!, "Shown once; only its hash is kept." apiKey: String! }
   type Rule { applicationId: ID!, function: String!, role: String!, fieldCodes: [ID!]!, "The ledger transaction that wrote it." txId: ID!, updatedAt: String! }
-  type Enterprise { creditCode: String!, name: String!, creditScore: Int!, createdAt: String! }
+  type Enterprise {
+    creditCode: String!
+    name: String!
+    creditScore: Int!
+    createdAt: String!
+    "Its credit events, oldest first. Any authenticated caller."
+    creditHistory(after: Int = 0, limit: Int = 100): [CreditEvent!]!
+  }
+  enum CreditEventKind { TAMPER FAILED_VERIFICATION FEEDBACK ADMIN REINSTATEMENT }
+  "What a credit event refers to; which members are set depends on its kind."
+  type CreditReference { deviceId: ID, fieldCode: ID, resolutionId: ID, fieldCodes: [ID!], appId: ID, rating: Int }
+  type CreditEvent {
+    seq: Int!
+    at: String!
+    creditCode: String!
+    "Null for a change of the enterprise as a whole."
+    systemCode: ID
+    kind: CreditEventKind!
+    "scoreAfter - scoreBefore: the change applied, within 0-100."
+    delta: Int!
+    scoreBefore: Int!
+    scoreAfter: Int!
+    reason: String!
+    actor: String!
+    reference: CreditReference!
+  }
+  type Reinstatement { system: BusinessSystem!, "The REINSTATEMENT event; null when the score was not below the threshold." creditEvent: CreditEvent }
   type BusinessSystem {
     code: ID!
     name: String!
@@ -134,6 +166,13 @@ const text = (args: Args, key: string): string => {
   return typeof value === 'string' ? value : '';
 };
 
+const historyFilter = (args: Args): Parameters<Registry['creditHistory']>[1] => ({
+  ...(typeof args['creditCode'] === 'string' ? { creditCode: args['creditCode'] } : {}),
+  ...(typeof args['systemCode'] === 'string' ? { systemCode: args['systemCode'] } : {}),
+  after: Number(args['after'] ?? 0),
+  limit: Number(args['limit'] ?? 100),
+});
+
 /** Resolvers: thin, all rules live in the registry service. */
 export function createRegistryResolvers(registry: Registry) {
   const wrap = <T>(work: () => Promise<T>): Promise<T> =>
@@ -152,6 +191,7 @@ export function createRegistryResolvers(registry: Registry) {
       identifier: (_: unknown, args: Args) => registry.getIdentifier(text(args, 'id')),
       association: (_: unknown, args: Args) => registry.association(text(args, 'deviceId')),
       statistics: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => registry.statistics(caller)),
+      creditHistory: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.creditHistory(caller, historyFilter(args))),
       registryLog: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.log(caller, Number(args['after']), Number(args['limit']))).map((e) => ({ ...e, details: JSON.stringify(e.details) }))),
     },
     Mutation: {
@@ -168,6 +208,12 @@ export function createRegistryResolvers(registry: Registry) {
       issueApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueApplicationKey(caller, text(args, 'name'))),
       publishRule: (_: unknown, args: { appId: string; function: string; role: string; fieldCodes: string[] }, { caller }: RegistryContext) => wrap(() => registry.publishRule(caller, args)),
       anchorCommitments: (_: unknown, args: { systemCode: string; commitments: Parameters<Registry['anchorCommitments']>[2] }, { caller }: RegistryContext) => wrap(() => registry.anchorCommitments(caller, args.systemCode, args.commitments)),
+      submitFeedback: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.submitFeedback(caller, { systemCode: text(args, 'systemCode'), score: Number(args['score']), reason: text(args, 'reason') })).event),
+      reinstateSystem: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(async () => {
+          const { system, event } = await registry.reinstateSystem(caller, text(args, 'code'), { reason: text(args, 'reason'), ...(typeof args['score'] === 'number' ? { score: args['score'] } : {}) });
+          return { system, creditEvent: event };
+        }),
       issueKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueKey(caller, args['role'] as 'PLATFORM_ADMIN' | 'AUDITOR', text(args, 'label'))),
     },
     BusinessSystem: {
@@ -176,6 +222,9 @@ export function createRegistryResolvers(registry: Registry) {
         caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' || (caller.role === 'ENTERPRISE_USER' && caller.systemCode === system.code) ? system.url : null,
       fields: (system: { code: string }) => registry.listFields(system.code),
       enterprise: (system: { enterpriseCreditCode: string }) => registry.getEnterprise(system.enterpriseCreditCode),
+    },
+    Enterprise: {
+      creditHistory: (enterprise: { creditCode: string }, args: Args, { caller }: RegistryContext) => wrap(() => registry.creditHistory(caller, { ...historyFilter(args), creditCode: enterprise.creditCode })),
     },
   };
 }

@@ -157,4 +157,39 @@ export const REGISTRY_MIGRATIONS: readonly { readonly version: number; readonly 
       ALTER TABLE principals_v3 RENAME TO principals;
     `,
   },
+  {
+    version: 4,
+    name: 'credit history',
+    sql: `
+      -- Every change of an enterprise's credit score, written in the same transaction as the
+      -- score itself. Scores before this migration have no history: their first event starts it.
+      CREATE TABLE credit_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        credit_code TEXT NOT NULL REFERENCES enterprises (credit_code),
+        system_code TEXT REFERENCES systems (code),
+        kind TEXT NOT NULL CHECK (kind IN ('TAMPER', 'FAILED_VERIFICATION', 'FEEDBACK', 'ADMIN', 'REINSTATEMENT')),
+        delta INTEGER NOT NULL,
+        score_before INTEGER NOT NULL CHECK (score_before BETWEEN 0 AND 100),
+        score_after INTEGER NOT NULL CHECK (score_after BETWEEN 0 AND 100),
+        reason TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        -- The rating application of a FEEDBACK event, kept apart so the daily limit is an index.
+        app_id TEXT,
+        CHECK (delta = score_after - score_before),
+        CHECK ((kind = 'FEEDBACK') = (app_id IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX credit_events_by_enterprise ON credit_events (credit_code, seq);
+      CREATE INDEX credit_events_by_system ON credit_events (system_code, seq) WHERE system_code IS NOT NULL;
+      -- At most one rating per application and system per UTC day (at is ISO 8601 in UTC).
+      CREATE UNIQUE INDEX credit_feedback_daily ON credit_events (app_id, system_code, substr(at, 1, 10)) WHERE kind = 'FEEDBACK';
+      CREATE TRIGGER credit_events_no_update BEFORE UPDATE ON credit_events BEGIN
+        SELECT RAISE(ABORT, 'credit_events is append-only');
+      END;
+      CREATE TRIGGER credit_events_no_delete BEFORE DELETE ON credit_events BEGIN
+        SELECT RAISE(ABORT, 'credit_events is append-only');
+      END;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.
 import { StoreConflict, type LogInput, type RegistryStore, type StoredPrincipal } from '../registry-store.js';
 import type { Application, AssociationEntry, BusinessSystem, Enterprise, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
+import { sqliteCreditEvents } from './sqlite-credit-events.js';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
@@ -18,7 +19,7 @@ export interface SqliteRegistryStoreOptions {
 
 /**
  * The registry in one SQLite file (WAL). Migrations run on open. Writes are one transaction each,
- * their log entry included; the log refuses updates and deletes by trigger.
+ * their log entry included; the log and the credit history refuse updates and deletes by trigger.
  */
 export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): RegistryStore {
   const db = new Database(options.path);
@@ -140,15 +141,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     listSystems: async (status) => Promise.resolve((db.prepare(`SELECT * FROM systems ${status ? 'WHERE status = ?' : ''} ORDER BY seq`).all(...(status ? [status] : [])) as Row[]).map((r) => toSystem(r) as BusinessSystem)),
     systemSdls: async (status) => Promise.resolve((db.prepare('SELECT code, subgraph_name, url, sdl FROM systems WHERE status = ? ORDER BY seq').all(status) as Row[]).map((r) => ({ code: str(r['code']), subgraphName: str(r['subgraph_name']), url: str(r['url']), sdl: str(r['sdl']) }))),
     updateSystem: async (code, change, entry) => Promise.resolve(updateSystem(code, change, entry)),
-    setCreditScore: async (creditCode, score, entry) =>
-      Promise.resolve(
-        db.transaction(() => {
-          const at = now();
-          if (db.prepare('UPDATE enterprises SET credit_score = ? WHERE credit_code = ?').run(score, creditCode).changes === 0) throw new StoreConflict('NOT_FOUND', `no enterprise ${creditCode}`);
-          log(entry, at);
-          return toEnterprise(enterpriseRow.get(creditCode) as Row) as Enterprise;
-        })(),
-      ),
+    ...sqliteCreditEvents({ db, now, log, getSystem, getEnterprise: (creditCode) => toEnterprise(enterpriseRow.get(creditCode) as Row | undefined) }),
     createPrincipal: async (p, entry) => {
       db.transaction(() => {
         const at = now();
