@@ -56,27 +56,77 @@ describe('contract logic', () => {
   });
 
   describe('trades', () => {
-    const trade: Trade = { tradeId: 'T-1', applicationId: 'APP-1', resolutionId: 'tx1', deviceId: '88.1.1/D1', function: 'om', fieldCodes: ['88.1.4.F0001'], payees: [{ systemCode: '88.1.4', amountFen: 25 }], platformFeeFen: 3, amountFen: 28, at };
-    const resolution: Resolution = { resolutionId: 'tx1', applicationId: 'APP-1', function: 'om', role: '*', resolvedAt: at, totalFeeFen: 25, devices: [{ deviceId: '88.1.1/D1', fields: [{ fieldCode: '88.1.4.F0001', systemCode: '88.1.4', coordinate: 'Device.f1', feeFen: 25 }] }] };
+    const resolved = (fieldCode: string, feeFen: number): Resolution['devices'][number]['fields'][number] => ({ fieldCode, systemCode: fieldCode.replace(/\.F\d+$/, ''), coordinate: 'Device.f', feeFen });
+    const resolution: Resolution = {
+      resolutionId: 'tx1', applicationId: 'APP-1', function: 'om', role: '*', resolvedAt: at, totalFeeFen: 75,
+      devices: [
+        { deviceId: '88.1.1/D1', fields: [resolved('88.1.4.F0001', 25), resolved('88.1.4.F0002', 5), resolved('88.1.3.F0001', 10)] },
+        { deviceId: '88.1.1/D2', fields: [resolved('88.1.4.F0001', 25), resolved('88.1.3.F0001', 10)] },
+        { deviceId: '88.1.1/D3', fields: [] },
+      ],
+    };
+    // D1: 88.1.4 gross 25 + 5, 88.1.3 gross 10; D2: 88.1.4 gross 25. Commissions 3 + 1, resolution fee 2.
+    const trade: Trade = {
+      tradeId: 'T-1', applicationId: 'APP-1', resolutionId: 'tx1', function: 'om',
+      items: [{ deviceId: '88.1.1/D1', fieldCodes: ['88.1.4.F0001', '88.1.4.F0002', '88.1.3.F0001'] }, { deviceId: '88.1.1/D2', fieldCodes: ['88.1.4.F0001'] }],
+      payees: [{ systemCode: '88.1.4', grossFen: 55, amountFen: 52 }, { systemCode: '88.1.3', grossFen: 10, amountFen: 9 }],
+      platformFeeFen: 6, amountFen: 67, at,
+    };
+    const check = (changes: Partial<Trade>): ContractError | undefined => thrown(() => checkTradeAgainstResolution({ ...trade, ...changes }, resolution));
 
-    it('refuses an amount that is not the payees plus the platform fee', () => {
+    it('parses a trade and refuses an amount that is not the payees plus the platform fee', () => {
       expect(parseTrade(trade, 't')).toEqual(trade);
-      expect(thrown(() => parseTrade({ ...trade, amountFen: 27 }, 't'))?.reason).toMatch(/add up to 28/);
+      expect(thrown(() => parseTrade({ ...trade, amountFen: 66 }, 't'))?.reason).toMatch(/add up to 67/);
     });
 
-    it('refuses a trade for fields or payees its resolution did not give', () => {
-      expect(thrown(() => checkTradeAgainstResolution(trade, resolution))).toBeUndefined();
+    it('refuses a trade with no items, a repeated device, field or payee, or a fractional amount', () => {
+      const item = trade.items[0] as Trade['items'][number];
+      expect(thrown(() => parseTrade({ ...trade, items: [] }, 't'))?.reason).toMatch(/items must not be empty/);
+      expect(thrown(() => parseTrade({ ...trade, items: [item, { ...item, fieldCodes: ['88.1.4.F0001'] }] }, 't'))?.reason).toMatch(/items repeats 88\.1\.1\/D1/);
+      expect(thrown(() => parseTrade({ ...trade, items: [{ ...item, fieldCodes: ['88.1.4.F0001', '88.1.4.F0001'] }] }, 't'))?.reason).toMatch(/fieldCodes repeats/);
+      expect(thrown(() => parseTrade({ ...trade, items: [{ ...item, fieldCodes: [] }] }, 't'))?.code).toBe('INVALID_ARGUMENT');
+      expect(thrown(() => parseTrade({ ...trade, payees: [trade.payees[0], trade.payees[0]] }, 't'))?.reason).toMatch(/payees repeats 88\.1\.4/);
+      expect(thrown(() => parseTrade({ ...trade, payees: [{ systemCode: '88.1.4', grossFen: 55.5, amountFen: 52 }, trade.payees[1]] }, 't'))?.reason).toMatch(/grossFen must be an integer/);
+      expect(thrown(() => parseTrade({ ...trade, tradeId: '-bad' }, 't'))?.reason).toMatch(/tradeId must be 1-128/);
+      expect(thrown(() => parseTrade({ ...trade, deviceId: '88.1.1/D1' }, 't'))?.reason).toMatch(/unknown member "deviceId"/);
+    });
+
+    it('accepts a trade whose grosses are its resolution\'s fee standards and whose platform fee covers the commissions', () => {
+      expect(check({})).toBeUndefined();
+      expect(check({ payees: [{ systemCode: '88.1.4', grossFen: 55, amountFen: 55 }, { systemCode: '88.1.3', grossFen: 10, amountFen: 0 }], platformFeeFen: 12, amountFen: 67 })).toBeUndefined();
+    });
+
+    it('refuses a trade whose resolution is missing or was made for another application or function', () => {
       expect(thrown(() => checkTradeAgainstResolution(trade, undefined))?.code).toBe('NOT_FOUND');
-      expect(thrown(() => checkTradeAgainstResolution({ ...trade, fieldCodes: ['88.1.4.F0002'] }, resolution))?.code).toBe('INVALID_ARGUMENT');
-      expect(thrown(() => checkTradeAgainstResolution({ ...trade, payees: [{ systemCode: '88.1.3', amountFen: 25 }] }, resolution))?.code).toBe('INVALID_ARGUMENT');
-      expect(thrown(() => checkTradeAgainstResolution({ ...trade, applicationId: 'APP-2' }, resolution))?.code).toBe('INVALID_ARGUMENT');
+      expect(check({ applicationId: 'APP-2' })?.reason).toMatch(/another application or function/);
+      expect(check({ function: 'finance' })?.code).toBe('INVALID_ARGUMENT');
+    });
+
+    it('refuses a device or field the resolution did not give', () => {
+      expect(check({ items: [{ deviceId: '88.1.1/D9', fieldCodes: ['88.1.4.F0001'] }] })?.reason).toMatch(/device 88\.1\.1\/D9 is not part of resolution tx1/);
+      expect(check({ items: [{ deviceId: '88.1.1/D2', fieldCodes: ['88.1.4.F0002'] }] })?.reason).toMatch(/field 88\.1\.4\.F0002 was not resolved for device 88\.1\.1\/D2/);
+      expect(check({ items: [{ deviceId: '88.1.1/D3', fieldCodes: ['88.1.3.F0001'] }] })?.code).toBe('INVALID_ARGUMENT');
+    });
+
+    it('refuses payees other than exactly the holders of the traded fields', () => {
+      const [holder, other] = trade.payees as [Trade['payees'][number], Trade['payees'][number]];
+      expect(check({ payees: [holder, other, { systemCode: '88.1.5', grossFen: 0, amountFen: 0 }] })?.reason).toMatch(/payee 88\.1\.5 holds none of the traded fields/);
+      expect(check({ payees: [holder], platformFeeFen: 15, amountFen: 67 })?.reason).toMatch(/system 88\.1\.3 holds traded fields but is not a payee/);
+    });
+
+    it('refuses a gross that is not the fee standards\' sum, a payee paid more than its gross, and a platform fee short of the commissions', () => {
+      const [, other] = trade.payees as [Trade['payees'][number], Trade['payees'][number]];
+      expect(check({ payees: [{ systemCode: '88.1.4', grossFen: 60, amountFen: 52 }, other] })?.reason).toMatch(/gross of 60 fen but its traded fields' fee standards add up to 55/);
+      expect(check({ payees: [{ systemCode: '88.1.4', grossFen: 50, amountFen: 50 }, other], platformFeeFen: 8 })?.reason).toMatch(/add up to 55/);
+      expect(check({ payees: [{ systemCode: '88.1.4', grossFen: 55, amountFen: 56 }, other], platformFeeFen: 2 })?.reason).toMatch(/more than its gross/);
+      expect(check({ platformFeeFen: 3, amountFen: 64 })?.reason).toMatch(/platform fee of 3 fen is less than the 4 fen of commissions/);
     });
 
     it('gives receipts that prove each trade and no altered one', () => {
       const trades = [trade, { ...trade, tradeId: 'T-2' }, { ...trade, tradeId: 'T-3' }];
       const { merkleRoot, receipts } = buildReceipts(trades, 'tx9');
       expect(receipts.every((r, i) => r.merkleRoot === merkleRoot && r.txId === 'tx9' && verifyTradeReceipt(trades[i] as Trade, r))).toBe(true);
-      expect(verifyTradeReceipt({ ...trade, amountFen: 29, platformFeeFen: 4 }, receipts[0] as (typeof receipts)[0])).toBe(false);
+      expect(verifyTradeReceipt({ ...trade, amountFen: 68, platformFeeFen: 7 }, receipts[0] as (typeof receipts)[0])).toBe(false);
       expect(verifyTradeReceipt(trades[1] as Trade, receipts[0] as (typeof receipts)[0])).toBe(false);
     });
   });

@@ -66,16 +66,35 @@ export interface Anchor {
   readonly version: number;
 }
 
-/** A trade contract: who paid whom for which fields of which device. */
+/** What a trade bought of one device: the fields released verified. */
+export interface TradeItem {
+  readonly deviceId: string;
+  readonly fieldCodes: readonly string[];
+}
+
+/** One business system's part of a trade: the fee standards of its fields, and what it is paid. */
+export interface TradePayee {
+  readonly systemCode: string;
+  /** The sum of the fee standards (from the resolution) of the system's traded fields. */
+  readonly grossFen: number;
+  /** What the system receives: the gross less the platform's commission. */
+  readonly amountFen: number;
+}
+
+/**
+ * A trade contract (patent claim 7): one per charged query. Parties (the application, the payee
+ * systems, the platform), time, content (function, resolution, devices and field codes) and amount.
+ */
 export interface Trade {
   readonly tradeId: string;
   readonly applicationId: string;
   readonly resolutionId: string;
-  readonly deviceId: string;
   readonly function: string;
-  readonly fieldCodes: readonly string[];
-  readonly payees: readonly { readonly systemCode: string; readonly amountFen: number }[];
+  readonly items: readonly TradeItem[];
+  readonly payees: readonly TradePayee[];
+  /** The platform's commissions plus its resolution fee. */
   readonly platformFeeFen: number;
+  /** What the application pays: the payees' amounts plus the platform fee. */
   readonly amountFen: number;
   readonly at: string;
 }

@@ -1,7 +1,7 @@
 import { canonicalJson } from './canonical-json.js';
 import { ContractError } from './contract-error.js';
 import { merkleRootFromProof, merkleTree, sha256Hex } from './merkle.js';
-import type { Resolution, Trade, TradeReceipt } from './records.js';
+import type { Resolution, Trade, TradeItem, TradePayee, TradeReceipt } from './records.js';
 import {
   expectApplicationId,
   expectArray,
@@ -19,16 +19,41 @@ import {
 
 /** The most trades one `RecordTrades` call may carry. */
 export const MAX_TRADES_PER_CALL = 1000;
+/** The most devices one trade may name. */
+export const MAX_ITEMS_PER_TRADE = 500;
+/** The most field codes one item of a trade may name. */
+export const MAX_FIELDS_PER_ITEM = 256;
+/** The most payees one trade may name. */
+export const MAX_PAYEES_PER_TRADE = 256;
 
-/** @throws ContractError INVALID_ARGUMENT (also when `amountFen` is not the payees' sum plus the platform fee) */
-export function parseTrade(value: unknown, what: string): Trade {
-  const t = expectObject(value, what, ['tradeId', 'applicationId', 'resolutionId', 'deviceId', 'function', 'fieldCodes', 'payees', 'platformFeeFen', 'amountFen', 'at']);
-  const fieldCodes = expectArray(t['fieldCodes'], `${what}.fieldCodes`, 256).map((c, i) => expectFieldCode(c, `${what}.fieldCodes[${i}]`));
+function parseItem(value: unknown, what: string): TradeItem {
+  const item = expectObject(value, what, ['deviceId', 'fieldCodes']);
+  const fieldCodes = expectArray(item['fieldCodes'], `${what}.fieldCodes`, MAX_FIELDS_PER_ITEM).map((c, i) => expectFieldCode(c, `${what}.fieldCodes[${i}]`));
   expectUnique(fieldCodes, `${what}.fieldCodes`, (c) => c);
-  const payees = expectArray(t['payees'], `${what}.payees`, 64).map((p, i) => {
-    const payee = expectObject(p, `${what}.payees[${i}]`, ['systemCode', 'amountFen']);
-    return { systemCode: expectSystemCode(payee['systemCode'], `${what}.payees[${i}].systemCode`), amountFen: expectFen(payee['amountFen'], `${what}.payees[${i}].amountFen`) };
-  });
+  return { deviceId: expectDeviceId(item['deviceId'], `${what}.deviceId`), fieldCodes };
+}
+
+function parsePayee(value: unknown, what: string): TradePayee {
+  const payee = expectObject(value, what, ['systemCode', 'grossFen', 'amountFen']);
+  return {
+    systemCode: expectSystemCode(payee['systemCode'], `${what}.systemCode`),
+    grossFen: expectFen(payee['grossFen'], `${what}.grossFen`),
+    amountFen: expectFen(payee['amountFen'], `${what}.amountFen`),
+  };
+}
+
+/**
+ * Parses one trade: its syntax, the limits, and that `amountFen` is the payees' amounts plus the
+ * platform fee. What the trade claims about fees is checked against its resolution by
+ * {@link checkTradeAgainstResolution}.
+ *
+ * @throws ContractError INVALID_ARGUMENT
+ */
+export function parseTrade(value: unknown, what: string): Trade {
+  const t = expectObject(value, what, ['tradeId', 'applicationId', 'resolutionId', 'function', 'items', 'payees', 'platformFeeFen', 'amountFen', 'at']);
+  const items = expectArray(t['items'], `${what}.items`, MAX_ITEMS_PER_TRADE).map((item, i) => parseItem(item, `${what}.items[${i}]`));
+  expectUnique(items, `${what}.items`, (item) => item.deviceId);
+  const payees = expectArray(t['payees'], `${what}.payees`, MAX_PAYEES_PER_TRADE).map((p, i) => parsePayee(p, `${what}.payees[${i}]`));
   expectUnique(payees, `${what}.payees`, (p) => p.systemCode);
   const platformFeeFen = expectFen(t['platformFeeFen'], `${what}.platformFeeFen`);
   const amountFen = expectFen(t['amountFen'], `${what}.amountFen`);
@@ -40,9 +65,8 @@ export function parseTrade(value: unknown, what: string): Trade {
     tradeId: expectRecordId(t['tradeId'], `${what}.tradeId`),
     applicationId: expectApplicationId(t['applicationId'], `${what}.applicationId`),
     resolutionId: expectRecordId(t['resolutionId'], `${what}.resolutionId`),
-    deviceId: expectDeviceId(t['deviceId'], `${what}.deviceId`),
     function: expectFunctionName(t['function'], `${what}.function`),
-    fieldCodes,
+    items,
     payees,
     platformFeeFen,
     amountFen,
@@ -59,8 +83,34 @@ export function parseRecordTrades(value: unknown): Trade[] {
 }
 
 /**
- * Checks a trade against the resolution it pays for: same application and function, a device of
- * the resolution, only fields the resolution gave for it, and only their holders as payees.
+ * The gross each system earns from a trade's items under a resolution: the sum of the resolution's
+ * fee standards of the system's traded fields, over all items.
+ *
+ * @throws ContractError INVALID_ARGUMENT when an item names a device the resolution does not hold
+ *   or a field it did not resolve for that device
+ */
+function grossBySystem(trade: Trade, resolution: Resolution): Map<string, number> {
+  const fieldsOf = new Map(resolution.devices.map((d) => [d.deviceId, d.fields]));
+  const gross = new Map<string, number>();
+  for (const item of trade.items) {
+    const fields = fieldsOf.get(item.deviceId);
+    if (!fields) throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: device ${item.deviceId} is not part of resolution ${trade.resolutionId}`);
+    const byCode = new Map(fields.map((f) => [f.fieldCode, f]));
+    for (const code of item.fieldCodes) {
+      const field = byCode.get(code);
+      if (!field) throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: field ${code} was not resolved for device ${item.deviceId}`);
+      gross.set(field.systemCode, (gross.get(field.systemCode) ?? 0) + field.feeFen);
+    }
+  }
+  return gross;
+}
+
+/**
+ * Checks a trade against the resolution it pays for, so that a recorded trade proves the fee
+ * standards on the ledger were applied: same application and function; every item a device of
+ * the resolution and only fields resolved for it; the payees exactly the systems holding the
+ * traded fields, each with the gross its fields' fee standards add up to and paid at most that;
+ * and a platform fee of at least the commissions kept (gross less amount, over the payees).
  *
  * @throws ContractError NOT_FOUND when the resolution is missing, INVALID_ARGUMENT on a mismatch
  */
@@ -69,17 +119,24 @@ export function checkTradeAgainstResolution(trade: Trade, resolution: Resolution
   if (resolution.applicationId !== trade.applicationId || resolution.function !== trade.function) {
     throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: resolution ${trade.resolutionId} was made for another application or function`);
   }
-  const device = resolution.devices.find((d) => d.deviceId === trade.deviceId);
-  if (!device) throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: device ${trade.deviceId} is not part of resolution ${trade.resolutionId}`);
-  const holderOf = new Map(device.fields.map((f) => [f.fieldCode, f.systemCode]));
-  const holders = new Set<string>();
-  for (const code of trade.fieldCodes) {
-    const holder = holderOf.get(code);
-    if (holder === undefined) throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: field ${code} was not resolved for device ${trade.deviceId}`);
-    holders.add(holder);
-  }
+  const gross = grossBySystem(trade, resolution);
+  let commissions = 0;
   for (const payee of trade.payees) {
-    if (!holders.has(payee.systemCode)) throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: payee ${payee.systemCode} holds none of the traded fields`);
+    const expected = gross.get(payee.systemCode);
+    if (expected === undefined) throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: payee ${payee.systemCode} holds none of the traded fields`);
+    if (payee.grossFen !== expected) {
+      throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: payee ${payee.systemCode} has a gross of ${payee.grossFen} fen but its traded fields' fee standards add up to ${expected}`);
+    }
+    if (payee.amountFen > payee.grossFen) throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: payee ${payee.systemCode} is paid ${payee.amountFen} fen, more than its gross of ${payee.grossFen}`);
+    commissions += payee.grossFen - payee.amountFen;
+  }
+  if (trade.payees.length !== gross.size) {
+    const named = new Set(trade.payees.map((p) => p.systemCode));
+    const missing = [...gross.keys()].find((s) => !named.has(s));
+    throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: system ${missing} holds traded fields but is not a payee`);
+  }
+  if (trade.platformFeeFen < commissions) {
+    throw new ContractError('INVALID_ARGUMENT', `trade ${trade.tradeId}: the platform fee of ${trade.platformFeeFen} fen is less than the ${commissions} fen of commissions kept from the payees`);
   }
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionInput } from '../contract-runtime.js';
+import type { Trade, TradeReceipt } from '../contract/records.js';
+import { verifyTradeReceipt } from '../contract/trades.js';
 import { createCompositeKey } from './composite-key.js';
 import { createContractRunner, describeContractTransactions } from './contract-runner.js';
 import { MemoryWorldState } from './world-state.js';
@@ -64,6 +66,39 @@ describe('createContractRunner', () => {
     expect((await run(new MemoryWorldState(), input('DropAll', {}))).message).toMatch(/^\[UNKNOWN_TRANSACTION\] .*DropAll/);
     expect((await run(new MemoryWorldState(), input('GetFields', null, ['[]', '[]']))).message).toMatch(/^\[UNKNOWN_TRANSACTION\] GetFields takes 1 argument/);
     expect((await run(new MemoryWorldState(), input('GetFields', null, ['not json']))).message).toBe('[INVALID_ARGUMENT] GetFields argument must be JSON');
+  });
+
+  it('records trades against their resolution, reading the resolution once however many trades name it', async () => {
+    const run = createContractRunner();
+    const gets = new Map<string, number>();
+    const state = new (class extends MemoryWorldState {
+      override get(key: string): ReturnType<MemoryWorldState['get']> {
+        gets.set(key, (gets.get(key) ?? 0) + 1);
+        return super.get(key);
+      }
+    })();
+    let block = 0n;
+    const commit = async (transaction: string, argument: unknown): Promise<unknown> => {
+      const outcome = await run(state, input(transaction, argument));
+      expect(outcome.status, outcome.message).toBe('OK');
+      block += 1n;
+      state.apply(outcome.writes, { blockNumber: block, txNumber: 0 });
+      return decode(outcome.payload);
+    };
+    const deviceId = '88.1001.1/PVI-000001';
+    await commit('RegisterFields', fields);
+    await commit('PutCatalogEntries', { entries: [{ deviceId, holdings: [{ systemCode: '88.1001.3', fieldCodes: ['88.1001.3.F0001'] }] }] });
+    await commit('PutParsingRule', { applicationId: 'APP-1', function: 'om', role: '*', fieldCodes: ['88.1001.3.F0001'] });
+    const { resolutionId } = (await commit('Resolve', { applicationId: 'APP-1', function: 'om', role: 'om-engineer', deviceIds: [deviceId] })) as { resolutionId: string };
+    const trade = (tradeId: string): Trade => ({
+      tradeId, applicationId: 'APP-1', resolutionId, function: 'om', items: [{ deviceId, fieldCodes: ['88.1001.3.F0001'] }],
+      payees: [{ systemCode: '88.1001.3', grossFen: 5, amountFen: 4 }], platformFeeFen: 2, amountFen: 6, at: '2026-03-01T08:00:00.000Z',
+    });
+    const trades = [trade('T-1'), trade('T-2'), trade('T-3')];
+    gets.clear();
+    const { receipts } = (await commit('RecordTrades', { trades })) as { receipts: TradeReceipt[] };
+    expect(receipts.map((r, i) => verifyTradeReceipt(trades[i] as Trade, r))).toEqual([true, true, true]);
+    expect(gets.get(createCompositeKey('resolution', [resolutionId]))).toBe(1);
   });
 
   it('leaves the process without the chaincode library\'s error-swallowing handlers', () => {

@@ -158,28 +158,78 @@ export function describeLedgerContract(name: string, makeClient: () => Promise<L
       expect(await refusal(adapter.anchorCommitments({ systemCode, commitments: [{ deviceId, fieldCode: field(1), commitment: 'ABC' }] }))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'INVALID_ARGUMENT' });
     });
 
-    it('records trades with Merkle receipts, answers a repeat with the first receipt and refuses a changed one', async () => {
-      const a = await newSystem(2, 10);
-      const applicationId = app();
-      const deviceId = '88.1001.1/PVI-000020';
-      await adapter.putCatalogEntries({ entries: [{ deviceId, holdings: [{ systemCode: a.systemCode, fieldCodes: [a.field(1), a.field(2)] }] }] });
-      await adapter.putParsingRule({ applicationId, function: 'finance', role: '*', fieldCodes: [a.field(1), a.field(2)] });
-      const { resolutionId } = await adapter.resolve({ applicationId, function: 'finance', role: 'analyst', deviceIds: [deviceId] });
-      const trade = (tradeId: string, amount = 20): Trade => ({
-        tradeId, applicationId, resolutionId, deviceId, function: 'finance', fieldCodes: [a.field(1), a.field(2)],
-        payees: [{ systemCode: a.systemCode, amountFen: amount }], platformFeeFen: 2, amountFen: amount + 2, at: '2026-03-01T08:00:00.000Z',
+    describe('trades', () => {
+      /** Two systems' fields (10 and 20 fen) on two devices, resolved for a new application; `trade` buys some of them. */
+      async function tradeSetup(): Promise<{ trade: (tradeId: string, changes?: Partial<Trade>) => Trade; a: Awaited<ReturnType<typeof newSystem>>; b: Awaited<ReturnType<typeof newSystem>>; deviceIds: [string, string] }> {
+        const a = await newSystem(2, 10);
+        const b = await newSystem(2, 20);
+        const applicationId = app();
+        const deviceIds: [string, string] = [`88.1001.1/PVI-T${next}-1`, `88.1001.1/PVI-T${next}-2`];
+        await adapter.putCatalogEntries({
+          entries: [
+            { deviceId: deviceIds[0], holdings: [{ systemCode: a.systemCode, fieldCodes: [a.field(1), a.field(2)] }, { systemCode: b.systemCode, fieldCodes: [b.field(1)] }] },
+            { deviceId: deviceIds[1], holdings: [{ systemCode: a.systemCode, fieldCodes: [a.field(1)] }] },
+          ],
+        });
+        await adapter.putParsingRule({ applicationId, function: 'finance', role: '*', fieldCodes: [a.field(1), a.field(2), b.field(1)] });
+        const { resolutionId } = await adapter.resolve({ applicationId, function: 'finance', role: 'analyst', deviceIds });
+        // a: 10 + 10 on the first device, 10 on the second = 30, paid 27; b: 20, paid 18; platform: 3 + 2 commissions and 1 resolution fee.
+        const trade = (tradeId: string, changes: Partial<Trade> = {}): Trade => ({
+          tradeId, applicationId, resolutionId, function: 'finance',
+          items: [{ deviceId: deviceIds[0], fieldCodes: [a.field(1), a.field(2), b.field(1)] }, { deviceId: deviceIds[1], fieldCodes: [a.field(1)] }],
+          payees: [{ systemCode: a.systemCode, grossFen: 30, amountFen: 27 }, { systemCode: b.systemCode, grossFen: 20, amountFen: 18 }],
+          platformFeeFen: 6, amountFen: 51, at: '2026-03-01T08:00:00.000Z',
+          ...changes,
+        });
+        return { trade, a, b, deviceIds };
+      }
+
+      it('records trades with Merkle receipts that prove each one and no altered one', async () => {
+        const { trade } = await tradeSetup();
+        const trades = [trade(`T-${next}-1`), trade(`T-${next}-2`), trade(`T-${next}-3`)];
+        const { receipts } = await adapter.recordTrades(trades);
+        expect(receipts.map((r, i) => verifyTradeReceipt(trades[i] as Trade, r))).toEqual([true, true, true]);
+        expect(new Set(receipts.map((r) => r.merkleRoot)).size).toBe(1);
+        expect(verifyTradeReceipt(trade(`T-${next}-1`, { platformFeeFen: 7, amountFen: 52 }), receipts[0] as (typeof receipts)[0])).toBe(false);
+        expect(await adapter.getTrade(`T-${next}-3`)).toEqual({ trade: trades[2], receipt: receipts[2] });
+        expect(await adapter.getTrade(`T-${next}-4`)).toBeNull();
       });
-      const trades = [trade(`T-${next}-1`), trade(`T-${next}-2`), trade(`T-${next}-3`)];
-      const { receipts } = await adapter.recordTrades(trades);
-      expect(receipts.map((r, i) => verifyTradeReceipt(trades[i] as Trade, r))).toEqual([true, true, true]);
-      expect(new Set(receipts.map((r) => r.merkleRoot)).size).toBe(1);
-      expect(verifyTradeReceipt(trade(`T-${next}-1`, 21), receipts[0] as (typeof receipts)[0])).toBe(false);
-      const again = await adapter.recordTrades([trades[1] as Trade]);
-      expect(again.receipts).toEqual([receipts[1]]);
-      expect(await adapter.getTrade(`T-${next}-3`)).toEqual({ trade: trades[2], receipt: receipts[2] });
-      expect(await refusal(adapter.recordTrades([trade(`T-${next}-1`, 25)]))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'CONFLICT' });
-      expect(await refusal(adapter.recordTrades([{ ...trade(`T-${next}-9`), amountFen: 1 }]))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'INVALID_ARGUMENT' });
-      expect(await refusal(adapter.recordTrades([{ ...trade(`T-${next}-8`), resolutionId: 'nope' }]))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'NOT_FOUND' });
+
+      it('answers a replayed identical trade with its first receipt, alone or among new ones', async () => {
+        const { trade } = await tradeSetup();
+        const first = await adapter.recordTrades([trade(`T-${next}-1`), trade(`T-${next}-2`)]);
+        expect((await adapter.recordTrades([trade(`T-${next}-2`)])).receipts).toEqual([first.receipts[1]]);
+        const mixed = await adapter.recordTrades([trade(`T-${next}-1`), trade(`T-${next}-3`)]);
+        expect(mixed.receipts[0]).toEqual(first.receipts[0]);
+        expect(mixed.receipts[1]?.txId).not.toBe(first.receipts[0]?.txId);
+        expect(verifyTradeReceipt(trade(`T-${next}-3`), mixed.receipts[1] as (typeof mixed.receipts)[0])).toBe(true);
+      });
+
+      it('refuses a different trade under a used id (CONFLICT), recording nothing of its call', async () => {
+        const { trade } = await tradeSetup();
+        await adapter.recordTrades([trade(`T-${next}-1`)]);
+        const changed = trade(`T-${next}-1`, { platformFeeFen: 7, amountFen: 52 });
+        expect(await refusal(adapter.recordTrades([trade(`T-${next}-2`), changed]))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'CONFLICT' });
+        expect(await adapter.getTrade(`T-${next}-2`)).toBeNull();
+      });
+
+      it('refuses a trade that overstates a gross, names a field not resolved, or pays a system that holds none of the fields', async () => {
+        const { trade, a, b, deviceIds } = await tradeSetup();
+        const other = await newSystem(1, 5);
+        const [payeeA, payeeB] = trade('x').payees as [Trade['payees'][number], Trade['payees'][number]];
+        const reason = async (t: Trade): Promise<string> => {
+          const error = await adapter.recordTrades([t]).then(() => undefined, (e: unknown) => e);
+          expect(error).toBeInstanceOf(GridmarkError);
+          expect((error as GridmarkError).details['contractCode']).toBe('INVALID_ARGUMENT');
+          return String((error as GridmarkError).details['reason']);
+        };
+        expect(await reason(trade(`T-${next}-1`, { payees: [{ ...payeeA, grossFen: 31, amountFen: 28 }, payeeB], amountFen: 52 }))).toMatch(/gross of 31 fen but its traded fields' fee standards add up to 30/);
+        expect(await reason(trade(`T-${next}-2`, { items: [{ deviceId: deviceIds[1], fieldCodes: [a.field(1), b.field(1)] }], payees: [{ ...payeeA, grossFen: 10, amountFen: 9 }, payeeB], amountFen: 33 }))).toMatch(/was not resolved for device/);
+        expect(await reason(trade(`T-${next}-3`, { payees: [payeeA, payeeB, { systemCode: other.systemCode, grossFen: 0, amountFen: 0 }] }))).toMatch(/holds none of the traded fields/);
+        expect(await reason(trade(`T-${next}-4`, { amountFen: 1 }))).toMatch(/add up to 51/);
+        expect(await refusal(adapter.recordTrades([trade(`T-${next}-5`, { resolutionId: 'nope' })]))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'NOT_FOUND' });
+        for (const n of [1, 2, 3, 4, 5]) expect(await adapter.getTrade(`T-${next}-${n}`)).toBeNull();
+      });
     });
 
     it('records tamper reports and lists them by system', async () => {
