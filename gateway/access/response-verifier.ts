@@ -57,10 +57,12 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
   const proofs = ((response.extensions?.['gridmark'] as { proofs?: Record<string, Record<string, FieldProof>> } | undefined)?.proofs ?? {}) as Record<string, Record<string, FieldProof> | undefined>;
   const errors: Record<string, unknown>[] = [...(response.errors ?? [])];
   const candidates: Candidate[] = [];
+  // Verifications are built field by field, never by spreading a partial record and adding to
+  // it: V8 (Node 20) makes each such literal a slow runtime call, and there is one per value.
   const withhold = (index: number, deviceId: string, key: string, record: Omit<FieldVerification, 'device' | 'field'>, message: string): void => {
     const field = options.fieldNames.get(key) ?? key;
     (entities[index] as Record<string, unknown>)[key] = null;
-    access.verifications.push({ ...record, device: deviceId, field });
+    access.verifications.push({ device: deviceId, field, fieldCode: record.fieldCode, system: record.system, status: record.status, anchor: record.anchor, salt: record.salt });
     errors.push({ message, path: ['_entities', index, key], extensions: { code: record.status, device: deviceId, field, system: options.subgraph, systemCode: record.system } });
   };
 
@@ -79,9 +81,8 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
       }
       const proof = proofs[deviceId]?.[name];
       if (value === null && proof === undefined) continue;
-      const base = { fieldCode: field.code, system: field.systemCode, anchor: null, salt: null };
       if (!proof || proof.fieldCode !== field.code || typeof proof.salt !== 'string') {
-        withhold(index, deviceId, key, { ...base, status: 'UNVERIFIABLE' }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
+        withhold(index, deviceId, key, { fieldCode: field.code, system: field.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
         continue;
       }
       candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, proof });
@@ -99,21 +100,20 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
     anchors.forEach((anchor, i) => {
       const c = candidates[i];
       if (!c) return;
-      const base = { fieldCode: c.fieldCode, system: c.systemCode, salt: c.proof.salt };
+      const salt = c.proof.salt;
       if (!anchor) {
-        withhold(c.index, c.deviceId, c.key, { ...base, status: 'UNVERIFIABLE', anchor: null }, `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
+        withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt }, `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
         return;
       }
       const ref = { txId: anchor.txId, version: anchor.version, commitment: anchor.commitment };
       const whole = c.proof.value === undefined ? c.value : c.proof.value;
-      const observed = commitField({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt: c.proof.salt, value: whole });
+      const observed = commitField({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole });
       const consistent = c.proof.value === undefined || projects(c.value, c.proof.value);
-      if (consistent && observed === anchor.commitment) {
-        access.verifications.push({ ...base, device: c.deviceId, field: c.name, status: 'VERIFIED', anchor: ref, value: whole });
-      } else if (consistent && c.proof.policy === 'release-unverified') {
-        access.verifications.push({ ...base, device: c.deviceId, field: c.name, status: 'UNVERIFIED', anchor: ref, value: whole });
+      const released = consistent && observed === anchor.commitment ? 'VERIFIED' : consistent && c.proof.policy === 'release-unverified' ? 'UNVERIFIED' : undefined;
+      if (released) {
+        access.verifications.push({ device: c.deviceId, field: c.name, fieldCode: c.fieldCode, system: c.systemCode, status: released, anchor: ref, salt, value: whole });
       } else {
-        withhold(c.index, c.deviceId, c.key, { ...base, status: 'TAMPERED', anchor: ref }, `Device.${c.name} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
+        withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'TAMPERED', anchor: ref, salt }, `Device.${c.name} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
         options.onTamper({ deviceId: c.deviceId, fieldCode: c.fieldCode, systemCode: c.systemCode, anchoredCommitment: anchor.commitment, observedCommitment: observed, resolutionId: access.resolution?.resolutionId ?? '' });
       }
     });
@@ -127,7 +127,10 @@ function projects(part: unknown, whole: unknown): boolean {
   if (Array.isArray(part)) return Array.isArray(whole) && part.length === whole.length && part.every((p, i) => projects(p, whole[i]));
   if (part !== null && typeof part === 'object') {
     if (whole === null || typeof whole !== 'object' || Array.isArray(whole)) return false;
-    return Object.entries(part).every(([k, v]) => k === '__typename' || projects(v, (whole as Record<string, unknown>)[k]));
+    for (const k in part) {
+      if (k !== '__typename' && !projects((part as Record<string, unknown>)[k], (whole as Record<string, unknown>)[k])) return false;
+    }
+    return true;
   }
   return part === whole;
 }

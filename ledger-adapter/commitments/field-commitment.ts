@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * A salted commitment to one field value of one device: SHA-256 over a versioned, length-safe
@@ -17,13 +17,16 @@ export interface FieldCommitmentInput {
 }
 
 const DOMAIN = 'gridmark/field-commitment/v1';
+const DOMAIN_PART = `${Buffer.byteLength(DOMAIN)}:${DOMAIN}`;
 
 /** The commitment, 64 lower-case hex digits. */
 export function commitField(input: FieldCommitmentInput): string {
-  // Length-prefix every part so no two different tuples share a preimage; one update call.
-  let preimage = '';
-  for (const part of [DOMAIN, input.deviceId, input.fieldCode, input.salt, stableJson(input.value)]) preimage += `${Buffer.byteLength(part)}:${part}`;
-  return createHash('sha256').update(preimage).digest('hex');
+  // Length-prefix every part so no two different tuples share a preimage; one one-shot hash (the
+  // gateway computes one per released value).
+  const { deviceId, fieldCode, salt } = input;
+  const value = stableJson(input.value);
+  const preimage = `${DOMAIN_PART}${Buffer.byteLength(deviceId)}:${deviceId}${Buffer.byteLength(fieldCode)}:${fieldCode}${Buffer.byteLength(salt)}:${salt}${Buffer.byteLength(value)}:${value}`;
+  return hash('sha256', preimage, 'hex');
 }
 
 /** A fresh salt. */
