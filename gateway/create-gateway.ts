@@ -8,6 +8,11 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
+import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/api/billing-schema.js';
+import type { BillingStore } from './billing/billing-store.js';
+import { createBillingPlugin } from './billing/billing-plugin.js';
+import { createBilling } from './billing/billing-service.js';
+import type { Tariff } from './billing/tariff.js';
 import { createFieldDirectory } from './access/field-directory.js';
 import { createResolutionRecorder } from './access/resolution-recorder.js';
 import type { GatewayContext } from './access/request-access.js';
@@ -55,6 +60,16 @@ export type GatewayTopology =
 export interface GatewayAccess {
   readonly ledger: LedgerAdapter;
   readonly signingKey: KeyObject;
+  /** Per-use charging: without it, released values are free. */
+  readonly billing?: GatewayBilling;
+}
+
+/** The billing book and the platform's fees; queries are then paid for, and traded on the ledger. */
+export interface GatewayBilling {
+  readonly store: BillingStore;
+  readonly tariff: Tariff;
+  /** How long a response waits for its trade's ledger receipt (default 2 s). */
+  readonly receiptTimeoutMs?: number;
 }
 
 /** Options of {@link createGateway}. */
@@ -131,7 +146,11 @@ export function createGateway(options: GatewayOptions): Gateway {
           const { ledger, signingKey } = options.access;
           const fields = createFieldDirectory(registry);
           const recorder = createResolutionRecorder({ ledger, logger });
+          const billingOptions = options.access.billing;
+          const billing = billingOptions ? createBilling({ store: billingOptions.store, tariff: billingOptions.tariff, ledger, registry, logger, beforeTrades: () => recorder.flush() }) : undefined;
           return {
+            billing,
+            billingPlugin: billing ? createBillingPlugin({ billing, ...(billingOptions?.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: billingOptions.receiptTimeoutMs }) }) : undefined,
             fields,
             recorder,
             signingKey,
@@ -173,12 +192,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     formatError: createErrorFormatter(logger),
     plugins: [
       mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      // The access check resolves the operation; billing prices and charges it, so it comes second.
       ...(control ? [control.plugin] : []),
+      ...(control?.billingPlugin ? [control.billingPlugin] : []),
     ],
   });
   const createContext = (headers: (name: string) => string | undefined): Promise<GatewayContext> => Promise.resolve({ ...catalog.createContext(), headers });
   const publicKeyPem = control ? createPublicKey(control.signingKey).export({ type: 'spki', format: 'pem' }).toString() : undefined;
-  const registryApi = registry ? createRegistryApi(registry, { mode, logger }) : undefined;
+  const registryApi = registry ? createRegistryApi(registry, { mode, logger, extensions: control?.billing ? [{ typeDefs: BILLING_TYPE_DEFS, resolvers: createBillingResolvers(control.billing) }] : [] }) : undefined;
   // A registration, suspension or revocation reaches the live supergraph at once, not at the next poll.
   const unsubscribe = registry?.onSystemsChanged(() => void manager.refresh());
   let http: Server | undefined;
@@ -186,6 +207,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     async start() {
       await control?.fields.reload();
+      await control?.billing?.start();
       await server.start();
       await registryApi?.server.start();
     },
@@ -249,6 +271,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       await server.stop();
       await registryApi?.server.stop();
+      // Trades go to the ledger after their resolutions: billing stops first, while resolutions still flush.
+      await control?.billing?.stop();
       await control?.recorder.stop();
     },
   };

@@ -202,6 +202,11 @@ export const ERROR_CODES = {
     meaning: 'The billing book could not record the charge; the data is not released (fail closed) and nothing is charged.',
     exitCode: 9,
   },
+  NOT_RECONCILED: {
+    message: 'The billing book and the ledger disagree.',
+    meaning: 'A reconciliation found trades missing from the ledger, different from it, or with receipts that do not prove their inclusion; each is listed with its problem.',
+    exitCode: 8,
+  },
   INTERNAL_ERROR: {
     message: 'Internal error.',
     meaning: 'An unexpected failure inside gridmark; details are logged on the server, never sent.',

@@ -38,3 +38,22 @@ export async function registerDemoApplication(registryUrl: string, adminKey: str
   await publish('analyst', fields.filter((f) => ANALYST_FIELDS.has(f.name)).map((f) => f.code));
   return { appId, apiKey };
 }
+
+/** The demo application's opening balance: 1,000 yuan, credited once per data directory. */
+export const DEMO_OPENING_BALANCE_FEN = 100_000;
+
+/**
+ * Tops the demo application up with its opening balance through the registry API, as a platform
+ * admin recording a payment; on later runs the payment reference is already credited
+ * (`DUPLICATE_PAYMENT`) and the balance stays as it is. Returns the balance.
+ */
+export async function fundDemoApplication(registryUrl: string, adminKey: string, appId: string): Promise<number> {
+  const admin = createGraphqlClient({ url: registryUrl, apiKey: adminKey });
+  try {
+    await admin.request('mutation ($app: ID!, $amount: Fen!) { topUp(applicationId: $app, amountFen: $amount, paymentReference: "demo-opening-balance") { balanceFen } }', { app: appId, amount: DEMO_OPENING_BALANCE_FEN });
+  } catch (error) {
+    if (!(error instanceof Error) || !('code' in error) || error.code !== 'DUPLICATE_PAYMENT') throw error;
+  }
+  const { account } = await admin.request<{ account: { balanceFen: number } }>('query ($app: ID!) { account(id: $app) { balanceFen } }', { app: appId });
+  return account.balanceFen;
+}

@@ -7,6 +7,8 @@ import { seedDemo } from '../subgraphs/demo/seed-demo.js';
 export const REGISTRY_FILE = 'registry.db';
 /** The embedded ledger inside the demo data folder (its node key sits beside it). */
 export const LEDGER_FILE = 'ledger.db';
+/** The billing book's file in the data directory. */
+export const BILLING_FILE = 'billing.db';
 
 /** True when every demo business system's database already exists in `dataDir`. */
 export function demoDataExists(dataDir: string): boolean {
@@ -19,7 +21,7 @@ export function demoDataExists(dataDir: string): boolean {
  */
 export function seedDemoData(dataDir: string, now = new Date()): { devices: number; keyDevices: number } {
   mkdirSync(dataDir, { recursive: true });
-  for (const base of [REGISTRY_FILE, LEDGER_FILE]) {
+  for (const base of [REGISTRY_FILE, LEDGER_FILE, BILLING_FILE]) {
     for (const suffix of ['', '-wal', '-shm', '.node-key.pem']) rmSync(join(dataDir, base + suffix), { force: true });
   }
   const demo = seedDemo({ dataDir, plant: { now } });

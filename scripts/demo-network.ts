@@ -2,16 +2,22 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
+import { createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
 import type { Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
-import { LEDGER_FILE, REGISTRY_FILE } from './demo-data.js';
-import { registerDemoApplication } from './demo-application.js';
+import { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE } from './demo-data.js';
+import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
 
 /** The demo aggregator's authority prefix: systems become 88.1001.1, 88.1001.2, ... */
 export const DEMO_AUTHORITY_PREFIX = '88.1001';
+
+/**
+ * The demo platform's fees: 10 % of every field fee, 5 fen per charged query, and 200 yuan when a
+ * business system registers.
+ */
+export const DEMO_TARIFF: Tariff = { commissionBasisPoints: 1_000, resolutionFeeFen: 5, registrationFeeFen: 20_000 };
 
 /** Options of {@link startDemoNetwork}. */
 export interface DemoNetworkOptions {
@@ -60,7 +66,7 @@ export interface DemoNetwork {
   /** A platform admin key minted for this run (the previous run's is revoked); shown once. */
   readonly adminKey: string;
   /** The demo application and a key minted for this run; shown once. */
-  readonly application: { readonly appId: string; readonly apiKey: string };
+  readonly application: { readonly appId: string; readonly apiKey: string; readonly balanceFen: number };
   /** Field commitments the systems anchored at start. */
   readonly anchored: number;
   readonly systems: readonly { readonly name: string; readonly title: string; readonly url: string }[];
@@ -79,11 +85,20 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   let started: DemoSystems | undefined;
   let gateway: Gateway | undefined;
   const ledger: LedgerAdapter = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger });
-  const registry: Registry = createRegistry({ store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }), authorityPrefix: DEMO_AUTHORITY_PREFIX, logger: options.logger, ledger });
+  const billingStore = openSqliteBillingStore({ path: join(options.dataDir, BILLING_FILE) });
+  // Feedback on a system is taken only from applications that paid it for data.
+  const registry: Registry = createRegistry({
+    store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }),
+    authorityPrefix: DEMO_AUTHORITY_PREFIX,
+    logger: options.logger,
+    ledger,
+    tradedWith: (appId, systemCode) => billingStore.tradedWith(appId, systemCode),
+  });
   const stop = async (): Promise<void> => {
     await gateway?.stop().catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
     await started?.stop();
     await registry.close();
+    await billingStore.close();
     await ledger.close();
   };
   try {
@@ -91,7 +106,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
     const grantKey = generateKeyPairSync('ed25519');
     const gatewayPublicKeyPem = grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    gateway = createGateway({ registry, access: { ledger, signingKey: grantKey.privateKey }, logger: options.logger, pollIntervalMs: 5_000 });
+    gateway = createGateway({ registry, access: { ledger, signingKey: grantKey.privateKey, billing: { store: billingStore, tariff: DEMO_TARIFF } }, logger: options.logger, pollIntervalMs: 5_000 });
     await gateway.start();
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();
@@ -108,7 +123,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       options.logger.info(`the business systems anchored ${anchored} field commitments on the ledger`);
     }
     const application = await registerDemoApplication(registryUrl, adminKey);
-    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, application, anchored, systems, stop };
+    const balanceFen = await fundDemoApplication(registryUrl, adminKey, application.appId);
+    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, application: { ...application, balanceFen }, anchored, systems, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { randomBytes } from 'node:crypto';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Resolution } from '../../ledger-adapter/contract/records.js';
@@ -36,55 +36,65 @@ export interface AccessPluginOptions {
  */
 export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPlugin<GatewayContext> {
   const { registry, ledger, fields } = options;
+  /** The rule check and resolution of one operation; sets `contextValue.access` when data may be fetched. */
+  const decide = async ({ document, operation, request, contextValue }: GraphQLRequestContextDidResolveOperation<GatewayContext>): Promise<void> => {
+    if (!operation) return;
+    const selection = selectDeviceFields(document, operation, request.variables ?? {});
+    const business = [...selection.fields].filter((f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'));
+    if (business.length === 0) return;
+    const key = bearerToken(contextValue.headers('authorization'));
+    if (key === null) throw new GridmarkError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <application key>".').toGraphQLError();
+    const caller = await registry.authenticate(key);
+    if (caller.role !== 'APPLICATION') {
+      throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toGraphQLError();
+    }
+    const fn = contextValue.headers(FUNCTION_HEADER);
+    if (!fn) throw new GridmarkError('FUNCTION_REQUIRED', `Name the function the application performs in the ${FUNCTION_HEADER} header.`).toGraphQLError();
+    const role = contextValue.headers(ROLE_HEADER) ?? '*';
+    const rule = await ledger.getParsingRule({ applicationId: caller.appId, function: fn, role }).catch(failClosed);
+    const granted = new Set(rule?.fieldCodes ?? []);
+    const refused = business.filter((name) => {
+      const field = fields.byName(name);
+      return !field || !granted.has(field.code);
+    });
+    if (refused.length > 0) {
+      const why = rule ? `the rule for ${caller.appId}, function ${fn}, role ${role} does not grant them` : `there is no rule for ${caller.appId}, function ${fn}, role ${role}: no rule, no data`;
+      throw new GridmarkError('FIELD_NOT_PERMITTED', `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`, { details: { fields: refused } }).toGraphQLError();
+    }
+    let resolution: Resolution | null = null;
+    if (rule && selection.deviceIds.length > 0) {
+      // Resolved here from the ledger's rule and catalog (cached reads), recorded on the
+      // ledger in a batch with other queries' resolutions: the ledger computes the same record.
+      const ids = selection.deviceIds;
+      const [entries, records] = await Promise.all([ledger.getCatalogEntries(ids), ledger.getFields(rule.fieldCodes)]).catch(failClosed);
+      const request = { resolutionId: randomBytes(32).toString('hex'), applicationId: caller.appId, function: fn, role, deviceIds: ids };
+      resolution = buildResolution(
+        request,
+        rule,
+        new Map(ids.map((id, i) => [id, entries[i] ?? undefined])),
+        new Map(rule.fieldCodes.map((code, i) => [code, records[i] ?? undefined])),
+        request.resolutionId,
+        new Date().toISOString(),
+      );
+      try {
+        options.recorder.enqueue(request);
+      } catch (error) {
+        failClosed(error);
+      }
+    }
+    contextValue.access = { applicationId: caller.appId, function: fn, role, resolution, fields: new Set(business), verifications: [] };
+  };
   return {
     requestDidStart: () =>
       Promise.resolve({
-        async didResolveOperation({ document, operation, request, contextValue }) {
-          if (!operation) return;
-          const selection = selectDeviceFields(document, operation, request.variables ?? {});
-          const business = [...selection.fields].filter((f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'));
-          if (business.length === 0) return;
-          const key = bearerToken(contextValue.headers('authorization'));
-          if (key === null) throw new GridmarkError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <application key>".').toGraphQLError();
-          const caller = await registry.authenticate(key);
-          if (caller.role !== 'APPLICATION') {
-            throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toGraphQLError();
-          }
-          const fn = contextValue.headers(FUNCTION_HEADER);
-          if (!fn) throw new GridmarkError('FUNCTION_REQUIRED', `Name the function the application performs in the ${FUNCTION_HEADER} header.`).toGraphQLError();
-          const role = contextValue.headers(ROLE_HEADER) ?? '*';
-          const rule = await ledger.getParsingRule({ applicationId: caller.appId, function: fn, role }).catch(failClosed);
-          const granted = new Set(rule?.fieldCodes ?? []);
-          const refused = business.filter((name) => {
-            const field = fields.byName(name);
-            return !field || !granted.has(field.code);
-          });
-          if (refused.length > 0) {
-            const why = rule ? `the rule for ${caller.appId}, function ${fn}, role ${role} does not grant them` : `there is no rule for ${caller.appId}, function ${fn}, role ${role}: no rule, no data`;
-            throw new GridmarkError('FIELD_NOT_PERMITTED', `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`, { details: { fields: refused } }).toGraphQLError();
-          }
-          let resolution: Resolution | null = null;
-          if (rule && selection.deviceIds.length > 0) {
-            // Resolved here from the ledger's rule and catalog (cached reads), recorded on the
-            // ledger in a batch with other queries' resolutions: the ledger computes the same record.
-            const ids = selection.deviceIds;
-            const [entries, records] = await Promise.all([ledger.getCatalogEntries(ids), ledger.getFields(rule.fieldCodes)]).catch(failClosed);
-            const request = { resolutionId: randomBytes(32).toString('hex'), applicationId: caller.appId, function: fn, role, deviceIds: ids };
-            resolution = buildResolution(
-              request,
-              rule,
-              new Map(ids.map((id, i) => [id, entries[i] ?? undefined])),
-              new Map(rule.fieldCodes.map((code, i) => [code, records[i] ?? undefined])),
-              request.resolutionId,
-              new Date().toISOString(),
-            );
-            try {
-              options.recorder.enqueue(request);
-            } catch (error) {
-              failClosed(error);
-            }
-          }
-          contextValue.access = { applicationId: caller.appId, function: fn, role, resolution, fields: new Set(business), verifications: [] };
+        didResolveOperation(requestContext) {
+          // Plugins' hooks run side by side: later checks (billing) wait for this decision.
+          const decision = decide(requestContext);
+          requestContext.contextValue.accessDecided = decision.then(
+            () => undefined,
+            () => undefined,
+          );
+          return decision;
         },
         willSendResponse({ response, contextValue }) {
           const access = contextValue.access;

@@ -32,5 +32,7 @@ export interface GatewayContext {
   readonly headers: (name: string) => string | undefined;
   /** Set once the operation's fields are checked and resolved on the ledger. */
   access?: RequestAccess;
+  /** Settles once the access check has decided (whichever way): checks that build on it wait for it. */
+  accessDecided?: Promise<void>;
   readonly [key: string]: unknown;
 }

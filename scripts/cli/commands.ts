@@ -11,6 +11,7 @@ export async function loadCommands(): Promise<readonly CliCommand[]> {
     import('./commands/verify-commands.js'),
     import('./commands/ledger-commands.js'),
     import('./commands/credit-commands.js'),
+    import('./commands/finance-commands.js'),
     // Areas add their command modules here, e.g. import('./commands/ledger-commands.js').
   ] as Promise<{ readonly commands: readonly CliCommand[] }>[]);
   return modules.flatMap((m) => m.commands);

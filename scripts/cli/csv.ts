@@ -68,3 +68,18 @@ function splitRecords(text: string): { line: number; fields: string[] }[] {
   }
   return records;
 }
+
+/** One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+function csvField(value: unknown): string {
+  let text: string;
+  if (value === null || value === undefined) text = '';
+  else if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else text = JSON.stringify(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Writes rows as CSV (RFC 4180, CRLF line ends) with a header row of `columns`. */
+export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): string {
+  return [columns, ...rows.map((row) => columns.map((c) => row[c]))].map((cells) => cells.map(csvField).join(',')).join('\r\n') + '\r\n';
+}

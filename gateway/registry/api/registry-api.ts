@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptionsWithTypeDefs } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { IncomingMessage } from 'node:http';
@@ -8,6 +8,15 @@ import { createErrorFormatter } from '../../error-formatting.js';
 import { bearerToken } from '../../http/bearer-token.js';
 import type { Registry } from '../registry-service.js';
 import { REGISTRY_TYPE_DEFS, createRegistryResolvers, type RegistryContext } from './registry-schema.js';
+
+/** A further part of the control plane served at `/registry` (e.g. billing): its schema extends the registry's. */
+export interface RegistryApiExtension {
+  readonly typeDefs: string;
+  readonly resolvers: ApiResolvers;
+}
+
+/** Resolvers as Apollo Server takes them (one map of a resolver list). */
+type ApiResolvers = Extract<NonNullable<ApolloServerOptionsWithTypeDefs<RegistryContext>['resolvers']>, object[]>[number];
 
 /** The registry API server and how to build a request's context. */
 export interface RegistryApi {
@@ -20,10 +29,11 @@ export interface RegistryApi {
  * control plane (who may publish what), with its own credentials, and it must keep answering
  * while the data plane's supergraph recomposes.
  */
-export function createRegistryApi(registry: Registry, options: { readonly mode: 'development' | 'production'; readonly logger: Logger }): RegistryApi {
+export function createRegistryApi(registry: Registry, options: { readonly mode: 'development' | 'production'; readonly logger: Logger; readonly extensions?: readonly RegistryApiExtension[] }): RegistryApi {
+  const extensions = options.extensions ?? [];
   const server = new ApolloServer<RegistryContext>({
-    typeDefs: REGISTRY_TYPE_DEFS,
-    resolvers: createRegistryResolvers(registry),
+    typeDefs: [REGISTRY_TYPE_DEFS, ...extensions.map((e) => e.typeDefs)],
+    resolvers: [createRegistryResolvers(registry), ...extensions.map((e) => e.resolvers)],
     logger: options.logger,
     introspection: options.mode === 'development',
     includeStacktraceInErrorResponses: false,

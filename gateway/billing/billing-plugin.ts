@@ -1,0 +1,102 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GridmarkError } from '../../schema/index.js';
+import type { GatewayContext } from '../access/request-access.js';
+import type { Billing, ChargedQuery } from './billing-service.js';
+import type { Quote } from './pricing.js';
+
+/** The header that asks for a quote instead of data: `X-Gridmark-Quote: only`. */
+export const QUOTE_HEADER = 'x-gridmark-quote';
+
+/** Options of {@link createBillingPlugin}. */
+export interface BillingPluginOptions {
+  readonly billing: Billing;
+  /** How long a response waits for its trade's ledger receipt before it goes without one. */
+  readonly receiptTimeoutMs?: number;
+}
+
+/** What billing decided for one request. */
+interface RequestBilling {
+  readonly quote: Quote;
+  readonly quoteOnly: boolean;
+  readonly holdId?: string;
+  readonly availableFen?: number;
+}
+
+/**
+ * Per-use charging around the access check (which runs first and resolves the operation on the
+ * ledger). Before any subgraph is called: the operation is priced from the resolution and the
+ * quote's total is reserved on the application's account (`PAYMENT_REQUIRED` when it cannot be),
+ * or, with `X-Gridmark-Quote: only`, the quote is the whole answer and nothing is fetched. After
+ * verification: the application is charged only for the values released VERIFIED, in one book
+ * transaction that also queues the trade contract for the ledger; the response carries the quote,
+ * the charge and the trade's Merkle receipt in `extensions.gridmark`.
+ */
+export function createBillingPlugin(options: BillingPluginOptions): ApolloServerPlugin<GatewayContext> {
+  const { billing } = options;
+  const receiptTimeoutMs = options.receiptTimeoutMs ?? 2_000;
+  return {
+    requestDidStart: () => {
+      let state: RequestBilling | undefined;
+      return Promise.resolve({
+        async didResolveOperation({ contextValue }) {
+          await contextValue.accessDecided;
+          const access = contextValue.access;
+          if (!access?.resolution) return;
+          const quote = billing.quote(access.resolution, access.fields);
+          const quoteOnly = (contextValue.headers(QUOTE_HEADER) ?? '').trim().toLowerCase() === 'only';
+          if (quoteOnly) {
+            state = { quote, quoteOnly };
+            return;
+          }
+          try {
+            const { holdId, account } = await billing.reserve(access.applicationId, quote);
+            state = { quote, quoteOnly, holdId, availableFen: account.availableFen };
+          } catch (error) {
+            if (error instanceof GridmarkError) throw error.toGraphQLError();
+            throw error;
+          }
+        },
+        responseForOperation({ response }) {
+          // A quote fetches nothing: the operation is answered without executing it.
+          if (!state?.quoteOnly) return Promise.resolve(null);
+          return Promise.resolve({ http: response.http, body: { kind: 'single', singleResult: { data: null } } });
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (!state || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          let charged: ChargedQuery | undefined;
+          let receipt = null;
+          if (state.holdId !== undefined && contextValue.access) {
+            const access = contextValue.access;
+            const verified = access.verifications.filter((v) => v.status === 'VERIFIED');
+            try {
+              charged = await billing.charge(state.holdId, { applicationId: access.applicationId, function: access.function, quote: state.quote, verified });
+            } catch (error) {
+              // Data that could not be charged is not released.
+              const failure = error instanceof GridmarkError ? error : new GridmarkError('BILLING_UNAVAILABLE', 'The query could not be charged; nothing is released.', { cause: error });
+              result.data = null;
+              result.errors = [...(result.errors ?? []), { message: failure.message, extensions: { code: failure.code } }];
+              return;
+            }
+            if (charged) receipt = await billing.receipt(charged.trade.tradeId, receiptTimeoutMs);
+          }
+          const gridmark = (result.extensions?.['gridmark'] ?? {}) as Record<string, unknown>;
+          result.extensions = {
+            ...result.extensions,
+            gridmark: {
+              ...gridmark,
+              quote: state.quote,
+              ...(state.quoteOnly
+                ? {}
+                : {
+                    charge: charged
+                      ? { tradeId: charged.trade.tradeId, amountFen: charged.trade.amountFen, platformFeeFen: charged.trade.platformFeeFen, payees: charged.trade.payees, items: charged.trade.items, at: charged.trade.at, balanceFen: charged.account.balanceFen, availableFen: charged.account.availableFen, receipt }
+                      : { tradeId: null, amountFen: 0, note: 'no value was released verified: nothing is charged' },
+                  }),
+            },
+          };
+        },
+      });
+    },
+  };
+}

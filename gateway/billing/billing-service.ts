@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { Resolution, Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
+import { sameTrade, verifyTradeReceipt } from '../../ledger-adapter/contract/trades.js';
+import { GridmarkError, type Logger } from '../../schema/index.js';
+import type { Registry } from '../registry/registry-service.js';
+import type { Caller } from '../registry/registry-types.js';
+import { BookConflict, type BillingStore } from './billing-store.js';
+import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type BookCheck, type JournalRow, type Settlement, type Statement, type TradeRecord } from './billing-types.js';
+import { requireAmountFen } from './money.js';
+import { chargeDelivered, quoteQuery, type Quote } from './pricing.js';
+import { checkTariff, type Tariff } from './tariff.js';
+import { createTradeRecorder, type TradeRecorder } from './trade-recorder.js';
+
+/** How a period's trades stand against the ledger. */
+export interface Reconciliation {
+  readonly from: string;
+  readonly to: string;
+  readonly trades: number;
+  readonly amountFen: number;
+  readonly recorded: number;
+  readonly pending: number;
+  readonly refused: number;
+  /** Recorded trades whose ledger copy and receipt were re-read and matched. */
+  readonly matched: number;
+  /** Trades whose ledger copy is missing or differs, or whose receipt does not prove inclusion. */
+  readonly mismatched: readonly { readonly tradeId: string; readonly problem: string }[];
+}
+
+/** A query charged: its trade contract and the application's account afterwards. */
+export interface ChargedQuery {
+  readonly trade: Trade;
+  readonly account: Account;
+}
+
+/**
+ * Trading and finance (patent claims 5-7, [0066], [0096]-[0099]): quotes, prepaid application
+ * accounts, per-use charges that become trade contracts on the ledger, business systems'
+ * receivables, statements and settlements. Money is integer fen in a double-entry book.
+ */
+export interface Billing {
+  readonly tariff: Tariff;
+  /** Prices an operation that a resolution covers, from the fields it selects. */
+  quote(resolution: Resolution, selectedFields: ReadonlySet<string>): Quote;
+  /** Reserves a quote's total for a query. @throws GridmarkError PAYMENT_REQUIRED, LEDGER_UNAVAILABLE */
+  reserve(applicationId: string, quote: Quote): Promise<{ readonly holdId: string; readonly account: Account }>;
+  /**
+   * Charges a reserved query for the values it released verified (withheld, tampered and
+   * unverified values are free), exactly once; or releases the hold when none were.
+   */
+  charge(holdId: string, input: { readonly applicationId: string; readonly function: string; readonly quote: Quote; readonly verified: readonly { readonly device: string; readonly fieldCode: string }[] }): Promise<ChargedQuery | undefined>;
+  /** Waits for a trade's ledger receipt (null when the ledger has not recorded it in time). */
+  receipt(tradeId: string, timeoutMs: number): Promise<TradeReceipt | null>;
+
+  account(caller: Caller, accountId: string): Promise<Account>;
+  /** Credits a payment received for an application. Platform admins. */
+  topUp(caller: Caller, input: { readonly applicationId: string; readonly amountFen: unknown; readonly paymentReference: string }): Promise<Account>;
+  setCreditLimit(caller: Caller, applicationId: string, creditLimitFen: unknown): Promise<Account>;
+  statement(caller: Caller, accountId: string, period: { readonly from?: string | null; readonly to?: string | null }): Promise<Statement>;
+  trade(caller: Caller, tradeId: string): Promise<TradeRecord>;
+  trades(caller: Caller, filter: { readonly applicationId?: string | null; readonly systemCode?: string | null; readonly from?: string | null; readonly to?: string | null; readonly limit?: number | null }): Promise<readonly TradeRecord[]>;
+  /** Closes the period since the last settlement. Platform admins; every trade of the period must be on the ledger. */
+  settle(caller: Caller): Promise<Settlement>;
+  settlements(caller: Caller): Promise<readonly Settlement[]>;
+  journal(caller: Caller, period: { readonly from?: string | null; readonly to?: string | null }): Promise<readonly JournalRow[]>;
+  reconcile(caller: Caller, period: { readonly from?: string | null; readonly to?: string | null }): Promise<Reconciliation>;
+  check(caller: Caller): Promise<BookCheck>;
+  /** True once the application has paid the system in a trade (feedback needs it). */
+  tradedWith(applicationId: string, systemCode: string): Promise<boolean>;
+  /** False while trades cannot reach the ledger: the gateway then refuses charged queries. */
+  healthy(): boolean;
+  /** Releases holds left by a stopped process, charges registration fees, records pending trades. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Options of {@link createBilling}. */
+export interface BillingOptions {
+  readonly store: BillingStore;
+  readonly ledger: LedgerAdapter;
+  readonly registry: Registry;
+  readonly tariff: Tariff;
+  /** Runs before trades go to the ledger: their resolutions must be there first. */
+  readonly beforeTrades?: () => Promise<void>;
+  readonly logger: Logger;
+}
+
+/** The most trades one listing returns. */
+const MAX_LISTING = 1_000;
+/** The most trades one reconciliation re-reads from the ledger. */
+const MAX_RECONCILED = 10_000;
+
+/** Creates the billing service over a book and the ledger. */
+export function createBilling(options: BillingOptions): Billing {
+  const { store, registry, logger } = options;
+  const tariff = checkTariff(options.tariff);
+  const recorder: TradeRecorder = createTradeRecorder({ ledger: options.ledger, outbox: store, logger, ...(options.beforeTrades ? { before: options.beforeTrades } : {}) });
+  let active = new Set<string>();
+  const refreshActive = async (): Promise<void> => {
+    const systems = await registry.listSystems();
+    active = new Set(systems.filter((s) => s.status === 'ACTIVE').map((s) => s.code));
+    if (tariff.registrationFeeFen > 0) {
+      for (const s of systems) {
+        if (await store.chargeRegistrationFee(s.code, tariff.registrationFeeFen)) logger.info(`registration fee of ${s.code}: ${tariff.registrationFeeFen} fen`);
+      }
+    }
+  };
+  let unsubscribe: (() => void) | undefined;
+
+  const translate = (error: unknown): never => {
+    if (error instanceof BookConflict) throw new GridmarkError(error.reason, error.message, { details: { ...error.details }, cause: error });
+    throw error;
+  };
+  const forbid = (caller: Caller, what: string): never => {
+    throw new GridmarkError(caller.role === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', caller.role === 'ANONYMOUS' ? `${what} needs an API key.` : `${caller.role} may not ${what}.`);
+  };
+  const requireAdmin = (caller: Caller, what: string): void => void (caller.role === 'PLATFORM_ADMIN' || forbid(caller, what));
+  const requireOverseer = (caller: Caller, what: string): void => void (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' || forbid(caller, what));
+  /** Admins and auditors see every account; an application its own; a system's operator the system's. */
+  const requireReader = (caller: Caller, accountId: string): void => {
+    if (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR') return;
+    if (caller.role === 'APPLICATION' && caller.appId === accountId) return;
+    if (caller.role === 'ENTERPRISE_USER' && caller.systemCode === accountId) return;
+    forbid(caller, `read account ${accountId}`);
+  };
+  /** Opens the account of a registered application or system on first use; anything else is unknown. */
+  const knownAccount = async (accountId: string): Promise<Account> => {
+    const existing = await store.getAccount(accountId);
+    if (existing) return existing;
+    if (await registry.getApplication(accountId)) return store.openAccount(accountId, 'APPLICATION');
+    if (await registry.getSystem(accountId)) return store.openAccount(accountId, 'SYSTEM');
+    if (accountId === PLATFORM_ACCOUNT) return store.openAccount(accountId, 'PLATFORM');
+    if (accountId === EXTERNAL_ACCOUNT) return store.openAccount(accountId, 'EXTERNAL');
+    throw new GridmarkError('UNKNOWN_ACCOUNT', `there is no account ${accountId}: accounts are registered applications (APP-nnnn), business systems (their codes), ${PLATFORM_ACCOUNT} and ${EXTERNAL_ACCOUNT}.`, { details: { account: accountId } });
+  };
+  const period = (input: { readonly from?: string | null; readonly to?: string | null }): { from: string; to: string } => {
+    const from = input.from ? requireTime(input.from, 'from') : '1970-01-01T00:00:00.000Z';
+    const to = input.to ? requireTime(input.to, 'to') : new Date(Date.now() + 1).toISOString();
+    if (to <= from) throw new GridmarkError('BAD_INPUT', `the period ends (${to}) before it starts (${from}).`, { details: { field: 'to' } });
+    return { from, to };
+  };
+
+  return {
+    tariff,
+    quote: (resolution, selected) => quoteQuery(resolution, selected, tariff, (code) => active.has(code)),
+    async reserve(applicationId, quote) {
+      if (!recorder.healthy()) throw new GridmarkError('LEDGER_UNAVAILABLE', 'Trades cannot reach the ledger; charged queries are refused until they can.');
+      await knownAccount(applicationId);
+      const holdId = randomBytes(32).toString('hex');
+      const account = await store.hold({ holdId, accountId: applicationId, amountFen: quote.totalFen }).catch(translate);
+      return { holdId, account };
+    },
+    async charge(holdId, input) {
+      const charge = chargeDelivered(input.quote, input.verified, tariff);
+      if (!charge) {
+        await store.release(holdId);
+        return undefined;
+      }
+      const charged = await store.charge(holdId, { tradeId: holdId, applicationId: input.applicationId, resolutionId: input.quote.resolutionId, function: input.function, ...charge }).catch(translate);
+      recorder.poke();
+      return charged;
+    },
+    receipt: (tradeId, timeoutMs) => recorder.receipt(tradeId, timeoutMs).catch(() => null),
+
+    async account(caller, accountId) {
+      requireReader(caller, accountId);
+      return knownAccount(accountId);
+    },
+    async topUp(caller, input) {
+      requireAdmin(caller, 'record payments');
+      const amountFen = requireAmountFen(input.amountFen, 'amountFen', { positive: true });
+      const reference = requireReference(input.paymentReference);
+      const account = await knownAccount(input.applicationId);
+      if (account.kind !== 'APPLICATION') throw new GridmarkError('UNKNOWN_ACCOUNT', `${input.applicationId} is not an application account; only applications are topped up.`, { details: { account: input.applicationId } });
+      const updated = await store.topUp({ accountId: input.applicationId, amountFen, paymentReference: reference, memo: `payment ${reference} recorded by ${caller.role === 'ANONYMOUS' ? 'anonymous' : caller.keyId}` }).catch(translate);
+      logger.info(`top-up of ${input.applicationId}: ${amountFen} fen (payment ${reference})`);
+      return updated;
+    },
+    async setCreditLimit(caller, applicationId, creditLimitFen) {
+      requireAdmin(caller, 'set credit limits');
+      const limit = requireAmountFen(creditLimitFen, 'creditLimitFen');
+      const account = await knownAccount(applicationId);
+      if (account.kind !== 'APPLICATION') throw new GridmarkError('UNKNOWN_ACCOUNT', `${applicationId} is not an application account.`, { details: { account: applicationId } });
+      return store.setCreditLimit(applicationId, limit).catch(translate);
+    },
+    async statement(caller, accountId, input) {
+      requireReader(caller, accountId);
+      await knownAccount(accountId);
+      const { from, to } = period(input);
+      return store.statement(accountId, from, to).catch(translate);
+    },
+    async trade(caller, tradeId) {
+      const record = await store.getTrade(tradeId);
+      const visible = record && (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' || (caller.role === 'APPLICATION' && caller.appId === record.trade.applicationId) || (caller.role === 'ENTERPRISE_USER' && record.trade.payees.some((p) => p.systemCode === caller.systemCode)));
+      if (!record || !visible) throw new GridmarkError('NOT_FOUND', `no trade ${tradeId} visible to the caller.`);
+      return record;
+    },
+    async trades(caller, filter) {
+      let applicationId = filter.applicationId ?? undefined;
+      let systemCode = filter.systemCode ?? undefined;
+      if (caller.role === 'APPLICATION') applicationId = caller.appId;
+      else if (caller.role === 'ENTERPRISE_USER') systemCode = caller.systemCode;
+      else requireOverseer(caller, 'list trades');
+      const { from, to } = period(filter);
+      const limit = Math.min(Math.max(filter.limit ?? 100, 1), MAX_LISTING);
+      return store.listTrades({ ...(applicationId ? { applicationId } : {}), ...(systemCode ? { systemCode } : {}), from, to, limit });
+    },
+    async settle(caller) {
+      requireAdmin(caller, 'run settlements');
+      await recorder.flush();
+      const previous = (await store.settlements()).at(-1);
+      const counts = await store.tradeCounts(previous?.to ?? '1970-01-01T00:00:00.000Z', new Date(Date.now() + 1).toISOString());
+      if (counts.pending > 0) throw new GridmarkError('LEDGER_UNAVAILABLE', `${counts.pending} trade(s) of the period are not on the ledger yet; a period settles only when its trades are recorded.`);
+      const settlement = await store.settle(caller.role === 'ANONYMOUS' ? 'anonymous' : caller.keyId).catch(translate);
+      logger.info(`settlement ${settlement.id} closed ${settlement.from} to ${settlement.to}: ${settlement.trades} trade(s), ${settlement.payouts.length} payout(s)`);
+      return settlement;
+    },
+    async settlements(caller) {
+      requireOverseer(caller, 'read settlements');
+      return store.settlements();
+    },
+    async journal(caller, input) {
+      requireOverseer(caller, 'export the journal');
+      const { from, to } = period(input);
+      return store.journal(from, to);
+    },
+    async reconcile(caller, input) {
+      requireOverseer(caller, 'reconcile with the ledger');
+      const { from, to } = period(input);
+      const counts = await store.tradeCounts(from, to);
+      const records = await store.listTrades({ from, to, limit: MAX_RECONCILED });
+      const mismatched: { tradeId: string; problem: string }[] = [];
+      let matched = 0;
+      for (const record of records) {
+        if (record.status !== 'RECORDED') continue;
+        const onLedger = await options.ledger.getTrade(record.trade.tradeId);
+        if (!onLedger) mismatched.push({ tradeId: record.trade.tradeId, problem: 'not on the ledger' });
+        else if (!sameTrade(onLedger.trade, record.trade)) mismatched.push({ tradeId: record.trade.tradeId, problem: 'the ledger holds different content' });
+        else if (!record.receipt || !verifyTradeReceipt(record.trade, record.receipt) || record.receipt.merkleRoot !== onLedger.receipt.merkleRoot) mismatched.push({ tradeId: record.trade.tradeId, problem: 'the receipt does not prove inclusion' });
+        else matched++;
+      }
+      return { from, to, trades: counts.pending + counts.recorded + counts.refused, amountFen: counts.amountFen, recorded: counts.recorded, pending: counts.pending, refused: counts.refused, matched, mismatched };
+    },
+    async check(caller) {
+      requireOverseer(caller, 'check the book');
+      return store.check();
+    },
+    tradedWith: (applicationId, systemCode) => store.tradedWith(applicationId, systemCode),
+    healthy: () => recorder.healthy(),
+    async start() {
+      const released = await store.releaseAllHolds();
+      if (released > 0) logger.warn(`released ${released} hold(s) of queries that were cut off before they were charged`);
+      await refreshActive();
+      unsubscribe = registry.onSystemsChanged(() => void refreshActive().catch((error: unknown) => logger.error(`billing could not follow the registry: ${String(error)}`)));
+      recorder.poke();
+    },
+    async stop() {
+      unsubscribe?.();
+      // The book stays open: it belongs to whoever opened it.
+      await recorder.stop();
+    },
+  };
+}
+
+function requireTime(value: string, field: string): string {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new GridmarkError('BAD_INPUT', `${field} must be an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z.`, { details: { field } });
+  return new Date(ms).toISOString();
+}
+
+function requireReference(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/.test(value)) {
+    throw new GridmarkError('BAD_INPUT', 'paymentReference must be 1-128 characters of A-Z a-z 0-9 . _ : / - (the bank or payment system\'s reference).', { details: { field: 'paymentReference' } });
+  }
+  return value;
+}
