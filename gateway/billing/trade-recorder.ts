@@ -62,6 +62,8 @@ const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
 /** Outcomes kept for a `receipt` or `flush` call that arrives after its trade was settled. */
 const RECENT_OUTCOMES = 20_000;
+/** Batches on their way to the ledger at once. */
+const MAX_IN_FLIGHT = 2;
 
 function stoppedError(tradeId?: string): GridmarkError {
   return new GridmarkError('LEDGER_UNAVAILABLE', `The trade recorder stopped before ${tradeId === undefined ? 'the pending trades were' : `trade ${tradeId} was`} on the ledger.`, tradeId === undefined ? {} : { details: { tradeId } });
@@ -74,8 +76,8 @@ function stoppedError(tradeId?: string): GridmarkError {
  * already holds with its first receipt, so after a crash whatever the outbox still calls pending
  * is simply sent again, and nothing is recorded twice.
  *
- * A batch the contract refuses is sent again one trade at a time, so only the bad trade is
- * refused. While the ledger cannot be reached the recorder retries with back-off and reports
+ * A batch the contract refuses is sent again in halves, down to single trades, so only the bad
+ * trade is refused. While the ledger cannot be reached the recorder retries with back-off and reports
  * itself unhealthy, and the gateway stops charging (fail closed).
  */
 export function createTradeRecorder(options: TradeRecorderOptions): TradeRecorder {
@@ -125,7 +127,10 @@ export function createTradeRecorder(options: TradeRecorderOptions): TradeRecorde
     }
   };
 
-  /** Records a batch; a refused batch is split into single trades. Throws when the ledger or the outbox failed. */
+  /**
+   * Records a batch. A batch the contract refuses is split in halves and each sent again, down to
+   * the single trades it refuses. Throws when the ledger or the outbox failed.
+   */
   const send = async (trades: readonly Trade[]): Promise<void> => {
     let receipts: readonly TradeReceipt[];
     try {
@@ -133,7 +138,10 @@ export function createTradeRecorder(options: TradeRecorderOptions): TradeRecorde
     } catch (error) {
       if (!(error instanceof GridmarkError) || error.code !== 'LEDGER_REJECTED') throw error;
       if (trades.length > 1) {
-        for (const trade of trades) await send([trade]);
+        // Halves, not single trades: one bad trade of 500 costs about 18 calls rather than 500.
+        const half = Math.ceil(trades.length / 2);
+        await send(trades.slice(0, half));
+        await send(trades.slice(half));
         return;
       }
       const trade = trades[0] as Trade;
@@ -148,34 +156,68 @@ export function createTradeRecorder(options: TradeRecorderOptions): TradeRecorde
     for (const receipt of receipts) settle(receipt.tradeId, { kind: 'recorded', receipt });
   };
 
+  /** Trades of the batches on their way to the ledger, and those batches. */
+  const sending = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  /** The first failure of a batch since the last pause. */
+  let failure: Error | undefined;
+  const launch = (trades: readonly Trade[]): void => {
+    for (const t of trades) sending.add(t.tradeId);
+    const sent: Promise<void> = send(trades)
+      .then(
+        () => {
+          if (failing) logger.info('trades reach the ledger again');
+          failing = undefined;
+          backoffMs = FIRST_BACKOFF_MS;
+        },
+        (error: unknown) => {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+        },
+      )
+      .finally(() => {
+        for (const t of trades) sending.delete(t.tradeId);
+        inFlight.delete(sent);
+      });
+    inFlight.add(sent);
+  };
+  const pause = async (): Promise<void> => {
+    await Promise.all(inFlight);
+    failing = failure;
+    failure = undefined;
+    if (phase !== 'running' || !failing) return;
+    logger.error(`trades not recorded yet, retrying in ${backoffMs} ms: ${failing.message}`);
+    await new Promise<void>((resolve) => {
+      const backoff = setTimeout(resolve, backoffMs);
+      wakeFromBackoff = () => {
+        clearTimeout(backoff);
+        resolve();
+      };
+    });
+    wakeFromBackoff = undefined;
+    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+  };
+  /*
+   * Up to MAX_IN_FLIGHT batches travel at once, so that one is executed while the one before is
+   * being made durable. A partial batch leaves only when nothing is in flight: while a batch
+   * travels, new trades gather into the next one.
+   */
   const drain = async (): Promise<void> => {
     while (phase === 'running' || (phase === 'stopping' && !failing)) {
       poked = false;
+      let candidates: readonly Trade[];
       try {
-        const trades = await outbox.pending(batchSize);
-        if (trades.length === 0) {
-          if (poked) continue;
-          return;
-        }
-        await send(trades);
-        if (failing) logger.info('trades reach the ledger again');
-        failing = undefined;
-        backoffMs = FIRST_BACKOFF_MS;
+        candidates = await outbox.pending(batchSize + sending.size);
       } catch (error) {
-        failing = error instanceof Error ? error : new Error(String(error));
-        if (phase !== 'running') return;
-        logger.error(`trades not recorded yet, retrying in ${backoffMs} ms: ${failing.message}`);
-        await new Promise<void>((resolve) => {
-          const backoff = setTimeout(resolve, backoffMs);
-          wakeFromBackoff = () => {
-            clearTimeout(backoff);
-            resolve();
-          };
-        });
-        wakeFromBackoff = undefined;
-        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        candidates = [];
       }
+      const batch = candidates.filter((t) => !sending.has(t.tradeId)).slice(0, batchSize);
+      if (batch.length === batchSize || (batch.length > 0 && inFlight.size === 0)) launch(batch);
+      else if (inFlight.size === 0 && !failure && !poked) return;
+      if (inFlight.size >= MAX_IN_FLIGHT || (batch.length < batchSize && inFlight.size > 0)) await Promise.race(inFlight);
+      if (failure) await pause();
     }
+    await Promise.all(inFlight);
   };
   const kick = (): Promise<void> => {
     poked = true;

@@ -11,6 +11,7 @@ async function loadBenchmarks(): Promise<readonly Benchmark[]> {
     import('./registry-bench.js'),
     import('./ledger-bench.js'),
     import('./gateway-bench.js'),
+    import('./trades-bench.js'),
     // Areas add their benchmark modules here, e.g. import('./ledger-bench.js').
   ] as Promise<{ readonly benchmarks: readonly Benchmark[] }>[]);
   return modules.flatMap((m) => m.benchmarks);
