@@ -109,6 +109,10 @@ describe('verified fields', () => {
     const r = await query('{ device(id: "88.1001.1/INV-1") { model } }', om());
     expect(r.data).toEqual({ device: { model: null } });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNVERIFIABLE', device: '88.1001.1/INV-1', field: 'model' });
+    // Serving a value it never anchored is a failed verification of the system: -2 credit.
+    const deadline = Date.now() + 5_000;
+    while ((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore !== 78 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect(await registry.creditHistory(ADMIN, { systemCode: '88.1001.1' })).toEqual([expect.objectContaining({ kind: 'FAILED_VERIFICATION', delta: -2, scoreAfter: 78 })]);
   });
 
   it('releases anchored values with their verification and the resolution reference', async () => {
@@ -175,8 +179,8 @@ describe('verified fields', () => {
     const deadline = Date.now() + 5_000;
     while ((await ledger.getTamperReports('88.1001.1')).length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
     expect(await ledger.getTamperReports('88.1001.1')).toEqual([expect.objectContaining({ deviceId: '88.1001.1/INV-2', fieldCode: '88.1001.1.F0001' })]);
-    while ((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore !== 70 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
-    expect((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore).toBe(70);
+    while ((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore !== 68 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect((await registry.getEnterprise('91320500MA1N7PXK3R'))?.creditScore).toBe(68);
   });
 
   it('verifies a change the system vouches for through its write path', async () => {

@@ -27,6 +27,11 @@ export interface VerifyOptions {
   readonly fields: FieldDirectory;
   readonly ledger: LedgerAdapter;
   readonly onTamper: (finding: TamperFinding) => void;
+  /**
+   * Called once per response in which the system served values it did not vouch for (no proof,
+   * or no anchor on the ledger): a failed verification that is the system's doing, not the ledger's.
+   */
+  readonly onUnproven?: (finding: { readonly systemCode: string; readonly fieldCodes: readonly string[] }) => void;
 }
 
 interface Candidate {
@@ -57,6 +62,9 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
   const proofs = ((response.extensions?.['gridmark'] as { proofs?: Record<string, Record<string, FieldProof>> } | undefined)?.proofs ?? {}) as Record<string, Record<string, FieldProof> | undefined>;
   const errors: Record<string, unknown>[] = [...(response.errors ?? [])];
   const candidates: Candidate[] = [];
+  /** Field codes the system served without a proof or an anchor. */
+  const unproven = new Set<string>();
+  let unprovenSystem = '';
   // Verifications are built field by field, never by spreading a partial record and adding to
   // it: V8 (Node 20) makes each such literal a slow runtime call, and there is one per value.
   const withhold = (index: number, deviceId: string, key: string, record: Omit<FieldVerification, 'device' | 'field'>, message: string): void => {
@@ -82,6 +90,8 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
       const proof = proofs[deviceId]?.[name];
       if (value === null && proof === undefined) continue;
       if (!proof || proof.fieldCode !== field.code || typeof proof.salt !== 'string') {
+        unproven.add(field.code);
+        unprovenSystem = field.systemCode;
         withhold(index, deviceId, key, { fieldCode: field.code, system: field.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
         continue;
       }
@@ -102,6 +112,8 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
       if (!c) return;
       const salt = c.proof.salt;
       if (!anchor) {
+        unproven.add(c.fieldCode);
+        unprovenSystem = c.systemCode;
         withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt }, `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
         return;
       }
@@ -119,6 +131,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
     });
   }
   if (errors.length > (response.errors?.length ?? 0)) response.errors = errors;
+  if (unproven.size > 0) options.onUnproven?.({ systemCode: unprovenSystem, fieldCodes: [...unproven] });
   return response;
 }
 

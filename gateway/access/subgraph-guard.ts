@@ -27,8 +27,8 @@ export interface SubgraphGuardOptions {
 
 /**
  * Grants out, verification in. A tampered value is reported on the ledger and counts against its
- * system's credit; both happen after the response, so a slow ledger delays no one, and their
- * failures are logged.
+ * system's credit, as do values a system serves without a proof or an anchor; all this happens
+ * after the response, so a slow ledger delays no one, and failures are logged.
  */
 export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuard {
   const representationsOf = (variables: Readonly<Record<string, unknown>> | undefined): readonly { id?: unknown }[] =>
@@ -55,6 +55,12 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
             .reportTamper(finding)
             .then(() => options.registry.penalizeTampering(finding.systemCode, finding))
             .catch((error: unknown) => options.logger.error(`could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`));
+        },
+        onUnproven: (finding) => {
+          options.logger.warn(`UNVERIFIABLE: ${finding.systemCode} served ${finding.fieldCodes.join(', ')} without a proof or an anchor`);
+          options.registry
+            .penalizeFailedVerification(finding.systemCode, { resolutionId: context.access?.resolution?.resolutionId ?? null, fieldCodes: finding.fieldCodes })
+            .catch((error: unknown) => options.logger.error(`could not record the failed verification of ${finding.systemCode}: ${String(error)}`));
         },
       });
     },
