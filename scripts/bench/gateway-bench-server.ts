@@ -11,7 +11,7 @@
  * for the process's CPU time (`cpu`, answered in microseconds), and stops it with SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { createConsoleLogger } from '../../schema/index.js';
+import { createConsoleLogger, createGraphqlClient } from '../../schema/index.js';
 import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
 import { DEMO_APPLICATION } from '../demo-application.js';
 import { startDemoNetwork, type DemoSystemEndpoint, type DemoSystems } from '../demo-network.js';
@@ -55,11 +55,15 @@ async function main(): Promise<void> {
   const running =
     values.kind === 'bare'
       ? { ...(await startBareGateway({ dataDir, systems })), headers: {} }
-      : await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring }).then((n) => ({
-          url: n.gatewayUrl,
-          headers: { authorization: `Bearer ${n.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },
-          stop: () => n.stop(),
-        }));
+      : await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring }).then(async (n) => {
+          // Every query is paid for, as in the demo: fund the application for the whole run.
+          await fundForBenchmark(n.registryUrl, n.adminKey, n.application.appId);
+          return {
+            url: n.gatewayUrl,
+            headers: { authorization: `Bearer ${n.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },
+            stop: () => n.stop(),
+          };
+        });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -85,3 +89,8 @@ main().catch((error: unknown) => {
   process.exitCode = 1;
   if (process.connected) process.disconnect();
 });
+
+/** Tops the demo application up with ten million yuan, enough for any benchmark run. */
+async function fundForBenchmark(registryUrl: string, adminKey: string, appId: string): Promise<void> {
+  await createGraphqlClient({ url: registryUrl, apiKey: adminKey }).request('mutation ($app: ID!, $ref: String!) { topUp(applicationId: $app, amountFen: 1000000000, paymentReference: $ref) { balanceFen } }', { app: appId, ref: `bench-${process.pid}-${Date.now()}` });
+}
