@@ -27,6 +27,10 @@ const MAX_BACKLOG = 4 * BATCH;
 const RESOLUTIONS = 2_000;
 const SYSTEMS = 3;
 const DEVICES_PER_TRADE = 2;
+const PACED_RATE = 500;
+
+/** Keeps the trade ids of successive measurements on one ledger apart. */
+let runs = 0;
 
 /** What {@link measureTradeRecording} found. */
 export interface TradeRecordingFigures {
@@ -50,9 +54,16 @@ export interface TradeRecordingFigures {
  */
 export async function measureTradeRecording(
   outbox: FillableTradeOutbox,
-  options: { readonly adapter: LedgerAdapter; readonly ledger: EmbeddedLedger; readonly market: TradeMarket; readonly seconds: number },
+  options: {
+    readonly adapter: LedgerAdapter;
+    readonly ledger: EmbeddedLedger;
+    readonly market: TradeMarket;
+    readonly seconds: number;
+    /** Trades added per second by one paced producer; without it, producers add as fast as the recorder takes them. */
+    readonly rate?: number;
+  },
 ): Promise<TradeRecordingFigures> {
-  const { adapter, ledger, market, seconds } = options;
+  const { adapter, ledger, market, seconds, rate } = options;
   const addedAt = new Map<string, number>();
   const latencies: number[] = [];
   let trades = 0;
@@ -86,25 +97,32 @@ export async function measureTradeRecording(
   const started = performance.now();
   const deadline = started + seconds * 1000;
   let serial = 0;
+  runs += 1;
+  const prefix = `TB${runs}-`;
   const producer = async (): Promise<void> => {
     while (performance.now() < deadline) {
+      const due = rate === undefined ? 0 : started + (serial / rate) * 1000;
+      if (due > performance.now()) {
+        await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+        continue;
+      }
       if ((await outbox.backlog()) >= MAX_BACKLOG) {
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;
       }
       const chunk = Array.from({ length: CHUNK }, () => {
         serial += 1;
-        return market.trade(`TB-${serial}`, market.resolutionIds[serial % market.resolutionIds.length] as string);
+        return market.trade(`${prefix}${serial}`, market.resolutionIds[serial % market.resolutionIds.length] as string);
       });
       const now = performance.now();
       for (const t of chunk) addedAt.set(t.tradeId, now);
-      if (serial % 5_000 < CHUNK && sample.length < 20) sample.push({ trade: chunk[0] as (typeof chunk)[0] });
+      if (serial % 500 < CHUNK && sample.length < 50) sample.push({ trade: chunk[0] as (typeof chunk)[0] });
       await timed.add(chunk);
       recorder.poke();
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  await Promise.all(Array.from({ length: PRODUCERS }, producer));
+  await Promise.all(Array.from({ length: rate === undefined ? PRODUCERS : 1 }, producer));
   const producedFor = (performance.now() - started) / 1000;
   await recorder.flush();
   const elapsed = (performance.now() - started) / 1000;
@@ -140,20 +158,26 @@ const tradesBenchmark: Benchmark = {
     try {
       const market = await openTradeMarket(adapter, { tag: 1, systems: SYSTEMS, resolutions: RESOLUTIONS, devicesPerResolution: DEVICES_PER_TRADE });
       log(`${RESOLUTIONS} resolutions recorded; producing trades for ${seconds} s`);
-      const outbox = createMemoryTradeOutbox();
-      const r = await measureTradeRecording(outbox, { adapter, ledger, market, seconds });
-      log(`${Math.round(r.trades / r.seconds)} trades/s`);
       const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+      const row = (label: string, r: TradeRecordingFigures): string =>
+        `| ${label} | ${n(r.trades / r.seconds)} | ${n(r.trades)} | ${r.refused} | ${n(r.transactions)} | ${(r.trades / Math.max(1, r.transactions)).toFixed(0)} | ${r.blocks} | ${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} | ${((r.cpuSeconds * 1e6) / Math.max(1, r.trades)).toFixed(0)} |`;
+      const saturated = await measureTradeRecording(createMemoryTradeOutbox(), { adapter, ledger, market, seconds });
+      log(`as fast as recorded: ${n(saturated.trades / saturated.seconds)} trades/s`);
+      const paced = await measureTradeRecording(createMemoryTradeOutbox(), { adapter, ledger, market, seconds, rate: PACED_RATE });
+      log(`paced at ${PACED_RATE}/s: p50 ${paced.p50.toFixed(0)} ms`);
+      const proven = [saturated.proven[0] + paced.proven[0], saturated.proven[1] + paced.proven[1]] as const;
       return [
-        `${seconds} s of production, then the backlog flushed; in-memory outbox; synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
+        `${seconds} s of production per phase, then the backlog flushed; in-memory outbox; synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
         `Trades cycle over ${RESOLUTIONS.toLocaleString('en-US')} recorded resolutions; each is checked by the contract against its resolution's fee standards.`,
+        `Saturated: ${PRODUCERS} producers keep up to ${MAX_BACKLOG.toLocaleString('en-US')} trades waiting, so the time to receipt is mostly that backlog. Paced: one producer adds ${PACED_RATE} trades a second.`,
         'CPU is the whole process (producers, recorder, contract, block writing on the worker thread).',
         '',
-        '| Trades/s | Trades | Refused | Transactions | Trades/transaction | Blocks | Outbox to receipt p50 / p99 (ms) | CPU per trade (µs) |',
-        '|---:|---:|---:|---:|---:|---:|---:|---:|',
-        `| ${n(r.trades / r.seconds)} | ${n(r.trades)} | ${r.refused} | ${n(r.transactions)} | ${(r.trades / Math.max(1, r.transactions)).toFixed(0)} | ${r.blocks} | ${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} | ${((r.cpuSeconds * 1e6) / Math.max(1, r.trades)).toFixed(0)} |`,
+        '| Phase | Trades/s | Trades | Refused | Transactions | Trades/transaction | Blocks | Outbox to receipt p50 / p99 (ms) | CPU per trade (µs) |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+        row('saturated', saturated),
+        row(`paced, ${PACED_RATE}/s`, paced),
         '',
-        `Sampled receipts proving their trades (verifyTradeReceipt): ${r.proven[0]} of ${r.proven[1]}.`,
+        `Sampled receipts proving their trades (verifyTradeReceipt): ${proven[0]} of ${proven[1]}.`,
       ];
     } finally {
       await adapter.close();
