@@ -8,6 +8,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
+import { stringifyAsciiJson } from './http/ascii-json.js';
 import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/api/billing-schema.js';
 import type { BillingStore } from './billing/billing-store.js';
 import { createBillingPlugin } from './billing/billing-plugin.js';
@@ -190,6 +191,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
+    // Receipts make responses large; ASCII JSON keeps their encoding for the socket cheap.
+    stringifyResult: stringifyAsciiJson,
     plugins: [
       mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       // The access check resolves the operation; billing prices and charges it, so it comes second.

@@ -35,7 +35,7 @@ export async function putResolutions(state: ContractState, resolutions: readonly
   // Resolutions built from one expansion share its `devices` array: hash it once.
   const hashOf = new Map<Resolution['devices'], string>();
   const written = new Set<string>();
-  for (const { devices, ...header } of resolutions) {
+  for (const { resolutionId, applicationId, function: fn, role, resolvedAt, devices, totalFeeFen } of resolutions) {
     let hash = hashOf.get(devices);
     if (hash === undefined) {
       hash = resolutionBodyHash({ devices });
@@ -45,7 +45,7 @@ export async function putResolutions(state: ContractState, resolutions: readonly
       await state.put(RESOLUTION_BODY_TYPE, [hash], { devices } satisfies ResolutionBody);
       written.add(hash);
     }
-    await state.put(STATE_TYPES.resolution, [header.resolutionId], { ...header, body: hash } satisfies StoredResolution);
+    await state.put(STATE_TYPES.resolution, [resolutionId], { resolutionId, applicationId, function: fn, role, resolvedAt, totalFeeFen, body: hash } satisfies StoredResolution);
   }
 }
 

@@ -1,0 +1,66 @@
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
+const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * The JSON text of a value in ASCII only: every other character is written as a `\uXXXX` escape,
+ * which any JSON parser reads back as the same character. Used for the gateway's responses.
+ *
+ * Why: V8 (Node 20) builds the JSON of a value that holds one character above U+00FF as a two-byte
+ * string, and one of more than 64 Ki characters lives in its large-object space, where encoding it
+ * for the socket costs several times the serialisation itself. A verified response carries its
+ * receipt (about 400 characters per released value, 90 Ki for 220 values), so one `Ω` in a
+ * maintenance note made every such response take that path. Here each element of an array is
+ * serialised on its own (small strings, escaped only when they need it) and the pieces are joined,
+ * so the text stays one byte per character and no piece is large.
+ *
+ * Same text as `JSON.stringify` for ASCII content (member order, `toJSON`, `undefined` members
+ * left out and `null` in arrays); `undefined` at the top gives `"null"`.
+ *
+ * @example stringifyAsciiJson({ fault: '0.21 MΩ' }) // '{"fault":"0.21 M\\u03a9"}'
+ */
+export function stringifyAsciiJson(value: unknown): string {
+  const pieces: string[] = [];
+  write(value, pieces);
+  return pieces.join('');
+}
+
+function write(value: unknown, pieces: string[]): void {
+  if (Array.isArray(value)) {
+    pieces.push('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) pieces.push(',');
+      pieces.push(ascii(JSON.stringify(value[i]) ?? 'null'));
+    }
+    pieces.push(']');
+    return;
+  }
+  if (isPlainObject(value)) {
+    pieces.push('{');
+    let first = true;
+    for (const key of Object.keys(value)) {
+      const member = value[key];
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      pieces.push(first ? '' : ',', ascii(JSON.stringify(key)), ':');
+      first = false;
+      write(member, pieces);
+    }
+    pieces.push('}');
+    return;
+  }
+  pieces.push(ascii(JSON.stringify(value) ?? 'null'));
+}
+
+/** Objects serialised member by member: plain (or prototype-less, as GraphQL results are) and without `toJSON`. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+function ascii(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
+  // The escaped text would keep the two-byte form of its source; a round trip through Latin-1
+  // bytes makes it one byte per character (all of them ASCII now).
+  return Buffer.from(text.replace(NON_ASCII_ALL, escape), 'latin1').toString('latin1');
+}
