@@ -6,9 +6,10 @@
  *   npm start -- [--port 4000] [--host 127.0.0.1] [--data-dir data/demo] [--reseed]
  */
 import { parseArgs } from 'node:util';
+import { formatYuan } from '../gateway/index.js';
 import { createConsoleLogger, GridmarkError } from '../schema/index.js';
 import { demoDataExists, seedDemoData } from './demo-data.js';
-import { startDemoNetwork, type DemoNetwork } from './demo-network.js';
+import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './demo-network.js';
 
 const SAMPLE_DEVICE = '88.1001.1/PVI-000001';
 const REFUSED_QUERY = `{ device(id: "${SAMPLE_DEVICE}") { model maintenanceRecords { fault } } }`;
@@ -68,6 +69,7 @@ function printBanner(network: DemoNetwork): void {
     `  Embedded ledger:                   ${network.ledgerPath}   (npm run gridmark -- ledger show --path ${network.ledgerPath})`,
     `  Platform admin key for this run (shown once): ${network.adminKey}`,
     `  Application ${network.application.appId} "full-lifecycle management", key for this run (shown once): ${network.application.apiKey}`,
+    `  Its prepaid balance: ${formatYuan(network.application.balanceFen)} yuan; platform fees: ${DEMO_TARIFF.commissionBasisPoints / 100} % of field fees and ${formatYuan(DEMO_TARIFF.resolutionFeeFen)} yuan per charged query`,
     `  ${network.anchored} field commitments anchored on the ledger by the five systems`,
     '',
     'Try one device across all five business systems, as an O&M engineer (every value verified against the ledger):',
@@ -80,7 +82,21 @@ function printBanner(network: DemoNetwork): void {
     `  curl -s ${url} -H 'content-type: application/json' ${headers('analyst')} \\`,
     `    -d '${refused}'`,
     '',
+    'Ask what a query costs before running it (a quote: nothing is fetched or charged):',
+    '',
+    `  curl -s ${url} -H 'content-type: application/json' ${headers('om-engineer')} -H 'x-gridmark-quote: only' \\`,
+    `    -d '${body}'`,
+    '',
+    'Every charged query shows its price, the systems\' shares and its ledger receipt in extensions.gridmark.charge. The money:',
+    '',
+    `  export GRIDMARK_REGISTRY=${url}registry GRIDMARK_API_KEY=${network.adminKey}`,
+    `  npm run -s gridmark -- account show ${network.application.appId}        # the application's balance`,
+    '  npm run -s gridmark -- finance statement 88.1001.5  # what the asset system earned (less its registration fee)',
+    '  npm run -s gridmark -- finance settle               # close the period, pay the systems out',
+    '',
     `Edit the asset register behind its back, then run the first query again (TAMPERED):  npm run demo:tamper -- ${SAMPLE_DEVICE}`,
+    'Each TAMPERED value costs the asset system\'s enterprise 10 credit points; after the third it is below 60, suspended, and gone from the supergraph:',
+    '  npm run -s gridmark -- credit history 88.1001.5',
     '',
     'Press Ctrl-C to stop.',
     '',

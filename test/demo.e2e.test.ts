@@ -65,11 +65,19 @@ describe('npm start', () => {
   it('prints an analyst query that the rules refuse, and a tamper command that the ledger catches', async () => {
     const lines = output.split('\n');
     const curls = lines.flatMap((l, i) => (l.trimStart().startsWith('curl ') ? [`${l.replace(/\\$/, '')} ${lines[i + 1] ?? ''}`] : []));
-    expect(curls).toHaveLength(2);
+    expect(curls).toHaveLength(3);
     const refused = JSON.parse((await promisify(execFile)('bash', ['-c', curls[1] ?? ''])).stdout) as { errors: { extensions: Record<string, unknown> }[] };
     expect(refused.errors[0]?.extensions).toMatchObject({ code: 'FIELD_NOT_PERMITTED', fields: ['maintenanceRecords'] });
-    const verified = JSON.parse((await promisify(execFile)('bash', ['-c', curls[0] ?? ''])).stdout) as { extensions: { gridmark: { fields: { status: string }[] } } };
+    // The quote prices the query without running it; the query then costs at most that.
+    const quoted = JSON.parse((await promisify(execFile)('bash', ['-c', curls[2] ?? ''])).stdout) as { data: null; extensions: { gridmark: { quote: { totalFen: number; fields: unknown[] }; charge?: unknown } } };
+    expect(quoted.data).toBeNull();
+    expect(quoted.extensions.gridmark.quote.totalFen).toBeGreaterThan(0);
+    expect(quoted.extensions.gridmark.charge).toBeUndefined();
+    const verified = JSON.parse((await promisify(execFile)('bash', ['-c', curls[0] ?? ''])).stdout) as { extensions: { gridmark: { fields: { status: string }[]; charge: { amountFen: number; tradeId: string; receipt: { merkleRoot: string } | null } } } };
     expect(verified.extensions.gridmark.fields.length).toBeGreaterThan(5);
+    expect(verified.extensions.gridmark.charge.amountFen).toBeGreaterThan(0);
+    expect(verified.extensions.gridmark.charge.amountFen).toBeLessThanOrEqual(quoted.extensions.gridmark.quote.totalFen);
+    expect(verified.extensions.gridmark.charge.receipt?.merkleRoot).toMatch(/^[0-9a-f]{64}$/);
     expect(verified.extensions.gridmark.fields.every((f) => f.status === 'VERIFIED' || f.status === 'UNVERIFIED')).toBe(true);
     // The application saves what it received and proves it later against the ledger.
     const saved = join(dataDir, 'response.json');
@@ -89,6 +97,37 @@ describe('npm start', () => {
     expect(tampered.data.device['assetStatus']).toBeNull();
     expect(tampered.data.device['model']).toBe('SV-150K-HV');
     expect(tampered.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'TAMPERED', device, field: 'assetStatus', system: 'asset' }) as unknown })]);
+  });
+
+  it('walks through the money and credit commands it prints: balance, earnings, settlement, a tamperer dropping out', async () => {
+    const exported = /export (GRIDMARK_REGISTRY=\S+) (GRIDMARK_API_KEY=\S+)/.exec(output);
+    const env = { ...process.env, GRIDMARK_REGISTRY: exported?.[1]?.split('=')[1] ?? '', GRIDMARK_API_KEY: exported?.[2]?.split('=')[1] ?? '' };
+    const gridmark = async (...args: string[]) => (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], { cwd: root, env })).stdout;
+    const appId = /Application (APP-\d+)/.exec(output)?.[1] ?? '';
+    expect(await gridmark('account', 'show', appId)).toMatch(/balance\s+\d+\.\d\d yuan/);
+    const statement = await gridmark('finance', 'statement', '88.1001.5', '--json');
+    const lines = (JSON.parse(statement) as { lines: { kind: string; amountFen: number }[] }).lines;
+    expect(lines[0]).toMatchObject({ kind: 'REGISTRATION_FEE' });
+    expect(lines.some((l) => l.kind === 'CHARGE' && l.amountFen > 0)).toBe(true);
+    expect(await gridmark('finance', 'settle')).toMatch(/settlement 1: .* trade\(s\)/);
+    expect(await gridmark('finance', 'reconcile')).toMatch(/0 pending, 0 refused/);
+    // The previous test tampered with the asset register: two more queries and its enterprise is below 60.
+    const curl = output.split('\n').flatMap((l, i, all) => (l.trimStart().startsWith('curl ') ? [`${l.replace(/\\$/, '')} ${all[i + 1] ?? ''}`] : []))[0] ?? '';
+    for (let i = 0; i < 2; i++) await promisify(execFile)('bash', ['-c', curl]);
+    const deadline = Date.now() + 10_000;
+    let history = '';
+    while ((history.match(/TAMPER/g) ?? []).length < 3 && Date.now() < deadline) {
+      history = await gridmark('credit', 'history', '88.1001.5');
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(history.match(/TAMPER/g)).toHaveLength(3);
+    expect(history).toContain('60 -> 50');
+    let after = '';
+    while (!after.includes('GRAPHQL_VALIDATION_FAILED') && Date.now() < deadline) {
+      after = (await promisify(execFile)('bash', ['-c', curl])).stdout;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(after).toContain('Cannot query field \\"assetStatus\\"');
   });
 
   it('answers a malformed identifier with BAD_IDENTIFIER over HTTP', async () => {
