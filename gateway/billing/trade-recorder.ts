@@ -77,8 +77,8 @@ function stoppedError(tradeId?: string): GridmarkError {
  * is simply sent again, and nothing is recorded twice.
  *
  * A batch the contract refuses is sent again in halves, down to single trades, so only the bad
- * trade is refused. While the ledger cannot be reached the recorder retries with back-off and reports
- * itself unhealthy, and the gateway stops charging (fail closed).
+ * trade is refused. While the ledger cannot be reached the recorder retries with back-off and
+ * reports itself unhealthy, and the gateway stops charging (fail closed).
  */
 export function createTradeRecorder(options: TradeRecorderOptions): TradeRecorder {
   const { ledger, outbox, logger } = options;
