@@ -156,7 +156,9 @@ export function createBilling(options: BillingOptions): Billing {
         await store.release(holdId);
         return undefined;
       }
-      const charged = await store.charge(holdId, { tradeId: holdId, applicationId: input.applicationId, resolutionId: input.quote.resolutionId, function: input.function, ...charge }).catch(translate);
+      const values = charge.items.reduce((n, i) => n + i.fieldCodes.length, 0);
+      const memo = `${input.function}: ${charge.items.length} device(s), ${values} value(s); platform: commission ${charge.platformFeeFen - tariff.resolutionFeeFen} + resolution fee ${tariff.resolutionFeeFen}`;
+      const charged = await store.charge(holdId, { tradeId: holdId, applicationId: input.applicationId, resolutionId: input.quote.resolutionId, function: input.function, ...charge }, memo).catch(translate);
       recorder.poke();
       return charged;
     },

@@ -42,7 +42,7 @@ export interface BillingStore extends TradeOutbox {
    * is dated by the book, inside the open period.
    * @throws BookConflict INVALID_STATE when the hold is gone or smaller than the amount
    */
-  charge(holdId: string, terms: Omit<Trade, 'at'>): Promise<{ readonly account: Account; readonly trade: Trade }>;
+  charge(holdId: string, terms: Omit<Trade, 'at'>, memo: string): Promise<{ readonly account: Account; readonly trade: Trade }>;
   /** Releases every hold: at start, holds left by a process that stopped mid-query. Returns how many. */
   releaseAllHolds(): Promise<number>;
   /** Charges a business system's registration fee to the platform, once per system. Returns whether it was new. */

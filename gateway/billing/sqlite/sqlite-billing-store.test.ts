@@ -50,12 +50,12 @@ describe('the billing book (SQLite)', () => {
   it('turns a hold into a balanced charge, once; the trade waits in the outbox', async () => {
     const store = await funded(100);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 50 });
-    const { account } = await store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }));
+    const { account } = await store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test');
     expect(account).toMatchObject({ balanceFen: 60, heldFen: 0, availableFen: 60 });
     expect((await store.getAccount('88.1001.1'))?.balanceFen).toBe(20);
     expect((await store.getAccount('88.1001.2'))?.balanceFen).toBe(15);
     expect((await store.getAccount('PLATFORM'))?.balanceFen).toBe(5);
-    await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }))).rejects.toMatchObject({ reason: 'INVALID_STATE' });
+    await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test')).rejects.toMatchObject({ reason: 'INVALID_STATE' });
     expect((await store.pending(10)).map((t) => t.tradeId)).toEqual([id(1)]);
     expect(await store.tradedWith(APP, '88.1001.2')).toBe(true);
     expect(await store.tradedWith(APP, '88.1001.9')).toBe(false);
@@ -65,7 +65,7 @@ describe('the billing book (SQLite)', () => {
   it('never charges more than was held, and leaves nothing half-written when it refuses', async () => {
     const store = await funded(100);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 10 });
-    await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }))).rejects.toMatchObject({ reason: 'INVALID_STATE' });
+    await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test')).rejects.toMatchObject({ reason: 'INVALID_STATE' });
     expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 100, heldFen: 10 });
     expect(await store.pending(10)).toEqual([]);
     expect(await store.getAccount('88.1001.1')).toBeUndefined();
@@ -86,7 +86,7 @@ describe('the billing book (SQLite)', () => {
     const store = await funded(100);
     for (const n of [1, 2]) {
       await store.hold({ holdId: id(n), accountId: APP, amountFen: 10 });
-      await store.charge(id(n), trade(id(n), { a: 1, b: 1, platform: 1 }));
+      await store.charge(id(n), trade(id(n), { a: 1, b: 1, platform: 1 }), 'test');
     }
     await store.recorded([{ tradeId: id(1), txId: 'tx', leafHash: 'l', merkleRoot: 'm', proof: [] }]);
     await store.refused(id(2), 'INVALID_ARGUMENT', 'bad');
@@ -119,7 +119,7 @@ describe('the billing book (SQLite)', () => {
     const store = await funded(100);
     await store.chargeRegistrationFee('88.1001.2', 40);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 50 });
-    await store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }));
+    await store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test');
     const first = await store.settle('admin');
     // 88.1001.2 earned 15 but owes its 40 registration fee: nothing to pay out yet.
     expect(first.payouts).toEqual([{ systemCode: '88.1001.1', amountFen: 20 }]);

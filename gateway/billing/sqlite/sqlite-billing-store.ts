@@ -115,7 +115,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     const at = now();
     return typeof closed === 'string' && closed > at ? closed : at;
   };
-  const charge = db.transaction((holdId: string, terms: Omit<Trade, 'at'>): { account: Account; trade: Trade } => {
+  const charge = db.transaction((holdId: string, terms: Omit<Trade, 'at'>, memo: string): { account: Account; trade: Trade } => {
     const trade: Trade = { ...terms, at: openPeriodNow() };
     const row = holdRow.get(holdId) as Row | undefined;
     if (!row) throw new BookConflict('INVALID_STATE', `hold ${holdId} is not open; the query was already charged or released.`);
@@ -127,7 +127,6 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     addHeld.run(-held, accountId);
     openAccount(PLATFORM_ACCOUNT, 'PLATFORM');
     for (const payee of trade.payees) openAccount(payee.systemCode, 'SYSTEM');
-    const memo = `${trade.function}: ${trade.items.length} device(s), ${trade.items.reduce((n, i) => n + i.fieldCodes.length, 0)} value(s); platform fee ${trade.platformFeeFen}`;
     const entryId = post('CHARGE', trade.tradeId, memo, [[accountId, -trade.amountFen], ...trade.payees.map((p): [string, number] => [p.systemCode, p.amountFen]), [PLATFORM_ACCOUNT, trade.platformFeeFen]], trade.at);
     insertTrade.run(trade.tradeId, entryId, trade.applicationId, trade.at, trade.amountFen, JSON.stringify(trade));
     for (const payee of trade.payees) insertPayee.run(trade.tradeId, payee.systemCode, trade.applicationId, payee.amountFen);
@@ -193,7 +192,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
         }
       }),
     release: (holdId) => attempt(() => release(holdId)),
-    charge: (holdId, trade) => attempt(() => charge(holdId, trade)),
+    charge: (holdId, terms, memo) => attempt(() => charge(holdId, terms, memo)),
     releaseAllHolds: () => attempt(() => releaseAll()),
     chargeRegistrationFee: (systemCode, amountFen) => attempt(() => registrationFee(systemCode, amountFen)),
 
