@@ -1,5 +1,6 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,5 +244,49 @@ describe('trading', () => {
     await registry.submitFeedback(asApp('lifecycle'), { systemCode: '88.1001.1', score: 5, reason: 'accurate nameplate data' });
     const history = await registry.creditHistory(ADMIN, { systemCode: '88.1001.1' });
     expect(history.some((e) => e.kind === 'FEEDBACK')).toBe(true);
+  });
+
+  it('serves the finance commands over the registry API, with stable exit codes for bad input', { timeout: 120_000 }, async () => {
+    const keyFile = join(dir, 'admin.key');
+    writeFileSync(keyFile, adminKey);
+    const root = new URL('..', import.meta.url).pathname;
+    const gridmark = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args, '--key-file', keyFile], { cwd: root, env: { ...process.env, GRIDMARK_REGISTRY: new URL('/registry', base).toString(), GRIDMARK_API_KEY: '' } }, (error, stdout, stderr) => {
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        });
+      });
+    const appId = apps['lifecycle']?.appId ?? '';
+    const fraction = await gridmark('account', 'top-up', appId, '--amount-fen', '12.5', '--reference', 'CLI-1');
+    expect(fraction.code).toBe(2);
+    expect(fraction.stderr).toContain('BAD_AMOUNT');
+    const unknown = await gridmark('account', 'top-up', 'APP-0999', '--amount-fen', '100', '--reference', 'CLI-2');
+    expect(unknown.code).toBe(6);
+    expect(unknown.stderr).toContain('UNKNOWN_ACCOUNT');
+    const before = await balance(appId);
+    expect((await gridmark('account', 'top-up', appId, '--amount-fen', '250', '--reference', 'CLI-3')).stdout).toContain(`balance    ${((before + 250) / 100).toFixed(2)} yuan (${before + 250} fen)`);
+    const replay = await gridmark('account', 'top-up', appId, '--amount-fen', '250', '--reference', 'CLI-3');
+    expect(replay.code).toBe(6);
+    expect(replay.stderr).toContain('DUPLICATE_PAYMENT');
+    const trades = await gridmark('finance', 'trades', '--system', '88.1001.2', '--csv');
+    const rows = trades.stdout.trim().split('\r\n');
+    expect(rows[0]).toBe('tradeId,at,applicationId,function,devices,values,amountFen,platformFeeFen,payees,status,txId,merkleRoot');
+    expect(rows.length - 1).toBe((await book.listTrades({ systemCode: '88.1001.2', limit: 100 })).length);
+    expect(rows.slice(1).every((r) => r.includes(',RECORDED,'))).toBe(true);
+    const out = join(dir, 'journal.csv');
+    expect((await gridmark('finance', 'export', '--out', out)).code).toBe(0);
+    const journal = readFileSync(out, 'utf8').trim().split('\r\n');
+    expect(journal[0]).toBe('entryId,at,kind,reference,accountId,amountFen,memo');
+    // Every entry of the export balances: its postings sum to zero.
+    const sums = new Map<string, number>();
+    for (const line of journal.slice(1)) {
+      const [entryId = '', , , , , amount = '0'] = line.split(',');
+      sums.set(entryId, (sums.get(entryId) ?? 0) + Number(amount));
+    }
+    expect([...sums.values()].every((sum) => sum === 0)).toBe(true);
+    expect(journal.some((l) => l.includes(',REGISTRATION_FEE,')) && journal.some((l) => l.includes(',PAYOUT,')) && journal.some((l) => l.includes(',TOP_UP,'))).toBe(true);
+    const reconcile = await gridmark('finance', 'reconcile');
+    expect(reconcile).toMatchObject({ code: 0 });
+    expect(reconcile.stdout).toContain('re-read from the ledger and matched');
   });
 });
