@@ -1,6 +1,8 @@
 const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** Array elements serialised together: a few thousand characters a piece (a receipt entry is about 400). */
+const ITEMS_PER_PIECE = 16;
 
 /**
  * The JSON text of a value in ASCII only: every other character is written as a `\uXXXX` escape,
@@ -10,9 +12,9 @@ const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).p
  * string, and one of more than 64 Ki characters lives in its large-object space, where encoding it
  * for the socket costs several times the serialisation itself. A verified response carries its
  * receipt (about 400 characters per released value, 90 Ki for 220 values), so one `Ω` in a
- * maintenance note made every such response take that path. Here each element of an array is
- * serialised on its own (small strings, escaped only when they need it) and the pieces are joined,
- * so the text stays one byte per character and no piece is large.
+ * maintenance note made every such response take that path. Here the elements of arrays are
+ * serialised a few at a time (pieces of a few thousand characters, escaped only when they need
+ * it) and the pieces are joined, so the text stays one byte per character and no piece is large.
  *
  * Same text as `JSON.stringify` for ASCII content (member order, `toJSON`, `undefined` members
  * left out and `null` in arrays); `undefined` at the top gives `"null"`.
@@ -28,9 +30,10 @@ export function stringifyAsciiJson(value: unknown): string {
 function write(value: unknown, pieces: string[]): void {
   if (Array.isArray(value)) {
     pieces.push('[');
-    for (let i = 0; i < value.length; i++) {
+    for (let i = 0; i < value.length; i += ITEMS_PER_PIECE) {
       if (i > 0) pieces.push(',');
-      pieces.push(ascii(JSON.stringify(value[i]) ?? 'null'));
+      // The elements' JSON without the brackets around it.
+      pieces.push(ascii(JSON.stringify(value.length <= ITEMS_PER_PIECE ? value : value.slice(i, i + ITEMS_PER_PIECE)).slice(1, -1)));
     }
     pieces.push(']');
     return;
