@@ -98,9 +98,15 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   /** One refresh at a time; a refresh asked for during one runs right after it. */
   const refresh = (): Promise<void> => {
     const run = (pending ?? Promise.resolve()).then(recompose, recompose);
-    pending = run.finally(() => {
-      if (pending === run) pending = undefined;
+    // `pending` is the settled tail of the chain; it clears itself when nothing follows it, so that
+    // the poll (which runs only while nothing is pending) keeps running.
+    const tail: Promise<void> = run.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      if (pending === tail) pending = undefined;
     });
+    pending = tail;
     return run;
   };
 
