@@ -207,6 +207,7 @@ describe('trading', () => {
     const replies = await Promise.all(Array.from({ length: 24 }, () => query('concurrent', text)));
     const served = replies.filter((r) => r.errors === undefined);
     const refused = replies.filter((r) => r.errors?.[0]?.extensions?.['code'] === 'PAYMENT_REQUIRED');
+    expect(replies.filter((r) => r.errors !== undefined && r.errors[0]?.extensions?.['code'] !== 'PAYMENT_REQUIRED').map((r) => r.errors)).toEqual([]);
     expect(served).toHaveLength(5);
     expect(refused).toHaveLength(19);
     const tradeIds = served.map((r) => r.extensions?.gridmark?.charge?.tradeId);

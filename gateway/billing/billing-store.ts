@@ -52,6 +52,8 @@ export interface BillingStore extends TradeOutbox {
   listTrades(filter: { readonly applicationId?: string; readonly systemCode?: string; readonly from?: string; readonly to?: string; readonly limit: number }): Promise<readonly TradeRecord[]>;
   /** True when the application has paid the system in at least one trade. */
   tradedWith(applicationId: string, systemCode: string): Promise<boolean>;
+  /** How many trades wait for the ledger. */
+  pendingCount(): Promise<number>;
   /** Trades in `[from, to)` by status. */
   tradeCounts(from: string, to: string): Promise<{ readonly pending: number; readonly recorded: number; readonly refused: number; readonly amountFen: number }>;
 

@@ -4,17 +4,16 @@ import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
 export const BILLING_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
-    name: 'accounts, journal, holds, trades, settlements',
+    name: 'accounts, journal, trades, settlements',
     sql: `
       CREATE TABLE accounts (
         account_id TEXT PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('APPLICATION', 'SYSTEM', 'PLATFORM', 'EXTERNAL')),
         balance_fen INTEGER NOT NULL DEFAULT 0,
-        held_fen INTEGER NOT NULL DEFAULT 0 CHECK (held_fen >= 0),
         credit_limit_fen INTEGER NOT NULL DEFAULT 0 CHECK (credit_limit_fen >= 0),
         created_at TEXT NOT NULL,
-        -- An application never spends or reserves more than its balance and credit limit.
-        CHECK (kind <> 'APPLICATION' OR balance_fen + credit_limit_fen - held_fen >= 0)
+        -- An application never spends more than its balance and credit limit.
+        CHECK (kind <> 'APPLICATION' OR balance_fen + credit_limit_fen >= 0)
       ) STRICT;
 
       -- One journal entry per movement of money; its reference makes it happen once.
@@ -35,13 +34,6 @@ export const BILLING_MIGRATIONS: readonly SqliteMigration[] = [
         PRIMARY KEY (entry_id, account_id)
       ) STRICT;
       CREATE INDEX postings_account ON postings (account_id, entry_id);
-
-      CREATE TABLE holds (
-        hold_id TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL REFERENCES accounts (account_id),
-        amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
-        created_at TEXT NOT NULL
-      ) STRICT;
 
       CREATE TABLE trades (
         trade_id TEXT PRIMARY KEY,

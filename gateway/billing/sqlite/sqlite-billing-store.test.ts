@@ -62,11 +62,12 @@ describe('the billing book (SQLite)', () => {
     expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
   });
 
-  it('never charges more than was held, and leaves nothing half-written when it refuses', async () => {
+  it('never charges more than was held, and leaves nothing written when it refuses', async () => {
     const store = await funded(100);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 10 });
     await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test')).rejects.toMatchObject({ reason: 'INVALID_STATE' });
-    expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 100, heldFen: 10 });
+    // The refused charge spent its hold: the query releases no data and pays nothing.
+    expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 100, heldFen: 0 });
     expect(await store.pending(10)).toEqual([]);
     expect(await store.getAccount('88.1001.1')).toBeUndefined();
   });
@@ -130,5 +131,19 @@ describe('the billing book (SQLite)', () => {
     expect(second).toMatchObject({ trades: 0, payouts: [] });
     expect((await store.settlements()).map((s) => s.id)).toEqual([first.id, second.id]);
     expect(await store.check()).toMatchObject({ sumOfBalancesFen: 0, unbalancedEntries: [] });
+  });
+
+  it('charges concurrent queries in one transaction, each all or nothing', async () => {
+    const store = await funded(1_000);
+    for (const n of [1, 2, 3]) await store.hold({ holdId: id(n), accountId: APP, amountFen: 50 });
+    // The second trade's payee is the application itself: its account is no system account, so
+    // that charge is refused; the others in the same group are written.
+    const bad = { ...trade(id(2), { a: 1, b: 1, platform: 1 }), payees: [{ systemCode: APP, grossFen: 2, amountFen: 2 }] };
+    const outcomes = await Promise.allSettled([store.charge(id(1), trade(id(1), { a: 1, b: 1, platform: 1 }), 't'), store.charge(id(2), bad, 't'), store.charge(id(3), trade(id(3), { a: 2, b: 2, platform: 2 }), 't')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 1_000 - 3 - 6, heldFen: 0 });
+    expect(await store.getTrade(id(2))).toBeUndefined();
+    expect((await store.pending(10)).map((t) => t.tradeId)).toEqual([id(1), id(3)]);
+    expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
   });
 });

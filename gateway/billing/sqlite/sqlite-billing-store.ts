@@ -33,8 +33,17 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
   applySqliteMigrations(db, BILLING_MIGRATIONS);
   const now = (): string => (options.now ?? (() => new Date()))().toISOString();
 
+  // Holds of queries in flight live in memory: they mean nothing once the process is gone (a query
+  // cut off before its charge released no data), and keeping them here makes a hold cost no write.
+  const holds = new Map<string, { readonly accountId: string; readonly amountFen: number }>();
+  const heldBy = new Map<string, number>();
+  const addHeld = (accountId: string, amountFen: number): void => {
+    const held = (heldBy.get(accountId) ?? 0) + amountFen;
+    if (held === 0) heldBy.delete(accountId);
+    else heldBy.set(accountId, held);
+  };
   const accountRow = db.prepare('SELECT * FROM accounts WHERE account_id = ?');
-  const getAccount = (id: string): Account | undefined => toAccount(accountRow.get(id) as Row | undefined);
+  const getAccount = (id: string): Account | undefined => toAccount(accountRow.get(id) as Row | undefined, heldBy.get(id) ?? 0);
   const requireAccount = (id: string): Account => getAccount(id) ?? unknownAccount(id);
   const insertAccount = db.prepare('INSERT INTO accounts (account_id, kind, created_at) VALUES (?, ?, ?) ON CONFLICT (account_id) DO NOTHING');
   const openAccount = (id: string, kind: AccountKind): Account => {
@@ -43,10 +52,23 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     if (account.kind !== kind) throw new BookConflict('INVALID_STATE', `account ${id} is a ${account.kind.toLowerCase()} account, not ${kind.toLowerCase()}`);
     return account;
   };
+  /** Accounts known to exist, with their kind: a charge opens its payees' accounts without a read once they exist. */
+  const opened = new Map<string, AccountKind>();
+  const ensureAccount = (id: string, kind: AccountKind): void => {
+    if (opened.get(id) === kind) return;
+    openAccount(id, kind);
+    opened.set(id, kind);
+  };
   const insertEntry = db.prepare('INSERT INTO entries (at, kind, reference, memo) VALUES (?, ?, ?, ?)');
   const entryExists = db.prepare('SELECT entry_id FROM entries WHERE kind = ? AND reference = ?');
   const insertPosting = db.prepare('INSERT INTO postings (entry_id, account_id, amount_fen) VALUES (?, ?, ?)');
   const addBalance = db.prepare('UPDATE accounts SET balance_fen = balance_fen + ? WHERE account_id = ?');
+  /** While a group of charges is written, balance changes collect here and are applied once per account. */
+  let deferredBalances: Map<string, number> | undefined;
+  const moveBalance = (account: string, amount: number): void => {
+    if (deferredBalances) deferredBalances.set(account, (deferredBalances.get(account) ?? 0) + amount);
+    else addBalance.run(amount, account);
+  };
   /** Appends a balanced entry and moves the balances with it. Returns the entry id. */
   const post = (kind: EntryKind, reference: string, memo: string, postings: readonly (readonly [string, number])[], at = now()): number => {
     const merged = new Map<string, number>();
@@ -58,7 +80,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     for (const [account, amount] of merged) {
       if (amount === 0) continue;
       insertPosting.run(entryId, account, amount);
-      addBalance.run(amount, account);
+      moveBalance(account, amount);
     }
     return entryId;
   };
@@ -77,66 +99,132 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
   const setCreditLimit = db.transaction((accountId: string, limit: number): Account => {
     const account = requireAccount(accountId);
     if (account.kind !== 'APPLICATION') throw new BookConflict('INVALID_STATE', `only applications have credit limits; ${accountId} is a ${account.kind.toLowerCase()} account`);
+    const cannot = (): never => {
+      throw new BookConflict('INVALID_STATE', `a credit limit of ${limit} fen would not cover what ${accountId} has spent or holds.`);
+    };
+    if (account.balanceFen + limit - account.heldFen < 0) cannot();
     try {
       setLimit.run(limit, accountId);
     } catch (error) {
-      if (isCheckFailure(error)) throw new BookConflict('INVALID_STATE', `a credit limit of ${limit} fen would not cover what ${accountId} has spent or holds.`);
+      if (isCheckFailure(error)) cannot();
       throw error;
     }
     return requireAccount(accountId);
   });
 
-  const insertHold = db.prepare('INSERT INTO holds (hold_id, account_id, amount_fen, created_at) VALUES (?, ?, ?, ?)');
-  const addHeld = db.prepare('UPDATE accounts SET held_fen = held_fen + ? WHERE account_id = ?');
-  const holdRow = db.prepare('SELECT * FROM holds WHERE hold_id = ?');
-  const deleteHold = db.prepare('DELETE FROM holds WHERE hold_id = ?');
-  const hold = db.transaction((holdId: string, accountId: string, amountFen: number): Account => {
+  /** Reserves money for a query: synchronous, so two holds never both take the same money. */
+  const hold = (holdId: string, accountId: string, amountFen: number): Account => {
     const account = requireAccount(accountId);
+    if (holds.has(holdId)) throw new BookConflict('INVALID_STATE', `hold ${holdId} is already open.`);
     if (account.availableFen < amountFen) {
       throw new BookConflict('PAYMENT_REQUIRED', `the query costs up to ${amountFen} fen; ${accountId} has ${account.availableFen} fen available.`, { requiredFen: amountFen, availableFen: account.availableFen });
     }
-    insertHold.run(holdId, accountId, amountFen, now());
-    addHeld.run(amountFen, accountId);
-    return requireAccount(accountId);
-  });
-  const release = db.transaction((holdId: string): void => {
-    const row = holdRow.get(holdId) as Row | undefined;
-    if (!row) return;
-    deleteHold.run(holdId);
-    addHeld.run(-Number(row['amount_fen']), String(row['account_id']));
-  });
+    holds.set(holdId, { accountId, amountFen });
+    addHeld(accountId, amountFen);
+    return { ...account, heldFen: account.heldFen + amountFen, availableFen: account.availableFen - amountFen };
+  };
+  const release = (holdId: string): void => {
+    const open = holds.get(holdId);
+    if (!open) return;
+    holds.delete(holdId);
+    addHeld(open.accountId, -open.amountFen);
+  };
 
   const insertTrade = db.prepare("INSERT INTO trades (trade_id, entry_id, application_id, at, amount_fen, body, status) VALUES (?, ?, ?, ?, ?, ?, 'PENDING')");
   const insertPayee = db.prepare('INSERT INTO trade_payees (trade_id, system_code, application_id, amount_fen) VALUES (?, ?, ?, ?)');
-  const lastSettlementEnd = db.prepare('SELECT MAX(period_to) AS at FROM settlements');
+  /** The end of the last settled period, kept in step by `settle`. */
+  let closedUntil = ((db.prepare('SELECT MAX(period_to) AS at FROM settlements').get() as Row)['at'] as string | null) ?? '';
   /** Now, but never inside a period already settled. */
   const openPeriodNow = (): string => {
-    const closed = (lastSettlementEnd.get() as Row)['at'];
     const at = now();
-    return typeof closed === 'string' && closed > at ? closed : at;
+    return closedUntil > at ? closedUntil : at;
   };
-  const charge = db.transaction((holdId: string, terms: Omit<Trade, 'at'>, memo: string): { account: Account; trade: Trade } => {
+  /** One charge, inside a group's transaction (its own savepoint: a refusal undoes only it). */
+  const chargeOne = db.transaction((accountId: string, terms: Omit<Trade, 'at'>, memo: string): Trade => {
     const trade: Trade = { ...terms, at: openPeriodNow() };
-    const row = holdRow.get(holdId) as Row | undefined;
-    if (!row) throw new BookConflict('INVALID_STATE', `hold ${holdId} is not open; the query was already charged or released.`);
-    const held = Number(row['amount_fen']);
-    const accountId = String(row['account_id']);
-    if (accountId !== trade.applicationId) throw new BookConflict('INVALID_STATE', `hold ${holdId} belongs to ${accountId}, not ${trade.applicationId}`);
-    if (trade.amountFen > held) throw new BookConflict('INVALID_STATE', `trade ${trade.tradeId} costs ${trade.amountFen} fen, more than the ${held} fen held for it`);
-    deleteHold.run(holdId);
-    addHeld.run(-held, accountId);
-    openAccount(PLATFORM_ACCOUNT, 'PLATFORM');
-    for (const payee of trade.payees) openAccount(payee.systemCode, 'SYSTEM');
+    ensureAccount(PLATFORM_ACCOUNT, 'PLATFORM');
+    for (const payee of trade.payees) ensureAccount(payee.systemCode, 'SYSTEM');
     const entryId = post('CHARGE', trade.tradeId, memo, [[accountId, -trade.amountFen], ...trade.payees.map((p): [string, number] => [p.systemCode, p.amountFen]), [PLATFORM_ACCOUNT, trade.platformFeeFen]], trade.at);
     insertTrade.run(trade.tradeId, entryId, trade.applicationId, trade.at, trade.amountFen, JSON.stringify(trade));
     for (const payee of trade.payees) insertPayee.run(trade.tradeId, payee.systemCode, trade.applicationId, payee.amountFen);
-    return { account: requireAccount(accountId), trade };
+    return trade;
   });
-  const releaseAll = db.transaction((): number => {
-    const rows = db.prepare('SELECT hold_id FROM holds').all() as Row[];
-    for (const r of rows) release(String(r['hold_id']));
-    return rows.length;
+  /**
+   * Charges that arrive in the same turn of the event loop share one transaction (group commit):
+   * a busy gateway writes each table's pages once per group, not once per query. Each charge is
+   * still all or nothing.
+   */
+  interface QueuedCharge {
+    readonly accountId: string;
+    readonly terms: Omit<Trade, 'at'>;
+    readonly memo: string;
+    readonly resolve: (trade: Trade) => void;
+    readonly reject: (error: Error) => void;
+    /** Releases the charge's held money once the charge is written or refused. */
+    readonly spent: () => void;
+  }
+  let queued: QueuedCharge[] = [];
+  const writeGroup = db.transaction((group: readonly QueuedCharge[]) => {
+    const balances = new Map<string, number>();
+    const outcomes = group.map((item) => {
+      // Each charge's balance changes count only if its savepoint holds.
+      deferredBalances = new Map();
+      try {
+        const trade = chargeOne(item.accountId, item.terms, item.memo);
+        for (const [account, amount] of deferredBalances) balances.set(account, (balances.get(account) ?? 0) + amount);
+        return { trade };
+      } catch (error) {
+        return { error: error instanceof Error ? error : new Error(String(error)) };
+      } finally {
+        deferredBalances = undefined;
+      }
+    });
+    for (const [account, amount] of balances) if (amount !== 0) addBalance.run(amount, account);
+    return outcomes;
   });
+  const flushCharges = (): void => {
+    const group = queued;
+    queued = [];
+    let outcomes: ({ trade: Trade; error?: undefined } | { error: Error; trade?: undefined })[];
+    try {
+      outcomes = writeGroup(group);
+    } catch (error) {
+      for (const item of group) {
+        item.spent();
+        item.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return;
+    }
+    for (const item of group) item.spent();
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.trade) item.resolve(outcome.trade);
+      else item.reject(outcome?.error ?? new Error('charge lost'));
+    });
+  };
+  const charge = (holdId: string, terms: Omit<Trade, 'at'>, memo: string): Promise<{ account: Account; trade: Trade }> => {
+    const open = holds.get(holdId);
+    if (!open) return Promise.reject(new BookConflict('INVALID_STATE', `hold ${holdId} is not open; the query was already charged or released.`));
+    // Whatever happens to the charge, the hold is spent (a refused charge releases no data); its
+    // money stays held until the charge is written, so that no other query can take it meanwhile.
+    holds.delete(holdId);
+    const spent = (): void => addHeld(open.accountId, -open.amountFen);
+    if (open.accountId !== terms.applicationId || terms.amountFen > open.amountFen) {
+      spent();
+      const why = open.accountId !== terms.applicationId ? `hold ${holdId} belongs to ${open.accountId}, not ${terms.applicationId}` : `trade ${terms.tradeId} costs ${terms.amountFen} fen, more than the ${open.amountFen} fen held for it`;
+      return Promise.reject(new BookConflict('INVALID_STATE', why));
+    }
+    return new Promise<Trade>((resolve, reject) => {
+      if (queued.length === 0) setImmediate(flushCharges);
+      queued.push({ accountId: open.accountId, terms, memo, resolve, reject, spent });
+    }).then((trade) => ({ account: requireAccount(open.accountId), trade }));
+  };
+  const releaseAll = (): number => {
+    const count = holds.size;
+    holds.clear();
+    heldBy.clear();
+    return count;
+  };
   const registrationFee = db.transaction((systemCode: string, amountFen: number): boolean => {
     if (entryExists.get('REGISTRATION_FEE', systemCode)) return false;
     openAccount(systemCode, 'SYSTEM');
@@ -171,6 +259,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     const content = { from, to, runBy, trades: Number(totals['n']), tradedFen: Number(totals['fen']), payouts };
     const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex');
     const id = Number(insertSettlement.run(from, to, runBy, content.trades, content.tradedFen, JSON.stringify(payouts), digest).lastInsertRowid);
+    closedUntil = to;
     if (payouts.length > 0) openAccount(EXTERNAL_ACCOUNT, 'EXTERNAL');
     for (const p of payouts) post('PAYOUT', `settlement-${id}:${p.systemCode}`, `settlement ${id}: payout for ${from} to ${to}`, [[p.systemCode, -p.amountFen], [EXTERNAL_ACCOUNT, p.amountFen]], to);
     return { id, ...content, digest };
@@ -181,18 +270,9 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     getAccount: (id) => Promise.resolve(getAccount(id)),
     topUp: (input) => attempt(() => topUp(input.accountId, input.amountFen, input.paymentReference, input.memo)),
     setCreditLimit: (accountId, limit) => attempt(() => setCreditLimit(accountId, limit)),
-    hold: (input) =>
-      attempt(() => {
-        try {
-          return hold(input.holdId, input.accountId, input.amountFen);
-        } catch (error) {
-          // Another hold may have taken the money between the read and the write.
-          if (isCheckFailure(error)) throw new BookConflict('PAYMENT_REQUIRED', `the query costs up to ${input.amountFen} fen; ${input.accountId} has not that much available.`, { requiredFen: input.amountFen });
-          throw error;
-        }
-      }),
+    hold: (input) => attempt(() => hold(input.holdId, input.accountId, input.amountFen)),
     release: (holdId) => attempt(() => release(holdId)),
-    charge: (holdId, terms, memo) => attempt(() => charge(holdId, terms, memo)),
+    charge,
     releaseAllHolds: () => attempt(() => releaseAll()),
     chargeRegistrationFee: (systemCode, amountFen) => attempt(() => registrationFee(systemCode, amountFen)),
 
@@ -213,6 +293,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
       return Promise.resolve((db.prepare(sql).all(...args, filter.limit) as Row[]).map((r) => toTradeRecord(r) as TradeRecord));
     },
     tradedWith: (applicationId, systemCode) => Promise.resolve(db.prepare('SELECT 1 FROM trade_payees WHERE system_code = ? AND application_id = ? LIMIT 1').get(systemCode, applicationId) !== undefined),
+    pendingCount: () => Promise.resolve(Number((db.prepare("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'").get() as Row)['n'])),
     tradeCounts(from, to) {
       const r = tradeTotals.get(from, to) as Row;
       return Promise.resolve({ pending: Number(r['pending']), recorded: Number(r['recorded']), refused: Number(r['refused']), amountFen: Number(r['fen']) });
@@ -247,7 +328,9 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
       const sum = Number((db.prepare('SELECT COALESCE(SUM(balance_fen), 0) AS s FROM accounts').get() as Row)['s']);
       const unbalanced = (db.prepare('SELECT entry_id FROM postings GROUP BY entry_id HAVING SUM(amount_fen) <> 0').all() as Row[]).map((r) => Number(r['entry_id']));
       const drifted = (db.prepare('SELECT a.account_id FROM accounts a LEFT JOIN (SELECT account_id, SUM(amount_fen) AS s FROM postings GROUP BY account_id) p USING (account_id) WHERE a.balance_fen <> COALESCE(p.s, 0)').all() as Row[]).map((r) => String(r['account_id']));
-      const held = (db.prepare('SELECT a.account_id FROM accounts a LEFT JOIN (SELECT account_id, SUM(amount_fen) AS s FROM holds GROUP BY account_id) h USING (account_id) WHERE a.held_fen <> COALESCE(h.s, 0)').all() as Row[]).map((r) => String(r['account_id']));
+      const sums = new Map<string, number>();
+      for (const h of holds.values()) sums.set(h.accountId, (sums.get(h.accountId) ?? 0) + h.amountFen);
+      const held = [...new Set([...sums.keys(), ...heldBy.keys()])].filter((id) => sums.get(id) !== heldBy.get(id));
       return Promise.resolve({ sumOfBalancesFen: sum, unbalancedEntries: unbalanced, driftedAccounts: drifted, heldMismatches: held });
     },
     close() {
@@ -270,10 +353,9 @@ function unknownAccount(id: string): never {
   throw new BookConflict('UNKNOWN_ACCOUNT', `there is no account ${id}.`, { account: id });
 }
 
-function toAccount(row: Row | undefined): Account | undefined {
+function toAccount(row: Row | undefined, heldFen: number): Account | undefined {
   if (!row) return undefined;
   const balanceFen = Number(row['balance_fen']);
-  const heldFen = Number(row['held_fen']);
   const creditLimitFen = Number(row['credit_limit_fen']);
   return { id: String(row['account_id']), kind: String(row['kind']) as AccountKind, balanceFen, heldFen, creditLimitFen, availableFen: balanceFen + creditLimitFen - heldFen, createdAt: String(row['created_at']) };
 }
