@@ -1,8 +1,10 @@
+import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
+
 /**
  * The registry's schema, as numbered migrations applied in order, each in its own transaction and
  * recorded in `schema_migrations`. Never edit a released migration: add the next one.
  */
-export const REGISTRY_MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+export const REGISTRY_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'initial registry',

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.js';
 import { StoreConflict, type LogInput, type RegistryStore, type StoredPrincipal } from '../registry-store.js';
 import type { Application, AssociationEntry, BusinessSystem, Enterprise, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
+import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 import { sqliteCreditEvents } from './sqlite-credit-events.js';
 
@@ -26,7 +27,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  applySqliteMigrations(db, REGISTRY_MIGRATIONS);
   const now = (): string => (options.now ?? (() => new Date()))().toISOString();
   const appendLog = db.prepare('INSERT INTO registry_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)');
   const log = (entry: LogInput, at: string): void => void appendLog.run(at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details));
@@ -244,17 +245,6 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
   };
 }
 
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r['version'])));
-  for (const migration of REGISTRY_MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
-    })();
-  }
-}
 
 function toApplication(row: Row | undefined): Application | undefined {
   return row ? { appId: str(row['app_id']), name: str(row['name']), roles: JSON.parse(str(row['roles'])) as string[], createdAt: str(row['created_at']) } : undefined;
