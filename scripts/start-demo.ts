@@ -90,6 +90,7 @@ function printBanner(network: DemoNetwork): void {
     'Every charged query shows its price, the systems\' shares and its ledger receipt in extensions.gridmark.charge. The money:',
     '',
     `  export GRIDMARK_REGISTRY=${url}registry GRIDMARK_API_KEY=${network.adminKey}`,
+    `  npm run -s gridmark -- account top-up ${network.application.appId} --amount-fen 50000 --reference BANK-0001   # record a payment of 500 yuan, once`,
     `  npm run -s gridmark -- account show ${network.application.appId}        # the application's balance`,
     '  npm run -s gridmark -- finance statement 88.1001.5  # what the asset system earned (less its registration fee)',
     '  npm run -s gridmark -- finance settle               # close the period, pay the systems out',
