@@ -16,6 +16,8 @@ import { createEmbeddedLedger, type EmbeddedLedger } from '../../ledger-adapter/
 import { openTradeMarket, type TradeMarket } from '../../ledger-adapter/testing/trade-fixtures.js';
 import { silentLogger } from '../../schema/logger.js';
 import type { Benchmark } from './benchmark.js';
+import { openSqliteBillingStore } from '../../gateway/billing/sqlite/sqlite-billing-store.js';
+import { bookTradeOutbox } from './book-trade-outbox.js';
 import { createMemoryTradeOutbox, type FillableTradeOutbox } from './memory-trade-outbox.js';
 
 const BATCH = 500;
@@ -165,6 +167,14 @@ const tradesBenchmark: Benchmark = {
       log(`as fast as recorded: ${n(saturated.trades / saturated.seconds)} trades/s`);
       const paced = await measureTradeRecording(createMemoryTradeOutbox(), { adapter, ledger, market, seconds, rate: PACED_RATE });
       log(`paced at ${PACED_RATE}/s: p50 ${paced.p50.toFixed(0)} ms`);
+      // Through the billing book: each trade is a query's charge (hold + charge), its outbox durable.
+      const book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
+      await book.openAccount(market.applicationId, 'APPLICATION');
+      await book.topUp({ accountId: market.applicationId, amountFen: 1e15, paymentReference: 'bench', memo: 'benchmark funds' });
+      const booked = await measureTradeRecording(bookTradeOutbox(book), { adapter, ledger, market, seconds });
+      const bookCheck = await book.check();
+      await book.close();
+      log(`through the billing book: ${n(booked.trades / booked.seconds)} trades/s`);
       const proven = [saturated.proven[0] + paced.proven[0], saturated.proven[1] + paced.proven[1]] as const;
       return [
         `${seconds} s of production per phase, then the backlog flushed; in-memory outbox; synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
@@ -176,7 +186,9 @@ const tradesBenchmark: Benchmark = {
         '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
         row('saturated', saturated),
         row(`paced, ${PACED_RATE}/s`, paced),
+        row('saturated, charged through the billing book (SQLite)', booked),
         '',
+        `The billing book after its phase: balances sum to ${bookCheck.sumOfBalancesFen} fen, ${bookCheck.unbalancedEntries.length} unbalanced entries.`,
         `Sampled receipts proving their trades (verifyTradeReceipt): ${proven[0]} of ${proven[1]}.`,
       ];
     } finally {
