@@ -38,6 +38,8 @@ export interface DemoNetworkOptions {
   readonly startAnchoring?: DemoSystems['startAnchoring'];
   /** How often the business systems re-run their anchoring pass. */
   readonly anchorIntervalMs?: number;
+  /** Per-use charging (default on). Off, released values are free: access control alone. */
+  readonly billing?: boolean;
 }
 
 /** Where one demo business system serves its subgraph. */
@@ -106,7 +108,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
     const grantKey = generateKeyPairSync('ed25519');
     const gatewayPublicKeyPem = grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    gateway = createGateway({ registry, access: { ledger, signingKey: grantKey.privateKey, billing: { store: billingStore, tariff: DEMO_TARIFF } }, logger: options.logger, pollIntervalMs: 5_000 });
+    gateway = createGateway({ registry, access: { ledger, signingKey: grantKey.privateKey, ...(options.billing === false ? {} : { billing: { store: billingStore, tariff: DEMO_TARIFF } }) }, logger: options.logger, pollIntervalMs: 5_000 });
     await gateway.start();
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();
@@ -123,7 +125,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       options.logger.info(`the business systems anchored ${anchored} field commitments on the ledger`);
     }
     const application = await registerDemoApplication(registryUrl, adminKey);
-    const balanceFen = await fundDemoApplication(registryUrl, adminKey, application.appId);
+    const balanceFen = options.billing === false ? 0 : await fundDemoApplication(registryUrl, adminKey, application.appId);
     return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, application: { ...application, balanceFen }, anchored, systems, stop };
   } catch (error) {
     await stop();

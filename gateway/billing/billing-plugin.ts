@@ -85,7 +85,9 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
             ...result.extensions,
             gridmark: {
               ...gridmark,
-              quote: state.quote,
+              // A quote-only answer itemises the price; a charged response summarises it (the charge
+              // itemises what was actually bought), so that it does not repeat every field twice.
+              quote: state.quoteOnly ? state.quote : { resolutionId: state.quote.resolutionId, values: state.quote.fields.length, fieldFeesFen: state.quote.fieldFeesFen, resolutionFeeFen: state.quote.resolutionFeeFen, totalFen: state.quote.totalFen },
               ...(state.quoteOnly
                 ? {}
                 : {

@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     throw new Error('usage: gateway-bench-server --kind bare|gridmark --data-dir <dir> --systems <json>');
   }
   const systems = JSON.parse(values.systems) as DemoSystemEndpoint[];
+  /** gridmark as `npm start` runs it charges per use; `GATEWAY_BENCH_BILLING=off` measures access control alone. */
+  const charging = process.env['GATEWAY_BENCH_BILLING'] !== 'off';
   const logger = createConsoleLogger(`${values.kind}-gateway`);
   const send = (reply: GatewayBenchReply): void => void process.send?.(reply);
   const anchoring = new Map<string, (anchored: number) => void>();
@@ -55,9 +57,9 @@ async function main(): Promise<void> {
   const running =
     values.kind === 'bare'
       ? { ...(await startBareGateway({ dataDir, systems })), headers: {} }
-      : await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring }).then(async (n) => {
+      : await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring, billing: charging }).then(async (n) => {
           // Every query is paid for, as in the demo: fund the application for the whole run.
-          await fundForBenchmark(n.registryUrl, n.adminKey, n.application.appId);
+          if (charging) await fundForBenchmark(n.registryUrl, n.adminKey, n.application.appId);
           return {
             url: n.gatewayUrl,
             headers: { authorization: `Bearer ${n.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },

@@ -37,9 +37,11 @@ const CPU_REPLY_TIMEOUT_MS = 5_000;
 const STOP_GRACE_MS = 10_000;
 
 type GatewayKind = 'bare' | 'gridmark';
+/** Whether gridmark's gateway charges per use in this run (`GATEWAY_BENCH_BILLING=off`: access control alone). */
+const CHARGING = process.env['GATEWAY_BENCH_BILLING'] !== 'off';
 const LABELS: Readonly<Record<GatewayKind, string>> = {
   bare: 'bare `@apollo/gateway` + `@apollo/server`',
-  gridmark: 'gridmark `createGateway` as `npm start` runs it',
+  gridmark: CHARGING ? 'gridmark `createGateway` as `npm start` runs it (access control and per-use charging)' : 'gridmark `createGateway` with access control, without per-use charging',
 };
 
 /** A gateway running in its own process. */
@@ -308,7 +310,7 @@ function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick:
 }
 
 function reproduceCommand(quick: boolean): string {
-  const env = ['GATEWAY_BENCH_CONNECTIONS', 'GATEWAY_BENCH_SECONDS', 'GATEWAY_BENCH_ROUNDS'].filter((name) => (process.env[name] ?? '') !== '').map((name) => `${name}=${process.env[name] ?? ''} `);
+  const env = ['GATEWAY_BENCH_CONNECTIONS', 'GATEWAY_BENCH_SECONDS', 'GATEWAY_BENCH_ROUNDS', 'GATEWAY_BENCH_BILLING'].filter((name) => (process.env[name] ?? '') !== '').map((name) => `${name}=${process.env[name] ?? ''} `);
   return `${env.join('')}npm run bench -- gateway${quick ? ' --quick' : ''}`;
 }
 

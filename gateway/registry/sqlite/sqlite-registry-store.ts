@@ -35,6 +35,8 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
   const getSystem = (code: string): BusinessSystem | undefined => toSystem(systemRow.get(code) as Row | undefined);
   const enterpriseRow = db.prepare('SELECT * FROM enterprises WHERE credit_code = ?');
   const identifierRow = db.prepare('SELECT * FROM identifiers WHERE identifier = ?');
+  // Read on every authenticated request.
+  const principalRow = db.prepare('SELECT * FROM principals WHERE key_id = ?');
   const holdingRows = db.prepare('SELECT system_code, local_code FROM holdings WHERE identifier = ? ORDER BY system_code');
   const getIdentifier = (identifier: string): IdentifierRecord | undefined => {
     const row = identifierRow.get(identifier) as Row | undefined;
@@ -152,7 +154,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
       return Promise.resolve();
     },
     findPrincipal: async (keyId) => {
-      const row = db.prepare('SELECT * FROM principals WHERE key_id = ?').get(keyId) as Row | undefined;
+      const row = principalRow.get(keyId) as Row | undefined;
       return Promise.resolve(row ? ({ keyId: str(row['key_id']), role: str(row['role']) as Role, systemCode: strOrNull(row['system_code']), appId: strOrNull(row['app_id']), label: str(row['label']), secretHash: str(row['secret_hash']), revoked: row['revoked_at'] !== null } satisfies StoredPrincipal) : undefined);
     },
     revokePrincipals: async (filter, entry) =>
