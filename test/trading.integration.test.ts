@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -234,8 +235,8 @@ describe('trading', () => {
     expect(settle.trades).toBe(7);
     expect(settle.payouts.map((p) => p.systemCode).sort()).toEqual(['88.1001.1', '88.1001.2']);
     expect(await balance('88.1001.2')).toBe(0);
-    const { reconciliation } = await client.request<{ reconciliation: { trades: number; recorded: number; matched: number; mismatched: unknown[] } }>('{ reconciliation { trades recorded matched mismatched { tradeId problem } } }');
-    expect(reconciliation).toEqual({ trades: 7, recorded: 7, matched: 7, mismatched: [] });
+    const { reconciliation } = await client.request<{ reconciliation: { trades: number; recorded: number; matched: number; unchecked: number; mismatched: unknown[] } }>('{ reconciliation { trades recorded matched unchecked mismatched { tradeId problem } } }');
+    expect(reconciliation).toEqual({ trades: 7, recorded: 7, matched: 7, unchecked: 0, mismatched: [] });
     expect(await book.check()).toMatchObject({ sumOfBalancesFen: 0, unbalancedEntries: [] });
   });
 
@@ -289,5 +290,17 @@ describe('trading', () => {
     const reconcile = await gridmark('finance', 'reconcile');
     expect(reconcile).toMatchObject({ code: 0 });
     expect(reconcile.stdout).toContain('re-read from the ledger and matched');
+    // Someone edits the book's copy of a trade behind its back: reconciliation with the ledger catches it.
+    const [edited] = await book.listTrades({ systemCode: '88.1001.2', limit: 1 });
+    const db = new Database(join(dir, 'billing.db'));
+    try {
+      db.prepare('UPDATE trades SET body = ? WHERE trade_id = ?').run(JSON.stringify({ ...edited?.trade, amountFen: 1 }), edited?.trade.tradeId);
+    } finally {
+      db.close();
+    }
+    const caught = await gridmark('finance', 'reconcile');
+    expect(caught.code).toBe(8);
+    expect(caught.stdout).toContain(`MISMATCH ${edited?.trade.tradeId ?? ''}: the ledger holds different content`);
+    expect(caught.stderr).toContain('NOT_RECONCILED');
   });
 });

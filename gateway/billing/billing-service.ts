@@ -23,6 +23,8 @@ export interface Reconciliation {
   readonly refused: number;
   /** Recorded trades whose ledger copy and receipt were re-read and matched. */
   readonly matched: number;
+  /** Recorded trades beyond the most one reconciliation re-reads (reconcile a shorter period). */
+  readonly unchecked: number;
   /** Trades whose ledger copy is missing or differs, or whose receipt does not prove inclusion. */
   readonly mismatched: readonly { readonly tradeId: string; readonly problem: string }[];
 }
@@ -89,6 +91,8 @@ export interface BillingOptions {
 const MAX_LISTING = 1_000;
 /** The most trades one reconciliation re-reads from the ledger. */
 const MAX_RECONCILED = 10_000;
+/** How long a settlement waits for pending trades to reach the ledger. */
+const SETTLE_FLUSH_MS = 10_000;
 
 /** Creates the billing service over a book and the ledger. */
 export function createBilling(options: BillingOptions): Billing {
@@ -209,7 +213,8 @@ export function createBilling(options: BillingOptions): Billing {
     },
     async settle(caller) {
       requireAdmin(caller, 'run settlements');
-      await recorder.flush();
+      // Give the period's last trades a moment to reach the ledger; a ledger that is down refuses the run below.
+      await Promise.race([recorder.flush(), new Promise((resolve) => setTimeout(resolve, SETTLE_FLUSH_MS).unref())]);
       const previous = (await store.settlements()).at(-1);
       const counts = await store.tradeCounts(previous?.to ?? '1970-01-01T00:00:00.000Z', new Date(Date.now() + 1).toISOString());
       if (counts.pending > 0) throw new GridmarkError('LEDGER_UNAVAILABLE', `${counts.pending} trade(s) of the period are not on the ledger yet; a period settles only when its trades are recorded.`);
@@ -241,7 +246,8 @@ export function createBilling(options: BillingOptions): Billing {
         else if (!record.receipt || !verifyTradeReceipt(record.trade, record.receipt) || record.receipt.merkleRoot !== onLedger.receipt.merkleRoot) mismatched.push({ tradeId: record.trade.tradeId, problem: 'the receipt does not prove inclusion' });
         else matched++;
       }
-      return { from, to, trades: counts.pending + counts.recorded + counts.refused, amountFen: counts.amountFen, recorded: counts.recorded, pending: counts.pending, refused: counts.refused, matched, mismatched };
+      const reread = records.filter((r) => r.status === 'RECORDED').length;
+      return { from, to, trades: counts.pending + counts.recorded + counts.refused, amountFen: counts.amountFen, recorded: counts.recorded, pending: counts.pending, refused: counts.refused, matched, unchecked: counts.recorded - reread, mismatched };
     },
     async check(caller) {
       requireOverseer(caller, 'check the book');

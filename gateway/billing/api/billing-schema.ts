@@ -53,7 +53,7 @@ export const BILLING_TYPE_DEFS = `#graphql
   type Settlement { id: Int!, from: String!, to: String!, runBy: String!, trades: Int!, tradedFen: Fen!, payouts: [Payout!]!, digest: String! }
   type JournalRow { entryId: Int!, at: String!, kind: String!, reference: String!, accountId: ID!, amountFen: Fen!, memo: String! }
   type Mismatch { tradeId: ID!, problem: String! }
-  type Reconciliation { from: String!, to: String!, trades: Int!, amountFen: Fen!, recorded: Int!, pending: Int!, refused: Int!, matched: Int!, mismatched: [Mismatch!]! }
+  type Reconciliation { from: String!, to: String!, trades: Int!, amountFen: Fen!, recorded: Int!, pending: Int!, refused: Int!, matched: Int!, "Recorded trades beyond the 10,000 one reconciliation re-reads: reconcile a shorter period." unchecked: Int!, mismatched: [Mismatch!]! }
   type BookCheck { sumOfBalancesFen: Fen!, unbalancedEntries: [Int!]!, driftedAccounts: [ID!]!, heldMismatches: [ID!]! }
   type Tariff { commissionBasisPoints: Int!, resolutionFeeFen: Fen!, registrationFeeFen: Fen! }
 `;

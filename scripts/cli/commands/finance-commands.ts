@@ -187,13 +187,14 @@ const financeReconcile: CliCommand = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, ...PERIOD_OPTIONS });
     const client = registryClient(values, { needsKey: true });
-    const { reconciliation: r } = await client.request<{ reconciliation: { from: string; to: string; trades: number; amountFen: number; recorded: number; pending: number; refused: number; matched: number; mismatched: { tradeId: string; problem: string }[] } }>(
-      'query ($from: String, $to: String) { reconciliation(from: $from, to: $to) { from to trades amountFen recorded pending refused matched mismatched { tradeId problem } } }',
+    const { reconciliation: r } = await client.request<{ reconciliation: { from: string; to: string; trades: number; amountFen: number; recorded: number; pending: number; refused: number; matched: number; unchecked: number; mismatched: { tradeId: string; problem: string }[] } }>(
+      'query ($from: String, $to: String) { reconciliation(from: $from, to: $to) { from to trades amountFen recorded pending refused matched unchecked mismatched { tradeId problem } } }',
       period(values),
     );
     const { bookCheck } = await client.request<{ bookCheck: { sumOfBalancesFen: number; unbalancedEntries: number[]; driftedAccounts: string[]; heldMismatches: string[] } }>('{ bookCheck { sumOfBalancesFen unbalancedEntries driftedAccounts heldMismatches } }');
     io.out(`${r.from} .. ${r.to}: ${r.trades} trade(s) worth ${money(r.amountFen)}; ${r.recorded} on the ledger, ${r.pending} pending, ${r.refused} refused; ${r.matched} re-read from the ledger and matched\n`);
     io.out(`book: balances sum to ${bookCheck.sumOfBalancesFen} fen, ${bookCheck.unbalancedEntries.length} unbalanced entries, ${bookCheck.driftedAccounts.length} drifted accounts\n`);
+    if (r.unchecked > 0) io.out(`${r.unchecked} recorded trade(s) not re-read (at most 10,000 per run): reconcile shorter periods\n`);
     for (const m of r.mismatched) io.out(`  MISMATCH ${m.tradeId}: ${m.problem}\n`);
     const bookBroken = bookCheck.sumOfBalancesFen !== 0 || bookCheck.unbalancedEntries.length > 0 || bookCheck.driftedAccounts.length > 0 || bookCheck.heldMismatches.length > 0;
     if (r.mismatched.length > 0 || bookBroken) throw new GridmarkError('NOT_RECONCILED', `${r.mismatched.length} trade(s) do not reconcile with the ledger${bookBroken ? ', and the book does not balance' : ''}.`);
