@@ -1,9 +1,9 @@
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import { commitField } from '../../ledger-adapter/commitments/index.js';
+import type { FieldVerification } from './request-access.js';
 
 /** The two ledger reads a re-check needs: a ledger adapter has them, and so does the registry API. */
 export type LedgerEvidenceReader = Pick<LedgerAdapter, 'getAnchors' | 'getResolution'>;
-import { commitField } from '../../ledger-adapter/commitments/index.js';
-import type { FieldVerification } from './request-access.js';
 
 /** The outcome of re-checking one field of a saved response. */
 export interface FieldRecheck {
