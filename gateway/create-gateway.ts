@@ -148,7 +148,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           const fields = createFieldDirectory(registry);
           const recorder = createResolutionRecorder({ ledger, logger });
           const billingOptions = options.access.billing;
-          const billing = billingOptions ? createBilling({ store: billingOptions.store, tariff: billingOptions.tariff, ledger, registry, logger, beforeTrades: () => recorder.flush() }) : undefined;
+          const billing = billingOptions ? createBilling({ store: billingOptions.store, tariff: billingOptions.tariff, ledger, registry, fields, logger, beforeTrades: () => recorder.flush() }) : undefined;
           return {
             billing,
             billingPlugin: billing ? createBillingPlugin({ billing, ...(billingOptions?.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: billingOptions.receiptTimeoutMs }) }) : undefined,

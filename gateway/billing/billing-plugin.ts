@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GridmarkError } from '../../schema/index.js';
 import type { GatewayContext } from '../access/request-access.js';
 import type { Billing, ChargedQuery } from './billing-service.js';
+import type { TradeReceipt } from '../../ledger-adapter/contract/records.js';
 import type { Quote } from './pricing.js';
 
 /** The header that asks for a quote instead of data: `X-Gridmark-Quote: only`. */
@@ -65,7 +66,7 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
           if (!state || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           let charged: ChargedQuery | undefined;
-          let receipt = null;
+          let receipt: TradeReceipt | null = null;
           if (state.holdId !== undefined && contextValue.access) {
             const access = contextValue.access;
             const verified = access.verifications.filter((v) => v.status === 'VERIFIED');

@@ -5,6 +5,7 @@ import { sameTrade, verifyTradeReceipt } from '../../ledger-adapter/contract/tra
 import { GridmarkError, type Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
 import type { Caller } from '../registry/registry-types.js';
+import type { FieldDirectory } from '../access/field-directory.js';
 import { BookConflict, type BillingStore } from './billing-store.js';
 import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type BookCheck, type JournalRow, type Settlement, type Statement, type TradeRecord } from './billing-types.js';
 import { requireAmountFen } from './money.js';
@@ -81,6 +82,8 @@ export interface BillingOptions {
   readonly store: BillingStore;
   readonly ledger: LedgerAdapter;
   readonly registry: Registry;
+  /** The gateway's directory of the active systems' fields. */
+  readonly fields: Pick<FieldDirectory, 'byName'>;
   readonly tariff: Tariff;
   /** Runs before trades go to the ledger: their resolutions must be there first. */
   readonly beforeTrades?: () => Promise<void>;
@@ -99,14 +102,11 @@ export function createBilling(options: BillingOptions): Billing {
   const { store, registry, logger } = options;
   const tariff = checkTariff(options.tariff);
   const recorder: TradeRecorder = createTradeRecorder({ ledger: options.ledger, outbox: store, logger, ...(options.beforeTrades ? { before: options.beforeTrades } : {}) });
-  let active = new Set<string>();
-  const refreshActive = async (): Promise<void> => {
-    const systems = await registry.listSystems();
-    active = new Set(systems.filter((s) => s.status === 'ACTIVE').map((s) => s.code));
-    if (tariff.registrationFeeFen > 0) {
-      for (const s of systems) {
-        if (await store.chargeRegistrationFee(s.code, tariff.registrationFeeFen)) logger.info(`registration fee of ${s.code}: ${tariff.registrationFeeFen} fen`);
-      }
+  /** Charges the registration fee of every registered system that has not paid it yet. */
+  const chargeRegistrationFees = async (): Promise<void> => {
+    if (tariff.registrationFeeFen === 0) return;
+    for (const s of await registry.listSystems()) {
+      if (await store.chargeRegistrationFee(s.code, tariff.registrationFeeFen)) logger.info(`registration fee of ${s.code}: ${tariff.registrationFeeFen} fen`);
     }
   };
   let unsubscribe: (() => void) | undefined;
@@ -146,12 +146,20 @@ export function createBilling(options: BillingOptions): Billing {
 
   return {
     tariff,
-    quote: (resolution, selected) => quoteQuery(resolution, selected, tariff, (code) => active.has(code)),
+    // The field directory holds the fields of active systems only: a suspended system's are not billable.
+    quote: (resolution, selected) => quoteQuery(resolution, selected, tariff, (field, systemCode) => options.fields.byName(field)?.systemCode === systemCode),
     async reserve(applicationId, quote) {
       if (!recorder.healthy()) throw new GridmarkError('LEDGER_UNAVAILABLE', 'Trades cannot reach the ledger; charged queries are refused until they can.');
-      await knownAccount(applicationId);
       const holdId = randomBytes(32).toString('hex');
-      const account = await store.hold({ holdId, accountId: applicationId, amountFen: quote.totalFen }).catch(translate);
+      const hold = () => store.hold({ holdId, accountId: applicationId, amountFen: quote.totalFen });
+      // An application's account opens on its first query; after that a hold is one read.
+      const account = await hold()
+        .catch(async (error: unknown) => {
+          if (!(error instanceof BookConflict && error.reason === 'UNKNOWN_ACCOUNT')) throw error;
+          await knownAccount(applicationId);
+          return hold();
+        })
+        .catch(translate);
       return { holdId, account };
     },
     async charge(holdId, input) {
@@ -258,8 +266,8 @@ export function createBilling(options: BillingOptions): Billing {
     async start() {
       const released = await store.releaseAllHolds();
       if (released > 0) logger.warn(`released ${released} hold(s) of queries that were cut off before they were charged`);
-      await refreshActive();
-      unsubscribe = registry.onSystemsChanged(() => void refreshActive().catch((error: unknown) => logger.error(`billing could not follow the registry: ${String(error)}`)));
+      await chargeRegistrationFees();
+      unsubscribe = registry.onSystemsChanged(() => void chargeRegistrationFees().catch((error: unknown) => logger.error(`billing could not charge registration fees: ${String(error)}`)));
       recorder.poke();
     },
     async stop() {

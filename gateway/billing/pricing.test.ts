@@ -30,9 +30,9 @@ describe('pricing', () => {
     const quote = quoteQuery(resolution, new Set(['model', 'outputPowerW']), tariff, everyone);
     expect(quote.fields.map((f) => [f.deviceId, f.field, f.feeFen])).toEqual([['D/1', 'model', 7], ['D/1', 'outputPowerW', 33], ['D/2', 'model', 7]]);
     expect(quote).toMatchObject({ fieldFeesFen: 47, resolutionFeeFen: 5, totalFen: 52 });
-    const withoutS2 = quoteQuery(resolution, new Set(['model', 'outputPowerW']), tariff, (code) => code !== 'S2');
+    const withoutS2 = quoteQuery(resolution, new Set(['model', 'outputPowerW']), tariff, (_field, code) => code !== 'S2');
     expect(withoutS2.totalFen).toBe(7 + 7 + 5);
-    expect(quoteQuery(resolution, new Set(['events']), tariff, (code) => code !== 'S2')).toMatchObject({ fields: [], totalFen: 0 });
+    expect(quoteQuery(resolution, new Set(['events']), tariff, (_field, code) => code !== 'S2')).toMatchObject({ fields: [], totalFen: 0 });
   });
 
   it('charges the verified values only, with the commission rounded down for the platform', () => {

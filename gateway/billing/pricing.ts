@@ -39,12 +39,12 @@ const fieldName = (coordinate: string): string => coordinate.slice(coordinate.in
  * Prices a query before it runs: the fields it selects (by name) that the resolution gives for
  * each device, from billable (active) systems only.
  */
-export function quoteQuery(resolution: Resolution, selected: ReadonlySet<string>, tariff: Tariff, billable: (systemCode: string) => boolean): Quote {
+export function quoteQuery(resolution: Resolution, selected: ReadonlySet<string>, tariff: Tariff, billable: (field: string, systemCode: string) => boolean): Quote {
   const fields: QuotedField[] = [];
   for (const device of resolution.devices) {
     for (const f of device.fields) {
       const name = fieldName(f.coordinate);
-      if (!selected.has(name) || !billable(f.systemCode)) continue;
+      if (!selected.has(name) || !billable(name, f.systemCode)) continue;
       fields.push({ deviceId: device.deviceId, field: name, fieldCode: f.fieldCode, systemCode: f.systemCode, feeFen: f.feeFen });
     }
   }

@@ -35,7 +35,8 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
 
   // Holds of queries in flight live in memory: they mean nothing once the process is gone (a query
   // cut off before its charge released no data), and keeping them here makes a hold cost no write.
-  const holds = new Map<string, { readonly accountId: string; readonly amountFen: number }>();
+  /** Open holds; `charging` once their charge is on its way (the money stays held until it is written). */
+  const holds = new Map<string, { readonly accountId: string; readonly amountFen: number; charging: boolean }>();
   const heldBy = new Map<string, number>();
   const addHeld = (accountId: string, amountFen: number): void => {
     const held = (heldBy.get(accountId) ?? 0) + amountFen;
@@ -119,13 +120,13 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     if (account.availableFen < amountFen) {
       throw new BookConflict('PAYMENT_REQUIRED', `the query costs up to ${amountFen} fen; ${accountId} has ${account.availableFen} fen available.`, { requiredFen: amountFen, availableFen: account.availableFen });
     }
-    holds.set(holdId, { accountId, amountFen });
+    holds.set(holdId, { accountId, amountFen, charging: false });
     addHeld(accountId, amountFen);
     return { ...account, heldFen: account.heldFen + amountFen, availableFen: account.availableFen - amountFen };
   };
   const release = (holdId: string): void => {
     const open = holds.get(holdId);
-    if (!open) return;
+    if (!open || open.charging) return;
     holds.delete(holdId);
     addHeld(open.accountId, -open.amountFen);
   };
@@ -204,11 +205,14 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
   };
   const charge = (holdId: string, terms: Omit<Trade, 'at'>, memo: string): Promise<{ account: Account; trade: Trade }> => {
     const open = holds.get(holdId);
-    if (!open) return Promise.reject(new BookConflict('INVALID_STATE', `hold ${holdId} is not open; the query was already charged or released.`));
+    if (!open || open.charging) return Promise.reject(new BookConflict('INVALID_STATE', `hold ${holdId} is not open; the query was already charged or released.`));
     // Whatever happens to the charge, the hold is spent (a refused charge releases no data); its
     // money stays held until the charge is written, so that no other query can take it meanwhile.
-    holds.delete(holdId);
-    const spent = (): void => addHeld(open.accountId, -open.amountFen);
+    open.charging = true;
+    const spent = (): void => {
+      holds.delete(holdId);
+      addHeld(open.accountId, -open.amountFen);
+    };
     if (open.accountId !== terms.applicationId || terms.amountFen > open.amountFen) {
       spent();
       const why = open.accountId !== terms.applicationId ? `hold ${holdId} belongs to ${open.accountId}, not ${terms.applicationId}` : `trade ${terms.tradeId} costs ${terms.amountFen} fen, more than the ${open.amountFen} fen held for it`;
