@@ -27,22 +27,6 @@ function stateOf(ctx: Context): ContractState {
   return new ContractState(stub);
 }
 
-/**
- * Reads recorded resolutions for one transaction, each at most once however many trades name it.
- * The one place trade recording learns how resolutions are stored.
- */
-function resolutionReader(state: ContractState): (resolutionId: string) => Promise<Resolution | undefined> {
-  const read = new Map<string, Promise<Resolution | undefined>>();
-  return (resolutionId) => {
-    let resolution = read.get(resolutionId);
-    if (!resolution) {
-      resolution = getResolution(state, resolutionId);
-      read.set(resolutionId, resolution);
-    }
-    return resolution;
-  };
-}
-
 /** A stored trade with its receipt. */
 interface TradeRecord {
   readonly trade: Trade;
@@ -206,7 +190,6 @@ export class GridmarkContract extends Contract {
     const trades = parseRecordTrades(parseArgument(argument, 'RecordTrades argument'));
     const state = stateOf(ctx);
     const existing = await state.getMany<TradeRecord>(T.trade, trades.map((t) => t.tradeId));
-    const resolutionOf = resolutionReader(state);
     const fresh: Trade[] = [];
     for (const trade of trades) {
       const recorded = existing.get(trade.tradeId);
@@ -214,7 +197,8 @@ export class GridmarkContract extends Contract {
         if (!sameTrade(recorded.trade, trade)) throw new ContractError('CONFLICT', `trade ${trade.tradeId} is already recorded with different content`);
         continue;
       }
-      checkTradeAgainstResolution(trade, await resolutionOf(trade.resolutionId));
+      // ContractState reads each key once per transaction, so trades naming one resolution share its read.
+      checkTradeAgainstResolution(trade, await getResolution(state, trade.resolutionId));
       fresh.push(trade);
     }
     const txId = state.txId;
