@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { ContractState } from './contract-stub.js';
+import { sha256Hex } from './merkle.js';
 import { STATE_TYPES, type Resolution } from './records.js';
 
 /** The composite-key type under which resolution bodies are stored, by their hash. */
@@ -22,7 +22,7 @@ export interface StoredResolution extends Omit<Resolution, 'devices'> {
 
 /** The hash a body is stored under. */
 export function resolutionBodyHash(body: ResolutionBody): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+  return sha256Hex(canonicalJson(body));
 }
 
 /**
