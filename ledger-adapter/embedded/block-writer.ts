@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { StoredBlock } from './block-codec.js';
-import type { StateWrite } from './ledger-database.js';
+import { APPEND_STATEMENTS, type StateWrite } from './ledger-database.js';
 
 /*
  * Writes blocks on a worker thread with its own SQLite connection, so that the next block is
@@ -19,9 +19,9 @@ const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('cache_size = -65536');
-const insertBlock = db.prepare('INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)');
-const putState = db.prepare('INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx');
-const deleteState = db.prepare('DELETE FROM state WHERE key = ?');
+const insertBlock = db.prepare(workerData.statements.insertBlock);
+const putState = db.prepare(workerData.statements.putState);
+const deleteState = db.prepare(workerData.statements.deleteState);
 const append = db.transaction((block, bytes, index) => {
   insertBlock.run(block.number, block.previousHash, block.dataHash, block.hash, block.timestamp, block.data, block.signature);
   const all = Buffer.from(bytes);
@@ -54,7 +54,7 @@ export class BlockWriter {
 
   constructor(path: string) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } });
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, statements: APPEND_STATEMENTS } });
     // The worker keeps the process alive only while a block is being written, so a program that
     // forgets close() still exits, and one that awaits a commit does not exit before it.
     this.#worker.unref();

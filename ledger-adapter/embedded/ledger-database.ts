@@ -27,6 +27,13 @@ CREATE TABLE IF NOT EXISTS state (
 ) WITHOUT ROWID;
 `;
 
+/** The statements that append a block and apply its state changes, on any connection that writes the file. */
+export const APPEND_STATEMENTS = {
+  insertBlock: 'INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  putState: 'INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx',
+  deleteState: 'DELETE FROM state WHERE key = ?',
+} as const;
+
 /** One state change of a block, at its version. */
 export interface StateWrite {
   readonly key: string;
@@ -81,9 +88,9 @@ export class LedgerDatabase {
     }
     this.#getState = this.#db.prepare('SELECT key, value, block, tx FROM state WHERE key = ?');
     this.#rangeState = this.#db.prepare('SELECT key, value, block, tx FROM state WHERE key >= ? AND key < ? ORDER BY key');
-    this.#putState = this.#db.prepare('INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx');
-    this.#deleteState = this.#db.prepare('DELETE FROM state WHERE key = ?');
-    this.#insertBlock = this.#db.prepare('INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.#putState = this.#db.prepare(APPEND_STATEMENTS.putState);
+    this.#deleteState = this.#db.prepare(APPEND_STATEMENTS.deleteState);
+    this.#insertBlock = this.#db.prepare(APPEND_STATEMENTS.insertBlock);
     this.#getBlock = this.#db.prepare('SELECT * FROM blocks WHERE number = ?');
     this.#blocksFrom = this.#db.prepare('SELECT * FROM blocks WHERE number >= ? ORDER BY number LIMIT ?');
     this.#height = this.#db.prepare('SELECT COALESCE(MAX(number) + 1, 0) AS height FROM blocks');
