@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createRegistry, openSqliteRegistryStore, type Caller, type CreditEvent, type Gateway, type Registry } from '../gateway/index.js';
 import { silentLogger } from '../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../subgraphs/index.js';
+import { runGridmark, type GridmarkRun } from './fixtures/gridmark-cli.js';
 
 /** `gridmark credit ...` and `gridmark system reinstate`, run as operators and applications run them. */
-const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gridmark-credit-cli-'));
 const CREDIT_CODE = '91640000227694411F';
 const ADMIN: Caller = { role: 'PLATFORM_ADMIN', keyId: 'test', label: 'test' };
@@ -18,13 +17,7 @@ let station: RunningSubgraph;
 let base = '';
 const keyFiles: Record<'admin' | 'app' | 'operator', string> = { admin: join(dir, 'admin.key'), app: join(dir, 'app.key'), operator: join(dir, 'operator.key') };
 
-function gridmark(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], { cwd: root, env: { ...process.env, GRIDMARK_REGISTRY: new URL('/registry', base).toString(), GRIDMARK_API_KEY: '' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const gridmark = (...args: string[]): Promise<GridmarkRun> => runGridmark(new URL('/registry', base).toString(), args);
 
 beforeAll(async () => {
   const weather = defineSubgraph({ name: 'weather', title: 'weather stations', fields: [{ name: 'irradianceWm2', type: 'Float', description: 'Irradiance.' }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { irradianceWm2: 640 }]))) });

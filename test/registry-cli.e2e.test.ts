@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +6,9 @@ import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, t
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { silentLogger } from '../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../subgraphs/index.js';
+import { runGridmark, type GridmarkRun } from './fixtures/gridmark-cli.js';
 
 /** The `gridmark` command, run as an operator runs it, against a live registry over HTTP. */
-const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gridmark-cli-'));
 const keyFile = join(dir, 'operator.key');
 let registry: Registry;
@@ -19,13 +18,7 @@ let station: RunningSubgraph;
 let base = '';
 let systemCode = '';
 
-function gridmark(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], { cwd: root, env: { ...process.env, GRIDMARK_REGISTRY: new URL('/registry', base).toString(), GRIDMARK_API_KEY: '' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const gridmark = (...args: string[]): Promise<GridmarkRun> => runGridmark(new URL('/registry', base).toString(), args);
 
 beforeAll(async () => {
   const weather = defineSubgraph({ name: 'weather', title: 'weather stations', fields: [{ name: 'irradianceWm2', type: 'Float', description: 'Irradiance.', unit: 'W/m²' }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { irradianceWm2: 640 }]))) });
