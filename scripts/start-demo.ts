@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { formatYuan } from '../gateway/index.js';
 import { createConsoleLogger, GridmarkError } from '../schema/index.js';
+import { DEMO_APPLICATION } from './demo-application.js';
 import { demoDataExists, seedDemoData } from './demo-data.js';
 import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './demo-network.js';
 
@@ -56,7 +57,7 @@ function printBanner(network: DemoNetwork): void {
   const quote = (text: string): string => text.replace(/'/g, "'\\''");
   const body = quote(JSON.stringify({ query: SAMPLE_QUERY }));
   const refused = quote(JSON.stringify({ query: REFUSED_QUERY }));
-  const headers = (role: string): string => `-H 'authorization: Bearer ${network.application.apiKey}' -H 'x-gridmark-function: full-lifecycle' -H 'x-gridmark-role: ${role}'`;
+  const headers = (role: string): string => `-H 'authorization: Bearer ${network.application.apiKey}' -H 'x-gridmark-function: ${DEMO_APPLICATION.function}' -H 'x-gridmark-role: ${role}'`;
   const lines = [
     '',
     'gridmark demo network is ready',
@@ -68,7 +69,7 @@ function printBanner(network: DemoNetwork): void {
     '',
     `  Embedded ledger:                   ${network.ledgerPath}   (npm run gridmark -- ledger show --path ${network.ledgerPath})`,
     `  Platform admin key for this run (shown once): ${network.adminKey}`,
-    `  Application ${network.application.appId} "full-lifecycle management", key for this run (shown once): ${network.application.apiKey}`,
+    `  Application ${network.application.appId} "${DEMO_APPLICATION.name}", key for this run (shown once): ${network.application.apiKey}`,
     `  Its prepaid balance: ${formatYuan(network.application.balanceFen)} yuan; platform fees: ${DEMO_TARIFF.commissionBasisPoints / 100} % of field fees and ${formatYuan(DEMO_TARIFF.resolutionFeeFen)} yuan per charged query`,
     `  ${network.anchored} field commitments anchored on the ledger by the five systems`,
     '',
