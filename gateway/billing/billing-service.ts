@@ -4,6 +4,7 @@ import type { Resolution, Trade, TradeReceipt } from '../../ledger-adapter/contr
 import { sameTrade, verifyTradeReceipt } from '../../ledger-adapter/contract/trades.js';
 import { GridmarkError, type Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
+import { forbid, requireAdmin, requireOverseer } from '../registry/caller-permissions.js';
 import type { Caller } from '../registry/registry-types.js';
 import type { FieldDirectory } from '../access/field-directory.js';
 import { BookConflict, type BillingStore } from './billing-store.js';
@@ -115,11 +116,6 @@ export function createBilling(options: BillingOptions): Billing {
     if (error instanceof BookConflict) throw new GridmarkError(error.reason, error.message, { details: { ...error.details }, cause: error });
     throw error;
   };
-  const forbid = (caller: Caller, what: string): never => {
-    throw new GridmarkError(caller.role === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', caller.role === 'ANONYMOUS' ? `${what} needs an API key.` : `${caller.role} may not ${what}.`);
-  };
-  const requireAdmin = (caller: Caller, what: string): void => void (caller.role === 'PLATFORM_ADMIN' || forbid(caller, what));
-  const requireOverseer = (caller: Caller, what: string): void => void (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' || forbid(caller, what));
   /** Admins and auditors see every account; an application its own; a system's operator the system's. */
   const requireReader = (caller: Caller, accountId: string): void => {
     if (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR') return;

@@ -1,4 +1,5 @@
 import { GridmarkError } from '../../schema/index.js';
+import { forbid, requireAdmin, requireOverseer } from './caller-permissions.js';
 import { FAILED_VERIFICATION_PENALTY, TAMPER_CREDIT_PENALTY, MAX_CREDIT_SCORE, feedbackDelta, isCreditScore, isFeedbackRating } from './credit-rules.js';
 import type { CreditEventInput, LogInput, RegistryStore } from './registry-store.js';
 import type { BusinessSystem, Caller, CreditEvent, CreditOutcome } from './registry-types.js';
@@ -67,7 +68,6 @@ export interface CreditContext {
   /** Tells the live supergraph that the set of active systems changed. */
   readonly systemsChanged: () => void;
   readonly actor: (caller: Caller) => string;
-  readonly forbid: (caller: Caller, what: string) => never;
   /** Turns a store refusal into the registry's error. */
   readonly translate: (error: unknown) => never;
 }
@@ -89,7 +89,7 @@ export function createCreditEvaluation(context: CreditContext): CreditEvaluation
 
   return {
     async setCreditScore(caller, creditCode, score, reason) {
-      if (caller.role !== 'PLATFORM_ADMIN') context.forbid(caller, 'set credit scores');
+      requireAdmin(caller, 'set credit scores');
       if (!isCreditScore(score)) badInput('score must be an integer from 0 to 100.', { field: 'score' });
       return record({ creditCode, systemCode: null, kind: 'ADMIN', change: { to: score }, reason: requireText(reason, 'reason', 500), actor: context.actor(caller), reference: {} });
     },
@@ -109,7 +109,7 @@ export function createCreditEvaluation(context: CreditContext): CreditEvaluation
     },
 
     async submitFeedback(caller, input) {
-      if (caller.role !== 'APPLICATION') return context.forbid(caller, 'rate business systems');
+      if (caller.role !== 'APPLICATION') return forbid(caller, 'rate business systems');
       if (!isFeedbackRating(input.score)) badInput('score must be an integer from 1 to 5.', { field: 'score' });
       const reason = requireText(input.reason, 'reason', 500);
       const system = await systemOf(input.systemCode);
@@ -120,7 +120,7 @@ export function createCreditEvaluation(context: CreditContext): CreditEvaluation
     },
 
     async reinstateSystem(caller, code, input) {
-      if (caller.role !== 'PLATFORM_ADMIN' && caller.role !== 'AUDITOR') context.forbid(caller, 'reinstate systems');
+      requireOverseer(caller, 'reinstate systems');
       const reason = requireText(input.reason, 'reason', 500);
       if (input.score !== undefined && !(isCreditScore(input.score) && input.score >= threshold)) badInput(`score must be an integer from ${threshold} (the threshold) to ${MAX_CREDIT_SCORE}.`, { field: 'score' });
       const system = await systemOf(code);
@@ -144,7 +144,7 @@ export function createCreditEvaluation(context: CreditContext): CreditEvaluation
     },
 
     async creditHistory(caller, filter) {
-      if (caller.role === 'ANONYMOUS') context.forbid(caller, 'read the credit history');
+      if (caller.role === 'ANONYMOUS') forbid(caller, 'read the credit history');
       const after = filter.after ?? 0;
       if (!Number.isSafeInteger(after) || after < 0) badInput('after must be a non-negative integer (a credit event sequence number).', { field: 'after' });
       const limit = Number.isFinite(filter.limit) ? Math.min(Math.max(Math.trunc(filter.limit ?? 0), 1), MAX_HISTORY) : 100;

@@ -11,6 +11,7 @@ import { createCreditEvaluation, type CreditEvaluation } from './credit.js';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Anchor, ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
 import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
+import { forbid, requireAdmin, requireOverseer } from './caller-permissions.js';
 import { StoreConflict, type LogInput, type RegistryStore } from './registry-store.js';
 import type {
   Application,
@@ -148,10 +149,6 @@ export function createRegistry(options: RegistryOptions): Registry {
   evidence?.poke();
 
   const actor = (caller: Caller): string => (caller.role === 'ANONYMOUS' ? 'anonymous' : `${caller.role}:${caller.keyId}`);
-  const forbid = (caller: Caller, what: string): never => {
-    throw new GridmarkError(caller.role === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', caller.role === 'ANONYMOUS' ? `${what} needs an API key.` : `${caller.role} may not ${what}.`);
-  };
-  const requireAdmin = (caller: Caller, what: string): void => void (caller.role === 'PLATFORM_ADMIN' || forbid(caller, what));
   const requireSystemActor = (caller: Caller, systemCode: string, what: string): void => {
     if (caller.role === 'PLATFORM_ADMIN' || (caller.role === 'ENTERPRISE_USER' && caller.systemCode === systemCode)) return;
     forbid(caller, `${what} for system ${systemCode}`);
@@ -195,7 +192,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     if (rows.length > maxBatch) throw new GridmarkError('LIMIT_EXCEEDED', `at most ${maxBatch} devices per call; split the file into batches.`, { details: { limit: maxBatch } });
   };
 
-  const credit = createCreditEvaluation({ store, threshold, tradedWith: options.tradedWith, checkReactivation, systemsChanged: changed, actor, forbid, translate });
+  const credit = createCreditEvaluation({ store, threshold, tradedWith: options.tradedWith, checkReactivation, systemsChanged: changed, actor, translate });
 
   return {
     ...credit,
@@ -338,7 +335,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     },
 
     async auditIdentifier(caller, identifier, result, note) {
-      if (caller.role !== 'AUDITOR' && caller.role !== 'PLATFORM_ADMIN') forbid(caller, 'audit identifiers');
+      requireOverseer(caller, 'audit identifiers');
       if (result !== 'CONFIRMED' && result !== 'NOT_FOUND') badInput('result must be CONFIRMED or NOT_FOUND.');
       return store.auditIdentifier(identifier, { status: result, by: actor(caller), note: note === null ? null : requireText(note, 'note', 500) }, logged(caller, 'identifier.audit', identifier, { result, note })).catch(translate);
     },
@@ -412,7 +409,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       return store.statistics();
     },
     async log(caller, after, limit) {
-      if (caller.role !== 'PLATFORM_ADMIN' && caller.role !== 'AUDITOR') forbid(caller, 'read the registry log');
+      requireOverseer(caller, 'read the registry log');
       return store.log(after, Math.min(Math.max(limit, 1), 1_000));
     },
     lookup: (identifiers) => store.directoryEntries(identifiers),
