@@ -237,6 +237,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     return true;
   });
 
+  const pendingTotal = db.prepare("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'");
   const pendingRows = db.prepare("SELECT body FROM trades WHERE status = 'PENDING' ORDER BY entry_id LIMIT ?");
   const markRecorded = db.prepare("UPDATE trades SET status = 'RECORDED', receipt = ? WHERE trade_id = ? AND status = 'PENDING'");
   const markRefused = db.prepare("UPDATE trades SET status = 'REFUSED', refusal = ? WHERE trade_id = ? AND status = 'PENDING'");
@@ -297,7 +298,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
       return Promise.resolve((db.prepare(sql).all(...args, filter.limit) as Row[]).map((r) => toTradeRecord(r) as TradeRecord));
     },
     tradedWith: (applicationId, systemCode) => Promise.resolve(db.prepare('SELECT 1 FROM trade_payees WHERE system_code = ? AND application_id = ? LIMIT 1').get(systemCode, applicationId) !== undefined),
-    pendingCount: () => Promise.resolve(Number((db.prepare("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'").get() as Row)['n'])),
+    pendingCount: () => Promise.resolve(Number((pendingTotal.get() as Row)['n'])),
     tradeCounts(from, to) {
       const r = tradeTotals.get(from, to) as Row;
       return Promise.resolve({ pending: Number(r['pending']), recorded: Number(r['recorded']), refused: Number(r['refused']), amountFen: Number(r['fen']) });
