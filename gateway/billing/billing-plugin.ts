@@ -20,7 +20,6 @@ interface RequestBilling {
   readonly quote: Quote;
   readonly quoteOnly: boolean;
   readonly holdId?: string;
-  readonly availableFen?: number;
 }
 
 /**
@@ -50,8 +49,8 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
             return;
           }
           try {
-            const { holdId, account } = await billing.reserve(access.applicationId, quote);
-            state = { quote, quoteOnly, holdId, availableFen: account.availableFen };
+            const { holdId } = await billing.reserve(access.applicationId, quote);
+            state = { quote, quoteOnly, holdId };
           } catch (error) {
             if (error instanceof GridmarkError) throw error.toGraphQLError();
             throw error;
@@ -73,10 +72,12 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
             try {
               charged = await billing.charge(state.holdId, { applicationId: access.applicationId, function: access.function, quote: state.quote, verified });
             } catch (error) {
-              // Data that could not be charged is not released.
+              // Data that could not be charged is not released, nor are the values in its receipt.
               const failure = error instanceof GridmarkError ? error : new GridmarkError('BILLING_UNAVAILABLE', 'The query could not be charged; nothing is released.', { cause: error });
               result.data = null;
               result.errors = [...(result.errors ?? []), { message: failure.message, extensions: { code: failure.code } }];
+              const receipt = result.extensions?.['gridmark'] as Record<string, unknown> | undefined;
+              if (receipt) result.extensions = { ...result.extensions, gridmark: { ...receipt, fields: [] } };
               return;
             }
             if (charged) receipt = await billing.receipt(charged.trade.tradeId, receiptTimeoutMs);
