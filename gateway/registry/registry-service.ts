@@ -348,10 +348,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       const key = issueApiKey();
       const application = await store
         .createApplication({ name, roles, key: { keyId: key.keyId, secretHash: key.secretHash }, log: { actor: actor(caller), action: 'application.register', details: { name, roles } } })
-        .catch((error: unknown) => {
-          if (error instanceof Error && /UNIQUE constraint failed: applications/.test(error.message)) throw new GridmarkError('ALREADY_REGISTERED', `an application named "${name}" is already registered.`, { cause: error });
-          throw error;
-        });
+        .catch(translate);
       return { application, apiKey: key.apiKey };
     },
     getApplication: (appId) => store.getApplication(appId),

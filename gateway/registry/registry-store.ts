@@ -117,7 +117,10 @@ export interface RegistryStore {
   revokePrincipals(filter: { readonly label: string; readonly role: Role }, log: LogInput): Promise<number>;
 
   // Applications
-  /** Creates an application (next `APP-nnnn` id) and its key. */
+  /**
+   * Creates an application (next `APP-nnnn` id) and its key.
+   * @throws StoreConflict `ALREADY_REGISTERED` when an application has this name; nothing is written then.
+   */
   createApplication(input: { readonly name: string; readonly roles: readonly string[]; readonly key: { readonly keyId: string; readonly secretHash: string }; readonly log: Omit<LogInput, 'subject'> }): Promise<Application>;
   getApplication(appId: string): Promise<Application | undefined>;
   findApplication(name: string): Promise<Application | undefined>;
@@ -160,7 +163,7 @@ export interface RegistryStore {
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
   constructor(
-    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE',
+    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE' | 'ALREADY_REGISTERED',
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {

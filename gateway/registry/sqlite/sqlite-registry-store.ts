@@ -169,6 +169,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     createApplication: async (input) =>
       Promise.resolve(
         db.transaction(() => {
+          if (db.prepare('SELECT 1 FROM applications WHERE name = ?').get(input.name)) throw new StoreConflict('ALREADY_REGISTERED', `an application named "${input.name}" is already registered.`);
           const at = now();
           const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM applications').get() as Row)['seq']);
           const appId = `APP-${String(seq).padStart(4, '0')}`;
