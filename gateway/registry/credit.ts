@@ -63,6 +63,8 @@ export interface CreditContext {
   readonly threshold: number;
   /** Whether an application traded with a system; without it every rating is refused. */
   readonly tradedWith: ((appId: string, systemCode: string) => Promise<boolean>) | undefined;
+  /** A business system by code. @throws GridmarkError `NOT_FOUND` for an unknown one. */
+  readonly systemOf: (code: string) => Promise<BusinessSystem>;
   /** The composition check a suspended system passes before it comes back. @throws CompositionError */
   readonly checkReactivation: (system: BusinessSystem) => Promise<void>;
   /** Tells the live supergraph that the set of active systems changed. */
@@ -74,12 +76,7 @@ export interface CreditContext {
 
 /** Creates the credit part of the registry service. */
 export function createCreditEvaluation(context: CreditContext): CreditEvaluation {
-  const { store, threshold } = context;
-  const systemOf = async (code: string): Promise<BusinessSystem> => {
-    const system = await store.getSystem(code);
-    if (!system) throw new GridmarkError('NOT_FOUND', `no business system ${code}`, { details: { systemCode: code } });
-    return system;
-  };
+  const { store, threshold, systemOf } = context;
   const record = async (input: Omit<CreditEventInput, 'suspendBelow'>): Promise<CreditOutcome> => {
     const result = await store.recordCreditEvent({ ...input, suspendBelow: threshold }).catch(context.translate);
     // After the commit: the supergraph recomposes without the suspended systems.

@@ -153,9 +153,14 @@ export function createRegistry(options: RegistryOptions): Registry {
     if (caller.role === 'PLATFORM_ADMIN' || (caller.role === 'ENTERPRISE_USER' && caller.systemCode === systemCode)) return;
     forbid(caller, `${what} for system ${systemCode}`);
   };
-  const activeSystem = async (code: string): Promise<BusinessSystem> => {
+  /** @throws GridmarkError `NOT_FOUND` for an unknown system. */
+  const systemOf = async (code: string): Promise<BusinessSystem> => {
     const system = await store.getSystem(code);
     if (!system) throw new GridmarkError('NOT_FOUND', `no business system ${code}`, { details: { systemCode: code } });
+    return system;
+  };
+  const activeSystem = async (code: string): Promise<BusinessSystem> => {
+    const system = await systemOf(code);
     if (system.status !== 'ACTIVE') throw new GridmarkError('INVALID_STATE', `business system ${code} is ${system.status.toLowerCase()}`, { details: { systemCode: code } });
     return system;
   };
@@ -192,7 +197,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     if (rows.length > maxBatch) throw new GridmarkError('LIMIT_EXCEEDED', `at most ${maxBatch} devices per call; split the file into batches.`, { details: { limit: maxBatch } });
   };
 
-  const credit = createCreditEvaluation({ store, threshold, tradedWith: options.tradedWith, checkReactivation, systemsChanged: changed, actor, translate });
+  const credit = createCreditEvaluation({ store, threshold, tradedWith: options.tradedWith, systemOf, checkReactivation, systemsChanged: changed, actor, translate });
 
   return {
     ...credit,
@@ -256,8 +261,7 @@ export function createRegistry(options: RegistryOptions): Registry {
 
     async setSystemStatus(caller, code, status, reason) {
       requireAdmin(caller, 'change a system\'s status');
-      const system = await store.getSystem(code);
-      if (!system) throw new GridmarkError('NOT_FOUND', `no business system ${code}`, { details: { systemCode: code } });
+      const system = await systemOf(code);
       if (system.status === 'REVOKED' && status !== 'REVOKED') throw new GridmarkError('INVALID_STATE', `business system ${code} is revoked; revocation is final.`);
       if (status === 'ACTIVE' && system.status !== 'ACTIVE') await checkReactivation(system);
       const updated = await store.updateSystem(code, { status }, logged(caller, `system.${status.toLowerCase()}`, code, { reason: requireText(reason, 'reason', 500), from: system.status })).catch(translate);
