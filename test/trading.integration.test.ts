@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { createGateway, createRegistry, openSqliteBillingStore, openSqliteRegist
 import { createLedger, verifyTradeReceipt, type LedgerAdapter } from '../ledger-adapter/index.js';
 import type { Trade, TradeReceipt } from '../ledger-adapter/contract/records.js';
 import { createGraphqlClient, silentLogger } from '../schema/index.js';
+import { runGridmark } from './fixtures/gridmark-cli.js';
 import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type DeviceRecord, type RunningSubgraph } from '../subgraphs/index.js';
 
 /**
@@ -251,13 +251,7 @@ describe('trading', () => {
   it('serves the finance commands over the registry API, with stable exit codes for bad input', { timeout: 120_000 }, async () => {
     const keyFile = join(dir, 'admin.key');
     writeFileSync(keyFile, adminKey);
-    const root = new URL('..', import.meta.url).pathname;
-    const gridmark = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-      new Promise((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args, '--key-file', keyFile], { cwd: root, env: { ...process.env, GRIDMARK_REGISTRY: new URL('/registry', base).toString(), GRIDMARK_API_KEY: '' } }, (error, stdout, stderr) => {
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
-      });
+    const gridmark = (...args: string[]) => runGridmark(new URL('/registry', base).toString(), [...args, '--key-file', keyFile]);
     const appId = apps['lifecycle']?.appId ?? '';
     const fraction = await gridmark('account', 'top-up', appId, '--amount-fen', '12.5', '--reference', 'CLI-1');
     expect(fraction.code).toBe(2);
