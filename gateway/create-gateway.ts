@@ -9,6 +9,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
 import { stringifyAsciiJson } from './http/ascii-json.js';
+import { createSubgraphFetcher } from './http/subgraph-fetcher.js';
 import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/api/billing-schema.js';
 import type { BillingStore } from './billing/billing-store.js';
 import { createBillingPlugin } from './billing/billing-plugin.js';
@@ -174,13 +175,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   // nobody else's business (and its networks are often closed), so gridmark opts out unless the
   // operator has set the variable explicitly.
   process.env['APOLLO_TELEMETRY_DISABLED'] ??= 'true';
+  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 5_000 });
   const gateway = new ApolloGateway({
     supergraphSdl: manager,
     logger,
     buildService: ({ name, url }) => {
       if (name === CATALOG_SUBGRAPH) return new LocalGraphQLDataSource(catalog.schema);
       const system = byName.get(name);
-      return new SystemDataSource({ name, url: url ?? system?.url ?? '', timeoutMs: options.subgraphTimeoutMs ?? 5_000, logger, ...(system?.fetcher ? { fetcher: system.fetcher } : {}), ...(guard ? { guard } : {}) });
+      return new SystemDataSource({ name, url: url ?? system?.url ?? '', logger, fetcher: system?.fetcher ?? fetcher, ...(guard ? { guard } : {}) });
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -277,6 +279,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Trades go to the ledger after their resolutions: billing stops first, while resolutions still flush.
       await control?.billing?.stop();
       await control?.recorder.stop();
+      fetcher.close();
     },
   };
 }

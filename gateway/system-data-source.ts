@@ -9,18 +9,16 @@ export interface SystemDataSourceOptions {
   /** The business system's name, as composed into the supergraph. */
   readonly name: string;
   readonly url: string;
-  /** Deadline of one subgraph request. */
-  readonly timeoutMs: number;
   readonly logger: Logger;
-  /** How to reach the subgraph; defaults to Node's fetch (keep-alive). Tests route in-process. */
-  readonly fetcher?: Fetcher;
+  /** How to reach the subgraph, with its deadline: the gateway's subgraph fetcher; tests route in-process. */
+  readonly fetcher: Fetcher;
   /** Grants out and verification in, when access control is on. */
   readonly guard?: SubgraphGuard;
 }
 
 /**
- * Apollo Gateway's data source for one business system. It gives every subgraph request a
- * deadline and turns transport failures into `SYSTEM_UNAVAILABLE` naming the system, so that the
+ * Apollo Gateway's data source for one business system. Its fetcher gives every subgraph request
+ * a deadline; it turns transport failures into `SYSTEM_UNAVAILABLE` naming the system, so that the
  * rest of the response still arrives and no URL, stack or socket error reaches the client.
  */
 export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -29,7 +27,7 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly #guard: SubgraphGuard | undefined;
 
   constructor(options: SystemDataSourceOptions) {
-    super({ url: options.url, fetcher: options.fetcher ?? timedFetch(options.timeoutMs) });
+    super({ url: options.url, fetcher: options.fetcher });
     this.#name = options.name;
     this.#logger = options.logger;
     this.#guard = options.guard;
@@ -58,9 +56,3 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
-
-/** Node's fetch with a per-request deadline. */
-function timedFetch(timeoutMs: number): Fetcher {
-  return (url: string, init?: RequestInit) =>
-    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-}

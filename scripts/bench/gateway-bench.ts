@@ -165,7 +165,7 @@ async function withBenchEnvironment<T>(start: () => Promise<T>): Promise<T> {
 function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems): GatewayProcess & { readonly ready: Promise<{ url: string; headers: Readonly<Record<string, string>> }> } {
   const endpoints = systems.systems.map(({ name, title, url }) => ({ name, title, url }));
   const child = fork(SERVER_ENTRY, ['--kind', kind, '--data-dir', dataDir, '--systems', JSON.stringify(endpoints)], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    execArgv: ['--import', import.meta.resolve('tsx'), ...profileArgs(kind)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...benchEnvironment() },
   });
@@ -188,6 +188,15 @@ function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems): 
     });
   });
   return { kind, url: '', headers: {}, ready, cpuMicros: () => askCpu(child), stop: () => stopProcess(child) };
+}
+
+/**
+ * With `GATEWAY_BENCH_PROFILE=<dir>`, each gateway process writes a V8 CPU profile of its whole
+ * run into `<dir>` when it stops (`<kind>.cpuprofile`, readable in Chrome DevTools).
+ */
+function profileArgs(kind: GatewayKind): string[] {
+  const dir = process.env['GATEWAY_BENCH_PROFILE'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
 }
 
 function askCpu(child: ChildProcess): Promise<number> {
@@ -250,6 +259,7 @@ async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (num
   const result = await runHttpLoad({ ...load, durationMs: settings.durationMs });
   const cpuAfter = await gateway.cpuMicros();
   const subgraphsAfter = subgraphsCpuMs(subgraphPids);
+  if (result.firstFailure !== undefined) process.stderr.write(`  ${gateway.kind}: ${result.failed} failed; the first: ${result.firstFailure}\n`);
   if (result.ok === 0 || result.failed > result.ok / 100) {
     throw new Error(`the ${gateway.kind} gateway failed ${result.failed} of ${result.ok + result.failed} requests in a measured window`);
   }

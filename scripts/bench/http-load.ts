@@ -24,6 +24,8 @@ export interface HttpLoadResult {
   readonly elapsedMs: number;
   /** Latencies of the successful requests, milliseconds, ascending. */
   readonly latenciesMs: Float64Array;
+  /** What the first failure was (status and the start of the body, or the transport error), for the log. */
+  readonly firstFailure: string | undefined;
 }
 
 /**
@@ -34,6 +36,11 @@ export interface HttpLoadResult {
 export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadResult> {
   const latencies: number[] = [];
   let failed = 0;
+  let firstFailure: string | undefined;
+  const fail = (what: string): void => {
+    failed++;
+    firstFailure ??= what;
+  };
   const started = performance.now();
   const end = started + options.durationMs;
   const worker = async (): Promise<void> => {
@@ -49,15 +56,15 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
         const text = await response.text();
         // Inside JSON strings quotes are escaped, so `"errors":` can only be a member name.
         if (response.status === 200 && !text.includes('"errors":')) latencies.push(performance.now() - t);
-        else failed++;
-      } catch {
-        failed++;
+        else fail(`status ${response.status}: ${text.slice(0, 500)}`);
+      } catch (error) {
+        fail(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       }
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   const elapsedMs = performance.now() - started;
-  return { ok: latencies.length, failed, elapsedMs, latenciesMs: Float64Array.from(latencies).sort() };
+  return { ok: latencies.length, failed, elapsedMs, latenciesMs: Float64Array.from(latencies).sort(), firstFailure };
 }
 
 /** The `p` quantile (0..1) of ascending samples, nearest rank; NaN when there are none. */
