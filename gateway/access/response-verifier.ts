@@ -1,8 +1,8 @@
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import { commitField } from '../../ledger-adapter/commitments/index.js';
 import type { ReportTamperInput } from '../../ledger-adapter/contract/index.js';
 import type { Anchor } from '../../ledger-adapter/contract/records.js';
 import type { FieldProof } from '../../subgraphs/index.js';
+import type { CommitmentMemo } from './commitment-memo.js';
 import type { FieldDirectory } from './field-directory.js';
 import type { FieldVerification, RequestAccess } from './request-access.js';
 
@@ -26,6 +26,8 @@ export interface VerifyOptions {
   readonly access: RequestAccess;
   readonly fields: FieldDirectory;
   readonly ledger: LedgerAdapter;
+  /** Where served values are hashed (and scalar values already checked are remembered). */
+  readonly commitments: CommitmentMemo;
   readonly onTamper: (finding: TamperFinding) => void;
   /**
    * Called once per response in which the system served values it did not vouch for (no proof,
@@ -119,7 +121,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
       }
       const ref = { txId: anchor.txId, version: anchor.version, commitment: anchor.commitment };
       const whole = c.proof.value === undefined ? c.value : c.proof.value;
-      const observed = commitField({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole });
+      const observed = options.commitments.commitmentOf({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole }, anchor.commitment);
       const consistent = c.proof.value === undefined || projects(c.value, c.proof.value);
       const released = consistent && observed === anchor.commitment ? 'VERIFIED' : consistent && c.proof.policy === 'release-unverified' ? 'UNVERIFIED' : undefined;
       if (released) {

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
+import { createCommitmentMemo } from './commitment-memo.js';
 import type { FieldDirectory } from './field-directory.js';
 import { entityFieldNames } from './entity-field-names.js';
 import { issueGrant } from './grant-issuer.js';
@@ -33,6 +34,7 @@ export interface SubgraphGuardOptions {
 export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuard {
   const representationsOf = (variables: Readonly<Record<string, unknown>> | undefined): readonly { id?: unknown }[] =>
     Array.isArray(variables?.['representations']) ? (variables['representations'] as { id?: unknown }[]) : [];
+  const commitments = createCommitmentMemo();
   return {
     headersFor(subgraph, variables, context) {
       if (!context.access) return {};
@@ -49,6 +51,7 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
         access: context.access,
         fields: options.fields,
         ledger: options.ledger,
+        commitments,
         onTamper: (finding) => {
           options.logger.warn(`TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`);
           options.ledger

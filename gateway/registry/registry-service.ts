@@ -1,3 +1,4 @@
+import { cacheHotReads } from './hot-read-cache.js';
 import { EventEmitter } from 'node:events';
 import { GridmarkError, isValidPrefix, parseIdentifier, silentLogger, type Logger } from '../../schema/index.js';
 import { CATALOG_SDL, CATALOG_SUBGRAPH } from '../catalog/catalog-subgraph.js';
@@ -136,7 +137,7 @@ export interface Registry extends DeviceDirectory, CreditEvaluation {
 
 /** Creates the registry service over a store. */
 export function createRegistry(options: RegistryOptions): Registry {
-  const { store } = options;
+  const store = cacheHotReads(options.store);
   if (!isValidPrefix(options.authorityPrefix) && !/^\d+$/.test(options.authorityPrefix)) throw new GridmarkError('BAD_CONFIGURATION', `authority prefix "${options.authorityPrefix}" is not dotted numeric`);
   const initialScore = options.initialCreditScore ?? 80;
   const threshold = options.creditThreshold ?? 60;

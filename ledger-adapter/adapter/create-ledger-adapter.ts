@@ -132,11 +132,11 @@ class CachedLedgerAdapter implements LedgerAdapter {
   }
 
   getFields(fieldCodes: readonly string[]): Promise<(FieldRecord | null)[]> {
-    return this.#loadAll(this.#fields, fieldCodes);
+    return this.#loadAll(this.#fields, fieldCodes, fieldCodes.map(fieldKey));
   }
 
   getCatalogEntries(deviceIds: readonly string[]): Promise<(CatalogEntry | null)[]> {
-    return this.#loadAll(this.#catalog, deviceIds);
+    return this.#loadAll(this.#catalog, deviceIds, deviceIds.map(catalogKey));
   }
 
   async getParsingRule(key: RuleKey): Promise<ParsingRule | null> {
@@ -163,7 +163,11 @@ class CachedLedgerAdapter implements LedgerAdapter {
   }
 
   getAnchors(keys: readonly (readonly [string, string])[]): Promise<(Anchor | null)[]> {
-    return Promise.all(keys.map(([deviceId, fieldCode]) => this.getAnchor(deviceId, fieldCode)));
+    return this.#loadAll(
+      this.#anchors,
+      keys.map(([deviceId, fieldCode]) => `${deviceId}\n${fieldCode}`),
+      keys.map(([deviceId, fieldCode]) => anchorKey(deviceId, fieldCode)),
+    );
   }
 
   getResolution(resolutionId: string): Promise<Resolution | null> {
@@ -183,12 +187,21 @@ class CachedLedgerAdapter implements LedgerAdapter {
     await this.#client.close();
   }
 
-  async #loadAll<T>(loader: DataLoader<string, T | null>, keys: readonly string[]): Promise<(T | null)[]> {
-    const results = await loader.loadMany(keys);
-    return results.map((r) => {
-      if (r instanceof Error) throw r;
-      return r;
+  /**
+   * The records of `keys`: what the in-process cache holds is answered at once, and only the rest
+   * goes through the batching loader (the Keyv store, then one ledger call).
+   */
+  async #loadAll<T>(loader: DataLoader<string, T | null>, keys: readonly string[], cacheKeys: readonly string[]): Promise<(T | null)[]> {
+    const found = this.#cache.peekMany<T | null>(cacheKeys);
+    const missing: number[] = [];
+    for (let i = 0; i < found.length; i++) if (found[i] === undefined) missing.push(i);
+    if (missing.length === 0) return found as (T | null)[];
+    const loaded = await loader.loadMany(missing.map((i) => keys[i] as string));
+    loaded.forEach((record, j) => {
+      if (record instanceof Error) throw record;
+      found[missing[j] as number] = record;
     });
+    return found as (T | null)[];
   }
 
   /** Serves a batch from the cache, reads the misses in one ledger call, and caches them. */

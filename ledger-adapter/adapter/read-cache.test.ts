@@ -1,3 +1,4 @@
+import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { ReadCache } from './read-cache.js';
 
@@ -34,5 +35,42 @@ describe('ReadCache', () => {
     cache.endRead();
     await cache.setEnabled(true);
     expect(await cache.getMany(['field:f'])).toEqual([undefined]);
+  });
+
+  it('answers filled entries synchronously in process, and drops them when invalidated or switched off', async () => {
+    const cache = new ReadCache(undefined, undefined);
+    await cache.setEnabled(true);
+    expect(cache.peekMany(['anchor:a'])).toEqual([undefined]);
+    await cache.fill([['anchor:a', { version: 1 }], ['anchor:b', null]], cache.beginRead());
+    cache.endRead();
+    expect(cache.peekMany(['anchor:a', 'anchor:b', 'anchor:c'])).toEqual([{ version: 1 }, null, undefined]);
+    await cache.invalidate(['anchor:a']);
+    expect(cache.peekMany(['anchor:a', 'anchor:b'])).toEqual([undefined, null]);
+    await cache.setEnabled(false);
+    expect(cache.peekMany(['anchor:b'])).toEqual([undefined]);
+  });
+
+  it('lets in-process entries expire with the time to live, and keeps at most its capacity', async () => {
+    const cache = new ReadCache(undefined, 50, 2);
+    await cache.setEnabled(true);
+    await cache.fill([['a', 1], ['b', 2], ['c', 3]], cache.beginRead());
+    cache.endRead();
+    // The oldest entry made room for the third.
+    expect(cache.peekMany(['a', 'b', 'c'])).toEqual([undefined, 2, 3]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(cache.peekMany(['b', 'c'])).toEqual([undefined, undefined]);
+  });
+
+  it('copies what a shared Keyv store holds into the process on a read', async () => {
+    const shared = new Keyv({ namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
+    const writer = new ReadCache(shared, undefined);
+    await writer.setEnabled(true);
+    await writer.fill([['field:f', { feeFen: 3 }]], writer.beginRead());
+    writer.endRead();
+    const reader = new ReadCache(shared, undefined);
+    await reader.setEnabled(true);
+    expect(reader.peekMany(['field:f'])).toEqual([undefined]);
+    expect(await reader.getMany(['field:f'])).toEqual([{ feeFen: 3 }]);
+    expect(reader.peekMany(['field:f'])).toEqual([{ feeFen: 3 }]);
   });
 });

@@ -9,6 +9,10 @@ interface Stored<T> {
  * "no such record" is told apart from a miss. A read that races an invalidation never writes back
  * what it read: `since` marks when the read began, and a key invalidated after that is not filled.
  * While the event stream is down the cache is bypassed, since it could not be kept fresh.
+ *
+ * In front of the Keyv store sits a bounded in-process map of the same entries, read
+ * synchronously ({@link peekMany}): a query that finds all it needs there makes no Keyv call and
+ * waits for no promise per key. It is filled, invalidated and emptied with the Keyv store.
  */
 export class ReadCache {
   readonly #keyv: Keyv;
@@ -18,8 +22,12 @@ export class ReadCache {
   #clearedAt = 0;
   #inFlight = 0;
   #enabled = false;
+  /** The in-process copy: value and expiry (ms since the epoch; Infinity without a TTL). */
+  readonly #hot = new Map<string, { readonly v: unknown; readonly until: number }>();
+  readonly #hotCapacity: number;
 
-  constructor(keyv: Keyv | undefined, ttlMs: number | undefined) {
+  constructor(keyv: Keyv | undefined, ttlMs: number | undefined, hotCapacity = 200_000) {
+    this.#hotCapacity = hotCapacity;
     // The default in-memory store keeps the records themselves (no serialising on every hit);
     // they are frozen before they are stored, so no caller can change what others read.
     this.#keyv = keyv ?? new Keyv({ namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
@@ -37,15 +45,38 @@ export class ReadCache {
     if (!enabled) {
       this.#epoch += 1;
       this.#clearedAt = this.#epoch;
+      this.#hot.clear();
       await this.#keyv.clear();
     }
+  }
+
+  /** The values of `keys` held in process, synchronously: the value (null included), or undefined for a miss. */
+  peekMany<T>(keys: readonly string[]): (T | undefined)[] {
+    const out = new Array<T | undefined>(keys.length);
+    if (!this.#enabled) return out;
+    const now = Date.now();
+    for (let i = 0; i < keys.length; i++) {
+      const entry = this.#hot.get(keys[i] as string);
+      if (entry !== undefined && entry.until > now) out[i] = entry.v as T;
+    }
+    return out;
   }
 
   /** The cached values of `keys`: the value (null included), or undefined for a miss. */
   async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
     if (!this.#enabled || keys.length === 0) return keys.map(() => undefined);
-    const found = await this.#keyv.getMany<Stored<T>>([...keys]);
-    return found.map((entry) => (entry === undefined || entry === null ? undefined : entry.v));
+    const hot = this.peekMany<T>(keys);
+    const cold = keys.filter((_, i) => hot[i] === undefined);
+    if (cold.length === 0) return hot;
+    const since = this.#epoch;
+    const found = await this.#keyv.getMany<Stored<T>>(cold);
+    const byKey = new Map<string, T>();
+    found.forEach((entry, i) => {
+      if (entry !== undefined && entry !== null) byKey.set(cold[i] as string, entry.v);
+    });
+    // Entries of the shared store are copied in, unless a key was invalidated meanwhile.
+    if (since === this.#epoch) for (const [key, value] of byKey) this.#keep(key, value);
+    return keys.map((key, i) => (hot[i] !== undefined ? hot[i] : byKey.get(key)));
   }
 
   /** Marks the start of a read from the ledger; pass the result to {@link fill} and {@link endRead}. */
@@ -64,6 +95,7 @@ export class ReadCache {
     if (!this.#enabled || since < this.#clearedAt) return;
     const fresh = entries.filter(([key]) => (this.#invalidatedAt.get(key) ?? -1) <= since);
     if (fresh.length === 0) return;
+    for (const [key, value] of fresh) this.#keep(key, deepFreeze(value));
     await this.#keyv.setMany(fresh.map(([key, value]) => ({ key, value: { v: deepFreeze(value) }, ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }) })));
   }
 
@@ -72,7 +104,13 @@ export class ReadCache {
     if (keys.length === 0) return;
     this.#epoch += 1;
     if (this.#inFlight > 0) for (const key of keys) this.#invalidatedAt.set(key, this.#epoch);
+    for (const key of keys) this.#hot.delete(key);
     await this.#keyv.deleteMany([...keys]);
+  }
+
+  #keep(key: string, value: unknown): void {
+    if (this.#hot.size >= this.#hotCapacity && !this.#hot.has(key)) this.#hot.delete(this.#hot.keys().next().value as string);
+    this.#hot.set(key, { v: value, until: this.#ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + this.#ttlMs });
   }
 }
 
