@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
@@ -40,6 +40,11 @@ export interface DemoNetworkOptions {
   readonly anchorIntervalMs?: number;
   /** Per-use charging (default on). Off, released values are free: access control alone. */
   readonly billing?: boolean;
+  /**
+   * The gateway's Ed25519 grant-signing key. By default a fresh one per run, whose public half the
+   * network's own systems get at start; given with `systems` that were started with its public half.
+   */
+  readonly grantKey?: KeyObject;
 }
 
 /** Where one demo business system serves its subgraph. */
@@ -106,9 +111,9 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   try {
     const adminKey = await registry.bootstrapAdminKey('demo console');
     // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
-    const grantKey = generateKeyPairSync('ed25519');
-    const gatewayPublicKeyPem = grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    gateway = createGateway({ registry, access: { ledger, signingKey: grantKey.privateKey, ...(options.billing === false ? {} : { billing: { store: billingStore, tariff: DEMO_TARIFF } }) }, logger: options.logger, pollIntervalMs: 5_000 });
+    const signingKey = options.grantKey ?? generateKeyPairSync('ed25519').privateKey;
+    const gatewayPublicKeyPem = createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString();
+    gateway = createGateway({ registry, access: { ledger, signingKey, ...(options.billing === false ? {} : { billing: { store: billingStore, tariff: DEMO_TARIFF } }) }, logger: options.logger, pollIntervalMs: 5_000 });
     await gateway.start();
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();

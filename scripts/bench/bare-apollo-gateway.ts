@@ -3,6 +3,8 @@ import { ApolloGateway, IntrospectAndCompose, LocalGraphQLDataSource, RemoteGrap
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { CATALOG_SUBGRAPH, createCatalogSchema } from '../../gateway/catalog/catalog-subgraph.js';
+import { createGateway } from '../../gateway/create-gateway.js';
+import type { Logger } from '../../schema/index.js';
 import { createMemoryDirectory, type DeviceKind, type DirectoryEntry } from '../../gateway/catalog/device-directory.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../../subgraphs/demo/sqlite-store.js';
 
@@ -36,6 +38,21 @@ export async function startBareGateway(options: {
     context: () => Promise.resolve({ ...catalog.createContext() }),
   });
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * gridmark's gateway without access control, over the same systems and directory as
+ * {@link startBareGateway}: what gridmark's own plumbing costs before any rule, grant or proof.
+ */
+export async function startOpenGateway(options: {
+  readonly dataDir: string;
+  readonly systems: readonly { readonly name: string; readonly url: string }[];
+  readonly logger: Logger;
+}): Promise<BareGateway> {
+  const gateway = createGateway({ systems: options.systems, directory: createMemoryDirectory(readDirectory(options.dataDir, options.systems.map((s) => s.name))), logger: options.logger });
+  await gateway.start();
+  const url = await gateway.listen(0, '127.0.0.1');
+  return { url, stop: () => gateway.stop() };
 }
 
 /** Who holds which device, from each system's `device_identifiers` table. */

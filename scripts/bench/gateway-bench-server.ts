@@ -5,17 +5,19 @@
  *   node --import tsx scripts/bench/gateway-bench-server.ts --kind bare|gridmark --data-dir <dir> --systems '<json>'
  *
  * `--systems` is the JSON list of the running business systems (`name`, `title`, `url`).
- * `gridmark` runs the demo network's gateway as `npm start` does (registry and embedded ledger in
+ * `open` runs gridmark's gateway over them without access control (a fixed list of systems and
+ * the directory read from their databases, as the bare one has it); `gridmark` runs the demo network's gateway as `npm start` does (registry and embedded ledger in
  * `--data-dir`, access control, the systems registered through the registry API and anchoring,
  * the demo application) over those systems; `bare` runs Apollo Gateway and Apollo Server alone. The parent learns the URL over IPC (`ready`), may ask
  * for the process's CPU time (`cpu`, answered in microseconds), and stops it with SIGTERM.
  */
+import { createPrivateKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createConsoleLogger, createGraphqlClient } from '../../schema/index.js';
 import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
 import { DEMO_APPLICATION } from '../demo-application.js';
 import { startDemoNetwork, type DemoSystemEndpoint, type DemoSystems } from '../demo-network.js';
-import { startBareGateway } from './bare-apollo-gateway.js';
+import { startBareGateway, startOpenGateway } from './bare-apollo-gateway.js';
 
 /** What the demo network hands a business system so that it starts anchoring. */
 type AnchoringCredentials = Parameters<DemoSystems['startAnchoring']>[1];
@@ -30,16 +32,28 @@ export type GatewayBenchReply =
   /** The parent, which runs the business systems, should tell `name` its registration (it answers `anchored`). */
   | { readonly type: 'anchor'; readonly name: string; readonly credentials: AnchoringCredentials };
 
+/** A gateway serving for the benchmark. */
+interface Running {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
 async function main(): Promise<void> {
+  // tsx turns on source maps, which make every \`new Error().stack\` costly; Apollo's HTTP agent
+  // takes one per subgraph request. A deployment runs compiled JavaScript without them, and so
+  // does every gateway measured here.
+  process.setSourceMapsEnabled(false);
   const { values } = parseArgs({ options: { kind: { type: 'string' }, 'data-dir': { type: 'string' }, systems: { type: 'string' } } });
   const dataDir = values['data-dir'];
-  if ((values.kind !== 'bare' && values.kind !== 'gridmark') || dataDir === undefined || values.systems === undefined) {
-    throw new Error('usage: gateway-bench-server --kind bare|gridmark --data-dir <dir> --systems <json>');
+  const kind = values.kind;
+  if ((kind !== 'bare' && kind !== 'open' && kind !== 'gridmark') || dataDir === undefined || values.systems === undefined) {
+    throw new Error('usage: gateway-bench-server --kind bare|open|gridmark --data-dir <dir> --systems <json>');
   }
   const systems = JSON.parse(values.systems) as DemoSystemEndpoint[];
   /** gridmark as `npm start` runs it charges per use; `GATEWAY_BENCH_BILLING=off` measures access control alone. */
   const charging = process.env['GATEWAY_BENCH_BILLING'] !== 'off';
-  const logger = createConsoleLogger(`${values.kind}-gateway`);
+  const logger = createConsoleLogger(`${kind}-gateway`);
   const send = (reply: GatewayBenchReply): void => void process.send?.(reply);
   const anchoring = new Map<string, (anchored: number) => void>();
   process.on('message', (message: GatewayBenchRequest) => {
@@ -54,18 +68,18 @@ async function main(): Promise<void> {
       anchoring.set(name, (anchored) => (anchored < 0 ? reject(new Error(`business system "${name}" could not anchor its values`)) : resolve(anchored)));
       send({ type: 'anchor', name, credentials });
     });
-  const running =
-    values.kind === 'bare'
-      ? { ...(await startBareGateway({ dataDir, systems })), headers: {} }
-      : await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring, billing: charging }).then(async (n) => {
-          // Every query is paid for, as in the demo: fund the application for the whole run.
-          if (charging) await fundForBenchmark(n.registryUrl, n.adminKey, n.application.appId);
-          return {
-            url: n.gatewayUrl,
-            headers: { authorization: `Bearer ${n.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },
-            stop: () => n.stop(),
-          };
-        });
+  const startGridmark = async (): Promise<Running> => {
+    const grantKeyPem = process.env['GATEWAY_BENCH_GRANT_KEY'];
+    const network = await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring, billing: charging, ...(grantKeyPem ? { grantKey: createPrivateKey(grantKeyPem) } : {}) });
+    // Every query is paid for, as in the demo: fund the application for the whole run.
+    if (charging) await fundForBenchmark(network.registryUrl, network.adminKey, network.application.appId);
+    return {
+      url: network.gatewayUrl,
+      headers: { authorization: `Bearer ${network.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },
+      stop: () => network.stop(),
+    };
+  };
+  const running: Running = kind === 'bare' ? { ...(await startBareGateway({ dataDir, systems })), headers: {} } : kind === 'open' ? { ...(await startOpenGateway({ dataDir, systems, logger })), headers: {} } : await startGridmark();
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

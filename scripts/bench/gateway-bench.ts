@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,11 +37,14 @@ const READY_TIMEOUT_MS = 120_000;
 const CPU_REPLY_TIMEOUT_MS = 5_000;
 const STOP_GRACE_MS = 10_000;
 
-type GatewayKind = 'bare' | 'gridmark';
+/** The gateways measured: bare Apollo; gridmark's gateway without access control; gridmark as `npm start` runs it. */
+const KINDS = ['bare', 'open', 'gridmark'] as const;
+type GatewayKind = (typeof KINDS)[number];
 /** Whether gridmark's gateway charges per use in this run (`GATEWAY_BENCH_BILLING=off`: access control alone). */
 const CHARGING = process.env['GATEWAY_BENCH_BILLING'] !== 'off';
 const LABELS: Readonly<Record<GatewayKind, string>> = {
   bare: 'bare `@apollo/gateway` + `@apollo/server`',
+  open: 'gridmark `createGateway` without access control (a fixed list of systems)',
   gridmark: CHARGING ? 'gridmark `createGateway` as `npm start` runs it (access control and per-use charging)' : 'gridmark `createGateway` with access control, without per-use charging',
 };
 
@@ -88,31 +92,43 @@ const gatewayBench: Benchmark = {
     const settings = readSettings(quick);
     const loadBefore = loadavg();
     const dir = mkdtempSync(join(tmpdir(), 'gridmark-bench-gateway-'));
-    let systems: DemoSystems | undefined;
+    const sets: DemoSystems[] = [];
     const gateways: GatewayProcess[] = [];
     try {
-      const seeded = seedDemoData(dir);
-      log(`seeded the demo plant (${seeded.devices} devices) in ${dir}`);
-      systems = await withBenchEnvironment(() => startDemoSystems({ port: 0, host: '127.0.0.1', dataDir: dir, logger: createConsoleLogger('gateway-bench') }));
-      const pids = systems.systems.map((s) => s.pid);
-      log(`five business systems serving: ${systems.systems.map((s) => `${s.name} ${s.url}`).join(', ')}`);
-      for (const kind of ['bare', 'gridmark'] as const) {
+      // Two copies of the same plant: one set of systems open to any caller (what a bare gateway
+      // can query), one that requires gridmark's grants, as `npm start` runs them.
+      const openDir = join(dir, 'open');
+      const guardedDir = join(dir, 'guarded');
+      mkdirSync(openDir);
+      const seeded = seedDemoData(openDir);
+      cpSync(openDir, guardedDir, { recursive: true });
+      log(`seeded the demo plant (${seeded.devices} devices) twice in ${dir}`);
+      const grantKey = generateKeyPairSync('ed25519');
+      const start = (dataDir: string, gatewayPublicKeyPem?: string): Promise<DemoSystems> =>
+        withBenchEnvironment(() => startDemoSystems({ port: 0, host: '127.0.0.1', dataDir, logger: createConsoleLogger('gateway-bench'), ...(gatewayPublicKeyPem ? { gatewayPublicKeyPem } : {}) }));
+      const open = await start(openDir);
+      sets.push(open);
+      const guarded = await start(guardedDir, grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      sets.push(guarded);
+      log(`five open business systems and five that require grants are serving`);
+      const setOf = (kind: GatewayKind): { dataDir: string; systems: DemoSystems } => (kind === 'gridmark' ? { dataDir: guardedDir, systems: guarded } : { dataDir: openDir, systems: open });
+      for (const kind of KINDS) {
         // Kept before the wait, so that a gateway that fails to start is still stopped.
-        const forked = forkGateway(kind, dir, systems);
+        const forked = forkGateway(kind, setOf(kind).dataDir, setOf(kind).systems, grantKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
         gateways.push(forked);
         gateways[gateways.length - 1] = { ...forked, ...(await forked.ready) };
         log(`${kind} gateway serving at ${gateways.at(-1)?.url ?? ''}`);
       }
-      // Both gateways get the same request: the bare one ignores gridmark's access headers.
+      // Every gateway gets the same request: the others ignore gridmark's access headers.
       const headers = Object.assign({}, ...gateways.map((g) => g.headers)) as Record<string, string>;
-      const [bare, gridmark] = gateways.map((g) => ({ ...g, headers })) as [GatewayProcess, GatewayProcess];
-      await checkSameData(bare, gridmark);
-      log('both gateways return the same data for the query');
+      const measured = gateways.map((g) => ({ ...g, headers }));
+      await checkSameData(measured);
+      log('the gateways return the same data for the query');
 
-      const rounds: Record<GatewayKind, Round[]> = { bare: [], gridmark: [] };
+      const rounds: Record<GatewayKind, Round[]> = { bare: [], open: [], gridmark: [] };
       for (let r = 0; r < settings.rounds; r++) {
-        for (const gateway of [bare, gridmark]) {
-          const round = await measureRound(gateway, pids, settings);
+        for (const gateway of measured) {
+          const round = await measureRound(gateway, setOf(gateway.kind).systems.systems.map((s) => s.pid), settings);
           rounds[gateway.kind].push(round);
           log(`round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`);
         }
@@ -120,7 +136,7 @@ const gatewayBench: Benchmark = {
       return report(rounds, settings, quick, loadBefore);
     } finally {
       await Promise.all(gateways.map((g) => g.stop()));
-      await systems?.stop();
+      await Promise.all(sets.map((s) => s.stop()));
       rmSync(dir, { recursive: true, force: true });
     }
   },
@@ -162,12 +178,13 @@ async function withBenchEnvironment<T>(start: () => Promise<T>): Promise<T> {
 }
 
 /** Forks one gateway process; its `ready` resolves with the gateway's URL. */
-function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems): GatewayProcess & { readonly ready: Promise<{ url: string; headers: Readonly<Record<string, string>> }> } {
+function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems, grantKeyPem: string): GatewayProcess & { readonly ready: Promise<{ url: string; headers: Readonly<Record<string, string>> }> } {
   const endpoints = systems.systems.map(({ name, title, url }) => ({ name, title, url }));
   const child = fork(SERVER_ENTRY, ['--kind', kind, '--data-dir', dataDir, '--systems', JSON.stringify(endpoints)], {
     execArgv: ['--import', import.meta.resolve('tsx'), ...profileArgs(kind)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...benchEnvironment() },
+    // gridmark's gateway signs with the key whose public half its systems were started with.
+    env: { ...process.env, ...benchEnvironment(), ...(kind === 'gridmark' ? { GATEWAY_BENCH_GRANT_KEY: grantKeyPem } : {}) },
   });
   // gridmark's gateway registers the systems; the parent, which runs them, tells them to anchor.
   child.on('message', (message: GatewayBenchReply) => {
@@ -229,8 +246,8 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Posts the query once to each gateway; throws unless both answer the same, complete data. */
-async function checkSameData(bare: GatewayProcess, gridmark: GatewayProcess): Promise<void> {
+/** Posts the query once to each gateway; throws unless they all answer the same, complete data. */
+async function checkSameData(gateways: readonly GatewayProcess[]): Promise<void> {
   const answer = async (gateway: GatewayProcess): Promise<unknown> => {
     const response = await fetch(gateway.url, { method: 'POST', headers: { ...gateway.headers, 'content-type': 'application/json' }, body: BODY, signal: AbortSignal.timeout(30_000) });
     const text = await response.text();
@@ -244,10 +261,13 @@ async function checkSameData(bare: GatewayProcess, gridmark: GatewayProcess): Pr
     }
     return body.data;
   };
-  const [fromBare, fromGridmark] = await Promise.all([answer(bare), answer(gridmark)]);
-  if (!isDeepStrictEqual(fromBare, fromGridmark)) {
-    throw new Error(`the gateways answer the benchmark query differently:\nbare:     ${JSON.stringify(fromBare).slice(0, 2_000)}\ngridmark: ${JSON.stringify(fromGridmark).slice(0, 2_000)}`);
-  }
+  const answers = await Promise.all(gateways.map(answer));
+  const [first, ...others] = answers;
+  others.forEach((data, i) => {
+    if (!isDeepStrictEqual(first, data)) {
+      throw new Error(`the gateways answer the benchmark query differently:\n${gateways[0]?.kind ?? ''}: ${JSON.stringify(first).slice(0, 2_000)}\n${gateways[i + 1]?.kind ?? ''}: ${JSON.stringify(data).slice(0, 2_000)}`);
+    }
+  });
 }
 
 /** Warm-up, then one measured window with the gateway's and the subgraphs' CPU read around it. */
@@ -306,13 +326,14 @@ function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick:
   const rows = [
     '| gateway | requests/s | p50 | p99 | gateway CPU per request | five systems\' CPU per request | throughput vs bare |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    ...(['bare', 'gridmark'] as const).map((kind) => {
+    ...KINDS.map((kind) => {
       const rps = of(kind, (r) => r.requestsPerSecond);
       return `| ${LABELS[kind]} | ${rps.toFixed(0)} | ${ms(of(kind, (r) => r.p50Ms), 1)} | ${ms(of(kind, (r) => r.p99Ms), 1)} | ${ms(of(kind, (r) => r.gatewayCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.subgraphsCpuMsPerRequest), 2)} | ${(rps / bareRps).toFixed(2)} |`;
     }),
     '',
+    `What gridmark's checks cost, gridmark against its own gateway without access control: ${ms(of('gridmark', (r) => r.gatewayCpuMsPerRequest) - of('open', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU and ${ms(of('gridmark', (r) => r.subgraphsCpuMsPerRequest) - of('open', (r) => r.subgraphsCpuMsPerRequest), 2)} more business-system CPU per request (grants checked, proofs sent); throughput ${(of('gridmark', (r) => r.requestsPerSecond) / of('open', (r) => r.requestsPerSecond)).toFixed(2)} of it.`,
     `One \`devices(ids:)\` query, ${DEVICE_IDS.length} devices x ${Object.values(FIELDS_BY_SYSTEM).flat().length} fields over the five demo business systems (each its own process); ${settings.connections} concurrent keep-alive connections; ${settings.rounds} rounds per gateway, alternating, each ${settings.warmupMs / 1_000} s warm-up + ${settings.durationMs / 1_000} s measured; medians of the rounds. Only 200 responses without \`errors\` count. CPU: the gateway process's own user + system time over the measured window, per successful request.`,
-    `Rounds (requests/s): ${(['bare', 'gridmark'] as const).map((kind) => `${kind} ${rounds[kind].map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}`).join('; ')}. Failed responses: ${(['bare', 'gridmark'] as const).map((kind) => `${kind} ${rounds[kind].reduce((n, r) => n + r.failed, 0)}`).join(', ')}.`,
+    `Rounds (requests/s): ${KINDS.map((kind) => `${kind} ${rounds[kind].map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}`).join('; ')}. Failed responses: ${KINDS.map((kind) => `${kind} ${rounds[kind].reduce((n, r) => n + r.failed, 0)}`).join(', ')}.`,
     `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the run, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after.`,
     `Reproduce: \`${reproduceCommand(quick)}\``,
   ];

@@ -11,23 +11,30 @@ export interface JournalEntry {
   readonly anchoredAt: string;
 }
 
+/** The journal entries of the devices one lookup asked for. */
+export interface JournalView {
+  get(deviceId: string, field: string): JournalEntry | undefined;
+}
+
 /**
  * The anchor journal: per (device, field), the salt and commitment last anchored on the ledger.
  * The subgraph reveals the salt of a field it serves, so the gateway can recompute the
  * commitment; the journal never leaves the business system otherwise.
  */
 export interface AnchorJournal {
-  /** Entries of these devices, keyed `<deviceId>\0<field>`. */
-  lookup(deviceIds: readonly string[]): Map<string, JournalEntry>;
+  /** The entries of these devices. */
+  lookup(deviceIds: readonly string[]): JournalView;
   record(entries: readonly JournalEntry[]): void;
   close(): void;
 }
 
-/** The journal key of one (device, field). */
-export const journalKey = (deviceId: string, field: string): string => `${deviceId}\u0000${field}`;
-
-/** Opens (creating if needed) a journal in a SQLite file, or in memory for `:memory:`. */
-export function openAnchorJournal(path: string): AnchorJournal {
+/**
+ * Opens (creating if needed) a journal in a SQLite file, or in memory for `:memory:`. The
+ * process that opens it is its only writer: the entries of the devices read lately (up to
+ * `cachedDevices`) are kept in memory, and a device's are dropped whenever it is recorded again,
+ * so a subgraph serving the same devices reads the file once, not on every request.
+ */
+export function openAnchorJournal(path: string, cachedDevices = 100_000): AnchorJournal {
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.exec(`CREATE TABLE IF NOT EXISTS anchor_journal (
@@ -45,9 +52,31 @@ export function openAnchorJournal(path: string): AnchorJournal {
   const write = db.transaction((entries: readonly JournalEntry[]) => {
     for (const e of entries) upsert.run(e.deviceId, e.field, e.fieldCode, e.salt, e.commitment, e.txId, e.anchoredAt);
   });
+  const byDevice = new Map<string, ReadonlyMap<string, JournalEntry>>();
   return {
-    lookup: (deviceIds) => new Map((select.all(JSON.stringify(deviceIds)) as JournalEntry[]).map((e) => [journalKey(e.deviceId, e.field), e])),
-    record: (entries) => write(entries),
+    lookup: (deviceIds) => {
+      const found = new Map<string, ReadonlyMap<string, JournalEntry>>();
+      const missing: string[] = [];
+      for (const id of deviceIds) {
+        const entries = byDevice.get(id);
+        if (entries) found.set(id, entries);
+        else missing.push(id);
+      }
+      if (missing.length > 0) {
+        const read = new Map(missing.map((id) => [id, new Map<string, JournalEntry>()]));
+        for (const entry of select.all(JSON.stringify(missing)) as JournalEntry[]) read.get(entry.deviceId)?.set(entry.field, Object.freeze(entry));
+        for (const [id, entries] of read) {
+          found.set(id, entries);
+          if (byDevice.size >= cachedDevices) byDevice.delete(byDevice.keys().next().value as string);
+          byDevice.set(id, entries);
+        }
+      }
+      return { get: (deviceId, field) => found.get(deviceId)?.get(field) };
+    },
+    record: (entries) => {
+      write(entries);
+      for (const entry of entries) byDevice.delete(entry.deviceId);
+    },
     close: () => db.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { commitField, newSalt } from '../../ledger-adapter/commitments/index.js';
 import { silentLogger, type Logger } from '../../schema/index.js';
-import { journalKey, type AnchorJournal, type JournalEntry } from './anchor-journal.js';
+import type { AnchorJournal, JournalEntry } from './anchor-journal.js';
 import type { SubgraphDeclaration } from './declaration.js';
 
 /** Where a business system's commitments go: the ledger, directly or through the aggregator. */
@@ -69,7 +69,7 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
         for (const field of fields) {
           const fieldCode = codes.get(field.name) ?? '';
           const value = record[field.name] ?? null;
-          const known = journal.get(journalKey(deviceId, field.name));
+          const known = journal.get(deviceId, field.name);
           if (known && known.fieldCode === fieldCode) {
             if (commitField({ deviceId, fieldCode, salt: known.salt, value }) === known.commitment) continue;
             if (!vouched && (field.changePolicy ?? 'refuse') === 'refuse') continue;
