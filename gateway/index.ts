@@ -22,6 +22,7 @@ export type { SupergraphStatus } from './supergraph/subgraph-supergraph-manager.
 export * from './registry/index.js';
 export { recheckResponse, type ResponseRecheck, type FieldRecheck } from './access/received-response-check.js';
 export type { FieldVerification } from './access/request-access.js';
+export { readReceipt, type ReceiptValue, type ReceiptValues, type ReceivedValue } from './access/receipt.js';
 export { FUNCTION_HEADER, ROLE_HEADER } from './access/access-plugin.js';
 export { GATEWAY_KEY_PATH, type GatewayAccess, type GatewayBilling } from './create-gateway.js';
 export * from './billing/index.js';

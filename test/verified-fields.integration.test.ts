@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteRegistryStore, recheckResponse, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { createGateway, createRegistry, openSqliteRegistryStore, readReceipt, recheckResponse, type Caller, type Gateway, type Registry } from '../gateway/index.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { GRANT_HEADER, GridmarkError, signGrant, silentLogger } from '../schema/index.js';
 import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type Anchorer, type DeviceRecord, type RunningSubgraph } from '../subgraphs/index.js';
@@ -61,8 +61,10 @@ const anchorers: Record<string, Anchorer> = {};
 
 async function query(text: string, headers: Record<string, string> = {}, variables: Record<string, unknown> = {}) {
   const response = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: text, variables }) });
-  return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: { gridmark?: { resolution: { id: string } | null; fields: { device: string; field: string; status: string; salt: string | null; anchor: { txId: string } | null }[] } } };
+  return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: { gridmark?: { resolution: { id: string } | null; anchors: string[]; values: Record<string, Record<string, { status: string; anchor: number | null; value?: unknown }>> } } };
 }
+/** The values a response's receipt states, one line each. */
+const received = (r: Awaited<ReturnType<typeof query>>) => readReceipt(r.extensions?.gridmark);
 const om = () => ({ authorization: `Bearer ${appKey}`, 'x-gridmark-function': 'full-lifecycle', 'x-gridmark-role': 'om' });
 const analyst = () => ({ ...om(), 'x-gridmark-role': 'analyst' });
 
@@ -123,8 +125,12 @@ describe('verified fields', () => {
     expect(r.data).toEqual({ device: { id: '88.1001.1/INV-1', model: 'SV-150K', outputPowerW: 1200.5, events: [{ code: 'GRID_SAG' }] } });
     const gridmark = r.extensions?.gridmark;
     expect(gridmark?.resolution?.id).toMatch(/^[0-9a-f]{64}$/);
-    expect(gridmark?.fields.map((f) => [f.field, f.status]).sort()).toEqual([['events', 'VERIFIED'], ['model', 'VERIFIED'], ['outputPowerW', 'VERIFIED']]);
-    expect(gridmark?.fields.every((f) => f.salt && f.anchor?.txId)).toBe(true);
+    expect(received(r).map((f) => [f.field, f.status]).sort()).toEqual([['events', 'VERIFIED'], ['model', 'VERIFIED'], ['outputPowerW', 'VERIFIED']]);
+    expect(received(r).every((f) => f.salt && f.anchor?.txId.match(/^[0-9a-f]{64}$/))).toBe(true);
+    // Each system anchored in one transaction: two transaction ids, referenced by index.
+    expect(gridmark?.anchors).toHaveLength(2);
+    expect(Object.keys(gridmark?.values ?? {})).toEqual(['88.1001.1/INV-1']);
+    expect(new Set(Object.values(gridmark?.values['88.1001.1/INV-1'] ?? {}).map((v) => v.anchor))).toEqual(new Set([0, 1]));
     // Resolutions are recorded in batches, off the request path: within moments.
     const deadline = Date.now() + 3_000;
     while ((await ledger.getResolution(gridmark?.resolution?.id ?? '')) === null && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
@@ -137,9 +143,10 @@ describe('verified fields', () => {
     await new Promise((res) => setTimeout(res, 300));
     const report = await recheckResponse(r, ledger);
     expect(report, JSON.stringify({ report, ext: r.extensions, errors: r.errors })).toMatchObject({ ok: true, resolutionRecorded: true, fields: [{ device: '88.1001.1/INV-2', field: 'model', outcome: 'PROVEN' }] });
-    const forged = JSON.parse(JSON.stringify(r)) as typeof r & { extensions: { gridmark: { fields: { value: unknown }[] } } };
-    const first = forged.extensions.gridmark.fields[0];
-    if (first) first.value = 'SV-200K';
+    const forged = JSON.parse(JSON.stringify(r)) as typeof r;
+    const line = forged.extensions?.gridmark?.values['88.1001.1/INV-2']?.['model'];
+    expect(line?.value).toBe('SV-150K');
+    if (line) line.value = 'SV-200K';
     expect(await recheckResponse(forged, ledger)).toMatchObject({ ok: false, fields: [{ outcome: 'MISMATCH' }] });
     expect((await recheckResponse({ ...r, extensions: { gridmark: { ...r.extensions?.gridmark, resolution: { id: '0'.repeat(64) } } } }, ledger)).resolutionRecorded).toBe(false);
   });
@@ -163,9 +170,9 @@ describe('verified fields', () => {
     scadaRows.set('88.1001.1/INV-1', { ...scadaRows.get('88.1001.1/INV-1'), outputPowerW: 1300 });
     const r = await query('{ device(id: "88.1001.1/INV-1") { outputPowerW } }', om());
     expect(r.data).toEqual({ device: { outputPowerW: 1300 } });
-    expect(r.extensions?.gridmark?.fields).toEqual([expect.objectContaining({ field: 'outputPowerW', status: 'UNVERIFIED' })]);
+    expect(received(r)).toEqual([expect.objectContaining({ field: 'outputPowerW', status: 'UNVERIFIED' })]);
     await anchorers['scada']?.anchorPass();
-    expect((await query('{ device(id: "88.1001.1/INV-1") { outputPowerW } }', om())).extensions?.gridmark?.fields[0]?.status).toBe('VERIFIED');
+    expect(received(await query('{ device(id: "88.1001.1/INV-1") { outputPowerW } }', om()))[0]?.status).toBe('VERIFIED');
   });
 
   it('withholds a tampered value, names it, reports it on the ledger and lowers the credit', async () => {
@@ -187,7 +194,7 @@ describe('verified fields', () => {
     expect((await anchorers['maker']?.anchorNow(['88.1001.1/INV-2']))?.anchored).toBe(1);
     const r = await query('{ device(id: "88.1001.1/INV-2") { model } }', om());
     expect(r).toMatchObject({ data: { device: { model: 'SV-200K' } } });
-    expect(r.extensions?.gridmark?.fields[0]?.status).toBe('VERIFIED');
+    expect(received(r)[0]?.status).toBe('VERIFIED');
   });
 
   it('detects a tampered part of an object value', async () => {

@@ -9,6 +9,7 @@ import type { Registry } from '../registry/registry-service.js';
 import { bearerToken } from '../http/bearer-token.js';
 import type { FieldDirectory } from './field-directory.js';
 import type { GatewayContext } from './request-access.js';
+import { writeReceipt } from './receipt.js';
 import { selectDeviceFields } from './selected-device-fields.js';
 
 /** The header that names the function an application performs. */
@@ -107,7 +108,7 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
               function: access.function,
               role: access.role,
               resolution: access.resolution ? { id: access.resolution.resolutionId, resolvedAt: access.resolution.resolvedAt, totalFeeFen: access.resolution.totalFeeFen } : null,
-              fields: access.verifications,
+              ...writeReceipt(access.verifications),
             },
           };
           return Promise.resolve();

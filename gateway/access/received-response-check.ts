@@ -1,6 +1,6 @@
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import { commitField } from '../../ledger-adapter/commitments/index.js';
-import type { FieldVerification } from './request-access.js';
+import { readReceipt } from './receipt.js';
 
 /** The two ledger reads a re-check needs: a ledger adapter has them, and so does the registry API. */
 export type LedgerEvidenceReader = Pick<LedgerAdapter, 'getAnchors' | 'getResolution'>;
@@ -32,11 +32,11 @@ export interface ResponseRecheck {
  * @example const report = await recheckResponse(JSON.parse(saved), ledger); if (!report.ok) ...
  */
 export async function recheckResponse(response: unknown, ledger: LedgerEvidenceReader): Promise<ResponseRecheck> {
-  const gridmark = (response as { extensions?: { gridmark?: { resolution?: { id?: string } | null; fields?: FieldVerification[] } } } | null)?.extensions?.gridmark;
+  const gridmark = (response as { extensions?: { gridmark?: { resolution?: { id?: string } | null } } } | null)?.extensions?.gridmark;
   const resolutionId = gridmark?.resolution?.id ?? null;
   const resolutionRecorded = resolutionId !== null && (await ledger.getResolution(resolutionId)) !== null;
   // Only VERIFIED values were vouched for by an anchor; UNVERIFIED ones were released as such.
-  const released = (gridmark?.fields ?? []).filter((f) => f.status === 'VERIFIED');
+  const released = readReceipt(gridmark).filter((f) => f.status === 'VERIFIED');
   const anchors = released.length === 0 ? [] : await ledger.getAnchors(released.map((f) => [f.device, f.fieldCode] as const));
   const fields = released.map((f, i): FieldRecheck => {
     const anchor = anchors[i] ?? null;

@@ -119,7 +119,8 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
         withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt }, `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
         return;
       }
-      const ref = { txId: anchor.txId, version: anchor.version, commitment: anchor.commitment };
+      // The cached anchor itself (frozen) is the reference: no copy per value.
+      const ref = anchor;
       const whole = c.proof.value === undefined ? c.value : c.proof.value;
       const observed = options.commitments.commitmentOf({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole }, anchor.commitment);
       const consistent = c.proof.value === undefined || projects(c.value, c.proof.value);

@@ -1,3 +1,4 @@
+import { writeReceipt } from '../access/receipt.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { describe, expect, it } from 'vitest';
 import type { Resolution } from '../../ledger-adapter/contract/records.js';
@@ -31,7 +32,7 @@ const accessDecided: ApolloServerPlugin<GatewayContext> = {
         return Promise.resolve();
       },
       willSendResponse({ response, contextValue }) {
-        if (response.body.kind === 'single') response.body.singleResult.extensions = { gridmark: { fields: contextValue.access?.verifications ?? [] } };
+        if (response.body.kind === 'single') response.body.singleResult.extensions = { gridmark: writeReceipt(contextValue.access?.verifications ?? []) };
         return Promise.resolve();
       },
     }),

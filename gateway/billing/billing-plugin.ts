@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GridmarkError } from '../../schema/index.js';
+import { withoutValues } from '../access/receipt.js';
 import type { GatewayContext } from '../access/request-access.js';
 import type { Billing, ChargedQuery } from './billing-service.js';
 import type { TradeReceipt } from '../../ledger-adapter/contract/records.js';
@@ -77,7 +78,7 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
               result.data = null;
               result.errors = [...(result.errors ?? []), { message: failure.message, extensions: { code: failure.code } }];
               const receipt = result.extensions?.['gridmark'] as Record<string, unknown> | undefined;
-              if (receipt) result.extensions = { ...result.extensions, gridmark: { ...receipt, fields: [] } };
+              if (receipt) result.extensions = { ...result.extensions, gridmark: withoutValues(receipt) };
               return;
             }
             if (charged) receipt = await billing.receipt(charged.trade.tradeId, receiptTimeoutMs);

@@ -1,0 +1,94 @@
+import type { FieldVerification } from './request-access.js';
+
+/**
+ * One value's line in a receipt: what the gateway checked it against. `anchor` indexes the
+ * receipt's `anchors` (ledger transaction ids), so a transaction that anchored many values is
+ * written once.
+ */
+export interface ReceiptValue {
+  /** The field code (`<system code>.F0001`): the system is its prefix. */
+  readonly code: string;
+  readonly status: FieldVerification['status'];
+  readonly anchor: number | null;
+  readonly version?: number;
+  /** The commitment the value was compared with, as anchored in that transaction. */
+  readonly commitment?: string;
+  readonly salt: string | null;
+  /** The whole value released, as committed (absent for withheld values). */
+  readonly value?: unknown;
+}
+
+/** The verification part of `extensions.gridmark`. */
+export interface ReceiptValues {
+  readonly anchors: readonly string[];
+  /** Per device identifier, per field name. */
+  readonly values: Readonly<Record<string, Readonly<Record<string, ReceiptValue>>>>;
+}
+
+/** A value as a saved receipt states it, in either format. */
+export type ReceivedValue = Omit<FieldVerification, 'system'>;
+
+/**
+ * Writes the gateway's verifications as a receipt: values grouped by device and field, each
+ * anchor's transaction id once. A field selected twice (under two aliases) is one value.
+ */
+export function writeReceipt(verifications: readonly FieldVerification[]): ReceiptValues {
+  const anchors: string[] = [];
+  const anchorIndex = new Map<string, number>();
+  const values: Record<string, Record<string, ReceiptValue>> = {};
+  for (const v of verifications) {
+    let anchor: number | null = null;
+    if (v.anchor) {
+      anchor = anchorIndex.get(v.anchor.txId) ?? anchors.length;
+      if (anchor === anchors.length) {
+        anchorIndex.set(v.anchor.txId, anchor);
+        anchors.push(v.anchor.txId);
+      }
+    }
+    // Member by member, not by spreading: there is one per value.
+    const line: { code: string; status: FieldVerification['status']; anchor: number | null; version?: number; commitment?: string; salt?: string | null; value?: unknown } = { code: v.fieldCode, status: v.status, anchor };
+    if (v.anchor) {
+      line.version = v.anchor.version;
+      line.commitment = v.anchor.commitment;
+    }
+    line.salt = v.salt;
+    if (v.value !== undefined) line.value = v.value;
+    (values[v.device] ??= {})[v.field] = line as ReceiptValue;
+  }
+  return { anchors, values };
+}
+
+/**
+ * Reads the values a saved `extensions.gridmark` states: this format (`anchors` and `values`)
+ * or the earlier one, a `fields` list with each value's anchor written out. Anything malformed
+ * reads as no values.
+ */
+export function readReceipt(gridmark: unknown): ReceivedValue[] {
+  if (gridmark === null || typeof gridmark !== 'object') return [];
+  const { anchors, values, fields } = gridmark as { anchors?: unknown; values?: unknown; fields?: unknown };
+  if (Array.isArray(fields)) return fields as ReceivedValue[];
+  if (!Array.isArray(anchors) || values === null || typeof values !== 'object') return [];
+  const out: ReceivedValue[] = [];
+  for (const [device, byField] of Object.entries(values as Record<string, unknown>)) {
+    if (byField === null || typeof byField !== 'object') continue;
+    for (const [field, raw] of Object.entries(byField as Record<string, unknown>)) {
+      const line = raw as Partial<ReceiptValue>;
+      const txId = typeof line.anchor === 'number' ? (anchors[line.anchor] as unknown) : undefined;
+      out.push({
+        device,
+        field,
+        fieldCode: String(line.code ?? ''),
+        status: line.status ?? 'UNVERIFIABLE',
+        anchor: typeof txId === 'string' ? { txId, version: Number(line.version), commitment: String(line.commitment ?? '') } : null,
+        salt: typeof line.salt === 'string' ? line.salt : null,
+        ...(line.value === undefined ? {} : { value: line.value }),
+      });
+    }
+  }
+  return out;
+}
+
+/** The same receipt with no values in it: for a response whose data is withheld after all. */
+export function withoutValues<T extends object>(gridmark: T): T & ReceiptValues {
+  return { ...gridmark, anchors: [], values: {} };
+}
