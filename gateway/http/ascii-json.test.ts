@@ -25,4 +25,15 @@ describe('stringifyAsciiJson', () => {
     expect(Buffer.byteLength(text)).toBe(text.length);
     expect(JSON.parse(text)).toEqual({ extensions: { gridmark: { fields } } });
   });
+
+  it('escapes deep inside a receipt of values per device and field, and keeps its text', () => {
+    const values = Object.fromEntries(Array.from({ length: 40 }, (_, d) => [`88.1001.1/PVI-${d}`, { fault: { code: '88.1001.4.F0003', status: 'VERIFIED', salt: 's', value: d === 7 ? 'Low insulation (0.21 MΩ)' : null } }]));
+    const response = { data: { devices: [{ id: 'x' }] }, extensions: { gridmark: { anchors: ['t'], values } } };
+    const text = stringifyAsciiJson(response);
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+    expect(text).toContain('0.21 M\\u03a9');
+    expect(JSON.parse(text)).toEqual(response);
+    const ascii = { ...response, extensions: { gridmark: { anchors: ['t'], values: { ...values, '88.1001.1/PVI-7': { fault: null } } } } };
+    expect(stringifyAsciiJson(ascii)).toBe(JSON.stringify(ascii));
+  });
 });

@@ -1,7 +1,7 @@
 const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-/** Array elements serialised together: a few thousand characters a piece (a receipt entry is about 400). */
+/** Array elements serialised together: a few thousand characters a piece. */
 const ITEMS_PER_PIECE = 16;
 
 /**
@@ -11,10 +11,11 @@ const ITEMS_PER_PIECE = 16;
  * Why: V8 (Node 20) builds the JSON of a value that holds one character above U+00FF as a two-byte
  * string, and one of more than 64 Ki characters lives in its large-object space, where encoding it
  * for the socket costs several times the serialisation itself. A verified response carries its
- * receipt (about 400 characters per released value, 90 Ki for 220 values), so one `Ω` in a
- * maintenance note made every such response take that path. Here the elements of arrays are
- * serialised a few at a time (pieces of a few thousand characters, escaped only when they need
- * it) and the pieces are joined, so the text stays one byte per character and no piece is large.
+ * receipt (about 200 characters per released value, 50 Ki for 220 values), so one `Ω` in a
+ * maintenance note made every such response take that path. Here the top levels are walked and
+ * what lies below is serialised natively a member (or a few array elements) at a time: pieces of
+ * a few thousand characters, escaped only when they need it, joined into text that stays one byte
+ * per character, with no large piece.
  *
  * Same text as `JSON.stringify` for ASCII content (member order, `toJSON`, `undefined` members
  * left out and `null` in arrays); `undefined` at the top gives `"null"`.
@@ -23,11 +24,18 @@ const ITEMS_PER_PIECE = 16;
  */
 export function stringifyAsciiJson(value: unknown): string {
   const pieces: string[] = [];
-  write(value, pieces);
+  write(value, pieces, 0);
   return pieces.join('');
 }
 
-function write(value: unknown, pieces: string[]): void {
+/**
+ * How deep containers are walked: the response, `data`/`extensions`, `gridmark`, the receipt's
+ * `values`. What lies deeper (a device's values, a device of `data`) is serialised natively, in
+ * one piece per member, or per few elements of an array.
+ */
+const WALK_DEPTH = 3;
+
+function write(value: unknown, pieces: string[], depth: number): void {
   if (Array.isArray(value)) {
     pieces.push('[');
     for (let i = 0; i < value.length; i += ITEMS_PER_PIECE) {
@@ -38,7 +46,7 @@ function write(value: unknown, pieces: string[]): void {
     pieces.push(']');
     return;
   }
-  if (isPlainObject(value)) {
+  if (depth <= WALK_DEPTH && isPlainObject(value)) {
     pieces.push('{');
     let first = true;
     for (const key of Object.keys(value)) {
@@ -46,7 +54,7 @@ function write(value: unknown, pieces: string[]): void {
       if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
       pieces.push(first ? '' : ',', ascii(JSON.stringify(key)), ':');
       first = false;
-      write(member, pieces);
+      write(member, pieces, depth + 1);
     }
     pieces.push('}');
     return;
