@@ -9,7 +9,8 @@ export type {
   SubgraphDeclaration,
   ChangePolicy,
 } from './kit/declaration.js';
-export type { Subgraph, SubgraphContext, SubgraphOptions, FieldProof } from './kit/define-subgraph.js';
+export type { Subgraph, SubgraphContext, SubgraphOptions } from './kit/define-subgraph.js';
+export type { ServedProofs } from './kit/served-proofs.js';
 export type { AccessPolicy, RequestAccess, HeaderReader } from './kit/field-access.js';
 export { openAnchorJournal, type AnchorJournal, type JournalEntry } from './kit/anchor-journal.js';
 export type { RunningSubgraph, SubgraphServerOptions } from './kit/subgraph-server.js';

@@ -1,7 +1,7 @@
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { ReportTamperInput } from '../../ledger-adapter/contract/index.js';
 import type { Anchor } from '../../ledger-adapter/contract/records.js';
-import type { FieldProof } from '../../subgraphs/index.js';
+import type { ServedProofs } from '../../subgraphs/index.js';
 import type { CommitmentMemo } from './commitment-memo.js';
 import type { FieldDirectory } from './field-directory.js';
 import type { FieldVerification, RequestAccess } from './request-access.js';
@@ -46,7 +46,10 @@ interface Candidate {
   readonly fieldCode: string;
   readonly systemCode: string;
   readonly value: unknown;
-  readonly proof: FieldProof;
+  readonly salt: string;
+  readonly policy: string | undefined;
+  /** The whole value as anchored, for object-typed fields; undefined when the value served is whole. */
+  readonly whole: unknown;
 }
 
 /**
@@ -61,7 +64,10 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
   const { response, access } = options;
   const entities = response.data?.['_entities'];
   if (!Array.isArray(entities)) return response;
-  const proofs = ((response.extensions?.['gridmark'] as { proofs?: Record<string, Record<string, FieldProof>> } | undefined)?.proofs ?? {}) as Record<string, Record<string, FieldProof> | undefined>;
+  const proofs = (response.extensions?.['gridmark'] as { proofs?: Partial<ServedProofs> } | undefined)?.proofs;
+  const provedFields = (proofs?.fields ?? {}) as Partial<ServedProofs['fields']>;
+  const salts = (proofs?.salts ?? {}) as Partial<ServedProofs['salts']>;
+  const wholeValues = (proofs?.values ?? {}) as Partial<NonNullable<ServedProofs['values']>>;
   const errors: Record<string, unknown>[] = [...(response.errors ?? [])];
   const candidates: Candidate[] = [];
   /** Field codes the system served without a proof or an anchor. */
@@ -89,15 +95,16 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
         if (value !== null) withhold(index, deviceId, key, { fieldCode: field?.code ?? '', system: field?.systemCode ?? options.subgraph, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} was not asked of ${options.subgraph}; withheld.`);
         continue;
       }
-      const proof = proofs[deviceId]?.[name];
-      if (value === null && proof === undefined) continue;
-      if (!proof || proof.fieldCode !== field.code || typeof proof.salt !== 'string') {
+      const salt = salts[deviceId]?.[name];
+      const proved = provedFields[name];
+      if (value === null && salt === undefined) continue;
+      if (typeof salt !== 'string' || proved?.code !== field.code) {
         unproven.add(field.code);
         unprovenSystem = field.systemCode;
         withhold(index, deviceId, key, { fieldCode: field.code, system: field.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
         continue;
       }
-      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, proof });
+      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, salt, policy: proved.policy, whole: wholeValues[deviceId]?.[name] });
     }
   });
 
@@ -112,7 +119,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
     anchors.forEach((anchor, i) => {
       const c = candidates[i];
       if (!c) return;
-      const salt = c.proof.salt;
+      const salt = c.salt;
       if (!anchor) {
         unproven.add(c.fieldCode);
         unprovenSystem = c.systemCode;
@@ -121,10 +128,10 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
       }
       // The cached anchor itself (frozen) is the reference: no copy per value.
       const ref = anchor;
-      const whole = c.proof.value === undefined ? c.value : c.proof.value;
+      const whole = c.whole === undefined ? c.value : c.whole;
       const observed = options.commitments.commitmentOf({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole }, anchor.commitment);
-      const consistent = c.proof.value === undefined || projects(c.value, c.proof.value);
-      const released = consistent && observed === anchor.commitment ? 'VERIFIED' : consistent && c.proof.policy === 'release-unverified' ? 'UNVERIFIED' : undefined;
+      const consistent = c.whole === undefined || projects(c.value, c.whole);
+      const released = consistent && observed === anchor.commitment ? 'VERIFIED' : consistent && c.policy === 'release-unverified' ? 'UNVERIFIED' : undefined;
       if (released) {
         access.verifications.push({ device: c.deviceId, field: c.name, fieldCode: c.fieldCode, system: c.systemCode, status: released, anchor: ref, salt, value: whole });
       } else {

@@ -3,18 +3,10 @@ import { Kind, parse, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GridmarkError } from '../../schema/index.js';
 import type { AnchorJournal, JournalView } from './anchor-journal.js';
-import { validateDeclaration, type ChangePolicy, type DeviceRecord, type ShareableField, type SubgraphDeclaration } from './declaration.js';
+import { validateDeclaration, type DeviceRecord, type ShareableField, type SubgraphDeclaration } from './declaration.js';
 import { createAccessChecker, requireCovered, type AccessPolicy, type HeaderReader, type RequestAccess } from './field-access.js';
+import { ProofCollector } from './served-proofs.js';
 import { renderSubgraphSdl } from './subgraph-sdl.js';
-
-/** What the gateway needs to check one served value against its anchor. */
-export interface FieldProof {
-  readonly fieldCode: string;
-  readonly salt: string;
-  readonly policy: ChangePolicy;
-  /** The whole value, for object-typed fields of which a query may select only a part. */
-  readonly value?: unknown;
-}
 
 /** Per-request state of a subgraph. */
 export interface SubgraphContext {
@@ -22,8 +14,8 @@ export interface SubgraphContext {
   readonly devices: DataLoader<string, DeviceRecord | null>;
   /** The request's grant, checked once. */
   readonly access: RequestAccess;
-  /** Proofs of the values served, by device and field: sent in `extensions.gridmark.proofs`. */
-  readonly proofs: Map<string, Record<string, FieldProof>>;
+  /** Proofs of the values served: sent in `extensions.gridmark.proofs`. */
+  readonly proofs: ProofCollector;
 }
 
 /** A business system's subgraph, ready to serve over HTTP or in-process. */
@@ -76,14 +68,7 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
     requireCovered(context.access, record.id, field);
     const value = record[field] ?? null;
     const entry = record[JOURNAL]?.get(record.id, field);
-    if (entry) {
-      const proofs = context.proofs.get(record.id) ?? {};
-      // Built member by member: a literal with a spread is a slow runtime call in V8, once per value.
-      const proof: { fieldCode: string; salt: string; policy: ChangePolicy; value?: unknown } = { fieldCode: entry.fieldCode, salt: entry.salt, policy: policies.get(field) ?? 'refuse' };
-      if (composite.has(field)) proof.value = value;
-      proofs[field] = proof;
-      context.proofs.set(record.id, proofs);
-    }
+    if (entry) context.proofs.add(record.id, field, { code: entry.fieldCode, policy: policies.get(field) ?? 'refuse', salt: entry.salt }, composite.has(field) ? value : undefined);
     return value;
   };
   const schema = buildSchema(declaration, sdl, {
@@ -105,7 +90,7 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
     schema,
     createContext: (headers) => ({
       access: checker.check(headers),
-      proofs: new Map(),
+      proofs: new ProofCollector(),
       devices: new DataLoader<string, DeviceRecord | null>(async (ids) => {
         const found = await load(ids);
         const entries = journal?.lookup(ids);

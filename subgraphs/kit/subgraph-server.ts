@@ -41,14 +41,14 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   return { message: 'The business system failed to resolve this field.', path: formatted.path, extensions: { code: 'SYSTEM_ERROR' } };
 }
 
-/** Puts the proofs of the values served into `extensions.gridmark.proofs`, keyed by device and field. */
+/** Puts the proofs of the values served into `extensions.gridmark.proofs`. */
 const proofsPlugin: ApolloServerPlugin<SubgraphContext> = {
   requestDidStart: () =>
     Promise.resolve({
       willSendResponse: ({ response, contextValue }) => {
-        if (response.body.kind !== 'single' || contextValue.proofs.size === 0) return Promise.resolve();
+        if (response.body.kind !== 'single' || contextValue.proofs.empty) return Promise.resolve();
         const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, gridmark: { proofs: Object.fromEntries(contextValue.proofs) } };
+        result.extensions = { ...result.extensions, gridmark: { proofs: contextValue.proofs.collect() } };
         return Promise.resolve();
       },
     }),

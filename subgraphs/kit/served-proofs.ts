@@ -1,0 +1,43 @@
+import type { ChangePolicy } from './declaration.js';
+
+/**
+ * What a subgraph sends beside the values it served, in `extensions.gridmark.proofs`, so that the
+ * gateway can check each value against its anchor: each field's code and change policy once, the
+ * salt of every value, and the whole value of object-typed fields (a query may select a part).
+ * A value without a salt here has no proof.
+ */
+export interface ServedProofs {
+  readonly fields: Readonly<Record<string, { readonly code: string; readonly policy: ChangePolicy }>>;
+  /** Per device, per field name. */
+  readonly salts: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Per device, per object-typed field name. */
+  readonly values?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** Collects the proofs of one request's values as its field resolvers run. */
+export class ProofCollector {
+  readonly #fields: Record<string, { code: string; policy: ChangePolicy }> = {};
+  readonly #salts: Record<string, Record<string, string>> = {};
+  #values: Record<string, Record<string, unknown>> | undefined;
+  #empty = true;
+
+  /**
+   * Records the salt of one served value. A value anchored under another code than the one
+   * already stated for its field is left without a proof (the gateway then withholds it).
+   */
+  add(deviceId: string, field: string, proof: { readonly code: string; readonly policy: ChangePolicy; readonly salt: string }, wholeValue?: unknown): void {
+    const stated = (this.#fields[field] ??= { code: proof.code, policy: proof.policy });
+    if (stated.code !== proof.code) return;
+    (this.#salts[deviceId] ??= {})[field] = proof.salt;
+    if (wholeValue !== undefined) ((this.#values ??= {})[deviceId] ??= {})[field] = wholeValue;
+    this.#empty = false;
+  }
+
+  get empty(): boolean {
+    return this.#empty;
+  }
+
+  collect(): ServedProofs {
+    return this.#values ? { fields: this.#fields, salts: this.#salts, values: this.#values } : { fields: this.#fields, salts: this.#salts };
+  }
+}
