@@ -10,9 +10,8 @@ export interface ReceiptValue {
   readonly code: string;
   readonly status: FieldVerification['status'];
   readonly anchor: number | null;
+  /** The anchor's version; its commitment is what the value and salt hash to (`commitField`). */
   readonly version?: number;
-  /** The commitment the value was compared with, as anchored in that transaction. */
-  readonly commitment?: string;
   readonly salt: string | null;
   /** The whole value released, as committed (absent for withheld values). */
   readonly value?: unknown;
@@ -25,12 +24,15 @@ export interface ReceiptValues {
   readonly values: Readonly<Record<string, Readonly<Record<string, ReceiptValue>>>>;
 }
 
-/** A value as a saved receipt states it, in either format. */
-export type ReceivedValue = Omit<FieldVerification, 'system'>;
+/** A value as a saved receipt states it, in either format (the earlier one wrote out each anchor's commitment). */
+export interface ReceivedValue extends Omit<FieldVerification, 'system' | 'anchor'> {
+  readonly anchor: { readonly txId: string; readonly version: number; readonly commitment?: string } | null;
+}
 
 /**
  * Writes the gateway's verifications as a receipt: values grouped by device and field, each
- * anchor's transaction id once. A field selected twice (under two aliases) is one value.
+ * anchor's transaction id once. A field selected twice (under two aliases) is one value. The
+ * commitments are not written: each is what its value and salt hash to.
  */
 export function writeReceipt(verifications: readonly FieldVerification[]): ReceiptValues {
   const anchors: string[] = [];
@@ -46,11 +48,8 @@ export function writeReceipt(verifications: readonly FieldVerification[]): Recei
       }
     }
     // Member by member, not by spreading: there is one per value.
-    const line: { code: string; status: FieldVerification['status']; anchor: number | null; version?: number; commitment?: string; salt?: string | null; value?: unknown } = { code: v.fieldCode, status: v.status, anchor };
-    if (v.anchor) {
-      line.version = v.anchor.version;
-      line.commitment = v.anchor.commitment;
-    }
+    const line: { code: string; status: FieldVerification['status']; anchor: number | null; version?: number; salt?: string | null; value?: unknown } = { code: v.fieldCode, status: v.status, anchor };
+    if (v.anchor) line.version = v.anchor.version;
     line.salt = v.salt;
     if (v.value !== undefined) line.value = v.value;
     (values[v.device] ??= {})[v.field] = line as ReceiptValue;
@@ -79,7 +78,7 @@ export function readReceipt(gridmark: unknown): ReceivedValue[] {
         field,
         fieldCode: String(line.code ?? ''),
         status: line.status ?? 'UNVERIFIABLE',
-        anchor: typeof txId === 'string' ? { txId, version: Number(line.version), commitment: String(line.commitment ?? '') } : null,
+        anchor: typeof txId === 'string' ? { txId, version: Number(line.version) } : null,
         salt: typeof line.salt === 'string' ? line.salt : null,
         ...(line.value === undefined ? {} : { value: line.value }),
       });

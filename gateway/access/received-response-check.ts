@@ -9,7 +9,7 @@ export type LedgerEvidenceReader = Pick<LedgerAdapter, 'getAnchors' | 'getResolu
 export interface FieldRecheck {
   readonly device: string;
   readonly field: string;
-  /** PROVEN: value and salt give the commitment the ledger holds for that anchor; SUPERSEDED: the ledger has anchored a newer value since (the response predates it); MISMATCH: they do not match; MISSING: no such anchor. */
+  /** PROVEN: value and salt give the commitment the ledger holds for that anchor; SUPERSEDED: the ledger has anchored a newer version since, so its current anchor no longer speaks for this value (the anchoring transaction `anchorTxId` holds the commitment); MISMATCH: they do not match; MISSING: no such anchor. */
   readonly outcome: 'PROVEN' | 'SUPERSEDED' | 'MISMATCH' | 'MISSING';
   readonly anchorTxId: string | null;
 }
@@ -43,9 +43,10 @@ export async function recheckResponse(response: unknown, ledger: LedgerEvidenceR
     const recorded = f.anchor;
     if (!anchor || !recorded || f.salt === null) return { device: f.device, field: f.field, outcome: 'MISSING', anchorTxId: null };
     const commitment = commitField({ deviceId: f.device, fieldCode: f.fieldCode, salt: f.salt, value: f.value ?? null });
-    // The value and salt must give the commitment the response was checked against; the ledger's
-    // current anchor is either that very anchor, or a later version that superseded it.
-    if (commitment !== recorded.commitment) return { device: f.device, field: f.field, outcome: 'MISMATCH', anchorTxId: recorded.txId };
+    // The value and salt give the commitment; the ledger's current anchor is either the very
+    // anchor the response names, or a later version that superseded it. (Receipts of the earlier
+    // format also state the commitment, which must then agree.)
+    if (recorded.commitment !== undefined && commitment !== recorded.commitment) return { device: f.device, field: f.field, outcome: 'MISMATCH', anchorTxId: recorded.txId };
     if (anchor.txId === recorded.txId) return { device: f.device, field: f.field, outcome: anchor.commitment === commitment ? 'PROVEN' : 'MISMATCH', anchorTxId: anchor.txId };
     return { device: f.device, field: f.field, outcome: anchor.version > recorded.version ? 'SUPERSEDED' : 'MISMATCH', anchorTxId: recorded.txId };
   });
