@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
 import type { Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
-import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
+import { createLedger, type LedgerAdapter, type LedgerCallStats } from '../ledger-adapter/index.js';
 import { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE } from './demo-data.js';
 import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
@@ -76,6 +76,8 @@ export interface DemoNetwork {
   readonly application: { readonly appId: string; readonly apiKey: string; readonly balanceFen: number };
   /** Field commitments the systems anchored at start. */
   readonly anchored: number;
+  /** The gateway's ledger calls so far: reads (evaluations) and writes (submissions). */
+  ledgerCalls(): LedgerCallStats;
   readonly systems: readonly { readonly name: string; readonly title: string; readonly url: string }[];
   stop(): Promise<void>;
 }
@@ -131,7 +133,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     }
     const application = await registerDemoApplication(registryUrl, adminKey);
     const balanceFen = options.billing === false ? 0 : await fundDemoApplication(registryUrl, adminKey, application.appId);
-    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, application: { ...application, balanceFen }, anchored, systems, stop };
+    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, application: { ...application, balanceFen }, anchored, systems, ledgerCalls: () => ledger.stats, stop };
   } catch (error) {
     await stop();
     throw error;

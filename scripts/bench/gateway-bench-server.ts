@@ -9,10 +9,12 @@
  * the directory read from their databases, as the bare one has it); `gridmark` runs the demo network's gateway as `npm start` does (registry and embedded ledger in
  * `--data-dir`, access control, the systems registered through the registry API and anchoring,
  * the demo application) over those systems; `bare` runs Apollo Gateway and Apollo Server alone. The parent learns the URL over IPC (`ready`), may ask
- * for the process's CPU time (`cpu`, answered in microseconds), and stops it with SIGTERM.
+ * for the process's CPU time (`cpu`, answered in microseconds, with gridmark's ledger calls so
+ * far), and stops it with SIGTERM.
  */
 import { createPrivateKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import type { LedgerCallStats } from '../../ledger-adapter/index.js';
 import { createConsoleLogger, createGraphqlClient } from '../../schema/index.js';
 import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
 import { DEMO_APPLICATION } from '../demo-application.js';
@@ -28,7 +30,7 @@ export type GatewayBenchRequest = { readonly type: 'cpu' } | { readonly type: 'a
 export type GatewayBenchReply =
   /** Serving; `headers` go with every request (gridmark's: the demo application's key, function and role). */
   | { readonly type: 'ready'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
-  | { readonly type: 'cpu'; readonly micros: number }
+  | { readonly type: 'cpu'; readonly micros: number; readonly ledger?: LedgerCallStats }
   /** The parent, which runs the business systems, should tell `name` its registration (it answers `anchored`). */
   | { readonly type: 'anchor'; readonly name: string; readonly credentials: AnchoringCredentials };
 
@@ -56,11 +58,13 @@ async function main(): Promise<void> {
   const logger = createConsoleLogger(`${kind}-gateway`);
   const send = (reply: GatewayBenchReply): void => void process.send?.(reply);
   const anchoring = new Map<string, (anchored: number) => void>();
+  let ledgerCalls: (() => LedgerCallStats) | undefined;
   process.on('message', (message: GatewayBenchRequest) => {
     if (message.type === 'anchored') anchoring.get(message.name)?.(message.anchored);
     if (message.type !== 'cpu') return;
     const usage = process.cpuUsage();
-    send({ type: 'cpu', micros: usage.user + usage.system });
+    const ledger = ledgerCalls?.();
+    send({ type: 'cpu', micros: usage.user + usage.system, ...(ledger ? { ledger } : {}) });
   });
   // The business systems are the parent's children: it relays their registration to them.
   const startAnchoring = (name: string, credentials: AnchoringCredentials): Promise<number> =>
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
     const network = await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring, billing: charging, ...(grantKeyPem ? { grantKey: createPrivateKey(grantKeyPem) } : {}) });
     // Every query is paid for, as in the demo: fund the application for the whole run.
     if (charging) await fundForBenchmark(network.registryUrl, network.adminKey, network.application.appId);
+    ledgerCalls = () => network.ledgerCalls();
     return {
       url: network.gatewayUrl,
       headers: { authorization: `Bearer ${network.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },

@@ -48,14 +48,20 @@ const LABELS: Readonly<Record<GatewayKind, string>> = {
   gridmark: CHARGING ? 'gridmark `createGateway` as `npm start` runs it (access control and per-use charging)' : 'gridmark `createGateway` with access control, without per-use charging',
 };
 
+/** What a gateway process reports about itself. */
+interface GatewaySample {
+  readonly micros: number;
+  readonly ledger?: { readonly evaluations: number; readonly submissions: number };
+}
+
 /** A gateway running in its own process. */
 interface GatewayProcess {
   readonly kind: GatewayKind;
   readonly url: string;
   /** Headers it asks every request to carry. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The process's CPU time so far (user + system), microseconds. */
-  cpuMicros(): Promise<number>;
+  /** The process's CPU time so far (user + system), microseconds, and gridmark's ledger calls so far. */
+  sample(): Promise<GatewaySample>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +78,9 @@ interface Round {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly gatewayCpuMsPerRequest: number;
+  /** gridmark's ledger reads and write transactions per request in the window (undefined for the others). */
+  readonly ledgerReadsPerRequest: number | undefined;
+  readonly ledgerWritesPerRequest: number | undefined;
   /** The five business systems' CPU per request; undefined without `/proc`. */
   readonly subgraphsCpuMsPerRequest: number | undefined;
   readonly ok: number;
@@ -130,7 +139,7 @@ const gatewayBench: Benchmark = {
         for (const gateway of measured) {
           const round = await measureRound(gateway, setOf(gateway.kind).systems.systems.map((s) => s.pid), settings);
           rounds[gateway.kind].push(round);
-          log(`round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`);
+          log(`round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, systems' CPU ${round.subgraphsCpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms/request, ${round.failed} failed`);
         }
       }
       return report(rounds, settings, quick, loadBefore);
@@ -204,7 +213,7 @@ function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems, g
       resolve({ url: message.url, headers: message.headers });
     });
   });
-  return { kind, url: '', headers: {}, ready, cpuMicros: () => askCpu(child), stop: () => stopProcess(child) };
+  return { kind, url: '', headers: {}, ready, sample: () => askCpu(child), stop: () => stopProcess(child) };
 }
 
 /**
@@ -216,7 +225,7 @@ function profileArgs(kind: GatewayKind): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
 }
 
-function askCpu(child: ChildProcess): Promise<number> {
+function askCpu(child: ChildProcess): Promise<GatewaySample> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
@@ -226,7 +235,7 @@ function askCpu(child: ChildProcess): Promise<number> {
       if (message.type !== 'cpu') return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve(message.micros);
+      resolve({ micros: message.micros, ...(message.ledger ? { ledger: message.ledger } : {}) });
     };
     child.on('message', onMessage);
     child.send({ type: 'cpu' } satisfies GatewayBenchRequest);
@@ -274,10 +283,10 @@ async function checkSameData(gateways: readonly GatewayProcess[]): Promise<void>
 async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (number | undefined)[], settings: Settings): Promise<Round> {
   const load = { url: gateway.url, headers: gateway.headers, body: BODY, connections: settings.connections };
   await runHttpLoad({ ...load, durationMs: settings.warmupMs });
-  const cpuBefore = await gateway.cpuMicros();
+  const before = await gateway.sample();
   const subgraphsBefore = subgraphsCpuMs(subgraphPids);
   const result = await runHttpLoad({ ...load, durationMs: settings.durationMs });
-  const cpuAfter = await gateway.cpuMicros();
+  const after = await gateway.sample();
   const subgraphsAfter = subgraphsCpuMs(subgraphPids);
   if (result.firstFailure !== undefined) process.stderr.write(`  ${gateway.kind}: ${result.failed} failed; the first: ${result.firstFailure}\n`);
   if (result.ok === 0 || result.failed > result.ok / 100) {
@@ -287,7 +296,9 @@ async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (num
     requestsPerSecond: result.ok / (result.elapsedMs / 1_000),
     p50Ms: quantile(result.latenciesMs, 0.5),
     p99Ms: quantile(result.latenciesMs, 0.99),
-    gatewayCpuMsPerRequest: (cpuAfter - cpuBefore) / 1_000 / result.ok,
+    gatewayCpuMsPerRequest: (after.micros - before.micros) / 1_000 / result.ok,
+    ledgerReadsPerRequest: before.ledger && after.ledger ? (after.ledger.evaluations - before.ledger.evaluations) / result.ok : undefined,
+    ledgerWritesPerRequest: before.ledger && after.ledger ? (after.ledger.submissions - before.ledger.submissions) / result.ok : undefined,
     subgraphsCpuMsPerRequest: subgraphsBefore === undefined || subgraphsAfter === undefined ? undefined : (subgraphsAfter - subgraphsBefore) / result.ok,
     ok: result.ok,
     failed: result.failed,
@@ -332,7 +343,9 @@ function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick:
     }),
     '',
     `What gridmark's checks cost, gridmark against its own gateway without access control: ${ms(of('gridmark', (r) => r.gatewayCpuMsPerRequest) - of('open', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU and ${ms(of('gridmark', (r) => r.subgraphsCpuMsPerRequest) - of('open', (r) => r.subgraphsCpuMsPerRequest), 2)} more business-system CPU per request (grants checked, proofs sent); throughput ${(of('gridmark', (r) => r.requestsPerSecond) / of('open', (r) => r.requestsPerSecond)).toFixed(2)} of it.`,
+    `gridmark's ledger calls in the measured windows: ${of('gridmark', (r) => r.ledgerReadsPerRequest).toFixed(3)} reads per request (a warm cache answers every rule, catalog, field and anchor read), ${of('gridmark', (r) => r.ledgerWritesPerRequest).toFixed(3)} write transactions per request (resolutions${CHARGING ? ' and trades' : ''} are recorded in batches).`,
     `One \`devices(ids:)\` query, ${DEVICE_IDS.length} devices x ${Object.values(FIELDS_BY_SYSTEM).flat().length} fields over the five demo business systems (each its own process); ${settings.connections} concurrent keep-alive connections; ${settings.rounds} rounds per gateway, alternating, each ${settings.warmupMs / 1_000} s warm-up + ${settings.durationMs / 1_000} s measured; medians of the rounds. Only 200 responses without \`errors\` count. CPU: the gateway process's own user + system time over the measured window, per successful request.`,
+    `Throughput against bare round by round (each round measures the gateways one after another): ${KINDS.filter((k) => k !== 'bare').map((kind) => `${kind} ${rounds[kind].map((r, i) => (r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN)).toFixed(2)).join(', ')} (median ${median(rounds[kind].map((r, i) => r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN))).toFixed(2)})`).join('; ')}.`,
     `Rounds (requests/s): ${KINDS.map((kind) => `${kind} ${rounds[kind].map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}`).join('; ')}. Failed responses: ${KINDS.map((kind) => `${kind} ${rounds[kind].reduce((n, r) => n + r.failed, 0)}`).join(', ')}.`,
     `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the run, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after.`,
     `Reproduce: \`${reproduceCommand(quick)}\``,
