@@ -95,8 +95,8 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
         if (value !== null) withhold(index, deviceId, key, { fieldCode: field?.code ?? '', system: field?.systemCode ?? options.subgraph, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} was not asked of ${options.subgraph}; withheld.`);
         continue;
       }
-      const salt = salts[deviceId]?.[name];
-      const proved = provedFields[name];
+      const salt = own(own(salts, deviceId), name);
+      const proved = own(provedFields, name);
       if (value === null && salt === undefined) continue;
       if (typeof salt !== 'string' || proved?.code !== field.code) {
         unproven.add(field.code);
@@ -104,7 +104,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
         withhold(index, deviceId, key, { fieldCode: field.code, system: field.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
         continue;
       }
-      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, salt, policy: proved.policy, whole: wholeValues[deviceId]?.[name] });
+      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, salt, policy: proved.policy, whole: own(own(wholeValues, deviceId), name) });
     }
   });
 
@@ -143,6 +143,11 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
   if (errors.length > (response.errors?.length ?? 0)) response.errors = errors;
   if (unproven.size > 0) options.onUnproven?.({ systemCode: unprovenSystem, fieldCodes: [...unproven] });
   return response;
+}
+
+/** A member the subgraph really sent (names such as `constructor` are not read off the prototype). */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && record !== null && typeof record === 'object' && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** True when `part` (what the query selected) is a projection of `whole` (what was anchored). */

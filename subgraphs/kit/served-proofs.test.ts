@@ -22,4 +22,10 @@ describe('the proofs a subgraph sends', () => {
     proofs.add('D/2', 'model', { code: 'OLD.F0009', policy: 'refuse', salt: 'b' });
     expect(proofs.collect()).toEqual({ fields: { model: { code: 'S.F0001', policy: 'refuse' } }, salts: { 'D/1': { model: 'a' } } });
   });
+
+  it('take field names that objects inherit, such as constructor, as plain names', () => {
+    const proofs = new ProofCollector();
+    proofs.add('D/1', 'constructor', { code: 'S.F0003', policy: 'refuse', salt: 'k' });
+    expect(JSON.parse(JSON.stringify(proofs.collect()))).toEqual({ fields: { constructor: { code: 'S.F0003', policy: 'refuse' } }, salts: { 'D/1': { constructor: 'k' } } });
+  });
 });

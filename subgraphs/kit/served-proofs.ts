@@ -16,8 +16,9 @@ export interface ServedProofs {
 
 /** Collects the proofs of one request's values as its field resolvers run. */
 export class ProofCollector {
-  readonly #fields: Record<string, { code: string; policy: ChangePolicy }> = {};
-  readonly #salts: Record<string, Record<string, string>> = {};
+  // Dictionaries without a prototype: a field may be called `constructor`.
+  readonly #fields: Record<string, { code: string; policy: ChangePolicy }> = dictionary();
+  readonly #salts: Record<string, Record<string, string>> = dictionary();
   #values: Record<string, Record<string, unknown>> | undefined;
   #empty = true;
 
@@ -28,8 +29,8 @@ export class ProofCollector {
   add(deviceId: string, field: string, proof: { readonly code: string; readonly policy: ChangePolicy; readonly salt: string }, wholeValue?: unknown): void {
     const stated = (this.#fields[field] ??= { code: proof.code, policy: proof.policy });
     if (stated.code !== proof.code) return;
-    (this.#salts[deviceId] ??= {})[field] = proof.salt;
-    if (wholeValue !== undefined) ((this.#values ??= {})[deviceId] ??= {})[field] = wholeValue;
+    (this.#salts[deviceId] ??= dictionary())[field] = proof.salt;
+    if (wholeValue !== undefined) ((this.#values ??= dictionary())[deviceId] ??= dictionary())[field] = wholeValue;
     this.#empty = false;
   }
 
@@ -40,4 +41,8 @@ export class ProofCollector {
   collect(): ServedProofs {
     return this.#values ? { fields: this.#fields, salts: this.#salts, values: this.#values } : { fields: this.#fields, salts: this.#salts };
   }
+}
+
+function dictionary<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
