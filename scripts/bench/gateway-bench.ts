@@ -134,6 +134,10 @@ const gatewayBench: Benchmark = {
       await checkSameData(measured);
       log('the gateways return the same data for the query');
 
+      // Every gateway and its systems run hot before the first round: a first round that also
+      // compiles the code measures the compiler.
+      for (const gateway of measured) await runHttpLoad({ url: gateway.url, headers: gateway.headers, body: BODY, connections: settings.connections, durationMs: 2 * settings.warmupMs });
+      log('warmed up');
       const rounds: Record<GatewayKind, Round[]> = { bare: [], open: [], gridmark: [] };
       for (let r = 0; r < settings.rounds; r++) {
         for (const gateway of measured) {
@@ -344,7 +348,7 @@ function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick:
     '',
     `What gridmark's checks cost, gridmark against its own gateway without access control: ${ms(of('gridmark', (r) => r.gatewayCpuMsPerRequest) - of('open', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU and ${ms(of('gridmark', (r) => r.subgraphsCpuMsPerRequest) - of('open', (r) => r.subgraphsCpuMsPerRequest), 2)} more business-system CPU per request (grants checked, proofs sent); throughput ${(of('gridmark', (r) => r.requestsPerSecond) / of('open', (r) => r.requestsPerSecond)).toFixed(2)} of it.`,
     `gridmark's ledger calls in the measured windows: ${of('gridmark', (r) => r.ledgerReadsPerRequest).toFixed(3)} reads per request (a warm cache answers every rule, catalog, field and anchor read), ${of('gridmark', (r) => r.ledgerWritesPerRequest).toFixed(3)} write transactions per request (resolutions${CHARGING ? ' and trades' : ''} are recorded in batches).`,
-    `One \`devices(ids:)\` query, ${DEVICE_IDS.length} devices x ${Object.values(FIELDS_BY_SYSTEM).flat().length} fields over the five demo business systems (each its own process); ${settings.connections} concurrent keep-alive connections; ${settings.rounds} rounds per gateway, alternating, each ${settings.warmupMs / 1_000} s warm-up + ${settings.durationMs / 1_000} s measured; medians of the rounds. Only 200 responses without \`errors\` count. CPU: the gateway process's own user + system time over the measured window, per successful request.`,
+    `One \`devices(ids:)\` query, ${DEVICE_IDS.length} devices x ${Object.values(FIELDS_BY_SYSTEM).flat().length} fields over the five demo business systems (each its own process); ${settings.connections} concurrent keep-alive connections; ${settings.rounds} rounds per gateway, alternating after a ${(2 * settings.warmupMs) / 1_000} s warm-up of each, each round ${settings.warmupMs / 1_000} s warm-up + ${settings.durationMs / 1_000} s measured; medians of the rounds. Only 200 responses without \`errors\` count. CPU: the gateway process's own user + system time over the measured window, per successful request.`,
     `Throughput against bare round by round (each round measures the gateways one after another): ${KINDS.filter((k) => k !== 'bare').map((kind) => `${kind} ${rounds[kind].map((r, i) => (r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN)).toFixed(2)).join(', ')} (median ${median(rounds[kind].map((r, i) => r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN))).toFixed(2)})`).join('; ')}.`,
     `Rounds (requests/s): ${KINDS.map((kind) => `${kind} ${rounds[kind].map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}`).join('; ')}. Failed responses: ${KINDS.map((kind) => `${kind} ${rounds[kind].reduce((n, r) => n + r.failed, 0)}`).join(', ')}.`,
     `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the run, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after.`,
