@@ -89,3 +89,36 @@ describe('the gateway over HTTP', () => {
     expect(after).toEqual({ data: { device: { outputPowerW: 42 } } });
   });
 });
+
+describe('a business system slower than the deadline', () => {
+  it('costs its own fields only, within the deadline', async () => {
+    let release: () => void = () => undefined;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    const slow = defineSubgraph({
+      name: 'slow',
+      title: 'a slow system',
+      fields: [{ name: 'readingW', type: 'Float', description: 'Reading.', unit: 'W' }],
+      loadDevices: async (ids) => {
+        await stalled;
+        return new Map(ids.map((id) => [id, { readingW: 1 }]));
+      },
+    });
+    const systems = [await serveSubgraph(maker, { port: 0 }, { logger: silentLogger }), await serveSubgraph(slow, { port: 0 }, { logger: silentLogger })];
+    const directory = createMemoryDirectory([{ id: '88.5.1/INV-1', kind: 'INVERTER', heldBy: ['maker', 'slow'] }]);
+    const deadlined = createGateway({ systems: systems.map((r) => ({ name: r.name, url: r.url })), directory, logger: silentLogger, mode: 'production', subgraphTimeoutMs: 300 });
+    try {
+      await deadlined.start();
+      const at = await deadlined.listen(0);
+      // The slow system answers only after the test: the response can only come from the deadline.
+      const response = await fetch(at, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ device(id: "88.5.1/INV-1") { model readingW } }' }) });
+      expect(await response.json()).toEqual({
+        data: { device: { model: 'M-1', readingW: null } },
+        errors: [{ message: 'Business system "slow" is unavailable; its fields are null.', extensions: { code: 'SYSTEM_UNAVAILABLE', system: 'slow' } }],
+      });
+    } finally {
+      release();
+      await deadlined.stop();
+      await Promise.all(systems.map((r) => r.stop()));
+    }
+  });
+});
