@@ -17,3 +17,4 @@ export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from '.
 export { RESERVED_DEVICE_FIELDS } from './reserved-fields.js';
 export { signGrant, verifyGrant, createReplayGuard, grantPublicKey, GRANT_HEADER, type Grant, type GrantRefusal, type ReplayGuard } from './grant.js';
 export { createGraphqlClient, type GraphqlClient, type GraphqlClientOptions } from './graphql-client.js';
+export { BoundedMap } from './bounded-map.js';

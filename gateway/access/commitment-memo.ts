@@ -1,4 +1,5 @@
 import { commitField, type FieldCommitmentInput } from '../../ledger-adapter/commitments/index.js';
+import { BoundedMap } from '../../schema/index.js';
 
 /** Remembers which served values hashed to which anchored commitments. */
 export interface CommitmentMemo {
@@ -19,7 +20,7 @@ interface Remembered {
 
 /** A memo of at most `capacity` commitments (oldest forgotten first); one per gateway. */
 export function createCommitmentMemo(capacity = 100_000): CommitmentMemo {
-  const byCommitment = new Map<string, Remembered>();
+  const byCommitment = new BoundedMap<string, Remembered>(capacity);
   return {
     commitmentOf(input, anchored) {
       const { value } = input;
@@ -27,10 +28,7 @@ export function createCommitmentMemo(capacity = 100_000): CommitmentMemo {
       const seen = scalar ? byCommitment.get(anchored) : undefined;
       if (seen && seen.value === value && seen.salt === input.salt && seen.deviceId === input.deviceId && seen.fieldCode === input.fieldCode) return anchored;
       const observed = commitField(input);
-      if (scalar && observed === anchored) {
-        if (byCommitment.size >= capacity) byCommitment.delete(byCommitment.keys().next().value as string);
-        byCommitment.set(anchored, { deviceId: input.deviceId, fieldCode: input.fieldCode, salt: input.salt, value });
-      }
+      if (scalar && observed === anchored) byCommitment.set(anchored, { deviceId: input.deviceId, fieldCode: input.fieldCode, salt: input.salt, value });
       return observed;
     },
   };

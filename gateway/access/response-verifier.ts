@@ -126,16 +126,15 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
         withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt }, `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
         return;
       }
-      // The cached anchor itself (frozen) is the reference: no copy per value.
-      const ref = anchor;
+      // The cached anchor itself (frozen) is the verification's reference: no copy per value.
       const whole = c.whole === undefined ? c.value : c.whole;
       const observed = options.commitments.commitmentOf({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole }, anchor.commitment);
       const consistent = c.whole === undefined || projects(c.value, c.whole);
       const released = consistent && observed === anchor.commitment ? 'VERIFIED' : consistent && c.policy === 'release-unverified' ? 'UNVERIFIED' : undefined;
       if (released) {
-        access.verifications.push({ device: c.deviceId, field: c.name, fieldCode: c.fieldCode, system: c.systemCode, status: released, anchor: ref, salt, value: whole });
+        access.verifications.push({ device: c.deviceId, field: c.name, fieldCode: c.fieldCode, system: c.systemCode, status: released, anchor, salt, value: whole });
       } else {
-        withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'TAMPERED', anchor: ref, salt }, `Device.${c.name} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
+        withhold(c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'TAMPERED', anchor, salt }, `Device.${c.name} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
         options.onTamper({ deviceId: c.deviceId, fieldCode: c.fieldCode, systemCode: c.systemCode, anchoredCommitment: anchor.commitment, observedCommitment: observed, resolutionId: access.resolution?.resolutionId ?? '' });
       }
     });

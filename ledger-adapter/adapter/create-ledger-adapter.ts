@@ -132,11 +132,11 @@ class CachedLedgerAdapter implements LedgerAdapter {
   }
 
   getFields(fieldCodes: readonly string[]): Promise<(FieldRecord | null)[]> {
-    return this.#loadAll(this.#fields, fieldCodes, fieldCodes.map(fieldKey));
+    return this.#loadAll(this.#fields, fieldCodes, fieldKey, (code) => code);
   }
 
   getCatalogEntries(deviceIds: readonly string[]): Promise<(CatalogEntry | null)[]> {
-    return this.#loadAll(this.#catalog, deviceIds, deviceIds.map(catalogKey));
+    return this.#loadAll(this.#catalog, deviceIds, catalogKey, (id) => id);
   }
 
   async getParsingRule(key: RuleKey): Promise<ParsingRule | null> {
@@ -165,8 +165,9 @@ class CachedLedgerAdapter implements LedgerAdapter {
   getAnchors(keys: readonly (readonly [string, string])[]): Promise<(Anchor | null)[]> {
     return this.#loadAll(
       this.#anchors,
-      keys.map(([deviceId, fieldCode]) => `${deviceId}\n${fieldCode}`),
-      keys.map(([deviceId, fieldCode]) => anchorKey(deviceId, fieldCode)),
+      keys,
+      ([deviceId, fieldCode]) => anchorKey(deviceId, fieldCode),
+      ([deviceId, fieldCode]) => `${deviceId}\n${fieldCode}`,
     );
   }
 
@@ -191,12 +192,13 @@ class CachedLedgerAdapter implements LedgerAdapter {
    * The records of `keys`: what the in-process cache holds is answered at once, and only the rest
    * goes through the batching loader (the Keyv store, then one ledger call).
    */
-  async #loadAll<T>(loader: DataLoader<string, T | null>, keys: readonly string[], cacheKeys: readonly string[]): Promise<(T | null)[]> {
-    const found = this.#cache.peekMany<T | null>(cacheKeys);
+  async #loadAll<K, T>(loader: DataLoader<string, T | null>, keys: readonly K[], cacheKey: (key: K) => string, loaderKey: (key: K) => string): Promise<(T | null)[]> {
+    const found = this.#cache.peekMany<T | null>(keys.map(cacheKey));
     const missing: number[] = [];
     for (let i = 0; i < found.length; i++) if (found[i] === undefined) missing.push(i);
     if (missing.length === 0) return found as (T | null)[];
-    const loaded = await loader.loadMany(missing.map((i) => keys[i] as string));
+    // Loader keys only for what the process does not hold.
+    const loaded = await loader.loadMany(missing.map((i) => loaderKey(keys[i] as K)));
     loaded.forEach((record, j) => {
       if (record instanceof Error) throw record;
       found[missing[j] as number] = record;

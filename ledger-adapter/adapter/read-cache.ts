@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import { BoundedMap } from '../../schema/bounded-map.js';
 
 interface Stored<T> {
   readonly v: T;
@@ -23,11 +24,10 @@ export class ReadCache {
   #inFlight = 0;
   #enabled = false;
   /** The in-process copy: value and expiry (ms since the epoch; Infinity without a TTL). */
-  readonly #hot = new Map<string, { readonly v: unknown; readonly until: number }>();
-  readonly #hotCapacity: number;
+  readonly #hot: BoundedMap<string, { readonly v: unknown; readonly until: number }>;
 
   constructor(keyv: Keyv | undefined, ttlMs: number | undefined, hotCapacity = 200_000) {
-    this.#hotCapacity = hotCapacity;
+    this.#hot = new BoundedMap(hotCapacity);
     // The default in-memory store keeps the records themselves (no serialising on every hit);
     // they are frozen before they are stored, so no caller can change what others read.
     this.#keyv = keyv ?? new Keyv({ namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
@@ -95,8 +95,9 @@ export class ReadCache {
     if (!this.#enabled || since < this.#clearedAt) return;
     const fresh = entries.filter(([key]) => (this.#invalidatedAt.get(key) ?? -1) <= since);
     if (fresh.length === 0) return;
+    // Frozen in place: the in-process copy and the Keyv store hold the same record.
     for (const [key, value] of fresh) this.#keep(key, deepFreeze(value));
-    await this.#keyv.setMany(fresh.map(([key, value]) => ({ key, value: { v: deepFreeze(value) }, ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }) })));
+    await this.#keyv.setMany(fresh.map(([key, value]) => ({ key, value: { v: value }, ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }) })));
   }
 
   /** Forgets keys now stale. */
@@ -109,7 +110,6 @@ export class ReadCache {
   }
 
   #keep(key: string, value: unknown): void {
-    if (this.#hot.size >= this.#hotCapacity && !this.#hot.has(key)) this.#hot.delete(this.#hot.keys().next().value as string);
     this.#hot.set(key, { v: value, until: this.#ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + this.#ttlMs });
   }
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BoundedMap } from '../../schema/index.js';
 
 /** What a business system remembers of its last anchor of one (device, field). */
 export interface JournalEntry {
@@ -52,7 +53,7 @@ export function openAnchorJournal(path: string, cachedDevices = 100_000): Anchor
   const write = db.transaction((entries: readonly JournalEntry[]) => {
     for (const e of entries) upsert.run(e.deviceId, e.field, e.fieldCode, e.salt, e.commitment, e.txId, e.anchoredAt);
   });
-  const byDevice = new Map<string, ReadonlyMap<string, JournalEntry>>();
+  const byDevice = new BoundedMap<string, ReadonlyMap<string, JournalEntry>>(cachedDevices);
   return {
     lookup: (deviceIds) => {
       const found = new Map<string, ReadonlyMap<string, JournalEntry>>();
@@ -67,7 +68,6 @@ export function openAnchorJournal(path: string, cachedDevices = 100_000): Anchor
         for (const entry of select.all(JSON.stringify(missing)) as JournalEntry[]) read.get(entry.deviceId)?.set(entry.field, Object.freeze(entry));
         for (const [id, entries] of read) {
           found.set(id, entries);
-          if (byDevice.size >= cachedDevices) byDevice.delete(byDevice.keys().next().value as string);
           byDevice.set(id, entries);
         }
       }
