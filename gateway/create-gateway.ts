@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -21,6 +21,7 @@ import type { GatewayContext } from './access/request-access.js';
 import { createSubgraphGuard } from './access/subgraph-guard.js';
 import { createConsoleLogger, type Logger } from '../schema/index.js';
 import { CATALOG_SUBGRAPH, createCatalogSchema } from './catalog/catalog-subgraph.js';
+import { CatalogDataSource } from './catalog/catalog-data-source.js';
 import type { DeviceDirectory } from './catalog/device-directory.js';
 import { createErrorFormatter } from './error-formatting.js';
 import { createGraphqlHttpHandler, sendJson } from './http/graphql-http-handler.js';
@@ -140,6 +141,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const directory = registry ?? options.directory;
   const catalog = createCatalogSchema(directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
   const catalogSource: SubgraphSource = { kind: 'static', name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: catalog.sdl };
+  // One for the life of the gateway: its remembered documents outlive recompositions.
+  const catalogData = new CatalogDataSource(catalog.schema);
   const byName = new Map((options.systems ?? []).map((s) => [s.name, s]));
   // Field-level access control: only over a registry, whose fields and applications it checks against.
   const control =
@@ -180,7 +183,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraphSdl: manager,
     logger,
     buildService: ({ name, url }) => {
-      if (name === CATALOG_SUBGRAPH) return new LocalGraphQLDataSource(catalog.schema);
+      if (name === CATALOG_SUBGRAPH) return catalogData;
       const system = byName.get(name);
       return new SystemDataSource({ name, url: url ?? system?.url ?? '', logger, fetcher: system?.fetcher ?? fetcher, ...(guard ? { guard } : {}) });
     },

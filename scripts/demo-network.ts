@@ -145,7 +145,13 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
  * `dataDir`, on the five ports after `port` (or free ports when `port` is 0). Resolves when all
  * five serve; if one fails to start, stops the others and throws.
  */
-export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'systems' | 'startAnchoring'> & { readonly gatewayPublicKeyPem?: string }): Promise<DemoSystems> {
+export async function startDemoSystems(
+  options: Omit<DemoNetworkOptions, 'systems' | 'startAnchoring'> & {
+    readonly gatewayPublicKeyPem?: string;
+    /** Extra Node arguments for a system's process (the benchmark's CPU profiles). */
+    readonly nodeArguments?: (system: string) => readonly string[];
+  },
+): Promise<DemoSystems> {
   const children: ChildProcess[] = [];
   const byName = new Map<string, ChildProcess>();
   const stop = async (): Promise<void> => {
@@ -156,7 +162,7 @@ export async function startDemoSystems(options: Omit<DemoNetworkOptions, 'system
       DEMO_SYSTEMS.map(async (system) => {
         const port = options.port === 0 ? 0 : options.port + system.portOffset;
         const child = fork(SYSTEM_ENTRY, ['--system', system.name, '--port', String(port), '--host', options.host, '--db', join(options.dataDir, `${system.name}.db`), '--journal', join(options.dataDir, `${system.name}.anchors.db`)], {
-          execArgv: ['--import', import.meta.resolve('tsx')],
+          execArgv: ['--import', import.meta.resolve('tsx'), ...(options.nodeArguments?.(system.name) ?? [])],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           env: { ...process.env, ...(options.gatewayPublicKeyPem ? { GRIDMARK_GATEWAY_PUBLIC_KEY: options.gatewayPublicKeyPem } : {}) },
         });

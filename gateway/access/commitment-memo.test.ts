@@ -23,15 +23,43 @@ describe('the commitment memo', () => {
     }
   });
 
-  it('remembers nothing for a mismatch, and hashes object values every time', () => {
+  it('remembers nothing for a mismatch', () => {
     const memo = createCommitmentMemo();
     const forged = { ...served, value: 'forged' };
     expect(memo.commitmentOf(forged, anchored)).toBe(commitField(forged));
+    expect(memo.commitmentOf(forged, anchored)).toBe(commitField(forged));
+    expect(memo.commitmentOf(served, anchored)).toBe(anchored);
+  });
+
+  it('remembers object and list values by content: an edited copy, another salt or a scalar look-alike is hashed', () => {
+    const memo = createCommitmentMemo();
     const records = { ...served, value: [{ time: '2024-06-11T02:30:00.000Z', fault: null }] };
     const recordsAnchor = commitField(records);
     expect(memo.commitmentOf(records, recordsAnchor)).toBe(recordsAnchor);
-    const edited = { ...served, value: [{ time: '2024-06-11T02:30:00.000Z', fault: 'E21' }] };
-    expect(memo.commitmentOf(edited, recordsAnchor)).toBe(commitField(edited));
+    // A fresh copy, as the next response parses it, and one with its members in another order.
+    expect(memo.commitmentOf({ ...records, value: [{ time: '2024-06-11T02:30:00.000Z', fault: null }] }, recordsAnchor)).toBe(recordsAnchor);
+    expect(memo.commitmentOf({ ...records, value: [{ fault: null, time: '2024-06-11T02:30:00.000Z' }] }, recordsAnchor)).toBe(recordsAnchor);
+    for (const changed of [
+      { value: [{ time: '2024-06-11T02:30:00.000Z', fault: 'E21' }] },
+      { value: [{ time: '2024-06-11T02:30:00.000Z', fault: null }, { time: '2024-06-12T02:30:00.000Z', fault: null }] },
+      { value: [] },
+      { value: '[{"time":"2024-06-11T02:30:00.000Z","fault":null}]' },
+      { salt: 'AAAAAAAAAAAAAAAAAAAAAA' },
+    ]) {
+      const input = { ...records, ...changed };
+      expect(memo.commitmentOf(input, recordsAnchor)).toBe(commitField(input));
+      expect(commitField(input)).not.toBe(recordsAnchor);
+    }
+  });
+
+  it('does not take a scalar for the object whose JSON text it spells', () => {
+    const memo = createCommitmentMemo();
+    const text = { ...served, value: '[1,2]' };
+    const textAnchor = commitField(text);
+    expect(memo.commitmentOf(text, textAnchor)).toBe(textAnchor);
+    const list = { ...served, value: [1, 2] };
+    expect(memo.commitmentOf(list, textAnchor)).toBe(commitField(list));
+    expect(commitField(list)).not.toBe(textAnchor);
   });
 
   it('forgets the oldest commitments beyond its capacity, and still answers right', () => {

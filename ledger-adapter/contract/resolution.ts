@@ -58,10 +58,8 @@ export function resolveDevices(
 ): ResolvedDevices {
   let totalFeeFen = 0;
   const devices = deviceIds.map((deviceId) => {
-    const holderOf = new Map<string, string>();
-    for (const holding of entries.get(deviceId)?.holdings ?? []) {
-      for (const code of holding.fieldCodes) holderOf.set(code, holding.systemCode);
-    }
+    const entry = entries.get(deviceId);
+    const holderOf = entry ? holdersOf(entry) : NO_HOLDERS;
     const resolved: ResolvedField[] = [];
     for (const code of rule.fieldCodes) {
       const systemCode = holderOf.get(code);
@@ -73,6 +71,23 @@ export function resolveDevices(
     return { deviceId, fields: resolved };
   });
   return { devices, totalFeeFen };
+}
+
+const NO_HOLDERS: ReadonlyMap<string, string> = new Map();
+/** Per catalog entry, which system holds each field code; entries are immutable records, read often from a cache. */
+const holderIndexes = new WeakMap<CatalogEntry, ReadonlyMap<string, string>>();
+
+/** Field code to holding system for one catalog entry (the last holding listed wins, as it always has). */
+function holdersOf(entry: CatalogEntry): ReadonlyMap<string, string> {
+  let index = holderIndexes.get(entry);
+  if (!index) {
+    const built = new Map<string, string>();
+    for (const holding of entry.holdings) {
+      for (const code of holding.fieldCodes) built.set(code, holding.systemCode);
+    }
+    holderIndexes.set(entry, (index = built));
+  }
+  return index;
 }
 
 /** One request of `ResolveBatch`: a resolution whose id the gateway chose in advance. */

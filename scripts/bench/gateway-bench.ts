@@ -114,7 +114,16 @@ const gatewayBench: Benchmark = {
       log(`seeded the demo plant (${seeded.devices} devices) twice in ${dir}`);
       const grantKey = generateKeyPairSync('ed25519');
       const start = (dataDir: string, gatewayPublicKeyPem?: string): Promise<DemoSystems> =>
-        withBenchEnvironment(() => startDemoSystems({ port: 0, host: '127.0.0.1', dataDir, logger: createConsoleLogger('gateway-bench'), ...(gatewayPublicKeyPem ? { gatewayPublicKeyPem } : {}) }));
+        withBenchEnvironment(() =>
+          startDemoSystems({
+            port: 0,
+            host: '127.0.0.1',
+            dataDir,
+            logger: createConsoleLogger('gateway-bench'),
+            nodeArguments: (system) => profileArgs(`${gatewayPublicKeyPem ? 'guarded' : 'open'}-${system}`),
+            ...(gatewayPublicKeyPem ? { gatewayPublicKeyPem } : {}),
+          }),
+        );
       const open = await start(openDir);
       sets.push(open);
       const guarded = await start(guardedDir, grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -221,12 +230,14 @@ function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems, g
 }
 
 /**
- * With `GATEWAY_BENCH_PROFILE=<dir>`, each gateway process writes a V8 CPU profile of its whole
- * run into `<dir>` when it stops (`<kind>.cpuprofile`, readable in Chrome DevTools).
+ * With `GATEWAY_BENCH_PROFILE=<dir>`, each gateway and business-system process writes a V8 CPU
+ * profile of its whole run into `<dir>` when it stops (`<kind>.cpuprofile` for a gateway,
+ * `open-<system>.cpuprofile` and `guarded-<system>.cpuprofile` for the systems; readable in
+ * Chrome DevTools).
  */
-function profileArgs(kind: GatewayKind): string[] {
+function profileArgs(name: string): string[] {
   const dir = process.env['GATEWAY_BENCH_PROFILE'];
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
 }
 
 function askCpu(child: ChildProcess): Promise<GatewaySample> {
