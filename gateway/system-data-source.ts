@@ -33,6 +33,15 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.#guard = options.guard;
   }
 
+  /**
+   * A system that restarted holds a new grant key and refuses grants sealed for the old one; its
+   * answer names the new key, so the request goes once more, its grant sealed for that key.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    const response = await super.process(options);
+    return this.#guard?.refusedStaleGrant(response as never) ? super.process(options) : response;
+  }
+
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const guard = this.#guard;
     if (!guard || !('context' in options) || !options.context) return;

@@ -30,8 +30,19 @@ export interface Grant {
 /** The HTTP header that carries a grant. */
 export const GRANT_HEADER = 'x-gridmark-grant';
 
-/** Why a grant was refused. */
-export type GrantRefusal = 'MISSING' | 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'REPLAYED' | 'WRONG_SYSTEM';
+/** Why a grant was refused. `STALE_KEY`: sealed for a grant key this system no longer holds. */
+export type GrantRefusal = 'MISSING' | 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'REPLAYED' | 'WRONG_SYSTEM' | 'STALE_KEY';
+
+/** What a system expects of every grant it reads. */
+export interface GrantExpectation {
+  readonly subgraph: string;
+  readonly now?: number;
+}
+
+/** @throws GridmarkError `GRANT_REFUSED` with `details.reason` the given {@link GrantRefusal}. */
+export function refuseGrant(reason: GrantRefusal, message: string): never {
+  throw new GridmarkError('GRANT_REFUSED', message, { details: { reason } });
+}
 
 /** Signs a grant with the gateway's Ed25519 key: `<payload base64url>.<signature base64url>`. */
 export function signGrant(grant: Grant, privateKey: KeyObject): string {
@@ -45,24 +56,33 @@ export function signGrant(grant: Grant, privateKey: KeyObject): string {
  *
  * @throws GridmarkError `GRANT_REFUSED` with `details.reason` a {@link GrantRefusal}.
  */
-export function verifyGrant(token: string | undefined, publicKey: KeyObject, expect: { readonly subgraph: string; readonly now?: number }): Grant {
-  const refuse = (reason: GrantRefusal, message: string): never => {
-    throw new GridmarkError('GRANT_REFUSED', message, { details: { reason } });
-  };
-  if (token === undefined || token === '') return refuse('MISSING', 'The request carries no grant from the gateway.');
+export function verifyGrant(token: string | undefined, publicKey: KeyObject, expect: GrantExpectation): Grant {
+  if (token === undefined || token === '') return refuseGrant('MISSING', 'The request carries no grant from the gateway.');
   const [payloadText, signatureText, extra] = token.split('.');
-  if (!payloadText || !signatureText || extra !== undefined) return refuse('MALFORMED', 'The grant is not <payload>.<signature>.');
+  if (!payloadText || !signatureText || extra !== undefined) return refuseGrant('MALFORMED', 'The grant is not <payload>.<signature>.');
   const payload = Buffer.from(payloadText, 'base64url');
-  if (!verify(null, payload, publicKey, Buffer.from(signatureText, 'base64url'))) return refuse('BAD_SIGNATURE', 'The grant is not signed by the gateway.');
+  if (!verify(null, payload, publicKey, Buffer.from(signatureText, 'base64url'))) return refuseGrant('BAD_SIGNATURE', 'The grant is not signed by the gateway.');
+  return readGrant(payload, expect);
+}
+
+/**
+ * Reads an authenticated grant payload and checks what every grant must state: its members, this
+ * subgraph, a time still ahead.
+ *
+ * @throws GridmarkError `GRANT_REFUSED` (`MALFORMED`, `WRONG_SYSTEM`, `EXPIRED`).
+ */
+export function readGrant(payload: Buffer, expect: GrantExpectation): Grant {
   let grant: Grant;
   try {
     grant = JSON.parse(payload.toString('utf8')) as Grant;
   } catch {
-    return refuse('MALFORMED', 'The grant payload is not JSON.');
+    return refuseGrant('MALFORMED', 'The grant payload is not JSON.');
   }
-  if (grant.v !== 1 || !Array.isArray(grant.devices) || !Array.isArray(grant.fields) || typeof grant.exp !== 'number' || typeof grant.nonce !== 'string') return refuse('MALFORMED', 'The grant lacks required members.');
-  if (grant.sys !== expect.subgraph) return refuse('WRONG_SYSTEM', `The grant is for ${String(grant.sys)}, not ${expect.subgraph}.`);
-  if (grant.exp <= (expect.now ?? Date.now())) return refuse('EXPIRED', 'The grant has expired.');
+  if (grant === null || typeof grant !== 'object' || grant.v !== 1 || !Array.isArray(grant.devices) || !Array.isArray(grant.fields) || typeof grant.exp !== 'number' || typeof grant.nonce !== 'string') {
+    return refuseGrant('MALFORMED', 'The grant lacks required members.');
+  }
+  if (grant.sys !== expect.subgraph) return refuseGrant('WRONG_SYSTEM', `The grant is for ${String(grant.sys)}, not ${expect.subgraph}.`);
+  if (grant.exp <= (expect.now ?? Date.now())) return refuseGrant('EXPIRED', 'The grant has expired.');
   return grant;
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createRegistry, openSqliteRegistryStore, readReceipt, recheckResponse, type Caller, type Gateway, type Registry } from '../gateway/index.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { GRANT_HEADER, GridmarkError, signGrant, silentLogger } from '../schema/index.js';
-import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type Anchorer, type DeviceRecord, type RunningSubgraph } from '../subgraphs/index.js';
+import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type Anchorer, type DeviceRecord, type RunningSubgraph, type Subgraph } from '../subgraphs/index.js';
 
 /**
  * Field-level rules and verifiable responses, end to end over HTTP: the registry, the embedded
@@ -22,18 +22,21 @@ const loads: Record<string, number> = { maker: 0, scada: 0 };
 const makerJournal = openAnchorJournal(':memory:');
 const scadaJournal = openAnchorJournal(':memory:');
 
-const maker = defineSubgraph(
-  {
-    name: 'maker',
-    title: 'maker',
-    fields: [{ name: 'model', type: 'String', description: 'Model.' }, { name: 'brand', type: 'String', description: 'Brand.' }],
-    loadDevices: (ids) => {
-      loads['maker'] = (loads['maker'] ?? 0) + 1;
-      return Promise.resolve(new Map(ids.flatMap((id) => (makerRows.has(id) ? [[id, makerRows.get(id) ?? {}]] : []))));
+/** The maker system; defined again for a restart, which gives it a new grant key. */
+const defineMaker = (): Subgraph =>
+  defineSubgraph(
+    {
+      name: 'maker',
+      title: 'maker',
+      fields: [{ name: 'model', type: 'String', description: 'Model.' }, { name: 'brand', type: 'String', description: 'Brand.' }],
+      loadDevices: (ids) => {
+        loads['maker'] = (loads['maker'] ?? 0) + 1;
+        return Promise.resolve(new Map(ids.flatMap((id) => (makerRows.has(id) ? [[id, makerRows.get(id) ?? {}]] : []))));
+      },
     },
-  },
-  { access: { kind: 'grants', gatewayPublicKey: gatewayKey.publicKey }, journal: makerJournal },
-);
+    { access: { kind: 'grants', gatewayPublicKey: gatewayKey.publicKey }, journal: makerJournal },
+  );
+const maker = defineMaker();
 const scada = defineSubgraph(
   {
     name: 'scada',
@@ -50,6 +53,17 @@ const scada = defineSubgraph(
   },
   { access: { kind: 'grants', gatewayPublicKey: gatewayKey.publicKey }, journal: scadaJournal },
 );
+
+/** The grants each system received, in order. */
+const grantsSeen: Record<string, string[]> = { maker: [], scada: [] };
+const recording = (subgraph: Subgraph): Subgraph => ({
+  ...subgraph,
+  createContext: (headers) => {
+    const grant = headers?.(GRANT_HEADER);
+    if (grant) grantsSeen[subgraph.name]?.push(grant);
+    return subgraph.createContext(headers);
+  },
+});
 
 let ledger: LedgerAdapter;
 let registry: Registry;
@@ -76,7 +90,7 @@ beforeAll(async () => {
   base = await gateway.listen(0);
   const keys: Record<string, string> = {};
   for (const [subgraph, credit] of [[maker, '91320500MA1N7PXK3R'], [scada, '91640100MA77LQ3F21']] as const) {
-    const running = await serveSubgraph(subgraph, { port: 0 }, { logger: silentLogger });
+    const running = await serveSubgraph(recording(subgraph), { port: 0 }, { logger: silentLogger });
     served.push(running);
     const { system, apiKey } = await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: subgraph.name, creditCode: credit, systemName: subgraph.name, subgraphName: subgraph.name, description: subgraph.name, url: running.url });
     keys[subgraph.name] = apiKey;
@@ -238,6 +252,52 @@ describe('grants at the business system', () => {
     expect((await direct({ [GRANT_HEADER]: once })).errors?.[0]?.extensions?.['reason']).toBe('REPLAYED');
     expect((await direct({ [GRANT_HEADER]: grant({ exp: Date.now() - 1 }) })).errors?.[0]?.extensions?.['reason']).toBe('EXPIRED');
     expect((await direct({ [GRANT_HEADER]: grant({}, generateKeyPairSync('ed25519').privateKey) })).errors?.[0]?.extensions?.['reason']).toBe('BAD_SIGNATURE');
+  });
+});
+
+describe('grant channels', () => {
+  const q = '{ device(id: "88.1001.1/INV-1") { model } }';
+  const isSigned = (token: string | undefined) => token?.split('.').length === 2;
+  const isSealed = (token: string | undefined) => token?.startsWith('mac1.') === true;
+
+  it('signs a system\'s first grant, and seals the next ones once the system has announced its grant key', async () => {
+    expect(isSigned(grantsSeen['maker']?.[0])).toBe(true);
+    const r = await query(q, om());
+    expect(r.errors).toBeUndefined();
+    expect(received(r).map((f) => f.status)).toEqual(['VERIFIED']);
+    expect(isSealed(grantsSeen['maker']?.at(-1))).toBe(true);
+    expect(isSealed(grantsSeen['scada']?.at(-1))).toBe(true);
+  });
+
+  it('finds the new grant key of a system that restarted, without losing the query', async () => {
+    const statementBefore = grantsSeen['maker']?.at(-1)?.split('.')[1];
+    const before = served[0];
+    if (!before) throw new Error('maker is not served');
+    await before.stop();
+    served[0] = await serveSubgraph(recording(defineMaker()), { port: Number(new URL(before.url).port) }, { logger: silentLogger });
+    const seen: string[] = [];
+    grantsSeen['maker'] = seen;
+    const r = await query(q, om());
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ device: { model: 'SV-150K' } });
+    expect(received(r).map((f) => f.status)).toEqual(['VERIFIED']);
+    // The grant sealed for the old key was refused as stale; the one sent again is sealed for the new key.
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.split('.')[1]).toBe(statementBefore);
+    expect(isSealed(seen[1])).toBe(true);
+    expect(seen[1]?.split('.')[1]).not.toBe(statementBefore);
+    // From then on, one request per query, in the new channel.
+    await query(q, om());
+    expect(seen).toHaveLength(3);
+    expect(seen[2]?.split('.')[1]).toBe(seen[1]?.split('.')[1]);
+  });
+
+  it('refuses a sealed grant replayed straight to the system', async () => {
+    const sealed = grantsSeen['maker']?.at(-1) ?? '';
+    const response = await fetch(served[0]?.url ?? '', { method: 'POST', headers: { 'content-type': 'application/json', [GRANT_HEADER]: sealed }, body: JSON.stringify({ query: '{ _entities(representations: [{ __typename: "Device", id: "88.1001.1/INV-1" }]) { ... on Device { model } } }' }) });
+    const r = (await response.json()) as { data?: { _entities: unknown[] }; errors?: { extensions?: Record<string, unknown> }[] };
+    expect(r.data?._entities).toEqual([null]);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'GRANT_REFUSED', reason: 'REPLAYED' });
   });
 });
 

@@ -5,6 +5,7 @@ import type { Registry } from '../registry/registry-service.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 import type { FieldDirectory } from './field-directory.js';
 import { entityFieldNames } from './entity-field-names.js';
+import { createGrantChannels } from './grant-channels.js';
 import { issueGrant } from './grant-issuer.js';
 import type { GatewayContext } from './request-access.js';
 import { verifyEntities, type SubgraphResponse } from './response-verifier.js';
@@ -13,6 +14,11 @@ import { verifyEntities, type SubgraphResponse } from './response-verifier.js';
 export interface SubgraphGuard {
   /** Headers for an outgoing subgraph request: the signed grant. */
   headersFor(subgraph: string, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext): Record<string, string>;
+  /**
+   * True when a system refused the request's grant as sealed for a grant key it no longer holds
+   * (it restarted): its answer named its new key, and the request is worth sending once more.
+   */
+  refusedStaleGrant(response: SubgraphResponse): boolean;
   /** Checks a subgraph's answer against the ledger before it is merged. */
   verify(subgraph: string, response: SubgraphResponse, request: { readonly query?: string; readonly variables?: Readonly<Record<string, unknown>> }, context: GatewayContext): Promise<SubgraphResponse>;
 }
@@ -35,13 +41,21 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
   const representationsOf = (variables: Readonly<Record<string, unknown>> | undefined): readonly { id?: unknown }[] =>
     Array.isArray(variables?.['representations']) ? (variables['representations'] as { id?: unknown }[]) : [];
   const commitments = createCommitmentMemo();
+  const channels = createGrantChannels({ signingKey: options.signingKey, logger: options.logger });
   return {
     headersFor(subgraph, variables, context) {
       if (!context.access) return {};
-      const grant = issueGrant({ access: context.access, subgraph, representations: representationsOf(variables), fields: options.fields, signingKey: options.signingKey });
+      const grant = issueGrant({ access: context.access, subgraph, representations: representationsOf(variables), fields: options.fields, signingKey: options.signingKey, channel: channels.channelFor(subgraph) });
       return { [grant.header]: grant.value };
     },
+    refusedStaleGrant(response) {
+      return (response.errors ?? []).some((e) => {
+        const extensions = e['extensions'] as { code?: unknown; reason?: unknown } | undefined;
+        return extensions?.code === 'GRANT_REFUSED' && extensions.reason === 'STALE_KEY';
+      });
+    },
     async verify(subgraph, response, request, context) {
+      channels.learn(subgraph, (response.extensions?.['gridmark'] as { grantKey?: unknown } | undefined)?.grantKey);
       if (!context.access) return response;
       return verifyEntities({
         response,

@@ -16,6 +16,8 @@ export interface SubgraphContext {
   readonly access: RequestAccess;
   /** Proofs of the values served: sent in `extensions.gridmark.proofs`. */
   readonly proofs: ProofCollector;
+  /** With grants required, the system's grant key: sent in `extensions.gridmark.grantKey`. */
+  readonly grantKey?: string;
 }
 
 /** A business system's subgraph, ready to serve over HTTP or in-process. */
@@ -90,6 +92,7 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
     schema,
     createContext: (headers) => ({
       access: checker.check(headers),
+      ...(checker.grantKey === undefined ? {} : { grantKey: checker.grantKey }),
       proofs: new ProofCollector(),
       devices: new DataLoader<string, DeviceRecord | null>(async (ids) => {
         const found = await load(ids);

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { GRANT_HEADER, GridmarkError, createReplayGuard, verifyGrant, type Grant, type ReplayGuard } from '../../schema/index.js';
+import { GRANT_HEADER, GridmarkError, createGrantVerifier, createReplayGuard, type Grant, type ReplayGuard } from '../../schema/index.js';
 
 /** How a subgraph decides who may read: only holders of a gateway grant, or anyone (tests). */
 export type AccessPolicy =
@@ -18,6 +18,8 @@ export type HeaderReader = (name: string) => string | undefined;
 /** Checks requests against an access policy; one per subgraph, so replays are caught across requests. */
 export interface AccessChecker {
   check(headers: HeaderReader | undefined): RequestAccess;
+  /** With grants required: the system's grant key, announced to the gateway beside every answer (see `schema/grant-channel.ts`). */
+  readonly grantKey?: string;
 }
 
 /** Creates the checker for a subgraph named `subgraph`. */
@@ -25,10 +27,12 @@ export function createAccessChecker(policy: AccessPolicy, subgraph: string): Acc
   if (policy.kind === 'open') return { check: () => ({ kind: 'open' }) };
   const now = policy.now ?? Date.now;
   const guard: ReplayGuard = createReplayGuard(now);
+  const verifier = createGrantVerifier({ gatewayPublicKey: policy.gatewayPublicKey, subgraph });
   return {
+    grantKey: verifier.grantKey,
     check(headers) {
       try {
-        const grant = verifyGrant(headers?.(GRANT_HEADER), policy.gatewayPublicKey, { subgraph, now: now() });
+        const grant = verifier.verify(headers?.(GRANT_HEADER), now());
         if (!guard.firstUse(grant.nonce, grant.exp)) {
           throw new GridmarkError('GRANT_REFUSED', 'The grant was already used.', { details: { reason: 'REPLAYED' } });
         }

@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError } from 'graphql';
 import { GRAPHQL_CLIENT_CODES, GridmarkError, createConsoleLogger, type Logger } from '../../schema/index.js';
 import type { Subgraph, SubgraphContext } from './define-subgraph.js';
+import type { ServedProofs } from './served-proofs.js';
 
 /** Options for serving a subgraph. */
 export interface SubgraphServerOptions {
@@ -41,14 +42,21 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   return { message: 'The business system failed to resolve this field.', path: formatted.path, extensions: { code: 'SYSTEM_ERROR' } };
 }
 
-/** Puts the proofs of the values served into `extensions.gridmark.proofs`. */
+/**
+ * Puts what the gateway needs beside the values into `extensions.gridmark`: the proofs of the
+ * values served, and the system's grant key (with grants required), so that the gateway can seal
+ * its next grants for this system.
+ */
 const proofsPlugin: ApolloServerPlugin<SubgraphContext> = {
   requestDidStart: () =>
     Promise.resolve({
       willSendResponse: ({ response, contextValue }) => {
-        if (response.body.kind !== 'single' || contextValue.proofs.empty) return Promise.resolve();
+        if (response.body.kind !== 'single' || (contextValue.proofs.empty && contextValue.grantKey === undefined)) return Promise.resolve();
         const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, gridmark: { proofs: contextValue.proofs.collect() } };
+        const gridmark: { proofs?: ServedProofs; grantKey?: string } = {};
+        if (!contextValue.proofs.empty) gridmark.proofs = contextValue.proofs.collect();
+        if (contextValue.grantKey !== undefined) gridmark.grantKey = contextValue.grantKey;
+        result.extensions = { ...result.extensions, gridmark };
         return Promise.resolve();
       },
     }),
