@@ -83,6 +83,8 @@ interface Round {
   readonly ledgerWritesPerRequest: number | undefined;
   /** The five business systems' CPU per request; undefined without `/proc`. */
   readonly subgraphsCpuMsPerRequest: number | undefined;
+  /** The load generator's own CPU per request (it shares the machine: larger responses cost it more). */
+  readonly clientCpuMsPerRequest: number;
   readonly ok: number;
   readonly failed: number;
 }
@@ -152,7 +154,7 @@ const gatewayBench: Benchmark = {
         for (const gateway of measured) {
           const round = await measureRound(gateway, setOf(gateway.kind).systems.systems.map((s) => s.pid), settings);
           rounds[gateway.kind].push(round);
-          log(`round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, systems' CPU ${round.subgraphsCpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms/request, ${round.failed} failed`);
+          log(`round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, systems' CPU ${round.subgraphsCpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms/request, load generator's CPU ${round.clientCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`);
         }
       }
       return report(rounds, settings, quick, loadBefore);
@@ -300,7 +302,9 @@ async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (num
   await runHttpLoad({ ...load, durationMs: settings.warmupMs });
   const before = await gateway.sample();
   const subgraphsBefore = subgraphsCpuMs(subgraphPids);
+  const clientBefore = process.cpuUsage();
   const result = await runHttpLoad({ ...load, durationMs: settings.durationMs });
+  const client = process.cpuUsage(clientBefore);
   const after = await gateway.sample();
   const subgraphsAfter = subgraphsCpuMs(subgraphPids);
   if (result.firstFailure !== undefined) process.stderr.write(`  ${gateway.kind}: ${result.failed} failed; the first: ${result.firstFailure}\n`);
@@ -315,6 +319,7 @@ async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (num
     ledgerReadsPerRequest: before.ledger && after.ledger ? (after.ledger.evaluations - before.ledger.evaluations) / result.ok : undefined,
     ledgerWritesPerRequest: before.ledger && after.ledger ? (after.ledger.submissions - before.ledger.submissions) / result.ok : undefined,
     subgraphsCpuMsPerRequest: subgraphsBefore === undefined || subgraphsAfter === undefined ? undefined : (subgraphsAfter - subgraphsBefore) / result.ok,
+    clientCpuMsPerRequest: (client.user + client.system) / 1_000 / result.ok,
     ok: result.ok,
     failed: result.failed,
   };
@@ -350,11 +355,11 @@ function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick:
   const bareRps = of('bare', (r) => r.requestsPerSecond);
   const ms = (value: number, digits: number): string => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(digits)} ms`);
   const rows = [
-    '| gateway | requests/s | p50 | p99 | gateway CPU per request | five systems\' CPU per request | throughput vs bare |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| gateway | requests/s | p50 | p99 | gateway CPU per request | five systems\' CPU per request | load generator\'s CPU per request | throughput vs bare |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...KINDS.map((kind) => {
       const rps = of(kind, (r) => r.requestsPerSecond);
-      return `| ${LABELS[kind]} | ${rps.toFixed(0)} | ${ms(of(kind, (r) => r.p50Ms), 1)} | ${ms(of(kind, (r) => r.p99Ms), 1)} | ${ms(of(kind, (r) => r.gatewayCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.subgraphsCpuMsPerRequest), 2)} | ${(rps / bareRps).toFixed(2)} |`;
+      return `| ${LABELS[kind]} | ${rps.toFixed(0)} | ${ms(of(kind, (r) => r.p50Ms), 1)} | ${ms(of(kind, (r) => r.p99Ms), 1)} | ${ms(of(kind, (r) => r.gatewayCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.subgraphsCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.clientCpuMsPerRequest), 2)} | ${(rps / bareRps).toFixed(2)} |`;
     }),
     '',
     `What gridmark's checks cost, gridmark against its own gateway without access control: ${ms(of('gridmark', (r) => r.gatewayCpuMsPerRequest) - of('open', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU and ${ms(of('gridmark', (r) => r.subgraphsCpuMsPerRequest) - of('open', (r) => r.subgraphsCpuMsPerRequest), 2)} more business-system CPU per request (grants checked, proofs sent); throughput ${(of('gridmark', (r) => r.requestsPerSecond) / of('open', (r) => r.requestsPerSecond)).toFixed(2)} of it.`,
