@@ -2,13 +2,14 @@
  * One gateway of the gateway benchmark, in its own process so that the load generator does not
  * share its CPU:
  *
- *   node --import tsx scripts/bench/gateway-bench-server.ts --kind bare|gridmark --data-dir <dir> --systems '<json>'
+ *   node --import tsx scripts/bench/gateway-bench-server.ts --kind bare|open|checked|gridmark --data-dir <dir> --systems '<json>'
  *
  * `--systems` is the JSON list of the running business systems (`name`, `title`, `url`).
  * `open` runs gridmark's gateway over them without access control (a fixed list of systems and
- * the directory read from their databases, as the bare one has it); `gridmark` runs the demo network's gateway as `npm start` does (registry and embedded ledger in
- * `--data-dir`, access control, the systems registered through the registry API and anchoring,
- * the demo application) over those systems; `bare` runs Apollo Gateway and Apollo Server alone. The parent learns the URL over IPC (`ready`), may ask
+ * the directory read from their databases, as the bare one has it); `gridmark` runs the demo
+ * network's gateway as `npm start` does (registry and embedded ledger in `--data-dir`, access
+ * control, per-use charging, the systems registered through the registry API and anchoring, the
+ * demo application) over those systems, and `checked` the same without charging; `bare` runs Apollo Gateway and Apollo Server alone. The parent learns the URL over IPC (`ready`), may ask
  * for the process's CPU time (`cpu`, answered in microseconds, with gridmark's ledger calls so
  * far), and stops it with SIGTERM.
  */
@@ -49,12 +50,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { kind: { type: 'string' }, 'data-dir': { type: 'string' }, systems: { type: 'string' } } });
   const dataDir = values['data-dir'];
   const kind = values.kind;
-  if ((kind !== 'bare' && kind !== 'open' && kind !== 'gridmark') || dataDir === undefined || values.systems === undefined) {
-    throw new Error('usage: gateway-bench-server --kind bare|open|gridmark --data-dir <dir> --systems <json>');
+  if ((kind !== 'bare' && kind !== 'open' && kind !== 'checked' && kind !== 'gridmark') || dataDir === undefined || values.systems === undefined) {
+    throw new Error('usage: gateway-bench-server --kind bare|open|checked|gridmark --data-dir <dir> --systems <json>');
   }
   const systems = JSON.parse(values.systems) as DemoSystemEndpoint[];
-  /** gridmark as `npm start` runs it charges per use; `GATEWAY_BENCH_BILLING=off` measures access control alone. */
-  const charging = process.env['GATEWAY_BENCH_BILLING'] !== 'off';
+  /** gridmark as `npm start` runs it charges per use; `checked` measures access control alone. */
+  const charging = kind === 'gridmark';
   const logger = createConsoleLogger(`${kind}-gateway`);
   const send = (reply: GatewayBenchReply): void => void process.send?.(reply);
   const anchoring = new Map<string, (anchored: number) => void>();

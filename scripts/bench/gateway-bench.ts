@@ -37,15 +37,20 @@ const READY_TIMEOUT_MS = 120_000;
 const CPU_REPLY_TIMEOUT_MS = 5_000;
 const STOP_GRACE_MS = 10_000;
 
-/** The gateways measured: bare Apollo; gridmark's gateway without access control; gridmark as `npm start` runs it. */
-const KINDS = ['bare', 'open', 'gridmark'] as const;
+/**
+ * The gateways measured: bare Apollo; gridmark's gateway without access control; gridmark with
+ * access control (rules, resolutions, grants, verification, receipts) but no charging; gridmark as
+ * `npm start` runs it, with per-use charging as well.
+ */
+const KINDS = ['bare', 'open', 'checked', 'gridmark'] as const;
 type GatewayKind = (typeof KINDS)[number];
-/** Whether gridmark's gateway charges per use in this run (`GATEWAY_BENCH_BILLING=off`: access control alone). */
-const CHARGING = process.env['GATEWAY_BENCH_BILLING'] !== 'off';
+/** The two that run gridmark's access control, each over its own copy of the plant and its own ledger. */
+const CHECKED_KINDS = ['checked', 'gridmark'] as const satisfies readonly GatewayKind[];
 const LABELS: Readonly<Record<GatewayKind, string>> = {
   bare: 'bare `@apollo/gateway` + `@apollo/server`',
   open: 'gridmark `createGateway` without access control (a fixed list of systems)',
-  gridmark: CHARGING ? 'gridmark `createGateway` as `npm start` runs it (access control and per-use charging)' : 'gridmark `createGateway` with access control, without per-use charging',
+  checked: 'gridmark `createGateway` with access control, without per-use charging',
+  gridmark: 'gridmark `createGateway` as `npm start` runs it (access control and per-use charging)',
 };
 
 /** What a gateway process reports about itself. */
@@ -92,9 +97,11 @@ interface Round {
 /**
  * The gateway's overhead over bare Apollo: the same `devices(ids:)` query (20 devices x 11 fields
  * over the five demo business systems, each its own process) through Apollo Gateway + Apollo
- * Server alone and through gridmark's gateway as `npm start` runs it, each gateway in its own
- * process, rounds alternating so that drift on a small machine falls on both. Reports the median
- * round of each: throughput, latency, and the gateway's own CPU time per request.
+ * Server alone, through gridmark's gateway without access control, with access control, and as
+ * `npm start` runs it (with per-use charging), each gateway in its own process, rounds alternating
+ * so that drift on a small machine falls on all. Reports the median round of each: throughput,
+ * latency, and the CPU time per request of the gateway, its business systems and the load
+ * generator.
  */
 const gatewayBench: Benchmark = {
   name: 'gateway',
@@ -106,32 +113,40 @@ const gatewayBench: Benchmark = {
     const sets: DemoSystems[] = [];
     const gateways: GatewayProcess[] = [];
     try {
-      // Two copies of the same plant: one set of systems open to any caller (what a bare gateway
-      // can query), one that requires gridmark's grants, as `npm start` runs them.
+      // Copies of the same plant: one set of systems open to any caller (what a bare gateway can
+      // query), and for each gridmark with access control a set that requires its grants and
+      // anchors on its ledger, as `npm start` runs them.
       const openDir = join(dir, 'open');
-      const guardedDir = join(dir, 'guarded');
       mkdirSync(openDir);
       const seeded = seedDemoData(openDir);
-      cpSync(openDir, guardedDir, { recursive: true });
-      log(`seeded the demo plant (${seeded.devices} devices) twice in ${dir}`);
+      const guardedDirs = Object.fromEntries(CHECKED_KINDS.map((kind) => [kind, join(dir, kind)])) as Record<(typeof CHECKED_KINDS)[number], string>;
+      for (const copy of Object.values(guardedDirs)) cpSync(openDir, copy, { recursive: true });
+      log(`seeded the demo plant (${seeded.devices} devices) ${1 + CHECKED_KINDS.length} times in ${dir}`);
       const grantKey = generateKeyPairSync('ed25519');
-      const start = (dataDir: string, gatewayPublicKeyPem?: string): Promise<DemoSystems> =>
+      const start = (dataDir: string, set: string, gatewayPublicKeyPem?: string): Promise<DemoSystems> =>
         withBenchEnvironment(() =>
           startDemoSystems({
             port: 0,
             host: '127.0.0.1',
             dataDir,
             logger: createConsoleLogger('gateway-bench'),
-            nodeArguments: (system) => profileArgs(`${gatewayPublicKeyPem ? 'guarded' : 'open'}-${system}`),
+            nodeArguments: (system) => profileArgs(`${set}-${system}`),
             ...(gatewayPublicKeyPem ? { gatewayPublicKeyPem } : {}),
           }),
         );
-      const open = await start(openDir);
+      const open = await start(openDir, 'open');
       sets.push(open);
-      const guarded = await start(guardedDir, grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
-      sets.push(guarded);
-      log(`five open business systems and five that require grants are serving`);
-      const setOf = (kind: GatewayKind): { dataDir: string; systems: DemoSystems } => (kind === 'gridmark' ? { dataDir: guardedDir, systems: guarded } : { dataDir: openDir, systems: open });
+      const guarded: Partial<Record<GatewayKind, DemoSystems>> = {};
+      for (const kind of CHECKED_KINDS) {
+        const systems = await start(guardedDirs[kind], kind, grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+        sets.push(systems);
+        guarded[kind] = systems;
+      }
+      log(`five open business systems and, for each gridmark with access control, five that require grants are serving`);
+      const setOf = (kind: GatewayKind): { dataDir: string; systems: DemoSystems } => {
+        const systems = guarded[kind];
+        return (kind === 'checked' || kind === 'gridmark') && systems ? { dataDir: guardedDirs[kind], systems } : { dataDir: openDir, systems: open };
+      };
       for (const kind of KINDS) {
         // Kept before the wait, so that a gateway that fails to start is still stopped.
         const forked = forkGateway(kind, setOf(kind).dataDir, setOf(kind).systems, grantKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
@@ -149,7 +164,7 @@ const gatewayBench: Benchmark = {
       // compiles the code measures the compiler.
       for (const gateway of measured) await runHttpLoad({ url: gateway.url, headers: gateway.headers, body: BODY, connections: settings.connections, durationMs: 2 * settings.warmupMs });
       log('warmed up');
-      const rounds: Record<GatewayKind, Round[]> = { bare: [], open: [], gridmark: [] };
+      const rounds: Record<GatewayKind, Round[]> = { bare: [], open: [], checked: [], gridmark: [] };
       for (let r = 0; r < settings.rounds; r++) {
         for (const gateway of measured) {
           const round = await measureRound(gateway, setOf(gateway.kind).systems.systems.map((s) => s.pid), settings);
@@ -208,7 +223,7 @@ function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems, g
     execArgv: ['--import', import.meta.resolve('tsx'), ...profileArgs(kind)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // gridmark's gateway signs with the key whose public half its systems were started with.
-    env: { ...process.env, ...benchEnvironment(), ...(kind === 'gridmark' ? { GATEWAY_BENCH_GRANT_KEY: grantKeyPem } : {}) },
+    env: { ...process.env, ...benchEnvironment(), ...(kind === 'checked' || kind === 'gridmark' ? { GATEWAY_BENCH_GRANT_KEY: grantKeyPem } : {}) },
   });
   // gridmark's gateway registers the systems; the parent, which runs them, tells them to anchor.
   child.on('message', (message: GatewayBenchReply) => {
@@ -362,8 +377,9 @@ function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick:
       return `| ${LABELS[kind]} | ${rps.toFixed(0)} | ${ms(of(kind, (r) => r.p50Ms), 1)} | ${ms(of(kind, (r) => r.p99Ms), 1)} | ${ms(of(kind, (r) => r.gatewayCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.subgraphsCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.clientCpuMsPerRequest), 2)} | ${(rps / bareRps).toFixed(2)} |`;
     }),
     '',
-    `What gridmark's checks cost, gridmark against its own gateway without access control: ${ms(of('gridmark', (r) => r.gatewayCpuMsPerRequest) - of('open', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU and ${ms(of('gridmark', (r) => r.subgraphsCpuMsPerRequest) - of('open', (r) => r.subgraphsCpuMsPerRequest), 2)} more business-system CPU per request (grants checked, proofs sent); throughput ${(of('gridmark', (r) => r.requestsPerSecond) / of('open', (r) => r.requestsPerSecond)).toFixed(2)} of it.`,
-    `gridmark's ledger calls in the measured windows: ${of('gridmark', (r) => r.ledgerReadsPerRequest).toFixed(3)} reads per request (a warm cache answers every rule, catalog, field and anchor read), ${of('gridmark', (r) => r.ledgerWritesPerRequest).toFixed(3)} write transactions per request (resolutions${CHARGING ? ' and trades' : ''} are recorded in batches).`,
+    `What gridmark's checks cost, gridmark with access control against its own gateway without it: ${ms(of('checked', (r) => r.gatewayCpuMsPerRequest) - of('open', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU and ${ms(of('checked', (r) => r.subgraphsCpuMsPerRequest) - of('open', (r) => r.subgraphsCpuMsPerRequest), 2)} more business-system CPU per request (grants checked, proofs sent); throughput ${(of('checked', (r) => r.requestsPerSecond) / of('open', (r) => r.requestsPerSecond)).toFixed(2)} of it.`,
+    `What per-use charging costs on top: ${ms(of('gridmark', (r) => r.gatewayCpuMsPerRequest) - of('checked', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU per request; throughput ${(of('gridmark', (r) => r.requestsPerSecond) / of('checked', (r) => r.requestsPerSecond)).toFixed(2)} of access control alone.`,
+    ...CHECKED_KINDS.map((kind) => `Ledger calls of gridmark ${kind === 'checked' ? 'with access control' : 'as `npm start` runs it'} in the measured windows: ${of(kind, (r) => r.ledgerReadsPerRequest).toFixed(3)} reads per request (a warm cache answers every rule, catalog, field and anchor read), ${of(kind, (r) => r.ledgerWritesPerRequest).toFixed(3)} write transactions per request (resolutions${kind === 'gridmark' ? ' and trades' : ''} are recorded in batches).`),
     `One \`devices(ids:)\` query, ${DEVICE_IDS.length} devices x ${Object.values(FIELDS_BY_SYSTEM).flat().length} fields over the five demo business systems (each its own process); ${settings.connections} concurrent keep-alive connections; ${settings.rounds} rounds per gateway, alternating after a ${(2 * settings.warmupMs) / 1_000} s warm-up of each, each round ${settings.warmupMs / 1_000} s warm-up + ${settings.durationMs / 1_000} s measured; medians of the rounds. Only 200 responses without \`errors\` count. CPU: the gateway process's own user + system time over the measured window, per successful request.`,
     `Throughput against bare round by round (each round measures the gateways one after another): ${KINDS.filter((k) => k !== 'bare').map((kind) => `${kind} ${rounds[kind].map((r, i) => (r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN)).toFixed(2)).join(', ')} (median ${median(rounds[kind].map((r, i) => r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN))).toFixed(2)})`).join('; ')}.`,
     `Rounds (requests/s): ${KINDS.map((kind) => `${kind} ${rounds[kind].map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}`).join('; ')}. Failed responses: ${KINDS.map((kind) => `${kind} ${rounds[kind].reduce((n, r) => n + r.failed, 0)}`).join(', ')}.`,
@@ -374,7 +390,7 @@ function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick:
 }
 
 function reproduceCommand(quick: boolean): string {
-  const env = ['GATEWAY_BENCH_CONNECTIONS', 'GATEWAY_BENCH_SECONDS', 'GATEWAY_BENCH_ROUNDS', 'GATEWAY_BENCH_BILLING'].filter((name) => (process.env[name] ?? '') !== '').map((name) => `${name}=${process.env[name] ?? ''} `);
+  const env = ['GATEWAY_BENCH_CONNECTIONS', 'GATEWAY_BENCH_SECONDS', 'GATEWAY_BENCH_ROUNDS'].filter((name) => (process.env[name] ?? '') !== '').map((name) => `${name}=${process.env[name] ?? ''} `);
   return `${env.join('')}npm run bench -- gateway${quick ? ' --quick' : ''}`;
 }
 
