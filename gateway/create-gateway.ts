@@ -159,7 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             fields,
             recorder,
             signingKey,
-            guard: createSubgraphGuard({ signingKey, fields, ledger, registry, logger }),
+            guard: createSubgraphGuard({ signingKey, fields, ledger, registry, logger, resolutionsRecorded: () => recorder.flush() }),
             plugin: createAccessPlugin({ registry, ledger, recorder, fields, logger }),
           };
         })()

@@ -30,4 +30,24 @@ export class GridmarkError extends Error {
   toGraphQLError(): GraphQLError {
     return new GraphQLError(this.message, { extensions: { ...this.details, code: this.code } });
   }
+
+  /**
+   * This error as the refusal of a whole request, before anything runs, with the HTTP status it
+   * deserves (Apollo Server takes it from `extensions.http` and does not send that member):
+   * 401 without valid credentials, 402 when the application cannot pay, 403 when the rules do not
+   * allow it, 503 when the ledger or the book cannot answer, 400 for any other refusal. Without a
+   * status, Apollo Server answers a refused request with 500.
+   */
+  toRequestRefusal(): GraphQLError {
+    return new GraphQLError(this.message, { extensions: { ...this.details, code: this.code, http: { status: REFUSAL_STATUS[this.code] ?? 400 } } });
+  }
 }
+
+const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  PAYMENT_REQUIRED: 402,
+  FORBIDDEN: 403,
+  FIELD_NOT_PERMITTED: 403,
+  LEDGER_UNAVAILABLE: 503,
+  BILLING_UNAVAILABLE: 503,
+};

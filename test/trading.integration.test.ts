@@ -52,6 +52,8 @@ interface Gridmark {
   resolution?: { id: string } | null;
 }
 interface Reply {
+  /** The HTTP status (not part of the body). */
+  status?: number;
   data?: Record<string, unknown> | null;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
   extensions?: { gridmark?: Gridmark };
@@ -63,7 +65,7 @@ async function query(app: string, text: string, extra: Record<string, string> = 
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apps[app]?.apiKey ?? ''}`, 'x-gridmark-function': 'monitoring', ...extra },
     body: JSON.stringify({ query: text }),
   });
-  return (await response.json()) as Reply;
+  return Object.defineProperty((await response.json()) as Reply, 'status', { value: response.status, enumerable: false });
 }
 const admin = () => createGraphqlClient({ url: new URL('/registry', base).toString(), apiKey: adminKey });
 async function registryCall(apiKey: string, text: string, variables: Record<string, unknown> = {}): Promise<{ data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] }> {
@@ -141,6 +143,7 @@ describe('trading', () => {
     const r = await query('broke', `{ device(id: "${DEVICES[0]}") { model } }`);
     expect(r.data ?? undefined).toBeUndefined();
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'PAYMENT_REQUIRED', requiredFen: 12, availableFen: 0 });
+    expect(r.status).toBe(402);
     expect(loads.count).toBe(before);
     expect(await book.check()).toMatchObject({ heldMismatches: [] });
     expect((await book.getAccount(apps['broke']?.appId ?? ''))?.heldFen).toBe(0);

@@ -173,6 +173,23 @@ describe('verified fields', () => {
     expect(loads).toEqual(before);
   });
 
+  it('refuses with the HTTP status a client expects: 401, 400, 403; a catalog query is 200', async () => {
+    const statusOf = async (text: string, headers: Record<string, string>) => {
+      const response = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: text }) });
+      const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+      return [response.status, body.errors?.[0]?.extensions?.['code'] ?? null];
+    };
+    const model = '{ device(id: "88.1001.1/INV-1") { model } }';
+    expect(await statusOf(model, {})).toEqual([401, 'UNAUTHENTICATED']);
+    // A key of the right shape that the registry does not know, and one that is not a key at all.
+    const [keyId] = appKey.split('_').slice(1, 2);
+    expect(await statusOf(model, { ...om(), authorization: `Bearer gmk_${keyId ?? 'x'}_${'A'.repeat(43)}` })).toEqual([401, 'UNAUTHENTICATED']);
+    expect(await statusOf(model, { ...om(), authorization: 'Bearer not-a-key' })).toEqual([401, 'UNAUTHENTICATED']);
+    expect(await statusOf(model, { authorization: `Bearer ${appKey}` })).toEqual([400, 'FUNCTION_REQUIRED']);
+    expect(await statusOf('{ device(id: "88.1001.1/INV-1") { model outputPowerW } }', analyst())).toEqual([403, 'FIELD_NOT_PERMITTED']);
+    expect(await statusOf('{ device(id: "88.1001.1/INV-1") { id kind } }', {})).toEqual([200, null]);
+  });
+
   it('has no rule, no data; needs credentials and a function; lets catalog fields through', async () => {
     expect((await query('{ device(id: "88.1001.1/INV-1") { model } }', { ...om(), 'x-gridmark-function': 'financing' })).errors?.[0]?.extensions?.['code']).toBe('FIELD_NOT_PERMITTED');
     expect((await query('{ device(id: "88.1001.1/INV-1") { model } }')).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
@@ -311,6 +328,32 @@ function ledgerFailingAt(method: keyof LedgerAdapter): LedgerAdapter {
     },
   });
 }
+
+describe('tamper reports', () => {
+  it('reach the ledger even when the resolution they name is recorded late', async () => {
+    // resolveBatch takes its time: a report sent before the resolution is on the ledger would be refused.
+    const slow = new Proxy(ledger, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (property === 'resolveBatch') return async (...args: unknown[]) => (await new Promise((res) => setTimeout(res, 300)), (value as (...a: unknown[]) => unknown).apply(target, args));
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const delayed = createGateway({ registry, access: { ledger: slow, signingKey: gatewayKey.privateKey }, logger: silentLogger });
+    await delayed.start();
+    try {
+      const before = (await ledger.getTamperReports('88.1001.2')).length;
+      // The scada system's events of INV-1 were changed without being anchored (see above).
+      const r = await delayed.execute({ query: '{ device(id: "88.1001.1/INV-1") { events { code } } }' }, om());
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'TAMPERED', field: 'events' });
+      const deadline = Date.now() + 5_000;
+      while ((await ledger.getTamperReports('88.1001.2')).length === before && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      expect((await ledger.getTamperReports('88.1001.2')).length).toBe(before + 1);
+    } finally {
+      await delayed.stop();
+    }
+  });
+});
 
 describe('fail closed', () => {
   it('withholds values when the ledger cannot be read', async () => {

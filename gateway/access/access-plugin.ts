@@ -44,13 +44,13 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
     const business = [...selection.fields].filter((f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'));
     if (business.length === 0) return;
     const key = bearerToken(contextValue.headers('authorization'));
-    if (key === null) throw new GridmarkError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <application key>".').toGraphQLError();
-    const caller = await registry.authenticate(key);
+    if (key === null) throw new GridmarkError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <application key>".').toRequestRefusal();
+    const caller = await registry.authenticate(key).catch(asRefusal);
     if (caller.role !== 'APPLICATION') {
-      throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toGraphQLError();
+      throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toRequestRefusal();
     }
     const fn = contextValue.headers(FUNCTION_HEADER);
-    if (!fn) throw new GridmarkError('FUNCTION_REQUIRED', `Name the function the application performs in the ${FUNCTION_HEADER} header.`).toGraphQLError();
+    if (!fn) throw new GridmarkError('FUNCTION_REQUIRED', `Name the function the application performs in the ${FUNCTION_HEADER} header.`).toRequestRefusal();
     const role = contextValue.headers(ROLE_HEADER) ?? '*';
     const rule = await ledger.getParsingRule({ applicationId: caller.appId, function: fn, role }).catch(failClosed);
     const granted = new Set(rule?.fieldCodes ?? []);
@@ -60,7 +60,7 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
     });
     if (refused.length > 0) {
       const why = rule ? `the rule for ${caller.appId}, function ${fn}, role ${role} does not grant them` : `there is no rule for ${caller.appId}, function ${fn}, role ${role}: no rule, no data`;
-      throw new GridmarkError('FIELD_NOT_PERMITTED', `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`, { details: { fields: refused } }).toGraphQLError();
+      throw new GridmarkError('FIELD_NOT_PERMITTED', `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`, { details: { fields: refused } }).toRequestRefusal();
     }
     let resolution: Resolution | null = null;
     if (rule && selection.deviceIds.length > 0) {
@@ -117,8 +117,14 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
   };
 }
 
+/** A refusal (a bad key) refuses the request with its code and status; anything else is an internal error. */
+function asRefusal(error: unknown): never {
+  if (error instanceof GridmarkError) throw error.toRequestRefusal();
+  throw error;
+}
+
 /** A ledger that cannot answer refuses the operation: nothing is released unchecked. */
 function failClosed(error: unknown): never {
-  if (error instanceof GridmarkError) throw error.toGraphQLError();
-  throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger could not answer; nothing is released unchecked.', { cause: error }).toGraphQLError();
+  if (error instanceof GridmarkError) throw error.toRequestRefusal();
+  throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger could not answer; nothing is released unchecked.', { cause: error }).toRequestRefusal();
 }

@@ -30,6 +30,12 @@ export interface SubgraphGuardOptions {
   readonly ledger: LedgerAdapter;
   readonly registry: Registry;
   readonly logger: Logger;
+  /**
+   * Resolves once the resolutions queued so far are on the ledger. A tamper report names the
+   * resolution of the query that caught it, and the ledger refuses one whose resolution it does
+   * not hold yet, so reports wait for it.
+   */
+  readonly resolutionsRecorded?: () => Promise<void>;
 }
 
 /**
@@ -68,8 +74,8 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
         commitments,
         onTamper: (finding) => {
           options.logger.warn(`TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`);
-          options.ledger
-            .reportTamper(finding)
+          (options.resolutionsRecorded?.() ?? Promise.resolve())
+            .then(() => options.ledger.reportTamper(finding))
             .then(() => options.registry.penalizeTampering(finding.systemCode, finding))
             .catch((error: unknown) => options.logger.error(`could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`));
         },

@@ -53,7 +53,7 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
             const { holdId } = await billing.reserve(access.applicationId, quote);
             state = { quote, quoteOnly, holdId };
           } catch (error) {
-            if (error instanceof GridmarkError) throw error.toGraphQLError();
+            if (error instanceof GridmarkError) throw error.toRequestRefusal();
             throw error;
           }
         },
