@@ -1,22 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GridmarkError } from './errors.js';
 import { createReplayGuard, signGrant, verifyGrant, type Grant } from './grant.js';
+import { grantRefusal } from './testing/grant-refusal.js';
 
 const gateway = generateKeyPairSync('ed25519');
 const intruder = generateKeyPairSync('ed25519');
 const grant: Grant = { v: 1, app: 'APP-0001', fn: 'full-lifecycle', role: 'om-engineer', sys: 'monitoring', devices: ['88.1001.1/PVI-000001'], fields: ['outputPowerW'], res: 'r1', exp: Date.now() + 30_000, nonce: 'n1' };
-
-function refusal(work: () => unknown): string {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GridmarkError);
-    expect((error as GridmarkError).code).toBe('GRANT_REFUSED');
-    return String((error as GridmarkError).details['reason']);
-  }
-  throw new Error('expected the grant to be refused');
-}
 
 describe('grants', () => {
   it('accepts a grant signed by the gateway for this system', () => {
@@ -24,21 +13,21 @@ describe('grants', () => {
   });
 
   it('refuses a grant signed by another key', () => {
-    expect(refusal(() => verifyGrant(signGrant(grant, intruder.privateKey), gateway.publicKey, { subgraph: 'monitoring' }))).toBe('BAD_SIGNATURE');
+    expect(grantRefusal(() => verifyGrant(signGrant(grant, intruder.privateKey), gateway.publicKey, { subgraph: 'monitoring' }))).toBe('BAD_SIGNATURE');
   });
 
   it('refuses a grant whose field list was widened after signing', () => {
     const [, signature] = signGrant(grant, gateway.privateKey).split('.');
     const widened = Buffer.from(JSON.stringify({ ...grant, fields: ['outputPowerW', 'assetValueFen'] })).toString('base64url');
-    expect(refusal(() => verifyGrant(`${widened}.${signature ?? ''}`, gateway.publicKey, { subgraph: 'monitoring' }))).toBe('BAD_SIGNATURE');
+    expect(grantRefusal(() => verifyGrant(`${widened}.${signature ?? ''}`, gateway.publicKey, { subgraph: 'monitoring' }))).toBe('BAD_SIGNATURE');
   });
 
   it('refuses an expired grant, a grant for another system, and a missing or malformed one', () => {
     const token = signGrant(grant, gateway.privateKey);
-    expect(refusal(() => verifyGrant(token, gateway.publicKey, { subgraph: 'monitoring', now: grant.exp }))).toBe('EXPIRED');
-    expect(refusal(() => verifyGrant(token, gateway.publicKey, { subgraph: 'asset' }))).toBe('WRONG_SYSTEM');
-    expect(refusal(() => verifyGrant(undefined, gateway.publicKey, { subgraph: 'monitoring' }))).toBe('MISSING');
-    expect(refusal(() => verifyGrant('abc', gateway.publicKey, { subgraph: 'monitoring' }))).toBe('MALFORMED');
+    expect(grantRefusal(() => verifyGrant(token, gateway.publicKey, { subgraph: 'monitoring', now: grant.exp }))).toBe('EXPIRED');
+    expect(grantRefusal(() => verifyGrant(token, gateway.publicKey, { subgraph: 'asset' }))).toBe('WRONG_SYSTEM');
+    expect(grantRefusal(() => verifyGrant(undefined, gateway.publicKey, { subgraph: 'monitoring' }))).toBe('MISSING');
+    expect(grantRefusal(() => verifyGrant('abc', gateway.publicKey, { subgraph: 'monitoring' }))).toBe('MALFORMED');
   });
 
   it('honours a nonce once, and forgets it after its grant expires', () => {
