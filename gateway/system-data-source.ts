@@ -39,7 +39,7 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     const response = await super.process(options);
-    return this.#guard?.refusedStaleGrant(response as never) ? super.process(options) : response;
+    return this.#guard?.refusedStaleGrant(response) ? super.process(options) : response;
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -15,7 +15,7 @@ export {
 } from './identifier.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
 export { RESERVED_DEVICE_FIELDS } from './reserved-fields.js';
-export { signGrant, verifyGrant, createReplayGuard, grantPublicKey, GRANT_HEADER, type Grant, type GrantRefusal, type ReplayGuard } from './grant.js';
+export { signGrant, verifyGrant, refuseGrant, createReplayGuard, grantPublicKey, GRANT_HEADER, type Grant, type GrantRefusal, type ReplayGuard } from './grant.js';
 export { createGrantVerifier, isGrantKey, newGrantKeyPair, openGrantChannel, sealGrant, type GrantChannel, type GrantKeyPair, type GrantVerifier } from './grant-channel.js';
 export { createGraphqlClient, type GraphqlClient, type GraphqlClientOptions } from './graphql-client.js';
 export { BoundedMap } from './bounded-map.js';

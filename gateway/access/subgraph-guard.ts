@@ -12,13 +12,13 @@ import { verifyEntities, type SubgraphResponse } from './response-verifier.js';
 
 /** What the gateway's data sources do around every subgraph request when access control is on. */
 export interface SubgraphGuard {
-  /** Headers for an outgoing subgraph request: the signed grant. */
+  /** Headers for an outgoing subgraph request: its grant, sealed in the system's grant channel or signed. */
   headersFor(subgraph: string, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext): Record<string, string>;
   /**
    * True when a system refused the request's grant as sealed for a grant key it no longer holds
    * (it restarted): its answer named its new key, and the request is worth sending once more.
    */
-  refusedStaleGrant(response: SubgraphResponse): boolean;
+  refusedStaleGrant(response: { readonly errors?: readonly unknown[] }): boolean;
   /** Checks a subgraph's answer against the ledger before it is merged. */
   verify(subgraph: string, response: SubgraphResponse, request: { readonly query?: string; readonly variables?: Readonly<Record<string, unknown>> }, context: GatewayContext): Promise<SubgraphResponse>;
 }
@@ -56,7 +56,7 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
     },
     refusedStaleGrant(response) {
       return (response.errors ?? []).some((e) => {
-        const extensions = e['extensions'] as { code?: unknown; reason?: unknown } | undefined;
+        const extensions = (e as { extensions?: { code?: unknown; reason?: unknown } } | null)?.extensions;
         return extensions?.code === 'GRANT_REFUSED' && extensions.reason === 'STALE_KEY';
       });
     },

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { GRANT_HEADER, GridmarkError, createGrantVerifier, createReplayGuard, type Grant, type ReplayGuard } from '../../schema/index.js';
+import { GRANT_HEADER, GridmarkError, createGrantVerifier, createReplayGuard, refuseGrant, type Grant, type ReplayGuard } from '../../schema/index.js';
 
 /** How a subgraph decides who may read: only holders of a gateway grant, or anyone (tests). */
 export type AccessPolicy =
@@ -34,7 +34,7 @@ export function createAccessChecker(policy: AccessPolicy, subgraph: string): Acc
       try {
         const grant = verifier.verify(headers?.(GRANT_HEADER), now());
         if (!guard.firstUse(grant.nonce, grant.exp)) {
-          throw new GridmarkError('GRANT_REFUSED', 'The grant was already used.', { details: { reason: 'REPLAYED' } });
+          refuseGrant('REPLAYED', 'The grant was already used.');
         }
         return { kind: 'granted', grant, devices: new Set(grant.devices), fields: new Set(grant.fields) };
       } catch (error) {

@@ -29,7 +29,7 @@ export function createSubgraphServer(
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
     // Federated traces would carry resolver timings of the business system to whoever asks.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), proofsPlugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), gridmarkExtensionsPlugin],
   });
 }
 
@@ -47,7 +47,7 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
  * values served, and the system's grant key (with grants required), so that the gateway can seal
  * its next grants for this system.
  */
-const proofsPlugin: ApolloServerPlugin<SubgraphContext> = {
+const gridmarkExtensionsPlugin: ApolloServerPlugin<SubgraphContext> = {
   requestDidStart: () =>
     Promise.resolve({
       willSendResponse: ({ response, contextValue }) => {
