@@ -4,7 +4,7 @@ import { GridmarkError } from '../schema/errors.js';
 import type { Logger } from '../schema/logger.js';
 import { createLedgerAdapter, type LedgerAdapter, type LedgerAdapterOptions } from './adapter/index.js';
 import { createEmbeddedLedger } from './embedded/index.js';
-import { createFabricLedgerClient, type FabricLedgerConfig } from './fabric/index.js';
+import type { FabricLedgerConfig } from './fabric/index.js';
 import type { LedgerClient } from './ledger-client.js';
 
 /** Where the demo and a configuration without a path keep the embedded ledger. */
@@ -49,7 +49,9 @@ const CLIENT_FACTORIES: ClientFactories = {
     );
   },
   // See docs/fabric.md for the configuration keys; the client checks them and loads the PEMs.
-  fabric: (config) => createFabricLedgerClient(config),
+  // Loaded on first use: the Fabric client brings gRPC and protobuf, which the embedded ledger
+  // (the default) does not need.
+  fabric: async (config) => (await import('./fabric/index.js')).createFabricLedgerClient(config),
 };
 
 /**

@@ -6,7 +6,9 @@
 export { createLedger, createLedgerClient, DEFAULT_EMBEDDED_LEDGER_PATH, type LedgerConfig, type EmbeddedLedgerConfig, type FabricLedgerSelection, type CreateLedgerOptions } from './create-ledger.js';
 export { createLedgerAdapter, translateLedgerError, type LedgerAdapter, type LedgerAdapterOptions, type LedgerCallStats } from './adapter/index.js';
 export { createEmbeddedLedger, verifyLedgerFile, EmbeddedLedgerError, type EmbeddedLedger, type EmbeddedLedgerOptions, type ChainReport } from './embedded/index.js';
-export { createFabricLedgerClient, FabricLedgerError, DEFAULT_FABRIC_DEADLINES, type FabricLedgerConfig, type FabricTransport, type FabricDeadlines, type PemSource } from './fabric/index.js';
+// The Fabric client itself (createFabricLedgerClient, FabricLedgerError) is `gridmark/ledger-adapter/fabric`:
+// it loads gRPC, which `createLedger` loads only for a Fabric configuration.
+export type { FabricLedgerConfig, FabricTransport, FabricDeadlines, PemSource } from './fabric/index.js';
 export { createContractRunner } from './runtime/index.js';
 // Straight from the modules that do not load fabric-contract-api (see runtime/load-contract.ts).
 export { CONTRACT_ERROR_CODES, type ContractErrorCode } from './contract/contract-error.js';
