@@ -33,19 +33,31 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.#guard = options.guard;
   }
 
+  /** Requests being sent again with a signed grant (see {@link process}). */
+  readonly #signedRetries = new WeakSet<object>();
+
   /**
-   * A system that restarted holds a new grant key and refuses grants sealed for the old one; its
-   * answer names the new key, so the request goes once more, its grant sealed for that key.
+   * A system that restarted (or another replica of it) holds another grant key and refuses grants
+   * sealed for the one the gateway knew; its answer names its key, which the gateway takes for the
+   * next requests. This request goes once more at once, its grant signed, which any replica
+   * accepts.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     const response = await super.process(options);
-    return this.#guard?.refusedStaleGrant(response) ? super.process(options) : response;
+    if (!this.#guard?.refusedStaleGrant(response)) return response;
+    this.#signedRetries.add(options);
+    try {
+      return await super.process(options);
+    } finally {
+      this.#signedRetries.delete(options);
+    }
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const guard = this.#guard;
     if (!guard || !('context' in options) || !options.context) return;
-    for (const [name, value] of Object.entries(guard.headersFor(this.#name, options.request.variables, options.context as GatewayContext))) options.request.http?.headers.set(name, value);
+    const headers = guard.headersFor(this.#name, options.request.variables, options.context as GatewayContext, { signed: this.#signedRetries.has(options) });
+    for (const [name, value] of Object.entries(headers)) options.request.http?.headers.set(name, value);
   }
 
   override async didReceiveResponse({ response, request, context }: ReceivedResponse): Promise<ReceivedResponse['response']> {

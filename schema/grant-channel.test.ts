@@ -82,6 +82,18 @@ describe('grant channels', () => {
     expect(grantRefusal(() => fresh.verify(resealed, now))).toBe('MALFORMED');
   });
 
+  it('lets replicas of one system share a grant key, so a grant sealed for one is accepted by another', () => {
+    const shared = generateKeyPairSync('x25519').privateKey;
+    const first = createGrantVerifier({ gatewayPublicKey: gateway.publicKey, subgraph: 'monitoring', grantKey: shared });
+    const second = createGrantVerifier({ gatewayPublicKey: gateway.publicKey, subgraph: 'monitoring', grantKey: shared });
+    expect(second.grantKey).toBe(first.grantKey);
+    const channel = openGrantChannel({ system: 'monitoring', systemKey: first.grantKey, gatewayKey: newGrantKeyPair(), signingKey: gateway.privateKey, exp: now + 600_000 });
+    expect(second.verify(sealGrant(grant, channel), now)).toEqual(grant);
+    for (const wrong of [gateway.privateKey, generateKeyPairSync('x25519').publicKey]) {
+      expect(() => createGrantVerifier({ gatewayPublicKey: gateway.publicKey, subgraph: 'monitoring', grantKey: wrong })).toThrow(expect.objectContaining({ code: 'BAD_CONFIGURATION' }));
+    }
+  });
+
   it('tells a grant key from anything else a system might announce', () => {
     expect(isGrantKey(newGrantKeyPair().publicKey)).toBe(true);
     for (const value of [undefined, null, 42, '', 'short', `${'A'.repeat(43)}=`, 'A'.repeat(44), `${'A'.repeat(42)}.`]) expect(isGrantKey(value)).toBe(false);

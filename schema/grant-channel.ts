@@ -1,5 +1,6 @@
 import { createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { BoundedMap } from './bounded-map.js';
+import { GridmarkError } from './errors.js';
 import { readGrant, refuseGrant, verifyGrant, type Grant, type GrantExpectation } from './grant.js';
 
 /**
@@ -62,6 +63,14 @@ export function newGrantKeyPair(): GrantKeyPair {
   return { privateKey, publicKey: String(publicKey.export({ format: 'jwk' }).x) };
 }
 
+/** The key pair of a configured X25519 private key. @throws GridmarkError `BAD_CONFIGURATION`. */
+function grantKeyPairOf(privateKey: KeyObject): GrantKeyPair {
+  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'x25519') {
+    throw new GridmarkError('BAD_CONFIGURATION', `A grant key is an X25519 private key, not ${privateKey.type === 'private' ? `an ${privateKey.asymmetricKeyType ?? 'unknown'} key` : `a ${privateKey.type} key`}.`);
+  }
+  return { privateKey, publicKey: String(createPublicKey(privateKey).export({ format: 'jwk' }).x) };
+}
+
 /** True for something shaped like a grant key a system announces (a raw X25519 key, base64url). */
 export function isGrantKey(value: unknown): value is string {
   return typeof value === 'string' && GRANT_KEY_PATTERN.test(value);
@@ -105,9 +114,15 @@ export interface GrantVerifier {
 /** Channels a system remembers at once; a gateway opens one per system every few minutes. */
 const REMEMBERED_CHANNELS = 64;
 
-/** System side: a verifier holding a fresh X25519 key pair for the life of the process. */
-export function createGrantVerifier(options: { readonly gatewayPublicKey: KeyObject; readonly subgraph: string }): GrantVerifier {
-  const own = newGrantKeyPair();
+/**
+ * System side: a verifier holding a fresh X25519 key pair for the life of the process, or the
+ * `grantKey` given (replicas of one system behind one address share it, so that a grant sealed
+ * for one is accepted by all).
+ *
+ * @throws GridmarkError `BAD_CONFIGURATION` when `grantKey` is not an X25519 private key.
+ */
+export function createGrantVerifier(options: { readonly gatewayPublicKey: KeyObject; readonly subgraph: string; readonly grantKey?: KeyObject }): GrantVerifier {
+  const own = options.grantKey === undefined ? newGrantKeyPair() : grantKeyPairOf(options.grantKey);
   /** Statement and signature text to the channel's key and expiry, once the signature checked out. */
   const channels = new BoundedMap<string, { readonly key: Buffer; readonly exp: number }>(REMEMBERED_CHANNELS);
 

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -298,15 +299,17 @@ describe('grant channels', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ device: { model: 'SV-150K' } });
     expect(received(r).map((f) => f.status)).toEqual(['VERIFIED']);
-    // The grant sealed for the old key was refused as stale; the one sent again is sealed for the new key.
+    // The grant sealed for the old key was refused as stale; the request went again, signed.
     expect(seen).toHaveLength(2);
     expect(seen[0]?.split('.')[1]).toBe(statementBefore);
-    expect(isSealed(seen[1])).toBe(true);
-    expect(seen[1]?.split('.')[1]).not.toBe(statementBefore);
-    // From then on, one request per query, in the new channel.
+    expect(isSigned(seen[1])).toBe(true);
+    // From then on, one request per query, sealed in a channel to the new key.
     await query(q, om());
-    expect(seen).toHaveLength(3);
-    expect(seen[2]?.split('.')[1]).toBe(seen[1]?.split('.')[1]);
+    await query(q, om());
+    expect(seen).toHaveLength(4);
+    expect(isSealed(seen[2])).toBe(true);
+    expect(seen[2]?.split('.')[1]).not.toBe(statementBefore);
+    expect(seen[3]?.split('.')[1]).toBe(seen[2]?.split('.')[1]);
   });
 
   it('refuses a sealed grant replayed straight to the system', async () => {
@@ -315,6 +318,35 @@ describe('grant channels', () => {
     const r = (await response.json()) as { data?: { _entities: unknown[] }; errors?: { extensions?: Record<string, unknown> }[] };
     expect(r.data?._entities).toEqual([null]);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'GRANT_REFUSED', reason: 'REPLAYED' });
+  });
+
+  it('loses no query to replicas that hold different grant keys behind one address', async () => {
+    // Two replicas of the maker system behind one port, answering in turn, each with its own key.
+    const replicas = [recording(defineMaker()), recording(defineMaker())];
+    const servers = await Promise.all(replicas.map((r) => serveSubgraph(r, { port: 0 }, { logger: silentLogger })));
+    const before = served[0];
+    if (!before) throw new Error('maker is not served');
+    await before.stop();
+    let turn = 0;
+    const front = createServer((req, res) => {
+      const target = new URL(servers[turn++ % servers.length]?.url ?? '');
+      const forward = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => front.listen(Number(new URL(before.url).port), '127.0.0.1', resolve));
+    served[0] = { name: 'maker', url: before.url, stop: async () => (front.close(), void (await Promise.all(servers.map((s) => s.stop())))) };
+    try {
+      for (let i = 0; i < 4; i++) {
+        const r = await query(q, om());
+        expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+        expect(received(r).map((f) => f.status)).toEqual(['VERIFIED']);
+      }
+    } finally {
+      front.closeAllConnections();
+    }
   });
 });
 

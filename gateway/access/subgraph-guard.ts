@@ -12,8 +12,11 @@ import { verifyEntities, type SubgraphResponse } from './response-verifier.js';
 
 /** What the gateway's data sources do around every subgraph request when access control is on. */
 export interface SubgraphGuard {
-  /** Headers for an outgoing subgraph request: its grant, sealed in the system's grant channel or signed. */
-  headersFor(subgraph: string, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext): Record<string, string>;
+  /**
+   * Headers for an outgoing subgraph request: its grant, sealed in the system's grant channel, or
+   * signed when there is none yet or `signed` is asked for.
+   */
+  headersFor(subgraph: string, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext, options?: { readonly signed?: boolean }): Record<string, string>;
   /**
    * True when a system refused the request's grant as sealed for a grant key it no longer holds
    * (it restarted): its answer named its new key, and the request is worth sending once more.
@@ -49,9 +52,10 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
   const commitments = createCommitmentMemo();
   const channels = createGrantChannels({ signingKey: options.signingKey, logger: options.logger });
   return {
-    headersFor(subgraph, variables, context) {
+    headersFor(subgraph, variables, context, request = {}) {
       if (!context.access) return {};
-      const grant = issueGrant({ access: context.access, subgraph, representations: representationsOf(variables), fields: options.fields, signingKey: options.signingKey, channel: channels.channelFor(subgraph) });
+      const channel = request.signed === true ? undefined : channels.channelFor(subgraph);
+      const grant = issueGrant({ access: context.access, subgraph, representations: representationsOf(variables), fields: options.fields, signingKey: options.signingKey, channel });
       return { [grant.header]: grant.value };
     },
     refusedStaleGrant(response) {

@@ -3,7 +3,13 @@ import { GRANT_HEADER, GridmarkError, createGrantVerifier, createReplayGuard, re
 
 /** How a subgraph decides who may read: only holders of a gateway grant, or anyone (tests). */
 export type AccessPolicy =
-  | { readonly kind: 'grants'; readonly gatewayPublicKey: KeyObject; readonly now?: () => number }
+  | {
+      readonly kind: 'grants';
+      readonly gatewayPublicKey: KeyObject;
+      /** The system's X25519 grant key; replicas of one system behind one address share one. Default: a fresh key for the life of the process. */
+      readonly grantKey?: KeyObject;
+      readonly now?: () => number;
+    }
   | { readonly kind: 'open' };
 
 /** The outcome of checking one request's grant. */
@@ -27,7 +33,7 @@ export function createAccessChecker(policy: AccessPolicy, subgraph: string): Acc
   if (policy.kind === 'open') return { check: () => ({ kind: 'open' }) };
   const now = policy.now ?? Date.now;
   const guard: ReplayGuard = createReplayGuard(now);
-  const verifier = createGrantVerifier({ gatewayPublicKey: policy.gatewayPublicKey, subgraph });
+  const verifier = createGrantVerifier({ gatewayPublicKey: policy.gatewayPublicKey, subgraph, ...(policy.grantKey === undefined ? {} : { grantKey: policy.grantKey }) });
   return {
     grantKey: verifier.grantKey,
     check(headers) {
