@@ -59,8 +59,7 @@ const GRANT_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** A fresh X25519 key pair. */
 export function newGrantKeyPair(): GrantKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  return { privateKey, publicKey: String(publicKey.export({ format: 'jwk' }).x) };
+  return grantKeyPairOf(generateKeyPairSync('x25519').privateKey);
 }
 
 /** The key pair of a configured X25519 private key. @throws GridmarkError `BAD_CONFIGURATION`. */

@@ -20,7 +20,7 @@ import { createConsoleLogger, createGraphqlClient } from '../../schema/index.js'
 import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
 import { DEMO_APPLICATION } from '../demo-application.js';
 import { startDemoNetwork, type DemoSystemEndpoint, type DemoSystems } from '../demo-network.js';
-import { startBareGateway, startOpenGateway } from './bare-apollo-gateway.js';
+import { startBareGateway, startOpenGateway } from './baseline-gateways.js';
 
 /** What the demo network hands a business system so that it starts anchoring. */
 type AnchoringCredentials = Parameters<DemoSystems['startAnchoring']>[1];

@@ -62,16 +62,19 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
   const sdl = renderSubgraphSdl(declaration);
   const checker = createAccessChecker(options.access ?? { kind: 'open' }, declaration.name);
   const journal = options.journal;
-  const policies = new Map(declaration.fields.map((f) => [f.name, f.changePolicy ?? 'refuse']));
   // Filled once the schema has built (so a broken typeDefs reports as BAD_DECLARATION first).
   let composite = new Set<string>();
 
-  const fieldResolver = (field: string) => (record: LoadedRecord, _args: unknown, context: SubgraphContext) => {
-    requireCovered(context.access, record.id, field);
-    const value = record[field] ?? null;
-    const entry = record[JOURNAL]?.get(record.id, field);
-    if (entry) context.proofs.add(record.id, field, { code: entry.fieldCode, policy: policies.get(field) ?? 'refuse', salt: entry.salt }, composite.has(field) ? value : undefined);
-    return value;
+  const fieldResolver = ({ name: field, changePolicy }: ShareableField) => {
+    // Once per field, not once per value served.
+    const policy = changePolicy ?? 'refuse';
+    return (record: LoadedRecord, _args: unknown, context: SubgraphContext) => {
+      requireCovered(context.access, record.id, field);
+      const value = record[field] ?? null;
+      const entry = record[JOURNAL]?.get(record.id, field);
+      if (entry) context.proofs.add(record.id, field, { code: entry.fieldCode, policy, salt: entry.salt }, composite.has(field) ? value : undefined);
+      return value;
+    };
   };
   const schema = buildSchema(declaration, sdl, {
     // Async, so that a refusal fails this one entity rather than the whole `_entities` list.
@@ -79,7 +82,7 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
       requireCovered(context.access, reference.id);
       return context.devices.load(reference.id);
     },
-    ...Object.fromEntries(declaration.fields.map((f) => [f.name, fieldResolver(f.name)])),
+    ...Object.fromEntries(declaration.fields.map((f) => [f.name, fieldResolver(f)])),
   });
   composite = compositeFields(declaration);
   const load = declaration.loadDevices;

@@ -8,8 +8,8 @@ import type { Logger } from '../../schema/index.js';
 import { createMemoryDirectory, type DeviceKind, type DirectoryEntry } from '../../gateway/catalog/device-directory.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../../subgraphs/demo/sqlite-store.js';
 
-/** A running bare Apollo gateway. */
-export interface BareGateway {
+/** A baseline gateway of the benchmark, serving. */
+export interface BaselineGateway {
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -18,14 +18,14 @@ export interface BareGateway {
  * The baseline of the gateway benchmark: Apollo Gateway and Apollo Server as their documentation
  * sets them up (`IntrospectAndCompose`, the default `RemoteGraphQLDataSource`, the standalone
  * Node http server), nothing of gridmark's around them. Only the catalog subgraph is gridmark's,
- * served in-process the way gridmark's gateway serves it, so that both gateways compose the same
+ * served in process by Apollo's `LocalGraphQLDataSource`, so that both gateways compose the same
  * supergraph and plan the same query. Its directory is held in memory, read from the business
  * systems' identifier tables in `dataDir`.
  */
 export async function startBareGateway(options: {
   readonly dataDir: string;
   readonly systems: readonly { readonly name: string; readonly url: string }[];
-}): Promise<BareGateway> {
+}): Promise<BaselineGateway> {
   const catalog = createCatalogSchema(createMemoryDirectory(readDirectory(options.dataDir, options.systems.map((s) => s.name))));
   const gateway = new ApolloGateway({
     supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: CATALOG_SUBGRAPH, url: 'local://catalog' }, ...options.systems] }),
@@ -48,7 +48,7 @@ export async function startOpenGateway(options: {
   readonly dataDir: string;
   readonly systems: readonly { readonly name: string; readonly url: string }[];
   readonly logger: Logger;
-}): Promise<BareGateway> {
+}): Promise<BaselineGateway> {
   const gateway = createGateway({ systems: options.systems, directory: createMemoryDirectory(readDirectory(options.dataDir, options.systems.map((s) => s.name))), logger: options.logger });
   await gateway.start();
   const url = await gateway.listen(0, '127.0.0.1');
