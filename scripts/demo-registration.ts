@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { GridmarkError, createGraphqlClient, type Logger } from '../schema/index.js';
-import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
+import { DEMO_SYSTEMS, type DemoSystem } from '../subgraphs/demo/demo-systems.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
 
 const BATCH = 2_000;
@@ -48,7 +48,7 @@ export async function registerDemoSystems(options: DemoRegistrationOptions): Pro
     if (code !== system.prefix) {
       throw new GridmarkError('BAD_CONFIGURATION', `the registry assigned ${code} to ${system.name}, but the demo data was issued under ${system.prefix}; start again with --reseed`);
     }
-    const fields = Object.entries(system.feesFen).map(([name, feeFen]) => ({ name, feeFen }));
+    const fields = fieldsToRegister(system, options.dataDir);
     await operator.request('mutation ($code: ID!, $fields: [FieldInput!]!) { registerFields(systemCode: $code, fields: $fields) { code } }', { code, fields });
     const db = openSystemDatabase(join(options.dataDir, `${system.name}.db`), { readonly: true });
     let holdings;
@@ -73,4 +73,15 @@ export async function registerDemoSystems(options: DemoRegistrationOptions): Pro
     operators.set(system.name, { code, apiKey: operatorKey });
   }
   return operators;
+}
+
+/** A demo system's fields as it registers them: fee standards, and the change policies it declares. */
+function fieldsToRegister(system: DemoSystem, dataDir: string): { name: string; feeFen: number; changePolicy: 'REFUSE' | 'RELEASE_UNVERIFIED' }[] {
+  const db = openSystemDatabase(join(dataDir, `${system.name}.db`), { readonly: true });
+  try {
+    const live = new Set(system.declare(db).fields.filter((f) => f.changePolicy === 'release-unverified').map((f) => f.name));
+    return Object.entries(system.feesFen).map(([name, feeFen]) => ({ name, feeFen, changePolicy: live.has(name) ? 'RELEASE_UNVERIFIED' : 'REFUSE' }));
+  } finally {
+    db.close();
+  }
 }

@@ -95,7 +95,7 @@ beforeAll(async () => {
     served.push(running);
     const { system, apiKey } = await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: subgraph.name, creditCode: credit, systemName: subgraph.name, subgraphName: subgraph.name, description: subgraph.name, url: running.url });
     keys[subgraph.name] = apiKey;
-    await registry.registerFields(ADMIN, system.code, subgraph.fields.map((f) => ({ name: f.name, feeFen: 1 })));
+    await registry.registerFields(ADMIN, system.code, subgraph.fields.map((f) => ({ name: f.name, feeFen: 1, changePolicy: f.changePolicy ?? null })));
   }
   await registry.registerDevices(ADMIN, '88.1001.1', [{ localCode: 'INV-1', kind: 'INVERTER' }, { localCode: 'INV-2', kind: 'INVERTER' }]);
   await registry.claimDevices(ADMIN, '88.1001.2', [{ identifier: '88.1001.1/INV-1', localCode: 'S1' }, { identifier: '88.1001.1/INV-2', localCode: 'S2' }]);

@@ -1,4 +1,5 @@
 import type { Registry } from '../registry/registry-service.js';
+import type { RegisteredField } from '../registry/registry-types.js';
 
 /** A registered shareable field as the gateway needs it. */
 export interface DirectoryField {
@@ -7,6 +8,8 @@ export interface DirectoryField {
   readonly systemCode: string;
   readonly subgraphName: string;
   readonly feeFen: number | null;
+  /** As registered: the only source of what a changed value is (never the system's response). */
+  readonly changePolicy: RegisteredField['changePolicy'];
 }
 
 /** Registered fields of active systems, by field name; reloaded when the registry changes. */
@@ -26,7 +29,7 @@ export function createFieldDirectory(registry: Registry): FieldDirectory & { clo
     const next = new Map<string, DirectoryField>();
     for (const field of await registry.listFields()) {
       const system = systems.get(field.systemCode);
-      if (system) next.set(field.name, { name: field.name, code: field.code, systemCode: field.systemCode, subgraphName: system.subgraphName, feeFen: field.feeFen });
+      if (system) next.set(field.name, { name: field.name, code: field.code, systemCode: field.systemCode, subgraphName: system.subgraphName, feeFen: field.feeFen, changePolicy: field.changePolicy });
     }
     fields = next;
   };

@@ -3,7 +3,7 @@ import type { ReportTamperInput } from '../../ledger-adapter/contract/index.js';
 import type { Anchor } from '../../ledger-adapter/contract/records.js';
 import type { ServedProofs } from '../../subgraphs/index.js';
 import type { CommitmentMemo } from './commitment-memo.js';
-import type { FieldDirectory } from './field-directory.js';
+import type { DirectoryField, FieldDirectory } from './field-directory.js';
 import type { FieldVerification, RequestAccess } from './request-access.js';
 
 /** A subgraph response as the gateway receives it. */
@@ -47,7 +47,8 @@ interface Candidate {
   readonly systemCode: string;
   readonly value: unknown;
   readonly salt: string;
-  readonly policy: string | undefined;
+  /** The field's change policy as registered; the response's own claims are never read. */
+  readonly policy: DirectoryField['changePolicy'];
   /** The whole value as anchored, for object-typed fields; undefined when the value served is whole. */
   readonly whole: unknown;
 }
@@ -56,7 +57,8 @@ interface Candidate {
  * Checks every value of an `_entities` response against the commitment its owner anchored, before
  * the gateway merges it: the value and the revealed salt must hash to the anchored commitment.
  * A match is released VERIFIED; a value changed since its anchor is released UNVERIFIED only when
- * the field's policy says so; otherwise the value is withheld (`TAMPERED`, reported), as is any
+ * the field's policy as registered says so (a policy or field code the subgraph states is not
+ * trusted: a code that is not the registered one leaves the value without a proof); otherwise the value is withheld (`TAMPERED`, reported), as is any
  * value without a proof or an anchor, or when the ledger cannot answer (`UNVERIFIABLE`): nothing
  * unchecked leaves the gateway. The response is changed in place and returned.
  */
@@ -104,7 +106,7 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
         withhold(index, deviceId, key, { fieldCode: field.code, system: field.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
         continue;
       }
-      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, salt, policy: proved.policy, whole: own(own(wholeValues, deviceId), name) });
+      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, salt, policy: field.changePolicy, whole: own(own(wholeValues, deviceId), name) });
     }
   });
 

@@ -38,7 +38,7 @@ export function createLedgerEvidencePublisher(store: RegistryStore, ledger: Ledg
     const systems = [...new Set(batch.filter((e) => e.kind === 'fields').map((e) => e.subject))];
     for (const systemCode of systems) {
       const fields = await store.listFields(systemCode);
-      if (fields.length > 0) await ledger.registerFields({ systemCode, fields: fields.map((f) => ({ fieldCode: f.code, coordinate: f.coordinate, feeFen: f.feeFen ?? 0 })) });
+      if (fields.length > 0) await ledger.registerFields({ systemCode, fields: fields.map((f) => ({ fieldCode: f.code, coordinate: f.coordinate, feeFen: f.feeFen ?? 0, changePolicy: f.changePolicy })) });
     }
     const devices = [...new Set(batch.filter((e) => e.kind === 'catalog').map((e) => e.subject))];
     for (let i = 0; i < devices.length; i += CATALOG_CHUNK) {

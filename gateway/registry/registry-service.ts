@@ -35,6 +35,7 @@ import type {
 import {
   badInput,
   deviceFieldsOf,
+  requireChangePolicy,
   requireFee,
   requireFieldName,
   requireKind,
@@ -90,7 +91,11 @@ export interface Registry extends DeviceDirectory, CreditEvaluation {
   registerSystem(caller: Caller, input: SystemRegistrationInput): Promise<{ readonly system: BusinessSystem; readonly apiKey: string }>;
   updateSystemEndpoint(caller: Caller, code: string, url: string): Promise<BusinessSystem>;
   setSystemStatus(caller: Caller, code: string, status: SystemStatus, reason: string): Promise<BusinessSystem>;
-  registerFields(caller: Caller, systemCode: string, fields: readonly { readonly name: string; readonly feeFen?: number | null }[]): Promise<readonly RegisteredField[]>;
+  /**
+   * Registers (or re-prices) a system's shareable fields with their change policy (`refuse` when
+   * none is given): the only source of the policy the gateway and the ledger apply.
+   */
+  registerFields(caller: Caller, systemCode: string, fields: readonly { readonly name: string; readonly feeFen?: number | null; readonly changePolicy?: RegisteredField['changePolicy'] | null }[]): Promise<readonly RegisteredField[]>;
   registerDevices(caller: Caller, systemCode: string, devices: readonly OwnDeviceInput[]): Promise<DeviceBatchResult>;
   claimDevices(caller: Caller, systemCode: string, claims: readonly ClaimInput[]): Promise<DeviceBatchResult>;
   setIdentifierStatus(caller: Caller, identifier: string, status: IdentifierStatus, reason: string): Promise<IdentifierRecord>;
@@ -120,10 +125,12 @@ export interface Registry extends DeviceDirectory, CreditEvaluation {
   /** The active systems' subgraphs, as last read at registration. */
   activeSubgraphs(): Promise<readonly RegisteredSubgraph[]>;
   /**
-   * Forwards a system's field commitments to the ledger (its own fields only).
+   * Forwards a system's field commitments to the ledger (its own fields only). `vouched`: the
+   * system vouches for the values from its write path, so they may replace the anchors of
+   * `refuse` fields (the ledger refuses that otherwise, `LEDGER_REJECTED` with `NOT_VOUCHED`).
    * @throws GridmarkError `BAD_CONFIGURATION` when the registry has no ledger.
    */
-  anchorCommitments(caller: Caller, systemCode: string, commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[]): Promise<{ readonly count: number; readonly txId: string }>;
+  anchorCommitments(caller: Caller, systemCode: string, commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[], options?: { readonly vouched?: boolean }): Promise<{ readonly count: number; readonly txId: string }>;
   /** The ledger's anchors of these (device, field code) pairs: public evidence, read through the aggregator. */
   ledgerAnchors(keys: readonly (readonly [string, string])[]): Promise<(Anchor | null)[]>;
   /** A resolution recorded on the ledger, or null. */
@@ -274,7 +281,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       requireSystemActor(caller, systemCode, 'register fields');
       const system = await activeSystem(systemCode);
       if (fields.length === 0) badInput('register at least one field.');
-      const parsed = fields.map((f) => ({ name: requireFieldName(f.name), feeFen: requireFee(f.feeFen, f.name) }));
+      const parsed = fields.map((f) => ({ name: requireFieldName(f.name), feeFen: requireFee(f.feeFen, f.name), changePolicy: requireChangePolicy(f.changePolicy, f.name) }));
       if (new Set(parsed.map((f) => f.name)).size !== parsed.length) badInput('a field is listed twice.');
       const sdl = await probeOrRefuse(system.subgraphName, system.url);
       const served = deviceFieldsOf(sdl);
@@ -420,7 +427,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       changes.on('changed', listener);
       return () => void changes.off('changed', listener);
     },
-    async anchorCommitments(caller, systemCode, commitments) {
+    async anchorCommitments(caller, systemCode, commitments, anchorOptions = {}) {
       requireSystemActor(caller, systemCode, 'anchor commitments');
       await activeSystem(systemCode);
       if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'this registry has no ledger to anchor to.');
@@ -431,7 +438,7 @@ export function createRegistry(options: RegistryOptions): Registry {
         parseIdentifier(c.deviceId);
       }
       await evidence?.flush();
-      return options.ledger.anchorCommitments({ systemCode, commitments });
+      return options.ledger.anchorCommitments(anchorOptions.vouched === true ? { systemCode, commitments, vouched: true } : { systemCode, commitments });
     },
     async ledgerAnchors(keys) {
       if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'this registry has no ledger.');

@@ -126,8 +126,8 @@ export interface RegistryStore {
   findApplication(name: string): Promise<Application | undefined>;
 
   // Fields
-  /** Adds fields (next field codes) or updates fees of existing ones by name. */
-  upsertFields(systemCode: string, fields: readonly { readonly name: string; readonly feeFen: number | null }[], log: LogInput): Promise<readonly RegisteredField[]>;
+  /** Adds fields (next field codes) or updates fees and change policies (default `refuse`) of existing ones by name. */
+  upsertFields(systemCode: string, fields: readonly { readonly name: string; readonly feeFen: number | null; readonly changePolicy?: RegisteredField['changePolicy'] }[], log: LogInput): Promise<readonly RegisteredField[]>;
   listFields(systemCode?: string): Promise<readonly RegisteredField[]>;
   /** The system that owns a field name, if any. */
   fieldOwner(name: string): Promise<string | undefined>;

@@ -1,3 +1,4 @@
+import type { FieldChangePolicy } from '../../ledger-adapter/contract/records.js';
 import type { DeviceKind } from '../catalog/device-directory.js';
 
 /** Who may do what in the registry (patent [0066]). */
@@ -56,6 +57,12 @@ export interface RegisteredField {
   readonly coordinate: string;
   /** Fee standard per use, integer fen; null when the field is free. */
   readonly feeFen: number | null;
+  /**
+   * What a value changed since its anchor is: `refuse` (tampered, withheld) or
+   * `release-unverified` (released UNVERIFIED). The gateway and the ledger take it from here,
+   * never from a business system's response.
+   */
+  readonly changePolicy: FieldChangePolicy;
   readonly createdAt: string;
 }
 

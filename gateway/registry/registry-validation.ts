@@ -91,3 +91,10 @@ export function requireToken(value: unknown, name: string): string {
   if (typeof value !== 'string' || !/^[a-z0-9_-]{1,64}$/.test(value)) badInput(`${name} must be 1-64 of a-z 0-9 _ -, not ${JSON.stringify(value)}.`, { field: name });
   return value;
 }
+
+/** A field's change policy; `refuse` when none is given. */
+export function requireChangePolicy(value: unknown, field: string): 'refuse' | 'release-unverified' {
+  if (value === null || value === undefined) return 'refuse';
+  if (value !== 'refuse' && value !== 'release-unverified') badInput(`the change policy of ${field} must be refuse or release-unverified, not ${JSON.stringify(value)}.`, { field });
+  return value;
+}

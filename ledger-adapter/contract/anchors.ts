@@ -1,5 +1,5 @@
 import { ContractError } from './contract-error.js';
-import type { Anchor } from './records.js';
+import type { Anchor, FieldRecord } from './records.js';
 import { expectArray, expectCommitment, expectDeviceId, expectFieldCode, expectObject, expectSystemCode, expectUnique, systemOfFieldCode } from './validation.js';
 
 /** One field commitment of a batch. */
@@ -13,6 +13,11 @@ export interface CommitmentInput {
 export interface AnchorCommitmentsInput {
   readonly systemCode: string;
   readonly commitments: readonly CommitmentInput[];
+  /**
+   * True when the system vouches for these values from its own write path: only then may a
+   * commitment replace the anchor of a field whose change policy is `refuse`.
+   */
+  readonly vouched?: boolean;
 }
 
 /** The most commitments one batch, or one `GetAnchors` call, may carry. */
@@ -25,7 +30,7 @@ export const MAX_COMMITMENTS_PER_CALL = 10_000;
  * @throws ContractError INVALID_ARGUMENT, FIELD_NOT_OWNED
  */
 export function parseAnchorCommitments(value: unknown): AnchorCommitmentsInput {
-  const input = expectObject(value, 'AnchorCommitments argument', ['systemCode', 'commitments']);
+  const input = expectObject(value, 'AnchorCommitments argument', ['systemCode', 'commitments'], ['vouched']);
   const systemCode = expectSystemCode(input['systemCode']);
   const commitments = expectArray(input['commitments'], 'commitments', MAX_COMMITMENTS_PER_CALL).map((item, i) => {
     const c = expectObject(item, `commitments[${i}]`, ['deviceId', 'fieldCode', 'commitment']);
@@ -36,7 +41,21 @@ export function parseAnchorCommitments(value: unknown): AnchorCommitmentsInput {
     return { deviceId: expectDeviceId(c['deviceId'], `commitments[${i}].deviceId`), fieldCode, commitment: expectCommitment(c['commitment'], `commitments[${i}].commitment`) };
   });
   expectUnique(commitments, 'commitments', (c) => `${c.deviceId} ${c.fieldCode}`);
-  return { systemCode, commitments };
+  const vouched = input['vouched'];
+  if (vouched !== undefined && typeof vouched !== 'boolean') throw new ContractError('INVALID_ARGUMENT', 'vouched must be true or false');
+  return vouched === true ? { systemCode, commitments, vouched } : { systemCode, commitments };
+}
+
+/**
+ * Checks that a batch replaces no anchor it may not: an anchored value of a field whose change
+ * policy is `refuse` changes only when the system vouches for it, so a value its system lost
+ * track of (and may have been edited behind its back) is never anchored again as if it were new.
+ *
+ * @throws ContractError NOT_VOUCHED
+ */
+export function requireVouchedReplacement(input: AnchorCommitmentsInput, commitment: CommitmentInput, previous: Anchor | undefined, field: FieldRecord | undefined): void {
+  if (previous === undefined || input.vouched === true || field?.changePolicy !== 'refuse') return;
+  throw new ContractError('NOT_VOUCHED', `field ${commitment.fieldCode} of ${commitment.deviceId} is anchored (version ${previous.version}) and its change policy is refuse: only a change the system vouches for replaces the anchor`);
 }
 
 /** Checks a `GetAnchors` argument: `[[deviceId, fieldCode], ...]`. @throws ContractError INVALID_ARGUMENT */

@@ -11,6 +11,7 @@ export const CONTRACT_ERROR_CODES = {
   NO_RULE: 'No parsing rule grants the function to the role (nor to every role).',
   NOT_FOUND: 'A referenced record (resolution, anchor) does not exist.',
   CONFLICT: 'The record exists with different content.',
+  NOT_VOUCHED: 'A commitment would replace the anchor of a field whose change policy is refuse, and the system did not vouch for the change.',
   INTERNAL: 'The contract failed unexpectedly.',
 } as const;
 

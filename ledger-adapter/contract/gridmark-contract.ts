@@ -1,5 +1,5 @@
 import fabricContractApi, { type Context } from 'fabric-contract-api';
-import { buildAnchor, parseAnchorCommitments, parseAnchorKeys } from './anchors.js';
+import { buildAnchor, parseAnchorCommitments, parseAnchorKeys, requireVouchedReplacement } from './anchors.js';
 import { buildCatalogEntry, parsePutCatalogEntries } from './catalog.js';
 import { canonicalJson } from './canonical-json.js';
 import { ContractState, type ContractClientIdentity, type ContractStub } from './contract-stub.js';
@@ -162,7 +162,10 @@ export class GridmarkContract extends Contract {
     return canonicalJson({ recorded, refused });
   }
 
-  /** Anchors a batch of field commitments from one system; each replaces the previous anchor. */
+  /**
+   * Anchors a batch of field commitments from one system; each replaces the previous anchor,
+   * which for a field whose change policy is `refuse` needs the batch to be `vouched`.
+   */
   @Param('argument', 'string', ARGUMENT)
   @Returns('string')
   @Transaction()
@@ -174,10 +177,14 @@ export class GridmarkContract extends Contract {
       if (!field) throw new ContractError('UNKNOWN_FIELD', `field ${code} is not registered`);
     }
     const { txId, at } = state;
+    const anchors: Anchor[] = [];
     for (const c of input.commitments) {
       const previous = await state.get<Anchor>(T.anchor, [c.deviceId, c.fieldCode]);
-      await state.put(T.anchor, [c.deviceId, c.fieldCode], buildAnchor(input.systemCode, c, previous, txId, at));
+      requireVouchedReplacement(input, c, previous, fields.get(c.fieldCode));
+      anchors.push(buildAnchor(input.systemCode, c, previous, txId, at));
     }
+    // Written only once every commitment passed: the whole batch is refused or anchored.
+    for (const anchor of anchors) await state.put(T.anchor, [anchor.deviceId, anchor.fieldCode], anchor);
     state.emit('CommitmentsAnchored', { systemCode: input.systemCode, keys: input.commitments.map((c) => [c.deviceId, c.fieldCode]) });
     return canonicalJson({ count: input.commitments.length, txId });
   }

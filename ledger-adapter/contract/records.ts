@@ -4,12 +4,25 @@
  * an integer number of fen.
  */
 
-/** A registered shareable field and its fee standard. */
+/**
+ * What a changed value of a field is: `refuse` (tampering, unless the system vouches for the
+ * change from its write path) or `release-unverified` (a live value that changes between anchors).
+ */
+export type FieldChangePolicy = 'refuse' | 'release-unverified';
+
+/** The change policies a field may have. */
+export const FIELD_CHANGE_POLICIES: readonly FieldChangePolicy[] = ['refuse', 'release-unverified'];
+
+/**
+ * A registered shareable field and its fee standard. `changePolicy` is absent only on fields
+ * registered by a client that did not state one; their anchors are replaced as before.
+ */
 export interface FieldRecord {
   readonly fieldCode: string;
   readonly systemCode: string;
   readonly coordinate: string;
   readonly feeFen: number;
+  readonly changePolicy?: FieldChangePolicy;
   readonly registeredAt: string;
 }
 

@@ -158,6 +158,22 @@ export function describeLedgerContract(name: string, makeClient: () => Promise<L
       expect(await refusal(adapter.anchorCommitments({ systemCode, commitments: [{ deviceId, fieldCode: field(1), commitment: 'ABC' }] }))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'INVALID_ARGUMENT' });
     });
 
+    it('replaces the anchor of a refuse field only when the system vouches for the change', async () => {
+      const { systemCode, field } = await newSystem(2);
+      await adapter.registerFields({ systemCode, fields: [{ fieldCode: field(1), coordinate: `Device.s${next}f1`, feeFen: 7, changePolicy: 'refuse' }, { fieldCode: field(2), coordinate: `Device.s${next}f2`, feeFen: 7, changePolicy: 'release-unverified' }] });
+      const deviceId = '88.1001.1/PVI-000011';
+      await adapter.anchorCommitments({ systemCode, commitments: [{ deviceId, fieldCode: field(1), commitment: hex('a') }, { deviceId, fieldCode: field(2), commitment: hex('a') }] });
+      // A first anchor needs no vouching; replacing one of a refuse field does, and the whole batch is refused.
+      expect(await refusal(adapter.anchorCommitments({ systemCode, commitments: [{ deviceId, fieldCode: field(2), commitment: hex('b') }, { deviceId, fieldCode: field(1), commitment: hex('b') }] }))).toEqual({ code: 'LEDGER_REJECTED', contractCode: 'NOT_VOUCHED' });
+      expect((await adapter.getAnchors([[deviceId, field(1)], [deviceId, field(2)]])).map((a) => a?.commitment)).toEqual([hex('a'), hex('a')]);
+      await adapter.anchorCommitments({ systemCode, commitments: [{ deviceId, fieldCode: field(2), commitment: hex('c') }] });
+      await adapter.anchorCommitments({ systemCode, commitments: [{ deviceId, fieldCode: field(1), commitment: hex('d') }], vouched: true });
+      expect(await adapter.getAnchors([[deviceId, field(1)], [deviceId, field(2)]])).toMatchObject([{ commitment: hex('d'), version: 2 }, { commitment: hex('c'), version: 2 }]);
+      // A re-registration that names no policy keeps the one recorded.
+      await adapter.registerFields({ systemCode, fields: [{ fieldCode: field(1), coordinate: `Device.s${next}f1`, feeFen: 8 }] });
+      expect((await adapter.getFields([field(1)]))[0]).toMatchObject({ feeFen: 8, changePolicy: 'refuse' });
+    });
+
     describe('trades', () => {
       /** Two systems' fields (10 and 20 fen) on two devices, resolved for a new application; `trade` buys some of them. */
       async function tradeSetup(): Promise<{ trade: (tradeId: string, changes?: Partial<Trade>) => Trade; a: Awaited<ReturnType<typeof newSystem>>; b: Awaited<ReturnType<typeof newSystem>>; deviceIds: [string, string] }> {

@@ -1,14 +1,38 @@
 import { commitField, newSalt } from '../../ledger-adapter/commitments/index.js';
 import { silentLogger, type Logger } from '../../schema/index.js';
 import type { AnchorJournal, JournalEntry } from './anchor-journal.js';
-import type { SubgraphDeclaration } from './declaration.js';
+import type { ChangePolicy, SubgraphDeclaration } from './declaration.js';
+
+/** One of the system's shareable fields as the registry holds it. */
+export interface SinkField {
+  /** The field identifier code. */
+  readonly code: string;
+  /** The change policy the field was registered with: the one the gateway and the ledger apply. */
+  readonly changePolicy: ChangePolicy;
+}
+
+/** A (device, field code) pair on the ledger. */
+export type AnchorKey = readonly [deviceId: string, fieldCode: string];
 
 /** Where a business system's commitments go: the ledger, directly or through the aggregator. */
 export interface AnchorSink {
-  /** The field identifier codes of this system's shareable fields, by field name. */
-  fieldCodes(): Promise<ReadonlyMap<string, string>>;
-  /** Anchors a batch; resolves with the ledger transaction once committed. */
-  anchor(commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[]): Promise<{ readonly txId: string }>;
+  /** This system's shareable fields as registered, by field name. */
+  fields(): Promise<ReadonlyMap<string, SinkField>>;
+  /** Whether the ledger holds an anchor of each (device, field code) pair, in order. */
+  anchored(keys: readonly AnchorKey[]): Promise<readonly boolean[]>;
+  /**
+   * Anchors a batch; resolves with the ledger transaction once committed. `vouched`: the system
+   * vouches for the values from its write path, so they may replace anchors of `refuse` fields
+   * (the ledger refuses that otherwise).
+   */
+  anchor(commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[], options?: { readonly vouched?: boolean }): Promise<{ readonly txId: string }>;
+}
+
+/** A value the anchorer cannot vouch for: the ledger holds an anchor of it, the journal does not. */
+export interface UnprovableValue {
+  readonly deviceId: string;
+  readonly field: string;
+  readonly fieldCode: string;
 }
 
 /** Options of {@link createAnchorer}. */
@@ -21,76 +45,112 @@ export interface AnchorerOptions {
   readonly logger?: Logger;
   /** Devices read per loader call. */
   readonly batchSize?: number;
+  /** Called with the values of each batch that are anchored on the ledger but missing from the journal. */
+  readonly onUnprovable?: (values: readonly UnprovableValue[]) => void;
+}
+
+/** What an anchoring pass did. */
+export interface AnchorPassResult {
+  /** Commitments anchored. */
+  readonly anchored: number;
+  /**
+   * Values of `refuse` fields that the ledger holds an anchor of but the journal does not (the
+   * journal lost them, or they were deleted from it): not anchored again, since nothing shows
+   * they were not edited since; they stay unverifiable until the system vouches for them.
+   */
+  readonly unprovable: number;
 }
 
 /** Commits a business system's field values and anchors the new or changed ones. */
 export interface Anchorer {
   /**
    * Anchors the current values of `deviceIds`, changed ones included: the business system calls
-   * this from its own write path, which vouches for the change.
+   * this from its own write path, which vouches for the change (the ledger is told so).
    */
-  anchorNow(deviceIds: readonly string[]): Promise<{ readonly anchored: number }>;
+  anchorNow(deviceIds: readonly string[]): Promise<AnchorPassResult>;
   /**
    * One scheduled pass over every device: anchors values never anchored, and changed values of
    * fields whose policy is `release-unverified`. A changed value of a `refuse` field is left as
-   * it is, so an edit behind the system's back stays detectable as tampering.
+   * it is, so an edit behind the system's back stays detectable as tampering; so is a value the
+   * journal does not know but the ledger has an anchor of (it is reported, not anchored).
    */
-  anchorPass(): Promise<{ readonly anchored: number }>;
+  anchorPass(): Promise<AnchorPassResult>;
   /** Anchors every `intervalMs` (a pass at a time), until stopped. */
   start(intervalMs: number): void;
   stop(): Promise<void>;
 }
+
+type Pending = Omit<JournalEntry, 'txId' | 'anchoredAt'>;
+
+/** A value the journal holds no usable entry for: new, unless the ledger says otherwise. */
+interface Unjournaled {
+  readonly entry: Pending;
+  readonly policy: ChangePolicy;
+}
+
+/** How long the list of unprovable values in one log line may get. */
+const LOGGED_VALUES = 20;
 
 /**
  * Reads the system's values through its own batch loader, commits to each (device, field) with a
  * fresh salt when the value is new or changed, anchors the commitments in batches and records the
  * salts in the journal only once the ledger has them. An unchanged value keeps its salt and costs
  * no ledger space. The business system calls {@link Anchorer.anchorNow} after it writes; the
- * scheduled passes anchor what is new and what its policy lets change.
+ * scheduled passes anchor what is new and what its policy lets change. A value is new only when
+ * the ledger holds no anchor of it: the journal alone does not decide that, since a journal row
+ * can be lost or deleted. Policies and codes are the registered ones, not the declaration's.
  */
 export function createAnchorer(options: AnchorerOptions): Anchorer {
   const logger = options.logger ?? silentLogger;
   const batchSize = options.batchSize ?? 500;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<{ anchored: number }> | undefined;
+  let running: Promise<AnchorPassResult> | undefined;
 
-  const pass = async (only: readonly string[] | undefined): Promise<{ anchored: number }> => {
-    const codes = await options.sink.fieldCodes();
-    const fields = options.declaration.fields.filter((f) => codes.has(f.name));
-    if (fields.length === 0) return { anchored: 0 };
+  const pass = async (only: readonly string[] | undefined): Promise<AnchorPassResult> => {
+    const registered = await options.sink.fields();
+    const fields = options.declaration.fields.flatMap((f) => {
+      const field = registered.get(f.name);
+      return field ? [{ name: f.name, ...field }] : [];
+    });
+    if (fields.length === 0) return { anchored: 0, unprovable: 0 };
     const vouched = only !== undefined;
     const ids = only ?? (await options.listDevices());
     let anchored = 0;
+    let unprovable = 0;
     for (let i = 0; i < ids.length; i += batchSize) {
       const chunk = ids.slice(i, i + batchSize);
-      const [records, journal] = [await options.declaration.loadDevices(chunk), options.journal.lookup(chunk)];
-      const pending: JournalEntry[] = [];
-      for (const [deviceId, record] of records) {
-        for (const field of fields) {
-          const fieldCode = codes.get(field.name) ?? '';
-          const value = record[field.name] ?? null;
-          const known = journal.get(deviceId, field.name);
-          if (known && known.fieldCode === fieldCode) {
-            if (commitField({ deviceId, fieldCode, salt: known.salt, value }) === known.commitment) continue;
-            if (!vouched && (field.changePolicy ?? 'refuse') === 'refuse') continue;
-          }
-          const salt = newSalt();
-          pending.push({ deviceId, field: field.name, fieldCode, salt, commitment: commitField({ deviceId, fieldCode, salt, value }), txId: '', anchoredAt: '' });
-        }
+      const records = await options.declaration.loadDevices(chunk);
+      const { pending, unjournaled } = changedValues(records, options.journal.lookup(chunk), fields, vouched);
+      const lost = vouched ? new Set<Unjournaled>() : await anchoredAlready(options.sink, unjournaled);
+      for (const u of unjournaled) {
+        if (!lost.has(u) || u.policy === 'release-unverified') pending.push(u.entry);
       }
+      const unproven = [...lost].filter((u) => u.policy === 'refuse').map((u) => ({ deviceId: u.entry.deviceId, field: u.entry.field, fieldCode: u.entry.fieldCode }));
+      if (unproven.length > 0) report(unproven);
+      unprovable += unproven.length;
       if (pending.length === 0) continue;
-      const { txId } = await options.sink.anchor(pending.map((p) => ({ deviceId: p.deviceId, fieldCode: p.fieldCode, commitment: p.commitment })));
+      const { txId } = await options.sink.anchor(
+        pending.map((p) => ({ deviceId: p.deviceId, fieldCode: p.fieldCode, commitment: p.commitment })),
+        vouched ? { vouched: true } : {},
+      );
       const at = new Date().toISOString();
       options.journal.record(pending.map((p) => ({ ...p, txId, anchoredAt: at })));
       anchored += pending.length;
     }
     if (anchored > 0) logger.info(`anchored ${anchored} field commitments of ${options.declaration.name}`);
-    return { anchored };
+    return { anchored, unprovable };
   };
 
-  const queue = (deviceIds: readonly string[] | undefined): Promise<{ anchored: number }> => {
+  const report = (values: readonly UnprovableValue[]): void => {
+    const named = values.slice(0, LOGGED_VALUES).map((v) => `${v.deviceId} ${v.field}`).join(', ');
+    const more = values.length > LOGGED_VALUES ? ` and ${values.length - LOGGED_VALUES} more` : '';
+    logger.warn(`${values.length} values of ${options.declaration.name} are anchored on the ledger but missing from the anchor journal, so nothing shows they are unchanged; they are not anchored again and stay unverifiable until the system vouches for them (anchorNow): ${named}${more}`);
+    options.onUnprovable?.(values);
+  };
+
+  const queue = (deviceIds: readonly string[] | undefined): Promise<AnchorPassResult> => {
     // One pass at a time: a pass asked for during another runs after it.
-    const next = (running ?? Promise.resolve({ anchored: 0 })).catch(() => ({ anchored: 0 })).then(() => pass(deviceIds));
+    const next = (running ?? Promise.resolve({ anchored: 0, unprovable: 0 })).catch(() => ({ anchored: 0, unprovable: 0 })).then(() => pass(deviceIds));
     running = next.finally(() => {
       if (running === next) running = undefined;
     });
@@ -113,4 +173,41 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
       await running?.catch(() => undefined);
     },
   };
+}
+
+/**
+ * Sorts the values of one batch: `pending` are changed values the journal knows that may be
+ * anchored again (any, when vouched; else those of `release-unverified` fields); `unjournaled`
+ * are values the journal holds no entry of under the field's registered code.
+ */
+function changedValues(
+  records: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+  journal: ReturnType<AnchorJournal['lookup']>,
+  fields: readonly { readonly name: string; readonly code: string; readonly changePolicy: ChangePolicy }[],
+  vouched: boolean,
+): { pending: Pending[]; unjournaled: Unjournaled[] } {
+  const pending: Pending[] = [];
+  const unjournaled: Unjournaled[] = [];
+  for (const [deviceId, record] of records) {
+    for (const field of fields) {
+      const value = record[field.name] ?? null;
+      const known = journal.get(deviceId, field.name);
+      const entry = (salt = newSalt()): Pending => ({ deviceId, field: field.name, fieldCode: field.code, salt, commitment: commitField({ deviceId, fieldCode: field.code, salt, value }) });
+      if (!known || known.fieldCode !== field.code) {
+        unjournaled.push({ entry: entry(), policy: field.changePolicy });
+        continue;
+      }
+      if (commitField({ deviceId, fieldCode: field.code, salt: known.salt, value }) === known.commitment) continue;
+      if (!vouched && field.changePolicy === 'refuse') continue;
+      pending.push(entry());
+    }
+  }
+  return { pending, unjournaled };
+}
+
+/** The values among `unjournaled` that the ledger already holds an anchor of. */
+async function anchoredAlready(sink: AnchorSink, unjournaled: readonly Unjournaled[]): Promise<Set<Unjournaled>> {
+  if (unjournaled.length === 0) return new Set();
+  const anchored = await sink.anchored(unjournaled.map((u) => [u.entry.deviceId, u.entry.fieldCode] as const));
+  return new Set(unjournaled.filter((_, i) => anchored[i] === true));
 }

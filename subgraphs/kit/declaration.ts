@@ -11,9 +11,11 @@ export interface ShareableField {
   /** Unit of measure where the value has one (`W`, `V`, `A`, `°C`, `kWh`, `fen`). */
   readonly unit?: string;
   /**
-   * What the gateway does with a value that differs from the last anchored one: `refuse` (the
-   * default: it is treated as tampered) or `release-unverified` (for values that change between
-   * anchors, such as live readings: released, marked unverified).
+   * What a value that differs from the last anchored one is: `refuse` (the default: it is treated
+   * as tampered, and only a change the system vouches for is anchored again) or
+   * `release-unverified` (for values that change between anchors, such as live readings:
+   * released, marked unverified). The system registers it with the field; the gateway and the
+   * ledger apply the registered policy, never one a response states.
    */
   readonly changePolicy?: ChangePolicy;
 }

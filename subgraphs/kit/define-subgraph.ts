@@ -65,17 +65,15 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
   // Filled once the schema has built (so a broken typeDefs reports as BAD_DECLARATION first).
   let composite = new Set<string>();
 
-  const fieldResolver = ({ name: field, changePolicy }: ShareableField) => {
-    // Once per field, not once per value served.
-    const policy = changePolicy ?? 'refuse';
-    return (record: LoadedRecord, _args: unknown, context: SubgraphContext) => {
+  const fieldResolver =
+    ({ name: field }: ShareableField) =>
+    (record: LoadedRecord, _args: unknown, context: SubgraphContext) => {
       requireCovered(context.access, record.id, field);
       const value = record[field] ?? null;
       const entry = record[JOURNAL]?.get(record.id, field);
-      if (entry) context.proofs.add(record.id, field, { code: entry.fieldCode, policy, salt: entry.salt }, composite.has(field) ? value : undefined);
+      if (entry) context.proofs.add(record.id, field, { code: entry.fieldCode, salt: entry.salt }, composite.has(field) ? value : undefined);
       return value;
     };
-  };
   const schema = buildSchema(declaration, sdl, {
     // Async, so that a refusal fails this one entity rather than the whole `_entities` list.
     __resolveReference: async (reference: { id: string }, context: SubgraphContext) => {

@@ -50,8 +50,8 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     auditIdentifier(id: ID!, result: AuditResult!, note: String): Identifier!
     "Sets an enterprise's credit score (0-100). Platform admins."
     setCreditScore(creditCode: String!, score: Int!, reason: String!): Enterprise!
-    "Anchors a batch of the system's field commitments on the ledger. The system's own key."
-    anchorCommitments(systemCode: ID!, commitments: [CommitmentInput!]!): AnchorResult!
+    "Anchors a batch of the system's field commitments on the ledger. The system's own key. vouched: the system vouches for these values from its write path, which lets them replace the anchors of REFUSE fields."
+    anchorCommitments(systemCode: ID!, commitments: [CommitmentInput!]!, vouched: Boolean = false): AnchorResult!
     "Registers a data application with the roles its users act in. Returns its id and API key, shown only here. Platform admins."
     registerApplication(name: String!, roles: [String!]!): ApplicationRegistration!
     "Mints a further API key for a registered application, found by name; shown only here. Platform admins."
@@ -86,7 +86,9 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     "How suffixes are built from the device's own code: {code} (default) or e.g. {kind}-{code}."
     codingRule: String
   }
-  input FieldInput { name: String!, "Fee standard per use, integer fen; omit for free." feeFen: Int }
+  "What a value changed since its anchor is: REFUSE (tampered, withheld) or RELEASE_UNVERIFIED (a live value, released UNVERIFIED)."
+  enum ChangePolicy { REFUSE RELEASE_UNVERIFIED }
+  input FieldInput { name: String!, "Fee standard per use, integer fen; omit for free." feeFen: Int, "REFUSE when omitted." changePolicy: ChangePolicy }
   input DeviceInput { localCode: String!, kind: DeviceKind! }
   input ClaimInput { identifier: ID!, localCode: String! }
   input CommitmentInput { deviceId: ID!, fieldCode: ID!, "SHA-256, 64 lower-case hex digits." commitment: String! }
@@ -142,7 +144,7 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     updatedAt: String!
   }
   type SystemRegistration { system: BusinessSystem!, "Shown once; only its hash is kept." apiKey: String! }
-  type Field { code: ID!, systemCode: ID!, name: String!, coordinate: String!, feeFen: Int, createdAt: String! }
+  type Field { code: ID!, systemCode: ID!, name: String!, coordinate: String!, feeFen: Int, changePolicy: ChangePolicy!, createdAt: String! }
   type Holding { systemCode: ID!, localCode: String! }
   type Audit { status: String!, by: String, at: String, note: String }
   type Identifier { identifier: ID!, issuerCode: ID!, kind: DeviceKind!, status: IdentifierStatus!, audit: Audit!, holdings: [Holding!]!, createdAt: String! }
@@ -198,7 +200,7 @@ export function createRegistryResolvers(registry: Registry) {
       registerSystem: (_: unknown, args: { input: Parameters<Registry['registerSystem']>[1] }, { caller }: RegistryContext) => wrap(() => registry.registerSystem(caller, args.input)),
       updateSystemEndpoint: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.updateSystemEndpoint(caller, text(args, 'code'), text(args, 'url'))),
       setSystemStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setSystemStatus(caller, text(args, 'code'), args['status'] as SystemStatus, text(args, 'reason'))),
-      registerFields: (_: unknown, args: { systemCode: string; fields: { name: string; feeFen?: number | null }[] }, { caller }: RegistryContext) => wrap(() => registry.registerFields(caller, args.systemCode, args.fields)),
+      registerFields: (_: unknown, args: { systemCode: string; fields: Parameters<Registry['registerFields']>[2] }, { caller }: RegistryContext) => wrap(() => registry.registerFields(caller, args.systemCode, args.fields)),
       registerDevices: (_: unknown, args: { systemCode: string; devices: Parameters<Registry['registerDevices']>[2] }, { caller }: RegistryContext) => wrap(() => registry.registerDevices(caller, args.systemCode, args.devices)),
       claimDevices: (_: unknown, args: { systemCode: string; claims: Parameters<Registry['claimDevices']>[2] }, { caller }: RegistryContext) => wrap(() => registry.claimDevices(caller, args.systemCode, args.claims)),
       setIdentifierStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setIdentifierStatus(caller, text(args, 'id'), args['status'] as IdentifierStatus, text(args, 'reason'))),
@@ -207,7 +209,7 @@ export function createRegistryResolvers(registry: Registry) {
       registerApplication: (_: unknown, args: { name: string; roles: string[] }, { caller }: RegistryContext) => wrap(() => registry.registerApplication(caller, args)),
       issueApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueApplicationKey(caller, text(args, 'name'))),
       publishRule: (_: unknown, args: { appId: string; function: string; role: string; fieldCodes: string[] }, { caller }: RegistryContext) => wrap(() => registry.publishRule(caller, args)),
-      anchorCommitments: (_: unknown, args: { systemCode: string; commitments: Parameters<Registry['anchorCommitments']>[2] }, { caller }: RegistryContext) => wrap(() => registry.anchorCommitments(caller, args.systemCode, args.commitments)),
+      anchorCommitments: (_: unknown, args: { systemCode: string; commitments: Parameters<Registry['anchorCommitments']>[2]; vouched?: boolean | null }, { caller }: RegistryContext) => wrap(() => registry.anchorCommitments(caller, args.systemCode, args.commitments, { vouched: args.vouched === true })),
       submitFeedback: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.submitFeedback(caller, { systemCode: text(args, 'systemCode'), score: Number(args['score']), reason: text(args, 'reason') })).event),
       reinstateSystem: (_: unknown, args: Args, { caller }: RegistryContext) =>
         wrap(async () => {
@@ -223,6 +225,8 @@ export function createRegistryResolvers(registry: Registry) {
       fields: (system: { code: string }) => registry.listFields(system.code),
       enterprise: (system: { enterpriseCreditCode: string }) => registry.getEnterprise(system.enterpriseCreditCode),
     },
+    // The API spells policies as enum values; the registry and the ledger as the kit declares them.
+    ChangePolicy: { REFUSE: 'refuse', RELEASE_UNVERIFIED: 'release-unverified' },
     Enterprise: {
       creditHistory: (enterprise: { creditCode: string }, args: Args, { caller }: RegistryContext) => wrap(() => registry.creditHistory(caller, { ...historyFilter(args), creditCode: enterprise.creditCode })),
     },

@@ -194,4 +194,16 @@ export const REGISTRY_MIGRATIONS: readonly SqliteMigration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'field change policies',
+    sql: `
+      -- What a value changed since its anchor is, as the system registered it: the gateway and the
+      -- ledger read it here, never from a response. Fields registered before start as refuse.
+      ALTER TABLE fields ADD COLUMN change_policy TEXT NOT NULL DEFAULT 'refuse' CHECK (change_policy IN ('refuse', 'release-unverified'));
+      -- The ledger learns the policies of the fields it already holds.
+      INSERT INTO ledger_outbox (kind, subject, created_at)
+        SELECT DISTINCT 'fields', system_code, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM fields;
+    `,
+  },
 ];

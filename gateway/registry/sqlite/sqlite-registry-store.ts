@@ -100,17 +100,17 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     return getSystem(code) as BusinessSystem;
   });
 
-  const upsertFields = db.transaction((systemCode: string, fields: readonly { name: string; feeFen: number | null }[], entry: LogInput) => {
+  const upsertFields = db.transaction((systemCode: string, fields: readonly { name: string; feeFen: number | null; changePolicy?: string }[], entry: LogInput) => {
     const at = now();
     for (const field of fields) {
       const owner = db.prepare('SELECT system_code FROM fields WHERE name = ?').get(field.name) as Row | undefined;
       if (owner && str(owner['system_code']) !== systemCode) throw new StoreConflict('FIELD_CONFLICT', `Device.${field.name} is already registered by ${str(owner['system_code'])}`, { field: field.name });
       if (owner) {
-        db.prepare('UPDATE fields SET fee_fen = ?, updated_at = ? WHERE name = ?').run(field.feeFen, at, field.name);
+        db.prepare('UPDATE fields SET fee_fen = ?, change_policy = ?, updated_at = ? WHERE name = ?').run(field.feeFen, field.changePolicy ?? 'refuse', at, field.name);
         continue;
       }
       const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM fields WHERE system_code = ?').get(systemCode) as Row)['seq']);
-      db.prepare('INSERT INTO fields (code, system_code, seq, name, fee_fen, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(`${systemCode}.F${String(seq).padStart(4, '0')}`, systemCode, seq, field.name, field.feeFen, at, at);
+      db.prepare('INSERT INTO fields (code, system_code, seq, name, fee_fen, change_policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(`${systemCode}.F${String(seq).padStart(4, '0')}`, systemCode, seq, field.name, field.feeFen, field.changePolicy ?? 'refuse', at, at);
     }
     log(entry, at);
     return (db.prepare('SELECT * FROM fields WHERE system_code = ? ORDER BY seq').all(systemCode) as Row[]).map(toField);
@@ -275,7 +275,7 @@ function toSystem(row: Row | undefined): BusinessSystem | undefined {
 
 function toField(row: Row): RegisteredField {
   const name = str(row['name']);
-  return { code: str(row['code']), systemCode: str(row['system_code']), name, coordinate: `Device.${name}`, feeFen: row['fee_fen'] === null ? null : Number(row['fee_fen']), createdAt: str(row['created_at']) };
+  return { code: str(row['code']), systemCode: str(row['system_code']), name, coordinate: `Device.${name}`, feeFen: row['fee_fen'] === null ? null : Number(row['fee_fen']), changePolicy: str(row['change_policy']) === 'release-unverified' ? 'release-unverified' : 'refuse', createdAt: str(row['created_at']) };
 }
 
 function toIdentifier(row: Row, holdings: Row[]): IdentifierRecord {
