@@ -8,6 +8,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
+import { createOperationLimitGuards, operationLimits, type OperationLimits } from './access/operation-limits.js';
 import { stringifyAsciiJson } from './http/ascii-json.js';
 import { createSubgraphFetcher } from './http/subgraph-fetcher.js';
 import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/api/billing-schema.js';
@@ -88,6 +89,12 @@ export interface GatewaySettings {
   /** Deadline of one subgraph request. */
   readonly subgraphTimeoutMs?: number;
   readonly maxDevicesPerQuery?: number;
+  /**
+   * How large one operation may be: tokens, aliases, depth, fields and (with access control)
+   * distinct devices; each checked before anything runs or is queued (`QUERY_TOO_COMPLEX`,
+   * `TOO_MANY_DEVICES`). Unset limits keep their defaults (`DEFAULT_OPERATION_LIMITS`).
+   */
+  readonly limits?: Partial<OperationLimits>;
   readonly logger?: Logger;
 }
 
@@ -137,6 +144,8 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createConsoleLogger('gateway');
   const mode = options.mode ?? (process.env['NODE_ENV'] === 'production' ? 'production' : 'development');
+  const limits = operationLimits(options.limits);
+  const limitGuards = createOperationLimitGuards(limits);
   const registry = options.registry;
   const directory = registry ?? options.directory;
   const catalog = createCatalogSchema(directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
@@ -160,7 +169,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             recorder,
             signingKey,
             guard: createSubgraphGuard({ signingKey, fields, ledger, registry, logger, resolutionsRecorded: () => recorder.flush() }),
-            plugin: createAccessPlugin({ registry, ledger, recorder, fields, logger }),
+            plugin: createAccessPlugin({ registry, ledger, recorder, fields, logger, maxDevices: limits.maxDevices }),
           };
         })()
       : undefined;
@@ -198,7 +207,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     formatError: createErrorFormatter(logger),
     // Receipts make responses large; ASCII JSON keeps their encoding for the socket cheap.
     stringifyResult: stringifyAsciiJson,
+    parseOptions: limitGuards.parseOptions,
+    validationRules: [...limitGuards.validationRules],
     plugins: [
+      limitGuards.plugin,
       mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       // The access check resolves the operation; billing prices and charges it, so it comes second.
       ...(control ? [control.plugin] : []),
@@ -254,7 +266,10 @@ export function createGateway(options: GatewayOptions): Gateway {
           (request, response, url) => {
             if (url.pathname !== '/healthz') return false;
             const status = manager.status();
-            sendJson(response, status.phase === 'serving' ? 200 : 503, status);
+            // Serving means releasing data: not while resolutions or trades cannot reach the ledger.
+            const ledger = control ? { resolutions: control.recorder.healthy() ? 'recording' : 'failing', trades: control.billing ? (control.billing.healthy() ? 'recording' : 'failing') : 'off' } : undefined;
+            const healthy = status.phase === 'serving' && ledger?.resolutions !== 'failing' && ledger?.trades !== 'failing';
+            sendJson(response, healthy ? 200 : 503, ledger ? { ...status, ledger } : status);
             return true;
           },
         ],

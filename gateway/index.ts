@@ -24,5 +24,6 @@ export { recheckResponse, type ResponseRecheck, type FieldRecheck } from './acce
 export type { FieldVerification } from './access/request-access.js';
 export { readReceipt, type ReceiptValue, type ReceiptValues, type ReceivedValue } from './access/receipt.js';
 export { FUNCTION_HEADER, ROLE_HEADER } from './access/access-plugin.js';
+export { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './access/operation-limits.js';
 export { GATEWAY_KEY_PATH, type GatewayAccess, type GatewayBilling } from './create-gateway.js';
 export * from './billing/index.js';

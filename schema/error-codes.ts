@@ -16,6 +16,26 @@ export const ERROR_CODES = {
     meaning: 'For example more identifiers in one `devices(ids:)` call than the gateway accepts; `extensions.limit` gives the limit.',
     exitCode: 2,
   },
+  TOO_MANY_DEVICES: {
+    message: 'The operation names more devices than the gateway allows in one operation.',
+    meaning: 'Distinct devices in all of an operation\'s `device(id:)` and `devices(ids:)` fields together, variables and defaults applied, are over the limit (500 by default, the most one resolution on the ledger holds). Refused before anything is resolved or queued; `extensions.limit` gives `name`, `max` and `found`.',
+    exitCode: 2,
+  },
+  QUERY_TOO_COMPLEX: {
+    message: 'The operation is larger than the gateway allows.',
+    meaning: 'The document is over one of the gateway\'s limits on tokens, aliases, depth or fields selected. Refused before anything runs; `extensions.limit` gives its `name` and `max`.',
+    exitCode: 2,
+  },
+  DEVICES_NOT_NAMED: {
+    message: 'The operation reads business-system fields of devices it does not name.',
+    meaning: 'Business-system fields are read only from devices named by identifier in a root field\'s `ID` arguments (`device(id:)`, `devices(ids:)`), which are resolved on the ledger first; `extensions.fields` names the fields that return other devices.',
+    exitCode: 2,
+  },
+  GRANT_NOT_COVERED: {
+    message: 'The gateway refused to ask a business system for devices or fields outside the query\'s resolution.',
+    meaning: 'A subgraph request would have read a device, or a field, that the query\'s resolution on the ledger does not cover (or the query has no resolution); no grant is issued and nothing is sent, and those fields are null. `extensions.system` names the system, `extensions.fields` the fields and `extensions.device` a device not covered.',
+    exitCode: 5,
+  },
   BAD_DECLARATION: {
     message: 'The subgraph declaration is invalid.',
     meaning:

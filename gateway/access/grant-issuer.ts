@@ -1,5 +1,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { GRANT_HEADER, sealGrant, signGrant, type Grant, type GrantChannel } from '../../schema/index.js';
+import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import { GRANT_HEADER, GridmarkError, sealGrant, signGrant, type Grant, type GrantChannel } from '../../schema/index.js';
 import type { FieldDirectory } from './field-directory.js';
 import type { RequestAccess } from './request-access.js';
 
@@ -17,6 +18,12 @@ let issued = 0;
  * The grant for one subgraph request: the devices in its representations and the operation's
  * fields that this system serves, for the application's function and resolution. Sealed in the
  * system's grant channel when there is one, signed with the gateway's Ed25519 key otherwise.
+ *
+ * A grant never reaches past the query's resolution: every device must be one the resolution
+ * resolved, and every field one it resolved to this system for at least one of those devices.
+ *
+ * @throws GridmarkError `GRANT_NOT_COVERED` otherwise (or when the query has no resolution):
+ *   no grant is issued and the request must not be sent.
  */
 export function issueGrant(options: {
   readonly access: RequestAccess;
@@ -29,6 +36,7 @@ export function issueGrant(options: {
 }): { readonly header: string; readonly value: string } {
   const devices = [...new Set(options.representations.map((r) => r.id).filter((id): id is string => typeof id === 'string'))];
   const fields = [...options.access.fields].filter((name) => options.fields.byName(name)?.subgraphName === options.subgraph);
+  requireCovered(options.access.resolution, options.subgraph, devices, fields, options.fields);
   const grant: Grant = {
     v: 1,
     app: options.access.applicationId,
@@ -42,4 +50,34 @@ export function issueGrant(options: {
     nonce: `${NONCE_PREFIX}.${(++issued).toString(36)}`,
   };
   return { header: GRANT_HEADER, value: options.channel ? sealGrant(grant, options.channel) : signGrant(grant, options.signingKey) };
+}
+
+/** Field name to the system the resolution resolved it to, per device. */
+type ResolvedIndex = ReadonlyMap<string, ReadonlyMap<string, string>>;
+const indexes = new WeakMap<Resolution, ResolvedIndex>();
+
+/** The resolution's devices and fields, indexed once per resolution (a query's fetches share it). */
+function indexOf(resolution: Resolution): ResolvedIndex {
+  let index = indexes.get(resolution);
+  if (!index) {
+    index = new Map(resolution.devices.map((d) => [d.deviceId, new Map(d.fields.map((f) => [f.coordinate.slice(f.coordinate.indexOf('.') + 1), f.systemCode]))]));
+    indexes.set(resolution, index);
+  }
+  return index;
+}
+
+/** @throws GridmarkError `GRANT_NOT_COVERED` unless the resolution covers every device and field. */
+function requireCovered(resolution: Resolution | null, subgraph: string, devices: readonly string[], fields: readonly string[], directory: FieldDirectory): void {
+  const refuse = (why: string, details: Record<string, unknown>): never => {
+    throw new GridmarkError('GRANT_NOT_COVERED', `Nothing was asked of business system "${subgraph}": ${why}.`, { details: { system: subgraph, ...details } });
+  };
+  if (!resolution) return refuse('the query has no resolution on the ledger', { fields });
+  const index = indexOf(resolution);
+  const outside = devices.find((d) => !index.has(d));
+  if (outside !== undefined) refuse(`device ${outside} is not in the query's resolution`, { device: outside, fields });
+  const uncovered = fields.filter((name) => {
+    const systemCode = directory.byName(name)?.systemCode;
+    return systemCode === undefined || !devices.some((d) => index.get(d)?.get(name) === systemCode);
+  });
+  if (uncovered.length > 0) refuse(`the query's resolution gives ${uncovered.map((f) => `Device.${f}`).join(', ')} of none of these devices`, { fields: uncovered });
 }
