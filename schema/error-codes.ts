@@ -70,7 +70,7 @@ export const ERROR_CODES = {
   },
   FORBIDDEN: {
     message: 'The caller\'s role does not allow this.',
-    meaning: 'An authenticated principal acted beyond its rights: an enterprise user on another system, an auditor changing registrations, anyone but a platform admin suspending systems.',
+    meaning: 'An authenticated principal acted beyond its rights: an enterprise operator for another enterprise, an enterprise user on another system, an auditor changing registrations, anyone but a platform admin suspending systems.',
     exitCode: 5,
   },
   BAD_INPUT: {
@@ -226,6 +226,16 @@ export const ERROR_CODES = {
     message: 'The billing book and the ledger disagree.',
     meaning: 'A reconciliation found trades missing from the ledger, different from it, or with receipts that do not prove their inclusion; each is listed with its problem.',
     exitCode: 8,
+  },
+  ENTERPRISE_NOT_APPROVED: {
+    message: 'The enterprise is not onboarded.',
+    meaning: 'Registration refused: the credit code names no enterprise account, or one whose application is pending review or was rejected. A platform admin onboards an enterprise (creates it, or approves its application) and issues its operator key. `extensions.creditCode` names it.',
+    exitCode: 6,
+  },
+  URL_NOT_ALLOWED: {
+    message: 'The registry does not call this URL.',
+    meaning: 'A business system\'s URL is not http(s), carries credentials, or its host is or resolves to an address in a network the registry does not call (private, loopback, link-local, metadata and other reserved ranges unless the operator allows them, and any network the operator denies). `extensions.reason` says which: `SCHEME`, `CREDENTIALS` or `ADDRESS`.',
+    exitCode: 2,
   },
   INTERNAL_ERROR: {
     message: 'Internal error.',

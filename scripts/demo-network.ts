@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
 import type { Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
 import { createLedger, type LedgerAdapter, type LedgerCallStats } from '../ledger-adapter/index.js';
@@ -99,6 +99,9 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   const registry: Registry = createRegistry({
     store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }),
     authorityPrefix: DEMO_AUTHORITY_PREFIX,
+    // Every part of the demo runs on this machine: the registry may call loopback addresses, and
+    // nothing else a real registry refuses.
+    outbound: DEVELOPMENT_OUTBOUND,
     logger: options.logger,
     ledger,
     tradedWith: (appId, systemCode) => billingStore.tradedWith(appId, systemCode),

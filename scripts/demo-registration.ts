@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { GridmarkError, createGraphqlClient, type Logger } from '../schema/index.js';
+import { GridmarkError, createGraphqlClient, type GraphqlClient, type Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS, type DemoSystem } from '../subgraphs/demo/demo-systems.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
 
@@ -8,7 +8,7 @@ const BATCH = 2_000;
 /** Options of {@link registerDemoSystems}. */
 export interface DemoRegistrationOptions {
   readonly registryUrl: string;
-  /** A platform admin key, used only to re-point systems registered by an earlier run. */
+  /** A platform admin key: it onboards the five enterprises (or, on a later run, issues their operators new keys). */
   readonly adminKey: string;
   readonly dataDir: string;
   /** Where each demo system serves its subgraph now. */
@@ -17,33 +17,49 @@ export interface DemoRegistrationOptions {
 }
 
 /**
+ * Onboards the enterprise behind a demo system as a platform admin does, and returns a key of its
+ * operator: a new account on the first run; on a later run the account exists and the admin
+ * issues its operator a further key (the keys of earlier runs were shown once and not kept).
+ */
+async function operatorKeyOf(admin: GraphqlClient, enterprise: { readonly name: string; readonly creditCode: string }): Promise<string> {
+  const { enterprise: known } = await admin.request<{ enterprise: { status: string } | null }>('query ($c: String!) { enterprise(creditCode: $c) { status } }', { c: enterprise.creditCode });
+  if (known === null) {
+    const { createEnterprise } = await admin.request<{ createEnterprise: { apiKey: string } }>('mutation ($input: EnterpriseInput!) { createEnterprise(input: $input) { apiKey } }', { input: { creditCode: enterprise.creditCode, name: enterprise.name } });
+    return createEnterprise.apiKey;
+  }
+  const { issueEnterpriseKey } = await admin.request<{ issueEnterpriseKey: { apiKey: string } }>('mutation ($c: String!) { issueEnterpriseKey(creditCode: $c) { apiKey } }', { c: enterprise.creditCode });
+  return issueEnterpriseKey.apiKey;
+}
+
+/**
  * Registers the five demo business systems through the registry API, as their operators would:
- * the system (enterprise, credit code, URL), its fields with fee standards, its own devices and
- * its claims on devices other systems identified. On a later run the systems exist already: the
- * admin points them at their new URLs and the device registrations are re-sent, which changes
- * nothing (registration is idempotent).
+ * a platform admin onboards each enterprise and hands its operator key over; with it, the operator
+ * registers the system (credit code, URL), its fields with fee standards, its own devices and its
+ * claims on devices other systems identified. On a later run the systems exist already: their
+ * operators point them at their new URLs and the device registrations are re-sent, which changes
+ * nothing (registration is idempotent). Returns, per system, its code and a key that acts for it.
  */
 export async function registerDemoSystems(options: DemoRegistrationOptions): Promise<ReadonlyMap<string, { readonly code: string; readonly apiKey: string }>> {
   const operators = new Map<string, { code: string; apiKey: string }>();
-  const anonymous = createGraphqlClient({ url: options.registryUrl });
   const admin = createGraphqlClient({ url: options.registryUrl, apiKey: options.adminKey });
-  const { systems } = await anonymous.request<{ systems: { code: string; subgraphName: string }[] }>('{ systems { code subgraphName } }');
+  const { systems } = await admin.request<{ systems: { code: string; subgraphName: string }[] }>('{ systems { code subgraphName } }');
   for (const system of DEMO_SYSTEMS) {
     const url = options.urls.get(system.name);
     if (url === undefined) throw new GridmarkError('BAD_CONFIGURATION', `no URL for demo system ${system.name}`);
     const existing = systems.find((s) => s.subgraphName === system.name);
+    let operatorKey = await operatorKeyOf(admin, system.enterprise);
+    let operator = createGraphqlClient({ url: options.registryUrl, apiKey: operatorKey });
     let code: string;
-    let operator = admin;
-    let operatorKey = options.adminKey;
     if (existing) {
       code = existing.code;
-      await admin.request('mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }', { code, url });
+      await operator.request('mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }', { code, url });
     } else {
-      const input = { enterpriseName: system.enterprise.name, creditCode: system.enterprise.creditCode, systemName: system.title, subgraphName: system.name, description: system.description, url };
-      const { registerSystem } = await anonymous.request<{ registerSystem: { system: { code: string }; apiKey: string } }>('mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }', { input });
+      const input = { creditCode: system.enterprise.creditCode, systemName: system.title, subgraphName: system.name, description: system.description, url };
+      const { registerSystem } = await operator.request<{ registerSystem: { system: { code: string }; apiKey: string } }>('mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }', { input });
       code = registerSystem.system.code;
-      operator = createGraphqlClient({ url: options.registryUrl, apiKey: registerSystem.apiKey });
+      // The system's own key acts for this system only: what the running system holds.
       operatorKey = registerSystem.apiKey;
+      operator = createGraphqlClient({ url: options.registryUrl, apiKey: operatorKey });
     }
     if (code !== system.prefix) {
       throw new GridmarkError('BAD_CONFIGURATION', `the registry assigned ${code} to ${system.name}, but the demo data was issued under ${system.prefix}; start again with --reseed`);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteRegistryStore, type Caller, type CreditEvent, type Gateway, type Registry } from '../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteRegistryStore, type Caller, type CreditEvent, type Gateway, type Registry } from '../gateway/index.js';
+import { onboardEnterprise } from '../gateway/testing/index.js';
 import { silentLogger } from '../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../subgraphs/index.js';
 import { runGridmark, type GridmarkRun } from './fixtures/gridmark-cli.js';
@@ -22,8 +23,8 @@ const gridmark = (...args: string[]): Promise<GridmarkRun> => runGridmark(new UR
 beforeAll(async () => {
   const weather = defineSubgraph({ name: 'weather', title: 'weather stations', fields: [{ name: 'irradianceWm2', type: 'Float', description: 'Irradiance.' }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { irradianceWm2: 640 }]))) });
   station = await serveSubgraph(weather, { port: 0 }, { logger: silentLogger });
-  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1003', tradedWith: (appId, systemCode) => Promise.resolve(appId === 'APP-0001' && systemCode === '88.1003.1') });
-  const system = await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: 'Weather Co.', creditCode: CREDIT_CODE, systemName: 'Weather stations', subgraphName: 'weather', description: 'Irradiance', url: station.url });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), outbound: DEVELOPMENT_OUTBOUND, authorityPrefix: '88.1003', tradedWith: (appId, systemCode) => Promise.resolve(appId === 'APP-0001' && systemCode === '88.1003.1') });
+  const system = await registry.registerSystem((await onboardEnterprise(registry, { creditCode: CREDIT_CODE, name: 'Weather Co.' })).caller, { creditCode: CREDIT_CODE, systemName: 'Weather stations', subgraphName: 'weather', description: 'Irradiance', url: station.url });
   writeFileSync(keyFiles.operator, system.apiKey);
   writeFileSync(keyFiles.admin, await registry.bootstrapAdminKey('test console'));
   writeFileSync(keyFiles.app, (await registry.registerApplication(ADMIN, { name: 'yield analytics', roles: ['analyst'] })).apiKey);

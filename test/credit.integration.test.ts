@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteRegistryStore, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteRegistryStore, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { onboardEnterprise } from '../gateway/testing/index.js';
 import { silentLogger } from '../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph, type ShareableField } from '../subgraphs/index.js';
 
@@ -46,11 +47,13 @@ beforeAll(async () => {
     running.push(server);
     served[subgraph.name] = server.url;
   }
-  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1001', tradedWith: (appId, systemCode) => Promise.resolve(trades.has(`${appId} ${systemCode}`)) });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), outbound: DEVELOPMENT_OUTBOUND, authorityPrefix: '88.1001', tradedWith: (appId, systemCode) => Promise.resolve(trades.has(`${appId} ${systemCode}`)) });
   adminKey = await registry.bootstrapAdminKey('test console');
-  const register = (name: string, creditCode: string) => registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: name, creditCode, systemName: name, subgraphName: name, description: name, url: served[name] ?? '' });
+  const register = async (name: string, creditCode: string) => registry.registerSystem((await onboardEnterprise(registry, { creditCode, name })).caller, { creditCode, systemName: name, subgraphName: name, description: name, url: served[name] ?? '' });
   await register('maker', MAKER_CODE);
   await register('scada', PLANT_CODE);
+  await registry.registerFields(ADMIN, '88.1001.1', [{ name: 'model' }]);
+  await registry.registerFields(ADMIN, '88.1001.2', [{ name: 'outputPowerW' }]);
   await registry.registerDevices(ADMIN, '88.1001.1', [{ localCode: 'INV-1', kind: 'INVERTER' }]);
   await registry.claimDevices(ADMIN, '88.1001.2', [{ identifier: '88.1001.1/INV-1', localCode: 'P.INV1' }]);
   const app = await registry.registerApplication(ADMIN, { name: 'analytics', roles: ['analyst'] });

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { silentLogger } from '../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../subgraphs/index.js';
@@ -10,7 +10,16 @@ import { runGridmark, type GridmarkRun } from './fixtures/gridmark-cli.js';
 
 /** The `gridmark` command, run as an operator runs it, against a live registry over HTTP. */
 const dir = mkdtempSync(join(tmpdir(), 'gridmark-cli-'));
-const keyFile = join(dir, 'operator.key');
+const keyFile = join(dir, 'system.key');
+const adminKeyFile = join(dir, 'console-admin.key');
+const operatorKeyFile = join(dir, 'operator.key');
+const CREDIT_CODE = '91640000227694411F';
+
+/** Writes a key a command printed to a file only its owner reads, as an operator keeps it. */
+function keepKey(stdout: string, file: string): void {
+  writeFileSync(file, /^(gmk_\S+)$/m.exec(stdout)?.[1] ?? '');
+  chmodSync(file, 0o600);
+}
 let registry: Registry;
 let ledger: LedgerAdapter;
 let gateway: Gateway;
@@ -24,10 +33,11 @@ beforeAll(async () => {
   const weather = defineSubgraph({ name: 'weather', title: 'weather stations', fields: [{ name: 'irradianceWm2', type: 'Float', description: 'Irradiance.', unit: 'W/m²' }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { irradianceWm2: 640 }]))) });
   station = await serveSubgraph(weather, { port: 0 }, { logger: silentLogger });
   ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
-  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1002', ledger });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), outbound: DEVELOPMENT_OUTBOUND, authorityPrefix: '88.1002', ledger });
   gateway = createGateway({ registry, logger: silentLogger });
   await gateway.start();
   base = await gateway.listen(0);
+  writeFileSync(adminKeyFile, await registry.bootstrapAdminKey('test console'));
 }, 60_000);
 
 afterAll(async () => {
@@ -39,18 +49,34 @@ afterAll(async () => {
 });
 
 describe('gridmark CLI', () => {
-  it('registers a system and prints its code and key once', async () => {
-    const r = await gridmark('system', 'register', '--enterprise', 'Weather Co.', '--credit-code', '91640000227694411F', '--name', 'Weather stations', '--subgraph', 'weather', '--description', 'Irradiance at the plant', '--url', station.url);
+  const register = ['system', 'register', '--credit-code', CREDIT_CODE, '--name', 'Weather stations', '--subgraph', 'weather', '--description', 'Irradiance at the plant', '--url'];
+
+  it('takes an application without a key, which registers nothing until an admin approves it', async () => {
+    const applied = await gridmark('enterprise', 'apply', '--credit-code', CREDIT_CODE, '--name', 'Weather Co.', '--contact', 'ops@weather.example');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('is PENDING');
+    const anonymous = await gridmark(...register, station.url);
+    expect(anonymous.code).toBe(5);
+    expect(anonymous.stderr).toContain('UNAUTHENTICATED');
+    const queue = await gridmark('enterprise', 'list', '--status', 'PENDING', '--key-file', adminKeyFile);
+    expect(queue.stdout).toContain(`${CREDIT_CODE} PENDING  Weather Co.  <ops@weather.example>`);
+    const approved = await gridmark('enterprise', 'approve', CREDIT_CODE, '--key-file', adminKeyFile);
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toContain('approved Weather Co.');
+    keepKey(approved.stdout, operatorKeyFile);
+    expect((await gridmark('enterprise', 'approve', CREDIT_CODE, '--key-file', adminKeyFile)).stderr).toContain('INVALID_STATE');
+  });
+
+  it("registers a system with the enterprise's operator key and prints its code and the system's key once", async () => {
+    const r = await gridmark(...register, station.url, '--key-file', operatorKeyFile);
     expect(r.code).toBe(0);
     systemCode = /as system (\S+)/.exec(r.stdout)?.[1] ?? '';
     expect(systemCode).toBe('88.1002.1');
-    const key = /^(gmk_\S+)$/m.exec(r.stdout)?.[1] ?? '';
-    writeFileSync(keyFile, key);
-    chmodSync(keyFile, 0o600);
+    keepKey(r.stdout, keyFile);
   });
 
   it('refuses a bad credit code with exit code 2 and the error code', async () => {
-    const r = await gridmark('system', 'register', '--enterprise', 'X', '--credit-code', '91640000227694411G', '--name', 'X', '--subgraph', 'x', '--description', 'x', '--url', station.url);
+    const r = await gridmark('system', 'register', '--credit-code', '91640000227694411G', '--name', 'X', '--subgraph', 'x', '--description', 'x', '--url', station.url, '--key-file', operatorKeyFile);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('BAD_CREDIT_CODE');
   });

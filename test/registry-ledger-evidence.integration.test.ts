@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistry, openSqliteRegistryStore, type Caller, type Registry } from '../gateway/index.js';
+import { onboardEnterprise } from '../gateway/testing/index.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { GridmarkError, silentLogger } from '../schema/index.js';
 
@@ -32,7 +33,7 @@ async function embedded(): Promise<LedgerAdapter> {
 }
 
 async function populate(registry: Registry): Promise<void> {
-  const register = (name: string, creditCode: string) => registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: name, creditCode, systemName: name, subgraphName: name, description: name, url: `http://${name}.test/` });
+  const register = async (name: string, creditCode: string) => registry.registerSystem((await onboardEnterprise(registry, { creditCode, name })).caller, { creditCode, systemName: name, subgraphName: name, description: name, url: `http://${name}.test/` });
   await register('maker', '91320500MA1N7PXK3R');
   await register('scada', '91640100MA77LQ3F21');
   await registry.registerFields(ADMIN, '88.1001.1', [{ name: 'model', feeFen: 2 }]);

@@ -2,7 +2,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type Registry } from '../gateway/index.js';
 import { silentLogger } from '../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph, type ShareableField } from '../subgraphs/index.js';
 
@@ -33,7 +33,7 @@ async function gql<T = Record<string, unknown>>(path: string, query: string, var
 }
 const registryCall = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, key?: string) => gql<T>('/registry', query, variables, key);
 const REGISTER = 'mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code subgraphName status } apiKey } }';
-const input = (over: Record<string, unknown>) => ({ enterpriseName: 'Maker Co.', creditCode: MAKER_CODE, systemName: 'Maker production', subgraphName: 'maker', description: 'Products.', url: urls['maker'], ...over });
+const input = (over: Record<string, unknown>) => ({ creditCode: MAKER_CODE, systemName: 'Maker production', subgraphName: 'maker', description: 'Products.', url: urls['maker'], ...over });
 const code = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions?.['code'];
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
@@ -45,6 +45,9 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000)
 }
 
 const keys: Record<string, string> = {};
+/** The operator keys of the two onboarded enterprises. */
+const operators: Record<'maker' | 'plant', string> = { maker: '', plant: '' };
+const CREATE_ENTERPRISE = 'mutation ($input: EnterpriseInput!) { createEnterprise(input: $input) { enterprise { status } apiKey } }';
 
 beforeAll(async () => {
   for (const subgraph of [maker, scada, clasher, weather]) {
@@ -52,11 +55,15 @@ beforeAll(async () => {
     running.push(served);
     urls[subgraph.name] = served.url;
   }
-  registry = createRegistry({ store: openSqliteRegistryStore({ path: dbPath }), authorityPrefix: '88.1001', initialCreditScore: 80, creditThreshold: 60 });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: dbPath }), outbound: DEVELOPMENT_OUTBOUND, authorityPrefix: '88.1001', initialCreditScore: 80, creditThreshold: 60 });
   adminKey = await registry.bootstrapAdminKey('test console');
   gateway = createGateway({ registry, logger: silentLogger, mode: 'development' });
   await gateway.start();
   base = await gateway.listen(0);
+  for (const [name, creditCode, enterpriseName] of [['maker', MAKER_CODE, 'Maker Co.'], ['plant', PLANT_CODE, 'Plant Co.']] as const) {
+    const created = await registryCall<{ createEnterprise: { apiKey: string } }>(CREATE_ENTERPRISE, { input: { creditCode, name: enterpriseName } }, adminKey);
+    operators[name] = created.data?.createEnterprise.apiKey ?? '';
+  }
 });
 
 afterAll(async () => {
@@ -68,20 +75,20 @@ afterAll(async () => {
 
 describe('system registration', () => {
   it('refuses a wrong check character and registers nothing', async () => {
-    const r = await registryCall(REGISTER, { input: input({ creditCode: '91320500MA1N7PXK3T' }) });
+    const r = await registryCall(REGISTER, { input: input({ creditCode: '91320500MA1N7PXK3T' }) }, operators.maker);
     expect(code(r)).toBe('BAD_CREDIT_CODE');
     expect(r.errors?.[0]?.message).toContain('expected R');
     expect((await registry.listSystems()).length).toBe(0);
   });
 
   it('refuses an unreachable URL', async () => {
-    const r = await registryCall(REGISTER, { input: input({ url: 'http://127.0.0.1:9/' }) });
+    const r = await registryCall(REGISTER, { input: input({ url: 'http://127.0.0.1:9/' }) }, operators.maker);
     expect(code(r)).toBe('SYSTEM_UNREACHABLE');
     expect((await registry.listSystems()).length).toBe(0);
   });
 
   it('assigns the first system code and an API key that is stored only as a hash', async () => {
-    const r = await registryCall<{ registerSystem: { system: { code: string; status: string }; apiKey: string } }>(REGISTER, { input: input({}) });
+    const r = await registryCall<{ registerSystem: { system: { code: string; status: string }; apiKey: string } }>(REGISTER, { input: input({}) }, operators.maker);
     expect(r.errors).toBeUndefined();
     expect(r.data?.registerSystem.system).toMatchObject({ code: '88.1001.1', status: 'ACTIVE' });
     const apiKey = r.data?.registerSystem.apiKey ?? '';
@@ -99,7 +106,7 @@ describe('system registration', () => {
 
   it('refuses a subgraph that does not compose, naming both systems, and leaves the supergraph alone', async () => {
     const before = gateway.status();
-    const r = await registryCall(REGISTER, { input: input({ creditCode: PLANT_CODE, enterpriseName: 'Plant', systemName: 'Clasher', subgraphName: 'clasher', url: urls['clasher'] }) });
+    const r = await registryCall(REGISTER, { input: input({ creditCode: PLANT_CODE, systemName: 'Clasher', subgraphName: 'clasher', url: urls['clasher'] }) }, operators.plant);
     expect(code(r)).toBe('COMPOSITION_FAILED');
     expect(JSON.stringify(r.errors?.[0]?.extensions?.['issues'])).toContain('"subgraphs":["clasher","maker"]');
     expect(gateway.status()).toEqual(before);
@@ -107,11 +114,11 @@ describe('system registration', () => {
   });
 
   it('refuses a second registration of the same subgraph name', async () => {
-    expect(code(await registryCall(REGISTER, { input: input({ systemName: 'Maker again' }) }))).toBe('ALREADY_REGISTERED');
+    expect(code(await registryCall(REGISTER, { input: input({ systemName: 'Maker again' }) }, operators.maker))).toBe('ALREADY_REGISTERED');
   });
 
   it('registers a second system of another enterprise', async () => {
-    const r = await registryCall<{ registerSystem: { system: { code: string }; apiKey: string } }>(REGISTER, { input: input({ creditCode: PLANT_CODE, enterpriseName: 'Plant Co.', systemName: 'Plant SCADA', subgraphName: 'scada', url: urls['scada'] }) });
+    const r = await registryCall<{ registerSystem: { system: { code: string }; apiKey: string } }>(REGISTER, { input: input({ creditCode: PLANT_CODE, enterpriseName: 'Plant Co.', systemName: 'Plant SCADA', subgraphName: 'scada', url: urls['scada'] }) }, operators.plant);
     expect(r.data?.registerSystem.system.code).toBe('88.1001.2');
     keys['scada'] = r.data?.registerSystem.apiKey ?? '';
   });
@@ -120,7 +127,7 @@ describe('system registration', () => {
     const set = await registryCall('mutation { setCreditScore(creditCode: "91640100MA77LQ3F21", score: 40, reason: "tampering") { creditScore } }', {}, adminKey);
     expect(set.errors).toBeUndefined();
     expect((await registry.getSystem('88.1001.2'))?.status).toBe('SUSPENDED');
-    const r = await registryCall(REGISTER, { input: input({ creditCode: PLANT_CODE, enterpriseName: 'Plant Co.', systemName: 'Weather', subgraphName: 'weather', url: urls['weather'] }) });
+    const r = await registryCall(REGISTER, { input: input({ creditCode: PLANT_CODE, systemName: 'Weather', subgraphName: 'weather', url: urls['weather'] }) }, operators.plant);
     expect(code(r)).toBe('CREDIT_TOO_LOW');
     const back = await registryCall('mutation { reinstateSystem(code: "88.1001.2", reason: "appeal upheld", score: 80) { system { status } creditEvent { kind scoreAfter } } }', {}, adminKey);
     expect(back.data).toEqual({ reinstateSystem: { system: { status: 'ACTIVE' }, creditEvent: { kind: 'REINSTATEMENT', scoreAfter: 80 } } });

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type BillingStore, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type BillingStore, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { onboardEnterprise } from '../gateway/testing/index.js';
 import { createLedger, verifyTradeReceipt, type LedgerAdapter } from '../ledger-adapter/index.js';
 import type { Trade, TradeReceipt } from '../ledger-adapter/contract/records.js';
 import { createGraphqlClient, silentLogger } from '../schema/index.js';
@@ -78,7 +79,7 @@ const topUp = (appId: string, amountFen: unknown, reference: string) => registry
 beforeAll(async () => {
   ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
   book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
-  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1001', ledger, tradedWith: (a, s) => book.tradedWith(a, s) });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), outbound: DEVELOPMENT_OUTBOUND, authorityPrefix: '88.1001', ledger, tradedWith: (a, s) => book.tradedWith(a, s) });
   gateway = createGateway({ registry, access: { ledger, signingKey: gatewayKey.privateKey, billing: { store: book, tariff: TARIFF } }, logger: silentLogger });
   await gateway.start();
   base = await gateway.listen(0);
@@ -87,7 +88,7 @@ beforeAll(async () => {
   for (const [subgraph, credit] of [[maker, '91320500MA1N7PXK3R'], [scada, '91640100MA77LQ3F21']] as const) {
     const running = await serveSubgraph(subgraph, { port: 0 }, { logger: silentLogger });
     served.push(running);
-    const { system, apiKey } = await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: subgraph.name, creditCode: credit, systemName: subgraph.name, subgraphName: subgraph.name, description: subgraph.name, url: running.url });
+    const { system, apiKey } = await registry.registerSystem((await onboardEnterprise(registry, { creditCode: credit, name: subgraph.name })).caller, { creditCode: credit, systemName: subgraph.name, subgraphName: subgraph.name, description: subgraph.name, url: running.url });
     keys[subgraph.name] = apiKey;
     await registry.registerFields(ADMIN, system.code, subgraph.fields.map((f) => ({ name: f.name, feeFen: FEES[f.name] ?? 0 })));
   }

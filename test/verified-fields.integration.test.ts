@@ -4,7 +4,8 @@ import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createRegistry, openSqliteRegistryStore, readReceipt, recheckResponse, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteRegistryStore, readReceipt, recheckResponse, type Caller, type Gateway, type Registry } from '../gateway/index.js';
+import { onboardEnterprise } from '../gateway/testing/index.js';
 import { createLedger, type LedgerAdapter } from '../ledger-adapter/index.js';
 import { GRANT_HEADER, GridmarkError, signGrant, silentLogger } from '../schema/index.js';
 import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type Anchorer, type DeviceRecord, type RunningSubgraph, type Subgraph } from '../subgraphs/index.js';
@@ -85,7 +86,7 @@ const analyst = () => ({ ...om(), 'x-gridmark-role': 'analyst' });
 
 beforeAll(async () => {
   ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
-  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1001', ledger });
+  registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), outbound: DEVELOPMENT_OUTBOUND, authorityPrefix: '88.1001', ledger });
   gateway = createGateway({ registry, access: { ledger, signingKey: gatewayKey.privateKey }, logger: silentLogger });
   await gateway.start();
   base = await gateway.listen(0);
@@ -93,7 +94,7 @@ beforeAll(async () => {
   for (const [subgraph, credit] of [[maker, '91320500MA1N7PXK3R'], [scada, '91640100MA77LQ3F21']] as const) {
     const running = await serveSubgraph(recording(subgraph), { port: 0 }, { logger: silentLogger });
     served.push(running);
-    const { system, apiKey } = await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: subgraph.name, creditCode: credit, systemName: subgraph.name, subgraphName: subgraph.name, description: subgraph.name, url: running.url });
+    const { system, apiKey } = await registry.registerSystem((await onboardEnterprise(registry, { creditCode: credit, name: subgraph.name })).caller, { creditCode: credit, systemName: subgraph.name, subgraphName: subgraph.name, description: subgraph.name, url: running.url });
     keys[subgraph.name] = apiKey;
     await registry.registerFields(ADMIN, system.code, subgraph.fields.map((f) => ({ name: f.name, feeFen: 1, changePolicy: f.changePolicy ?? null })));
   }

@@ -4,6 +4,7 @@ import { FEEDBACK_DELTAS } from './credit-rules.js';
 import { createRegistry, type Registry, type RegistryOptions } from './registry-service.js';
 import type { Caller } from './registry-types.js';
 import { openSqliteRegistryStore } from './sqlite/sqlite-registry-store.js';
+import { onboardEnterprise } from './testing/onboard-enterprise.js';
 
 const ADMIN: Caller = { role: 'PLATFORM_ADMIN', keyId: 'admin', label: 'admin' };
 const AUDITOR: Caller = { role: 'AUDITOR', keyId: 'auditor', label: 'auditor' };
@@ -16,7 +17,7 @@ const SDLS: Record<string, string> = { maker: SDL('model: String'), scada: SDL('
 /** A registry over an in-memory store with two systems: the maker (88.1001.1) and the plant's SCADA (88.1001.2). */
 async function twoSystems(options: Partial<RegistryOptions> = {}): Promise<{ registry: Registry; changes: () => number }> {
   const registry = createRegistry({ store: openSqliteRegistryStore({ path: ':memory:' }), authorityPrefix: '88.1001', probeSubgraph: (name) => Promise.resolve(SDLS[name] ?? ''), ...options });
-  const register = (name: string, creditCode: string) => registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: name, creditCode, systemName: name, subgraphName: name, description: name, url: `http://${name}.test/` });
+  const register = async (name: string, creditCode: string) => registry.registerSystem((await onboardEnterprise(registry, { creditCode, name })).caller, { creditCode, systemName: name, subgraphName: name, description: name, url: `http://${name}.test/` });
   await register('maker', MAKER);
   await register('scada', PLANT);
   let changes = 0;
@@ -142,7 +143,8 @@ describe('credit evaluation', () => {
 
     it('changes nothing when the system no longer composes with what joined meanwhile', async () => {
       const { registry } = await suspendedMaker();
-      await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: 'Clasher', creditCode: '91640000227694411F', systemName: 'clasher', subgraphName: 'clasher', description: 'clash', url: 'http://clasher.test/' });
+      const clasher = await onboardEnterprise(registry, { creditCode: '91640000227694411F', name: 'Clasher' });
+      await registry.registerSystem(clasher.caller, { creditCode: '91640000227694411F', systemName: 'clasher', subgraphName: 'clasher', description: 'clash', url: 'http://clasher.test/' });
       const history = await registry.creditHistory(ADMIN, {});
       expect((await refusal(registry.reinstateSystem(ADMIN, '88.1001.1', { reason: 'appeal' }))).code).toBe('COMPOSITION_FAILED');
       expect((await registry.getSystem('88.1001.1'))?.status).toBe('SUSPENDED');

@@ -33,8 +33,9 @@ function counted(store: RegistryStore): { store: RegistryStore; calls: Record<st
 }
 
 async function withSystemAndKey(store: RegistryStore): Promise<void> {
-  await store.createSystem({ enterprise: { creditCode: 'E', name: 'E', initialScore: 80 }, authorityPrefix: '88.7', name: 's', subgraphName: 's', description: 'd', url: 'http://s/', sdl: 'type Query { x: Int }', codingRule: '{code}', key: { keyId: 'sys', secretHash: 'h' }, log });
-  await store.createPrincipal({ keyId: 'admin-1', role: 'PLATFORM_ADMIN', systemCode: null, appId: null, label: 'ops', secretHash: 'h1' }, { ...log, subject: 'admin-1' });
+  await store.createEnterprise({ creditCode: 'E', name: 'E', contact: null, initialScore: 80, key: { keyId: 'op', secretHash: 'h', label: 'E operator' }, log });
+  await store.createSystem({ creditCode: 'E', authorityPrefix: '88.7', name: 's', subgraphName: 's', description: 'd', url: 'http://s/', sdl: 'type Query { x: Int }', codingRule: '{code}', key: { keyId: 'sys', secretHash: 'h' }, log });
+  await store.createPrincipal({ keyId: 'admin-1', role: 'PLATFORM_ADMIN', systemCode: null, appId: null, creditCode: null, label: 'ops', secretHash: 'h1' }, { ...log, subject: 'admin-1' });
   await store.registerOwnDevices('88.7.1', [{ identifier: '88.7.1/A', localCode: 'A', kind: 'INVERTER' }], { ...log, subject: '88.7.1' });
 }
 

@@ -5,14 +5,15 @@ import { CATALOG_SDL, CATALOG_SUBGRAPH } from '../catalog/catalog-subgraph.js';
 import type { DeviceDirectory } from '../catalog/device-directory.js';
 import { composeSupergraph } from '../supergraph/compose-supergraph.js';
 import { fetchSubgraphSdl } from '../supergraph/fetch-subgraph-sdl.js';
+import { createOutboundClient, type OutboundClient, type OutboundOptions } from './outbound/index.js';
 import { issueApiKey, parseApiKey, secretMatches } from './api-keys.js';
 import { DEFAULT_CODING_RULE, applyCodingRule, isValidCodingRule } from './coding-rule.js';
-import { checkCreditCode } from './credit-code.js';
 import { createCreditEvaluation, type CreditEvaluation } from './credit.js';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Anchor, ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
 import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
-import { forbid, requireAdmin, requireOverseer } from './caller-permissions.js';
+import { forbid, mayActForSystem, requireAdmin, requireEnterpriseActor, requireOverseer } from './caller-permissions.js';
+import { approvedEnterprise, createEnterpriseOnboarding, requireCreditCode, type EnterpriseOnboarding } from './enterprise-onboarding.js';
 import { StoreConflict, type LogInput, type RegistryStore } from './registry-store.js';
 import type {
   Application,
@@ -55,8 +56,14 @@ export interface RegistryOptions {
   readonly initialCreditScore?: number;
   /** Registration needs a credit score at least this high. */
   readonly creditThreshold?: number;
-  /** Reads a subgraph's SDL; by default `_service { sdl }` over HTTP with a deadline. */
+  /** Reads a subgraph's SDL; by default `_service { sdl }` over HTTP through the {@link RegistryOptions.outbound} guard. */
   readonly probeSubgraph?: (name: string, url: string) => Promise<string>;
+  /**
+   * What the registry's calls to applicant URLs may reach, their deadline and size cap. By default
+   * private, loopback, link-local, metadata and other restricted networks are refused; a network
+   * run on one machine (the demo, tests) passes `DEVELOPMENT_OUTBOUND`.
+   */
+  readonly outbound?: OutboundOptions;
   /** Most devices in one registration call. */
   readonly maxBatch?: number;
   /** The ledger that receives the registry's evidence (fields, association catalog); none keeps it local. */
@@ -68,7 +75,9 @@ export interface RegistryOptions {
 
 /** What a system registration submits (patent [0058]-[0062]). */
 export interface SystemRegistrationInput {
-  readonly enterpriseName: string;
+  /** The onboarded enterprise's name, when given, must be the one its account holds. */
+  readonly enterpriseName?: string | null;
+  /** The enterprise the system belongs to: onboarded (APPROVED), and the caller's own. */
   readonly creditCode: string;
   readonly systemName: string;
   readonly subgraphName: string;
@@ -85,9 +94,15 @@ export interface RegisteredSubgraph {
 }
 
 /** The identifier registry: business systems, their fields and devices, the association catalog, credit. */
-export interface Registry extends DeviceDirectory, CreditEvaluation {
+export interface Registry extends DeviceDirectory, CreditEvaluation, EnterpriseOnboarding {
   /** Resolves an `Authorization` bearer key to a principal. @throws `UNAUTHENTICATED` for a bad key. */
   authenticate(apiKey: string | undefined): Promise<Caller>;
+  /**
+   * Registers a business system of an onboarded enterprise, with the enterprise's operator key
+   * (or a platform admin's); returns the system and its own key (shown once).
+   * @throws GridmarkError `UNAUTHENTICATED`, `FORBIDDEN` (another enterprise's key),
+   * `ENTERPRISE_NOT_APPROVED`, `CREDIT_TOO_LOW`, `URL_NOT_ALLOWED`, `SYSTEM_UNREACHABLE`, `COMPOSITION_FAILED`.
+   */
   registerSystem(caller: Caller, input: SystemRegistrationInput): Promise<{ readonly system: BusinessSystem; readonly apiKey: string }>;
   updateSystemEndpoint(caller: Caller, code: string, url: string): Promise<BusinessSystem>;
   setSystemStatus(caller: Caller, code: string, status: SystemStatus, reason: string): Promise<BusinessSystem>;
@@ -122,6 +137,11 @@ export interface Registry extends DeviceDirectory, CreditEvaluation {
   association(deviceId: string): Promise<AssociationEntry | undefined>;
   statistics(caller: Caller): Promise<RegistryStatistics>;
   log(caller: Caller, after: number, limit: number): Promise<readonly RegistryLogEntry[]>;
+  /**
+   * The guard of calls to registered systems' URLs (see {@link RegistryOptions.outbound}): whoever
+   * reads a registered system's schema again (the gateway's supergraph) goes through it too.
+   */
+  readonly outbound: OutboundClient;
   /** The active systems' subgraphs, as last read at registration. */
   activeSubgraphs(): Promise<readonly RegisteredSubgraph[]>;
   /**
@@ -150,16 +170,26 @@ export function createRegistry(options: RegistryOptions): Registry {
   const threshold = options.creditThreshold ?? 60;
   const maxBatch = options.maxBatch ?? 10_000;
   const logger = options.logger ?? silentLogger;
-  const probe = options.probeSubgraph ?? ((name: string, url: string) => fetchSubgraphSdl(name, url, 3_000));
+  const outbound = createOutboundClient(options.outbound ?? {});
+  const probe = options.probeSubgraph ?? ((name: string, url: string) => fetchSubgraphSdl(name, url, options.outbound?.timeoutMs ?? 3_000, outbound));
   const changes = new EventEmitter();
   const changed = (): void => void changes.emit('changed');
   const evidence = options.ledger ? createLedgerEvidencePublisher(store, options.ledger, logger) : undefined;
   evidence?.poke();
 
   const actor = (caller: Caller): string => (caller.role === 'ANONYMOUS' ? 'anonymous' : `${caller.role}:${caller.keyId}`);
-  const requireSystemActor = (caller: Caller, systemCode: string, what: string): void => {
-    if (caller.role === 'PLATFORM_ADMIN' || (caller.role === 'ENTERPRISE_USER' && caller.systemCode === systemCode)) return;
-    forbid(caller, `${what} for system ${systemCode}`);
+  /**
+   * Refuses a caller who may not act for the system: only its own key, its enterprise's operators
+   * and platform admins may. Callers who act for no system, or for another, are refused before
+   * anything is looked up.
+   * @throws GridmarkError `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`.
+   */
+  const requireSystemActor = async (caller: Caller, systemCode: string, what: string): Promise<void> => {
+    const refuse = (): never => forbid(caller, `${what} for system ${systemCode}`);
+    if (caller.role === 'PLATFORM_ADMIN') return;
+    if (caller.role !== 'ENTERPRISE_OPERATOR' && caller.role !== 'ENTERPRISE_USER') refuse();
+    if (caller.role === 'ENTERPRISE_USER' && caller.systemCode !== systemCode) refuse();
+    if (!mayActForSystem(caller, await systemOf(systemCode))) refuse();
   };
   /** @throws GridmarkError `NOT_FOUND` for an unknown system. */
   const systemOf = async (code: string): Promise<BusinessSystem> => {
@@ -176,7 +206,9 @@ export function createRegistry(options: RegistryOptions): Registry {
     try {
       return await probe(name, url);
     } catch (cause) {
-      throw new GridmarkError('SYSTEM_UNREACHABLE', `${url} did not serve a federation subgraph (_service { sdl }) in time.`, { cause, details: { field: 'url' } });
+      if (cause instanceof GridmarkError && cause.code === 'URL_NOT_ALLOWED') throw cause;
+      const reason = cause instanceof GridmarkError ? cause.details['reason'] : undefined;
+      throw new GridmarkError('SYSTEM_UNREACHABLE', `${url} did not serve a federation subgraph (_service { sdl }) in time.`, { cause, details: { field: 'url', ...(typeof reason === 'string' ? { reason } : {}) } });
     }
   };
   /** A suspended system coming back must still compose with what joined meanwhile. */
@@ -207,39 +239,45 @@ export function createRegistry(options: RegistryOptions): Registry {
 
   const credit = createCreditEvaluation({ store, threshold, tradedWith: options.tradedWith, systemOf, checkReactivation, systemsChanged: changed, actor, translate });
 
+  const onboarding = createEnterpriseOnboarding({ store, initialScore, actor, translate });
+
   return {
     ...credit,
+    ...onboarding,
+    outbound,
     async authenticate(apiKey) {
       if (apiKey === undefined || apiKey === '') return { role: 'ANONYMOUS' };
       const parts = parseApiKey(apiKey);
       const stored = parts ? await store.findPrincipal(parts.keyId) : undefined;
       if (!parts || !stored || stored.revoked || !secretMatches(parts.secret, stored.secretHash)) throw new GridmarkError('UNAUTHENTICATED', 'The API key is not valid.');
       const base = { keyId: stored.keyId, label: stored.label };
+      if (stored.role === 'ENTERPRISE_OPERATOR') return { ...base, role: 'ENTERPRISE_OPERATOR', creditCode: stored.creditCode ?? '' } satisfies Principal;
       if (stored.role === 'ENTERPRISE_USER') return { ...base, role: 'ENTERPRISE_USER', systemCode: stored.systemCode ?? '' } satisfies Principal;
       if (stored.role === 'APPLICATION') return { ...base, role: 'APPLICATION', appId: stored.appId ?? '' } satisfies Principal;
       return { ...base, role: stored.role } satisfies Principal;
     },
 
     async registerSystem(caller, input) {
-      const enterpriseName = requireText(input.enterpriseName, 'enterpriseName');
-      const creditCode = requireText(input.creditCode, 'creditCode', 18).toUpperCase();
+      const creditCode = requireCreditCode(input.creditCode);
+      requireEnterpriseActor(caller, creditCode, 'register systems');
       const systemName = requireText(input.systemName, 'systemName');
       const subgraphName = requireSubgraphName(input.subgraphName);
       const description = requireText(input.description, 'description', 2_000);
       const url = requireSubgraphUrl(input.url);
       const codingRule = input.codingRule ?? DEFAULT_CODING_RULE;
       if (!isValidCodingRule(codingRule)) badInput('codingRule must contain {code} once and may contain {kind}, e.g. "{code}" or "{kind}-{code}".', { field: 'codingRule' });
-      const check = checkCreditCode(creditCode);
-      if (!check.ok) throw new GridmarkError('BAD_CREDIT_CODE', `credit code ${creditCode}: ${check.reason}.`, { details: { field: 'creditCode' } });
-      const enterprise = await store.getEnterprise(creditCode);
-      const score = enterprise?.creditScore ?? initialScore;
+      const enterprise = await approvedEnterprise(store, creditCode);
+      if (input.enterpriseName !== undefined && input.enterpriseName !== null && requireText(input.enterpriseName, 'enterpriseName') !== enterprise.name) {
+        badInput(`enterpriseName "${input.enterpriseName}" is not the name ${creditCode} was onboarded with ("${enterprise.name}"); omit it.`, { field: 'enterpriseName' });
+      }
+      const score = enterprise.creditScore;
       if (score < threshold) throw new GridmarkError('CREDIT_TOO_LOW', `the credit score of ${creditCode} is ${score}; registration needs ${threshold}.`, { details: { field: 'creditCode' } });
       const sdl = await probeOrRefuse(subgraphName, url);
       await checkComposes({ name: subgraphName, url, sdl });
       const key = issueApiKey();
       const system = await store
         .createSystem({
-          enterprise: { creditCode, name: enterpriseName, initialScore: initialScore },
+          creditCode,
           authorityPrefix: options.authorityPrefix,
           name: systemName,
           subgraphName,
@@ -257,7 +295,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     },
 
     async updateSystemEndpoint(caller, code, rawUrl) {
-      requireSystemActor(caller, code, 'change the endpoint');
+      await requireSystemActor(caller, code, 'change the endpoint');
       const system = await activeSystem(code);
       const url = requireSubgraphUrl(rawUrl);
       const sdl = await probeOrRefuse(system.subgraphName, url);
@@ -278,7 +316,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     },
 
     async registerFields(caller, systemCode, fields) {
-      requireSystemActor(caller, systemCode, 'register fields');
+      await requireSystemActor(caller, systemCode, 'register fields');
       const system = await activeSystem(systemCode);
       if (fields.length === 0) badInput('register at least one field.');
       const parsed = fields.map((f) => ({ name: requireFieldName(f.name), feeFen: requireFee(f.feeFen, f.name), changePolicy: requireChangePolicy(f.changePolicy, f.name) }));
@@ -297,7 +335,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     },
 
     async registerDevices(caller, systemCode, devices) {
-      requireSystemActor(caller, systemCode, 'register devices');
+      await requireSystemActor(caller, systemCode, 'register devices');
       const system = await activeSystem(systemCode);
       checkBatch(devices);
       const seen = new Map<string, number>();
@@ -318,7 +356,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     },
 
     async claimDevices(caller, systemCode, claims) {
-      requireSystemActor(caller, systemCode, 'claim devices');
+      await requireSystemActor(caller, systemCode, 'claim devices');
       await activeSystem(systemCode);
       checkBatch(claims);
       const prefixes = new Set((await store.listSystems()).map((s) => s.code));
@@ -341,7 +379,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     async setIdentifierStatus(caller, identifier, status, reason) {
       const record = await store.getIdentifier(identifier);
       if (!record) throw new GridmarkError('UNKNOWN_IDENTIFIER', `${identifier} is not registered.`, { details: { identifier } });
-      requireSystemActor(caller, record.issuerCode, 'change identifier status');
+      await requireSystemActor(caller, record.issuerCode, 'change identifier status');
       if (record.status === 'REVOKED' && status !== 'REVOKED') throw new GridmarkError('INVALID_STATE', `${identifier} is revoked; revocation is final.`);
       return store.setIdentifierStatus(identifier, status, logged(caller, `identifier.${status.toLowerCase()}`, identifier, { reason: requireText(reason, 'reason', 500), from: record.status })).catch(translate);
     },
@@ -369,7 +407,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       const application = await store.findApplication(requireText(name, 'name'));
       if (!application) throw new GridmarkError('NOT_FOUND', `no application named "${name}"`);
       const key = issueApiKey();
-      await store.createPrincipal({ keyId: key.keyId, role: 'APPLICATION', systemCode: null, appId: application.appId, label: `${application.name} application`, secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role: 'APPLICATION', appId: application.appId }));
+      await store.createPrincipal({ keyId: key.keyId, role: 'APPLICATION', systemCode: null, appId: application.appId, creditCode: null, label: `${application.name} application`, secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role: 'APPLICATION', appId: application.appId }));
       return { appId: application.appId, apiKey: key.apiKey };
     },
     async publishRule(caller, input) {
@@ -395,7 +433,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     async issueKey(caller, role, label) {
       requireAdmin(caller, 'issue keys');
       const key = issueApiKey();
-      await store.createPrincipal({ keyId: key.keyId, role, systemCode: null, appId: null, label: requireText(label, 'label', 100), secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role, label }));
+      await store.createPrincipal({ keyId: key.keyId, role, systemCode: null, appId: null, creditCode: null, label: requireText(label, 'label', 100), secretHash: key.secretHash }, logged(caller, 'key.issue', key.keyId, { role, label }));
       return key.apiKey;
     },
 
@@ -403,7 +441,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       const console = { actor: 'console', action: 'key.revoke', subject: label, details: {} };
       await store.revokePrincipals({ label, role: 'PLATFORM_ADMIN' }, console);
       const key = issueApiKey();
-      await store.createPrincipal({ keyId: key.keyId, role: 'PLATFORM_ADMIN', systemCode: null, appId: null, label, secretHash: key.secretHash }, { ...console, action: 'key.issue', subject: key.keyId, details: { role: 'PLATFORM_ADMIN', label } });
+      await store.createPrincipal({ keyId: key.keyId, role: 'PLATFORM_ADMIN', systemCode: null, appId: null, creditCode: null, label, secretHash: key.secretHash }, { ...console, action: 'key.issue', subject: key.keyId, details: { role: 'PLATFORM_ADMIN', label } });
       return key.apiKey;
     },
 
@@ -428,7 +466,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       return () => void changes.off('changed', listener);
     },
     async anchorCommitments(caller, systemCode, commitments, anchorOptions = {}) {
-      requireSystemActor(caller, systemCode, 'anchor commitments');
+      await requireSystemActor(caller, systemCode, 'anchor commitments');
       await activeSystem(systemCode);
       if (!options.ledger) throw new GridmarkError('BAD_CONFIGURATION', 'this registry has no ledger to anchor to.');
       if (commitments.length === 0 || commitments.length > 10_000) badInput('anchor 1 to 10,000 commitments per call.');

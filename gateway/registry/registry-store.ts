@@ -9,6 +9,7 @@ import type {
   CreditReference,
   DeviceBatchResult,
   Enterprise,
+  EnterpriseStatus,
   IdentifierRecord,
   IdentifierStatus,
   RegisteredField,
@@ -60,12 +61,36 @@ export interface OutboxEntry {
   readonly subject: string;
 }
 
+/** An enterprise account to open or apply for. */
+export interface EnterpriseAccountInput {
+  readonly creditCode: string;
+  readonly name: string;
+  readonly contact: string | null;
+  /** The credit score a new enterprise starts with. */
+  readonly initialScore: number;
+  readonly log: Omit<LogInput, 'subject'>;
+}
+
+/** An enterprise operator key to store with an approval: only the hash of its secret. */
+export interface OperatorKey {
+  readonly keyId: string;
+  readonly secretHash: string;
+  readonly label: string;
+}
+
+/** A platform admin's decision on a PENDING application. */
+export type EnterpriseDecision =
+  | { readonly status: 'APPROVED'; readonly key: OperatorKey }
+  | { readonly status: 'REJECTED'; readonly reason: string };
+
 /** A stored principal, found by key id. */
 export interface StoredPrincipal {
   readonly keyId: string;
   readonly role: Role;
   readonly systemCode: string | null;
   readonly appId: string | null;
+  /** The enterprise an ENTERPRISE_OPERATOR acts for. */
+  readonly creditCode: string | null;
   readonly label: string;
   readonly secretHash: string;
   readonly revoked: boolean;
@@ -77,11 +102,36 @@ export interface StoredPrincipal {
  * implementation; a PostgreSQL one implements the same interface.
  */
 export interface RegistryStore {
-  // Enterprises and systems
+  // Enterprises
   getEnterprise(creditCode: string): Promise<Enterprise | undefined>;
-  /** Creates the enterprise if new, the system with the next code under `authorityPrefix`, and its key. */
+  /** Enterprises in credit-code order, optionally of one status. */
+  listEnterprises(status?: EnterpriseStatus): Promise<readonly Enterprise[]>;
+  /**
+   * Records a self-service application: a new enterprise, PENDING; a REJECTED one applies again
+   * (PENDING, with the new name and contact, its credit score kept). Logged with the enterprise as subject.
+   * @throws StoreConflict `ALREADY_REGISTERED` when the enterprise is PENDING or APPROVED; nothing is written then.
+   */
+  applyEnterprise(input: EnterpriseAccountInput): Promise<Enterprise>;
+  /**
+   * Opens an APPROVED enterprise account with its first operator key: a new enterprise, or one
+   * whose application was REJECTED. Logged with the enterprise as subject.
+   * @throws StoreConflict `ALREADY_REGISTERED` (APPROVED), `INVALID_STATE` (an application is
+   * PENDING: approve or reject it); nothing is written then.
+   */
+  createEnterprise(input: EnterpriseAccountInput & { readonly key: OperatorKey }): Promise<Enterprise>;
+  /**
+   * Decides a PENDING application: APPROVED with its first operator key, or REJECTED with a reason.
+   * @throws StoreConflict `NOT_FOUND`, `INVALID_STATE` (not PENDING); nothing is written then.
+   */
+  reviewEnterprise(creditCode: string, decision: EnterpriseDecision, log: LogInput): Promise<Enterprise>;
+
+  // Systems
+  /**
+   * Creates the system with the next code under `authorityPrefix` for an APPROVED enterprise, and its key.
+   * @throws StoreConflict `ENTERPRISE_NOT_APPROVED` when the enterprise is unknown or not APPROVED; nothing is written then.
+   */
   createSystem(input: {
-    readonly enterprise: { readonly creditCode: string; readonly name: string; readonly initialScore: number };
+    readonly creditCode: string;
     readonly authorityPrefix: string;
     readonly name: string;
     readonly subgraphName: string;
@@ -163,7 +213,7 @@ export interface RegistryStore {
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
   constructor(
-    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE' | 'ALREADY_REGISTERED',
+    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE' | 'ALREADY_REGISTERED' | 'ENTERPRISE_NOT_APPROVED',
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {

@@ -1,13 +1,18 @@
 import type { FieldChangePolicy } from '../../ledger-adapter/contract/records.js';
 import type { DeviceKind } from '../catalog/device-directory.js';
 
-/** Who may do what in the registry (patent [0066]). */
-export type Role = 'PLATFORM_ADMIN' | 'ENTERPRISE_USER' | 'AUDITOR' | 'APPLICATION';
+/**
+ * Who may do what in the registry (patent [0066]). An enterprise operator acts for one onboarded
+ * enterprise (registers its systems and acts for each of them); an enterprise user holds the key a
+ * registration issued and acts for that one business system.
+ */
+export type Role = 'PLATFORM_ADMIN' | 'ENTERPRISE_OPERATOR' | 'ENTERPRISE_USER' | 'AUDITOR' | 'APPLICATION';
 
-/** An authenticated caller. Enterprise users act for exactly one business system. */
+/** An authenticated caller. Enterprise operators act for one enterprise, enterprise users for one business system. */
 export type Principal =
   | { readonly role: 'PLATFORM_ADMIN'; readonly keyId: string; readonly label: string }
   | { readonly role: 'AUDITOR'; readonly keyId: string; readonly label: string }
+  | { readonly role: 'ENTERPRISE_OPERATOR'; readonly keyId: string; readonly label: string; readonly creditCode: string }
   | { readonly role: 'ENTERPRISE_USER'; readonly keyId: string; readonly label: string; readonly systemCode: string }
   | { readonly role: 'APPLICATION'; readonly keyId: string; readonly label: string; readonly appId: string };
 
@@ -26,10 +31,22 @@ export type SystemStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
 export type IdentifierStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
 export type AuditStatus = 'UNAUDITED' | 'CONFIRMED' | 'NOT_FOUND';
 
+/**
+ * Where an enterprise account stands: a self-service application waits PENDING until a platform
+ * admin approves it (which issues its operator key) or rejects it; only an APPROVED enterprise
+ * registers business systems.
+ */
+export type EnterpriseStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
 export interface Enterprise {
   readonly creditCode: string;
   readonly name: string;
   readonly creditScore: number;
+  readonly status: EnterpriseStatus;
+  /** How the platform reaches the applicant (given with the application); null when none was given. */
+  readonly contact: string | null;
+  /** Why an application was rejected; null otherwise. */
+  readonly statusReason: string | null;
   readonly createdAt: string;
 }
 

@@ -32,7 +32,10 @@ export function requireFee(value: unknown, field: string): number | null {
   return value;
 }
 
-/** An http(s) URL without credentials. */
+/**
+ * An http(s) URL without credentials.
+ * @throws GridmarkError `BAD_INPUT` (not a URL), `URL_NOT_ALLOWED` (another scheme, or credentials; `details.reason`).
+ */
 export function requireSubgraphUrl(value: unknown): string {
   const text = requireText(value, 'url', 500);
   let url: URL;
@@ -41,7 +44,8 @@ export function requireSubgraphUrl(value: unknown): string {
   } catch {
     return badInput(`url "${text}" is not a URL.`, { field: 'url' });
   }
-  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password) badInput('url must be http(s) without credentials in it.', { field: 'url' });
+  if (!['http:', 'https:'].includes(url.protocol)) throw new GridmarkError('URL_NOT_ALLOWED', `the registry calls http and https URLs only, not ${url.protocol.replace(/:$/, '')}.`, { details: { field: 'url', reason: 'SCHEME' } });
+  if (url.username || url.password) throw new GridmarkError('URL_NOT_ALLOWED', 'url must not carry a user name or password.', { details: { field: 'url', reason: 'CREDENTIALS' } });
   return url.toString();
 }
 

@@ -5,3 +5,4 @@
  */
 export { createTestNetwork, type TestNetwork, type TestNetworkOptions, type SdlSubgraph } from './test-network.js';
 export { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';
+export { onboardEnterprise, TEST_ADMIN } from '../registry/testing/onboard-enterprise.js';

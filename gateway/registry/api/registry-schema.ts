@@ -1,12 +1,18 @@
 import { GridmarkError } from '../../../schema/index.js';
 import type { Registry } from '../registry-service.js';
-import type { AuditStatus, Caller, IdentifierStatus, SystemStatus } from '../registry-types.js';
+import { mayActForSystem } from '../caller-permissions.js';
+import type { EnterpriseInput } from '../enterprise-onboarding.js';
+import type { AuditStatus, Caller, EnterpriseStatus, IdentifierStatus, SystemStatus } from '../registry-types.js';
 
 /** The registry API's schema: served at `/registry`, beside the device supergraph. */
 export const REGISTRY_TYPE_DEFS = `#graphql
   type Query {
     "The caller, as its API key identifies it; null without a key."
     me: Principal
+    "One enterprise by its unified social credit code: its onboarding status and credit. Its contact is shown to admins and auditors only."
+    enterprise(creditCode: String!): Enterprise
+    "Enterprise accounts, optionally by status (PENDING: the applications waiting for review). Admins and auditors."
+    enterprises(status: EnterpriseStatus): [Enterprise!]!
     "One business system by its system identifier code."
     system(code: ID!): BusinessSystem
     "Business systems, optionally by status."
@@ -32,7 +38,17 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   }
 
   type Mutation {
-    "Registers a business system (patent [0058]-[0062]). Returns its system identifier code and its API key, shown only here."
+    "Applies for an enterprise account; no key needed. It waits PENDING until a platform admin, having verified the applicant, approves it (and hands over its operator key) or rejects it."
+    applyForEnterprise(input: EnterpriseInput!): Enterprise!
+    "Opens an approved enterprise account and issues its operator key, shown only here. Platform admins."
+    createEnterprise(input: EnterpriseInput!): EnterpriseKey!
+    "Approves a pending application and issues the enterprise's operator key, shown only here. Platform admins."
+    approveEnterprise(creditCode: String!): EnterpriseKey!
+    "Rejects a pending application; the enterprise registers nothing. Platform admins."
+    rejectEnterprise(creditCode: String!, reason: String!): Enterprise!
+    "Issues a further operator key for an approved enterprise, shown only here. Platform admins."
+    issueEnterpriseKey(creditCode: String!): EnterpriseKey!
+    "Registers a business system of an onboarded enterprise (patent [0058]-[0062]): the enterprise's operator key, or a platform admin's. Returns its system identifier code and the system's own API key, shown only here."
     registerSystem(input: RegisterSystemInput!): SystemRegistration!
     "Points a system at a new subgraph URL (after the same reachability and composition checks)."
     updateSystemEndpoint(code: ID!, url: String!): BusinessSystem!
@@ -70,12 +86,14 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   enum IdentifierStatus { ACTIVE SUSPENDED REVOKED }
   enum AuditResult { CONFIRMED NOT_FOUND }
   enum IssuableRole { PLATFORM_ADMIN AUDITOR }
-  enum Role { PLATFORM_ADMIN ENTERPRISE_USER AUDITOR APPLICATION }
+  enum Role { PLATFORM_ADMIN ENTERPRISE_OPERATOR ENTERPRISE_USER AUDITOR APPLICATION }
+  enum EnterpriseStatus { PENDING APPROVED REJECTED }
   enum DeviceKind { MODULE STRING COMBINER_BOX INVERTER TRANSFORMER METER OTHER }
 
   input RegisterSystemInput {
-    enterpriseName: String!
-    "Unified social credit code (GB 32100-2015), 18 characters."
+    "When given, the name the enterprise was onboarded with."
+    enterpriseName: String
+    "The onboarded enterprise's unified social credit code (GB 32100-2015), 18 characters."
     creditCode: String!
     systemName: String!
     "The subgraph's name in the supergraph: lower-case letters, digits, dashes."
@@ -94,7 +112,15 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   input CommitmentInput { deviceId: ID!, fieldCode: ID!, "SHA-256, 64 lower-case hex digits." commitment: String! }
   type AnchorResult { count: Int!, "The ledger transaction." txId: ID! }
 
-  type Principal { role: Role!, label: String!, systemCode: ID, appId: ID }
+  type Principal { role: Role!, label: String!, systemCode: ID, appId: ID, "The enterprise an ENTERPRISE_OPERATOR acts for." creditCode: String }
+  input EnterpriseInput {
+    "Unified social credit code (GB 32100-2015), 18 characters."
+    creditCode: String!
+    name: String!
+    "How the platform reaches the applicant to verify it."
+    contact: String
+  }
+  type EnterpriseKey { enterprise: Enterprise!, "The operator key: shown once; only its hash is kept." apiKey: String! }
   type Application { appId: ID!, name: String!, roles: [String!]!, createdAt: String! }
   input AnchorKeyInput { deviceId: ID!, fieldCode: ID! }
   type LedgerAnchor { deviceId: ID!, fieldCode: ID!, systemCode: ID!, commitment: String!, anchoredAt: String!, txId: ID!, version: Int! }
@@ -106,6 +132,12 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     creditCode: String!
     name: String!
     creditScore: Int!
+    "Only an APPROVED enterprise registers business systems."
+    status: EnterpriseStatus!
+    "Why its application was rejected."
+    statusReason: String
+    "Shown to platform admins and auditors only."
+    contact: String
     createdAt: String!
     "Its credit events, oldest first. Any authenticated caller."
     creditHistory(after: Int = 0, limit: Int = 100): [CreditEvent!]!
@@ -184,6 +216,8 @@ export function createRegistryResolvers(registry: Registry) {
   return {
     Query: {
       me: (_: unknown, __: Args, { caller }: RegistryContext) => (caller.role === 'ANONYMOUS' ? null : caller),
+      enterprise: (_: unknown, args: Args) => registry.getEnterprise(text(args, 'creditCode').toUpperCase()),
+      enterprises: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.listEnterprises(caller, (args['status'] as EnterpriseStatus | null) ?? undefined)),
       system: (_: unknown, args: Args) => registry.getSystem(text(args, 'code')),
       systems: (_: unknown, args: Args) => registry.listSystems((args['status'] as SystemStatus | null) ?? undefined),
       fields: (_: unknown, args: Args) => registry.listFields((args['systemCode'] as string | null) ?? undefined),
@@ -197,6 +231,11 @@ export function createRegistryResolvers(registry: Registry) {
       registryLog: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.log(caller, Number(args['after']), Number(args['limit']))).map((e) => ({ ...e, details: JSON.stringify(e.details) }))),
     },
     Mutation: {
+      applyForEnterprise: (_: unknown, args: { input: EnterpriseInput }, { caller }: RegistryContext) => wrap(() => registry.applyForEnterprise(caller, args.input)),
+      createEnterprise: (_: unknown, args: { input: EnterpriseInput }, { caller }: RegistryContext) => wrap(() => registry.createEnterprise(caller, args.input)),
+      approveEnterprise: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.approveEnterprise(caller, text(args, 'creditCode'))),
+      rejectEnterprise: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.rejectEnterprise(caller, text(args, 'creditCode'), text(args, 'reason'))),
+      issueEnterpriseKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueEnterpriseKey(caller, text(args, 'creditCode'))),
       registerSystem: (_: unknown, args: { input: Parameters<Registry['registerSystem']>[1] }, { caller }: RegistryContext) => wrap(() => registry.registerSystem(caller, args.input)),
       updateSystemEndpoint: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.updateSystemEndpoint(caller, text(args, 'code'), text(args, 'url'))),
       setSystemStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setSystemStatus(caller, text(args, 'code'), args['status'] as SystemStatus, text(args, 'reason'))),
@@ -220,14 +259,15 @@ export function createRegistryResolvers(registry: Registry) {
     },
     BusinessSystem: {
       // Subgraph addresses are infrastructure: not for anonymous callers or other systems.
-      url: (system: { code: string; url: string }, _: Args, { caller }: RegistryContext) =>
-        caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' || (caller.role === 'ENTERPRISE_USER' && caller.systemCode === system.code) ? system.url : null,
+      url: (system: { code: string; enterpriseCreditCode: string; url: string }, _: Args, { caller }: RegistryContext) => (caller.role === 'AUDITOR' || mayActForSystem(caller, system) ? system.url : null),
       fields: (system: { code: string }) => registry.listFields(system.code),
       enterprise: (system: { enterpriseCreditCode: string }) => registry.getEnterprise(system.enterpriseCreditCode),
     },
     // The API spells policies as enum values; the registry and the ledger as the kit declares them.
     ChangePolicy: { REFUSE: 'refuse', RELEASE_UNVERIFIED: 'release-unverified' },
     Enterprise: {
+      // How to reach an applicant is for those who review applications.
+      contact: (enterprise: { contact: string | null }, _: Args, { caller }: RegistryContext) => (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' ? enterprise.contact : null),
       creditHistory: (enterprise: { creditCode: string }, args: Args, { caller }: RegistryContext) => wrap(() => registry.creditHistory(caller, { ...historyFilter(args), creditCode: enterprise.creditCode })),
     },
   };

@@ -206,4 +206,49 @@ export const REGISTRY_MIGRATIONS: readonly SqliteMigration[] = [
         SELECT DISTINCT 'fields', system_code, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM fields;
     `,
   },
+  {
+    version: 6,
+    name: 'enterprise onboarding',
+    sql: `
+      -- Enterprises become accounts. Enterprises from before this migration were created by the
+      -- registration of their systems, which run: they are approved, and an admin issues their
+      -- operator keys (gridmark enterprise key).
+      ALTER TABLE enterprises ADD COLUMN status TEXT NOT NULL DEFAULT 'APPROVED' CHECK (status IN ('PENDING', 'APPROVED', 'REJECTED'));
+      ALTER TABLE enterprises ADD COLUMN contact TEXT;
+      ALTER TABLE enterprises ADD COLUMN status_reason TEXT;
+
+      -- Principals gain the enterprise operator role, which acts for one enterprise.
+      CREATE TABLE principals_v6 (
+        key_id TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('PLATFORM_ADMIN', 'ENTERPRISE_OPERATOR', 'ENTERPRISE_USER', 'AUDITOR', 'APPLICATION')),
+        system_code TEXT REFERENCES systems (code),
+        app_id TEXT REFERENCES applications (app_id),
+        credit_code TEXT REFERENCES enterprises (credit_code),
+        label TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        CHECK ((role = 'ENTERPRISE_USER') = (system_code IS NOT NULL)),
+        CHECK ((role = 'APPLICATION') = (app_id IS NOT NULL)),
+        CHECK ((role = 'ENTERPRISE_OPERATOR') = (credit_code IS NOT NULL))
+      ) STRICT;
+      INSERT INTO principals_v6 (key_id, role, system_code, app_id, credit_code, label, secret_hash, created_at, revoked_at)
+        SELECT key_id, role, system_code, app_id, NULL, label, secret_hash, created_at, revoked_at FROM principals;
+      DROP TABLE principals;
+      ALTER TABLE principals_v6 RENAME TO principals;
+
+      -- A business system belongs to an approved enterprise, whatever writes the row; and an
+      -- operator key is only ever for an approved one.
+      CREATE TRIGGER systems_need_approved_enterprise BEFORE INSERT ON systems
+        WHEN (SELECT status FROM enterprises WHERE credit_code = NEW.enterprise_credit_code) IS NOT 'APPROVED'
+      BEGIN
+        SELECT RAISE(ABORT, 'the enterprise of a business system must be approved');
+      END;
+      CREATE TRIGGER operators_need_approved_enterprise BEFORE INSERT ON principals
+        WHEN NEW.role = 'ENTERPRISE_OPERATOR' AND (SELECT status FROM enterprises WHERE credit_code = NEW.credit_code) IS NOT 'APPROVED'
+      BEGIN
+        SELECT RAISE(ABORT, 'an enterprise operator key is for an approved enterprise');
+      END;
+    `,
+  },
 ];

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.js';
 import { StoreConflict, type LogInput, type RegistryStore, type StoredPrincipal } from '../registry-store.js';
-import type { Application, AssociationEntry, BusinessSystem, Enterprise, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
+import type { Application, AssociationEntry, BusinessSystem, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
 import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 import { sqliteCreditEvents } from './sqlite-credit-events.js';
+import { sqliteEnterprises, toEnterprise } from './sqlite-enterprises.js';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
@@ -91,10 +92,11 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
 
   const createSystem = db.transaction((input: Parameters<RegistryStore['createSystem']>[0]) => {
     const at = now();
-    db.prepare('INSERT INTO enterprises (credit_code, name, credit_score, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (credit_code) DO NOTHING').run(input.enterprise.creditCode, input.enterprise.name, input.enterprise.initialScore, at);
+    const enterprise = toEnterprise(enterpriseRow.get(input.creditCode) as Row | undefined);
+    if (enterprise?.status !== 'APPROVED') throw new StoreConflict('ENTERPRISE_NOT_APPROVED', `enterprise ${input.creditCode} is ${enterprise ? enterprise.status.toLowerCase() : 'not onboarded'}; only an approved enterprise registers business systems.`, { creditCode: input.creditCode });
     const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM systems').get() as Row)['seq']);
     const code = `${input.authorityPrefix}.${seq}`;
-    db.prepare(`INSERT INTO systems (code, seq, enterprise_credit_code, name, subgraph_name, description, url, sdl, coding_rule, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`).run(code, seq, input.enterprise.creditCode, input.name, input.subgraphName, input.description, input.url, input.sdl, input.codingRule, at, at);
+    db.prepare(`INSERT INTO systems (code, seq, enterprise_credit_code, name, subgraph_name, description, url, sdl, coding_rule, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)`).run(code, seq, input.creditCode, input.name, input.subgraphName, input.description, input.url, input.sdl, input.codingRule, at, at);
     db.prepare('INSERT INTO principals (key_id, role, system_code, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(input.key.keyId, 'ENTERPRISE_USER', code, `${input.name} operator`, input.key.secretHash, at);
     log({ ...input.log, subject: code }, at);
     return getSystem(code) as BusinessSystem;
@@ -145,17 +147,18 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     systemSdls: async (status) => Promise.resolve((db.prepare('SELECT code, subgraph_name, url, sdl FROM systems WHERE status = ? ORDER BY seq').all(status) as Row[]).map((r) => ({ code: str(r['code']), subgraphName: str(r['subgraph_name']), url: str(r['url']), sdl: str(r['sdl']) }))),
     updateSystem: async (code, change, entry) => Promise.resolve(updateSystem(code, change, entry)),
     ...sqliteCreditEvents({ db, now, log, getSystem, getEnterprise: (creditCode) => toEnterprise(enterpriseRow.get(creditCode) as Row | undefined) }),
+    ...sqliteEnterprises({ db, now, log }),
     createPrincipal: async (p, entry) => {
       db.transaction(() => {
         const at = now();
-        db.prepare('INSERT INTO principals (key_id, role, system_code, app_id, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(p.keyId, p.role, p.systemCode, p.appId, p.label, p.secretHash, at);
+        db.prepare('INSERT INTO principals (key_id, role, system_code, app_id, credit_code, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(p.keyId, p.role, p.systemCode, p.appId, p.creditCode, p.label, p.secretHash, at);
         log(entry, at);
       })();
       return Promise.resolve();
     },
     findPrincipal: async (keyId) => {
       const row = principalRow.get(keyId) as Row | undefined;
-      return Promise.resolve(row ? ({ keyId: str(row['key_id']), role: str(row['role']) as Role, systemCode: strOrNull(row['system_code']), appId: strOrNull(row['app_id']), label: str(row['label']), secretHash: str(row['secret_hash']), revoked: row['revoked_at'] !== null } satisfies StoredPrincipal) : undefined);
+      return Promise.resolve(row ? ({ keyId: str(row['key_id']), role: str(row['role']) as Role, systemCode: strOrNull(row['system_code']), appId: strOrNull(row['app_id']), creditCode: strOrNull(row['credit_code']), label: str(row['label']), secretHash: str(row['secret_hash']), revoked: row['revoked_at'] !== null } satisfies StoredPrincipal) : undefined);
     },
     revokePrincipals: async (filter, entry) =>
       Promise.resolve(
@@ -251,10 +254,6 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
 
 function toApplication(row: Row | undefined): Application | undefined {
   return row ? { appId: str(row['app_id']), name: str(row['name']), roles: JSON.parse(str(row['roles'])) as string[], createdAt: str(row['created_at']) } : undefined;
-}
-
-function toEnterprise(row: Row | undefined): Enterprise | undefined {
-  return row ? { creditCode: str(row['credit_code']), name: str(row['name']), creditScore: Number(row['credit_score']), createdAt: str(row['created_at']) } : undefined;
 }
 
 function toSystem(row: Row | undefined): BusinessSystem | undefined {

@@ -4,11 +4,17 @@ import { StoreConflict, type CreditEventInput, type LogInput, type RegistryStore
 const log = (action: string, subject = '-'): LogInput => ({ actor: 'test', action, subject, details: {} });
 const KEY = { keyId: 'k', secretHash: 'h' };
 
-/** Registers the five-system shape every case starts from; returns the two system codes. */
+/** What opening an enterprise account takes, with its operator key `ok-<credit code>`. */
+const account = (creditCode: string, name: string, over: { contact?: string | null; initialScore?: number } = {}) => ({ creditCode, name, contact: over.contact ?? null, initialScore: over.initialScore ?? 80, log: { actor: 'test', action: 'enterprise.create', details: {} } });
+const operatorKey = (creditCode: string) => ({ keyId: `ok-${creditCode}`, secretHash: 'h', label: `${creditCode} operator` });
+
+/** Onboards enterprises E1 (Maker) and E2 (Plant) and registers one system each; returns the two system codes. */
 async function twoSystems(store: RegistryStore): Promise<{ maker: string; scada: string }> {
+  await store.createEnterprise({ ...account('E1', 'Maker'), key: operatorKey('E1') });
+  await store.createEnterprise({ ...account('E2', 'Plant'), key: operatorKey('E2') });
   const base = { authorityPrefix: '88.9', description: 'd', sdl: 'type Query { x: Int }', codingRule: '{code}', log: { actor: 'test', action: 'system.register', details: {} } };
-  const maker = await store.createSystem({ ...base, enterprise: { creditCode: 'E1', name: 'Maker', initialScore: 80 }, name: 'maker', subgraphName: 'maker', url: 'http://maker/', key: { ...KEY, keyId: 'k1' } });
-  const scada = await store.createSystem({ ...base, enterprise: { creditCode: 'E2', name: 'Plant', initialScore: 80 }, name: 'scada', subgraphName: 'scada', url: 'http://scada/', key: { ...KEY, keyId: 'k2' } });
+  const maker = await store.createSystem({ ...base, creditCode: 'E1', name: 'maker', subgraphName: 'maker', url: 'http://maker/', key: { ...KEY, keyId: 'k1' } });
+  const scada = await store.createSystem({ ...base, creditCode: 'E2', name: 'scada', subgraphName: 'scada', url: 'http://scada/', key: { ...KEY, keyId: 'k2' } });
   return { maker: maker.code, scada: scada.code };
 }
 
@@ -36,7 +42,7 @@ export function describeRegistryStore(name: string, makeStore: () => Promise<Reg
       const { maker, scada } = await twoSystems(store);
       expect([maker, scada]).toEqual(['88.9.1', '88.9.2']);
       expect(await store.findPrincipal('k2')).toMatchObject({ role: 'ENTERPRISE_USER', systemCode: '88.9.2', secretHash: 'h', revoked: false });
-      expect((await store.log(0, 10)).map((e) => [e.action, e.subject])).toEqual([['system.register', '88.9.1'], ['system.register', '88.9.2']]);
+      expect((await store.log(0, 10)).map((e) => [e.action, e.subject])).toEqual([['enterprise.create', 'E1'], ['enterprise.create', 'E2'], ['system.register', '88.9.1'], ['system.register', '88.9.2']]);
       await store.close();
     });
 
@@ -143,7 +149,7 @@ export function describeRegistryStore(name: string, makeStore: () => Promise<Reg
     it('suspends every active system of an enterprise whose score falls below the threshold, in the same transaction', async () => {
       const store = await makeStore();
       const { maker, scada } = await twoSystems(store);
-      const second = await store.createSystem({ enterprise: { creditCode: 'E1', name: 'Maker', initialScore: 80 }, authorityPrefix: '88.9', name: 'maker-qa', subgraphName: 'makerqa', description: 'd', url: 'http://qa/', sdl: 'type Query { y: Int }', codingRule: '{code}', key: { keyId: 'k3', secretHash: 'h' }, log: { actor: 'test', action: 'system.register', details: {} } });
+      const second = await store.createSystem({ creditCode: 'E1', authorityPrefix: '88.9', name: 'maker-qa', subgraphName: 'makerqa', description: 'd', url: 'http://qa/', sdl: 'type Query { y: Int }', codingRule: '{code}', key: { keyId: 'k3', secretHash: 'h' }, log: { actor: 'test', action: 'system.register', details: {} } });
       await store.updateSystem(second.code, { status: 'REVOKED' }, log('system.revoked', second.code));
       expect((await store.recordCreditEvent(creditEvent({ change: { to: 60 } }))).suspended).toEqual([]);
       const fell = await store.recordCreditEvent(creditEvent({ systemCode: maker, kind: 'TAMPER', reason: 'tampered value' }));
@@ -206,6 +212,50 @@ export function describeRegistryStore(name: string, makeStore: () => Promise<Reg
       expect((await store.creditHistory({ creditCode: 'E1', after: 0, limit: 10 })).map((e) => e.kind)).toEqual(['TAMPER', 'ADMIN']);
       expect((await store.creditHistory({ systemCode: scada, after: 0, limit: 10 })).map((e) => e.reference)).toEqual([{ resolutionId: null, fieldCodes: [`${scada}.F0001`] }]);
       expect((await store.creditHistory({ after: all[0]?.seq ?? 0, limit: 1 })).map((e) => e.kind)).toEqual(['FAILED_VERIFICATION']);
+      await store.close();
+    });
+
+    it('opens enterprise accounts: an application waits PENDING, approval stores its operator key, each change logged', async () => {
+      const store = await makeStore();
+      const applied = await store.applyEnterprise({ ...account('E3', 'Applicant', { contact: 'ops@applicant.example' }), log: { actor: 'anonymous', action: 'enterprise.apply', details: {} } });
+      expect(applied).toMatchObject({ creditCode: 'E3', name: 'Applicant', status: 'PENDING', contact: 'ops@applicant.example', statusReason: null, creditScore: 80 });
+      expect(await store.findPrincipal('ok-E3')).toBeUndefined();
+      expect(await conflict(store.applyEnterprise(account('E3', 'Squatter')))).toMatchObject({ reason: 'ALREADY_REGISTERED' });
+      expect(await conflict(store.createEnterprise({ ...account('E3', 'Admin'), key: operatorKey('E3') }))).toMatchObject({ reason: 'INVALID_STATE' });
+      const approved = await store.reviewEnterprise('E3', { status: 'APPROVED', key: operatorKey('E3') }, log('enterprise.approve', 'E3'));
+      expect(approved.status).toBe('APPROVED');
+      expect(await store.findPrincipal('ok-E3')).toMatchObject({ role: 'ENTERPRISE_OPERATOR', creditCode: 'E3', systemCode: null, appId: null, revoked: false });
+      expect(await conflict(store.reviewEnterprise('E3', { status: 'REJECTED', reason: 'late' }, log('enterprise.reject', 'E3')))).toMatchObject({ reason: 'INVALID_STATE' });
+      expect(await conflict(store.reviewEnterprise('E404', { status: 'REJECTED', reason: 'x' }, log('enterprise.reject', 'E404')))).toMatchObject({ reason: 'NOT_FOUND' });
+      expect(await conflict(store.createEnterprise({ ...account('E3', 'Again'), key: operatorKey('E3b') }))).toMatchObject({ reason: 'ALREADY_REGISTERED' });
+      expect((await store.log(0, 10)).map((e) => [e.action, e.subject])).toEqual([['enterprise.apply', 'E3'], ['enterprise.approve', 'E3']]);
+      await store.close();
+    });
+
+    it('registers systems only for approved enterprises, and writes nothing for any other', async () => {
+      const store = await makeStore();
+      await store.applyEnterprise(account('E4', 'Pending'));
+      await store.applyEnterprise(account('E5', 'Rejected'));
+      await store.reviewEnterprise('E5', { status: 'REJECTED', reason: 'not the enterprise it claims to be' }, log('enterprise.reject', 'E5'));
+      const base = { authorityPrefix: '88.9', description: 'd', sdl: 'type Query { x: Int }', codingRule: '{code}', url: 'http://x/', log: { actor: 'test', action: 'system.register', details: {} } };
+      for (const [creditCode, name] of [['E4', 'pending'], ['E5', 'rejected'], ['E6', 'unknown']] as const) {
+        expect(await conflict(store.createSystem({ ...base, creditCode, name, subgraphName: name, key: { ...KEY, keyId: `k-${name}` } }))).toMatchObject({ reason: 'ENTERPRISE_NOT_APPROVED' });
+      }
+      expect(await store.listSystems()).toEqual([]);
+      expect(await store.findPrincipal('k-pending')).toBeUndefined();
+      expect((await store.listEnterprises('REJECTED')).map((e) => [e.creditCode, e.statusReason])).toEqual([['E5', 'not the enterprise it claims to be']]);
+      expect((await store.listEnterprises()).map((e) => [e.creditCode, e.status])).toEqual([['E4', 'PENDING'], ['E5', 'REJECTED']]);
+      await store.close();
+    });
+
+    it('lets a rejected enterprise apply again, keeping its score, and an admin open its account directly', async () => {
+      const store = await makeStore();
+      await store.applyEnterprise(account('E7', 'First try'));
+      await store.reviewEnterprise('E7', { status: 'REJECTED', reason: 'unverified' }, log('enterprise.reject', 'E7'));
+      expect(await store.applyEnterprise(account('E7', 'Second try', { initialScore: 10 }))).toMatchObject({ name: 'Second try', status: 'PENDING', statusReason: null, creditScore: 80 });
+      await store.reviewEnterprise('E7', { status: 'REJECTED', reason: 'still unverified' }, log('enterprise.reject', 'E7'));
+      expect(await store.createEnterprise({ ...account('E7', 'Verified Co.'), key: operatorKey('E7') })).toMatchObject({ name: 'Verified Co.', status: 'APPROVED' });
+      expect(await store.findPrincipal('ok-E7')).toMatchObject({ role: 'ENTERPRISE_OPERATOR', creditCode: 'E7' });
       await store.close();
     });
   });

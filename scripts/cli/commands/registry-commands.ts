@@ -3,6 +3,7 @@ import { requireKind, requireLocalCode } from '../../../gateway/registry/registr
 import { REGISTRY_OPTIONS, onePositional, parseCommandArgs, registryClient, required } from '../cli-options.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { readDeviceFile, type DeviceFileRow } from '../device-file.js';
+import { enterpriseCommands } from './enterprise-commands.js';
 
 const SYSTEM_FIELDS = 'code name subgraphName url status codingRule description createdAt enterprise { name creditCode creditScore } fields { code name feeFen }';
 const IDENTIFIER_FIELDS = 'identifier issuerCode kind status audit { status by at note } holdings { systemCode localCode }';
@@ -10,12 +11,12 @@ const json = (io: CliIo, value: unknown): void => io.out(`${JSON.stringify(value
 
 const systemRegister: CliCommand = {
   path: ['system', 'register'],
-  summary: 'register a business system; prints its system code and its API key (shown once)',
-  usage: 'gridmark system register --enterprise <name> --credit-code <18 chars> --name <system name> --subgraph <name> --description <text> --url <subgraph URL> [--coding-rule "{code}"] [--registry URL]',
+  summary: "register a business system of an onboarded enterprise, with its operator key; prints the system's code and its own API key (shown once)",
+  usage: 'gridmark system register --credit-code <18 chars> --name <system name> --subgraph <name> --description <text> --url <subgraph URL> [--enterprise <onboarded name>] [--coding-rule "{code}"] [--registry URL] [--key-file F]',
   async run(args, io) {
     const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, enterprise: { type: 'string' }, 'credit-code': { type: 'string' }, name: { type: 'string' }, subgraph: { type: 'string' }, description: { type: 'string' }, url: { type: 'string' }, 'coding-rule': { type: 'string' } });
     const input = {
-      enterpriseName: required(values.enterprise, 'enterprise'),
+      ...(values.enterprise ? { enterpriseName: values.enterprise } : {}),
       creditCode: required(values['credit-code'], 'credit-code'),
       systemName: required(values.name, 'name'),
       subgraphName: required(values.subgraph, 'subgraph'),
@@ -23,7 +24,7 @@ const systemRegister: CliCommand = {
       url: required(values.url, 'url'),
       ...(values['coding-rule'] ? { codingRule: values['coding-rule'] } : {}),
     };
-    const { registerSystem } = await registryClient(values, { needsKey: false }).request<{ registerSystem: { system: { code: string; subgraphName: string }; apiKey: string } }>(
+    const { registerSystem } = await registryClient(values, { needsKey: true }).request<{ registerSystem: { system: { code: string; subgraphName: string }; apiKey: string } }>(
       'mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code subgraphName } apiKey } }',
       { input },
     );
@@ -253,6 +254,7 @@ const rulePublish: CliCommand = {
 
 /** Commands for business-system operators, auditors and admins, over the registry API. */
 export const commands: readonly CliCommand[] = [
+  ...enterpriseCommands,
   systemRegister,
   systemShow,
   systemList,
