@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
 import { seedDemo } from '../subgraphs/demo/seed-demo.js';
+import { GridmarkError } from '../schema/index.js';
 
 /** The aggregator's registry database inside the demo data folder. */
 export const REGISTRY_FILE = 'registry.db';
@@ -16,14 +17,17 @@ export function demoDataExists(dataDir: string): boolean {
 }
 
 /**
- * Seeds the demo plant into `dataDir`: one SQLite database per business system. The aggregator's
- * registry and ledger are removed: the systems register with a new aggregator. Returns what it wrote.
+ * Seeds the demo plant into `dataDir`: one SQLite database per business system; the systems then
+ * register with a new aggregator. Returns what it wrote. Nothing is overwritten or deleted: a
+ * directory that holds anything is refused (`reseedDemoData` moves it aside first).
+ *
+ * @throws GridmarkError `BAD_CONFIGURATION` when `dataDir` is not empty.
  */
 export function seedDemoData(dataDir: string, now = new Date()): { devices: number; keyDevices: number } {
-  mkdirSync(dataDir, { recursive: true });
-  for (const base of [REGISTRY_FILE, LEDGER_FILE, BILLING_FILE]) {
-    for (const suffix of ['', '-wal', '-shm', '.node-key.pem']) rmSync(join(dataDir, base + suffix), { force: true });
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    throw new GridmarkError('BAD_CONFIGURATION', `${dataDir} already holds data; seeding would mix two networks. Use --reseed, which moves it aside.`);
   }
+  mkdirSync(dataDir, { recursive: true });
   const demo = seedDemo({ dataDir, plant: { now } });
   try {
     return { devices: demo.holdings.length, keyDevices: demo.holdings.filter((h) => h.heldBy.length >= 2).length };

@@ -1,15 +1,18 @@
 /**
  * `npm start`: the demo network on the embedded defaults. Seeds the demo PV plant on first run,
  * starts the five business systems and the gateway, prints where they are and a query to try,
- * and shuts everything down on Ctrl-C.
+ * and shuts everything down on Ctrl-C. `--reseed` replaces the whole network (databases, anchor
+ * journals, ledger, registry, book): after a confirmation on the terminal, or with `--yes`, the
+ * data directory is moved aside to `<dir>.old-<time>` and a new plant is seeded.
  *
- *   npm start -- [--port 4000] [--host 127.0.0.1] [--data-dir data/demo] [--reseed]
+ *   npm start -- [--port 4000] [--host 127.0.0.1] [--data-dir data/demo] [--reseed [--yes]]
  */
 import { parseArgs } from 'node:util';
 import { formatYuan } from '../gateway/index.js';
 import { createConsoleLogger, GridmarkError } from '../schema/index.js';
 import { DEMO_APPLICATION } from './demo-application.js';
 import { demoDataExists, seedDemoData } from './demo-data.js';
+import { confirmReseed, holdsDemoData, reseedDemoData } from './demo-reseed.js';
 import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './demo-network.js';
 
 const SAMPLE_DEVICE = '88.1001.1/PVI-000001';
@@ -23,13 +26,18 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: 'data/demo' },
       reseed: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_530) throw new GridmarkError('BAD_CONFIGURATION', `--port must be an integer from 0 to 65530, not "${values.port}".`);
   const logger = createConsoleLogger('gridmark');
   const dataDir = values['data-dir'];
-  if (values.reseed || !demoDataExists(dataDir)) {
+  if (values.reseed && holdsDemoData(dataDir)) {
+    await confirmReseed(dataDir, { yes: values.yes });
+    const seeded = reseedDemoData(dataDir);
+    logger.info(`moved the previous demo network aside to ${seeded.movedTo ?? '(nothing)'}; seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`);
+  } else if (!demoDataExists(dataDir)) {
     const seeded = seedDemoData(dataDir);
     logger.info(`seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`);
   }
