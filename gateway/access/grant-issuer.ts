@@ -52,7 +52,7 @@ export function issueGrant(options: {
   return { header: GRANT_HEADER, value: options.channel ? sealGrant(grant, options.channel) : signGrant(grant, options.signingKey) };
 }
 
-/** Field name to the system the resolution resolved it to, per device. */
+/** Field name to the field code the resolution resolved it to, per device. */
 type ResolvedIndex = ReadonlyMap<string, ReadonlyMap<string, string>>;
 const indexes = new WeakMap<Resolution, ResolvedIndex>();
 
@@ -60,7 +60,7 @@ const indexes = new WeakMap<Resolution, ResolvedIndex>();
 function indexOf(resolution: Resolution): ResolvedIndex {
   let index = indexes.get(resolution);
   if (!index) {
-    index = new Map(resolution.devices.map((d) => [d.deviceId, new Map(d.fields.map((f) => [f.coordinate.slice(f.coordinate.indexOf('.') + 1), f.systemCode]))]));
+    index = new Map(resolution.devices.map((d) => [d.deviceId, new Map(d.fields.map((f) => [f.coordinate.slice(f.coordinate.indexOf('.') + 1), f.fieldCode]))]));
     indexes.set(resolution, index);
   }
   return index;
@@ -76,8 +76,9 @@ function requireCovered(resolution: Resolution | null, subgraph: string, devices
   const outside = devices.find((d) => !index.has(d));
   if (outside !== undefined) refuse(`device ${outside} is not in the query's resolution`, { device: outside, fields });
   const uncovered = fields.filter((name) => {
-    const systemCode = directory.byName(name)?.systemCode;
-    return systemCode === undefined || !devices.some((d) => index.get(d)?.get(name) === systemCode);
+    // The field as registered now (its code names its system) must be the one resolved.
+    const code = directory.byName(name)?.code;
+    return code === undefined || !devices.some((d) => index.get(d)?.get(name) === code);
   });
   if (uncovered.length > 0) refuse(`the query's resolution gives ${uncovered.map((f) => `Device.${f}`).join(', ')} of none of these devices`, { fields: uncovered });
 }

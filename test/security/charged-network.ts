@@ -145,7 +145,6 @@ export async function startChargedNetwork(options: { readonly deviceCount?: numb
       return found;
     },
     async stop() {
-      ledgerSwitch.writes = 'up';
       await gateway.stop();
       await Promise.all(served.map((s) => s.stop()));
       await registry.close();
