@@ -149,7 +149,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const registry = options.registry;
   const directory = registry ?? options.directory;
   const catalog = createCatalogSchema(directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
-  const catalogSource: SubgraphSource = { kind: 'static', name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: catalog.sdl };
+  const catalogSource: SubgraphSource = { kind: 'aggregator', name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: catalog.sdl };
   // One for the life of the gateway: its remembered documents outlive recompositions.
   const catalogData = new CatalogDataSource(catalog.schema);
   const byName = new Map((options.systems ?? []).map((s) => [s.name, s]));
@@ -177,7 +177,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const staticSources: SubgraphSource[] = (options.systems ?? []).map((s) => (s.sdl === undefined ? { kind: 'remote', name: s.name, url: s.url } : { kind: 'static', name: s.name, url: s.url, sdl: s.sdl }));
   const manager: SubgraphSupergraphManager = createSubgraphSupergraphManager({
     sources: registry
-      ? async () => [catalogSource, ...(await registry.activeSubgraphs()).map((s): SubgraphSource => ({ kind: 'remote', name: s.name, url: s.url, fallbackSdl: s.sdl }))]
+      ? async () => [catalogSource, ...(await registry.activeSubgraphs()).map((s): SubgraphSource => ({ kind: 'remote', name: s.name, url: s.url, fallbackSdl: s.sdl, registeredFields: s.fields }))]
       : [catalogSource, ...staticSources],
     pollIntervalMs: options.pollIntervalMs ?? 0,
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
@@ -194,7 +194,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     buildService: ({ name, url }) => {
       if (name === CATALOG_SUBGRAPH) return catalogData;
       const system = byName.get(name);
-      return new SystemDataSource({ name, url: url ?? system?.url ?? '', logger, fetcher: system?.fetcher ?? fetcher, ...(guard ? { guard } : {}) });
+      return new SystemDataSource({ name, url: url ?? system?.url ?? '', logger, fetcher: system?.fetcher ?? fetcher, ownedFields: () => manager.ownedFields(name), ...(guard ? { guard } : {}) });
     },
   });
   const server = new ApolloServer<GatewayContext>({

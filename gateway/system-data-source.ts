@@ -3,6 +3,7 @@ import type { SubgraphGuard } from './access/subgraph-guard.js';
 import type { GatewayContext } from './access/request-access.js';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GridmarkError, type Logger } from '../schema/index.js';
+import { createEntityFetchCheck, type EntityFetchCheck } from './supergraph/index.js';
 
 /** Options of a {@link SystemDataSource}. */
 export interface SystemDataSourceOptions {
@@ -14,23 +15,33 @@ export interface SystemDataSourceOptions {
   readonly fetcher: Fetcher;
   /** Grants out and verification in, when access control is on. */
   readonly guard?: SubgraphGuard;
+  /** The `Device` fields this system owns now: the only ones it is ever asked for. */
+  readonly ownedFields: () => ReadonlySet<string>;
 }
 
 /**
- * Apollo Gateway's data source for one business system. Its fetcher gives every subgraph request
- * a deadline; it turns transport failures into `SYSTEM_UNAVAILABLE` naming the system, so that the
- * rest of the response still arrives and no URL, stack or socket error reaches the client.
+ * Apollo Gateway's data source for one business system. Before anything is sent, it checks that
+ * the request asks the system only for its own `Device` fields of devices named by their key
+ * (`SUBGRAPH_FETCH_REFUSED` otherwise: whatever the supergraph plans, no field is fetched from
+ * any system but its owner, and no system receives another's values). Its fetcher gives every
+ * subgraph request a deadline; it turns transport failures into `SYSTEM_UNAVAILABLE` naming the
+ * system, so that the rest of the response still arrives and no URL, stack or socket error
+ * reaches the client.
  */
 export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly #name: string;
   readonly #logger: Logger;
   readonly #guard: SubgraphGuard | undefined;
+  readonly #ownedFields: () => ReadonlySet<string>;
+  readonly #fetches: EntityFetchCheck;
 
   constructor(options: SystemDataSourceOptions) {
     super({ url: options.url, fetcher: options.fetcher });
     this.#name = options.name;
     this.#logger = options.logger;
     this.#guard = options.guard;
+    this.#ownedFields = options.ownedFields;
+    this.#fetches = createEntityFetchCheck({ system: options.name });
   }
 
   /** Requests being sent again with a signed grant (see {@link process}). */
@@ -43,6 +54,7 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * accepts.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    this.#checkFetch(options.request);
     const response = await super.process(options);
     if (!this.#guard?.refusedStaleGrant(response)) return response;
     this.#signedRetries.add(options);
@@ -50,6 +62,17 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       return await super.process(options);
     } finally {
       this.#signedRetries.delete(options);
+    }
+  }
+
+  /** Refuses, before anything is sent, a request that asks this system for what it does not own. */
+  #checkFetch(request: GraphQLDataSourceProcessOptions<GatewayContext>['request']): void {
+    try {
+      this.#fetches.check(request.query ?? '', request.variables as Readonly<Record<string, unknown>> | undefined, this.#ownedFields());
+    } catch (error) {
+      if (!(error instanceof GridmarkError)) throw error;
+      this.#logger.warn(error.message);
+      throw error.toGraphQLError();
     }
   }
 

@@ -237,6 +237,21 @@ export const ERROR_CODES = {
     meaning: 'A business system\'s URL is not http(s), carries credentials, or its host is or resolves to an address in a network the registry does not call (private, loopback, link-local, metadata and other reserved ranges unless the operator allows them, and any network the operator denies). `extensions.reason` says which: `SCHEME`, `CREDENTIALS` or `ADDRESS`.',
     exitCode: 2,
   },
+  SCHEMA_POLICY_VIOLATION: {
+    message: 'The business system\'s subgraph schema asks for more than its own Device fields.',
+    meaning:
+      'A subgraph schema was refused at registration, endpoint change or recomposition: it declares root fields, ' +
+      'another entity, a federation directive such as @override, @requires, @external or @provides, or a field or type ' +
+      'another system owns. `extensions.element` names the element and `extensions.rule` the rule it breaks.',
+    exitCode: 6,
+  },
+  SUBGRAPH_FETCH_REFUSED: {
+    message: 'The gateway refused to ask a business system for something it does not own.',
+    meaning:
+      'A planned subgraph request selected more than `_entities` on `Device` with the system\'s own registered fields, ' +
+      'or sent representations with more than the key; nothing was sent and the fields are null. `extensions.system` names the system.',
+    exitCode: 5,
+  },
   INTERNAL_ERROR: {
     message: 'Internal error.',
     meaning: 'An unexpected failure inside gridmark; details are logged on the server, never sent.',

@@ -41,6 +41,7 @@ import {
   requireFieldName,
   requireKind,
   requireLocalCode,
+  requireSchemaPolicy,
   requireSubgraphName,
   requireSubgraphUrl,
   requireText,
@@ -91,6 +92,8 @@ export interface RegisteredSubgraph {
   readonly name: string;
   readonly url: string;
   readonly sdl: string;
+  /** Its registered `Device` fields: the only ones the gateway asks it for. */
+  readonly fields: readonly string[];
 }
 
 /** The identifier registry: business systems, their fields and devices, the association catalog, credit. */
@@ -217,7 +220,9 @@ export function createRegistry(options: RegistryOptions): Registry {
     await checkComposes({ name: system.subgraphName, url: system.url, sdl });
   };
   /** The composition check: the live supergraph with `candidate` added or replaced. */
-  const checkComposes = async (candidate: RegisteredSubgraph): Promise<void> => {
+  const checkComposes = async (candidate: Omit<RegisteredSubgraph, 'fields'>): Promise<void> => {
+    // Throws SCHEMA_POLICY_VIOLATION naming what the schema asks for beyond its own fields.
+    await requireSchemaPolicy(store, candidate);
     const live = (await store.systemSdls('ACTIVE')).filter((s) => s.subgraphName !== candidate.name);
     // Throws CompositionError naming the subgraphs at fault; nothing has been written yet.
     composeSupergraph([{ name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: CATALOG_SDL }, ...live.map((s) => ({ name: s.subgraphName, url: s.url, sdl: s.sdl })), candidate]);
@@ -322,6 +327,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       const parsed = fields.map((f) => ({ name: requireFieldName(f.name), feeFen: requireFee(f.feeFen, f.name), changePolicy: requireChangePolicy(f.changePolicy, f.name) }));
       if (new Set(parsed.map((f) => f.name)).size !== parsed.length) badInput('a field is listed twice.');
       const sdl = await probeOrRefuse(system.subgraphName, system.url);
+      await requireSchemaPolicy(store, { name: system.subgraphName, sdl });
       const served = deviceFieldsOf(sdl);
       for (const field of parsed) {
         if (!served.has(field.name)) throw new GridmarkError('FIELD_NOT_SERVED', `the subgraph of ${systemCode} does not serve Device.${field.name}.`, { details: { field: field.name } });
@@ -460,7 +466,10 @@ export function createRegistry(options: RegistryOptions): Registry {
       return store.log(after, Math.min(Math.max(limit, 1), 1_000));
     },
     lookup: (identifiers) => store.directoryEntries(identifiers),
-    activeSubgraphs: async () => (await store.systemSdls('ACTIVE')).map((s) => ({ name: s.subgraphName, url: s.url, sdl: s.sdl })),
+    activeSubgraphs: async () => {
+      const fields = await store.listFields();
+      return (await store.systemSdls('ACTIVE')).map((s) => ({ name: s.subgraphName, url: s.url, sdl: s.sdl, fields: fields.filter((f) => f.systemCode === s.code).map((f) => f.name) }));
+    },
     onSystemsChanged(listener) {
       changes.on('changed', listener);
       return () => void changes.off('changed', listener);

@@ -1,6 +1,9 @@
 import { parse, Kind } from 'graphql';
 import { GridmarkError, RESERVED_DEVICE_FIELDS, isValidSuffix } from '../../schema/index.js';
+import { CATALOG_SDL, CATALOG_SUBGRAPH } from '../catalog/catalog-subgraph.js';
 import type { DeviceKind } from '../catalog/device-directory.js';
+import { policySubject, requireSubgraphSchema } from '../supergraph/index.js';
+import type { RegistryStore } from './registry-store.js';
 
 /** Device kinds a registration may name. */
 export const DEVICE_KINDS: ReadonlySet<DeviceKind> = new Set(['MODULE', 'STRING', 'COMBINER_BOX', 'INVERTER', 'TRANSFORMER', 'METER', 'OTHER']);
@@ -88,6 +91,23 @@ export function deviceFieldsOf(sdl: string): ReadonlySet<string> {
     }
   }
   return names;
+}
+
+/**
+ * Refuses a system's subgraph SDL that asks for more than its own `Device` fields, checked against
+ * the catalog and every other system the registry knows: the fields they registered and the types
+ * the SDLs of active and suspended systems declare.
+ *
+ * @throws SchemaPolicyViolationError (`SCHEMA_POLICY_VIOLATION`) naming the offending element.
+ */
+export async function requireSchemaPolicy(store: Pick<RegistryStore, 'listSystems' | 'listFields' | 'systemSdls'>, candidate: { readonly name: string; readonly sdl: string }): Promise<void> {
+  const [systems, fields, active, suspended] = await Promise.all([store.listSystems(), store.listFields(), store.systemSdls('ACTIVE'), store.systemSdls('SUSPENDED')]);
+  const sdlOf = new Map([...active, ...suspended].map((s) => [s.code, s.sdl]));
+  const others = systems.map((system) => {
+    const sdl = sdlOf.get(system.code);
+    return { name: system.subgraphName, ...(sdl === undefined ? {} : { sdl }), registeredFields: fields.filter((f) => f.systemCode === system.code).map((f) => f.name) };
+  });
+  requireSubgraphSchema(candidate.sdl, policySubject(candidate.name, [{ name: CATALOG_SUBGRAPH, sdl: CATALOG_SDL }, ...others]));
 }
 
 /** A function or role name: 1-64 of a-z 0-9 _ - (as the ledger contract accepts them). */

@@ -2,17 +2,21 @@ import type { SupergraphManager } from '@apollo/gateway';
 import { createConsoleLogger, type Logger } from '../../schema/index.js';
 import { CompositionError, composeSupergraph, type SubgraphSdl } from './compose-supergraph.js';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl.js';
+import { selectSubgraphs, type SubgraphReading, type SubgraphSelection } from './select-subgraphs.js';
 
 /** Where a subgraph's SDL comes from. */
 export type SubgraphSource =
-  /** Known up front: an in-process subgraph such as the gateway's own catalog. */
-  | { readonly kind: 'static'; readonly name: string; readonly url: string; readonly sdl: string }
+  /** The aggregator's own subgraph (the device catalog): composed as it is, outside the schema policy. */
+  | { readonly kind: 'aggregator'; readonly name: string; readonly url: string; readonly sdl: string }
+  /** A business system known up front (in-process, as in the test network); under the schema policy. */
+  | { readonly kind: 'static'; readonly name: string; readonly url: string; readonly sdl: string; readonly registeredFields?: readonly string[] }
   /**
    * A running business system, asked for `_service { sdl }`; when it does not answer, its
    * `fallbackSdl` (the SDL it registered with) keeps it composed, so its fields stay in the
-   * schema and fail as SYSTEM_UNAVAILABLE instead of vanishing.
+   * schema and fail as SYSTEM_UNAVAILABLE instead of vanishing. `registeredFields`, when a
+   * registry speaks for it, are the only `Device` fields the gateway asks it for.
    */
-  | { readonly kind: 'remote'; readonly name: string; readonly url: string; readonly fallbackSdl?: string };
+  | { readonly kind: 'remote'; readonly name: string; readonly url: string; readonly fallbackSdl?: string; readonly registeredFields?: readonly string[] };
 
 /** Options of {@link createSubgraphSupergraphManager}. */
 export interface SupergraphManagerOptions {
@@ -39,13 +43,23 @@ export interface SubgraphSupergraphManager extends SupergraphManager {
   status(): SupergraphStatus;
   /** Re-reads the sources and their SDLs now and recomposes on change; resolves when done. */
   refresh(): Promise<void>;
+  /**
+   * The `Device` fields the live supergraph lets the gateway ask a business system for: its own
+   * (registered, when a registry speaks for it) fields of the schema it is composed with. The
+   * same set object until they change; empty for a system not composed.
+   */
+  ownedFields(name: string): ReadonlySet<string>;
 }
+
+const NOTHING: ReadonlySet<string> = new Set();
 
 /**
  * A supergraph manager (Apollo Gateway's own extension point) that composes the supergraph from
  * the subgraphs themselves. A subgraph that is down at start is left out with a warning and
  * added when it answers; a change of SDL is recomposed, and a change that fails to compose is
- * refused with the errors logged, the live supergraph untouched.
+ * refused with the errors logged, the live supergraph untouched. Every business system's SDL
+ * passes the schema policy first (see {@link selectSubgraphs}): a refused SDL is logged naming
+ * what it asked for, and the system keeps the SDL it was composed with (or is left out).
  *
  * @throws CompositionError from `initialize` when the subgraphs available at start do not compose.
  */
@@ -54,43 +68,44 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 2_000;
   let phase: SupergraphStatus['phase'] = 'starting';
   let current = new Map<string, SubgraphSdl>();
+  let owned: ReadonlyMap<string, ReadonlySet<string>> = new Map();
   let timer: NodeJS.Timeout | undefined;
+  /** The last refused SDL of each system, so that a poll does not log the same refusal again. */
+  const reported = new Map<string, string>();
 
   let sources: readonly SubgraphSource[] = [];
-  const loadSources = async (): Promise<readonly SubgraphSource[]> => {
+  /** Every source's SDL as served now, with what stands in for it. */
+  const readAll = async (): Promise<SubgraphReading[]> => {
     sources = typeof options.sources === 'function' ? await options.sources() : options.sources;
-    return sources;
+    return Promise.all(sources.map((source) => read(source, fetchTimeoutMs, logger)));
   };
-  /** Every source's SDL: live when it answers, else its fallback, else the last one known. */
-  const readAll = async (): Promise<Map<string, SubgraphSdl>> => {
-    const read = await Promise.all(
-      (await loadSources()).map(async (source): Promise<SubgraphSdl | undefined> => {
-        if (source.kind === 'static') return source;
-        try {
-          return { name: source.name, url: source.url, sdl: await fetchSubgraphSdl(source.name, source.url, fetchTimeoutMs) };
-        } catch (error) {
-          logger.debug(error instanceof Error ? error.message : String(error));
-          const known = source.fallbackSdl ?? current.get(source.name)?.sdl;
-          return known === undefined ? undefined : { name: source.name, url: source.url, sdl: known };
-        }
-      }),
-    );
-    return new Map(read.filter((s): s is SubgraphSdl => s !== undefined).map((s) => [s.name, s]));
+  /** Reads and applies the schema policy; logs each new refusal. */
+  const select = async (): Promise<SubgraphSelection> => {
+    const selection = selectSubgraphs(await readAll(), current);
+    for (const [name, refusal] of selection.refused) {
+      if (reported.get(name) === refusal.sdl) continue;
+      reported.set(name, refusal.sdl);
+      logger.warn(`${refusal.error.message} ${refusal.kept ? 'It keeps the schema it was composed with.' : 'It is left out of the supergraph.'}`);
+    }
+    for (const name of reported.keys()) if (!selection.refused.has(name)) reported.delete(name);
+    return selection;
   };
-
-  const missingFrom = (found: ReadonlyMap<string, SubgraphSdl>): string[] =>
-    sources.filter((s) => !found.has(s.name)).map((s) => s.name);
+  const missingFrom = (found: ReadonlyMap<string, SubgraphSdl>): string[] => sources.filter((s) => !found.has(s.name)).map((s) => s.name);
 
   let pending: Promise<void> | undefined;
   let update: ((supergraphSdl: string) => void) | undefined;
   const recompose = async (): Promise<void> => {
-    const next = await readAll();
-    if (!changed(current, next)) return;
+    const next = await select();
+    if (!changed(current, next.subgraphs)) {
+      if (!sameOwnership(owned, next.owned)) owned = next.owned;
+      return;
+    }
     try {
-      const sdl = composeSupergraph([...next.values()]);
-      current = next;
+      const sdl = composeSupergraph([...next.subgraphs.values()]);
+      current = new Map(next.subgraphs);
+      owned = next.owned;
       update?.(sdl);
-      logger.info(`supergraph recomposed: ${[...next.keys()].join(', ')}`);
+      logger.info(`supergraph recomposed: ${[...next.subgraphs.keys()].join(', ')}`);
     } catch (error) {
       logger.error(error instanceof CompositionError ? `kept the live supergraph: ${error.message}` : String(error));
     }
@@ -113,19 +128,20 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   return {
     status: () => ({ phase, composed: [...current.keys()], missing: phase === 'starting' ? [] : missingFrom(current) }),
     refresh: () => (phase === 'serving' ? refresh() : Promise.resolve()),
+    ownedFields: (name) => owned.get(name) ?? NOTHING,
 
     async initialize(hooks) {
       update = hooks.update;
       const deadline = Date.now() + (options.startupTimeoutMs ?? 10_000);
-      let found = await readAll();
-      while (missingFrom(found).length > 0 && Date.now() < deadline) {
+      let found = await select();
+      while (found.unanswered.length > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        found = await readAll();
+        found = await select();
       }
-      const missing = missingFrom(found);
-      if (missing.length > 0) logger.warn(`composing without ${missing.join(', ')}: not reachable yet; they join when they answer`);
-      const supergraphSdl = composeSupergraph([...found.values()]);
-      current = found;
+      if (found.unanswered.length > 0) logger.warn(`composing without ${found.unanswered.join(', ')}: not reachable yet; they join when they answer`);
+      const supergraphSdl = composeSupergraph([...found.subgraphs.values()]);
+      current = new Map(found.subgraphs);
+      owned = found.owned;
       phase = 'serving';
 
       const interval = options.pollIntervalMs ?? 0;
@@ -148,6 +164,19 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   };
 }
 
+/** One source as read now: a remote system's live SDL when it answers (else only what stands in). */
+async function read(source: SubgraphSource, fetchTimeoutMs: number, logger: Logger): Promise<SubgraphReading> {
+  const registered = source.kind !== 'aggregator' && source.registeredFields !== undefined ? { registeredFields: source.registeredFields } : {};
+  if (source.kind !== 'remote') return { name: source.name, url: source.url, role: source.kind === 'aggregator' ? 'aggregator' : 'system', live: source.sdl, ...registered };
+  const base = { name: source.name, url: source.url, role: 'system' as const, ...registered, ...(source.fallbackSdl === undefined ? {} : { fallback: source.fallbackSdl }) };
+  try {
+    return { ...base, live: await fetchSubgraphSdl(source.name, source.url, fetchTimeoutMs) };
+  } catch (error) {
+    logger.debug(error instanceof Error ? error.message : String(error));
+    return base;
+  }
+}
+
 /**
  * True when the set of subgraphs, a URL or an SDL differs. A subgraph that merely stopped
  * answering is not a change: it keeps its last SDL and its fetches fail with SYSTEM_UNAVAILABLE.
@@ -159,4 +188,13 @@ function changed(before: ReadonlyMap<string, SubgraphSdl>, after: ReadonlyMap<st
     if (previous?.sdl !== next.sdl || previous.url !== next.url) return true;
   }
   return false;
+}
+
+function sameOwnership(before: ReadonlyMap<string, ReadonlySet<string>>, after: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  if (before.size !== after.size) return false;
+  for (const [name, fields] of after) {
+    const previous = before.get(name);
+    if (!previous || previous.size !== fields.size || [...fields].some((f) => !previous.has(f))) return false;
+  }
+  return true;
 }
