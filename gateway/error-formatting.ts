@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GRAPHQL_CLIENT_CODES, GridmarkError, isErrorCode, type Logger } from '../schema/index.js';
 
 /** Extension keys a client may see; anything else (stack traces, URLs, responses) is dropped. */
-const SAFE_EXTENSIONS = new Set(['code', 'system', 'identifier', 'limit', 'issues', 'row', 'field', 'subgraphs', 'element', 'rule', 'systemCode', 'reason', 'fields', 'device', 'resolution', 'contractCode', 'requiredFen', 'availableFen', 'account', 'paymentReference']);
+const SAFE_EXTENSIONS = new Set(['code', 'system', 'identifier', 'limit', 'issues', 'row', 'field', 'subgraphs', 'element', 'rule', 'systemCode', 'creditCode', 'reason', 'fields', 'device', 'resolution', 'contractCode', 'requiredFen', 'availableFen', 'account', 'paymentReference', 'header']);
 
 /**
  * The gateway's `formatError`: gridmark and client errors keep their code and message with only

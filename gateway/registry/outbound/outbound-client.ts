@@ -114,7 +114,7 @@ function guardedLookup(policy: NetworkPolicy, resolve: NonNullable<OutboundOptio
         const admitted = addresses.filter((a) => (family === undefined || a.family === family) && policy.admits(a.address));
         const first = admitted[0];
         if (first === undefined) {
-          callback(notAllowed('ADDRESS', 'the URL\'s host resolves only to addresses in networks the registry does not call.') as unknown as NodeJS.ErrnoException, '', 0);
+          callback(notAllowed('ADDRESS', 'the URL\'s host resolves only to addresses in networks the registry does not call.'), '', 0);
           return;
         }
         if (lookupOptions.all === true) (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, admitted.map((a) => ({ address: a.address, family: a.family })));
