@@ -154,10 +154,13 @@ describe('verified fields', () => {
   });
 
   it('lets the application prove later what it received, and catches a forged copy', async () => {
-    const r = await query('{ device(id: "88.1001.1/INV-2") { brand: model } }', om());
+    const sent = '{ device(id: "88.1001.1/INV-2") { brand: model } }';
+    const r = await query(sent, om());
     expect(r.data).toEqual({ device: { brand: 'SV-150K' } });
     await new Promise((res) => setTimeout(res, 300));
-    const report = await recheckResponse(r, ledger);
+    // The alias is read through the query sent: without it, `brand` is no field the receipt names.
+    expect((await recheckResponse(r, ledger)).data.findings).toMatchObject([{ outcome: 'UNCHECKED', path: 'device.brand' }]);
+    const report = await recheckResponse(r, ledger, { request: { query: sent } });
     expect(report, JSON.stringify({ report, ext: r.extensions, errors: r.errors })).toMatchObject({ ok: true, resolutionRecorded: true, fields: [{ device: '88.1001.1/INV-2', field: 'model', outcome: 'PROVEN' }] });
     const forged = JSON.parse(JSON.stringify(r)) as typeof r;
     const line = forged.extensions?.gridmark?.values['88.1001.1/INV-2']?.['model'];
