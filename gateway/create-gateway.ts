@@ -9,6 +9,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
 import { createOperationLimitGuards, operationLimits, type OperationLimits } from './access/operation-limits.js';
+import { createOperationGate, queriesOnlyRule } from './access/operation-gate.js';
 import { stringifyAsciiJson } from './http/ascii-json.js';
 import { createSubgraphFetcher } from './http/subgraph-fetcher.js';
 import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/api/billing-schema.js';
@@ -25,7 +26,7 @@ import { CATALOG_SUBGRAPH, createCatalogSchema } from './catalog/catalog-subgrap
 import { CatalogDataSource } from './catalog/catalog-data-source.js';
 import type { DeviceDirectory } from './catalog/device-directory.js';
 import { createErrorFormatter } from './error-formatting.js';
-import { createGraphqlHttpHandler, sendJson } from './http/graphql-http-handler.js';
+import { answerClientError, createGraphqlHttpHandler, sendJson } from './http/graphql-http-handler.js';
 import { createRegistryApi } from './registry/api/registry-api.js';
 import { createIdentifierResolverRoute } from './registry/identifier-resolver-route.js';
 import type { Registry } from './registry/registry-service.js';
@@ -208,8 +209,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Receipts make responses large; ASCII JSON keeps their encoding for the socket cheap.
     stringifyResult: stringifyAsciiJson,
     parseOptions: limitGuards.parseOptions,
-    validationRules: [...limitGuards.validationRules],
+    validationRules: [queriesOnlyRule, ...limitGuards.validationRules],
     plugins: [
+      // First: a document that does not resolve to one operation is refused before any other hook.
+      createOperationGate(),
       limitGuards.plugin,
       mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       // The access check resolves the operation; billing prices and charges it, so it comes second.
@@ -275,6 +278,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ],
       });
       http = createServer(handler);
+      http.on('clientError', answerClientError);
       http.keepAliveTimeout = 65_000;
       return new Promise((resolve, reject) => {
         http?.once('error', reject);

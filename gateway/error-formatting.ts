@@ -12,10 +12,12 @@ const SAFE_EXTENSIONS = new Set(['code', 'system', 'identifier', 'limit', 'issue
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = gridmarkCause(unwrapResolverError(error));
     if (original instanceof GridmarkError) return shaped(formatted, original.message, { ...original.details, code: original.code });
     const extensions = formatted.extensions ?? {};
     const code = extensions['code'];
+    // A document that exhausts the parser (a RangeError, not a syntax error) says nothing of the server's insides.
+    if (code === 'GRAPHQL_PARSE_FAILED' && !formatted.message.startsWith('Syntax Error')) return shaped(formatted, 'The query could not be parsed.', { code });
     const system = typeof extensions['system'] === 'string' ? extensions['system'] : extensions['serviceName'];
     if (isErrorCode(code) || (typeof code === 'string' && GRAPHQL_CLIENT_CODES.has(code))) {
       return shaped(formatted, formatted.message, { ...extensions, code, ...(system === undefined ? {} : { system }) });
@@ -28,6 +30,14 @@ export function createErrorFormatter(logger: Logger) {
     logger.error(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : formatted.message}`);
     return shaped(formatted, 'Internal error.', { code: 'INTERNAL_ERROR' });
   };
+}
+
+/** The gridmark refusal behind an error: itself, or what a validation rule reported (Apollo Server wraps those twice). */
+function gridmarkCause(error: unknown): unknown {
+  // Read by shape: graphql-js may be loaded twice (its CommonJS and ES builds), so `instanceof GraphQLError` can fail.
+  let current = error;
+  for (let depth = 0; depth < 3 && !(current instanceof GridmarkError) && current instanceof Error && 'originalError' in current; depth++) current = current.originalError;
+  return current instanceof GridmarkError ? current : error;
 }
 
 function shaped(formatted: GraphQLFormattedError, message: string, extensions: Record<string, unknown>): GraphQLFormattedError {

@@ -262,6 +262,16 @@ export const ERROR_CODES = {
     meaning: 'A command-line option or configuration value is missing or malformed.',
     exitCode: 2,
   },
+  BAD_HEADER: {
+    message: 'A gridmark request header is malformed.',
+    meaning: 'The `X-Gridmark-Role` header is neither `*` nor a role name, or `X-Gridmark-Function` is not a function name (1-64 of a-z 0-9 _ -). Refused before anything is looked up; `extensions.header` names the header (its value is not echoed).',
+    exitCode: 2,
+  },
+  OPERATION_NOT_SUPPORTED: {
+    message: 'The gateway runs queries only.',
+    meaning: 'The request holds a mutation or a subscription: the gateway serves devices\' fields to read, nothing else. Refused before anything is looked up, resolved or charged.',
+    exitCode: 2,
+  },
 } as const satisfies Record<string, { message: string; meaning: string; exitCode: number }>;
 
 /** A stable gridmark error code. */

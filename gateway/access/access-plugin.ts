@@ -8,6 +8,7 @@ import { GridmarkError, RESERVED_DEVICE_FIELDS, type Logger } from '../../schema
 import type { Registry } from '../registry/registry-service.js';
 import { bearerToken } from '../http/bearer-token.js';
 import type { FieldDirectory } from './field-directory.js';
+import { functionFromHeader, roleFromHeader } from './gridmark-headers.js';
 import { DEFAULT_OPERATION_LIMITS, refuseTooManyDevices } from './operation-limits.js';
 import type { GatewayContext } from './request-access.js';
 import { writeReceipt } from './receipt.js';
@@ -134,9 +135,8 @@ async function authorize(options: AccessPluginOptions, contextValue: GatewayCont
   if (caller.role !== 'APPLICATION') {
     throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toRequestRefusal();
   }
-  const fn = contextValue.headers(FUNCTION_HEADER);
-  if (!fn) throw new GridmarkError('FUNCTION_REQUIRED', `Name the function the application performs in the ${FUNCTION_HEADER} header.`).toRequestRefusal();
-  const role = contextValue.headers(ROLE_HEADER) ?? '*';
+  const fn = functionFromHeader(contextValue.headers(FUNCTION_HEADER), FUNCTION_HEADER);
+  const role = roleFromHeader(contextValue.headers(ROLE_HEADER), ROLE_HEADER);
   const rule = (await options.ledger.getParsingRule({ applicationId: caller.appId, function: fn, role }).catch(failClosed)) ?? undefined;
   const granted = new Set(rule?.fieldCodes ?? []);
   const refused = business.filter((name) => {

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { graphqlNestsDeeperThan, jsonNestsDeeperThan } from './request-nesting.js';
 
 /** A route served beside GraphQL: return true when it handled the request. */
 export type HttpRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -13,7 +15,12 @@ export interface GraphqlHttpHandlerOptions<TContext extends BaseContext> {
   readonly routes?: readonly HttpRoute[];
   /** Largest accepted request body, in bytes. */
   readonly maxBodyBytes?: number;
+  /** Deepest nesting of brackets in the query text, and of arrays and objects in the JSON body or `variables` (default 64). */
+  readonly maxNesting?: number;
 }
+
+/** Nesting of a request unless configured otherwise: far beyond any real query, far below what exhausts the stack. */
+export const DEFAULT_MAX_NESTING = 64;
 
 /**
  * A `node:http` request listener that serves an Apollo Server: it reads and parses the body,
@@ -25,6 +32,7 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const paths = new Set(options.graphqlPaths ?? ['/', '/graphql']);
   const maxBody = options.maxBodyBytes ?? 1_048_576;
+  const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
   return (request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -38,12 +46,14 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
       }
       let parsed: unknown = body.text;
       if (body.text.length > 0 && (headers.get('content-type') ?? '').includes('json')) {
+        if (jsonNestsDeeperThan(body.text, maxNesting)) return refuseNesting(response, maxNesting);
         try {
           parsed = JSON.parse(body.text);
         } catch {
           return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
         }
       }
+      if (nestsTooDeeply(parsed, url.searchParams, maxNesting)) return refuseNesting(response, maxNesting);
       const httpGraphQLRequest: HTTPGraphQLRequest = { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed };
       const result = await options.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(request) });
       for (const [key, value] of result.headers) response.setHeader(key, value);
@@ -59,6 +69,41 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
       else response.destroy(error instanceof Error ? error : undefined);
     });
   };
+}
+
+/** True when a query (in the body, a batch, or the URL of a GET) or the URL's `variables` nest deeper than `max`. */
+function nestsTooDeeply(body: unknown, search: URLSearchParams, max: number): boolean {
+  const queries = [search.get('query'), ...(Array.isArray(body) ? body : [body]).map((b) => (b !== null && typeof b === 'object' ? (b as { query?: unknown }).query : undefined))];
+  if (queries.some((q) => typeof q === 'string' && graphqlNestsDeeperThan(q, max))) return true;
+  return ['variables', 'extensions'].some((name) => jsonNestsDeeperThan(search.get(name) ?? '', max));
+}
+
+/** Refuses a request that nests too deeply, before anything parses it: 400, `QUERY_TOO_COMPLEX`. */
+function refuseNesting(response: ServerResponse, max: number): void {
+  sendJson(response, 400, { errors: [{ message: `The request nests deeper than ${max} levels; the gateway refuses it unparsed.`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: { name: 'nesting', max } } }] });
+}
+
+/** What Node's HTTP parser refuses, as a status, its reason phrase and a message for the client. */
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request headers are too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request did not arrive in time.'],
+};
+
+/**
+ * A `clientError` listener for the HTTP server: a request Node's parser refuses (a control
+ * character in a header, headers over the size limit, a malformed request line) is answered with
+ * its 4xx status and a JSON body with a stable code, as any other refusal, instead of a bare status line.
+ *
+ * @example server.on('clientError', answerClientError);
+ */
+export function answerClientError(error: Error & { readonly code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP (a header name or value holds a character HTTP does not allow, or the request line is malformed).'];
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** Writes a JSON response. */
