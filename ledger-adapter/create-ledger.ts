@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GridmarkError } from '../schema/errors.js';
+import { ensureOwnerOnlyDirectory } from '../schema/owner-only-files.js';
 import type { Logger } from '../schema/logger.js';
 import { createLedgerAdapter, type LedgerAdapter, type LedgerAdapterOptions } from './adapter/index.js';
 import { createEmbeddedLedger } from './embedded/index.js';
@@ -38,7 +38,7 @@ const CLIENT_FACTORIES: ClientFactories = {
   embedded: (config, options) => {
     const path = config.path ?? DEFAULT_EMBEDDED_LEDGER_PATH;
     if (typeof path !== 'string' || path.length === 0) throw new GridmarkError('BAD_CONFIGURATION', 'The embedded ledger needs a file path.');
-    mkdirSync(dirname(path), { recursive: true });
+    ensureOwnerOnlyDirectory(dirname(path));
     return Promise.resolve(
       createEmbeddedLedger({
         path,

@@ -19,3 +19,4 @@ export { signGrant, verifyGrant, refuseGrant, createReplayGuard, grantPublicKey,
 export { createGrantVerifier, isGrantKey, newGrantKeyPair, openGrantChannel, sealGrant, type GrantChannel, type GrantKeyPair, type GrantVerifier } from './grant-channel.js';
 export { createGraphqlClient, type GraphqlClient, type GraphqlClientOptions } from './graphql-client.js';
 export { BoundedMap } from './bounded-map.js';
+export { ensureOwnerOnlyDirectory, ensureOwnerOnlyFile, isLooserThanOwnerOnly, prepareOwnerOnlyDatabase, OWNER_ONLY_DIRECTORY_MODE, OWNER_ONLY_FILE_MODE, type OwnerOnlyOptions } from './owner-only-files.js';

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
 import { seedDemo } from '../subgraphs/demo/seed-demo.js';
-import { GridmarkError } from '../schema/index.js';
+import { GridmarkError, ensureOwnerOnlyDirectory } from '../schema/index.js';
 
 /** The aggregator's registry database inside the demo data folder. */
 export const REGISTRY_FILE = 'registry.db';
@@ -27,7 +27,8 @@ export function seedDemoData(dataDir: string, now = new Date()): { devices: numb
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
     throw new GridmarkError('BAD_CONFIGURATION', `${dataDir} already holds data; seeding would mix two networks. Use --reseed, which moves it aside.`);
   }
-  mkdirSync(dataDir, { recursive: true });
+  // Registry, ledger, node key, book and journals live here: the demo's user only.
+  ensureOwnerOnlyDirectory(dataDir, { tighten: true });
   const demo = seedDemo({ dataDir, plant: { now } });
   try {
     return { devices: demo.holdings.length, keyDevices: demo.holdings.filter((h) => h.heldBy.length >= 2).length };

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatYuan } from '../gateway/index.js';
-import { createConsoleLogger, GridmarkError } from '../schema/index.js';
+import { createConsoleLogger, ensureOwnerOnlyDirectory, GridmarkError } from '../schema/index.js';
 import { DEMO_APPLICATION } from './demo-application.js';
 import { demoDataExists, seedDemoData } from './demo-data.js';
 import { confirmReseed, holdsDemoData, reseedDemoData } from './demo-reseed.js';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_530) throw new GridmarkError('BAD_CONFIGURATION', `--port must be an integer from 0 to 65530, not "${values.port}".`);
   const logger = createConsoleLogger('gridmark');
   const dataDir = values['data-dir'];
+  ensureOwnerOnlyDirectory(dataDir, { tighten: true, logger });
   if (values.reseed && holdsDemoData(dataDir)) {
     await confirmReseed(dataDir, { yes: values.yes });
     const seeded = reseedDemoData(dataDir);

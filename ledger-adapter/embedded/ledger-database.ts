@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { prepareOwnerOnlyDatabase } from '../../schema/owner-only-files.js';
 import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
 import type { StoredBlock } from './block-codec.js';
 import { KeyFilter } from './key-filter.js';
@@ -80,6 +81,8 @@ export class LedgerDatabase {
   /** Opens (and, unless `readonly`, creates) the file. `stateCacheEntries` bounds the state cache (0 turns it off). */
   constructor(path: string, options: { readonly readonly?: boolean; readonly stateCacheEntries?: number } = {}) {
     this.#cacheLimit = options.readonly ? 0 : (options.stateCacheEntries ?? 250_000);
+    // The chain and world state are the books: readable by their owner only, WAL and SHM files included.
+    if (!options.readonly) prepareOwnerOnlyDatabase(path);
     this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) {
       this.#db.pragma('journal_mode = WAL');

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { GridmarkError } from '../../schema/errors.js';
+import { OWNER_ONLY_FILE_MODE, isLooserThanOwnerOnly } from '../../schema/owner-only-files.js';
 
 /** The embedded node's signing key: Ed25519, PKCS#8 PEM in a file only its owner may read. */
 export interface NodeKey {
@@ -25,9 +26,10 @@ export function loadNodeKey(path: string, create: boolean): NodeKey {
   if (!existsSync(path)) {
     if (!create) throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} does not exist.`);
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: OWNER_ONLY_FILE_MODE, flag: 'wx' });
   }
-  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+  // A key others could read may have leaked: it is refused, not tightened (a new key needs a new ledger).
+  if (isLooserThanOwnerOnly(path)) {
     throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} is readable by other users; make it mode 0600.`);
   }
   let privateKey: KeyObject;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { BoundedMap } from '../../schema/index.js';
+import { BoundedMap, prepareOwnerOnlyDatabase } from '../../schema/index.js';
 
 /** What a business system remembers of its last anchor of one (device, field). */
 export interface JournalEntry {
@@ -36,6 +36,8 @@ export interface AnchorJournal {
  * so a subgraph serving the same devices reads the file once, not on every request.
  */
 export function openAnchorJournal(path: string, cachedDevices = 100_000): AnchorJournal {
+  // It holds the salts: readable by the system's own user only.
+  prepareOwnerOnlyDatabase(path);
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.exec(`CREATE TABLE IF NOT EXISTS anchor_journal (

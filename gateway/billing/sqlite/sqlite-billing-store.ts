@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { Trade, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
+import { prepareOwnerOnlyDatabase } from '../../../schema/index.js';
 import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
 import { BookConflict, type BillingStore } from '../billing-store.js';
 import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type AccountKind, type EntryKind, type JournalRow, type Settlement, type StatementLine, type TradeRecord } from '../billing-types.js';
@@ -26,6 +27,7 @@ const BEGINNING = '1970-01-01T00:00:00.000Z';
  * trades the response waited to see on the ledger.
  */
 export function openSqliteBillingStore(options: SqliteBillingStoreOptions): BillingStore {
+  prepareOwnerOnlyDatabase(options.path);
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

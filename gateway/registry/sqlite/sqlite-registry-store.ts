@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.js';
 import { StoreConflict, type LogInput, type RegistryStore, type StoredPrincipal } from '../registry-store.js';
 import type { Application, AssociationEntry, BusinessSystem, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
+import { prepareOwnerOnlyDatabase } from '../../../schema/index.js';
 import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 import { sqliteCreditEvents } from './sqlite-credit-events.js';
@@ -24,6 +25,7 @@ export interface SqliteRegistryStoreOptions {
  * their log entry included; the log and the credit history refuse updates and deletes by trigger.
  */
 export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): RegistryStore {
+  prepareOwnerOnlyDatabase(options.path);
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
