@@ -28,7 +28,8 @@ const registryBench: Benchmark = {
     });
     const rows: string[] = ['| registered devices | registration (devices/s) | claims (devices/s) | association lookup p50 | p99 |', '|---:|---:|---:|---:|---:|'];
     try {
-      const register = (over: Record<string, string>) => registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: 'E', creditCode: '91640100MA77LQ3F21', systemName: over['name'] ?? '', subgraphName: over['name'] ?? '', description: 'bench', url: `http://${over['name'] ?? ''}.bench/` });
+      await registry.createEnterprise(ADMIN, { creditCode: '91640100MA77LQ3F21', name: 'E' });
+      const register = (over: Record<string, string>) => registry.registerSystem(ADMIN, { creditCode: '91640100MA77LQ3F21', systemName: over['name'] ?? '', subgraphName: over['name'] ?? '', description: 'bench', url: `http://${over['name'] ?? ''}.bench/` });
       const maker = (await register({ name: 'maker' })).system.code;
       const scada = (await register({ name: 'scada' })).system.code;
       await registry.registerFields(ADMIN, maker, [{ name: 'model', feeFen: 1 }]);
