@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, readReceipt, type BillingStore, type Caller, type Gateway, type GatewayOptions, type ReceivedValue, type Registry } from '../../gateway/index.js';
+import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, readReceipt, type BillingStore, type Caller, type Gateway, type GatewayOptions, type ReceivedValue, type Registry } from '../../gateway/index.js';
+import { onboardEnterprise } from '../../gateway/testing/index.js';
 import { createLedger, type LedgerAdapter } from '../../ledger-adapter/index.js';
 import type { Resolution } from '../../ledger-adapter/contract/records.js';
 import { GridmarkError, silentLogger } from '../../schema/index.js';
@@ -72,7 +73,7 @@ export async function startChargedNetwork(options: { readonly deviceCount?: numb
   const ledgerSwitch: LedgerSwitch = { writes: 'up', refuseResolutionsOf: new Set() };
   const ledger = switched(real, ledgerSwitch);
   const book: BillingStore = openSqliteBillingStore({ path: join(dir, 'billing.db') });
-  const registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), authorityPrefix: '88.1001', ledger, tradedWith: (a, s) => book.tradedWith(a, s) });
+  const registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }), outbound: DEVELOPMENT_OUTBOUND, authorityPrefix: '88.1001', ledger, tradedWith: (a, s) => book.tradedWith(a, s) });
   const gateway = createGateway({ registry, access: { ledger, signingKey: gatewayKey.privateKey, billing: { store: book, tariff: { commissionBasisPoints: 1_000, resolutionFeeFen: 5, registrationFeeFen: 0 } } }, logger: silentLogger, ...options.gateway });
   await gateway.start();
   const url = await gateway.listen(0);
@@ -102,7 +103,8 @@ export async function startChargedNetwork(options: { readonly deviceCount?: numb
     const journal = openAnchorJournal(':memory:');
     const running = await serveSubgraph(defineSubgraph(declaration, { access: { kind: 'grants', gatewayPublicKey: gatewayKey.publicKey }, journal }), { port: 0 }, { logger: silentLogger });
     served.push(running);
-    const { system, apiKey } = await registry.registerSystem({ role: 'ANONYMOUS' }, { enterpriseName: declaration.name, creditCode, systemName: declaration.name, subgraphName: declaration.name, description: declaration.name, url: running.url });
+    const { caller } = await onboardEnterprise(registry, { creditCode, name: declaration.name });
+    const { system, apiKey } = await registry.registerSystem(caller, { creditCode, systemName: declaration.name, subgraphName: declaration.name, description: declaration.name, url: running.url });
     for (const field of await registry.registerFields(ADMIN, system.code, declaration.fields.map((f, i) => ({ name: f.name, feeFen: 2 + i })))) codes.set(field.name, field.code);
     anchorers.push(createAnchorer({ declaration, listDevices: () => Promise.resolve([...records.keys()]), journal, sink: createRegistryAnchorSink({ registryUrl, systemCode: system.code, apiKey }) }));
   }
