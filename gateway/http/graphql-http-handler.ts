@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
-import { graphqlNestsDeeperThan, jsonNestsDeeperThan } from './request-nesting.js';
+import { BoundedMap } from '../../schema/index.js';
+import { graphqlNestsDeeperThan, jsonNestsDeeperThan, valueNestsDeeperThan } from './request-nesting.js';
 
 /** A route served beside GraphQL: return true when it handled the request. */
 export type HttpRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -33,6 +34,7 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
   const paths = new Set(options.graphqlPaths ?? ['/', '/graphql']);
   const maxBody = options.maxBodyBytes ?? 1_048_576;
   const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
+  const nesting = nestingCheck(maxNesting);
   return (request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -46,14 +48,13 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
       }
       let parsed: unknown = body.text;
       if (body.text.length > 0 && (headers.get('content-type') ?? '').includes('json')) {
-        if (jsonNestsDeeperThan(body.text, maxNesting)) return refuseNesting(response, maxNesting);
         try {
           parsed = JSON.parse(body.text);
         } catch {
           return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
         }
       }
-      if (nestsTooDeeply(parsed, url.searchParams, maxNesting)) return refuseNesting(response, maxNesting);
+      if (nesting(parsed, url.searchParams)) return refuseNesting(response, maxNesting);
       const httpGraphQLRequest: HTTPGraphQLRequest = { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed };
       const result = await options.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(request) });
       for (const [key, value] of result.headers) response.setHeader(key, value);
@@ -71,11 +72,31 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
   };
 }
 
-/** True when a query (in the body, a batch, or the URL of a GET) or the URL's `variables` nest deeper than `max`. */
-function nestsTooDeeply(body: unknown, search: URLSearchParams, max: number): boolean {
-  const queries = [search.get('query'), ...(Array.isArray(body) ? body : [body]).map((b) => (b !== null && typeof b === 'object' ? (b as { query?: unknown }).query : undefined))];
-  if (queries.some((q) => typeof q === 'string' && graphqlNestsDeeperThan(q, max))) return true;
-  return ['variables', 'extensions'].some((name) => jsonNestsDeeperThan(search.get(name) ?? '', max));
+/** Query texts up to this size that passed the nesting check are remembered, so that a query sent again is not scanned again. */
+const REMEMBERED_QUERY_CHARS = 16_384;
+
+/**
+ * Whether a request's query (in the body, each of a batch, or the URL of a GET) or its
+ * `variables` or `extensions` nest deeper than `max`. The body is already parsed: V8's JSON
+ * parser does not recurse, graphql-js's parser and variable coercion do.
+ */
+function nestingCheck(max: number): (body: unknown, search: URLSearchParams) => boolean {
+  const shallow = new BoundedMap<string, true>(1_000);
+  const queryTooDeep = (query: unknown): boolean => {
+    if (typeof query !== 'string' || shallow.has(query)) return false;
+    if (graphqlNestsDeeperThan(query, max)) return true;
+    if (query.length <= REMEMBERED_QUERY_CHARS) shallow.set(query, true);
+    return false;
+  };
+  return (body, search) => {
+    for (const request of Array.isArray(body) ? (body as unknown[]) : [body]) {
+      if (request === null || typeof request !== 'object') continue;
+      const { query, variables, extensions } = request as { query?: unknown; variables?: unknown; extensions?: unknown };
+      if (queryTooDeep(query) || valueNestsDeeperThan(variables, max - 1) || valueNestsDeeperThan(extensions, max - 1)) return true;
+    }
+    if (queryTooDeep(search.get('query'))) return true;
+    return ['variables', 'extensions'].some((name) => jsonNestsDeeperThan(search.get(name) ?? '', max));
+  };
 }
 
 /** Refuses a request that nests too deeply, before anything parses it: 400, `QUERY_TOO_COMPLEX`. */
