@@ -182,13 +182,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       : [catalogSource, ...staticSources],
     pollIntervalMs: options.pollIntervalMs ?? 0,
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
+    // A registry's systems are read through its guard, as at registration.
+    ...(registry ? { outbound: registry.outbound } : {}),
     logger,
   });
   // Apollo Gateway reports usage metrics to Apollo unless told not to. An aggregator's traffic is
   // nobody else's business (and its networks are often closed), so gridmark opts out unless the
   // operator has set the variable explicitly.
   process.env['APOLLO_TELEMETRY_DISABLED'] ??= 'true';
-  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 5_000 });
+  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 5_000, ...(registry ? { lookup: registry.outbound.lookup } : {}) });
   const gateway = new ApolloGateway({
     supergraphSdl: manager,
     logger,

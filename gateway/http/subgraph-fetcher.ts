@@ -1,6 +1,7 @@
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 
 /** Options of {@link createSubgraphFetcher}. */
 export interface SubgraphFetcherOptions {
@@ -10,6 +11,12 @@ export interface SubgraphFetcherOptions {
   readonly maxResponseBytes?: number;
   /** Open connections kept per system (default 64). */
   readonly maxSockets?: number;
+  /**
+   * Resolves a system's host name for each new connection: a registry's guard, which refuses
+   * addresses in networks it does not call, so a host name that changes its answer after
+   * registration reaches nothing new. By default the operating system's.
+   */
+  readonly lookup?: LookupFunction;
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -25,7 +32,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher 
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // Idle connections are closed after 4 s (sooner when a system announces a shorter keep-alive),
   // before Node's default 5 s server timeout would close them under a request.
-  const agentOptions = { keepAlive: true, timeout: 4_000, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const agentOptions = { keepAlive: true, timeout: 4_000, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const, ...(options.lookup ? { lookup: options.lookup } : {}) };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   const fetcher = async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
     const target = new URL(url);

@@ -2,6 +2,7 @@ import type { SupergraphManager } from '@apollo/gateway';
 import { createConsoleLogger, type Logger } from '../../schema/index.js';
 import { CompositionError, composeSupergraph, type SubgraphSdl } from './compose-supergraph.js';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl.js';
+import type { OutboundClient } from '../registry/outbound/index.js';
 import { selectSubgraphs, type SubgraphReading, type SubgraphSelection } from './select-subgraphs.js';
 
 /** Where a subgraph's SDL comes from. */
@@ -28,6 +29,11 @@ export interface SupergraphManagerOptions {
   readonly startupTimeoutMs?: number;
   /** Deadline of one SDL request. */
   readonly fetchTimeoutMs?: number;
+  /**
+   * The guard of calls to remote subgraphs: a registry's, for the URLs its applicants chose. By
+   * default any network is reached, as for subgraph URLs the operator configured.
+   */
+  readonly outbound?: OutboundClient;
   readonly logger?: Logger;
 }
 
@@ -77,7 +83,7 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   /** Every source's SDL as served now, with what stands in for it. */
   const readAll = async (): Promise<SubgraphReading[]> => {
     sources = typeof options.sources === 'function' ? await options.sources() : options.sources;
-    return Promise.all(sources.map((source) => read(source, fetchTimeoutMs, logger)));
+    return Promise.all(sources.map((source) => read(source, fetchTimeoutMs, logger, options.outbound)));
   };
   /** Reads and applies the schema policy; logs each new refusal. */
   const select = async (): Promise<SubgraphSelection> => {
@@ -165,12 +171,12 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
 }
 
 /** One source as read now: a remote system's live SDL when it answers (else only what stands in). */
-async function read(source: SubgraphSource, fetchTimeoutMs: number, logger: Logger): Promise<SubgraphReading> {
+async function read(source: SubgraphSource, fetchTimeoutMs: number, logger: Logger, outbound: OutboundClient | undefined): Promise<SubgraphReading> {
   const registered = source.kind !== 'aggregator' && source.registeredFields !== undefined ? { registeredFields: source.registeredFields } : {};
   if (source.kind !== 'remote') return { name: source.name, url: source.url, role: source.kind === 'aggregator' ? 'aggregator' : 'system', live: source.sdl, ...registered };
   const base = { name: source.name, url: source.url, role: 'system' as const, ...registered, ...(source.fallbackSdl === undefined ? {} : { fallback: source.fallbackSdl }) };
   try {
-    return { ...base, live: await fetchSubgraphSdl(source.name, source.url, fetchTimeoutMs) };
+    return { ...base, live: await fetchSubgraphSdl(source.name, source.url, fetchTimeoutMs, outbound) };
   } catch (error) {
     logger.debug(error instanceof Error ? error.message : String(error));
     return base;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type OutboundOptions, type Registry } from '../../gateway/index.js';
 import { silentLogger } from '../../schema/index.js';
+import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../../subgraphs/index.js';
 import { serveEndlessBody, serveRedirect, serveSdl, serveTrickle, type HostileServer } from './outbound-servers.js';
 
 /**
@@ -208,5 +209,57 @@ describe('a registry whose operator allows one network', () => {
     }
     expect(moved.hits()).toBe(0);
     expect((await allowing.registry.getSystem('88.1001.1'))?.url).not.toContain(String(moved.port));
+  });
+});
+
+describe('the gateway, for a registry that guards its calls', () => {
+  /** The registry's resolver: what a DNS server answers now (and a rebinding one changes). */
+  const answers = new Map<string, string>();
+  let allowing: RunningRegistry;
+  let gatewayUrl = '';
+  let internal: HostileServer;
+  const kits: RunningSubgraph[] = [];
+  beforeAll(async () => {
+    const resolve = (hostname: string) => Promise.resolve(answers.has(hostname) ? [{ address: answers.get(hostname) ?? '', family: 4 }] : []);
+    allowing = await track(startRegistry({ allow: ['127.0.0.1/32'], resolve }));
+    // What only the registry's host reaches: a service on another loopback address.
+    internal = await track(serveSdl('secret', '127.0.0.2'));
+    for (const [name, field] of [['maker', 'model'], ['scada', 'outputPowerW']] as const) {
+      const kit = defineSubgraph({ name, title: name, fields: [{ name: field, type: 'String', description: `${field}.` }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { [field]: `${field} of ${id}` }]))) });
+      kits.push(await serveSubgraph(kit, { port: 0 }, { logger: silentLogger }));
+    }
+    gatewayUrl = await (async () => {
+      const gateway = createGateway({ registry: allowing.registry, logger: silentLogger, mode: 'development' });
+      await gateway.start();
+      const url = await gateway.listen(0);
+      registries.push({ ...allowing, stop: () => gateway.stop() });
+      return url;
+    })();
+  }, 30_000);
+  afterAll(async () => Promise.all(kits.map((k) => k.stop())));
+
+  it('resolves a system\'s name through the guard, and reaches nothing new when the name changes its answer', async () => {
+    const admin = { role: 'PLATFORM_ADMIN', keyId: 't', label: 't' } as const;
+    for (const [i, name, field] of [[0, 'maker', 'model'], [1, 'scada', 'outputPowerW']] as const) {
+      answers.set(`${name}.plant.example`, '127.0.0.1');
+      expect((await allowing.register(name, `http://${name}.plant.example:${kits[i]?.url.split(':')[2] ?? ''}`)).errors).toBeUndefined();
+      await allowing.registry.registerFields(admin, `88.1001.${i + 1}`, [{ name: field }]);
+    }
+    await allowing.registry.registerDevices(admin, '88.1001.1', [{ localCode: 'INV-1', kind: 'INVERTER' }]);
+    await allowing.registry.claimDevices(admin, '88.1001.2', [{ identifier: '88.1001.1/INV-1', localCode: 'S-1' }]);
+    const query = async (fields: string) => (await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ device(id: "88.1001.1/INV-1") { ${fields} } }` }) })).json() as Promise<{ data?: { device: Record<string, unknown> | null }; errors?: GraphqlError[] }>;
+    // Only the registry's resolver knows these names: the maker's value comes through the guard.
+    for (let tries = 0; (await query('model')).data?.device?.['model'] !== 'model of 88.1001.1/INV-1'; tries++) {
+      if (tries > 50) throw new Error('the gateway never served the maker through its registered name');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Let the supergraph take up the SCADA's registered field (its schema is read through the guard too).
+    await new Promise((r) => setTimeout(r, 500));
+    // The name now points at the internal service, before the gateway has ever connected to the system.
+    answers.set('scada.plant.example', '127.0.0.2');
+    const answer = await query('model outputPowerW');
+    expect(answer.data?.device).toEqual({ model: 'model of 88.1001.1/INV-1', outputPowerW: null });
+    expect(answer.errors?.map((e) => e.extensions?.['code'])).toEqual(['SYSTEM_UNAVAILABLE']);
+    expect(internal.hits()).toBe(0);
   });
 });

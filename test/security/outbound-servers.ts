@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A server on 127.0.0.1 that answers the registry's calls its own way, and counts what it saw and sent. */
+/** A server (on 127.0.0.1 unless told otherwise) that answers the registry's calls its own way, and counts what it saw and sent. */
 export interface HostileServer {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://<host>:<port>/` */
   readonly url: string;
   readonly port: number;
   /** Requests it received. */
@@ -15,7 +15,7 @@ export interface HostileServer {
 
 type Handler = (request: IncomingMessage, response: ServerResponse, sent: (bytes: number) => void) => void;
 
-async function serve(handler: Handler): Promise<HostileServer> {
+async function serve(handler: Handler, host = '127.0.0.1'): Promise<HostileServer> {
   let hits = 0;
   let written = 0;
   const server: Server = createServer((request, response) => {
@@ -23,10 +23,10 @@ async function serve(handler: Handler): Promise<HostileServer> {
     request.resume();
     request.once('end', () => handler(request, response, (bytes) => void (written += bytes)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host}:${port}/`,
     port,
     hits: () => hits,
     bytesWritten: () => written,
@@ -41,14 +41,14 @@ async function serve(handler: Handler): Promise<HostileServer> {
 /** A federation subgraph SDL with one `Device` field of the system's own. */
 export const deviceSdl = (field: string): string => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Device @key(fields: "id") { id: ID! ${field}: String }`;
 
-/** Answers `_service { sdl }` with {@link deviceSdl}: a subgraph as far as the registry can tell. */
-export function serveSdl(field: string): Promise<HostileServer> {
+/** Answers every request with `_service { sdl }` of {@link deviceSdl}: a subgraph as far as the registry can tell. */
+export function serveSdl(field: string, host?: string): Promise<HostileServer> {
   const body = JSON.stringify({ data: { _service: { sdl: deviceSdl(field) } } });
   return serve((_, response, sent) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(body);
     sent(body.length);
-  });
+  }, host);
 }
 
 /** Answers every request with a redirect (307, which keeps the POST) to `location`. */
