@@ -100,7 +100,7 @@ export const ERROR_CODES = {
   },
   SYSTEM_UNREACHABLE: {
     message: 'The business system\'s subgraph URL is not reachable or does not serve a federation subgraph.',
-    meaning: 'Registration refused: the registry could not read `_service { sdl }` from the URL in time.',
+    meaning: 'Registration refused: the registry could not read `_service { sdl }` from the URL in time. `extensions.reason` says how: TIMEOUT, REDIRECT (none is followed), RESPONSE_TOO_LARGE, UNREACHABLE, HTTP_STATUS, NOT_JSON or NO_SDL.',
     exitCode: 4,
   },
   ALREADY_REGISTERED: {
