@@ -110,8 +110,9 @@ export interface Registry extends DeviceDirectory, CreditEvaluation, EnterpriseO
   updateSystemEndpoint(caller: Caller, code: string, url: string): Promise<BusinessSystem>;
   setSystemStatus(caller: Caller, code: string, status: SystemStatus, reason: string): Promise<BusinessSystem>;
   /**
-   * Registers (or re-prices) a system's shareable fields with their change policy (`refuse` when
-   * none is given): the only source of the policy the gateway and the ledger apply.
+   * Registers (or re-prices) a system's shareable fields with their change policy: the only
+   * source of the policy the gateway and the ledger apply. A new field named without one is
+   * `refuse`; a re-registration that names none keeps the field's policy.
    */
   registerFields(caller: Caller, systemCode: string, fields: readonly { readonly name: string; readonly feeFen?: number | null; readonly changePolicy?: RegisteredField['changePolicy'] | null }[]): Promise<readonly RegisteredField[]>;
   registerDevices(caller: Caller, systemCode: string, devices: readonly OwnDeviceInput[]): Promise<DeviceBatchResult>;

@@ -176,7 +176,10 @@ export interface RegistryStore {
   findApplication(name: string): Promise<Application | undefined>;
 
   // Fields
-  /** Adds fields (next field codes) or updates fees and change policies (default `refuse`) of existing ones by name. */
+  /**
+   * Adds fields (next field codes; change policy `refuse` unless given) or updates the fees of
+   * existing ones by name, and their change policies where given.
+   */
   upsertFields(systemCode: string, fields: readonly { readonly name: string; readonly feeFen: number | null; readonly changePolicy?: RegisteredField['changePolicy'] }[], log: LogInput): Promise<readonly RegisteredField[]>;
   listFields(systemCode?: string): Promise<readonly RegisteredField[]>;
   /** The system that owns a field name, if any. */

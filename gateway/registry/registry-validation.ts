@@ -116,9 +116,9 @@ export function requireToken(value: unknown, name: string): string {
   return value;
 }
 
-/** A field's change policy; `refuse` when none is given. */
-export function requireChangePolicy(value: unknown, field: string): 'refuse' | 'release-unverified' {
-  if (value === null || value === undefined) return 'refuse';
+/** A field's change policy; undefined when none is given. */
+export function requireChangePolicy(value: unknown, field: string): 'refuse' | 'release-unverified' | undefined {
+  if (value === null || value === undefined) return undefined;
   if (value !== 'refuse' && value !== 'release-unverified') badInput(`the change policy of ${field} must be refuse or release-unverified, not ${JSON.stringify(value)}.`, { field });
   return value;
 }

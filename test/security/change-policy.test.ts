@@ -62,6 +62,20 @@ describe('the change policy comes from the registry, never from a response', () 
     expect(readReceipt(r.extensions?.gridmark)).toEqual([expect.objectContaining({ field: 'outputPowerW', status: 'UNVERIFIED' })]);
   });
 
+  it('keeps a field\'s registered policy when a re-registration (a new fee) names none', async () => {
+    const response = await fetch(hostile.registryUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${hostile.system.apiKey}` },
+      body: JSON.stringify({ query: 'mutation ($c: ID!) { registerFields(systemCode: $c, fields: [{ name: "outputPowerW", feeFen: 2 }, { name: "model", feeFen: 2 }]) { name feeFen changePolicy } }', variables: { c: hostile.system.code } }),
+    });
+    expect(((await response.json()) as { data?: unknown }).data).toEqual({
+      registerFields: [
+        { name: 'model', feeFen: 2, changePolicy: 'REFUSE' },
+        { name: 'outputPowerW', feeFen: 2, changePolicy: 'RELEASE_UNVERIFIED' },
+      ],
+    });
+  });
+
   it('does not trust a field code in the proofs that is not the one registered for the field', async () => {
     const own = new Map<string, DeviceRecord>([[DEVICE, { model: 'SV-150K' }]]);
     miscoded = await startAnchoringSystem({

@@ -106,7 +106,7 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   }
   "What a value changed since its anchor is: REFUSE (tampered, withheld) or RELEASE_UNVERIFIED (a live value, released UNVERIFIED)."
   enum ChangePolicy { REFUSE RELEASE_UNVERIFIED }
-  input FieldInput { name: String!, "Fee standard per use, integer fen; omit for free." feeFen: Int, "REFUSE when omitted." changePolicy: ChangePolicy }
+  input FieldInput { name: String!, "Fee standard per use, integer fen; omit for free." feeFen: Int, "REFUSE for a new field when omitted; a re-registration that omits it keeps the field's policy." changePolicy: ChangePolicy }
   input DeviceInput { localCode: String!, kind: DeviceKind! }
   input ClaimInput { identifier: ID!, localCode: String! }
   input CommitmentInput { deviceId: ID!, fieldCode: ID!, "SHA-256, 64 lower-case hex digits." commitment: String! }

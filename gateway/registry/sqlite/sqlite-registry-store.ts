@@ -110,7 +110,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
       const owner = db.prepare('SELECT system_code FROM fields WHERE name = ?').get(field.name) as Row | undefined;
       if (owner && str(owner['system_code']) !== systemCode) throw new StoreConflict('FIELD_CONFLICT', `Device.${field.name} is already registered by ${str(owner['system_code'])}`, { field: field.name });
       if (owner) {
-        db.prepare('UPDATE fields SET fee_fen = ?, change_policy = ?, updated_at = ? WHERE name = ?').run(field.feeFen, field.changePolicy ?? 'refuse', at, field.name);
+        db.prepare('UPDATE fields SET fee_fen = ?, change_policy = coalesce(?, change_policy), updated_at = ? WHERE name = ?').run(field.feeFen, field.changePolicy ?? null, at, field.name);
         continue;
       }
       const seq = Number((db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM fields WHERE system_code = ?').get(systemCode) as Row)['seq']);

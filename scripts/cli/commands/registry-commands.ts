@@ -87,21 +87,26 @@ const statusCommand = (subject: 'system' | 'id', verb: 'suspend' | 'revoke' | 'a
 
 const fieldsRegister: CliCommand = {
   path: ['fields', 'register'],
-  summary: "register a system's shareable fields with their fee standards (integer fen)",
-  usage: 'gridmark fields register --system <code> --field <name>[=<fee fen>] ... [--registry URL] [--key-file F]',
+  summary: "register a system's shareable fields with their fee standards (integer fen) and change policies",
+  usage: 'gridmark fields register --system <code> --field <name>[=<fee fen>] ... [--release-unverified <name>] ... [--refuse <name>] ... [--registry URL] [--key-file F]',
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, system: { type: 'string' }, field: { type: 'string', multiple: true } });
+    const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, system: { type: 'string' }, field: { type: 'string', multiple: true }, 'release-unverified': { type: 'string', multiple: true }, refuse: { type: 'string', multiple: true } });
+    // A changed value of a release-unverified field is released UNVERIFIED; of a refuse field it is TAMPERED. Unnamed: new fields refuse, registered ones keep theirs.
+    const policies = new Map([...(values.refuse ?? []).map((n) => [n, 'REFUSE'] as const), ...(values['release-unverified'] ?? []).map((n) => [n, 'RELEASE_UNVERIFIED'] as const)]);
     const fields = (values.field ?? []).map((spec) => {
       const [name = '', fee] = spec.split('=');
       if (fee !== undefined && !/^\d+$/.test(fee)) throw new GridmarkError('BAD_INPUT', `the fee in "${spec}" must be a non-negative integer number of fen.`);
-      return { name, ...(fee === undefined ? {} : { feeFen: Number(fee) }) };
+      const changePolicy = policies.get(name);
+      return { name, ...(fee === undefined ? {} : { feeFen: Number(fee) }), ...(changePolicy === undefined ? {} : { changePolicy }) };
     });
+    const unlisted = [...policies.keys()].filter((n) => !fields.some((f) => f.name === n));
+    if (unlisted.length > 0) throw new GridmarkError('BAD_CONFIGURATION', `a change policy names ${unlisted.join(', ')}, which no --field lists.`);
     if (fields.length === 0) throw new GridmarkError('BAD_CONFIGURATION', 'give at least one --field.');
-    const { registerFields } = await registryClient(values, { needsKey: true }).request<{ registerFields: { code: string; name: string; feeFen: number | null }[] }>(
-      'mutation ($code: ID!, $fields: [FieldInput!]!) { registerFields(systemCode: $code, fields: $fields) { code name feeFen } }',
+    const { registerFields } = await registryClient(values, { needsKey: true }).request<{ registerFields: { code: string; name: string; feeFen: number | null; changePolicy: string }[] }>(
+      'mutation ($code: ID!, $fields: [FieldInput!]!) { registerFields(systemCode: $code, fields: $fields) { code name feeFen changePolicy } }',
       { code: required(values.system, 'system'), fields },
     );
-    for (const f of registerFields) io.out(`${f.code.padEnd(18)} Device.${f.name}${f.feeFen === null ? '' : `  ${f.feeFen} fen/use`}\n`);
+    for (const f of registerFields) io.out(`${f.code.padEnd(18)} Device.${f.name}${f.feeFen === null ? '' : `  ${f.feeFen} fen/use`}${f.changePolicy === 'RELEASE_UNVERIFIED' ? '  changed values released UNVERIFIED' : ''}\n`);
   },
 };
 
