@@ -194,7 +194,10 @@ export const ERROR_CODES = {
   },
   UNVERIFIABLE: {
     message: 'A value could not be checked against the ledger.',
-    meaning: 'The gateway withheld the value: no anchor exists for it yet, the subgraph sent no proof, or the ledger could not answer. Fail closed.',
+    meaning:
+      'The gateway withheld the value: no anchor exists for it yet, the subgraph sent no proof, the ledger could not answer, the system sent a field it was not asked for, ' +
+      'or the value is of a device and field that the query\'s resolution does not cover (so it would be neither recorded nor charged). Fail closed. `extensions.reason` says which: ' +
+      '`NO_ANCHOR`, `NO_PROOF`, `LEDGER_UNAVAILABLE`, `NOT_ASKED` or `NOT_IN_RESOLUTION`.',
     exitCode: 8,
   },
   PAYMENT_REQUIRED: {

@@ -3,6 +3,7 @@ import type { Resolution } from '../../ledger-adapter/contract/records.js';
 import { GRANT_HEADER, GridmarkError, sealGrant, signGrant, type Grant, type GrantChannel } from '../../schema/index.js';
 import type { FieldDirectory } from './field-directory.js';
 import type { RequestAccess } from './request-access.js';
+import { resolvedFields } from './resolved-fields.js';
 
 /** How long a grant stays valid: long enough for one subgraph round trip, no longer. */
 export const GRANT_LIFETIME_MS = 30_000;
@@ -52,27 +53,13 @@ export function issueGrant(options: {
   return { header: GRANT_HEADER, value: options.channel ? sealGrant(grant, options.channel) : signGrant(grant, options.signingKey) };
 }
 
-/** Field name to the field code the resolution resolved it to, per device. */
-type ResolvedIndex = ReadonlyMap<string, ReadonlyMap<string, string>>;
-const indexes = new WeakMap<Resolution, ResolvedIndex>();
-
-/** The resolution's devices and fields, indexed once per resolution (a query's fetches share it). */
-function indexOf(resolution: Resolution): ResolvedIndex {
-  let index = indexes.get(resolution);
-  if (!index) {
-    index = new Map(resolution.devices.map((d) => [d.deviceId, new Map(d.fields.map((f) => [f.coordinate.slice(f.coordinate.indexOf('.') + 1), f.fieldCode]))]));
-    indexes.set(resolution, index);
-  }
-  return index;
-}
-
 /** @throws GridmarkError `GRANT_NOT_COVERED` unless the resolution covers every device and field. */
 function requireCovered(resolution: Resolution | null, subgraph: string, devices: readonly string[], fields: readonly string[], directory: FieldDirectory): void {
   const refuse = (why: string, details: Record<string, unknown>): never => {
     throw new GridmarkError('GRANT_NOT_COVERED', `Nothing was asked of business system "${subgraph}": ${why}.`, { details: { system: subgraph, ...details } });
   };
   if (!resolution) return refuse('the query has no resolution on the ledger', { fields });
-  const index = indexOf(resolution);
+  const index = resolvedFields(resolution);
   const outside = devices.find((d) => !index.has(d));
   if (outside !== undefined) refuse(`device ${outside} is not in the query's resolution`, { device: outside, fields });
   const uncovered = fields.filter((name) => {

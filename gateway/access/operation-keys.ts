@@ -51,6 +51,14 @@ export function operationKeys(request: OperationRequest): ResponseKeys {
   return keysOf([operation.selectionSet], { fragments, variables, root: true });
 }
 
+/**
+ * The keys of selection sets that land on one object (of a subgraph's request, say), read as
+ * {@link operationKeys} reads those below the root: aliases resolved, fragments merged.
+ */
+export function selectionKeys(sets: readonly SelectionSetNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): ResponseKeys {
+  return keysOf(sets, { fragments, variables: {}, root: false });
+}
+
 interface Reading {
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly variables: Readonly<Record<string, unknown>>;

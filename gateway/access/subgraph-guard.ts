@@ -4,7 +4,7 @@ import type { Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 import type { FieldDirectory } from './field-directory.js';
-import { entityFieldNames } from './entity-field-names.js';
+import { entityFieldKeys } from './entity-field-names.js';
 import { createGrantChannels } from './grant-channels.js';
 import { issueGrant } from './grant-issuer.js';
 import type { GatewayContext } from './request-access.js';
@@ -69,7 +69,7 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
       if (!context.access) return response;
       return verifyEntities({
         response,
-        fieldNames: entityFieldNames(request.query ?? ''),
+        fieldKeys: entityFieldKeys(request.query ?? ''),
         representations: representationsOf(request.variables),
         subgraph,
         access: context.access,

@@ -17,7 +17,7 @@ import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJou
  */
 export interface ChargedNetwork {
   readonly url: string;
-  /** `88.1001.1/INV-1` onwards, held by both systems. */
+  /** `88.1001.1/INV-1` onwards, held by both systems (by the SCADA one, the first `scadaHolds`). */
   readonly devices: readonly string[];
   /** Field name to field code, for every registered field. */
   readonly codes: ReadonlyMap<string, string>;
@@ -65,8 +65,12 @@ export interface LedgerSwitch {
 const ADMIN: Caller = { role: 'PLATFORM_ADMIN', keyId: 'test', label: 'test' };
 const WRITES = new Set(['resolveBatch', 'recordTrades', 'reportTamper', 'anchorCommitments', 'resolve']);
 
-/** Starts the network; `gateway` options (limits, ...) are passed on. */
-export async function startChargedNetwork(options: { readonly deviceCount?: number; readonly gateway?: Pick<GatewayOptions, 'limits'> } = {}): Promise<ChargedNetwork> {
+/**
+ * Starts the network; `gateway` options (limits, ...) are passed on. `scadaHolds` is how many of
+ * the devices (the first ones) the catalog lists the SCADA system as holding (default all); it
+ * serves and anchors every device whatever the catalog says.
+ */
+export async function startChargedNetwork(options: { readonly deviceCount?: number; readonly scadaHolds?: number; readonly gateway?: Pick<GatewayOptions, 'limits'> } = {}): Promise<ChargedNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'gridmark-charged-'));
   const gatewayKey = generateKeyPairSync('ed25519');
   const real = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
@@ -109,7 +113,7 @@ export async function startChargedNetwork(options: { readonly deviceCount?: numb
     anchorers.push(createAnchorer({ declaration, listDevices: () => Promise.resolve([...records.keys()]), journal, sink: createRegistryAnchorSink({ registryUrl, systemCode: system.code, apiKey }) }));
   }
   await registry.registerDevices(ADMIN, '88.1001.1', locals.map((localCode) => ({ localCode, kind: 'INVERTER' as const })));
-  await registry.claimDevices(ADMIN, '88.1001.2', devices.map((identifier, i) => ({ identifier, localCode: `S-${i + 1}` })));
+  await registry.claimDevices(ADMIN, '88.1001.2', devices.slice(0, options.scadaHolds ?? devices.length).map((identifier, i) => ({ identifier, localCode: `S-${i + 1}` })));
   for (const anchorer of anchorers) await anchorer.anchorPass();
 
   const post = async (body: unknown, headers: Readonly<Record<string, string>>): Promise<Reply> => {
