@@ -81,4 +81,37 @@ describe('device identifiers the access check must see', () => {
     expect(resolution?.devices.map((x) => x.deviceId).sort()).toEqual([a, b, d].sort());
     expect(await expectAccounted(network, reply)).toHaveLength(4);
   });
+
+  it('refuses variables that do not coerce with 400 BAD_INPUT before anything is resolved, recorded or charged', async () => {
+    const [a, b] = network.devices;
+    const cases: readonly { readonly query: string; readonly variables: Record<string, unknown> }[] = [
+      // A variable that names no device fails, beside one that names a device well.
+      { query: 'query ($ids: [ID!]!, $show: Boolean!) { devices(ids: $ids) { model @include(if: $show) } }', variables: { ids: [a], show: 'yes' } },
+      { query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }', variables: { ids: [a, null] } },
+      { query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }', variables: { ids: [a, { id: b }] } },
+      { query: `query ($id: ID! = "${a ?? ''}", $n: Boolean! = false) { device(id: $id) { model @skip(if: $n) } }`, variables: { n: 1 } },
+      { query: 'query ($id: ID!) { device(id: $id) { model } }', variables: {} },
+    ];
+    for (const { query, variables } of cases) {
+      const before = await settledSubmissions();
+      const reply = await network.post({ query, variables }, headers);
+      // Nothing reached the ledger: no resolution was queued, recorded or charged.
+      expect(await settledSubmissions()).toBe(before);
+      expect(reply.extensions?.gridmark).toBeUndefined();
+      expect(reply.status).toBe(400);
+      expect(reply.data ?? null).toBeNull();
+      expect(reply.errors).toEqual([{ message: expect.stringMatching(/^Variable "\$\w+"/) as unknown, extensions: { code: 'BAD_INPUT' } }]);
+    }
+  });
 });
+
+/** The ledger's transaction count once nothing has been submitted for a moment (resolutions and trades are recorded in batches). */
+async function settledSubmissions(): Promise<number> {
+  let last = network.ledger.stats.submissions;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const now = network.ledger.stats.submissions;
+    if (now === last) return now;
+    last = now;
+  }
+}
