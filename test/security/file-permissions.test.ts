@@ -30,7 +30,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(process.platform === 'win32')('files holding salts, keys and books', () => {
+const noPosixModes = process.platform === 'win32';
+if (noPosixModes) process.stdout.write('file-permissions: skipped, this platform has no POSIX file modes\n');
+
+describe.skipIf(noPosixModes)('files holding salts, keys and books', () => {
   it('creates the embedded ledger, its WAL and SHM, its node key and its directory readable by the owner only', async () => {
     const ledgerDir = join(dir, 'ledger', 'chain');
     const ledger = await createLedger({ kind: 'embedded', path: join(ledgerDir, 'ledger.db') });
