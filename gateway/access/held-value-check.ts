@@ -1,8 +1,7 @@
-import { stableJson } from '../../ledger-adapter/commitments/index.js';
 import type { HeldData, HeldValue } from './held-values.js';
-import { selectedKey } from './held-values.js';
 import type { ResponseKeys } from './operation-keys.js';
 import type { ReceivedValue } from './receipt.js';
+import { projectionDifference } from './value-projection.js';
 
 /**
  * A value in `data` that its receipt does not vouch for. ALTERED: it differs from the value the
@@ -64,30 +63,12 @@ function checkOne(held: HeldValue, entry: ReceivedValue | undefined, queried: bo
 }
 
 /**
- * Where `part` (what `data` holds) is not `whole` (the receipt's value) or a selection of it; null
- * when it is. `unchecked` when the first difference is a member name that may be an alias.
+ * Where `part` (what `data` holds) is not `whole` (the receipt's value) or a selection of it, judged
+ * as the gateway judged it before release ({@link projectionDifference}); null when it is.
+ * `unchecked` when the first difference is a member name that may be an alias.
  */
 function differenceAt(part: unknown, whole: unknown, keys: ResponseKeys, path: string): { readonly path: string; readonly unchecked: boolean } | null {
-  const leaf = keys.kind === 'selected' && keys.keys.size === 0;
-  if (Array.isArray(part) && !leaf) {
-    if (!Array.isArray(whole) || whole.length !== part.length) return { path, unchecked: false };
-    for (const [i, item] of part.entries()) {
-      const found = differenceAt(item, whole[i], keys, `${path}[${i}]`);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (part !== null && typeof part === 'object' && !leaf) {
-    if (whole === null || typeof whole !== 'object' || Array.isArray(whole)) return { path, unchecked: false };
-    for (const [key, value] of Object.entries(part as Record<string, unknown>)) {
-      const selected = selectedKey(keys, key);
-      if (!selected) return { path: `${path}.${key}`, unchecked: false };
-      if (selected.name === '__typename') continue;
-      if (!Object.hasOwn(whole, selected.name)) return { path: `${path}.${key}`, unchecked: keys.kind === 'unknown' };
-      const found = differenceAt(value, (whole as Record<string, unknown>)[selected.name], selected.keys, `${path}.${key}`);
-      if (found) return found;
-    }
-    return null;
-  }
-  return stableJson(part) === stableJson(whole) ? null : { path, unchecked: false };
+  const found = projectionDifference(part, whole, keys);
+  if (!found) return null;
+  return { path: path + found.path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join(''), unchecked: found.maybeAlias };
 }

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { ReportTamperInput } from '../../ledger-adapter/contract/index.js';
 import type { Anchor } from '../../ledger-adapter/contract/records.js';
@@ -8,6 +7,7 @@ import type { DirectoryField, FieldDirectory } from './field-directory.js';
 import { UNKNOWN_KEYS, type ResponseKeys, type SelectedKey } from './operation-keys.js';
 import type { RequestAccess } from './request-access.js';
 import { resolvedFields, type ResolvedFields } from './resolved-fields.js';
+import { projectionDifference } from './value-projection.js';
 
 /** A subgraph response as the gateway receives it. */
 export interface SubgraphResponse {
@@ -222,24 +222,8 @@ function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T
 
 /**
  * True when `part` (what the query selected, under its response keys) is a projection of `whole`
- * (what was anchored): each key of `part` is read through `keys` as the member it selects (an
- * alias at any level stands for its member), and its value must be that member's, down to the
- * leaves. A key the request did not select makes it no projection. A member selected without a
- * sub-selection (a scalar, or an object-valued scalar) must equal the whole member.
+ * (what was anchored): see {@link projectionDifference}.
  */
 export function projects(part: unknown, whole: unknown, keys: ResponseKeys): boolean {
-  if (keys.kind === 'selected' && keys.keys.size === 0) return part === whole || (typeof part === 'object' && isDeepStrictEqual(part, whole));
-  if (Array.isArray(part)) return Array.isArray(whole) && part.length === whole.length && part.every((p, i) => projects(p, whole[i], keys));
-  if (part !== null && typeof part === 'object') {
-    if (whole === null || typeof whole !== 'object' || Array.isArray(whole)) return false;
-    for (const key in part) {
-      const selected = keys.kind === 'selected' ? keys.keys.get(key) : undefined;
-      const name = keys.kind === 'selected' ? selected?.name : key;
-      if (name === undefined) return false;
-      if (name === '__typename') continue;
-      if (!Object.hasOwn(whole, name) || !projects((part as Record<string, unknown>)[key], (whole as Record<string, unknown>)[name], selected?.keys ?? UNKNOWN_KEYS)) return false;
-    }
-    return true;
-  }
-  return part === whole;
+  return projectionDifference(part, whole, keys) === null;
 }
