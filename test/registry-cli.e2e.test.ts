@@ -67,6 +67,16 @@ describe('gridmark CLI', () => {
     expect((await gridmark('enterprise', 'approve', CREDIT_CODE, '--key-file', adminKeyFile)).stderr).toContain('INVALID_STATE');
   });
 
+  it('issues a further operator key to a platform admin only; the registration below uses it', async () => {
+    const refused = await gridmark('enterprise', 'key', CREDIT_CODE, '--key-file', operatorKeyFile);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('FORBIDDEN');
+    const issued = await gridmark('enterprise', 'key', CREDIT_CODE, '--key-file', adminKeyFile);
+    expect(issued.code).toBe(0);
+    expect(issued.stdout).toContain('new operator key for Weather Co.');
+    keepKey(issued.stdout, operatorKeyFile);
+  });
+
   it("registers a system with the enterprise's operator key and prints its code and the system's key once", async () => {
     const r = await gridmark(...register, station.url, '--key-file', operatorKeyFile);
     expect(r.code).toBe(0);

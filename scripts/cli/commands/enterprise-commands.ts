@@ -44,17 +44,20 @@ const enterpriseCreate: CliCommand = {
   },
 };
 
-const enterpriseApprove: CliCommand = {
-  path: ['enterprise', 'approve'],
-  summary: "approve a pending application; prints the enterprise's operator key (shown once; platform admins)",
-  usage: 'gridmark enterprise approve <credit code> [--registry URL] [--key-file F]',
+/** A platform admin's command that issues an enterprise's operator key through `mutation` and prints it once. */
+const keyIssuingCommand = (verb: string, mutation: 'approveEnterprise' | 'issueEnterpriseKey', summary: string, done: string): CliCommand => ({
+  path: ['enterprise', verb],
+  summary,
+  usage: `gridmark enterprise ${verb} <credit code> [--registry URL] [--key-file F]`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, REGISTRY_OPTIONS);
     const creditCode = onePositional(positionals, 'credit code');
-    const { approveEnterprise } = await registryClient(values, { needsKey: true }).request<{ approveEnterprise: EnterpriseKey }>('mutation ($c: String!) { approveEnterprise(creditCode: $c) { enterprise { creditCode name } apiKey } }', { c: creditCode });
-    printKey(io, 'approved', approveEnterprise);
+    const reply = await registryClient(values, { needsKey: true }).request<Record<typeof mutation, EnterpriseKey>>(`mutation ($c: String!) { ${mutation}(creditCode: $c) { enterprise { creditCode name } apiKey } }`, { c: creditCode });
+    printKey(io, done, reply[mutation]);
   },
-};
+});
+
+const enterpriseApprove = keyIssuingCommand('approve', 'approveEnterprise', "approve a pending application; prints the enterprise's operator key (shown once; platform admins)", 'approved');
 
 const enterpriseReject: CliCommand = {
   path: ['enterprise', 'reject'],
@@ -68,17 +71,7 @@ const enterpriseReject: CliCommand = {
   },
 };
 
-const enterpriseKey: CliCommand = {
-  path: ['enterprise', 'key'],
-  summary: 'issue a further operator key for an approved enterprise (shown once; platform admins)',
-  usage: 'gridmark enterprise key <credit code> [--registry URL] [--key-file F]',
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, REGISTRY_OPTIONS);
-    const creditCode = onePositional(positionals, 'credit code');
-    const { issueEnterpriseKey } = await registryClient(values, { needsKey: true }).request<{ issueEnterpriseKey: EnterpriseKey }>('mutation ($c: String!) { issueEnterpriseKey(creditCode: $c) { enterprise { creditCode name } apiKey } }', { c: creditCode });
-    printKey(io, 'new operator key for', issueEnterpriseKey);
-  },
-};
+const enterpriseKey = keyIssuingCommand('key', 'issueEnterpriseKey', 'issue a further operator key for an approved enterprise (shown once; platform admins)', 'new operator key for');
 
 const enterpriseList: CliCommand = {
   path: ['enterprise', 'list'],
