@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { formatYuan } from '../../../gateway/billing/money.js';
 import { GridmarkError } from '../../../schema/index.js';
+import { parseAmountOption } from '../amount-option.js';
 import { REGISTRY_OPTIONS, onePositional, parseCommandArgs, registryClient, required } from '../cli-options.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { toCsv } from '../csv.js';
@@ -25,12 +26,6 @@ interface TradeRecord {
   refusal: string | null;
   trade: { tradeId: string; applicationId: string; resolutionId: string; function: string; at: string; amountFen: number; platformFeeFen: number; items: { deviceId: string; fieldCodes: string[] }[]; payees: { systemCode: string; grossFen: number; amountFen: number }[] };
   receipt: { txId: string; leafHash: string; merkleRoot: string } | null;
-}
-
-/** An amount as typed: a number when it reads as one, else the text, which the registry refuses with BAD_AMOUNT. */
-function amountArgument(text: string): number | string {
-  const value = Number(text);
-  return text.trim() !== '' && Number.isFinite(value) ? value : text;
 }
 
 /** `--from`/`--to` as the API takes them (absent: unbounded). */
@@ -68,7 +63,7 @@ const accountTopUp: CliCommand = {
     const { values, positionals } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, 'amount-fen': { type: 'string' }, reference: { type: 'string' } });
     const { topUp } = await registryClient(values, { needsKey: true }).request<{ topUp: Account }>(`mutation ($app: ID!, $amount: Fen!, $ref: String!) { topUp(applicationId: $app, amountFen: $amount, paymentReference: $ref) { ${ACCOUNT_FIELDS} } }`, {
       app: onePositional(positionals, 'application id'),
-      amount: amountArgument(required(values['amount-fen'], 'amount-fen')),
+      amount: parseAmountOption(required(values['amount-fen'], 'amount-fen'), 'amount-fen'),
       ref: required(values.reference, 'reference'),
     });
     io.out(`credited payment ${values.reference ?? ''}\n`);
@@ -84,7 +79,7 @@ const accountCreditLimit: CliCommand = {
     const { values, positionals } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, fen: { type: 'string' } });
     const { setCreditLimit } = await registryClient(values, { needsKey: true }).request<{ setCreditLimit: Account }>(`mutation ($app: ID!, $fen: Fen!) { setCreditLimit(applicationId: $app, creditLimitFen: $fen) { ${ACCOUNT_FIELDS} } }`, {
       app: onePositional(positionals, 'application id'),
-      fen: amountArgument(required(values.fen, 'fen')),
+      fen: parseAmountOption(required(values.fen, 'fen'), 'fen'),
     });
     printAccount(io, setCreditLimit);
   },
