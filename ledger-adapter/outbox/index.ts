@@ -1,0 +1,7 @@
+/**
+ * The ledger outbox: the one durable, ordered way gridmark writes resolutions, trades, tamper
+ * reports and the registry's evidence to the ledger.
+ */
+export { LedgerOutbox, openLedgerOutbox, type LedgerOutboxOptions, type SettledRecord, type SettleHook } from './ledger-outbox.js';
+export { DELIVERY_ORDER, recordKey, type KeyedRecord, type OutboxKind, type OutboxOutcome, type OutboxRecord, type StoredRecord } from './outbox-records.js';
+export type { OutboxLedger } from './outbox-delivery.js';
