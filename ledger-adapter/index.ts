@@ -5,6 +5,7 @@
  */
 export { createLedger, createLedgerClient, DEFAULT_EMBEDDED_LEDGER_PATH, type LedgerConfig, type EmbeddedLedgerConfig, type FabricLedgerSelection, type CreateLedgerOptions } from './create-ledger.js';
 export { createLedgerAdapter, translateLedgerError, type LedgerAdapter, type LedgerAdapterOptions, type LedgerCallStats } from './adapter/index.js';
+export { checkpointProblem, keyFingerprint, parseCheckpoint, type CheckpointOptions, type CheckpointWitness, type LedgerCheckpoint } from './checkpoints/index.js';
 export { createEmbeddedLedger, verifyLedgerFile, EmbeddedLedgerError, type EmbeddedLedger, type EmbeddedLedgerOptions, type ChainReport } from './embedded/index.js';
 // The Fabric client itself (createFabricLedgerClient, FabricLedgerError) is `gridmark/ledger-adapter/fabric`:
 // it loads gRPC, which `createLedger` loads only for a Fabric configuration.

@@ -172,6 +172,14 @@ export const ERROR_CODES = {
       'or the world state, no longer matches the chain. `gridmark ledger verify` names the first bad block.',
     exitCode: 8,
   },
+  LEDGER_HEAD_MISMATCH: {
+    message: 'The ledger does not hold the head or the key it was witnessed with.',
+    meaning:
+      'The embedded ledger ends before a head it signed and published (blocks were removed, or an older copy was put back), holds another block at that height, ' +
+      'or is signed by another node key than the one witnessed: by the checkpoints in the billing book and the registry (the gateway does not start), ' +
+      'or by `--expect-head` and `--expect-key` of `gridmark ledger verify`.',
+    exitCode: 8,
+  },
   GRANT_REFUSED: {
     message: 'The business system refused the request: no valid grant covers it.',
     meaning: 'A subgraph request lacked a grant from the gateway, or its grant was forged, expired, replayed, for another system, or did not cover the device or field asked for. `extensions.reason` says which.',

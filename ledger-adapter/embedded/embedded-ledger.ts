@@ -2,20 +2,28 @@ import { randomBytes } from 'node:crypto';
 import type { ContractRunner, TransactionCreator, TransactionInput, TransactionOutcome } from '../contract-runtime.js';
 import type { LedgerClient, LedgerEvent, SubmitResult } from '../ledger-client.js';
 import { compareKeys, createContractRunner } from '../runtime/index.js';
+import { GridmarkError } from '../../schema/errors.js';
 import { silentLogger, type Logger } from '../../schema/logger.js';
-import { encodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, storeTransaction, type StoredBlock } from './block-codec.js';
+import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/ledger-checkpoint.js';
+import { decodeBlockData, encodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, storeTransaction, type StoredBlock } from './block-codec.js';
 import { contractRefusal, ledgerUnavailable } from './embedded-errors.js';
 import { EventFeed } from './event-feed.js';
 import { BlockWriter } from './block-writer.js';
 import { lockLedgerFile } from './file-lock.js';
 import { LedgerDatabase, type StateWrite } from './ledger-database.js';
-import { loadNodeKey, nodeKeyPath, type NodeKey } from './node-key.js';
+import { loadNodeKey, locateNodeKey, type NodeKey } from './node-key.js';
 import { PendingState, type StateSource } from './pending-state.js';
 
 /** Options of {@link createEmbeddedLedger}: one readonly object. */
 export interface EmbeddedLedgerOptions {
-  /** The SQLite file; created with its node key (`<path>.node-key.pem`, mode 0600) when absent. */
+  /** The SQLite file; created with its node key (mode 0600) when absent. */
   readonly path: string;
+  /**
+   * The node key's file. Default: `keys/<file>.node-key.pem` in the database's directory, or, for
+   * a ledger created before that, `<path>.node-key.pem` if that is where its key is (used there,
+   * with a warning). The key must be the one block 0 records.
+   */
+  readonly nodeKeyPath?: string;
   /** The MSP id the node submits as. Default `GridmarkEmbeddedMSP`. */
   readonly mspId?: string;
   /** The most transactions in one block (group commit). Default 1,000. */
@@ -37,6 +45,16 @@ export interface EmbeddedLedger extends LedgerClient {
   readonly height: bigint;
   /** The database file. */
   readonly path: string;
+  /** The node key's file. */
+  readonly nodeKeyPath: string;
+  /** The fingerprint of the node key (`sha256:<hex>`). */
+  readonly keyId: string;
+  /** The hash of block 0. */
+  readonly genesis: string;
+  /** The hash of durable block `number`, or undefined beyond the head. */
+  blockHash(number: number): string | undefined;
+  /** A checkpoint of the durable head, signed with the node key; also after the ledger closed. */
+  checkpoint(): LedgerCheckpoint;
 }
 
 /** A block handed to the writer and not yet confirmed. */
@@ -76,8 +94,13 @@ export function createEmbeddedLedger(options: EmbeddedLedgerOptions): EmbeddedLe
   let database: LedgerDatabase | undefined;
   try {
     database = new LedgerDatabase(options.path);
-    const key = loadNodeKey(nodeKeyPath(options.path), database.height() === 0);
-    return new EmbeddedLedgerImpl(options, database, key, lock);
+    const location = locateNodeKey(options.path, options.nodeKeyPath);
+    if (location.source === 'beside-database') {
+      warn(options.logger, `the ledger's node key ${location.path} sits beside its database; it is used there. Move it to a directory of its own and name it with GRIDMARK_NODE_KEY (or the ledger's nodeKeyPath).`);
+    }
+    const key = loadNodeKey(location.path, database.height() === 0);
+    assertGenesisKey(database, key, location.path, options.path);
+    return new EmbeddedLedgerImpl({ ...options, nodeKeyPath: location.path }, database, key, lock);
   } catch (error) {
     database?.close();
     lock.release();
@@ -85,8 +108,27 @@ export function createEmbeddedLedger(options: EmbeddedLedgerOptions): EmbeddedLe
   }
 }
 
+/** Refuses a node key that is not the key block 0 records (a substituted or misplaced key). */
+function assertGenesisKey(database: LedgerDatabase, key: NodeKey, keyPath: string, path: string): void {
+  const genesis = database.block(0);
+  if (genesis === undefined) return;
+  const recorded = decodeBlockData(genesis.data).genesis?.publicKey;
+  if (recorded === key.publicKeyPem) return;
+  throw new GridmarkError('LEDGER_HEAD_MISMATCH', `The node key ${keyPath} is not the key of the ledger ${path}: block 0 records another key. The ledger does not open with it.`, {
+    details: { path, nodeKey: keyPath, keyId: key.fingerprint },
+  });
+}
+
+function warn(logger: Logger | undefined, message: string): void {
+  if (logger) logger.warn(message);
+  else process.emitWarning(message, { code: 'GRIDMARK_NODE_KEY_BESIDE_DATABASE' });
+}
+
 class EmbeddedLedgerImpl implements EmbeddedLedger {
   readonly path: string;
+  readonly nodeKeyPath: string;
+  readonly keyId: string;
+  readonly genesis: string;
   readonly #database: LedgerDatabase;
   readonly #key: NodeKey;
   readonly #runner: ContractRunner;
@@ -108,10 +150,14 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   /** The number of blocks durably in the file. */
   #committedHeight: number;
   #lastHash: string;
+  /** The hash of the last durable block. */
+  #committedHash: string;
   #lifecycle: Lifecycle = { phase: 'open' };
 
   constructor(options: EmbeddedLedgerOptions, database: LedgerDatabase, key: NodeKey, lock: { release(): void }) {
     this.path = options.path;
+    this.nodeKeyPath = options.nodeKeyPath ?? '';
+    this.keyId = key.fingerprint;
     this.#lock = lock;
     this.#database = database;
     this.#key = key;
@@ -126,6 +172,8 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#height = database.height();
     this.#committedHeight = this.#height;
     this.#lastHash = (database.block(this.#height - 1) as StoredBlock).hash;
+    this.#committedHash = this.#lastHash;
+    this.genesis = (database.block(0) as StoredBlock).hash;
     this.#writer = new BlockWriter(options.path);
     this.#buildOn = {
       getState: (key) => {
@@ -146,6 +194,17 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
 
   get height(): bigint {
     return BigInt(this.#committedHeight);
+  }
+
+  blockHash(number: number): string | undefined {
+    if (number >= this.#committedHeight) return undefined;
+    if (number === this.#committedHeight - 1) return this.#committedHash;
+    this.#assertOpen();
+    return this.#database.block(number)?.hash;
+  }
+
+  checkpoint(): LedgerCheckpoint {
+    return signCheckpoint({ height: this.#committedHeight, head: this.#committedHash, genesis: this.genesis, at: new Date() }, this.#key);
   }
 
   async evaluate(transaction: string, args: readonly string[]): Promise<Uint8Array> {
@@ -256,6 +315,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     const { block, writes, included } = inFlight;
     this.#inFlight.shift();
     this.#committedHeight = block.number + 1;
+    this.#committedHash = block.hash;
     this.#database.committed(block.number, writes);
     for (const write of writes) {
       if (this.#unconfirmed.get(write.key)?.block === block.number) this.#unconfirmed.delete(write.key);
@@ -283,6 +343,7 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#height = this.#database.height();
     this.#committedHeight = this.#height;
     this.#lastHash = (this.#database.block(this.#height - 1) as StoredBlock).hash;
+    this.#committedHash = this.#lastHash;
     this.#logger.error(`block ${inFlight.block.number} was not written: ${error instanceof Error ? error.message : String(error)}`);
     this.#writer.reset();
   }

@@ -1,19 +1,60 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { GridmarkError } from '../../schema/errors.js';
-import { OWNER_ONLY_FILE_MODE, isLooserThanOwnerOnly } from '../../schema/owner-only-files.js';
+import { OWNER_ONLY_FILE_MODE, ensureOwnerOnlyDirectory, isLooserThanOwnerOnly } from '../../schema/owner-only-files.js';
+import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
 
 /** The embedded node's signing key: Ed25519, PKCS#8 PEM in a file only its owner may read. */
 export interface NodeKey {
   /** SPKI PEM of the public key. */
   readonly publicKeyPem: string;
+  /** The public key's fingerprint (`sha256:<hex>`). */
+  readonly fingerprint: string;
   /** Signs a block hash (hex); returns base64. */
   sign(hashHex: string): string;
+  /** Signs bytes (a checkpoint's canonical JSON); returns base64. */
+  signBytes(data: Uint8Array): string;
 }
 
-/** Where the key of the ledger at `databasePath` lives. */
+/** The environment variable that names the node key's file when the configuration does not. */
+export const NODE_KEY_ENV = 'GRIDMARK_NODE_KEY';
+
+/**
+ * Where a new ledger at `databasePath` keeps its key unless told otherwise: a `keys` directory
+ * (mode 0700) in the database's directory, `<dir>/keys/<file>.node-key.pem`, so that the key is
+ * not one of the database's files and can be kept elsewhere (see {@link locateNodeKey}).
+ */
 export function nodeKeyPath(databasePath: string): string {
+  return join(dirname(databasePath), 'keys', `${basename(databasePath)}.node-key.pem`);
+}
+
+/** Where ledgers created before the keys directory keep their key: beside the database. */
+export function legacyNodeKeyPath(databasePath: string): string {
   return `${databasePath}.node-key.pem`;
+}
+
+/** The node key file a ledger uses, and how it was found. */
+export interface NodeKeyLocation {
+  readonly path: string;
+  /**
+   * `configured`: named by the configuration or `GRIDMARK_NODE_KEY`; `default`: the keys
+   * directory; `beside-database`: an older ledger's key, found beside its database and used there.
+   */
+  readonly source: 'configured' | 'default' | 'beside-database';
+}
+
+/**
+ * Finds the node key of the ledger at `databasePath`: the file `configured` names, else the one
+ * in the keys directory ({@link nodeKeyPath}), else, for a ledger from before it, the one beside
+ * the database ({@link legacyNodeKeyPath}), which is used where it is: a key is never moved.
+ * Without any of them, the keys directory is where a new ledger creates its key.
+ */
+export function locateNodeKey(databasePath: string, configured?: string): NodeKeyLocation {
+  if (configured !== undefined && configured !== '') return { path: configured, source: 'configured' };
+  const path = nodeKeyPath(databasePath);
+  if (!existsSync(path) && existsSync(legacyNodeKeyPath(databasePath))) return { path: legacyNodeKeyPath(databasePath), source: 'beside-database' };
+  return { path, source: 'default' };
 }
 
 /**
@@ -24,7 +65,8 @@ export function nodeKeyPath(databasePath: string): string {
  */
 export function loadNodeKey(path: string, create: boolean): NodeKey {
   if (!existsSync(path)) {
-    if (!create) throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} does not exist.`);
+    if (!create) throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} does not exist; name the key's file with ${NODE_KEY_ENV} (or the ledger's nodeKeyPath) if it is elsewhere.`);
+    ensureOwnerOnlyDirectory(dirname(path));
     const { privateKey } = generateKeyPairSync('ed25519');
     writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: OWNER_ONLY_FILE_MODE, flag: 'wx' });
   }
@@ -39,10 +81,12 @@ export function loadNodeKey(path: string, create: boolean): NodeKey {
     throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} is not a PEM private key.`, { cause: error });
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} is not an Ed25519 key.`);
-  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+  const publicKey = createPublicKey(privateKey);
   return {
-    publicKeyPem,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    fingerprint: keyFingerprint(publicKey),
     sign: (hashHex) => sign(null, Buffer.from(hashHex, 'hex'), privateKey).toString('base64'),
+    signBytes: (data) => sign(null, data, privateKey).toString('base64'),
   };
 }
 

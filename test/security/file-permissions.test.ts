@@ -34,15 +34,17 @@ const noPosixModes = process.platform === 'win32';
 if (noPosixModes) process.stdout.write('file-permissions: skipped, this platform has no POSIX file modes\n');
 
 describe.skipIf(noPosixModes)('files holding salts, keys and books', () => {
-  it('creates the embedded ledger, its WAL and SHM, its node key and its directory readable by the owner only', async () => {
+  it('creates the embedded ledger, its WAL and SHM, its node key and their directories readable by the owner only', async () => {
     const ledgerDir = join(dir, 'ledger', 'chain');
     const ledger = await createLedger({ kind: 'embedded', path: join(ledgerDir, 'ledger.db') });
     try {
       await ledger.anchorCommitments({ systemCode: '88.1', commitments: [{ deviceId: '88.1/A-1', fieldCode: '88.1.F0001', commitment: 'a'.repeat(64) }] }).catch(() => undefined);
       const modes = modesOf(ledgerDir, 'ledger.db');
-      expect(Object.keys(modes)).toEqual(expect.arrayContaining(['ledger.db', 'ledger.db-wal', 'ledger.db-shm', 'ledger.db.node-key.pem']));
+      expect(Object.keys(modes)).toEqual(expect.arrayContaining(['ledger.db', 'ledger.db-wal', 'ledger.db-shm']));
       expect(modes).toEqual(onlyOwner(modes));
-      expect([modeOf(ledgerDir), modeOf(join(dir, 'ledger'))]).toEqual(['0700', '0700']);
+      // The node key is not one of the database's files: it has a keys directory of its own.
+      expect(modesOf(join(ledgerDir, 'keys'), 'ledger.db')).toEqual({ 'ledger.db.node-key.pem': '0600' });
+      expect([modeOf(ledgerDir), modeOf(join(dir, 'ledger')), modeOf(join(ledgerDir, 'keys'))]).toEqual(['0700', '0700', '0700']);
     } finally {
       await ledger.close();
     }

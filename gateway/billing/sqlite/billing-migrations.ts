@@ -79,4 +79,23 @@ export const BILLING_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE TRIGGER settlements_append_only_delete BEFORE DELETE ON settlements BEGIN SELECT RAISE(ABORT, 'settlements are final'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'the ledger checkpoints this book witnesses',
+    sql: `
+      -- The embedded ledger's signed checkpoints of its head, kept outside the ledger file: the
+      -- gateway does not start on a ledger that does not hold the latest one (docs/ledger.md).
+      CREATE TABLE ledger_checkpoints (
+        seq INTEGER PRIMARY KEY,
+        height INTEGER NOT NULL CHECK (height >= 1),
+        head TEXT NOT NULL,
+        genesis TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        checkpoint TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX ledger_checkpoints_height ON ledger_checkpoints (height);
+    `,
+  },
 ];

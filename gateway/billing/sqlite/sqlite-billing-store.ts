@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { Trade, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
 import { prepareOwnerOnlyDatabase } from '../../../schema/index.js';
+import type { CheckpointWitness } from '../../../ledger-adapter/index.js';
+import { sqliteCheckpointWitness } from '../../storage/sqlite-checkpoint-witness.js';
 import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
 import { BookConflict, type BillingStore } from '../billing-store.js';
 import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type AccountKind, type EntryKind, type JournalRow, type Settlement, type StatementLine, type TradeRecord } from '../billing-types.js';
@@ -26,7 +28,7 @@ const BEGINNING = '1970-01-01T00:00:00.000Z';
  * (synchronous NORMAL); an operating-system crash or power loss may lose the last few, whose
  * trades the response waited to see on the ledger.
  */
-export function openSqliteBillingStore(options: SqliteBillingStoreOptions): BillingStore {
+export function openSqliteBillingStore(options: SqliteBillingStoreOptions): BillingStore & CheckpointWitness {
   prepareOwnerOnlyDatabase(options.path);
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
@@ -273,6 +275,8 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
   });
 
   return {
+    // The book also keeps the ledger's signed checkpoints (migration 3).
+    ...sqliteCheckpointWitness(db, `billing book ${options.path}`, now),
     openAccount: (id, kind) => attempt(() => db.transaction(() => openAccount(id, kind))()),
     getAccount: (id) => Promise.resolve(getAccount(id)),
     topUp: (input) => attempt(() => topUp(input.accountId, input.amountFen, input.paymentReference, input.memo)),

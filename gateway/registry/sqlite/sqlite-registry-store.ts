@@ -3,6 +3,8 @@ import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.
 import { StoreConflict, type LogInput, type RegistryStore, type StoredPrincipal } from '../registry-store.js';
 import type { Application, AssociationEntry, BusinessSystem, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
 import { prepareOwnerOnlyDatabase } from '../../../schema/index.js';
+import type { CheckpointWitness } from '../../../ledger-adapter/index.js';
+import { sqliteCheckpointWitness } from '../../storage/sqlite-checkpoint-witness.js';
 import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 import { sqliteCreditEvents } from './sqlite-credit-events.js';
@@ -24,7 +26,7 @@ export interface SqliteRegistryStoreOptions {
  * The registry in one SQLite file (WAL). Migrations run on open. Writes are one transaction each,
  * their log entry included; the log and the credit history refuse updates and deletes by trigger.
  */
-export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): RegistryStore {
+export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): RegistryStore & CheckpointWitness {
   prepareOwnerOnlyDatabase(options.path);
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
@@ -142,6 +144,8 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     FROM json_each(?) AS j JOIN identifiers AS i ON i.identifier = j.value AND i.status = 'ACTIVE'`);
 
   return {
+    // The registry also keeps the ledger's signed checkpoints (migration 8).
+    ...sqliteCheckpointWitness(db, `registry ${options.path}`, now),
     getEnterprise: async (creditCode) => Promise.resolve(toEnterprise(enterpriseRow.get(creditCode) as Row | undefined)),
     createSystem: async (input) => Promise.resolve(createSystem(input)),
     getSystem: async (code) => Promise.resolve(getSystem(code)),

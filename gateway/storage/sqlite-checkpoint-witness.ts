@@ -1,0 +1,72 @@
+import type Database from 'better-sqlite3';
+import { checkpointProblem, type CheckpointWitness, type LedgerCheckpoint } from '../../ledger-adapter/index.js';
+import { GridmarkError } from '../../schema/errors.js';
+
+/*
+ * The ledger's checkpoints kept in a gateway store's SQLite file (the billing book's migration 3,
+ * the registry's migration 8 create the `ledger_checkpoints` table): each checkpoint as the
+ * ledger signed it, with its height and head beside it for reading.
+ */
+
+type Row = { checkpoint: string };
+
+/**
+ * The checkpoint witness of a store's SQLite database. A checkpoint that does not verify, is
+ * below the latest one kept, at its height with another head, or of another ledger or key is
+ * refused, so that what the store holds only ever moves forward along one chain.
+ *
+ * @example const witness = sqliteCheckpointWitness(db, `billing book ${path}`, () => new Date().toISOString());
+ */
+export function sqliteCheckpointWitness(db: Database.Database, witnessName: string, now: () => string): CheckpointWitness {
+  const latest = db.prepare<[], Row>('SELECT checkpoint FROM ledger_checkpoints ORDER BY height DESC, seq DESC LIMIT 1');
+  const insert = db.prepare('INSERT INTO ledger_checkpoints (height, head, genesis, key_id, signed_at, checkpoint, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const refuse = (checkpoint: LedgerCheckpoint, why: string): never => {
+    throw new GridmarkError('LEDGER_HEAD_MISMATCH', `The ${witnessName} refuses the ledger's checkpoint at height ${checkpoint.height}: ${why}.`, {
+      details: { witness: witnessName, height: checkpoint.height, head: checkpoint.head },
+    });
+  };
+  const record = db.transaction((checkpoint: LedgerCheckpoint): void => {
+    const problem = checkpointProblem(checkpoint);
+    if (problem !== undefined) refuse(checkpoint, problem);
+    const row = latest.get();
+    if (row !== undefined) {
+      const kept = JSON.parse(row.checkpoint) as LedgerCheckpoint;
+      if (kept.genesis !== checkpoint.genesis) refuse(checkpoint, `it keeps the checkpoints of another ledger (block 0 ${kept.genesis.slice(0, 16)}…)`);
+      if (kept.keyId !== checkpoint.keyId) refuse(checkpoint, `it keeps checkpoints signed by key ${kept.keyId}`);
+      if (checkpoint.height < kept.height) refuse(checkpoint, `it keeps one at height ${kept.height}`);
+      if (checkpoint.height === kept.height) {
+        if (checkpoint.head !== kept.head) refuse(checkpoint, `it keeps another head at that height (${kept.head.slice(0, 16)}…)`);
+        return;
+      }
+    }
+    insert.run(checkpoint.height, checkpoint.head, checkpoint.genesis, checkpoint.keyId, checkpoint.at, JSON.stringify(checkpoint), now());
+  });
+  return {
+    witnessName,
+    recordCheckpoint: (checkpoint) => {
+      try {
+        record(checkpoint);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    latestCheckpoint: () => {
+      try {
+        const row = latest.get();
+        return Promise.resolve(row === undefined ? undefined : parsedOrText(row.checkpoint));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  };
+}
+
+/** The stored checkpoint as JSON, or its text when it is not JSON (the caller's check names the problem). */
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
