@@ -273,6 +273,26 @@ export const ERROR_CODES = {
     meaning: 'A command-line option or configuration value is missing or malformed.',
     exitCode: 2,
   },
+  DATA_FILE_MISSING: {
+    message: 'A file of the data directory is missing.',
+    meaning: 'A start found a data directory that holds a network but misses one of its files (a system database, an anchor journal, the ledger, its node key, the registry or the book). Nothing is started, created or seeded over it; the message names the file (`details.file`) and says how to start a new network instead (`--reseed`, which moves the old directory aside).',
+    exitCode: 8,
+  },
+  DATA_FILE_UNREADABLE: {
+    message: 'A file of the data directory cannot be read.',
+    meaning: 'A start found a file of its network that is not a file, cannot be opened for reading and writing, is empty, or is not the SQLite database it should be. Nothing is started or changed; the message names the file (`details.file`) and says how to start a new network instead.',
+    exitCode: 8,
+  },
+  NOT_CONFIRMED: {
+    message: 'The command would replace data and was not confirmed.',
+    meaning: 'A command that moves existing data aside (`npm start -- --reseed`, `npm run seed` on a directory that holds a network) asks on a terminal first; without a terminal it needs `--yes`. Refused, nothing changed.',
+    exitCode: 2,
+  },
+  DEVICE_KIND_CONFLICT: {
+    message: 'The device is registered with another kind.',
+    meaning: 'A device registration names a local code (identifier) that the system registered before with a different kind. The whole batch is refused; re-registering with the same kind changes nothing. `extensions.row` gives the row, `extensions.identifier` the identifier.',
+    exitCode: 6,
+  },
   BAD_HEADER: {
     message: 'A gridmark request header is malformed.',
     meaning: 'The `X-Gridmark-Role` header is neither `*` nor a role name, or `X-Gridmark-Function` is not a function name (1-64 of a-z 0-9 _ -). Refused before anything is looked up; `extensions.header` names the header (its value is not echoed).',

@@ -1,24 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
+import { recordDemoDataFiles } from './demo-data-files.js';
 import { seedDemo } from '../subgraphs/demo/seed-demo.js';
 import { GridmarkError, ensureOwnerOnlyDirectory } from '../schema/index.js';
 
-/** The aggregator's registry database inside the demo data folder. */
-export const REGISTRY_FILE = 'registry.db';
-/** The embedded ledger inside the demo data folder (its node key sits beside it). */
-export const LEDGER_FILE = 'ledger.db';
-/** The billing book's file in the data directory. */
-export const BILLING_FILE = 'billing.db';
-
-/** True when every demo business system's database already exists in `dataDir`. */
-export function demoDataExists(dataDir: string): boolean {
-  return DEMO_SYSTEMS.every((s) => existsSync(join(dataDir, `${s.name}.db`)));
-}
+export { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE } from './demo-data-files.js';
 
 /**
  * Seeds the demo plant into `dataDir`: one SQLite database per business system; the systems then
- * register with a new aggregator. Returns what it wrote. Nothing is overwritten or deleted: a
+ * register with a new aggregator, and the directory's list of files names them (see
+ * `demo-data-files.ts`). Returns what it wrote. Nothing is overwritten or deleted: a
  * directory that holds anything is refused (`reseedDemoData` moves it aside first).
  *
  * @throws GridmarkError `BAD_CONFIGURATION` when `dataDir` is not empty.
@@ -30,9 +20,12 @@ export function seedDemoData(dataDir: string, now = new Date()): { devices: numb
   // Registry, ledger, node key, book and journals live here: the demo's user only.
   ensureOwnerOnlyDirectory(dataDir, { tighten: true });
   const demo = seedDemo({ dataDir, plant: { now } });
+  let seeded: { devices: number; keyDevices: number };
   try {
-    return { devices: demo.holdings.length, keyDevices: demo.holdings.filter((h) => h.heldBy.length >= 2).length };
+    seeded = { devices: demo.holdings.length, keyDevices: demo.holdings.filter((h) => h.heldBy.length >= 2).length };
   } finally {
     demo.close();
   }
+  recordDemoDataFiles(dataDir);
+  return seeded;
 }

@@ -3,10 +3,10 @@ import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypt
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
-import type { Logger } from '../schema/index.js';
+import { GridmarkError, type Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
 import { createLedger, type LedgerAdapter, type LedgerCallStats } from '../ledger-adapter/index.js';
-import { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE } from './demo-data.js';
+import { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE, inspectDemoDataDirectory, recordDemoDataFiles } from './demo-data-files.js';
 import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
 
@@ -87,10 +87,19 @@ const READY_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the five demo business systems, each its own process over its own database, then the
- * gateway composing them. Any failure on the way stops what was started. Given `systems` that
+ * gateway composing them. Any failure on the way stops what was started. The data directory must
+ * hold a seeded network, every file of which is present and readable (see
+ * `demo-data-files.ts`); nothing is opened otherwise. Given `systems` that
  * already serve, it registers those instead and leaves them running when it stops.
+ *
+ * @throws GridmarkError `DATA_FILE_MISSING` or `DATA_FILE_UNREADABLE` naming a file of the
+ *   network; `BAD_CONFIGURATION` for a directory that holds no network.
  */
 export async function startDemoNetwork(options: DemoNetworkOptions): Promise<DemoNetwork> {
+  // Before anything is opened: each store would create an empty file in the place of a lost one.
+  if (inspectDemoDataDirectory(options.dataDir).kind === 'fresh') {
+    throw new GridmarkError('BAD_CONFIGURATION', `${options.dataDir} holds no demo network; seed one first (npm run seed -- --data-dir ${options.dataDir}).`);
+  }
   let started: DemoSystems | undefined;
   let gateway: Gateway | undefined;
   const ledger: LedgerAdapter = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger });
@@ -114,6 +123,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     await ledger.close();
   };
   try {
+    // From now on the ledger, its node key, the registry and the book belong to this network.
+    recordDemoDataFiles(options.dataDir);
     const adminKey = await registry.bootstrapAdminKey('demo console');
     // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
     const signingKey = options.grantKey ?? generateKeyPairSync('ed25519').privateKey;
@@ -123,6 +134,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();
     const systems = options.systems ?? (started = await startDemoSystems({ ...options, gatewayPublicKeyPem })).systems.map(({ name, title, url }) => ({ name, title, url }));
+    // ... and so do the systems' anchor journals.
+    recordDemoDataFiles(options.dataDir);
     const operators = await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
     await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
     await registry.flushLedgerEvidence();

@@ -35,18 +35,18 @@ export interface ConfirmationTerminal {
  * option) answers for the user. Without a terminal and without `yes` nothing is replaced: data is
  * never set aside implicitly.
  *
- * @throws GridmarkError `BAD_CONFIGURATION` when not confirmed.
+ * @throws GridmarkError `NOT_CONFIRMED` when not confirmed.
  */
 export async function confirmReseed(dataDir: string, options: { readonly yes: boolean; readonly terminal?: ConfirmationTerminal }): Promise<void> {
   if (options.yes) return;
   const terminal = options.terminal ?? { input: process.stdin, output: process.stdout };
   if (!terminal.input.isTTY || !terminal.output.isTTY) {
-    throw new GridmarkError('BAD_CONFIGURATION', `replacing the demo network in ${dataDir} (it is moved aside, not deleted) needs a confirmation on a terminal, or --yes.`);
+    throw new GridmarkError('NOT_CONFIRMED', `replacing the demo network in ${dataDir} (it is moved aside, not deleted) needs a confirmation on a terminal, or --yes; ${dataDir} is unchanged.`);
   }
   const prompt = createInterface({ input: terminal.input, output: terminal.output });
   try {
     const answer = await prompt.question(`Move the demo network in ${dataDir} aside (to ${dataDir}.old-<time>) and seed a new one? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new GridmarkError('BAD_CONFIGURATION', `not confirmed; ${dataDir} is unchanged.`);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new GridmarkError('NOT_CONFIRMED', `not confirmed; ${dataDir} is unchanged.`);
   } finally {
     prompt.close();
   }

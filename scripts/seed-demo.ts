@@ -20,6 +20,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`seed failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  const named = error instanceof GridmarkError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`seed failed: ${named}\n`);
   process.exitCode = error instanceof GridmarkError ? error.exitCode : 1;
 });

@@ -1,9 +1,12 @@
 /**
- * `npm start`: the demo network on the embedded defaults. Seeds the demo PV plant on first run,
- * starts the five business systems and the gateway, prints where they are and a query to try,
- * and shuts everything down on Ctrl-C. `--reseed` replaces the whole network (databases, anchor
- * journals, ledger, registry, book): after a confirmation on the terminal, or with `--yes`, the
- * data directory is moved aside to `<dir>.old-<time>` and a new plant is seeded.
+ * `npm start`: the demo network on the embedded defaults. Seeds the demo PV plant on first run
+ * (no data directory, or an empty one), starts the five business systems and the gateway, prints
+ * where they are and a query to try, and shuts everything down on Ctrl-C. A data directory that
+ * misses any file of its network, or holds one that cannot be read, is refused with the file's
+ * name (`DATA_FILE_MISSING`, `DATA_FILE_UNREADABLE`, exit 8): nothing is seeded over it.
+ * `--reseed` replaces the whole network (databases, anchor journals, ledger, registry, book):
+ * after a confirmation on the terminal, or with `--yes`, the data directory is moved aside to
+ * `<dir>.old-<time>` and a new plant is seeded; without either it is refused (`NOT_CONFIRMED`).
  *
  *   npm start -- [--port 4000] [--host 127.0.0.1] [--data-dir data/demo] [--reseed [--yes]]
  */
@@ -11,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { formatYuan } from '../gateway/index.js';
 import { createConsoleLogger, ensureOwnerOnlyDirectory, GridmarkError } from '../schema/index.js';
 import { DEMO_APPLICATION } from './demo-application.js';
-import { demoDataExists, seedDemoData } from './demo-data.js';
+import { seedDemoData } from './demo-data.js';
+import { inspectDemoDataDirectory } from './demo-data-files.js';
 import { confirmReseed, holdsDemoData, reseedDemoData } from './demo-reseed.js';
 import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './demo-network.js';
 
@@ -33,17 +37,19 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_530) throw new GridmarkError('BAD_CONFIGURATION', `--port must be an integer from 0 to 65530, not "${values.port}".`);
   const logger = createConsoleLogger('gridmark');
   const dataDir = values['data-dir'];
-  ensureOwnerOnlyDirectory(dataDir, { tighten: true, logger });
   if (values.reseed && holdsDemoData(dataDir)) {
+    // Asked for by name: the whole directory is moved aside, whatever state it is in.
     await confirmReseed(dataDir, { yes: values.yes });
     const seeded = reseedDemoData(dataDir);
     logger.info(`moved the previous demo network aside to ${seeded.movedTo ?? '(nothing)'}; seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`);
-  } else if (!demoDataExists(dataDir)) {
+  } else if (inspectDemoDataDirectory(dataDir).kind === 'fresh') {
+    // A new machine (no directory, or an empty one): seed. A directory missing any file of its
+    // network was refused above, naming the file; it is never seeded over.
     const seeded = seedDemoData(dataDir);
     logger.info(`seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`);
   }
+  ensureOwnerOnlyDirectory(dataDir, { tighten: true, logger });
   const network = await startDemoNetwork({ port, host: values.host, dataDir, logger });
-  printBanner(network);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -59,6 +65,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Only now: a Ctrl-C as soon as the banner shows must stop the network, not kill the process.
+  printBanner(network);
 }
 
 function printBanner(network: DemoNetwork): void {
@@ -117,6 +125,7 @@ function printBanner(network: DemoNetwork): void {
 
 main().catch((error: unknown) => {
   const code = error instanceof GridmarkError ? error.exitCode : 1;
-  process.stderr.write(`gridmark demo failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const named = error instanceof GridmarkError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gridmark demo failed to start: ${named}\n`);
   process.exitCode = code;
 });
