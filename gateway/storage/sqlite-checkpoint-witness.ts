@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { checkpointProblem, type CheckpointWitness, type LedgerCheckpoint } from '../../ledger-adapter/index.js';
 import { GridmarkError } from '../../schema/errors.js';
 
@@ -68,5 +68,25 @@ function parsedOrText(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return text;
+  }
+}
+
+/**
+ * The latest checkpoint kept in a billing book's or registry's SQLite file, read without opening
+ * the store (no migration runs, nothing is written): for `gridmark ledger checkpoint --witness`.
+ * Undefined when the file keeps none; not checked (the caller checks it).
+ *
+ * @throws GridmarkError BAD_CONFIGURATION when the file cannot be read or keeps no checkpoints table
+ */
+export function latestCheckpointInFile(path: string): unknown {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const row = db.prepare<[], Row>('SELECT checkpoint FROM ledger_checkpoints ORDER BY height DESC, seq DESC LIMIT 1').get();
+    return row === undefined ? undefined : parsedOrText(row.checkpoint);
+  } catch (error) {
+    throw new GridmarkError('BAD_CONFIGURATION', `${path} is not a billing book or registry that keeps the ledger's checkpoints (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
+  } finally {
+    db?.close();
   }
 }

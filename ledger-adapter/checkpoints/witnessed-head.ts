@@ -16,8 +16,10 @@ export type WitnessReport = readonly { readonly witness: string; readonly checkp
  * undefined when it holds that head (as its head or further back) under the same key.
  */
 export function checkpointMismatch(chain: WitnessedChain, checkpoint: LedgerCheckpoint, label: string): string | undefined {
+  const keyMismatch = keyProblem(chain, checkpoint.keyId, label);
+  if (keyMismatch !== undefined) return keyMismatch;
   if (checkpoint.genesis !== chain.genesis) return `block 0 is ${chain.genesis.slice(0, 16)}…, not ${checkpoint.genesis.slice(0, 16)}… (${label}): this is another ledger`;
-  return keyProblem(chain, checkpoint.keyId, label) ?? headProblem(chain, { height: checkpoint.height, hash: checkpoint.head }, label);
+  return headProblem(chain, { height: checkpoint.height, hash: checkpoint.head }, label);
 }
 
 /**

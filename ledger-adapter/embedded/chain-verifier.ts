@@ -5,11 +5,32 @@ import { compareKeys, createContractRunner, displayKey, MemoryWorldState } from 
 import { GridmarkError } from '../../schema/errors.js';
 import { decodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, type BlockData, type StoredTransaction } from './block-codec.js';
 import { LedgerDatabase } from './ledger-database.js';
-import { loadNodeKey, nodeKeyPath, verifyBlockSignature } from './node-key.js';
+import { loadNodeKey, locateNodeKey, verifyBlockSignature } from './node-key.js';
+import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
+import type { StoredBlock } from './block-codec.js';
+
+/** The head of a chain that verified. */
+export interface VerifiedHead {
+  /** The number of blocks; the head is block `height - 1`. */
+  readonly height: number;
+  /** The hash of the head block. */
+  readonly hash: string;
+  /** The fingerprint of the key that signs every block (block 0's), `sha256:<hex>`. */
+  readonly keyId: string;
+}
 
 /** What {@link verifyLedgerFile} found. */
 export type ChainReport =
-  | { readonly ok: true; readonly blocks: number; readonly transactions: number; readonly stateKeys: number; readonly keyFileChecked: boolean }
+  | {
+      readonly ok: true;
+      readonly blocks: number;
+      readonly transactions: number;
+      readonly stateKeys: number;
+      /** True when block 0's key was compared with the node key file (`keyFile`), which was there. */
+      readonly keyFileChecked: boolean;
+      readonly keyFile: string;
+      readonly head: VerifiedHead;
+    }
   | {
       readonly ok: false;
       /** The first block that does not check out, or null when the blocks do and the state table does not match them. */
@@ -17,102 +38,144 @@ export type ChainReport =
       readonly problem: string;
       readonly blocks: number;
       readonly keyFileChecked: boolean;
+      /** True when SQLite could not read the file (damaged, a table missing, no permission) rather than the chain not checking out. */
+      readonly damaged: boolean;
     };
 
 /** Options of {@link verifyLedgerFile}. */
 export interface VerifyOptions {
   /** Re-execute every transaction with the contract and compare its outcome. Default true. */
   readonly reexecute?: boolean;
-  /** Called after each block (progress). */
-  readonly onBlock?: (number: number) => void;
+  /** The node key file to compare block 0's key with. Default: where the ledger finds its key (`locateNodeKey`). */
+  readonly nodeKeyPath?: string;
+  /** Called after each block that checked out (progress), with its hash. */
+  readonly onBlock?: (number: number, hash: string) => void;
 }
 
 const decode = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
+/** How far a walk got: the blocks that checked out, and whether it reached the state table. */
+interface Walk {
+  blocks: number;
+  phase: 'open' | 'blocks' | 'state';
+  keyFileChecked: boolean;
+}
+
 /**
  * Re-walks an embedded ledger file: block numbers in sequence, each block's previous hash, data
  * hash, header hash and signature (against the public key of block 0, which must also be the key
- * of the node key file beside the database when that file is present), then replays every
- * transaction's writes (and, by default, re-executes it with the contract and compares) and
- * compares the replayed state with the file's state table.
+ * of the node key file when that file is present), then replays every transaction's writes (and,
+ * by default, re-executes it with the contract and compares) and compares the replayed state with
+ * the file's state table. A file SQLite cannot read (damaged, a table missing, no permission) is
+ * reported as not verifying, `damaged`.
  *
- * @throws GridmarkError BAD_CONFIGURATION when the file does not exist or is not a ledger
+ * @throws GridmarkError BAD_CONFIGURATION when there is no file at `path`, or the node key file is unreadable or exposed
  */
 export async function verifyLedgerFile(path: string, options: VerifyOptions = {}): Promise<ChainReport> {
   if (!existsSync(path)) throw new GridmarkError('BAD_CONFIGURATION', `No ledger file at ${path}.`);
-  let database: LedgerDatabase;
+  const walk: Walk = { blocks: 0, phase: 'open', keyFileChecked: false };
+  let database: LedgerDatabase | undefined;
   try {
     database = new LedgerDatabase(path, { readonly: true });
-    database.height();
+    return await verifyDatabase(database, path, options, walk);
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${path} is not an embedded ledger file.`, { cause: error });
-  }
-  try {
-    return await verifyDatabase(database, path, options);
+    if (!isDatabaseError(error)) throw error;
+    const what = { open: 'the file', blocks: `block ${walk.blocks}`, state: 'the state table' }[walk.phase];
+    const problem = `SQLite cannot read ${what} (${error.code}: ${error.message})`;
+    return { ok: false, firstBadBlock: walk.phase === 'blocks' ? walk.blocks : null, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: true };
   } finally {
-    database.close();
+    database?.close();
   }
 }
 
-async function verifyDatabase(database: LedgerDatabase, path: string, options: VerifyOptions): Promise<ChainReport> {
+/** An error SQLite raised about the file (better-sqlite3's codes all start with SQLITE_). */
+function isDatabaseError(error: unknown): error is Error & { code: string } {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+async function verifyDatabase(database: LedgerDatabase, path: string, options: VerifyOptions, walk: Walk): Promise<ChainReport> {
   const runner: ContractRunner | undefined = options.reexecute === false ? undefined : createContractRunner();
   const state = new MemoryWorldState();
-  const keyFile = nodeKeyPath(path);
-  const keyFileChecked = existsSync(keyFile);
+  const keyFile = locateNodeKey(path, options.nodeKeyPath).path;
+  walk.keyFileChecked = existsSync(keyFile);
+  walk.phase = 'blocks';
   let publicKey: KeyObject | undefined;
   let previousHash = GENESIS_PREVIOUS_HASH;
-  let expected = 0;
   let transactions = 0;
-  const fail = (firstBadBlock: number | null, problem: string): ChainReport => ({ ok: false, firstBadBlock, problem, blocks: expected, keyFileChecked });
+  const fail = (firstBadBlock: number | null, problem: string): ChainReport => ({ ok: false, firstBadBlock, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: false });
 
   for (;;) {
-    const blocks = database.blocks(expected, 256);
+    const blocks = database.blocks(walk.blocks, 256);
     if (blocks.length === 0) break;
     for (const block of blocks) {
-      if (block.number !== expected) return fail(expected, `block ${expected} is missing`);
-      if (block.previousHash !== previousHash) return fail(block.number, `block ${block.number} does not link to block ${block.number - 1} (previous hash differs)`);
-      if (sha256(block.data) !== block.dataHash) return fail(block.number, `block ${block.number}'s data does not match its data hash`);
-      if (headerHash(block) !== block.hash) return fail(block.number, `block ${block.number}'s header does not match its hash`);
-      let data: BlockData;
-      try {
-        data = decodeBlockData(block.data);
-      } catch {
-        return fail(block.number, `block ${block.number}'s data is not block data`);
-      }
-      if (block.number === 0) {
-        if (!data.genesis) return fail(0, 'block 0 does not record the node key');
-        publicKey = createPublicKey(data.genesis.publicKey);
-        if (keyFileChecked && loadNodeKey(keyFile, false).publicKeyPem !== data.genesis.publicKey) {
-          return fail(0, 'block 0 records another key than the node key file beside the database');
-        }
-      }
-      if (!publicKey || !verifyBlockSignature(publicKey, block.hash, block.signature)) return fail(block.number, `block ${block.number}'s signature is not the node's`);
-      for (const [txNumber, tx] of data.transactions.entries()) {
+      const checked = checkBlock(block, walk.blocks, previousHash, publicKey, walk.keyFileChecked ? keyFile : undefined);
+      if (typeof checked === 'string') return fail(walk.blocks, checked);
+      publicKey = checked.publicKey;
+      for (const [txNumber, tx] of checked.data.transactions.entries()) {
         const problem = await replayTransaction(state, runner, tx, block.number, txNumber);
         if (problem !== undefined) return fail(block.number, problem);
         transactions += 1;
       }
       previousHash = block.hash;
-      expected = block.number + 1;
-      options.onBlock?.(block.number);
+      walk.blocks = block.number + 1;
+      options.onBlock?.(block.number, block.hash);
     }
   }
-  if (expected === 0) return fail(0, 'the file holds no blocks');
+  if (walk.blocks === 0 || publicKey === undefined) return fail(0, 'the file holds no blocks');
 
+  walk.phase = 'state';
+  const problem = stateProblem(database, state);
+  if (problem !== undefined) return fail(null, problem);
+  const head = { height: walk.blocks, hash: previousHash, keyId: keyFingerprint(publicKey) };
+  return { ok: true, blocks: walk.blocks, transactions, stateKeys: state.entries().length, keyFileChecked: walk.keyFileChecked, keyFile, head };
+}
+
+/**
+ * Checks one block's number, link, hashes and signature; returns its data and the chain's key
+ * (read from block 0, and compared with `keyFile` when given), or what is wrong.
+ */
+function checkBlock(block: StoredBlock, expected: number, previousHash: string, publicKey: KeyObject | undefined, keyFile: string | undefined): string | { data: BlockData; publicKey: KeyObject } {
+  if (block.number !== expected) return `block ${expected} is missing`;
+  if (block.previousHash !== previousHash) return `block ${block.number} does not link to block ${block.number - 1} (previous hash differs)`;
+  if (sha256(block.data) !== block.dataHash) return `block ${block.number}'s data does not match its data hash`;
+  if (headerHash(block) !== block.hash) return `block ${block.number}'s header does not match its hash`;
+  let data: BlockData;
+  try {
+    data = decodeBlockData(block.data);
+  } catch {
+    return `block ${block.number}'s data is not block data`;
+  }
+  let key = publicKey;
+  if (block.number === 0) {
+    if (!data.genesis) return 'block 0 does not record the node key';
+    try {
+      key = createPublicKey(data.genesis.publicKey);
+    } catch {
+      return 'block 0 records a node key that is not a public key';
+    }
+    if (keyFile !== undefined && loadNodeKey(keyFile, false).publicKeyPem !== data.genesis.publicKey) return `block 0 records another key than the node key file ${keyFile}`;
+  }
+  if (!key || !verifyBlockSignature(key, block.hash, block.signature)) return `block ${block.number}'s signature is not the node's`;
+  return { data, publicKey: key };
+}
+
+/** Compares the replayed state with the file's state table, key by key and version by version. */
+function stateProblem(database: LedgerDatabase, state: MemoryWorldState): string | undefined {
   const replayed = state.entries();
   let i = 0;
   for (const row of database.allState()) {
     const [key, entry] = replayed[i] ?? [];
     if (key !== row.key) {
-      return fail(null, `the state table holds ${displayKey(row.key)}, which the chain ${key === undefined || compareKeys(key, row.key) > 0 ? 'never wrote' : `does not end with; it lacks ${displayKey(key)}`}`);
+      return `the state table holds ${displayKey(row.key)}, which the chain ${key === undefined || compareKeys(key, row.key) > 0 ? 'never wrote' : `does not end with; it lacks ${displayKey(key)}`}`;
     }
     if (!entry || Buffer.compare(entry.value, row.value) !== 0 || entry.version.blockNumber !== row.version.blockNumber || entry.version.txNumber !== row.version.txNumber) {
-      return fail(null, `the state table's value of ${displayKey(row.key)} is not what block ${entry?.version.blockNumber ?? '?'} wrote`);
+      return `the state table's value of ${displayKey(row.key)} is not what block ${entry?.version.blockNumber ?? '?'} wrote`;
     }
     i += 1;
   }
-  if (i < replayed.length) return fail(null, `the state table lacks ${displayKey(replayed[i]?.[0] ?? '')}, which block ${replayed[i]?.[1].version.blockNumber ?? '?'} wrote`);
-  return { ok: true, blocks: expected, transactions, stateKeys: replayed.length, keyFileChecked };
+  if (i < replayed.length) return `the state table lacks ${displayKey(replayed[i]?.[0] ?? '')}, which block ${replayed[i]?.[1].version.blockNumber ?? '?'} wrote`;
+  return undefined;
 }
 
 async function replayTransaction(state: MemoryWorldState, runner: ContractRunner | undefined, tx: StoredTransaction, block: number, txNumber: number): Promise<string | undefined> {

@@ -5,5 +5,6 @@
 export { createEmbeddedLedger, type EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded-ledger.js';
 export { EmbeddedLedgerError } from './embedded-errors.js';
 export { legacyNodeKeyPath, locateNodeKey, nodeKeyPath, NODE_KEY_ENV, type NodeKeyLocation } from './node-key.js';
-export { verifyLedgerFile, type ChainReport, type VerifyOptions } from './chain-verifier.js';
+export { verifyLedgerFile, type ChainReport, type VerifiedHead, type VerifyOptions } from './chain-verifier.js';
+export { signFileCheckpoint } from './file-checkpoint.js';
 export { inspectLedgerFile, type LedgerInspector, type InspectedBlock } from './ledger-inspector.js';

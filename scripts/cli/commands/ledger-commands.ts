@@ -1,30 +1,95 @@
-import { GridmarkError } from '../../../schema/index.js';
+import { latestCheckpointInFile } from '../../../gateway/storage/sqlite-checkpoint-witness.js';
+import { checkpointProblem, type LedgerCheckpoint } from '../../../ledger-adapter/checkpoints/index.js';
 import { DEFAULT_EMBEDDED_LEDGER_PATH } from '../../../ledger-adapter/create-ledger.js';
-import { inspectLedgerFile, verifyLedgerFile, type InspectedBlock } from '../../../ledger-adapter/embedded/index.js';
+import { inspectLedgerFile, NODE_KEY_ENV, signFileCheckpoint, verifyLedgerFile, type ChainReport, type InspectedBlock } from '../../../ledger-adapter/embedded/index.js';
 import { displayKey } from '../../../ledger-adapter/runtime/index.js';
+import { GridmarkError } from '../../../schema/index.js';
 import { parseCommandArgs } from '../cli-options.js';
 import type { CliCommand, CliIo } from '../command.js';
+import { HeadWatch, expectationProblems, readExpectations, type LedgerExpectations } from './ledger-expectations.js';
 
 const PATH_OPTION = { path: { type: 'string', default: DEFAULT_EMBEDDED_LEDGER_PATH } } as const;
+const NODE_KEY_OPTION = { 'node-key': { type: 'string' } } as const;
+
+/** The node key file named by `--node-key`, else by GRIDMARK_NODE_KEY; undefined lets the ledger's own rule find it. */
+function nodeKeyOption(values: { readonly 'node-key'?: string | undefined }): { nodeKeyPath?: string } {
+  const path = values['node-key'] ?? process.env[NODE_KEY_ENV];
+  return path === undefined || path === '' ? {} : { nodeKeyPath: path };
+}
 
 const ledgerVerify: CliCommand = {
   path: ['ledger', 'verify'],
-  summary: 'check an embedded ledger file: hashes, links, signatures, replayed state; names the first edited block',
-  usage: `gridmark ledger verify [--path file] [--no-reexecute]\n  --path          the ledger file (default ${DEFAULT_EMBEDDED_LEDGER_PATH})\n  --no-reexecute  replay the recorded write sets without running the contract again (faster)`,
+  summary: 'check an embedded ledger file: hashes, links, signatures, replayed state; print its head; names the first edited block',
+  usage:
+    `gridmark ledger verify [--path file] [--no-reexecute] [--node-key file] [--expect-head <height>:<hash> | <hash>] [--expect-key <fingerprint> | <key file>] [--checkpoint file]\n` +
+    `  --path          the ledger file (default ${DEFAULT_EMBEDDED_LEDGER_PATH})\n` +
+    `  --no-reexecute  replay the recorded write sets without running the contract again (faster)\n` +
+    `  --node-key      the node key file block 0's key is compared with (default: ${NODE_KEY_ENV}, else where the ledger finds it)\n` +
+    '  --expect-head   a head kept elsewhere (from an earlier run or `gridmark ledger checkpoint`): the chain must hold that block\n' +
+    '  --expect-key    the fingerprint (sha256:...) of the key that must sign the chain, or a PEM file of that key\n' +
+    '  --checkpoint    a signed checkpoint (JSON) whose head and key the chain must hold\n' +
+    '  Exit 0 when it verifies and holds what it is expected to, 8 otherwise.',
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { ...PATH_OPTION, 'no-reexecute': { type: 'boolean', default: false } });
+    const options = { ...PATH_OPTION, ...NODE_KEY_OPTION, 'no-reexecute': { type: 'boolean', default: false }, 'expect-head': { type: 'string' }, 'expect-key': { type: 'string' }, checkpoint: { type: 'string' } } as const;
+    const { values } = parseCommandArgs(args, options);
     const path = values.path;
-    const report = await verifyLedgerFile(path, { reexecute: !values['no-reexecute'] });
-    const keyNote = report.keyFileChecked ? 'block 0 key matches the node key file' : 'no node key file beside it: signatures checked against the key in block 0 only';
-    if (!report.ok) {
-      const where = report.firstBadBlock === null ? 'in the world state' : `at block ${report.firstBadBlock}`;
-      throw new GridmarkError('LEDGER_TAMPERED', `${path} was edited ${where}: ${report.problem} (${report.blocks} block(s) before it verified).`, {
-        details: { path, block: report.firstBadBlock, problem: report.problem },
-      });
-    }
+    const expectations = readExpectations(values);
+    const watch = new HeadWatch(expectations.head?.expected);
+    const report = await verifyLedgerFile(path, { reexecute: !values['no-reexecute'], ...nodeKeyOption(values), onBlock: watch.onBlock });
+    if (!report.ok) throw notVerified(path, report);
+    const keyNote = report.keyFileChecked ? `block 0's key is the node key file's, ${report.keyFile}` : `no node key file at ${report.keyFile}: signatures checked against the key in block 0 only`;
     io.out(`${path}: OK, ${report.blocks} blocks, ${report.transactions} transactions, ${report.stateKeys} state keys; every hash, link and signature checks, the replayed state matches (${keyNote})\n`);
+    io.out(`  head  height ${report.head.height} (block ${report.head.height - 1})  ${report.head.hash}\n  key   ${report.head.keyId}\n`);
+    const problems = expectationProblems(expectations, watch.chain(report.head));
+    if (problems.length > 0) {
+      throw new GridmarkError('LEDGER_HEAD_MISMATCH', `${path} does not hold what it is expected to: ${problems.join('; ')}.`, { details: { path, height: report.head.height, head: report.head.hash, keyId: report.head.keyId } });
+    }
+    printMet(expectations, watch, report.head.height, io);
   },
 };
+
+function notVerified(path: string, report: Extract<ChainReport, { ok: false }>): GridmarkError {
+  const where = report.firstBadBlock === null ? 'in the world state' : `at block ${report.firstBadBlock}`;
+  // A file SQLite cannot read is damage (a lost or overwritten page, a dropped table), whoever did it: exit 8 as for an edit.
+  const what = report.damaged ? 'is damaged' : `was edited ${where}`;
+  return new GridmarkError('LEDGER_TAMPERED', `${path} ${what}: ${report.problem} (${report.blocks} block(s) before it verified).`, {
+    details: { path, block: report.firstBadBlock, problem: report.problem, damaged: report.damaged },
+  });
+}
+
+function printMet(expectations: LedgerExpectations, watch: HeadWatch, height: number, io: CliIo): void {
+  if (expectations.head) {
+    const number = expectations.head.expected.height === undefined ? (watch.foundAt ?? 0) : expectations.head.expected.height - 1;
+    const behind = height - 1 - number;
+    io.out(`  holds the expected head (${expectations.head.label}): block ${number}, ${behind === 0 ? 'the head' : `${behind} block(s) behind the head`}\n`);
+  }
+  if (expectations.keyId) io.out(`  signed by the expected key (${expectations.keyId.label})\n`);
+}
+
+const ledgerCheckpoint: CliCommand = {
+  path: ['ledger', 'checkpoint'],
+  summary: 'print a signed checkpoint of the ledger\'s head (height, hash, key) as JSON, for a witness to keep',
+  usage:
+    `gridmark ledger checkpoint [--path file] [--node-key file] | --witness <billing book or registry file>\n` +
+    `  (default)  signs the head of the ledger file now, with its node key (${NODE_KEY_ENV} or --node-key if it is elsewhere);\n` +
+    '             the key must be block 0\'s and the last block must check; the rest is gridmark ledger verify\'s job\n' +
+    '  --witness  prints the latest checkpoint the gateway published to that billing book or registry (no key needed)\n' +
+    '  Keep the output outside this machine; gridmark ledger verify --checkpoint <file> checks the ledger against it.',
+  run(args, io) {
+    const { values } = parseCommandArgs(args, { ...PATH_OPTION, ...NODE_KEY_OPTION, witness: { type: 'string' } });
+    const checkpoint = values.witness === undefined ? signFileCheckpoint(values.path, nodeKeyOption(values).nodeKeyPath) : witnessedCheckpoint(values.witness);
+    io.out(`${JSON.stringify(checkpoint, null, 2)}\n`);
+    return Promise.resolve();
+  },
+};
+
+function witnessedCheckpoint(file: string): LedgerCheckpoint {
+  const kept = latestCheckpointInFile(file);
+  if (kept === undefined) throw new GridmarkError('BAD_CONFIGURATION', `${file} keeps no checkpoint of the ledger yet.`);
+  const problem = checkpointProblem(kept);
+  if (problem !== undefined) throw new GridmarkError('LEDGER_HEAD_MISMATCH', `The checkpoint kept in ${file} is not valid: ${problem}.`);
+  return kept as LedgerCheckpoint;
+}
 
 const ledgerShow: CliCommand = {
   path: ['ledger', 'show'],
@@ -81,5 +146,5 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** `gridmark ledger verify` and `gridmark ledger show`. */
-export const commands: readonly CliCommand[] = [ledgerVerify, ledgerShow];
+/** `gridmark ledger verify`, `gridmark ledger checkpoint` and `gridmark ledger show`. */
+export const commands: readonly CliCommand[] = [ledgerVerify, ledgerCheckpoint, ledgerShow];
