@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
+import { openLedgerOutbox, type LedgerOutbox } from '../ledger-adapter/outbox/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
 import { createOperationLimitGuards, operationLimits, type OperationLimits } from './access/operation-limits.js';
 import { createOperationGate, queriesOnlyRule } from './access/operation-gate.js';
@@ -65,6 +66,12 @@ export type GatewayTopology =
 export interface GatewayAccess {
   readonly ledger: LedgerAdapter;
   readonly signingKey: KeyObject;
+  /**
+   * The durable outbox through which resolutions, trades and tamper reports reach the ledger,
+   * shared with the registry (its evidence goes the same way). Without one, the gateway keeps an
+   * outbox in memory, which a crash loses: for tests only. `npm start` opens one beside the ledger.
+   */
+  readonly outbox?: LedgerOutbox;
   /** Per-use charging: without it, released values are free. */
   readonly billing?: GatewayBilling;
 }
@@ -160,16 +167,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       ? (() => {
           const { ledger, signingKey } = options.access;
           const fields = createFieldDirectory(registry);
-          const recorder = createResolutionRecorder({ ledger, logger });
+          // Without an outbox given, one in memory that this gateway owns and closes.
+          const outbox: LedgerOutbox = options.access.outbox ?? openLedgerOutbox({ ledger, logger });
+          const ownOutbox = outbox === options.access.outbox ? undefined : outbox;
+          const recorder = createResolutionRecorder(outbox);
           const billingOptions = options.access.billing;
-          const billing = billingOptions ? createBilling({ store: billingOptions.store, tariff: billingOptions.tariff, ledger, registry, fields, logger, beforeTrades: () => recorder.flush() }) : undefined;
+          const billing = billingOptions ? createBilling({ store: billingOptions.store, tariff: billingOptions.tariff, ledger, registry, fields, outbox, logger }) : undefined;
           return {
             billing,
             billingPlugin: billing ? createBillingPlugin({ billing, ...(billingOptions?.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: billingOptions.receiptTimeoutMs }) }) : undefined,
             fields,
-            recorder,
+            outbox,
+            ownOutbox,
             signingKey,
-            guard: createSubgraphGuard({ signingKey, fields, ledger, registry, logger, resolutionsRecorded: () => recorder.flush() }),
+            guard: createSubgraphGuard({ signingKey, fields, ledger, registry, logger, outbox }),
             plugin: createAccessPlugin({ registry, ledger, recorder, fields, logger, maxDevices: limits.maxDevices }),
           };
         })()
@@ -271,9 +282,10 @@ export function createGateway(options: GatewayOptions): Gateway {
           (request, response, url) => {
             if (url.pathname !== '/healthz') return false;
             const status = manager.status();
-            // Serving means releasing data: not while resolutions or trades cannot reach the ledger.
-            const ledger = control ? { resolutions: control.recorder.healthy() ? 'recording' : 'failing', trades: control.billing ? (control.billing.healthy() ? 'recording' : 'failing') : 'off' } : undefined;
-            const healthy = status.phase === 'serving' && ledger?.resolutions !== 'failing' && ledger?.trades !== 'failing';
+            // Serving means releasing data: not while the outbox cannot reach the ledger (resolutions and trades both go through it).
+            const recording = control ? (control.outbox.healthy() ? 'recording' : 'failing') : undefined;
+            const ledger = control && recording ? { resolutions: recording, trades: control.billing ? recording : 'off', outboxBacklog: control.outbox.backlog } : undefined;
+            const healthy = status.phase === 'serving' && recording !== 'failing';
             sendJson(response, healthy ? 200 : 503, ledger ? { ...status, ledger } : status);
             return true;
           },
@@ -300,9 +312,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       await server.stop();
       await registryApi?.server.stop();
-      // Trades go to the ledger after their resolutions: billing stops first, while resolutions still flush.
+      // What this gateway appended reaches the ledger now if it can; what cannot waits in the outbox for the next start.
       await control?.billing?.stop();
-      await control?.recorder.stop();
+      await control?.outbox.flush(5_000, { giveUpWhenFailing: true }).catch((error: unknown) => logger.warn(`records still wait for the ledger at stop: ${String(error)}`));
+      await control?.ownOutbox?.close();
       fetcher.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
 import type { Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
 import { createCommitmentMemo } from './commitment-memo.js';
@@ -34,11 +35,10 @@ export interface SubgraphGuardOptions {
   readonly registry: Registry;
   readonly logger: Logger;
   /**
-   * Resolves once the resolutions queued so far are on the ledger. A tamper report names the
-   * resolution of the query that caught it, and the ledger refuses one whose resolution it does
-   * not hold yet, so reports wait for it.
+   * Where tamper reports wait for the ledger. A report names the resolution of the query that
+   * caught it, and the outbox sends it after that resolution.
    */
-  readonly resolutionsRecorded?: () => Promise<void>;
+  readonly outbox: LedgerOutbox;
 }
 
 /**
@@ -78,9 +78,12 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
         commitments,
         onTamper: (finding) => {
           options.logger.warn(`TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`);
-          (options.resolutionsRecorded?.() ?? Promise.resolve())
-            .then(() => options.ledger.reportTamper(finding))
-            .then(() => options.registry.penalizeTampering(finding.systemCode, finding))
+          options.outbox
+            .append({ kind: 'tamper', body: finding })
+            .then((outcome) => {
+              if (outcome.status === 'refused') throw new Error(`the ledger refused the report [${outcome.code}] ${outcome.reason}`);
+              return options.registry.penalizeTampering(finding.systemCode, finding);
+            })
             .catch((error: unknown) => options.logger.error(`could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`));
         },
         onUnproven: (finding) => {

@@ -10,7 +10,8 @@ import { createLedger, verifyTradeReceipt, type LedgerAdapter } from '../../ledg
 import { silentLogger } from '../../schema/index.js';
 import type { BillingStore } from './billing-store.js';
 import { openSqliteBillingStore } from './sqlite/sqlite-billing-store.js';
-import { createTradeRecorder } from './trade-recorder.js';
+import { openLedgerOutbox } from '../../ledger-adapter/outbox/index.js';
+import { linkBookToLedger } from './book-ledger-link.js';
 
 /**
  * A process that dies anywhere between holding a query's price and the ledger recording its trade
@@ -48,15 +49,15 @@ async function restart(): Promise<{ book: BillingStore; ledger: LedgerAdapter; r
   const ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
   const book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
   const released = await book.releaseAllHolds();
-  const recorder = createTradeRecorder({ ledger, outbox: book, logger: silentLogger });
-  recorder.poke();
-  await recorder.flush();
+  const outbox = openLedgerOutbox({ ledger, path: join(dir, 'outbox.db'), logger: silentLogger });
+  await linkBookToLedger(book, outbox, silentLogger);
+  await outbox.flush();
   return {
     book,
     ledger,
     released,
     close: async () => {
-      await recorder.stop();
+      await outbox.close();
       await book.close();
       await ledger.close();
     },

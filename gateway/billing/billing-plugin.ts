@@ -81,7 +81,7 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
               if (receipt) result.extensions = { ...result.extensions, gridmark: withoutValues(receipt) };
               return;
             }
-            if (charged) receipt = await billing.receipt(charged.trade.tradeId, receiptTimeoutMs);
+            if (charged) receipt = await withinMs(charged.onLedger, receiptTimeoutMs);
           }
           const gridmark = (result.extensions?.['gridmark'] ?? {}) as Record<string, unknown>;
           result.extensions = {
@@ -104,4 +104,11 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
       });
     },
   };
+}
+
+/** The receipt, or null when it takes longer than `ms` (the trade waits in the outbox and is recorded later). */
+function withinMs(receipt: Promise<TradeReceipt | null>, ms: number): Promise<TradeReceipt | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([receipt, late]).finally(() => clearTimeout(timer));
 }

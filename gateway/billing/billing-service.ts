@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
 import type { Resolution, Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
 import { sameTrade, verifyTradeReceipt } from '../../ledger-adapter/contract/trades.js';
 import { GridmarkError, type Logger } from '../../schema/index.js';
@@ -8,26 +9,33 @@ import { forbid, requireAdmin, requireOverseer } from '../registry/caller-permis
 import type { Caller } from '../registry/registry-types.js';
 import type { FieldDirectory } from '../access/field-directory.js';
 import { BookConflict, type BillingStore } from './billing-store.js';
+import { linkBookToLedger, type BookLedgerLink } from './book-ledger-link.js';
 import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type BookCheck, type JournalRow, type Settlement, type Statement, type TradeRecord } from './billing-types.js';
 import { requireAmountFen } from './money.js';
 import { chargeDelivered, quoteQuery, type Quote } from './pricing.js';
 import { checkTariff, type Tariff } from './tariff.js';
-import { createTradeRecorder, type TradeRecorder } from './trade-recorder.js';
 
-/** How a period's trades stand against the ledger. */
+/** How a period's trades stand against the ledger: every trade of the period, walked page by page. */
 export interface Reconciliation {
   readonly from: string;
   readonly to: string;
   readonly trades: number;
   readonly amountFen: number;
   readonly recorded: number;
+  /** Trades not on the ledger yet: they cannot be checked. */
   readonly pending: number;
+  /** Trades the ledger refused; each should have been paid back by a REFUND entry. */
   readonly refused: number;
+  /** Refused trades paid back by a REFUND entry. */
+  readonly refunded: number;
   /** Recorded trades whose ledger copy and receipt were re-read and matched. */
   readonly matched: number;
-  /** Recorded trades beyond the most one reconciliation re-reads (reconcile a shorter period). */
+  /** Trades that could not be checked: pending ones. */
   readonly unchecked: number;
-  /** Trades whose ledger copy is missing or differs, or whose receipt does not prove inclusion. */
+  /**
+   * Every trade that does not reconcile, with why: not on the ledger, different content, a receipt
+   * that does not prove inclusion, refused (and whether it was refunded), pending.
+   */
   readonly mismatched: readonly { readonly tradeId: string; readonly problem: string }[];
 }
 
@@ -35,6 +43,8 @@ export interface Reconciliation {
 export interface ChargedQuery {
   readonly trade: Trade;
   readonly account: Account;
+  /** The trade's ledger receipt once it is recorded; null when the ledger refused it (it is then refunded) or cannot be reached. */
+  readonly onLedger: Promise<TradeReceipt | null>;
 }
 
 /**
@@ -53,8 +63,6 @@ export interface Billing {
    * unverified values are free), exactly once; or releases the hold when none were.
    */
   charge(holdId: string, input: { readonly applicationId: string; readonly function: string; readonly quote: Quote; readonly verified: readonly { readonly device: string; readonly fieldCode: string }[] }): Promise<ChargedQuery | undefined>;
-  /** Waits for a trade's ledger receipt (null when the ledger has not recorded it in time). */
-  receipt(tradeId: string, timeoutMs: number): Promise<TradeReceipt | null>;
 
   account(caller: Caller, accountId: string): Promise<Account>;
   /** Credits a payment received for an application. Platform admins. */
@@ -86,15 +94,17 @@ export interface BillingOptions {
   /** The gateway's directory of the active systems' fields. */
   readonly fields: Pick<FieldDirectory, 'byName'>;
   readonly tariff: Tariff;
-  /** Runs before trades go to the ledger: their resolutions must be there first. */
-  readonly beforeTrades?: () => Promise<void>;
+  /** Where trades wait for the ledger, after the resolutions they pay for. */
+  readonly outbox: LedgerOutbox;
   readonly logger: Logger;
 }
 
 /** The most trades one listing returns. */
 const MAX_LISTING = 1_000;
-/** The most trades one reconciliation re-reads from the ledger. */
-const MAX_RECONCILED = 10_000;
+/** Trades per page of a reconciliation's walk through a period. */
+const RECONCILE_PAGE = 1_000;
+/** How many problems a reconciliation lists (it counts them all). */
+const MAX_LISTED_PROBLEMS = 1_000;
 /** How long a settlement waits for pending trades to reach the ledger. */
 const SETTLE_FLUSH_MS = 10_000;
 
@@ -102,7 +112,7 @@ const SETTLE_FLUSH_MS = 10_000;
 export function createBilling(options: BillingOptions): Billing {
   const { store, registry, logger } = options;
   const tariff = checkTariff(options.tariff);
-  const recorder: TradeRecorder = createTradeRecorder({ ledger: options.ledger, outbox: store, logger, ...(options.beforeTrades ? { before: options.beforeTrades } : {}) });
+  const { outbox } = options;
   /** Charges the registration fee of every registered system that has not paid it yet. */
   const chargeRegistrationFees = async (): Promise<void> => {
     if (tariff.registrationFeeFen === 0) return;
@@ -111,6 +121,7 @@ export function createBilling(options: BillingOptions): Billing {
     }
   };
   let unsubscribe: (() => void) | undefined;
+  let link: BookLedgerLink | undefined;
 
   const translate = (error: unknown): never => {
     if (error instanceof BookConflict) throw new GridmarkError(error.reason, error.message, { details: { ...error.details }, cause: error });
@@ -145,7 +156,7 @@ export function createBilling(options: BillingOptions): Billing {
     // The field directory holds the fields of active systems only: a suspended system's are not billable.
     quote: (resolution, selected) => quoteQuery(resolution, selected, tariff, (field, systemCode) => options.fields.byName(field)?.systemCode === systemCode),
     async reserve(applicationId, quote) {
-      if (!recorder.healthy()) throw new GridmarkError('LEDGER_UNAVAILABLE', 'Trades cannot reach the ledger; charged queries are refused until they can.');
+      if (!outbox.healthy()) throw new GridmarkError('LEDGER_UNAVAILABLE', 'Trades cannot reach the ledger; charged queries are refused until they can.');
       const holdId = randomBytes(32).toString('hex');
       const hold = () => store.hold({ holdId, accountId: applicationId, amountFen: quote.totalFen });
       // An application's account opens on its first query; after that a hold is one read.
@@ -167,10 +178,13 @@ export function createBilling(options: BillingOptions): Billing {
       const values = charge.items.reduce((n, i) => n + i.fieldCodes.length, 0);
       const memo = `${input.function}: ${charge.items.length} device(s), ${values} value(s); platform: commission ${charge.platformFeeFen - tariff.resolutionFeeFen} + resolution fee ${tariff.resolutionFeeFen}`;
       const charged = await store.charge(holdId, { tradeId: holdId, applicationId: input.applicationId, resolutionId: input.quote.resolutionId, function: input.function, ...charge }, memo).catch(translate);
-      recorder.poke();
-      return charged;
+      // The book holds the trade as PENDING; should the process die before this append, start() offers it again.
+      const onLedger = outbox.append({ kind: 'trade', body: charged.trade }).then(
+        (outcome) => (outcome.status === 'recorded' ? (outcome.receipt ?? null) : null),
+        () => null,
+      );
+      return { ...charged, onLedger };
     },
-    receipt: (tradeId, timeoutMs) => recorder.receipt(tradeId, timeoutMs).catch(() => null),
 
     async account(caller, accountId) {
       requireReader(caller, accountId);
@@ -218,7 +232,7 @@ export function createBilling(options: BillingOptions): Billing {
     async settle(caller) {
       requireAdmin(caller, 'run settlements');
       // Give the period's last trades a moment to reach the ledger; a ledger that is down refuses the run below.
-      await Promise.race([recorder.flush(), new Promise((resolve) => setTimeout(resolve, SETTLE_FLUSH_MS).unref())]);
+      await outbox.flush(SETTLE_FLUSH_MS).catch(() => undefined);
       const previous = (await store.settlements()).at(-1);
       const counts = await store.tradeCounts(previous?.to ?? '1970-01-01T00:00:00.000Z', new Date(Date.now() + 1).toISOString());
       if (counts.pending > 0) throw new GridmarkError('LEDGER_UNAVAILABLE', `${counts.pending} trade(s) of the period are not on the ledger yet; a period settles only when its trades are recorded.`);
@@ -237,41 +251,75 @@ export function createBilling(options: BillingOptions): Billing {
     },
     async reconcile(caller, input) {
       requireOverseer(caller, 'reconcile with the ledger');
-      const { from, to } = period(input);
-      const counts = await store.tradeCounts(from, to);
-      const records = await store.listTrades({ from, to, limit: MAX_RECONCILED });
-      const mismatched: { tradeId: string; problem: string }[] = [];
-      let matched = 0;
-      for (const record of records) {
-        if (record.status !== 'RECORDED') continue;
-        const onLedger = await options.ledger.getTrade(record.trade.tradeId);
-        if (!onLedger) mismatched.push({ tradeId: record.trade.tradeId, problem: 'not on the ledger' });
-        else if (!sameTrade(onLedger.trade, record.trade)) mismatched.push({ tradeId: record.trade.tradeId, problem: 'the ledger holds different content' });
-        else if (!record.receipt || !verifyTradeReceipt(record.trade, record.receipt) || record.receipt.merkleRoot !== onLedger.receipt.merkleRoot) mismatched.push({ tradeId: record.trade.tradeId, problem: 'the receipt does not prove inclusion' });
-        else matched++;
-      }
-      const reread = records.filter((r) => r.status === 'RECORDED').length;
-      return { from, to, trades: counts.pending + counts.recorded + counts.refused, amountFen: counts.amountFen, recorded: counts.recorded, pending: counts.pending, refused: counts.refused, matched, unchecked: counts.recorded - reread, mismatched };
+      return reconcilePeriod(store, options.ledger, period(input));
     },
     async check(caller) {
       requireOverseer(caller, 'check the book');
       return store.check();
     },
     tradedWith: (applicationId, systemCode) => store.tradedWith(applicationId, systemCode),
-    healthy: () => recorder.healthy(),
+    healthy: () => outbox.healthy(),
     async start() {
       const released = await store.releaseAllHolds();
       if (released > 0) logger.warn(`released ${released} hold(s) of queries that were cut off before they were charged`);
       await chargeRegistrationFees();
       unsubscribe = registry.onSystemsChanged(() => void chargeRegistrationFees().catch((error: unknown) => logger.error(`billing could not charge registration fees: ${String(error)}`)));
-      recorder.poke();
+      link = await linkBookToLedger(store, outbox, logger);
     },
     async stop() {
       unsubscribe?.();
-      // The book stays open: it belongs to whoever opened it.
-      await recorder.stop();
+      // The book and the outbox stay open: they belong to whoever opened them. Trades already charged wait in the outbox.
+      await outbox.flush(SETTLE_FLUSH_MS, { giveUpWhenFailing: true }).catch((error: unknown) => logger.warn(`trades still wait for the ledger at stop: ${String(error)}`));
+      link?.disconnect();
     },
   };
+}
+
+/**
+ * Walks every trade of a period, a page at a time: a recorded trade is re-read from the ledger
+ * and must match the book and its receipt; a refused or pending one does not reconcile.
+ */
+async function reconcilePeriod(store: BillingStore, ledger: Pick<LedgerAdapter, 'getTrade'>, { from, to }: { from: string; to: string }): Promise<Reconciliation> {
+  const counts = { trades: 0, amountFen: 0, recorded: 0, pending: 0, refused: 0, refunded: 0, matched: 0 };
+  const mismatched: { tradeId: string; problem: string }[] = [];
+  const problem = (tradeId: string, why: string): void => {
+    if (mismatched.length < MAX_LISTED_PROBLEMS) mismatched.push({ tradeId, problem: why });
+  };
+  let problems = 0;
+  for (let after = 0; ; ) {
+    const page = await store.tradePage({ from, to, afterEntryId: after, limit: RECONCILE_PAGE });
+    for (const record of page) {
+      counts.trades++;
+      counts.amountFen += record.trade.amountFen;
+      const why = await checkTrade(ledger, record);
+      if (record.status === 'RECORDED') counts.recorded++;
+      else if (record.status === 'PENDING') counts.pending++;
+      else {
+        counts.refused++;
+        if (record.refundEntryId !== null) counts.refunded++;
+      }
+      if (why === undefined) counts.matched++;
+      else {
+        problems++;
+        problem(record.trade.tradeId, why);
+      }
+    }
+    if (page.length < RECONCILE_PAGE) break;
+    after = (page.at(-1) as { entryId: number }).entryId;
+  }
+  if (problems > mismatched.length) mismatched.push({ tradeId: '', problem: `and ${problems - mismatched.length} more` });
+  return { from, to, ...counts, unchecked: counts.pending, mismatched };
+}
+
+/** Why a trade does not reconcile, or undefined when it does. */
+async function checkTrade(ledger: Pick<LedgerAdapter, 'getTrade'>, record: TradeRecord & { readonly refundEntryId: number | null }): Promise<string | undefined> {
+  if (record.status === 'PENDING') return 'not on the ledger yet (pending): unchecked';
+  if (record.status === 'REFUSED') return record.refundEntryId === null ? `refused by the ledger (${record.refusal ?? 'no reason'}) and NOT refunded` : `refused by the ledger (${record.refusal ?? 'no reason'}); refunded by journal entry ${record.refundEntryId}`;
+  const onLedger = await ledger.getTrade(record.trade.tradeId);
+  if (!onLedger) return 'not on the ledger';
+  if (!sameTrade(onLedger.trade, record.trade)) return 'the ledger holds different content';
+  if (!record.receipt || !verifyTradeReceipt(record.trade, record.receipt) || record.receipt.merkleRoot !== onLedger.receipt.merkleRoot) return 'the receipt does not prove inclusion';
+  return undefined;
 }
 
 function requireTime(value: string, field: string): string {

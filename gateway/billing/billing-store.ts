@@ -1,5 +1,4 @@
-import type { Trade } from '../../ledger-adapter/contract/records.js';
-import type { TradeOutbox } from './trade-recorder.js';
+import type { Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
 import type { Account, AccountKind, BookCheck, JournalRow, Settlement, Statement, TradeRecord } from './billing-types.js';
 
 /**
@@ -22,9 +21,10 @@ export class BookConflict extends Error {
  * The billing book: double-entry accounts in integer fen, holds for queries in flight, the trade
  * contracts waiting for or recorded on the ledger, settlements. Every write is one transaction:
  * each journal entry's postings sum to zero and change the balances with it, so money is
- * conserved whatever fails. It is also the outbox of the trade recorder.
+ * conserved whatever fails. A charged trade stays PENDING in the book until the ledger outbox
+ * settles it: RECORDED with its receipt, or REFUSED and paid back by a REFUND entry.
  */
-export interface BillingStore extends TradeOutbox {
+export interface BillingStore {
   /** Opens the account if it does not exist; returns it. */
   openAccount(id: string, kind: AccountKind): Promise<Account>;
   getAccount(id: string): Promise<Account | undefined>;
@@ -48,6 +48,18 @@ export interface BillingStore extends TradeOutbox {
   /** Charges a business system's registration fee to the platform, once per system. Returns whether it was new. */
   chargeRegistrationFee(systemCode: string, amountFen: number): Promise<boolean>;
 
+  /** The oldest trades not yet on the ledger (nor refused), at most `limit`. */
+  pendingTrades(limit: number): Promise<readonly Trade[]>;
+  /** Stores the receipts of recorded trades; they stop being pending. */
+  recorded(receipts: readonly TradeReceipt[]): Promise<void>;
+  /**
+   * A pending trade the ledger refused: marks it REFUSED and reverses its charge with a REFUND
+   * journal entry (the application is paid back, the payees and the platform give their shares
+   * back), in one transaction. Returns false when the trade was not pending (already settled).
+   */
+  refund(tradeId: string, code: string, message: string): Promise<boolean>;
+  /** The trades dated in `[from, to)` after the trade of journal entry `afterEntryId`, oldest first: one page of a walk through a period. */
+  tradePage(page: { readonly from: string; readonly to: string; readonly afterEntryId: number; readonly limit: number }): Promise<readonly (TradeRecord & { readonly entryId: number; readonly refundEntryId: number | null })[]>;
   getTrade(tradeId: string): Promise<TradeRecord | undefined>;
   listTrades(filter: { readonly applicationId?: string; readonly systemCode?: string; readonly from?: string; readonly to?: string; readonly limit: number }): Promise<readonly TradeRecord[]>;
   /** True when the application has paid the system in at least one trade. */

@@ -28,7 +28,7 @@ export interface Account {
 }
 
 /** Why money moved. */
-export type EntryKind = 'TOP_UP' | 'CHARGE' | 'REGISTRATION_FEE' | 'PAYOUT';
+export type EntryKind = 'TOP_UP' | 'CHARGE' | 'REGISTRATION_FEE' | 'PAYOUT' | 'REFUND';
 
 /** One line of an account's statement: a posting of a journal entry. */
 export interface StatementLine {

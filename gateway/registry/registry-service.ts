@@ -11,6 +11,7 @@ import { DEFAULT_CODING_RULE, applyCodingRule, isValidCodingRule } from './codin
 import { createCreditEvaluation, type CreditEvaluation } from './credit.js';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Anchor, ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
+import { openLedgerOutbox, type LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
 import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
 import { forbid, mayActForSystem, requireAdmin, requireEnterpriseActor, requireOverseer } from './caller-permissions.js';
 import { approvedEnterprise, createEnterpriseOnboarding, requireCreditCode, type EnterpriseOnboarding } from './enterprise-onboarding.js';
@@ -69,6 +70,12 @@ export interface RegistryOptions {
   readonly maxBatch?: number;
   /** The ledger that receives the registry's evidence (fields, association catalog); none keeps it local. */
   readonly ledger?: LedgerAdapter;
+  /**
+   * The durable ledger outbox the evidence goes through, shared with the gateway. Without one, the
+   * registry keeps an outbox in memory over `ledger` (its change log still survives a crash, but
+   * what was handed over does not): for tests only.
+   */
+  readonly outbox?: LedgerOutbox;
   /** Whether an application has traded with a business system, so may rate it; absent, every rating is refused. */
   readonly tradedWith?: (appId: string, systemCode: string) => Promise<boolean>;
   readonly logger?: Logger;
@@ -178,7 +185,9 @@ export function createRegistry(options: RegistryOptions): Registry {
   const probe = options.probeSubgraph ?? ((name: string, url: string) => fetchSubgraphSdl(name, url, options.outbound?.timeoutMs ?? 3_000, outbound));
   const changes = new EventEmitter();
   const changed = (): void => void changes.emit('changed');
-  const evidence = options.ledger ? createLedgerEvidencePublisher(store, options.ledger, logger) : undefined;
+  const ownOutbox = options.ledger && !options.outbox ? openLedgerOutbox({ ledger: options.ledger, logger }) : undefined;
+  const outbox = options.outbox ?? ownOutbox;
+  const evidence = outbox ? createLedgerEvidencePublisher(store, outbox, logger) : undefined;
   evidence?.poke();
 
   const actor = (caller: Caller): string => (caller.role === 'ANONYMOUS' ? 'anonymous' : `${caller.role}:${caller.keyId}`);
@@ -500,6 +509,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     flushLedgerEvidence: (timeoutMs) => evidence?.flush(timeoutMs) ?? Promise.resolve(),
     async close() {
       await evidence?.stop();
+      await ownOutbox?.close();
       await store.close();
     },
   };

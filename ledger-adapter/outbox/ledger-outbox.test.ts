@@ -42,7 +42,7 @@ function query(market: TradeMarket, id: string): { request: BatchedResolveInput;
 /** The ledger with its resolution calls failing as a ledger that cannot be reached does. */
 function unreachable(ledger: LedgerAdapter): LedgerAdapter {
   const down = () => Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'the ledger did not answer'));
-  return { ...ledger, resolveBatch: down, recordTrades: down, close: () => Promise.resolve() } as LedgerAdapter;
+  return { ...ledger, resolveBatch: down, recordTrades: down, close: () => Promise.resolve() };
 }
 
 describe('ledger outbox', () => {

@@ -76,6 +76,11 @@ export class LedgerOutbox {
   #failing: GridmarkError | undefined;
   #backoffMs = FIRST_BACKOFF_MS;
   #wake: (() => void) | undefined;
+  /** Settles when closing begins: whoever waits on a round stops waiting. */
+  readonly #closing: Promise<void>;
+  /** Settles at the next failure of a round (and is then replaced): a flush that gives up on failure stops waiting. */
+  #nextFailure: { promise: Promise<void>; fire: () => void } = signal();
+  #closingBegun: () => void = () => undefined;
 
   constructor(options: LedgerOutboxOptions) {
     this.#ledger = options.ledger;
@@ -86,6 +91,7 @@ export class LedgerOutbox {
     this.#maxBacklog = options.maxBacklog ?? 20_000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
     this.#waiting = this.#store.size();
+    this.#closing = new Promise<void>((resolve) => (this.#closingBegun = resolve));
     if (this.#waiting > 0) {
       this.#logger.info(`the ledger outbox holds ${this.#waiting} record(s) from before: sending them`);
       this.#schedule();
@@ -199,18 +205,23 @@ export class LedgerOutbox {
   }
 
   /**
-   * Resolves when everything waiting now has been settled.
+   * Resolves when everything waiting now has been settled; while the ledger cannot be reached it
+   * keeps waiting (the outbox retries) until `timeoutMs`, unless `giveUpWhenFailing`.
    *
-   * @throws GridmarkError `LEDGER_UNAVAILABLE` when the ledger cannot be reached meanwhile, within `timeoutMs`, or the outbox closes
+   * @throws GridmarkError `LEDGER_UNAVAILABLE` when it is not all settled within `timeoutMs`, or the outbox closes
    */
-  async flush(timeoutMs = 30_000): Promise<void> {
+  async flush(timeoutMs = 30_000, options: { readonly giveUpWhenFailing?: boolean } = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.#waiting > 0) {
-      if (this.#phase.name === 'closed') throw closedError();
-      if (this.#failing) throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not taking records.', { cause: this.#failing });
-      if (Date.now() > deadline) throw new GridmarkError('LEDGER_UNAVAILABLE', `The ledger did not take the outbox's ${this.#waiting} record(s) within ${timeoutMs} ms.`);
+      if (this.#phase.name !== 'running') throw closedError();
+      // A stopping process does not wait for a ledger that is down: what waits stays in the file.
+      if (options.giveUpWhenFailing && this.#failing) throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not taking records.', { cause: this.#failing });
+      if (Date.now() >= deadline) throw new GridmarkError('LEDGER_UNAVAILABLE', `The ledger did not take the outbox's ${this.#waiting} record(s) within ${timeoutMs} ms.`, this.#failing ? { cause: this.#failing } : {});
       this.#again = true;
-      await (this.#draining ?? this.#kick());
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = options.giveUpWhenFailing ? [this.#nextFailure.promise] : [];
+      await Promise.race([this.#draining ?? this.#kick(), this.#closing, ...giveUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+      clearTimeout(timer);
     }
   }
 
@@ -218,6 +229,7 @@ export class LedgerOutbox {
   async close(): Promise<void> {
     if (this.#phase.name !== 'running') return;
     this.#phase = { name: 'closing' };
+    this.#closingBegun();
     clearTimeout(this.#timer);
     this.#wake?.();
     let deadline: NodeJS.Timeout | undefined;
@@ -266,6 +278,9 @@ export class LedgerOutbox {
         this.#failing = error instanceof GridmarkError ? error : new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger did not answer.', { cause: error });
         this.#logger.error(`${this.#waiting} record(s) wait for the ledger, retrying in ${this.#backoffMs} ms: ${this.#failing.message}`);
         this.#rejectWaiters(new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not recording; nothing is released until it does.', { cause: this.#failing }));
+        const failed = this.#nextFailure;
+        this.#nextFailure = signal();
+        failed.fire();
         if (this.#phase.name !== 'running') return;
         await this.#backoff();
         this.#again = true;
@@ -342,6 +357,12 @@ function checkResolution(record: Extract<OutboxRecord, { kind: 'resolution' }>):
     if (!(error instanceof ContractError)) throw error;
     throw new GridmarkError('LEDGER_REJECTED', `The ledger would refuse this query's resolution: ${error.reason}.`, { details: { contractCode: error.code, reason: error.reason }, cause: error });
   }
+}
+
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire };
 }
 
 function closedError(): GridmarkError {

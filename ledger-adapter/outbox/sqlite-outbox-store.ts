@@ -91,7 +91,7 @@ export class SqliteOutboxStore {
 
   /** The records waiting after `afterSeq`, oldest first, at most `limit`. */
   waiting(limit: number, afterSeq = 0): StoredRecord[] {
-    return (this.#page.all(afterSeq, limit) as Row[]).map((row) => ({ seq: row.seq, key: row.key, record: { kind: row.kind as OutboxKind, body: JSON.parse(row.body) } as OutboxRecord }));
+    return (this.#page.all(afterSeq, limit) as Row[]).map((row) => ({ seq: row.seq, key: row.key, record: recordOf(row) }));
   }
 
   /** How many records wait. */
@@ -107,10 +107,16 @@ export class SqliteOutboxStore {
   /** The latest refusal of the record with this key, if the ledger refused it. */
   refusal(key: string): RefusedRecord | undefined {
     const row = this.#refusedByKey.get(key) as (Row & { code: string; reason: string; at: string }) | undefined;
-    return row ? { seq: row.seq, key: row.key, record: { kind: row.kind as OutboxKind, body: JSON.parse(row.body) } as OutboxRecord, code: row.code, reason: row.reason, at: row.at } : undefined;
+    return row ? { seq: row.seq, key: row.key, record: recordOf(row), code: row.code, reason: row.reason, at: row.at } : undefined;
   }
 
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+}
+
+/** The record a row holds: the outbox wrote both columns from one record. */
+function recordOf(row: Row): OutboxRecord {
+  const body: unknown = JSON.parse(row.body);
+  return { kind: row.kind as OutboxKind, body } as OutboxRecord;
 }

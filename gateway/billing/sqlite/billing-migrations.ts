@@ -80,6 +80,27 @@ export const BILLING_MIGRATIONS: readonly SqliteMigration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'refunds: a trade the ledger refuses is paid back by a compensating entry',
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE entries_v2 (
+        entry_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('TOP_UP', 'CHARGE', 'REGISTRATION_FEE', 'PAYOUT', 'REFUND')),
+        reference TEXT NOT NULL,
+        memo TEXT NOT NULL,
+        UNIQUE (kind, reference)
+      ) STRICT;
+      INSERT INTO entries_v2 (entry_id, at, kind, reference, memo) SELECT entry_id, at, kind, reference, memo FROM entries;
+      DROP TABLE entries;
+      ALTER TABLE entries_v2 RENAME TO entries;
+      CREATE INDEX entries_at ON entries (at);
+      CREATE TRIGGER entries_append_only_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+      CREATE TRIGGER entries_append_only_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    `,
+  },
+  {
     version: 3,
     name: 'the ledger checkpoints this book witnesses',
     sql: `

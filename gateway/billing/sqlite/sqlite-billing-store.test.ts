@@ -56,7 +56,7 @@ describe('the billing book (SQLite)', () => {
     expect((await store.getAccount('88.1001.2'))?.balanceFen).toBe(15);
     expect((await store.getAccount('PLATFORM'))?.balanceFen).toBe(5);
     await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test')).rejects.toMatchObject({ reason: 'INVALID_STATE' });
-    expect((await store.pending(10)).map((t) => t.tradeId)).toEqual([id(1)]);
+    expect((await store.pendingTrades(10)).map((t) => t.tradeId)).toEqual([id(1)]);
     expect(await store.tradedWith(APP, '88.1001.2')).toBe(true);
     expect(await store.tradedWith(APP, '88.1001.9')).toBe(false);
     expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
@@ -68,7 +68,7 @@ describe('the billing book (SQLite)', () => {
     await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test')).rejects.toMatchObject({ reason: 'INVALID_STATE' });
     // The refused charge spent its hold: the query releases no data and pays nothing.
     expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 100, heldFen: 0 });
-    expect(await store.pending(10)).toEqual([]);
+    expect(await store.pendingTrades(10)).toEqual([]);
     expect(await store.getAccount('88.1001.1')).toBeUndefined();
   });
 
@@ -83,17 +83,27 @@ describe('the billing book (SQLite)', () => {
     expect(await store.getAccount(APP)).toMatchObject({ heldFen: 0, availableFen: 100 });
   });
 
-  it('marks trades recorded or refused by the ledger; they leave the outbox', async () => {
+  it('marks trades recorded, or refused and refunded by a compensating entry; they stop being pending', async () => {
     const store = await funded(100);
     for (const n of [1, 2]) {
       await store.hold({ holdId: id(n), accountId: APP, amountFen: 10 });
       await store.charge(id(n), trade(id(n), { a: 1, b: 1, platform: 1 }), 'test');
     }
     await store.recorded([{ tradeId: id(1), txId: 'tx', leafHash: 'l', merkleRoot: 'm', proof: [] }]);
-    await store.refused(id(2), 'INVALID_ARGUMENT', 'bad');
-    expect(await store.pending(10)).toEqual([]);
+    expect(await store.refund(id(2), 'INVALID_ARGUMENT', 'bad')).toBe(true);
+    expect(await store.refund(id(2), 'INVALID_ARGUMENT', 'bad')).toBe(false);
+    expect(await store.refund(id(1), 'INVALID_ARGUMENT', 'bad')).toBe(false);
+    expect(await store.pendingTrades(10)).toEqual([]);
     expect(await store.getTrade(id(1))).toMatchObject({ status: 'RECORDED', receipt: { txId: 'tx' } });
     expect(await store.getTrade(id(2))).toMatchObject({ status: 'REFUSED', refusal: 'INVALID_ARGUMENT: bad' });
+    // The refused trade is paid back once, by a REFUND entry the statement shows: the application paid only for the recorded one.
+    expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 97 });
+    const statement = await store.statement(APP, '1970-01-01T00:00:00.000Z', new Date(Date.now() + 1_000).toISOString());
+    expect(statement.lines.filter((l) => l.kind === 'REFUND')).toEqual([expect.objectContaining({ reference: id(2), amountFen: 3 })]);
+    expect((await store.getAccount('PLATFORM'))?.balanceFen).toBe(1);
+    const page = await store.tradePage({ from: '1970-01-01T00:00:00.000Z', to: new Date(Date.now() + 1_000).toISOString(), afterEntryId: 0, limit: 10 });
+    expect(page.map((t) => [t.trade.tradeId, t.status, t.refundEntryId !== null])).toEqual([[id(1), 'RECORDED', false], [id(2), 'REFUSED', true]]);
+    expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
   });
 
   it('charges each registration fee once', async () => {
@@ -143,7 +153,7 @@ describe('the billing book (SQLite)', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 1_000 - 3 - 6, heldFen: 0 });
     expect(await store.getTrade(id(2))).toBeUndefined();
-    expect((await store.pending(10)).map((t) => t.tradeId)).toEqual([id(1), id(3)]);
+    expect((await store.pendingTrades(10)).map((t) => t.tradeId)).toEqual([id(1), id(3)]);
     expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
   });
 });

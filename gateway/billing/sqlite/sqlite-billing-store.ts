@@ -241,6 +241,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     return true;
   });
 
+  const tradeRow = db.prepare('SELECT * FROM trades WHERE trade_id = ?');
   const pendingTotal = db.prepare("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'");
   const pendingRows = db.prepare("SELECT body FROM trades WHERE status = 'PENDING' ORDER BY entry_id LIMIT ?");
   const markRecorded = db.prepare("UPDATE trades SET status = 'RECORDED', receipt = ? WHERE trade_id = ? AND status = 'PENDING'");
@@ -248,7 +249,19 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
   const recorded = db.transaction((receipts: readonly TradeReceipt[]) => {
     for (const r of receipts) markRecorded.run(JSON.stringify(r), r.tradeId);
   });
-  const tradeRow = db.prepare('SELECT * FROM trades WHERE trade_id = ?');
+  const chargePostings = db.prepare('SELECT account_id, amount_fen FROM postings WHERE entry_id = ?');
+  /** Marks a pending trade refused and reverses its charge with a REFUND entry, in one transaction. */
+  const refund = db.transaction((tradeId: string, code: string, message: string): boolean => {
+    const row = tradeRow.get(tradeId) as Row | undefined;
+    if (!row || row['status'] !== 'PENDING') return false;
+    markRefused.run(`${code}: ${message}`, tradeId);
+    const reversed = (chargePostings.all(row['entry_id']) as Row[]).map((p): [string, number] => [String(p['account_id']), -Number(p['amount_fen'])]);
+    post('REFUND', tradeId, `trade ${tradeId} refused by the ledger [${code}]: its charge is paid back`, reversed, openPeriodNow());
+    return true;
+  });
+  const tradePage = db.prepare(
+    "SELECT t.*, r.entry_id AS refund_entry_id FROM trades t LEFT JOIN entries r ON r.kind = 'REFUND' AND r.reference = t.trade_id WHERE t.at >= ? AND t.at < ? AND t.entry_id > ? ORDER BY t.entry_id LIMIT ?",
+  );
 
   const balanceBefore = db.prepare('SELECT COALESCE(SUM(p.amount_fen), 0) AS total FROM postings p JOIN entries e USING (entry_id) WHERE p.account_id = ? AND e.at < ?');
   const linesBetween = db.prepare('SELECT e.entry_id, e.at, e.kind, e.reference, e.memo, p.amount_fen FROM postings p JOIN entries e USING (entry_id) WHERE p.account_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.entry_id');
@@ -287,9 +300,10 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     releaseAllHolds: () => attempt(() => releaseAll()),
     chargeRegistrationFee: (systemCode, amountFen) => attempt(() => registrationFee(systemCode, amountFen)),
 
-    pending: (limit) => Promise.resolve((pendingRows.all(limit) as Row[]).map((r) => JSON.parse(String(r['body'])) as Trade)),
+    pendingTrades: (limit) => Promise.resolve((pendingRows.all(limit) as Row[]).map((r) => JSON.parse(String(r['body'])) as Trade)),
     recorded: (receipts) => attempt(() => recorded(receipts)),
-    refused: (tradeId, code, message) => attempt(() => void markRefused.run(`${code}: ${message}`, tradeId)),
+    refund: (tradeId, code, message) => attempt(() => refund(tradeId, code, message)),
+    tradePage: (page) => Promise.resolve((tradePage.all(page.from, page.to, page.afterEntryId, page.limit) as Row[]).map((r) => ({ ...(toTradeRecord(r) as TradeRecord), entryId: Number(r['entry_id']), refundEntryId: r['refund_entry_id'] === null ? null : Number(r['refund_entry_id']) }))),
 
     getTrade: (tradeId) => Promise.resolve(toTradeRecord(tradeRow.get(tradeId) as Row | undefined)),
     listTrades(filter) {
