@@ -186,7 +186,7 @@ describe('verifyLedgerFile', () => {
 
   it('accepts an untouched chain', async () => {
     const { path, remove } = await chain();
-    expect(await verifyLedgerFile(path)).toEqual({ ok: true, blocks: 5, transactions: 4, stateKeys: 31, keyFileChecked: true });
+    expect(await verifyLedgerFile(path)).toMatchObject({ ok: true, blocks: 5, transactions: 4, stateKeys: 31, keyFileChecked: true, keyFile: nodeKeyPath(path), head: { height: 5, keyId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown } });
     remove();
   });
 
