@@ -10,6 +10,7 @@ export { createEmbeddedLedger, verifyLedgerFile, EmbeddedLedgerError, type Embed
 // The Fabric client itself (createFabricLedgerClient, FabricLedgerError) is `gridmark/ledger-adapter/fabric`:
 // it loads gRPC, which `createLedger` loads only for a Fabric configuration.
 export type { FabricLedgerConfig, FabricTransport, FabricDeadlines, PemSource } from './fabric/index.js';
+export { LedgerOutbox, openLedgerOutbox, type LedgerOutboxOptions, type OutboxOutcome, type OutboxRecord } from './outbox/index.js';
 export { createContractRunner } from './runtime/index.js';
 // Straight from the modules that do not load fabric-contract-api (see runtime/load-contract.ts).
 export { CONTRACT_ERROR_CODES, type ContractErrorCode } from './contract/contract-error.js';

@@ -19,6 +19,8 @@ export const REGISTRY_FILE = 'registry.db';
 export const LEDGER_FILE = 'ledger.db';
 /** The billing book's file in the data directory. */
 export const BILLING_FILE = 'billing.db';
+/** The ledger outbox: resolutions, trades and evidence waiting for the ledger. */
+export const OUTBOX_FILE = 'ledger-outbox.db';
 
 /** The list of a data directory's databases, inside it. */
 export const DATA_MANIFEST_FILE = 'gridmark-data.json';
@@ -30,7 +32,7 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 export function demoNetworkFiles(dataDir: string): { readonly seeded: readonly string[]; readonly started: readonly string[] } {
   return {
     seeded: DEMO_SYSTEMS.map((s) => join(dataDir, `${s.name}.db`)),
-    started: [join(dataDir, LEDGER_FILE), join(dataDir, REGISTRY_FILE), join(dataDir, BILLING_FILE), ...DEMO_SYSTEMS.map((s) => join(dataDir, `${s.name}.anchors.db`))],
+    started: [join(dataDir, LEDGER_FILE), join(dataDir, REGISTRY_FILE), join(dataDir, BILLING_FILE), join(dataDir, OUTBOX_FILE), ...DEMO_SYSTEMS.map((s) => join(dataDir, `${s.name}.anchors.db`))],
   };
 }
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
 import { GridmarkError, type Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
-import { createLedger, type LedgerAdapter, type LedgerCallStats } from '../ledger-adapter/index.js';
-import { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE, inspectDemoDataDirectory, recordDemoDataFiles } from './demo-data-files.js';
+import { createLedger, openLedgerOutbox, type LedgerAdapter, type LedgerCallStats } from '../ledger-adapter/index.js';
+import { BILLING_FILE, LEDGER_FILE, OUTBOX_FILE, REGISTRY_FILE, inspectDemoDataDirectory, recordDemoDataFiles } from './demo-data-files.js';
 import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
 
@@ -104,6 +104,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   let gateway: Gateway | undefined;
   const ledger: LedgerAdapter = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger });
   const billingStore = openSqliteBillingStore({ path: join(options.dataDir, BILLING_FILE) });
+  // The one way to the ledger for the registry's evidence and the gateway's resolutions and trades; what it holds survives a crash.
+  const outbox = openLedgerOutbox({ ledger, path: join(options.dataDir, OUTBOX_FILE), logger: options.logger });
   // Feedback on a system is taken only from applications that paid it for data.
   const registry: Registry = createRegistry({
     store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }),
@@ -113,12 +115,14 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     outbound: DEVELOPMENT_OUTBOUND,
     logger: options.logger,
     ledger,
+    outbox,
     tradedWith: (appId, systemCode) => billingStore.tradedWith(appId, systemCode),
   });
   const stop = async (): Promise<void> => {
     await gateway?.stop().catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
     await started?.stop();
     await registry.close();
+    await outbox.close();
     await billingStore.close();
     await ledger.close();
   };
@@ -129,7 +133,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
     const signingKey = options.grantKey ?? generateKeyPairSync('ed25519').privateKey;
     const gatewayPublicKeyPem = createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString();
-    gateway = createGateway({ registry, access: { ledger, signingKey, ...(options.billing === false ? {} : { billing: { store: billingStore, tariff: DEMO_TARIFF } }) }, logger: options.logger, pollIntervalMs: 5_000 });
+    gateway = createGateway({ registry, access: { ledger, signingKey, outbox, ...(options.billing === false ? {} : { billing: { store: billingStore, tariff: DEMO_TARIFF } }) }, logger: options.logger, pollIntervalMs: 5_000 });
     await gateway.start();
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();
