@@ -298,7 +298,7 @@ describe('trading', () => {
     }
     const caught = await gridmark('finance', 'reconcile');
     expect(caught.code).toBe(8);
-    expect(caught.stdout).toContain(`MISMATCH ${edited?.trade.tradeId ?? ''}: the ledger holds different content`);
+    expect(caught.stdout).toContain(`NOT RECONCILED ${edited?.trade.tradeId ?? ''}: the ledger holds different content`);
     expect(caught.stderr).toContain('NOT_RECONCILED');
   });
 });

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
 import type { Resolution, Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
-import { sameTrade, verifyTradeReceipt } from '../../ledger-adapter/contract/trades.js';
 import { GridmarkError, type Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/registry-service.js';
 import { forbid, requireAdmin, requireOverseer } from '../registry/caller-permissions.js';
@@ -10,34 +9,11 @@ import type { Caller } from '../registry/registry-types.js';
 import type { FieldDirectory } from '../access/field-directory.js';
 import { BookConflict, type BillingStore } from './billing-store.js';
 import { linkBookToLedger, type BookLedgerLink } from './book-ledger-link.js';
+import { reconcilePeriod, type Reconciliation } from './reconciliation.js';
 import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type BookCheck, type JournalRow, type Settlement, type Statement, type TradeRecord } from './billing-types.js';
 import { requireAmountFen } from './money.js';
 import { chargeDelivered, quoteQuery, type Quote } from './pricing.js';
 import { checkTariff, type Tariff } from './tariff.js';
-
-/** How a period's trades stand against the ledger: every trade of the period, walked page by page. */
-export interface Reconciliation {
-  readonly from: string;
-  readonly to: string;
-  readonly trades: number;
-  readonly amountFen: number;
-  readonly recorded: number;
-  /** Trades not on the ledger yet: they cannot be checked. */
-  readonly pending: number;
-  /** Trades the ledger refused; each should have been paid back by a REFUND entry. */
-  readonly refused: number;
-  /** Refused trades paid back by a REFUND entry. */
-  readonly refunded: number;
-  /** Recorded trades whose ledger copy and receipt were re-read and matched. */
-  readonly matched: number;
-  /** Trades that could not be checked: pending ones. */
-  readonly unchecked: number;
-  /**
-   * Every trade that does not reconcile, with why: not on the ledger, different content, a receipt
-   * that does not prove inclusion, refused (and whether it was refunded), pending.
-   */
-  readonly mismatched: readonly { readonly tradeId: string; readonly problem: string }[];
-}
 
 /** A query charged: its trade contract and the application's account afterwards. */
 export interface ChargedQuery {
@@ -101,10 +77,6 @@ export interface BillingOptions {
 
 /** The most trades one listing returns. */
 const MAX_LISTING = 1_000;
-/** Trades per page of a reconciliation's walk through a period. */
-const RECONCILE_PAGE = 1_000;
-/** How many problems a reconciliation lists (it counts them all). */
-const MAX_LISTED_PROBLEMS = 1_000;
 /** How long a settlement waits for pending trades to reach the ledger. */
 const SETTLE_FLUSH_MS = 10_000;
 
@@ -273,53 +245,6 @@ export function createBilling(options: BillingOptions): Billing {
       link?.disconnect();
     },
   };
-}
-
-/**
- * Walks every trade of a period, a page at a time: a recorded trade is re-read from the ledger
- * and must match the book and its receipt; a refused or pending one does not reconcile.
- */
-async function reconcilePeriod(store: BillingStore, ledger: Pick<LedgerAdapter, 'getTrade'>, { from, to }: { from: string; to: string }): Promise<Reconciliation> {
-  const counts = { trades: 0, amountFen: 0, recorded: 0, pending: 0, refused: 0, refunded: 0, matched: 0 };
-  const mismatched: { tradeId: string; problem: string }[] = [];
-  const problem = (tradeId: string, why: string): void => {
-    if (mismatched.length < MAX_LISTED_PROBLEMS) mismatched.push({ tradeId, problem: why });
-  };
-  let problems = 0;
-  for (let after = 0; ; ) {
-    const page = await store.tradePage({ from, to, afterEntryId: after, limit: RECONCILE_PAGE });
-    for (const record of page) {
-      counts.trades++;
-      counts.amountFen += record.trade.amountFen;
-      const why = await checkTrade(ledger, record);
-      if (record.status === 'RECORDED') counts.recorded++;
-      else if (record.status === 'PENDING') counts.pending++;
-      else {
-        counts.refused++;
-        if (record.refundEntryId !== null) counts.refunded++;
-      }
-      if (why === undefined) counts.matched++;
-      else {
-        problems++;
-        problem(record.trade.tradeId, why);
-      }
-    }
-    if (page.length < RECONCILE_PAGE) break;
-    after = (page.at(-1) as { entryId: number }).entryId;
-  }
-  if (problems > mismatched.length) mismatched.push({ tradeId: '', problem: `and ${problems - mismatched.length} more` });
-  return { from, to, ...counts, unchecked: counts.pending, mismatched };
-}
-
-/** Why a trade does not reconcile, or undefined when it does. */
-async function checkTrade(ledger: Pick<LedgerAdapter, 'getTrade'>, record: TradeRecord & { readonly refundEntryId: number | null }): Promise<string | undefined> {
-  if (record.status === 'PENDING') return 'not on the ledger yet (pending): unchecked';
-  if (record.status === 'REFUSED') return record.refundEntryId === null ? `refused by the ledger (${record.refusal ?? 'no reason'}) and NOT refunded` : `refused by the ledger (${record.refusal ?? 'no reason'}); refunded by journal entry ${record.refundEntryId}`;
-  const onLedger = await ledger.getTrade(record.trade.tradeId);
-  if (!onLedger) return 'not on the ledger';
-  if (!sameTrade(onLedger.trade, record.trade)) return 'the ledger holds different content';
-  if (!record.receipt || !verifyTradeReceipt(record.trade, record.receipt) || record.receipt.merkleRoot !== onLedger.receipt.merkleRoot) return 'the receipt does not prove inclusion';
-  return undefined;
 }
 
 function requireTime(value: string, field: string): string {

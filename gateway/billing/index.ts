@@ -1,5 +1,6 @@
 /** Trading and finance: quotes, accounts in integer fen, per-use charges, trade contracts, statements, settlements. */
-export { createBilling, type Billing, type BillingOptions, type ChargedQuery, type Reconciliation } from './billing-service.js';
+export { createBilling, type Billing, type BillingOptions, type ChargedQuery } from './billing-service.js';
+export type { Reconciliation } from './reconciliation.js';
 export { BookConflict, type BillingStore } from './billing-store.js';
 export { openSqliteBillingStore, type SqliteBillingStoreOptions } from './sqlite/sqlite-billing-store.js';
 export { QUOTE_HEADER } from './billing-plugin.js';

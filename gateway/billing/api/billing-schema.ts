@@ -53,7 +53,8 @@ export const BILLING_TYPE_DEFS = `#graphql
   type Settlement { id: Int!, from: String!, to: String!, runBy: String!, trades: Int!, tradedFen: Fen!, payouts: [Payout!]!, digest: String! }
   type JournalRow { entryId: Int!, at: String!, kind: String!, reference: String!, accountId: ID!, amountFen: Fen!, memo: String! }
   type Mismatch { tradeId: ID!, problem: String! }
-  type Reconciliation { from: String!, to: String!, trades: Int!, amountFen: Fen!, recorded: Int!, pending: Int!, refused: Int!, matched: Int!, "Recorded trades beyond the 10,000 one reconciliation re-reads: reconcile a shorter period." unchecked: Int!, mismatched: [Mismatch!]! }
+  "Every trade of the period, each recorded one re-read from the ledger. It reconciles only when every trade matched."
+  type Reconciliation { from: String!, to: String!, trades: Int!, amountFen: Fen!, recorded: Int!, pending: Int!, refused: Int!, "Refused trades paid back by a REFUND entry." refunded: Int!, matched: Int!, "Trades not on the ledger yet, so not checked." unchecked: Int!, "Every trade that does not reconcile (the first 1,000, then a count)." mismatched: [Mismatch!]! }
   type BookCheck { sumOfBalancesFen: Fen!, unbalancedEntries: [Int!]!, driftedAccounts: [ID!]!, heldMismatches: [ID!]! }
   type Tariff { commissionBasisPoints: Int!, resolutionFeeFen: Fen!, registrationFeeFen: Fen! }
 `;

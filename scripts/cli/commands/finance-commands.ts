@@ -177,22 +177,26 @@ const financeExport: CliCommand = {
 
 const financeReconcile: CliCommand = {
   path: ['finance', 'reconcile'],
-  summary: "re-read a period's trades from the ledger and check each against the book and its receipt (admins and auditors); exit 8 on any mismatch",
+  summary: "walk every trade of a period, re-read each recorded one from the ledger and check it against the book and its receipt (admins and auditors); exit 8 on anything refused, missing, mismatched, unrefunded or unchecked",
   usage: 'gridmark finance reconcile [--from DATE] [--to DATE] [--registry URL] [--key-file F]',
   async run(args, io) {
     const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, ...PERIOD_OPTIONS });
     const client = registryClient(values, { needsKey: true });
-    const { reconciliation: r } = await client.request<{ reconciliation: { from: string; to: string; trades: number; amountFen: number; recorded: number; pending: number; refused: number; matched: number; unchecked: number; mismatched: { tradeId: string; problem: string }[] } }>(
-      'query ($from: String, $to: String) { reconciliation(from: $from, to: $to) { from to trades amountFen recorded pending refused matched unchecked mismatched { tradeId problem } } }',
+    const { reconciliation: r } = await client.request<{ reconciliation: { from: string; to: string; trades: number; amountFen: number; recorded: number; pending: number; refused: number; refunded: number; matched: number; unchecked: number; mismatched: { tradeId: string; problem: string }[] } }>(
+      'query ($from: String, $to: String) { reconciliation(from: $from, to: $to) { from to trades amountFen recorded pending refused refunded matched unchecked mismatched { tradeId problem } } }',
       period(values),
     );
     const { bookCheck } = await client.request<{ bookCheck: { sumOfBalancesFen: number; unbalancedEntries: number[]; driftedAccounts: string[]; heldMismatches: string[] } }>('{ bookCheck { sumOfBalancesFen unbalancedEntries driftedAccounts heldMismatches } }');
-    io.out(`${r.from} .. ${r.to}: ${r.trades} trade(s) worth ${money(r.amountFen)}; ${r.recorded} on the ledger, ${r.pending} pending, ${r.refused} refused; ${r.matched} re-read from the ledger and matched\n`);
+    io.out(`${r.from} .. ${r.to}: ${r.trades} trade(s) worth ${money(r.amountFen)}; ${r.recorded} on the ledger, ${r.pending} pending, ${r.refused} refused (${r.refunded} refunded); ${r.matched} re-read from the ledger and matched\n`);
     io.out(`book: balances sum to ${bookCheck.sumOfBalancesFen} fen, ${bookCheck.unbalancedEntries.length} unbalanced entries, ${bookCheck.driftedAccounts.length} drifted accounts\n`);
-    if (r.unchecked > 0) io.out(`${r.unchecked} recorded trade(s) not re-read (at most 10,000 per run): reconcile shorter periods\n`);
-    for (const m of r.mismatched) io.out(`  MISMATCH ${m.tradeId}: ${m.problem}\n`);
+    if (r.unchecked > 0) io.out(`${r.unchecked} trade(s) not on the ledger yet, so not checked: reconcile again once they are\n`);
+    for (const m of r.mismatched) io.out(m.tradeId === '' ? `  ... ${m.problem}\n` : `  NOT RECONCILED ${m.tradeId}: ${m.problem}\n`);
     const bookBroken = bookCheck.sumOfBalancesFen !== 0 || bookCheck.unbalancedEntries.length > 0 || bookCheck.driftedAccounts.length > 0 || bookCheck.heldMismatches.length > 0;
-    if (r.mismatched.length > 0 || bookBroken) throw new GridmarkError('NOT_RECONCILED', `${r.mismatched.length} trade(s) do not reconcile with the ledger${bookBroken ? ', and the book does not balance' : ''}.`);
+    const open = r.trades - r.matched;
+    if (open > 0 || bookBroken) {
+      throw new GridmarkError('NOT_RECONCILED', `${open} of ${r.trades} trade(s) do not reconcile (${r.refused} refused, ${r.refused - r.refunded} of them not refunded; ${r.unchecked} unchecked; ${open - r.refused - r.unchecked} missing or different on the ledger)${bookBroken ? ', and the book does not balance' : ''}.`);
+    }
+    io.out(`reconciled: every one of the ${r.trades} trade(s) is on the ledger as the book holds it\n`);
   },
 };
 
