@@ -55,6 +55,13 @@ describe.each(STORES)('the %s as a checkpoint witness', (name, migrations) => {
     expect(await witness.latestCheckpoint()).toEqual(checkpointAt(signer, 10, 'a'));
   });
 
+  it('says when its database has closed', () => {
+    const { db, witness } = open();
+    expect(witness.isOpen?.()).toBe(true);
+    db.close();
+    expect(witness.isOpen?.()).toBe(false);
+  });
+
   it('answers a stored checkpoint someone edited as it now reads, for the caller to refuse', async () => {
     const { db, witness } = open();
     await witness.recordCheckpoint(checkpointAt(signer, 10, 'a'));

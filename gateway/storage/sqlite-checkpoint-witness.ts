@@ -43,6 +43,7 @@ export function sqliteCheckpointWitness(db: Database.Database, witnessName: stri
   });
   return {
     witnessName,
+    isOpen: () => db.open,
     recordCheckpoint: (checkpoint) => {
       try {
         record(checkpoint);

@@ -44,6 +44,17 @@ describe('the checkpoint publisher', () => {
     expect(witness.kept.map((c) => c.height)).toEqual([4, 5]);
   });
 
+  it('leaves out a witness whose store closed before the ledger', async () => {
+    const logger = errorLogger();
+    const closed = { ...memoryWitness('registry'), isOpen: () => false };
+    const book = memoryWitness('billing book');
+    const publisher = new CheckpointPublisher({ source: source(4), witnesses: [closed, book], everyMs: 3_600_000, logger });
+    await publisher.stop();
+    expect(closed.kept).toEqual([]);
+    expect(book.kept.map((c) => c.height)).toEqual([4]);
+    expect(logger.errors).toEqual([]);
+  });
+
   it('logs a witness that refuses, and still gives the checkpoint to the others', async () => {
     const logger = errorLogger();
     const refusing = { ...memoryWitness('billing book'), recordCheckpoint: () => Promise.reject(new Error('disk I/O error')) };

@@ -87,9 +87,11 @@ export class CheckpointPublisher {
     if (source.height <= this.#published) return undefined;
     try {
       const checkpoint = source.checkpoint();
-      const outcomes = await Promise.allSettled(witnesses.map((w) => w.recordCheckpoint(checkpoint)));
+      const open = witnesses.filter((w) => w.isOpen?.() !== false);
+      for (const closed of witnesses.filter((w) => !open.includes(w))) this.#logger.debug(`the ${closed.witnessName} closed before the ledger; it keeps an earlier checkpoint than height ${checkpoint.height}`);
+      const outcomes = await Promise.allSettled(open.map((w) => w.recordCheckpoint(checkpoint)));
       outcomes.forEach((outcome, i) => {
-        if (outcome.status === 'rejected') this.#logger.error(`the ${witnesses[i]?.witnessName ?? 'witness'} did not keep the ledger's checkpoint at height ${checkpoint.height}: ${describe(outcome.reason)}`);
+        if (outcome.status === 'rejected') this.#logger.error(`the ${open[i]?.witnessName ?? 'witness'} did not keep the ledger's checkpoint at height ${checkpoint.height}: ${describe(outcome.reason)}`);
       });
       this.#published = BigInt(checkpoint.height);
       this.#logger.debug(`published the ledger's checkpoint at height ${checkpoint.height}`);

@@ -20,4 +20,9 @@ export interface CheckpointWitness {
    * signature), or undefined when none is.
    */
   latestCheckpoint(): Promise<unknown>;
+  /**
+   * False once the store has closed (it may close before the ledger does): the ledger then
+   * publishes to the other witnesses only. Absent means always open.
+   */
+  isOpen?(): boolean;
 }
