@@ -1,5 +1,5 @@
 import { ContractError } from './contract-error.js';
-import type { Anchor, FieldRecord } from './records.js';
+import type { FieldRecord } from './records.js';
 import { expectArray, expectCommitment, expectDeviceId, expectFieldCode, expectObject, expectSystemCode, expectUnique, systemOfFieldCode } from './validation.js';
 
 /** One field commitment of a batch. */
@@ -50,12 +50,13 @@ export function parseAnchorCommitments(value: unknown): AnchorCommitmentsInput {
  * Checks that a batch replaces no anchor it may not: an anchored value of a field whose change
  * policy is `refuse` changes only when the system vouches for it, so a value its system lost
  * track of (and may have been edited behind its back) is never anchored again as if it were new.
+ * `previousVersion` is the version of the anchor replaced, 0 when there is none.
  *
  * @throws ContractError NOT_VOUCHED
  */
-export function requireVouchedReplacement(input: AnchorCommitmentsInput, commitment: CommitmentInput, previous: Anchor | undefined, field: FieldRecord | undefined): void {
-  if (previous === undefined || input.vouched === true || field?.changePolicy !== 'refuse') return;
-  throw new ContractError('NOT_VOUCHED', `field ${commitment.fieldCode} of ${commitment.deviceId} is anchored (version ${previous.version}) and its change policy is refuse: only a change the system vouches for replaces the anchor`);
+export function requireVouchedReplacement(input: AnchorCommitmentsInput, commitment: CommitmentInput, previousVersion: number, field: FieldRecord | undefined): void {
+  if (previousVersion === 0 || input.vouched === true || field?.changePolicy !== 'refuse') return;
+  throw new ContractError('NOT_VOUCHED', `field ${commitment.fieldCode} of ${commitment.deviceId} is anchored (version ${previousVersion}) and its change policy is refuse: only a change the system vouches for replaces the anchor`);
 }
 
 /** Checks a `GetAnchors` argument: `[[deviceId, fieldCode], ...]`. @throws ContractError INVALID_ARGUMENT */
@@ -64,9 +65,4 @@ export function parseAnchorKeys(value: unknown): [deviceId: string, fieldCode: s
     if (!Array.isArray(item) || item.length !== 2) throw new ContractError('INVALID_ARGUMENT', `GetAnchors argument[${i}] must be [deviceId, fieldCode]`);
     return [expectDeviceId(item[0], `GetAnchors argument[${i}][0]`), expectFieldCode(item[1], `GetAnchors argument[${i}][1]`)];
   });
-}
-
-/** The anchor that replaces `previous`: its version is one more. */
-export function buildAnchor(systemCode: string, input: CommitmentInput, previous: Pick<Anchor, 'version'> | undefined, txId: string, at: string): Anchor {
-  return { deviceId: input.deviceId, fieldCode: input.fieldCode, systemCode, commitment: input.commitment, anchoredAt: at, txId, version: (previous?.version ?? 0) + 1 };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnchor, parseAnchorCommitments, requireVouchedReplacement } from './anchors.js';
+import { parseAnchorCommitments, requireVouchedReplacement } from './anchors.js';
 import { buildCatalogEntry } from './catalog.js';
 import { ContractError } from './contract-error.js';
 import type { CatalogEntry, FieldRecord, ParsingRule, Resolution, Trade } from './records.js';
@@ -47,22 +47,20 @@ describe('contract logic', () => {
     expect(thrown(() => buildResolution(input, undefined, entries, fields, 'tx2', at))?.code).toBe('NO_RULE');
   });
 
-  it('counts anchor versions and refuses a batch that names a (device, field) twice', () => {
+  it('refuses a batch that names a (device, field) twice, or a field of another system', () => {
     const c = { deviceId: '88.1.1/D1', fieldCode: '88.1.3.F0001', commitment: 'a'.repeat(64) };
-    expect(buildAnchor('88.1.3', c, undefined, 'tx1', at).version).toBe(1);
-    expect(buildAnchor('88.1.3', c, { version: 4 }, 'tx2', at)).toMatchObject({ version: 5, txId: 'tx2', anchoredAt: at, systemCode: '88.1.3' });
     expect(thrown(() => parseAnchorCommitments({ systemCode: '88.1.3', commitments: [c, { ...c, commitment: 'b'.repeat(64) }] }))?.code).toBe('INVALID_ARGUMENT');
     expect(thrown(() => parseAnchorCommitments({ systemCode: '88.1.4', commitments: [c] }))?.code).toBe('FIELD_NOT_OWNED');
   });
 
   it('lets only a vouched batch replace the anchor of a refuse field', () => {
     const c = { deviceId: '88.1.1/D1', fieldCode: '88.1.3.F0001', commitment: 'a'.repeat(64) };
-    const previous = buildAnchor('88.1.3', c, undefined, 'tx1', at);
+    const previous = 1;
     const refuse: FieldRecord = { ...field('88.1.3.F0001', 10), changePolicy: 'refuse' };
     const batch = parseAnchorCommitments({ systemCode: '88.1.3', commitments: [c] });
     expect(batch.vouched).toBeUndefined();
     expect(thrown(() => requireVouchedReplacement(batch, c, previous, refuse))?.code).toBe('NOT_VOUCHED');
-    expect(thrown(() => requireVouchedReplacement(batch, c, undefined, refuse))).toBeUndefined();
+    expect(thrown(() => requireVouchedReplacement(batch, c, 0, refuse))).toBeUndefined();
     expect(thrown(() => requireVouchedReplacement(batch, c, previous, { ...refuse, changePolicy: 'release-unverified' }))).toBeUndefined();
     expect(thrown(() => requireVouchedReplacement(parseAnchorCommitments({ systemCode: '88.1.3', commitments: [c], vouched: true }), c, previous, refuse))).toBeUndefined();
     expect(thrown(() => parseAnchorCommitments({ systemCode: '88.1.3', commitments: [c], vouched: 'yes' }))?.code).toBe('INVALID_ARGUMENT');

@@ -52,6 +52,13 @@ export class ContractState {
     return record;
   }
 
+  /** True when a record is stored under the composite key (read, not parsed, when it was not read before). */
+  async exists(type: string, parts: readonly string[]): Promise<boolean> {
+    const key = this.#stub.createCompositeKey(type, [...parts]);
+    if (this.#read.has(key)) return this.#read.get(key) !== undefined;
+    return (await this.#stub.getState(key)).length > 0;
+  }
+
   /** Reads many records of one type, each key once. */
   async getMany<T>(type: string, ids: Iterable<string>): Promise<Map<string, T | undefined>> {
     const found = new Map<string, T | undefined>();

@@ -1,16 +1,18 @@
 import fabricContractApi, { type Context } from 'fabric-contract-api';
-import { buildAnchor, parseAnchorCommitments, parseAnchorKeys, requireVouchedReplacement } from './anchors.js';
+import { anchorVersion, getAnchors, putAnchors } from './anchor-store.js';
+import { parseAnchorCommitments, parseAnchorKeys, requireVouchedReplacement } from './anchors.js';
 import { buildCatalogEntry, parsePutCatalogEntries } from './catalog.js';
 import { canonicalJson } from './canonical-json.js';
 import { ContractState, type ContractClientIdentity, type ContractStub } from './contract-stub.js';
 import { asContractError, ContractError } from './contract-error.js';
 import { buildField, parseRegisterFields } from './fields.js';
-import { STATE_TYPES as T, type Anchor, type CatalogEntry, type FieldRecord, type ParsingRule, type Resolution, type TamperReport, type Trade, type TradeReceipt } from './records.js';
+import { STATE_TYPES as T, type CatalogEntry, type FieldRecord, type ParsingRule, type Resolution, type TamperReport, type Trade } from './records.js';
 import { buildResolution, parseResolve, parseResolveBatch, resolveDevices, type ResolvedDevices } from './resolution.js';
 import { getResolution, putResolutions } from './resolution-store.js';
 import { buildRule, chooseRule, parsePutParsingRule, parseRuleKey } from './rules.js';
 import { buildTamperReport, parseReportTamper, parseTamperQuery, sortReports } from './tamper.js';
-import { buildReceipts, checkTradeAgainstResolution, parseRecordTrades, sameTrade } from './trades.js';
+import { TradeReader, putTrades, type TradeRecord } from './trade-store.js';
+import { checkTradeAgainstResolution, parseRecordTrades, sameTrade } from './trades.js';
 import { expectArray, expectFieldCode, expectDeviceId, expectRecordId, parseArgument } from './validation.js';
 
 // fabric-contract-api is CommonJS and assigns its decorators with Object.assign, which Node's ESM
@@ -25,12 +27,6 @@ const ARGUMENT = 'One JSON argument, see docs/ledger-contract.md';
 function stateOf(ctx: Context): ContractState {
   const stub: ContractStub = ctx.stub;
   return new ContractState(stub);
-}
-
-/** A stored trade with its receipt. */
-interface TradeRecord {
-  readonly trade: Trade;
-  readonly receipt: TradeReceipt;
 }
 
 /**
@@ -176,17 +172,16 @@ export class GridmarkContract extends Contract {
     for (const [code, field] of fields) {
       if (!field) throw new ContractError('UNKNOWN_FIELD', `field ${code} is not registered`);
     }
-    const { txId, at } = state;
-    const anchors: Anchor[] = [];
+    const anchors: { deviceId: string; fieldCode: string; commitment: string; version: number }[] = [];
     for (const c of input.commitments) {
-      const previous = await state.get<Anchor>(T.anchor, [c.deviceId, c.fieldCode]);
+      const previous = await anchorVersion(state, c.deviceId, c.fieldCode);
       requireVouchedReplacement(input, c, previous, fields.get(c.fieldCode));
-      anchors.push(buildAnchor(input.systemCode, c, previous, txId, at));
+      anchors.push({ deviceId: c.deviceId, fieldCode: c.fieldCode, commitment: c.commitment, version: previous + 1 });
     }
     // Written only once every commitment passed: the whole batch is refused or anchored.
-    for (const anchor of anchors) await state.put(T.anchor, [anchor.deviceId, anchor.fieldCode], anchor);
+    await putAnchors(state, anchors);
     state.emit('CommitmentsAnchored', { systemCode: input.systemCode, keys: input.commitments.map((c) => [c.deviceId, c.fieldCode]) });
-    return canonicalJson({ count: input.commitments.length, txId });
+    return canonicalJson({ count: input.commitments.length, txId: state.txId });
   }
 
   /** Records trade contracts with Merkle receipts; a repeated identical trade returns its first receipt. */
@@ -196,24 +191,22 @@ export class GridmarkContract extends Contract {
   async RecordTrades(ctx: Context, argument: string): Promise<string> {
     const trades = parseRecordTrades(parseArgument(argument, 'RecordTrades argument'));
     const state = stateOf(ctx);
-    const existing = await state.getMany<TradeRecord>(T.trade, trades.map((t) => t.tradeId));
+    const reader = new TradeReader(state);
+    const existing = new Map<string, TradeRecord>();
     const fresh: Trade[] = [];
     for (const trade of trades) {
-      const recorded = existing.get(trade.tradeId);
+      const recorded = await reader.get(trade.tradeId);
       if (recorded) {
         if (!sameTrade(recorded.trade, trade)) throw new ContractError('CONFLICT', `trade ${trade.tradeId} is already recorded with different content`);
+        existing.set(trade.tradeId, recorded);
         continue;
       }
       // ContractState reads each key once per transaction, so trades naming one resolution share its read.
       checkTradeAgainstResolution(trade, await getResolution(state, trade.resolutionId));
       fresh.push(trade);
     }
-    const txId = state.txId;
-    const batch = fresh.length > 0 ? buildReceipts(fresh, txId) : undefined;
-    const receiptOf = new Map(batch?.receipts.map((r) => [r.tradeId, r]));
-    for (const trade of fresh) await state.put(T.trade, [trade.tradeId], { trade, receipt: receiptOf.get(trade.tradeId) });
-    if (batch) await state.put(T.tradeBatch, [txId], { txId, merkleRoot: batch.merkleRoot, tradeIds: fresh.map((t) => t.tradeId), recordedAt: state.at });
-    state.emit('TradesRecorded', { count: fresh.length, merkleRoot: batch?.merkleRoot ?? null });
+    const receiptOf = new Map((fresh.length > 0 ? await putTrades(state, fresh) : []).map((r) => [r.tradeId, r]));
+    state.emit('TradesRecorded', { count: fresh.length, merkleRoot: receiptOf.values().next().value?.merkleRoot ?? null });
     const receipts = trades.map((t) => receiptOf.get(t.tradeId) ?? (existing.get(t.tradeId) as TradeRecord).receipt);
     return canonicalJson({ receipts });
   }
@@ -227,7 +220,7 @@ export class GridmarkContract extends Contract {
     const state = stateOf(ctx);
     const field = await state.get<FieldRecord>(T.field, [input.fieldCode]);
     if (!field) throw new ContractError('UNKNOWN_FIELD', `field ${input.fieldCode} is not registered`);
-    if (!(await state.get<Anchor>(T.anchor, [input.deviceId, input.fieldCode]))) {
+    if (!(await state.exists(T.anchor, [input.deviceId, input.fieldCode]))) {
       throw new ContractError('NOT_FOUND', `no commitment is anchored for field ${input.fieldCode} of ${input.deviceId}`);
     }
     if (!(await state.get<unknown>(T.resolution, [input.resolutionId]))) throw new ContractError('NOT_FOUND', `resolution ${input.resolutionId} does not exist`);
@@ -273,10 +266,7 @@ export class GridmarkContract extends Contract {
   @Transaction(false)
   async GetAnchors(ctx: Context, argument: string): Promise<string> {
     const keys = parseAnchorKeys(parseArgument(argument, 'GetAnchors argument'));
-    const state = stateOf(ctx);
-    const anchors: (Anchor | null)[] = [];
-    for (const [deviceId, fieldCode] of keys) anchors.push((await state.get<Anchor>(T.anchor, [deviceId, fieldCode])) ?? null);
-    return canonicalJson(anchors);
+    return canonicalJson((await getAnchors(stateOf(ctx), keys)).map((anchor) => anchor ?? null));
   }
 
   /** A recorded resolution, or `null`. */
@@ -294,7 +284,7 @@ export class GridmarkContract extends Contract {
   @Transaction(false)
   async GetTrade(ctx: Context, argument: string): Promise<string> {
     const id = expectRecordId(parseArgument(argument, 'GetTrade argument'), 'tradeId');
-    return canonicalJson((await stateOf(ctx).get<TradeRecord>(T.trade, [id])) ?? null);
+    return canonicalJson((await new TradeReader(stateOf(ctx)).get(id)) ?? null);
   }
 
   /** The tamper reports made against a system's fields, oldest first. */

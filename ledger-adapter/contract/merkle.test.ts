@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { merkleRootFromProof, merkleTree, sha256Hex } from './merkle.js';
+import { merkleProof, merkleRootFromProof, merkleTree, sha256Hex } from './merkle.js';
 
 const leaves = (n: number): string[] => Array.from({ length: n }, (_, i) => sha256Hex(`trade ${i}`));
 
@@ -36,5 +36,13 @@ describe('merkleTree', () => {
 
   it('needs at least one leaf', () => {
     expect(() => merkleTree([])).toThrow(RangeError);
+  });
+
+  it('gives one leaf the same proof alone as with all the others', () => {
+    for (let n = 1; n <= 9; n++) {
+      const { root, proofs } = merkleTree(leaves(n));
+      for (let i = 0; i < n; i++) expect(merkleProof(leaves(n), i), `${n} leaves, leaf ${i}`).toEqual({ root, proof: proofs[i] });
+    }
+    expect(() => merkleProof(leaves(3), 3)).toThrow(RangeError);
   });
 });

@@ -45,6 +45,32 @@ export function merkleTree(leaves: readonly string[]): { root: string; proofs: P
   return { root: (level[0] as Buffer).toString('hex'), proofs };
 }
 
+/**
+ * The inclusion proof of leaf `index` alone, and the root: what {@link merkleTree} gives for that
+ * leaf, with one hash per inner node and no proofs of the other leaves.
+ *
+ * @throws RangeError when `index` is not a leaf of `leaves`
+ */
+export function merkleProof(leaves: readonly string[], index: number): { root: string; proof: ProofStep[] } {
+  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) throw new RangeError(`leaf ${index} is not one of ${leaves.length}`);
+  let level: Buffer[] = leaves.map((hex) => Buffer.from(hex, 'hex'));
+  let at = index;
+  const proof: ProofStep[] = [];
+  while (level.length > 1) {
+    const sibling = at % 2 === 0 ? level[at + 1] : level[at - 1];
+    if (sibling) proof.push({ side: at % 2 === 0 ? 'R' : 'L', hash: sibling.toString('hex') });
+    const next: Buffer[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i] as Buffer;
+      const right = level[i + 1];
+      next.push(right ? inner(left, right) : left);
+    }
+    level = next;
+    at >>= 1;
+  }
+  return { root: (level[0] as Buffer).toString('hex'), proof };
+}
+
 /** Recomputes the root from a leaf and its proof. */
 export function merkleRootFromProof(leafHash: string, proof: readonly ProofStep[]): string {
   let node: Buffer = Buffer.from(leafHash, 'hex');

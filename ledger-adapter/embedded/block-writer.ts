@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { StoredBlock } from './block-codec.js';
+import Database from 'better-sqlite3';
+import { BLOCK_COMPRESSION, BROTLI_CODEC, DICTIONARY_CODEC, DictionaryTrainer } from './block-compression.js';
+import { headerColumns, signatureColumn } from './block-row.js';
 import { APPEND_STATEMENTS, type StateWrite } from './ledger-database.js';
 
 /*
@@ -9,12 +12,19 @@ import { APPEND_STATEMENTS, type StateWrite } from './ledger-database.js';
  * order, each with its state changes in one SQLite transaction; after a failure it refuses every
  * later block until reset, because those were built on the failed block's state.
  *
+ * The worker also compresses each block's data (as block-compression.ts's packBlockData does, with
+ * the parameters it hands over), so that compression costs the main thread nothing, and stores
+ * the compression dictionaries the main thread's trainer proposes, each with the first block
+ * compressed with it.
+ *
  * The worker's source is plain CommonJS evaluated from a string: it needs no TypeScript loader,
  * whatever runs the main thread (tsx, vitest, compiled output).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const zlib = require('node:zlib');
+const { compression, codecs } = workerData;
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
@@ -22,8 +32,32 @@ db.pragma('cache_size = -65536');
 const insertBlock = db.prepare(workerData.statements.insertBlock);
 const putState = db.prepare(workerData.statements.putState);
 const deleteState = db.prepare(workerData.statements.deleteState);
-const append = db.transaction((block, bytes, index) => {
-  insertBlock.run(block.number, block.previousHash, block.dataHash, block.hash, block.timestamp, block.data, block.signature);
+const insertDictionary = db.prepare('INSERT INTO block_dictionaries (id, bytes) VALUES (?, ?)');
+const latestDictionary = db.prepare(workerData.statements.latestDictionary);
+const packed = (codec, head, body) => {
+  const out = Buffer.allocUnsafe(body.length + head);
+  out[0] = codec;
+  body.copy(out, head);
+  return out;
+};
+const pack = (text, dictionary) => {
+  const raw = Buffer.from(text, 'utf8');
+  if (dictionary && raw.length <= compression.smallBlockBytes) {
+    const out = packed(codecs.dictionary, 5, zlib.deflateRawSync(raw, { level: compression.level, dictionary: dictionary.bytes }));
+    out.writeUInt32BE(dictionary.id, 1);
+    return out;
+  }
+  return packed(codecs.brotli, 1, zlib.brotliCompressSync(raw, { params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: compression.quality,
+    [zlib.constants.BROTLI_PARAM_LGWIN]: compression.window,
+    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+    [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+  } }));
+};
+let dictionary = latestDictionary.get();
+const append = db.transaction((block, data, proposed, bytes, index) => {
+  if (proposed) insertDictionary.run(proposed.id, proposed.bytes);
+  insertBlock.run(block.number, ...block.header, data, block.signature);
   const all = Buffer.from(bytes);
   for (let i = 0; i < index.length; i += 5) {
     const key = all.subarray(index[i], index[i + 1]);
@@ -33,11 +67,15 @@ const append = db.transaction((block, bytes, index) => {
 });
 let failed = false;
 parentPort.on('message', (message) => {
-  if (message.type === 'reset') { failed = false; return; }
+  if (message.type === 'reset') { failed = false; dictionary = latestDictionary.get(); return; }
   if (message.type === 'close') { db.close(); parentPort.close(); return; }
   if (failed) { parentPort.postMessage({ number: message.block.number, error: 'an earlier block failed to commit' }); return; }
   try {
-    append(message.block, message.bytes, message.index);
+    // A proposed dictionary is stored with the first block compressed with it; ids count up from the latest.
+    const proposed = message.dictionary ? { id: (dictionary ? dictionary.id : 0) + 1, bytes: Buffer.from(message.dictionary) } : undefined;
+    // Compressed before the SQLite transaction opens, so the write lock is held only to write.
+    append(message.block, pack(message.block.text, proposed || dictionary), proposed, message.bytes, message.index);
+    if (proposed) dictionary = proposed;
     parentPort.postMessage({ number: message.block.number });
   } catch (error) {
     failed = true;
@@ -52,9 +90,13 @@ export class BlockWriter {
   readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   #failure: Error | undefined;
 
+  readonly #trainer: DictionaryTrainer;
+
   constructor(path: string) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, statements: APPEND_STATEMENTS } });
+    this.#trainer = new DictionaryTrainer({ hasDictionary: hasStoredDictionary(path) });
+    const codecs = { brotli: BROTLI_CODEC, dictionary: DICTIONARY_CODEC };
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, statements: APPEND_STATEMENTS, compression: BLOCK_COMPRESSION, codecs } });
     // The worker keeps the process alive only while a block is being written, so a program that
     // forgets close() still exits, and one that awaits a commit does not exit before it.
     this.#worker.unref();
@@ -99,7 +141,8 @@ export class BlockWriter {
       this.#waiting.set(block.number, { resolve, reject });
       this.#worker.ref();
       const arrayBuffer = bytes.buffer;
-      this.#worker.postMessage({ type: 'append', block, bytes: arrayBuffer, index }, [arrayBuffer, index.buffer]);
+      const row = { number: block.number, header: headerColumns(block), text: block.data, signature: signatureColumn(block) };
+      this.#worker.postMessage({ type: 'append', block: row, dictionary: this.#trainer.observe(block.data), bytes: arrayBuffer, index }, [arrayBuffer, index.buffer]);
     });
   }
 
@@ -120,5 +163,15 @@ export class BlockWriter {
     this.#failure ??= error;
     for (const waiter of this.#waiting.values()) waiter.reject(error);
     this.#waiting.clear();
+  }
+}
+
+/** True when the ledger file holds a compression dictionary already. */
+function hasStoredDictionary(path: string): boolean {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'").get()?.n === 1 && db.prepare('SELECT 1 FROM block_dictionaries LIMIT 1').get() !== undefined;
+  } finally {
+    db.close();
   }
 }

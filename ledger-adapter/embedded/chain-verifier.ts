@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { ContractRunner } from '../contract-runtime.js';
 import { compareKeys, createContractRunner, displayKey, MemoryWorldState } from '../runtime/index.js';
 import { GridmarkError } from '../../schema/errors.js';
-import { decodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, type BlockData, type StoredTransaction } from './block-codec.js';
+import { decodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, matchesOutcome, sha256, type BlockData, type StoredTransaction } from './block-codec.js';
 import { LedgerDatabase } from './ledger-database.js';
 import { loadNodeKey, locateNodeKey, verifyBlockSignature } from './node-key.js';
 import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
@@ -182,12 +182,7 @@ async function replayTransaction(state: MemoryWorldState, runner: ContractRunner
   const writes = tx.writes.map(([key, value]) => ({ key, value: value === null ? null : decode(value) }));
   if (runner) {
     const outcome = await runner(state, { transaction: tx.transaction, args: tx.args, txId: tx.txId, timestamp: new Date(tx.timestamp), creator: tx.creator });
-    const same =
-      outcome.status === 'OK' &&
-      Buffer.from(outcome.payload).toString('base64') === tx.result &&
-      JSON.stringify(outcome.writes.map((w) => [w.key, w.value === null ? null : Buffer.from(w.value).toString('base64')])) === JSON.stringify(tx.writes) &&
-      JSON.stringify(outcome.event && { name: outcome.event.name, payload: Buffer.from(outcome.event.payload).toString('base64') }) === JSON.stringify(tx.event);
-    if (!same) return `block ${block} transaction ${txNumber} (${tx.txId.slice(0, 16)}, ${tx.transaction}) does not replay to the outcome it records`;
+    if (!matchesOutcome(tx, outcome)) return `block ${block} transaction ${txNumber} (${tx.txId.slice(0, 16)}, ${tx.transaction}) does not replay to the outcome it records`;
   }
   state.apply(writes, { blockNumber: BigInt(block), txNumber });
   return undefined;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GridmarkError } from '../../schema/errors.js';
 import type { LedgerEvent } from '../ledger-client.js';
 import { createEmbeddedLedger, EmbeddedLedgerError, nodeKeyPath, verifyLedgerFile, type EmbeddedLedger } from './index.js';
-import { commitmentsOf, fieldsOf, tempDir } from './test-fixtures.js';
+import { commitmentsOf, editBlockData, fieldsOf, tempDir } from './test-fixtures.js';
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes));
 
@@ -186,25 +186,20 @@ describe('verifyLedgerFile', () => {
 
   it('accepts an untouched chain', async () => {
     const { path, remove } = await chain();
-    expect(await verifyLedgerFile(path)).toMatchObject({ ok: true, blocks: 5, transactions: 4, stateKeys: 31, keyFileChecked: true, keyFile: nodeKeyPath(path), head: { height: 5, keyId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown } });
+    expect(await verifyLedgerFile(path)).toMatchObject({ ok: true, blocks: 5, transactions: 4, stateKeys: 34, keyFileChecked: true, keyFile: nodeKeyPath(path), head: { height: 5, keyId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown } });
     remove();
   });
 
   it('names the block whose transactions were edited', async () => {
     const { path, remove } = await chain();
-    edit(path, "UPDATE blocks SET data = replace(data, 'PVM-000012', 'PVM-000099') WHERE number = 3");
+    editBlockData(path, 3, (text) => text.replace('PVM-000012', 'PVM-000099'));
     expect(await verifyLedgerFile(path)).toMatchObject({ ok: false, firstBadBlock: 3, problem: "block 3's data does not match its data hash" });
     remove();
   });
 
   it('names the block whose data hash was recomputed to hide an edit', async () => {
     const { path, remove } = await chain();
-    const db = new Database(path);
-    const row = db.prepare<[], { data: string }>('SELECT data FROM blocks WHERE number = 2').get() as { data: string };
-    const data = row.data.replace('PVM-000001', 'PVM-000077');
-    const { createHash } = await import('node:crypto');
-    db.prepare('UPDATE blocks SET data = ?, data_hash = ? WHERE number = 2').run(data, createHash('sha256').update(data).digest('hex'));
-    db.close();
+    editBlockData(path, 2, (text) => text.replace('PVM-000001', 'PVM-000077'), { rehash: true });
     expect(await verifyLedgerFile(path)).toMatchObject({ ok: false, firstBadBlock: 2, problem: "block 2's header does not match its hash" });
     remove();
   });

@@ -1,14 +1,11 @@
 import type { LedgerEvent } from '../ledger-client.js';
-import { decodeBlockData } from './block-codec.js';
+import { blockEvents } from './block-codec.js';
 import type { LedgerDatabase } from './ledger-database.js';
 
 /** Extracts the chaincode events of a block, in transaction order. */
 export function eventsOfBlock(number: number, data: string): LedgerEvent[] {
-  const events: LedgerEvent[] = [];
-  for (const tx of decodeBlockData(data).transactions) {
-    if (tx.event) events.push({ name: tx.event.name, payload: new Uint8Array(Buffer.from(tx.event.payload, 'base64')), txId: tx.txId, blockNumber: BigInt(number) });
-  }
-  return events;
+  const blockNumber = BigInt(number);
+  return blockEvents(data).map((event) => ({ name: event.name, payload: event.payload, txId: event.txId, blockNumber }));
 }
 
 interface Subscriber {

@@ -2,12 +2,16 @@ import Database from 'better-sqlite3';
 import { prepareOwnerOnlyDatabase } from '../../schema/owner-only-files.js';
 import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
 import type { StoredBlock } from './block-codec.js';
+import { packBlockData } from './block-compression.js';
+import { blockFromRow, headerColumns, signatureColumn, type BlockRow } from './block-row.js';
 import { KeyFilter } from './key-filter.js';
 
 /*
  * The SQLite file of an embedded ledger: the chain of blocks and the world state they produce.
  * A block and its state changes are written in one SQLite transaction (WAL, synchronous=FULL),
  * so after a crash the file holds every committed block and no part of an uncommitted one.
+ * A block's data is stored compressed (block-compression.ts); blocks written before that hold
+ * their text as it is, and both read back as the text their hashes cover.
  */
 
 const SCHEMA = `
@@ -26,6 +30,10 @@ CREATE TABLE IF NOT EXISTS state (
   block INTEGER NOT NULL,
   tx INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS block_dictionaries (
+  id INTEGER PRIMARY KEY,
+  bytes BLOB NOT NULL
+);
 `;
 
 /** The statements that append a block and apply its state changes, on any connection that writes the file. */
@@ -33,6 +41,7 @@ export const APPEND_STATEMENTS = {
   insertBlock: 'INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
   putState: 'INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx',
   deleteState: 'DELETE FROM state WHERE key = ?',
+  latestDictionary: 'SELECT id, bytes FROM block_dictionaries ORDER BY id DESC LIMIT 1',
 } as const;
 
 /** One state change of a block, at its version. */
@@ -49,16 +58,6 @@ interface StateRow {
   tx: number;
 }
 
-interface BlockRow {
-  number: number;
-  previous_hash: string;
-  data_hash: string;
-  hash: string;
-  timestamp: string;
-  data: string;
-  signature: string;
-}
-
 /** The ledger's SQLite file. Keys are stored as UTF-8 bytes so they sort as Fabric's do. */
 export class LedgerDatabase {
   readonly #db: Database.Database;
@@ -66,7 +65,8 @@ export class LedgerDatabase {
   readonly #rangeState: Database.Statement<[Buffer, Buffer], StateRow>;
   readonly #putState: Database.Statement<[Buffer, Uint8Array, number, number]>;
   readonly #deleteState: Database.Statement<[Buffer]>;
-  readonly #insertBlock: Database.Statement<[number, string, string, string, string, string, string]>;
+  readonly #insertBlock: Database.Statement<[number, Buffer | string, Buffer | string, Buffer | string, string, Buffer, Buffer | string]>;
+  readonly #dictionaries = new Map<number, Uint8Array>();
   readonly #getBlock: Database.Statement<[number], BlockRow>;
   readonly #blocksFrom: Database.Statement<[number, number], BlockRow>;
   readonly #height: Database.Statement<[], { height: number }>;
@@ -99,7 +99,7 @@ export class LedgerDatabase {
     this.#height = this.#db.prepare('SELECT COALESCE(MAX(number) + 1, 0) AS height FROM blocks');
     if (this.#cacheLimit > 0) this.#filter = this.#buildFilter();
     this.#append = this.#db.transaction((block: StoredBlock, writes: readonly StateWrite[]) => {
-      this.#insertBlock.run(block.number, block.previousHash, block.dataHash, block.hash, block.timestamp, block.data, block.signature);
+      this.#insertBlock.run(block.number, ...headerColumns(block), packBlockData(block.data), signatureColumn(block));
       for (const write of writes) {
         const key = Buffer.from(write.key, 'utf8');
         if (write.value === null) this.#deleteState.run(key);
@@ -150,14 +150,28 @@ export class LedgerDatabase {
 
   block(number: number): StoredBlock | undefined {
     const row = this.#getBlock.get(number);
-    return row === undefined ? undefined : toBlock(row);
+    return row === undefined ? undefined : blockFromRow(row, this.#dictionaryOf);
   }
 
   /** Up to `limit` blocks from `from` on, in order. */
   blocks(from: number, limit: number): StoredBlock[] {
-    return this.#blocksFrom.all(from, limit).map(toBlock);
+    return this.#blocksFrom.all(from, limit).map((row) => blockFromRow(row, this.#dictionaryOf));
   }
 
+  // Dictionaries never change once written: each is read once.
+  readonly #dictionaryOf = (id: number): Uint8Array | undefined => {
+    let bytes = this.#dictionaries.get(id);
+    if (bytes === undefined && this.#hasDictionaries()) {
+      bytes = this.#db.prepare<[number], { bytes: Buffer }>('SELECT bytes FROM block_dictionaries WHERE id = ?').get(id)?.bytes;
+      if (bytes !== undefined) this.#dictionaries.set(id, bytes);
+    }
+    return bytes;
+  };
+
+  // A file written before blocks were compressed, opened read-only, has no dictionary table.
+  #hasDictionaries(): boolean {
+    return this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'").get()?.n === 1;
+  }
   getState(key: string): StateEntry | undefined {
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
@@ -206,10 +220,6 @@ export class LedgerDatabase {
 
 function toEntry(row: StateRow): StateEntry {
   return { value: new Uint8Array(row.value.buffer, row.value.byteOffset, row.value.byteLength), version: { blockNumber: BigInt(row.block), txNumber: row.tx } };
-}
-
-function toBlock(row: BlockRow): StoredBlock {
-  return { number: row.number, previousHash: row.previous_hash, dataHash: row.data_hash, hash: row.hash, timestamp: row.timestamp, data: row.data, signature: row.signature };
 }
 
 async function* toAsync<T>(items: readonly T[]): AsyncIterable<T> {

@@ -1,6 +1,9 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packBlockData, unpackBlockData } from './block-compression.js';
 
 /** A fresh temporary directory and a function that removes it. */
 export function tempDir(prefix = 'gridmark-ledger-'): { dir: string; remove: () => void } {
@@ -22,4 +25,22 @@ export function commitmentsOf(systemCode: string, from: number, count: number, f
     systemCode,
     commitments: Array.from({ length: count }, (_, i) => ({ deviceId: `88.1001.1/PVM-${String(from + i).padStart(6, '0')}`, fieldCode: `${systemCode}.F0001`, commitment: fill.repeat(64) })),
   });
+}
+
+/**
+ * Edits a block's data text in the file as someone holding the file could: decompressed, changed,
+ * stored compressed again; with `rehash` its data hash is recomputed too (the header hash and
+ * signature stay as they were).
+ */
+export function editBlockData(path: string, number: number, edit: (text: string) => string, options: { readonly rehash?: boolean } = {}): void {
+  const db = new Database(path);
+  try {
+    const row = db.prepare<[number], { data: string | Buffer }>('SELECT data FROM blocks WHERE number = ?').get(number);
+    if (row === undefined) throw new Error(`no block ${number} in ${path}`);
+    const text = edit(unpackBlockData(row.data));
+    db.prepare('UPDATE blocks SET data = ? WHERE number = ?').run(packBlockData(text), number);
+    if (options.rehash) db.prepare('UPDATE blocks SET data_hash = ? WHERE number = ?').run(createHash('sha256').update(text).digest('hex'), number);
+  } finally {
+    db.close();
+  }
 }

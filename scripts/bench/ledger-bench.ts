@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { createLedgerAdapter, type LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import { createEmbeddedLedger, type EmbeddedLedger } from '../../ledger-adapter/embedded/index.js';
 import type { Benchmark } from './benchmark.js';
+import { growth, measureTables, type TableFootprint } from './disk-footprint.js';
+import { benchmarks as footprintBenchmarks } from './query-footprint-bench.js';
 
 const SYSTEMS = 4;
 const FIELDS_PER_SYSTEM = 10;
@@ -99,25 +101,36 @@ const anchoring: Benchmark = {
       .join(' ');
     const { ledger, adapter, dir, done } = await openLedger();
     try {
+      const path = join(dir, 'ledger.db');
+      const start = measureTables(path);
       // Keys per submitter: enough that the first phase never repeats one.
       const fresh = await sustain(adapter, ledger, seconds, Number.MAX_SAFE_INTEGER, 0);
       log(`first anchors: ${Math.round(fresh.rate)}/s`);
+      const afterFresh = measureTables(path);
       // Re-anchoring: each submitter cycles over 20,000 (device, field) keys it anchored already.
       const again = await sustain(adapter, ledger, seconds, 20_000, 0);
       log(`re-anchors: ${Math.round(again.rate)}/s`);
-      const size = statSync(join(dir, 'ledger.db')).size + (statSync(join(dir, 'ledger.db-wal'), { throwIfNoEntry: false })?.size ?? 0);
-      const row = (label: string, r: typeof fresh): string =>
-        `| ${label} | ${Math.round(r.rate).toLocaleString('en-US')} | ${Math.round(r.commitments / r.cpuSeconds).toLocaleString('en-US')} | ${r.commitments.toLocaleString('en-US')} | ${r.blocks} | ${Math.round(r.commitments / Number(r.blocks)).toLocaleString('en-US')} | ${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} |`;
+      const afterAgain = measureTables(path);
+      const size = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+      const perCommitment = (from: TableFootprint, to: TableFootprint, r: typeof fresh): string => {
+        const grown = growth(from, to);
+        const table = (name: string): number => grown.byTable.find(([n]) => n === name)?.[1] ?? 0;
+        return `${Math.round(grown.total / r.commitments)} (blocks ${Math.round(table('blocks') / r.commitments)}, state ${Math.round(table('state') / r.commitments)})`;
+      };
+      const row = (label: string, r: typeof fresh, bytes: string): string =>
+        `| ${label} | ${Math.round(r.rate).toLocaleString('en-US')} | ${Math.round(r.commitments / r.cpuSeconds).toLocaleString('en-US')} | ${r.commitments.toLocaleString('en-US')} | ${r.blocks} | ${Math.round(r.commitments / Number(r.blocks)).toLocaleString('en-US')} | ${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} | ${bytes} |`;
+      const all = fresh.commitments + again.commitments;
       return [
         `${seconds} s per phase, target 50,000 commitments/s; synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
         'Per CPU-second counts the process\'s CPU time on all threads (the contract on the main thread, block writing on a worker), so it moves less with the machine\'s load.',
+        'Bytes per commitment: growth of the ledger file\'s pages in use (SQLite dbstat) over the phase, divided by its commitments.',
         '',
-        '| Phase | Commitments/s | Commitments per CPU-second | Commitments | Blocks | Commitments/block | Submit latency p50 / p99 (ms) |',
-        '|---|---:|---:|---:|---:|---:|---:|',
-        row('first anchors (new keys)', fresh),
-        row('re-anchors (keys on the ledger)', again),
+        '| Phase | Commitments/s | Commitments per CPU-second | Commitments | Blocks | Commitments/block | Submit latency p50 / p99 (ms) | Bytes per commitment |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|',
+        row('first anchors (new keys)', fresh, perCommitment(start, afterFresh, fresh)),
+        row('re-anchors (keys on the ledger)', again, perCommitment(afterFresh, afterAgain, again)),
         '',
-        `Ledger file after both phases: ${(size / 1e6).toFixed(0)} MB, ${ledger.height} blocks.`,
+        `Ledger file after both phases: ${(size / 1e6).toFixed(0)} MB for ${all.toLocaleString('en-US')} commitments, **${Math.round(size / all)} bytes per anchored commitment**; ${ledger.height} blocks.`,
       ];
     } finally {
       await done();
@@ -175,4 +188,4 @@ const reads: Benchmark = {
 };
 
 /** The ledger's benchmarks. */
-export const benchmarks: readonly Benchmark[] = [anchoring, reads];
+export const benchmarks: readonly Benchmark[] = [anchoring, reads, ...footprintBenchmarks];
