@@ -245,7 +245,7 @@ export const ERROR_CODES = {
   },
   URL_NOT_ALLOWED: {
     message: 'The registry does not call this URL.',
-    meaning: 'A business system\'s URL is not http(s), carries credentials, or its host is or resolves to an address in a network the registry does not call (private, loopback, link-local, metadata and other reserved ranges unless the operator allows them, and any network the operator denies). `extensions.reason` says which: `SCHEME`, `CREDENTIALS` or `ADDRESS`.',
+    meaning: 'A business system\'s URL is not http(s), carries credentials, or its host is or resolves to an address in a network the registry does not call (private, loopback, link-local, metadata and other reserved ranges unless the operator allows them, and any network the operator denies), or its port is one `fetch` refuses to connect to (the Fetch standard\'s bad ports, such as 6000). `extensions.reason` says which: `SCHEME`, `CREDENTIALS`, `ADDRESS` or `PORT`.',
     exitCode: 2,
   },
   SCHEMA_POLICY_VIOLATION: {

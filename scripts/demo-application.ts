@@ -1,4 +1,4 @@
-import { createGraphqlClient } from '../schema/index.js';
+import { createGraphqlClient, type GraphqlClient } from '../schema/index.js';
 
 /** The demo's data application (patent [0069]-[0074]): PV device full-lifecycle management. */
 export const DEMO_APPLICATION = {
@@ -13,7 +13,8 @@ const ANALYST_FIELDS = new Set(['model', 'brand', 'ratedPowerW', 'installLocatio
 /**
  * Registers the demo application through the registry API and publishes its parsing rules to the
  * ledger: the O&M engineer gets every shared field, the analyst a subset. On a later run the
- * application exists: it gets a fresh key, and the rules are published again (unchanged).
+ * application exists: it gets a fresh key (the earlier runs' keys, each shown once, are revoked),
+ * and the rules are published again (unchanged).
  */
 export async function registerDemoApplication(registryUrl: string, adminKey: string): Promise<{ readonly appId: string; readonly apiKey: string }> {
   const admin = createGraphqlClient({ url: registryUrl, apiKey: adminKey });
@@ -30,6 +31,7 @@ export async function registerDemoApplication(registryUrl: string, adminKey: str
     if (!(error instanceof Error) || !('code' in error) || error.code !== 'ALREADY_REGISTERED') throw error;
     const { issueApplicationKey } = await admin.request<{ issueApplicationKey: { appId: string; apiKey: string } }>('mutation ($name: String!) { issueApplicationKey(name: $name) { appId apiKey } }', { name: DEMO_APPLICATION.name });
     ({ appId, apiKey } = issueApplicationKey);
+    await revokeEarlierKeys(admin, appId, apiKey);
   }
   const { fields } = await admin.request<{ fields: { code: string; name: string }[] }>('{ fields { code name } }');
   const publish = (role: string, fieldCodes: string[]) =>
@@ -56,4 +58,13 @@ export async function fundDemoApplication(registryUrl: string, adminKey: string,
   }
   const { account } = await admin.request<{ account: { balanceFen: number } }>('query ($app: ID!) { account(id: $app) { balanceFen } }', { app: appId });
   return account.balanceFen;
+}
+
+/** Revokes every key of the application but `current` (a `gmk_<key id>_<secret>` key). */
+async function revokeEarlierKeys(admin: GraphqlClient, appId: string, current: string): Promise<void> {
+  const currentId = current.split('_')[1];
+  const { applicationKeys } = await admin.request<{ applicationKeys: { keyId: string; revokedAt: string | null }[] }>('query ($app: ID!) { applicationKeys(appId: $app) { keyId revokedAt } }', { app: appId });
+  for (const key of applicationKeys.filter((k) => k.revokedAt === null && k.keyId !== currentId)) {
+    await admin.request('mutation ($app: ID!, $key: ID!) { revokeApplicationKey(appId: $app, keyId: $key) { keyId } }', { app: appId, key: key.keyId });
+  }
 }

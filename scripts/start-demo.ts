@@ -12,6 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatYuan } from '../gateway/index.js';
+import { FETCH_BAD_PORTS, fetchBadPortMessage } from '../gateway/registry/outbound/index.js';
 import { createConsoleLogger, ensureOwnerOnlyDirectory, GridmarkError } from '../schema/index.js';
 import { DEMO_APPLICATION } from './demo-application.js';
 import { seedDemoData } from './demo-data.js';
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_530) throw new GridmarkError('BAD_CONFIGURATION', `--port must be an integer from 0 to 65530, not "${values.port}".`);
+  // The gateway and the five systems after it: the systems, the CLI and any browser reach them with fetch.
+  const badPort = port === 0 ? undefined : [0, 1, 2, 3, 4, 5].map((offset) => port + offset).find((p) => FETCH_BAD_PORTS.has(p));
+  if (badPort !== undefined) throw new GridmarkError('BAD_CONFIGURATION', `--port ${port}: the gateway or a business system after it ${fetchBadPortMessage(badPort)}`);
   const logger = createConsoleLogger('gridmark');
   const dataDir = values['data-dir'];
   if (values.reseed && holdsDemoData(dataDir)) {

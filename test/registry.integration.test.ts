@@ -82,7 +82,7 @@ describe('system registration', () => {
   });
 
   it('refuses an unreachable URL', async () => {
-    const r = await registryCall(REGISTER, { input: input({ url: 'http://127.0.0.1:9/' }) }, operators.maker);
+    const r = await registryCall(REGISTER, { input: input({ url: 'http://127.0.0.1:49/' }) }, operators.maker);
     expect(code(r)).toBe('SYSTEM_UNREACHABLE');
     expect((await registry.listSystems()).length).toBe(0);
   });

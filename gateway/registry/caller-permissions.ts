@@ -47,3 +47,9 @@ export function mayActForSystem(caller: Caller, system: { readonly code: string;
       return false;
   }
 }
+
+/** An application acting for itself, or a platform admin (`overseers`: auditors too). */
+export function requireApplicationActor(caller: Caller, appId: string, what: string, options: { readonly overseers?: boolean } = {}): void {
+  if (caller.role === 'PLATFORM_ADMIN' || (options.overseers === true && caller.role === 'AUDITOR') || (caller.role === 'APPLICATION' && caller.appId === appId)) return;
+  forbid(caller, `${what} of application ${appId}`);
+}

@@ -13,7 +13,7 @@ export interface HotReadCacheOptions {
 
 /** Store methods that only read: calling them leaves the cache as it is. */
 const READS: ReadonlySet<keyof RegistryStore> = new Set<keyof RegistryStore>([
-  'getEnterprise', 'listEnterprises', 'getSystem', 'listSystems', 'systemSdls', 'creditHistory', 'getApplication', 'findApplication',
+  'getEnterprise', 'listEnterprises', 'getSystem', 'listSystems', 'systemSdls', 'creditHistory', 'getApplication', 'findApplication', 'listApplicationKeys',
   'listFields', 'fieldOwner', 'getIdentifier', 'associations', 'statistics', 'outboxBatch', 'log',
 ]);
 

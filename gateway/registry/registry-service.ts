@@ -13,11 +13,12 @@ import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { Anchor, ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
 import { openLedgerOutbox, type LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
 import { createLedgerEvidencePublisher } from './ledger-evidence-publisher.js';
-import { forbid, mayActForSystem, requireAdmin, requireEnterpriseActor, requireOverseer } from './caller-permissions.js';
+import { forbid, mayActForSystem, requireAdmin, requireApplicationActor, requireEnterpriseActor, requireOverseer } from './caller-permissions.js';
 import { approvedEnterprise, createEnterpriseOnboarding, requireCreditCode, type EnterpriseOnboarding } from './enterprise-onboarding.js';
-import { StoreConflict, type LogInput, type RegistryStore } from './registry-store.js';
+import { StoreConflict, type DeviceBatchOptions, type LogInput, type RegistryStore } from './registry-store.js';
 import type {
   Application,
+  ApplicationKeyRecord,
   AssociationEntry,
   AuditStatus,
   BusinessSystem,
@@ -122,10 +123,29 @@ export interface Registry extends DeviceDirectory, CreditEvaluation, EnterpriseO
    * `refuse`; a re-registration that names none keeps the field's policy.
    */
   registerFields(caller: Caller, systemCode: string, fields: readonly { readonly name: string; readonly feeFen?: number | null; readonly changePolicy?: RegisteredField['changePolicy'] | null }[]): Promise<readonly RegisteredField[]>;
-  registerDevices(caller: Caller, systemCode: string, devices: readonly OwnDeviceInput[]): Promise<DeviceBatchResult>;
-  claimDevices(caller: Caller, systemCode: string, claims: readonly ClaimInput[]): Promise<DeviceBatchResult>;
+  /**
+   * Registers a batch of the system's own devices, all or nothing. The same device again (same
+   * local code and kind) changes nothing; with another kind it is `DEVICE_KIND_CONFLICT`. With
+   * `dryRun` the batch is checked against the registry as it is and nothing is written.
+   * @throws GridmarkError `BAD_DEVICE_ROW`, `DUPLICATE_IDENTIFIER`, `DEVICE_KIND_CONFLICT` (with `details.row`), `LIMIT_EXCEEDED`.
+   */
+  registerDevices(caller: Caller, systemCode: string, devices: readonly OwnDeviceInput[], options?: DeviceBatchOptions): Promise<DeviceBatchResult>;
+  /** Records the system's local codes for devices others identified, all or nothing; `dryRun` as for {@link registerDevices}. */
+  claimDevices(caller: Caller, systemCode: string, claims: readonly ClaimInput[], options?: DeviceBatchOptions): Promise<DeviceBatchResult>;
   setIdentifierStatus(caller: Caller, identifier: string, status: IdentifierStatus, reason: string): Promise<IdentifierRecord>;
   auditIdentifier(caller: Caller, identifier: string, result: Exclude<AuditStatus, 'UNAUDITED'>, note: string | null): Promise<IdentifierRecord>;
+  /**
+   * Every API key an application was given, revoked ones included, oldest first (ids, labels and
+   * times; never a key). The application itself, platform admins and auditors.
+   * @throws GridmarkError `NOT_FOUND` for an unknown application, `FORBIDDEN`, `UNAUTHENTICATED`.
+   */
+  applicationKeys(caller: Caller, appId: string): Promise<readonly ApplicationKeyRecord[]>;
+  /**
+   * Revokes one of an application's API keys at once (the hot-read cache forgets it too); a key
+   * already revoked stays as it was. The application itself or a platform admin.
+   * @throws GridmarkError `NOT_FOUND` when the application has no such key, `FORBIDDEN`, `UNAUTHENTICATED`.
+   */
+  revokeApplicationKey(caller: Caller, appId: string, keyId: string): Promise<ApplicationKeyRecord>;
   /** Registers a data application with the roles its users act in; returns its id and key (shown once). Platform admins. */
   registerApplication(caller: Caller, input: { readonly name: string; readonly roles: readonly string[] }): Promise<{ readonly application: Application; readonly apiKey: string }>;
   getApplication(appId: string): Promise<Application | undefined>;
@@ -350,7 +370,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       return result;
     },
 
-    async registerDevices(caller, systemCode, devices) {
+    async registerDevices(caller, systemCode, devices, batch = {}) {
       await requireSystemActor(caller, systemCode, 'register devices');
       const system = await activeSystem(systemCode);
       checkBatch(devices);
@@ -366,12 +386,12 @@ export function createRegistry(options: RegistryOptions): Registry {
         seen.set(identifier, i + 1);
         return { identifier, localCode, kind };
       });
-      const result = await store.registerOwnDevices(systemCode, rows, logged(caller, 'devices.register', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
-      evidence?.poke();
+      const result = await store.registerOwnDevices(systemCode, rows, logged(caller, 'devices.register', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier }), { dryRun: batch.dryRun === true }).catch(translate);
+      if (!batch.dryRun) evidence?.poke();
       return result;
     },
 
-    async claimDevices(caller, systemCode, claims) {
+    async claimDevices(caller, systemCode, claims, batch = {}) {
       await requireSystemActor(caller, systemCode, 'claim devices');
       await activeSystem(systemCode);
       checkBatch(claims);
@@ -387,8 +407,8 @@ export function createRegistry(options: RegistryOptions): Registry {
         if (!prefixes.has(prefix)) throw new GridmarkError('UNKNOWN_PREFIX', `row ${row}: no business system issues identifiers under ${prefix}.`, { details: { row, identifier: c.identifier } });
         return { identifier: c.identifier, localCode: requireLocalCode(c.localCode, row) };
       });
-      const result = await store.claimDevices(systemCode, rows, logged(caller, 'devices.claim', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier })).catch(translate);
-      evidence?.poke();
+      const result = await store.claimDevices(systemCode, rows, logged(caller, 'devices.claim', systemCode, { first: rows[0]?.identifier, last: rows.at(-1)?.identifier }), { dryRun: batch.dryRun === true }).catch(translate);
+      if (!batch.dryRun) evidence?.poke();
       return result;
     },
 
@@ -418,6 +438,16 @@ export function createRegistry(options: RegistryOptions): Registry {
       return { application, apiKey: key.apiKey };
     },
     getApplication: (appId) => store.getApplication(appId),
+    async applicationKeys(caller, appId) {
+      requireApplicationActor(caller, appId, 'list the keys', { overseers: true });
+      if (!(await store.getApplication(appId))) throw new GridmarkError('NOT_FOUND', `no application ${appId}`);
+      return store.listApplicationKeys(appId);
+    },
+    async revokeApplicationKey(caller, appId, keyId) {
+      requireApplicationActor(caller, appId, 'revoke a key');
+      if (!(await store.getApplication(appId))) throw new GridmarkError('NOT_FOUND', `no application ${appId}`);
+      return store.revokeApplicationKey(appId, requireText(keyId, 'keyId', 64), logged(caller, 'key.revoke', keyId, { role: 'APPLICATION', appId })).catch(translate);
+    },
     async issueApplicationKey(caller, name) {
       requireAdmin(caller, 'issue application keys');
       const application = await store.findApplication(requireText(name, 'name'));

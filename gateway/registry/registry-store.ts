@@ -1,5 +1,6 @@
 import type {
   Application,
+  ApplicationKeyRecord,
   AssociationEntry,
   AuditStatus,
   BusinessSystem,
@@ -173,6 +174,13 @@ export interface RegistryStore {
    */
   createApplication(input: { readonly name: string; readonly roles: readonly string[]; readonly key: { readonly keyId: string; readonly secretHash: string }; readonly log: Omit<LogInput, 'subject'> }): Promise<Application>;
   getApplication(appId: string): Promise<Application | undefined>;
+  /** Every API key an application was given, revoked ones included, oldest first. */
+  listApplicationKeys(appId: string): Promise<readonly ApplicationKeyRecord[]>;
+  /**
+   * Revokes one of an application's keys (a key already revoked stays as it was), with its log entry.
+   * @throws StoreConflict `NOT_FOUND` when the application has no key with this id; nothing is written then.
+   */
+  revokeApplicationKey(appId: string, keyId: string, log: LogInput): Promise<ApplicationKeyRecord>;
   findApplication(name: string): Promise<Application | undefined>;
 
   // Fields
@@ -186,8 +194,15 @@ export interface RegistryStore {
   fieldOwner(name: string): Promise<string | undefined>;
 
   // Identifiers
-  registerOwnDevices(systemCode: string, devices: readonly { readonly identifier: string; readonly localCode: string; readonly kind: DeviceKind }[], log: LogInput): Promise<DeviceBatchResult>;
-  claimDevices(systemCode: string, claims: readonly ClaimInput[], log: LogInput): Promise<DeviceBatchResult>;
+  /**
+   * Registers a system's own devices in one transaction. An identifier it registered before is
+   * unchanged when registered again with the same local code and kind, a conflict otherwise
+   * (`DEVICE_KIND_CONFLICT`, `DUPLICATE_IDENTIFIER`). With `dryRun`, every check runs and the
+   * transaction is rolled back: nothing is written, the result says what would be.
+   */
+  registerOwnDevices(systemCode: string, devices: readonly { readonly identifier: string; readonly localCode: string; readonly kind: DeviceKind }[], log: LogInput, options?: DeviceBatchOptions): Promise<DeviceBatchResult>;
+  /** Records a system's local codes for devices others identified, in one transaction; `dryRun` as for {@link registerOwnDevices}. */
+  claimDevices(systemCode: string, claims: readonly ClaimInput[], log: LogInput, options?: DeviceBatchOptions): Promise<DeviceBatchResult>;
   getIdentifier(identifier: string): Promise<IdentifierRecord | undefined>;
   setIdentifierStatus(identifier: string, status: IdentifierStatus, log: LogInput): Promise<IdentifierRecord>;
   auditIdentifier(identifier: string, audit: { readonly status: AuditStatus; readonly by: string; readonly note: string | null }, log: LogInput): Promise<IdentifierRecord>;
@@ -213,10 +228,16 @@ export interface RegistryStore {
  * A write the store refused because of what is already stored (a duplicate identifier, a local
  * code used twice, an unknown identifier). `reason` is the registry error code to raise.
  */
+/** How a device batch is written. */
+export interface DeviceBatchOptions {
+  /** Check the batch against the registry as it is, and write nothing. */
+  readonly dryRun?: boolean;
+}
+
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
   constructor(
-    readonly reason: 'DUPLICATE_IDENTIFIER' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE' | 'ALREADY_REGISTERED' | 'ENTERPRISE_NOT_APPROVED',
+    readonly reason: 'DUPLICATE_IDENTIFIER' | 'DEVICE_KIND_CONFLICT' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE' | 'ALREADY_REGISTERED' | 'ENTERPRISE_NOT_APPROVED',
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {

@@ -24,6 +24,16 @@ export interface Application {
   readonly createdAt: string;
 }
 
+/** One API key of an application, as its owner and the platform see it: never the key itself. */
+export interface ApplicationKeyRecord {
+  /** The key's id: the part after `gmk_` and before the secret. */
+  readonly keyId: string;
+  readonly label: string;
+  readonly createdAt: string;
+  /** When the key was revoked; null while it is valid. */
+  readonly revokedAt: string | null;
+}
+
 /** The caller of an operation: a principal, or nobody (public operations only). */
 export type Caller = Principal | { readonly role: 'ANONYMOUS' };
 

@@ -3,6 +3,7 @@ import { GridmarkError, RESERVED_DEVICE_FIELDS, isValidSuffix } from '../../sche
 import { CATALOG_SDL, CATALOG_SUBGRAPH } from '../catalog/catalog-subgraph.js';
 import type { DeviceKind } from '../catalog/device-directory.js';
 import { policySubject, requireSubgraphSchema } from '../supergraph/index.js';
+import { fetchBadPortMessage, fetchBadPortOf } from './outbound/index.js';
 import type { RegistryStore } from './registry-store.js';
 
 /** Device kinds a registration may name. */
@@ -37,7 +38,8 @@ export function requireFee(value: unknown, field: string): number | null {
 
 /**
  * An http(s) URL without credentials.
- * @throws GridmarkError `BAD_INPUT` (not a URL), `URL_NOT_ALLOWED` (another scheme, or credentials; `details.reason`).
+ * @throws GridmarkError `BAD_INPUT` (not a URL), `URL_NOT_ALLOWED` (another scheme, credentials, or a
+ *   port `fetch` refuses; `details.reason` `SCHEME`, `CREDENTIALS`, `PORT`).
  */
 export function requireSubgraphUrl(value: unknown): string {
   const text = requireText(value, 'url', 500);
@@ -49,6 +51,8 @@ export function requireSubgraphUrl(value: unknown): string {
   }
   if (!['http:', 'https:'].includes(url.protocol)) throw new GridmarkError('URL_NOT_ALLOWED', `the registry calls http and https URLs only, not ${url.protocol.replace(/:$/, '')}.`, { details: { field: 'url', reason: 'SCHEME' } });
   if (url.username || url.password) throw new GridmarkError('URL_NOT_ALLOWED', 'url must not carry a user name or password.', { details: { field: 'url', reason: 'CREDENTIALS' } });
+  const badPort = fetchBadPortOf(url);
+  if (badPort !== undefined) throw new GridmarkError('URL_NOT_ALLOWED', `url ${fetchBadPortMessage(badPort)}`, { details: { field: 'url', reason: 'PORT' } });
   return url.toString();
 }
 

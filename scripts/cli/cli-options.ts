@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { fetchBadPortMessage, fetchBadPortOf } from '../../gateway/registry/outbound/index.js';
 import { GridmarkError, createGraphqlClient, type GraphqlClient } from '../../schema/index.js';
 
 /** Options every registry command takes. */
@@ -49,5 +50,9 @@ export function registryClient(values: { readonly registry?: string | undefined;
     }
   }
   if (options.needsKey && !apiKey) throw new GridmarkError('UNAUTHENTICATED', 'this command needs an API key: set GRIDMARK_API_KEY or pass --key-file.');
-  return createGraphqlClient({ url: registryUrl(values), ...(apiKey ? { apiKey } : {}) });
+  const url = registryUrl(values);
+  // fetch would only say "fetch failed"; say why.
+  const badPort = URL.canParse(url) ? fetchBadPortOf(new URL(url)) : undefined;
+  if (badPort !== undefined) throw new GridmarkError('BAD_CONFIGURATION', `the registry URL ${url} ${fetchBadPortMessage(badPort)}`);
+  return createGraphqlClient({ url, ...(apiKey ? { apiKey } : {}) });
 }

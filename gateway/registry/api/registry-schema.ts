@@ -29,6 +29,8 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     ledgerResolution(id: ID!): LedgerResolution
     "A registered data application."
     application(appId: ID!): Application
+    "Every API key the application was given, revoked ones included, oldest first: ids and times, never a key. The application itself, platform admins and auditors."
+    applicationKeys(appId: ID!): [ApplicationKeyInfo!]!
     "Counts of systems, devices, key devices and fields, overall and per system. Any authenticated caller."
     statistics: Statistics!
     "The append-only registry log, oldest first after sequence number after. Admins and auditors."
@@ -56,10 +58,10 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     setSystemStatus(code: ID!, status: SystemStatus!, reason: String!): BusinessSystem!
     "Registers or re-prices shareable fields of a system; each gets a field identifier code."
     registerFields(systemCode: ID!, fields: [FieldInput!]!): [Field!]!
-    "Registers a batch of the system's own devices; identifiers are <system code>/<suffix by its coding rule>."
-    registerDevices(systemCode: ID!, devices: [DeviceInput!]!): DeviceBatchResult!
-    "Records the system's own local codes for devices other systems identified."
-    claimDevices(systemCode: ID!, claims: [ClaimInput!]!): DeviceBatchResult!
+    "Registers a batch of the system's own devices, all or nothing; identifiers are <system code>/<suffix by its coding rule>. A device registered again with the same local code and kind is unchanged; with another kind the batch is refused (DEVICE_KIND_CONFLICT). dryRun: check the batch against the registry as it is and write nothing."
+    registerDevices(systemCode: ID!, devices: [DeviceInput!]!, dryRun: Boolean = false): DeviceBatchResult!
+    "Records the system's own local codes for devices other systems identified, all or nothing. dryRun: check only, write nothing."
+    claimDevices(systemCode: ID!, claims: [ClaimInput!]!, dryRun: Boolean = false): DeviceBatchResult!
     "Suspends, revokes (final) or reactivates an identifier. Its issuing system or a platform admin."
     setIdentifierStatus(id: ID!, status: IdentifierStatus!, reason: String!): Identifier!
     "Records whether the device behind an identifier was confirmed to exist. Auditors and admins."
@@ -72,6 +74,8 @@ export const REGISTRY_TYPE_DEFS = `#graphql
     registerApplication(name: String!, roles: [String!]!): ApplicationRegistration!
     "Mints a further API key for a registered application, found by name; shown only here. Platform admins."
     issueApplicationKey(name: String!): ApplicationKey!
+    "Revokes one of an application's API keys at once (a revoked key stays revoked). The application itself or a platform admin."
+    revokeApplicationKey(appId: ID!, keyId: ID!): ApplicationKeyInfo!
     "Publishes a parsing rule to the ledger contract: the field codes a function needs, for a role (or * for any role). The application itself or a platform admin."
     publishRule(appId: ID!, function: String!, role: String!, fieldCodes: [ID!]!): Rule!
     "Rates a business system the application traded with: 1 (worst) to 5, once per system per UTC day. Applications."
@@ -126,6 +130,7 @@ export const REGISTRY_TYPE_DEFS = `#graphql
   type LedgerAnchor { deviceId: ID!, fieldCode: ID!, systemCode: ID!, commitment: String!, anchoredAt: String!, txId: ID!, version: Int! }
   type LedgerResolution { resolutionId: ID!, applicationId: ID!, function: String!, role: String!, resolvedAt: String!, totalFeeFen: Int! }
   type ApplicationKey { appId: ID!, apiKey: String! }
+  type ApplicationKeyInfo { "The key's id, the part after gmk_ and before the secret." keyId: ID!, label: String!, createdAt: String!, "Null while the key is valid." revokedAt: String }
   type ApplicationRegistration { application: Application!, "Shown once; only its hash is kept." apiKey: String! }
   type Rule { applicationId: ID!, function: String!, role: String!, fieldCodes: [ID!]!, "The ledger transaction that wrote it." txId: ID!, updatedAt: String! }
   type Enterprise {
@@ -224,6 +229,7 @@ export function createRegistryResolvers(registry: Registry) {
       ledgerAnchors: (_: unknown, args: { keys: { deviceId: string; fieldCode: string }[] }) => wrap(() => registry.ledgerAnchors(args.keys.map((k) => [k.deviceId, k.fieldCode] as const))),
       ledgerResolution: (_: unknown, args: Args) => wrap(() => registry.ledgerResolution(text(args, 'id'))),
       application: (_: unknown, args: Args) => registry.getApplication(text(args, 'appId')),
+      applicationKeys: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.applicationKeys(caller, text(args, 'appId'))),
       identifier: (_: unknown, args: Args) => registry.getIdentifier(text(args, 'id')),
       association: (_: unknown, args: Args) => registry.association(text(args, 'deviceId')),
       statistics: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => registry.statistics(caller)),
@@ -240,13 +246,14 @@ export function createRegistryResolvers(registry: Registry) {
       updateSystemEndpoint: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.updateSystemEndpoint(caller, text(args, 'code'), text(args, 'url'))),
       setSystemStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setSystemStatus(caller, text(args, 'code'), args['status'] as SystemStatus, text(args, 'reason'))),
       registerFields: (_: unknown, args: { systemCode: string; fields: Parameters<Registry['registerFields']>[2] }, { caller }: RegistryContext) => wrap(() => registry.registerFields(caller, args.systemCode, args.fields)),
-      registerDevices: (_: unknown, args: { systemCode: string; devices: Parameters<Registry['registerDevices']>[2] }, { caller }: RegistryContext) => wrap(() => registry.registerDevices(caller, args.systemCode, args.devices)),
-      claimDevices: (_: unknown, args: { systemCode: string; claims: Parameters<Registry['claimDevices']>[2] }, { caller }: RegistryContext) => wrap(() => registry.claimDevices(caller, args.systemCode, args.claims)),
+      registerDevices: (_: unknown, args: { systemCode: string; devices: Parameters<Registry['registerDevices']>[2]; dryRun?: boolean | null }, { caller }: RegistryContext) => wrap(() => registry.registerDevices(caller, args.systemCode, args.devices, { dryRun: args.dryRun === true })),
+      claimDevices: (_: unknown, args: { systemCode: string; claims: Parameters<Registry['claimDevices']>[2]; dryRun?: boolean | null }, { caller }: RegistryContext) => wrap(() => registry.claimDevices(caller, args.systemCode, args.claims, { dryRun: args.dryRun === true })),
       setIdentifierStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setIdentifierStatus(caller, text(args, 'id'), args['status'] as IdentifierStatus, text(args, 'reason'))),
       auditIdentifier: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.auditIdentifier(caller, text(args, 'id'), args['result'] as Exclude<AuditStatus, 'UNAUDITED'>, (args['note'] as string | null) ?? null)),
       setCreditScore: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setCreditScore(caller, text(args, 'creditCode'), Number(args['score']), text(args, 'reason'))),
       registerApplication: (_: unknown, args: { name: string; roles: string[] }, { caller }: RegistryContext) => wrap(() => registry.registerApplication(caller, args)),
       issueApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueApplicationKey(caller, text(args, 'name'))),
+      revokeApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.revokeApplicationKey(caller, text(args, 'appId'), text(args, 'keyId'))),
       publishRule: (_: unknown, args: { appId: string; function: string; role: string; fieldCodes: string[] }, { caller }: RegistryContext) => wrap(() => registry.publishRule(caller, args)),
       anchorCommitments: (_: unknown, args: { systemCode: string; commitments: Parameters<Registry['anchorCommitments']>[2]; vouched?: boolean | null }, { caller }: RegistryContext) => wrap(() => registry.anchorCommitments(caller, args.systemCode, args.commitments, { vouched: args.vouched === true })),
       submitFeedback: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.submitFeedback(caller, { systemCode: text(args, 'systemCode'), score: Number(args['score']), reason: text(args, 'reason') })).event),

@@ -4,3 +4,4 @@
  */
 export { createOutboundClient, DEVELOPMENT_OUTBOUND, OutboundRequestError, type OutboundClient, type OutboundFailureReason, type OutboundOptions, type OutboundResponse } from './outbound-client.js';
 export { ANY_NETWORK, RESTRICTED_NETWORKS, createNetworkPolicy, type NetworkPolicy, type OutboundNetworks } from './network-policy.js';
+export { FETCH_BAD_PORTS, fetchBadPortMessage, fetchBadPortOf } from './fetch-bad-ports.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.js';
 import { StoreConflict, type LogInput, type RegistryStore, type StoredPrincipal } from '../registry-store.js';
-import type { Application, AssociationEntry, BusinessSystem, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
+import type { Application, ApplicationKeyRecord, AssociationEntry, BusinessSystem, IdentifierRecord, RegisteredField, Role } from '../registry-types.js';
 import { prepareOwnerOnlyDatabase } from '../../../schema/index.js';
 import type { CheckpointWitness } from '../../../ledger-adapter/index.js';
 import { sqliteCheckpointWitness } from '../../storage/sqlite-checkpoint-witness.js';
@@ -51,7 +51,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
   const insertIdentifier = db.prepare(`INSERT INTO identifiers (identifier, issuer_code, kind, status, created_at) VALUES (?, ?, ?, 'ACTIVE', ?) ON CONFLICT (identifier) DO NOTHING`);
   const insertHolding = db.prepare('INSERT INTO holdings (identifier, system_code, local_code, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (identifier, system_code) DO NOTHING');
   const holdingOf = db.prepare('SELECT local_code FROM holdings WHERE identifier = ? AND system_code = ?');
-  const identifierBrief = db.prepare('SELECT issuer_code, status FROM identifiers WHERE identifier = ?');
+  const identifierBrief = db.prepare('SELECT issuer_code, status, kind FROM identifiers WHERE identifier = ?');
   const localCodeOwner = db.prepare('SELECT identifier FROM holdings WHERE system_code = ? AND local_code = ?');
 
   /** Records one holding; returns whether it was new. Throws StoreConflict on a clash. */
@@ -75,6 +75,7 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
       if (!created) {
         const brief = identifierBrief.get(d.identifier) as Row;
         if (str(brief['issuer_code']) !== systemCode) throw new StoreConflict('DUPLICATE_IDENTIFIER', `row ${i + 1}: ${d.identifier} is already registered by ${str(brief['issuer_code'])}`, { row: i + 1, identifier: d.identifier });
+        if (str(brief['kind']) !== d.kind) throw new StoreConflict('DEVICE_KIND_CONFLICT', `row ${i + 1}: ${d.identifier} is registered as ${str(brief['kind'])}, not ${d.kind}`, { row: i + 1, identifier: d.identifier });
       }
       if (hold(d.identifier, systemCode, d.localCode, i + 1, at)) registered++;
     });
@@ -93,6 +94,33 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
     if (registered > 0) log({ ...entry, details: { ...entry.details, registered } }, at);
     return { registered, unchanged: claims.length - registered, identifiers: claims.map((c) => c.identifier) };
   });
+
+  const applicationKeyRows = db.prepare("SELECT key_id, label, created_at, revoked_at FROM principals WHERE app_id = ? AND role = 'APPLICATION' ORDER BY created_at, key_id");
+  const applicationKeyRow = db.prepare("SELECT key_id, label, created_at, revoked_at FROM principals WHERE app_id = ? AND key_id = ? AND role = 'APPLICATION'");
+  const revokeApplicationKey = db.transaction((appId: string, keyId: string, entry: LogInput): ApplicationKeyRecord => {
+    const row = applicationKeyRow.get(appId, keyId) as Row | undefined;
+    if (!row) throw new StoreConflict('NOT_FOUND', `application ${appId} has no API key ${keyId}`, { keyId });
+    if (row['revoked_at'] !== null) return toApplicationKey(row);
+    const at = now();
+    db.prepare('UPDATE principals SET revoked_at = ? WHERE key_id = ?').run(at, keyId);
+    log(entry, at);
+    return toApplicationKey(applicationKeyRow.get(appId, keyId) as Row);
+  });
+
+  /** Runs a batch write as a check: every statement and conflict as for real, then rolled back. */
+  const dryRun = <A extends unknown[], R>(write: (...args: A) => R, ...args: A): R => {
+    let result: R | undefined;
+    const rollback = new Error('dry run');
+    try {
+      db.transaction(() => {
+        result = write(...args);
+        throw rollback;
+      })();
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+    return result as R;
+  };
 
   const createSystem = db.transaction((input: Parameters<RegistryStore['createSystem']>[0]) => {
     const at = now();
@@ -190,11 +218,13 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
       ),
     findApplication: async (name) => Promise.resolve(toApplication(db.prepare('SELECT * FROM applications WHERE name = ?').get(name) as Row | undefined)),
     getApplication: async (appId) => Promise.resolve(toApplication(db.prepare('SELECT * FROM applications WHERE app_id = ?').get(appId) as Row | undefined)),
+    listApplicationKeys: async (appId) => Promise.resolve((applicationKeyRows.all(appId) as Row[]).map(toApplicationKey)),
+    revokeApplicationKey: async (appId, keyId, entry) => Promise.resolve(revokeApplicationKey(appId, keyId, entry)),
     upsertFields: async (systemCode, fields, entry) => Promise.resolve(upsertFields(systemCode, fields, entry)),
     listFields: async (systemCode) => Promise.resolve((db.prepare(`SELECT * FROM fields ${systemCode ? 'WHERE system_code = ?' : ''} ORDER BY system_code, seq`).all(...(systemCode ? [systemCode] : [])) as Row[]).map(toField)),
     fieldOwner: async (name) => Promise.resolve(strOrNull((db.prepare('SELECT system_code FROM fields WHERE name = ?').get(name) as Row | undefined)?.['system_code']) ?? undefined),
-    registerOwnDevices: async (systemCode, devices, entry) => Promise.resolve(registerOwn(systemCode, devices, entry)),
-    claimDevices: async (systemCode, claims, entry) => Promise.resolve(claim(systemCode, claims, entry)),
+    registerOwnDevices: async (systemCode, devices, entry, batch) => Promise.resolve(batch?.dryRun ? dryRun(registerOwn, systemCode, devices, entry) : registerOwn(systemCode, devices, entry)),
+    claimDevices: async (systemCode, claims, entry, batch) => Promise.resolve(batch?.dryRun ? dryRun(claim, systemCode, claims, entry) : claim(systemCode, claims, entry)),
     getIdentifier: async (identifier) => Promise.resolve(getIdentifier(identifier)),
     setIdentifierStatus: async (identifier, status, entry) =>
       Promise.resolve(
@@ -257,6 +287,10 @@ export function openSqliteRegistryStore(options: SqliteRegistryStoreOptions): Re
   };
 }
 
+
+function toApplicationKey(row: Row): ApplicationKeyRecord {
+  return { keyId: str(row['key_id']), label: str(row['label']), createdAt: str(row['created_at']), revokedAt: strOrNull(row['revoked_at']) };
+}
 
 function toApplication(row: Row | undefined): Application | undefined {
   return row ? { appId: str(row['app_id']), name: str(row['name']), roles: JSON.parse(str(row['roles'])) as string[], createdAt: str(row['created_at']) } : undefined;

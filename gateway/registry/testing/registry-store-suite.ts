@@ -59,6 +59,59 @@ export function describeRegistryStore(name: string, makeStore: () => Promise<Reg
       await store.close();
     });
 
+    it('refuses a device registered again with another kind, and writes none of its batch', async () => {
+      const store = await makeStore();
+      const { maker } = await twoSystems(store);
+      await store.registerOwnDevices(maker, [{ identifier: `${maker}/K-1`, localCode: 'K-1', kind: 'INVERTER' }], log('devices.register', maker));
+      const before = (await store.log(0, 100)).length;
+      const clash = await conflict(store.registerOwnDevices(maker, [{ identifier: `${maker}/K-2`, localCode: 'K-2', kind: 'METER' }, { identifier: `${maker}/K-1`, localCode: 'K-1', kind: 'METER' }], log('devices.register', maker)));
+      expect(clash).toMatchObject({ reason: 'DEVICE_KIND_CONFLICT', details: { row: 2, identifier: `${maker}/K-1` } });
+      expect(clash.message).toContain('registered as INVERTER, not METER');
+      expect(await store.getIdentifier(`${maker}/K-2`)).toBeUndefined();
+      expect((await store.getIdentifier(`${maker}/K-1`))?.kind).toBe('INVERTER');
+      expect(await store.log(0, 100)).toHaveLength(before);
+      // The same kind again is a re-run: nothing changes.
+      expect(await store.registerOwnDevices(maker, [{ identifier: `${maker}/K-1`, localCode: 'K-1', kind: 'INVERTER' }], log('devices.register', maker))).toMatchObject({ registered: 0, unchanged: 1 });
+      await store.close();
+    });
+
+    it('checks a device batch as a dry run, conflicts included, and writes nothing', async () => {
+      const store = await makeStore();
+      const { maker, scada } = await twoSystems(store);
+      await store.registerOwnDevices(maker, [{ identifier: `${maker}/D-1`, localCode: 'D-1', kind: 'MODULE' }], log('devices.register', maker));
+      const before = { log: (await store.log(0, 100)).length, outbox: (await store.outboxBatch(100)).length };
+      const batch = [{ identifier: `${maker}/D-1`, localCode: 'D-1', kind: 'MODULE' as const }, { identifier: `${maker}/D-2`, localCode: 'D-2', kind: 'MODULE' as const }];
+      expect(await store.registerOwnDevices(maker, batch, log('devices.register', maker), { dryRun: true })).toMatchObject({ registered: 1, unchanged: 1 });
+      expect(await store.getIdentifier(`${maker}/D-2`)).toBeUndefined();
+      expect(await conflict(store.registerOwnDevices(maker, [{ identifier: `${maker}/D-1`, localCode: 'D-1', kind: 'METER' }], log('devices.register', maker), { dryRun: true }))).toMatchObject({ reason: 'DEVICE_KIND_CONFLICT' });
+      expect(await store.claimDevices(scada, [{ identifier: `${maker}/D-1`, localCode: 'S-1' }], log('devices.claim', scada), { dryRun: true })).toMatchObject({ registered: 1 });
+      expect(await conflict(store.claimDevices(scada, [{ identifier: `${maker}/D-404`, localCode: 'S-2' }], log('devices.claim', scada), { dryRun: true }))).toMatchObject({ reason: 'UNKNOWN_IDENTIFIER' });
+      expect((await store.getIdentifier(`${maker}/D-1`))?.holdings).toEqual([{ systemCode: maker, localCode: 'D-1' }]);
+      expect({ log: (await store.log(0, 100)).length, outbox: (await store.outboxBatch(100)).length }).toEqual(before);
+      await store.close();
+    });
+
+    it("lists an application's keys and revokes one of them, that one only", async () => {
+      const store = await makeStore();
+      const first = await store.createApplication({ name: 'app', roles: ['r'], key: { keyId: 'appkey1', secretHash: 'h' }, log: { actor: 'test', action: 'application.register', details: {} } });
+      const other = await store.createApplication({ name: 'other', roles: ['r'], key: { keyId: 'otherkey1', secretHash: 'h' }, log: { actor: 'test', action: 'application.register', details: {} } });
+      await store.createPrincipal({ keyId: 'appkey2', role: 'APPLICATION', systemCode: null, appId: first.appId, creditCode: null, label: 'app application', secretHash: 'h' }, log('key.issue', 'appkey2'));
+      expect((await store.listApplicationKeys(first.appId)).map((k) => [k.keyId, k.revokedAt])).toEqual([['appkey1', null], ['appkey2', null]]);
+      const revoked = await store.revokeApplicationKey(first.appId, 'appkey1', log('key.revoke', 'appkey1'));
+      expect(revoked).toMatchObject({ keyId: 'appkey1', label: 'app application' });
+      expect(revoked.revokedAt).toMatch(/^\d{4}-/);
+      expect(await store.findPrincipal('appkey1')).toMatchObject({ revoked: true });
+      expect(await store.findPrincipal('appkey2')).toMatchObject({ revoked: false });
+      // Again: nothing changes, and no second log entry.
+      const entries = (await store.log(0, 100)).length;
+      expect(await store.revokeApplicationKey(first.appId, 'appkey1', log('key.revoke', 'appkey1'))).toEqual(revoked);
+      expect(await store.log(0, 100)).toHaveLength(entries);
+      // Another application's key is not this one's to revoke.
+      expect(await conflict(store.revokeApplicationKey(first.appId, 'otherkey1', log('key.revoke', 'otherkey1')))).toMatchObject({ reason: 'NOT_FOUND' });
+      expect(await store.findPrincipal('otherkey1')).toMatchObject({ revoked: false, appId: other.appId });
+      await store.close();
+    });
+
     it('keeps the association catalog current as claims arrive', async () => {
       const store = await makeStore();
       const { maker, scada } = await twoSystems(store);

@@ -110,25 +110,40 @@ const fieldsRegister: CliCommand = {
   },
 };
 
-/** Sends rows in batches, one transaction each, with progress on stderr. */
-async function sendBatches(io: CliIo, rows: readonly DeviceFileRow[], batchSize: number, send: (batch: readonly DeviceFileRow[]) => Promise<{ registered: number; unchanged: number }>): Promise<void> {
+type BatchSender = (batch: readonly DeviceFileRow[], dryRun: boolean) => Promise<{ registered: number; unchanged: number }>;
+
+/** A refusal of a batch, re-numbered with the file's own row (the server numbers rows within the batch). */
+function fileRowError(error: unknown, batch: readonly DeviceFileRow[], context: string): unknown {
+  if (!(error instanceof GridmarkError) || typeof error.details['row'] !== 'number') return error;
+  const fileRow = batch[error.details['row'] - 1]?.row;
+  return new GridmarkError(error.code, `${error.message.replace(/^row \d+: /, '')} (file row ${fileRow ?? '?'}; ${context})`, { details: { ...error.details, row: fileRow }, cause: error });
+}
+
+/**
+ * Sends rows in batches, one transaction each, with progress on stderr: first every batch as a
+ * check (`dryRun`: the registry runs all its checks against what it holds and writes nothing),
+ * then, when the whole file passed, every batch for real. A bad row anywhere in the file is
+ * reported before anything is written.
+ */
+async function sendBatches(io: CliIo, rows: readonly DeviceFileRow[], batchSize: number, send: BatchSender): Promise<void> {
   const started = Date.now();
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    await send(batch, true).catch((error: unknown) => {
+      throw fileRowError(error, batch, 'nothing of the file was written');
+    });
+    io.err(`  checked ${Math.min(i + batchSize, rows.length)}/${rows.length} rows\n`);
+  }
   let registered = 0;
   let unchanged = 0;
   for (let i = 0; i < rows.length; i += batchSize) {
     const batch = rows.slice(i, i + batchSize);
-    try {
-      const result = await send(batch);
-      registered += result.registered;
-      unchanged += result.unchanged;
-    } catch (error) {
-      // The server numbers rows within the batch; report the file's own row number.
-      if (error instanceof GridmarkError && typeof error.details['row'] === 'number') {
-        const fileRow = batch[error.details['row'] - 1]?.row;
-        throw new GridmarkError(error.code, `${error.message.replace(/^row \d+: /, '')} (file row ${fileRow ?? '?'}; this batch was refused and nothing of it was written${i > 0 ? `; the ${i} rows before it are registered and re-sending them changes nothing` : ''})`, { details: { ...error.details, row: fileRow } });
-      }
-      throw error;
-    }
+    // The file passed its check; a refusal now means the registry changed meanwhile.
+    const result = await send(batch, false).catch((error: unknown) => {
+      throw fileRowError(error, batch, `the registry changed since the file was checked; this batch was refused and nothing of it was written${i > 0 ? `; the ${i} rows before it are registered and re-sending them changes nothing` : ''}`);
+    });
+    registered += result.registered;
+    unchanged += result.unchanged;
     const done = Math.min(i + batchSize, rows.length);
     const rate = Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
     io.err(`  ${done}/${rows.length} rows (${rate} rows/s)\n`);
@@ -136,9 +151,39 @@ async function sendBatches(io: CliIo, rows: readonly DeviceFileRow[], batchSize:
   io.out(`${registered} registered, ${unchanged} already registered, ${rows.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+/**
+ * Checks every row of a device file on its own and against the file's other rows before anything
+ * is sent: syntax, kinds, identifiers, and no local code (or claimed identifier) twice.
+ *
+ * @throws GridmarkError `BAD_DEVICE_ROW` or `DUPLICATE_IDENTIFIER` naming the file row.
+ */
+function checkDeviceRows(rows: readonly DeviceFileRow[], verb: 'register' | 'claim'): void {
+  const firstRow = new Map<string, number>();
+  const once = (key: string, row: number, what: string, identifier?: string): void => {
+    const first = firstRow.get(key);
+    if (first !== undefined) throw new GridmarkError('DUPLICATE_IDENTIFIER', `row ${row}: ${what} repeats row ${first}.`, { details: { row, ...(identifier ? { identifier } : {}) } });
+    firstRow.set(key, row);
+  };
+  for (const { row, values: v } of rows) {
+    const localCode = requireLocalCode(v['localCode'], row);
+    once(`local\u0000${localCode}`, row, `local code ${localCode}`);
+    if (verb === 'register') {
+      requireKind(v['kind'], row);
+      continue;
+    }
+    const identifier = v['identifier'] ?? '';
+    try {
+      parseIdentifier(identifier);
+    } catch (cause) {
+      throw new GridmarkError('BAD_DEVICE_ROW', `row ${row}: ${identifier} is not a valid identifier.`, { cause, details: { row } });
+    }
+    once(`id\u0000${identifier}`, row, `identifier ${identifier}`, identifier);
+  }
+}
+
 const deviceCommand = (verb: 'register' | 'claim'): CliCommand => ({
   path: ['devices', verb],
-  summary: verb === 'register' ? "register the system's own devices from a CSV (localCode,kind) or JSON file" : 'claim devices other systems identified, from a CSV (identifier,localCode) or JSON file',
+  summary: verb === 'register' ? "register the system's own devices from a CSV (localCode,kind) or JSON file; the whole file is checked before anything is written" : 'claim devices other systems identified, from a CSV (identifier,localCode) or JSON file; the whole file is checked before anything is written',
   usage: `gridmark devices ${verb} --system <code> --file <devices.csv|.json> [--batch-size 5000] [--registry URL] [--key-file F]`,
   async run(args, io) {
     const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, system: { type: 'string' }, file: { type: 'string' }, 'batch-size': { type: 'string', default: '5000' } });
@@ -147,25 +192,14 @@ const deviceCommand = (verb: 'register' | 'claim'): CliCommand => ({
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new GridmarkError('BAD_CONFIGURATION', '--batch-size must be an integer from 1 to 10000.');
     const columns = verb === 'register' ? ['localCode', 'kind'] : ['identifier', 'localCode'];
     const rows = readDeviceFile(required(values.file, 'file'), columns);
-    // Check every row before anything is sent: a bad file changes nothing.
-    for (const { row, values: v } of rows) {
-      requireLocalCode(v['localCode'], row);
-      if (verb === 'register') requireKind(v['kind'], row);
-      else {
-        try {
-          parseIdentifier(v['identifier'] ?? '');
-        } catch (cause) {
-          throw new GridmarkError('BAD_DEVICE_ROW', `row ${row}: ${v['identifier'] ?? ''} is not a valid identifier.`, { cause, details: { row } });
-        }
-      }
-    }
+    checkDeviceRows(rows, verb);
     const client = registryClient(values, { needsKey: true });
-    await sendBatches(io, rows, batchSize, async (batch) => {
+    await sendBatches(io, rows, batchSize, async (batch, dryRun) => {
       if (verb === 'register') {
-        const { registerDevices } = await client.request<{ registerDevices: { registered: number; unchanged: number } }>('mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered unchanged } }', { code: system, devices: batch.map((r) => r.values) });
+        const { registerDevices } = await client.request<{ registerDevices: { registered: number; unchanged: number } }>('mutation ($code: ID!, $devices: [DeviceInput!]!, $dryRun: Boolean) { registerDevices(systemCode: $code, devices: $devices, dryRun: $dryRun) { registered unchanged } }', { code: system, devices: batch.map((r) => r.values), dryRun });
         return registerDevices;
       }
-      const { claimDevices } = await client.request<{ claimDevices: { registered: number; unchanged: number } }>('mutation ($code: ID!, $claims: [ClaimInput!]!) { claimDevices(systemCode: $code, claims: $claims) { registered unchanged } }', { code: system, claims: batch.map((r) => r.values) });
+      const { claimDevices } = await client.request<{ claimDevices: { registered: number; unchanged: number } }>('mutation ($code: ID!, $claims: [ClaimInput!]!, $dryRun: Boolean) { claimDevices(systemCode: $code, claims: $claims, dryRun: $dryRun) { registered unchanged } }', { code: system, claims: batch.map((r) => r.values), dryRun });
       return claimDevices;
     });
   },
@@ -243,6 +277,49 @@ const appRegister: CliCommand = {
   },
 };
 
+interface ApplicationKeyInfo {
+  keyId: string;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+const appKeys: CliCommand = {
+  path: ['app', 'keys'],
+  summary: "list an application's API keys, revoked ones too (ids and dates, never a key): the application itself, admins, auditors",
+  usage: 'gridmark app keys <APP-nnnn> [--json] [--registry URL] [--key-file F]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, json: { type: 'boolean', default: false } });
+    const { applicationKeys } = await registryClient(values, { needsKey: true }).request<{ applicationKeys: ApplicationKeyInfo[] }>('query ($app: ID!) { applicationKeys(appId: $app) { keyId label createdAt revokedAt } }', { app: onePositional(positionals, 'application id') });
+    if (values.json) return json(io, applicationKeys);
+    for (const k of applicationKeys) io.out(`${k.keyId}  issued ${k.createdAt}  ${k.revokedAt === null ? 'valid' : `revoked ${k.revokedAt}`}  ${k.label}\n`);
+  },
+};
+
+const appKeyIssue: CliCommand = {
+  path: ['app', 'key', 'issue'],
+  summary: 'issue a further API key for an application, found by name; prints it once (platform admins)',
+  usage: 'gridmark app key issue --name <application name> [--registry URL] [--key-file F]',
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { ...REGISTRY_OPTIONS, name: { type: 'string' } });
+    const { issueApplicationKey } = await registryClient(values, { needsKey: true }).request<{ issueApplicationKey: { appId: string; apiKey: string } }>('mutation ($name: String!) { issueApplicationKey(name: $name) { appId apiKey } }', { name: required(values.name, 'name') });
+    io.out(`new API key for ${issueApplicationKey.appId} (shown once):\n${issueApplicationKey.apiKey}\n`);
+  },
+};
+
+const appKeyRevoke: CliCommand = {
+  path: ['app', 'key', 'revoke'],
+  summary: "revoke one of an application's API keys by its id (see app keys): the application itself or a platform admin",
+  usage: 'gridmark app key revoke <APP-nnnn> <key id> [--registry URL] [--key-file F]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, REGISTRY_OPTIONS);
+    const [app, keyId] = positionals;
+    if (positionals.length !== 2 || app === undefined || keyId === undefined) throw new GridmarkError('BAD_CONFIGURATION', 'give the application id and the key id.');
+    const { revokeApplicationKey: key } = await registryClient(values, { needsKey: true }).request<{ revokeApplicationKey: ApplicationKeyInfo }>('mutation ($app: ID!, $key: ID!) { revokeApplicationKey(appId: $app, keyId: $key) { keyId label createdAt revokedAt } }', { app, key: keyId });
+    io.out(`key ${key.keyId} of ${app} is revoked (since ${key.revokedAt ?? '?'}); requests with it are refused\n`);
+  },
+};
+
 const rulePublish: CliCommand = {
   path: ['rule', 'publish'],
   summary: "publish an application's parsing rule to the ledger: the field codes a function needs, for a role or *",
@@ -279,5 +356,8 @@ export const commands: readonly CliCommand[] = [
   creditSet,
   keyIssue,
   appRegister,
+  appKeys,
+  appKeyIssue,
+  appKeyRevoke,
   rulePublish,
 ];
