@@ -102,13 +102,22 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   }
   let started: DemoSystems | undefined;
   let gateway: Gateway | undefined;
-  const ledger: LedgerAdapter = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger });
   const billingStore = openSqliteBillingStore({ path: join(options.dataDir, BILLING_FILE) });
+  const registryStore = openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) });
+  let ledger: LedgerAdapter;
+  try {
+    // The book and the registry keep the ledger's signed head: a ledger behind it does not open (LEDGER_HEAD_MISMATCH).
+    ledger = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger, checkpoints: { witnesses: [billingStore, registryStore] } });
+  } catch (error) {
+    await billingStore.close();
+    await registryStore.close();
+    throw error;
+  }
   // The one way to the ledger for the registry's evidence and the gateway's resolutions and trades; what it holds survives a crash.
   const outbox = openLedgerOutbox({ ledger, path: join(options.dataDir, OUTBOX_FILE), logger: options.logger });
   // Feedback on a system is taken only from applications that paid it for data.
   const registry: Registry = createRegistry({
-    store: openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) }),
+    store: registryStore,
     authorityPrefix: DEMO_AUTHORITY_PREFIX,
     // Every part of the demo runs on this machine: the registry may call loopback addresses, and
     // nothing else a real registry refuses.
@@ -123,8 +132,9 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     await started?.stop();
     await registry.close();
     await outbox.close();
-    await billingStore.close();
+    // The ledger publishes its last head to the book as it closes: the book closes after it.
     await ledger.close();
+    await billingStore.close();
   };
   try {
     // From now on the ledger, its node key, the registry and the book belong to this network.
