@@ -1,4 +1,5 @@
 import type { Resolution, TradeItem, TradePayee } from '../../ledger-adapter/contract/records.js';
+import { sumFen } from './money.js';
 import { commissionOf, type Tariff } from './tariff.js';
 
 /** One priced field of one device. */
@@ -38,6 +39,8 @@ const fieldName = (coordinate: string): string => coordinate.slice(coordinate.in
 /**
  * Prices a query before it runs: the fields it selects (by name) that the resolution gives for
  * each device, from billable (active) systems only.
+ *
+ * @throws GridmarkError `BAD_AMOUNT` when the price is larger than gridmark handles exactly.
  */
 export function quoteQuery(resolution: Resolution, selected: ReadonlySet<string>, tariff: Tariff, billable: (field: string, systemCode: string) => boolean): Quote {
   const fields: QuotedField[] = [];
@@ -48,9 +51,9 @@ export function quoteQuery(resolution: Resolution, selected: ReadonlySet<string>
       fields.push({ deviceId: device.deviceId, field: name, fieldCode: f.fieldCode, systemCode: f.systemCode, feeFen: f.feeFen });
     }
   }
-  const fieldFeesFen = fields.reduce((sum, f) => sum + f.feeFen, 0);
+  const fieldFeesFen = sumFen(fields.map((f) => f.feeFen), 'fieldFeesFen');
   const resolutionFeeFen = fields.length > 0 ? tariff.resolutionFeeFen : 0;
-  return { resolutionId: resolution.resolutionId, fields, fieldFeesFen, resolutionFeeFen, totalFen: fieldFeesFen + resolutionFeeFen };
+  return { resolutionId: resolution.resolutionId, fields, fieldFeesFen, resolutionFeeFen, totalFen: sumFen([fieldFeesFen, resolutionFeeFen], 'totalFen') };
 }
 
 /**
@@ -58,6 +61,8 @@ export function quoteQuery(resolution: Resolution, selected: ReadonlySet<string>
  * once. Systems receive their fee standards less the platform's commission; the platform receives
  * the commissions and the resolution fee. Undefined when nothing quoted was delivered verified:
  * such a query is not charged at all.
+ *
+ * @throws GridmarkError `BAD_AMOUNT` when a sum is larger than gridmark handles exactly.
  */
 export function chargeDelivered(quote: Quote, verified: readonly { readonly device: string; readonly fieldCode: string }[], tariff: Tariff): Charge | undefined {
   const delivered = new Set(verified.map((v) => `${v.device}\u0000${v.fieldCode}`));
@@ -69,7 +74,7 @@ export function chargeDelivered(quote: Quote, verified: readonly { readonly devi
     if (codes.includes(f.fieldCode)) continue;
     codes.push(f.fieldCode);
     byDevice.set(f.deviceId, codes);
-    grossBySystem.set(f.systemCode, (grossBySystem.get(f.systemCode) ?? 0) + f.feeFen);
+    grossBySystem.set(f.systemCode, sumFen([grossBySystem.get(f.systemCode) ?? 0, f.feeFen], 'grossFen'));
   }
   if (byDevice.size === 0) return undefined;
   let commissions = 0;
@@ -78,11 +83,11 @@ export function chargeDelivered(quote: Quote, verified: readonly { readonly devi
     commissions += commission;
     return { systemCode, grossFen, amountFen: grossFen - commission };
   });
-  const platformFeeFen = commissions + tariff.resolutionFeeFen;
+  const platformFeeFen = sumFen([commissions, tariff.resolutionFeeFen], 'platformFeeFen');
   return {
     items: [...byDevice].map(([deviceId, fieldCodes]) => ({ deviceId, fieldCodes })),
     payees,
     platformFeeFen,
-    amountFen: payees.reduce((sum, p) => sum + p.amountFen, platformFeeFen),
+    amountFen: sumFen([...payees.map((p) => p.amountFen), platformFeeFen], 'amountFen'),
   };
 }

@@ -33,5 +33,7 @@ export function checkTariff(tariff: Tariff): Tariff {
 
 /** The platform's commission on a gross amount of field fees (rounded down: the system keeps the odd fen). */
 export function commissionOf(grossFen: number, tariff: Tariff): number {
-  return Math.floor((grossFen * tariff.commissionBasisPoints) / 10_000);
+  const product = grossFen * tariff.commissionBasisPoints;
+  // Exact also where the product is beyond a double's integers.
+  return Number.isSafeInteger(product) ? Math.floor(product / 10_000) : Number((BigInt(grossFen) * BigInt(tariff.commissionBasisPoints)) / 10_000n);
 }

@@ -2,6 +2,7 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import { GridmarkError } from '../../../schema/index.js';
 import type { RegistryContext } from '../../registry/api/registry-schema.js';
 import type { Billing } from '../billing-service.js';
+import { AmountLiteral } from '../money.js';
 
 /** The billing part of the registry API (`/registry`): accounts, trades, statements, settlements. */
 export const BILLING_TYPE_DEFS = `#graphql
@@ -62,14 +63,15 @@ export const BILLING_TYPE_DEFS = `#graphql
 /**
  * Fen travel as JSON numbers. Input is passed through as given so that the billing service
  * refuses bad amounts with `BAD_AMOUNT` (GraphQL's Int would refuse fractions with a generic
- * validation error, and cannot hold amounts above 2^31).
+ * validation error, and cannot hold amounts above 2^31). A number written in the query itself is
+ * kept as its text, judged exactly: as a double, `9007199254740990.6` would read as a whole number.
  */
 const FenScalar = new GraphQLScalarType({
   name: 'Fen',
   serialize: (value) => value,
   parseValue: (value) => value,
   parseLiteral: (ast) => {
-    if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return Number(ast.value);
+    if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return new AmountLiteral(ast.value);
     if (ast.kind === Kind.STRING) return ast.value;
     return null;
   },
