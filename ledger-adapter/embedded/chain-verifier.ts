@@ -180,7 +180,9 @@ function stateProblem(database: LedgerDatabase, state: MemoryWorldState): string
 
 async function replayTransaction(state: MemoryWorldState, runner: ContractRunner | undefined, tx: StoredTransaction, block: number, txNumber: number): Promise<string | undefined> {
   const writes = tx.writes.map(([key, value]) => ({ key, value: value === null ? null : decode(value) }));
-  if (runner) {
+  // Transactions of the first layout were written by the contract before compact records, whose
+  // writes today's contract does not reproduce: they are replayed from their recorded writes.
+  if (runner && tx.layout === 2) {
     const outcome = await runner(state, { transaction: tx.transaction, args: tx.args, txId: tx.txId, timestamp: new Date(tx.timestamp), creator: tx.creator });
     if (!matchesOutcome(tx, outcome)) return `block ${block} transaction ${txNumber} (${tx.txId.slice(0, 16)}, ${tx.transaction}) does not replay to the outcome it records`;
   }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyTradeReceipt, type Anchor, type Trade, type TradeReceipt } from '../contract/index.js';
 import { createEmbeddedLedger, inspectLedgerFile, verifyLedgerFile, type EmbeddedLedger } from './index.js';
-import { tempDir } from './test-fixtures.js';
+import { forgeHeadBlock, tempDir } from './test-fixtures.js';
 
 /*
  * A ledger written before blocks were compressed and records stored compact: every block's data is
@@ -89,8 +89,8 @@ describe('a ledger of the first layout', () => {
     const db = new Database(files.path, { readonly: true });
     expect(db.prepare('SELECT typeof(data) AS type FROM blocks ORDER BY number').all().map((r) => (r as { type: string }).type)).toEqual([...Array<string>(8).fill('text'), 'blob', 'blob']);
     db.close();
-    // Blocks of the first layout replay their recorded writes; the chain and the state check out.
-    expect(await verifyLedgerFile(files.path, { reexecute: false, nodeKeyPath: files.nodeKeyPath })).toMatchObject({ ok: true, blocks: 10, transactions: 9 });
+    // Blocks of the first layout replay their recorded writes, the new ones are re-executed; the chain and the state check out.
+    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath })).toMatchObject({ ok: true, blocks: 10, transactions: 9 });
     const inspector = inspectLedgerFile(files.path);
     expect(inspector.block(7)?.data.transactions[0]).toMatchObject({ layout: 1, transaction: 'RecordTrades' });
     expect(inspector.block(9)?.data.transactions[0]).toMatchObject({ layout: 2, transaction: 'RecordTrades' });
@@ -107,5 +107,19 @@ describe('a ledger of the first layout', () => {
       if (event.blockNumber === 8n) controller.abort();
     }
     expect(names).toEqual(['1:FieldsRegistered', '2:CatalogUpdated', '3:ParsingRuleChanged', '4:CommitmentsAnchored', '5:CommitmentsAnchored', '6:ResolutionsRecorded', '7:TradesRecorded', '8:CommitmentsAnchored']);
+  });
+
+  it('re-executes blocks of the new layout: a write the contract would not make is found though every hash and signature checks', async () => {
+    const files = copy();
+    const ledger = open(files);
+    await ledger.submit('AnchorCommitments', [JSON.stringify({ systemCode: '88.1001.3', commitments: [{ deviceId: '88.1001.1/PVI-000002', fieldCode: '88.1001.3.F0001', commitment: 'c'.repeat(64) }] })]);
+    await ledger.close();
+    // Someone holding the node key writes another commitment into the block, and into the state table to match.
+    forgeHeadBlock(files.path, files.nodeKeyPath, (text) => text.replace(`\\"c\\":\\"${'c'.repeat(64)}\\"`, `\\"c\\":\\"${'d'.repeat(64)}\\"`));
+    const db = new Database(files.path);
+    db.prepare("UPDATE state SET value = CAST(replace(CAST(value AS TEXT), ?, ?) AS BLOB) WHERE key = ?").run('c'.repeat(64), 'd'.repeat(64), Buffer.from('\u0000anchor\u000088.1001.1/PVI-000002\u000088.1001.3.F0001\u0000'));
+    db.close();
+    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath, reexecute: false })).toMatchObject({ ok: true });
+    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath })).toMatchObject({ ok: false, firstBadBlock: 8, problem: expect.stringMatching(/^block 8 transaction 0 \(.*, AnchorCommitments\) does not replay to the outcome it records$/) as unknown });
   });
 });

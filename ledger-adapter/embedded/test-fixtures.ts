@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { headerHash } from './block-codec.js';
 import { packBlockData, unpackBlockData } from './block-compression.js';
+import { headerColumns, signatureColumn } from './block-row.js';
+import { LedgerDatabase } from './ledger-database.js';
+import { loadNodeKey } from './node-key.js';
 
 /** A fresh temporary directory and a function that removes it. */
 export function tempDir(prefix = 'gridmark-ledger-'): { dir: string; remove: () => void } {
@@ -40,6 +44,28 @@ export function editBlockData(path: string, number: number, edit: (text: string)
     const text = edit(unpackBlockData(row.data));
     db.prepare('UPDATE blocks SET data = ? WHERE number = ?').run(packBlockData(text), number);
     if (options.rehash) db.prepare('UPDATE blocks SET data_hash = ? WHERE number = ?').run(createHash('sha256').update(text).digest('hex'), number);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Rewrites the head block's data text as someone holding the node key could: data hash, header
+ * hash and signature made anew, so that every hash, link and signature checks.
+ */
+export function forgeHeadBlock(path: string, nodeKeyPath: string, edit: (text: string) => string): void {
+  const reader = new LedgerDatabase(path, { readonly: true });
+  const head = reader.block(reader.height() - 1);
+  reader.close();
+  if (head === undefined) throw new Error(`no blocks in ${path}`);
+  const data = edit(head.data);
+  const header = { number: head.number, previousHash: head.previousHash, dataHash: createHash('sha256').update(data).digest('hex'), timestamp: head.timestamp };
+  const forged = { ...header, hash: headerHash(header), data, signature: '' };
+  const signed = { ...forged, signature: loadNodeKey(nodeKeyPath, false).sign(forged.hash) };
+  const db = new Database(path);
+  try {
+    const [previousHash, dataHash, hash] = headerColumns(signed);
+    db.prepare('UPDATE blocks SET previous_hash = ?, data_hash = ?, hash = ?, data = ?, signature = ? WHERE number = ?').run(previousHash, dataHash, hash, packBlockData(data), signatureColumn(signed), head.number);
   } finally {
     db.close();
   }
