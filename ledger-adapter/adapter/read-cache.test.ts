@@ -73,4 +73,16 @@ describe('ReadCache', () => {
     expect(await reader.getMany(['field:f'])).toEqual([{ feeFen: 3 }]);
     expect(reader.peekMany(['field:f'])).toEqual([{ feeFen: 3 }]);
   });
+
+  it('forgets the entries read longest ago beyond its capacity, in process and in its default store', async () => {
+    const cache = new ReadCache(undefined, undefined, 100);
+    await cache.setEnabled(true);
+    const since = cache.beginRead();
+    await cache.fill(Array.from({ length: 250 }, (_, i) => [`anchor:${i}`, { i }] as const), since);
+    cache.endRead();
+    const held = await cache.getMany(Array.from({ length: 250 }, (_, i) => `anchor:${i}`));
+    expect(held.filter((v) => v !== undefined)).toHaveLength(100);
+    expect(held[0]).toBeUndefined();
+    expect(held[249]).toEqual({ i: 249 });
+  });
 });

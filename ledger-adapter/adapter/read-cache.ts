@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import { LRUCache } from 'lru-cache';
 import { BoundedMap } from '../../schema/bounded-map.js';
 
 interface Stored<T> {
@@ -29,8 +30,10 @@ export class ReadCache {
   constructor(keyv: Keyv | undefined, ttlMs: number | undefined, hotCapacity = 200_000) {
     this.#hot = new BoundedMap(hotCapacity);
     // The default in-memory store keeps the records themselves (no serialising on every hit);
-    // they are frozen before they are stored, so no caller can change what others read.
-    this.#keyv = keyv ?? new Keyv({ namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
+    // they are frozen before they are stored, so no caller can change what others read. It is
+    // bounded as the in-process copy is: Keyv drops an expired entry only when it is read again,
+    // so a plain Map would keep every anchor, catalog entry and rule ever read.
+    this.#keyv = keyv ?? new Keyv({ store: new LRUCache<string, object>({ max: hotCapacity }), namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
     this.#ttlMs = ttlMs;
   }
 

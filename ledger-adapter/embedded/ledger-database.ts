@@ -5,6 +5,7 @@ import type { StoredBlock } from './block-codec.js';
 import { packBlockData } from './block-compression.js';
 import { blockFromRow, headerColumns, signatureColumn, type BlockRow } from './block-row.js';
 import { KeyFilter } from './key-filter.js';
+import { StateCache } from './state-cache.js';
 
 /*
  * The SQLite file of an embedded ledger: the chain of blocks and the world state they produce.
@@ -58,6 +59,13 @@ interface StateRow {
   tx: number;
 }
 
+/**
+ * What the state cache holds by default: the records the contract reads again and again (fields,
+ * rules, catalog entries, shared resolution bodies, anchors being replaced) fit many times over,
+ * while records written once (trades, resolutions) pass through without piling up.
+ */
+const DEFAULT_STATE_CACHE_BYTES = 32 * 1024 * 1024;
+
 /** The ledger's SQLite file. Keys are stored as UTF-8 bytes so they sort as Fabric's do. */
 export class LedgerDatabase {
   readonly #db: Database.Database;
@@ -71,16 +79,20 @@ export class LedgerDatabase {
   readonly #blocksFrom: Database.Statement<[number, number], BlockRow>;
   readonly #height: Database.Statement<[], { height: number }>;
   readonly #append: (block: StoredBlock, writes: readonly StateWrite[]) => void;
-  // Recently read or written state (null: known absent). Every write passes through append(), so
-  // the cache stays exact as long as this connection is the file's only writer.
-  readonly #cache = new Map<string, StateEntry | null>();
-  readonly #cacheLimit: number;
+  // Recently read or written state (null: known absent), bounded by bytes. Every write passes
+  // through append() or committed(), so the cache stays exact as long as this process is the
+  // file's only writer.
+  readonly #cache: StateCache | undefined;
   // Keys present in the state table (a superset): a key it has never seen needs no lookup.
   #filter: KeyFilter | undefined;
 
-  /** Opens (and, unless `readonly`, creates) the file. `stateCacheEntries` bounds the state cache (0 turns it off). */
-  constructor(path: string, options: { readonly readonly?: boolean; readonly stateCacheEntries?: number } = {}) {
-    this.#cacheLimit = options.readonly ? 0 : (options.stateCacheEntries ?? 250_000);
+  /**
+   * Opens (and, unless `readonly`, creates) the file. `stateCacheBytes` bounds the state cache
+   * (default 32 MB; 0 turns it off, as does `readonly`).
+   */
+  constructor(path: string, options: { readonly readonly?: boolean; readonly stateCacheBytes?: number } = {}) {
+    const cacheBytes = options.readonly ? 0 : (options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
+    this.#cache = cacheBytes > 0 ? new StateCache(cacheBytes) : undefined;
     // The chain and world state are the books: readable by their owner only, WAL and SHM files included.
     if (!options.readonly) prepareOwnerOnlyDatabase(path);
     this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -97,7 +109,7 @@ export class LedgerDatabase {
     this.#getBlock = this.#db.prepare('SELECT * FROM blocks WHERE number = ?');
     this.#blocksFrom = this.#db.prepare('SELECT * FROM blocks WHERE number >= ? ORDER BY number LIMIT ?');
     this.#height = this.#db.prepare('SELECT COALESCE(MAX(number) + 1, 0) AS height FROM blocks');
-    if (this.#cacheLimit > 0) this.#filter = this.#buildFilter();
+    if (this.#cache) this.#filter = this.#buildFilter();
     this.#append = this.#db.transaction((block: StoredBlock, writes: readonly StateWrite[]) => {
       this.#insertBlock.run(block.number, ...headerColumns(block), packBlockData(block.data), signatureColumn(block));
       for (const write of writes) {
@@ -118,7 +130,7 @@ export class LedgerDatabase {
     try {
       this.#append(block, writes);
     } catch (error) {
-      this.#cache.clear();
+      this.#cache?.clear();
       throw error;
     }
     this.committed(block.number, writes);
@@ -126,11 +138,12 @@ export class LedgerDatabase {
 
   /** Records in the state cache the changes of a block another connection committed. */
   committed(blockNumber: number, writes: readonly StateWrite[]): void {
-    if (this.#cacheLimit === 0) return;
+    const cache = this.#cache;
+    if (!cache) return;
     const block = BigInt(blockNumber);
     for (const write of writes) {
       if (write.value !== null) this.#filter?.add(write.key);
-      this.#remember(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: block, txNumber: write.txNumber } });
+      cache.set(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: block, txNumber: write.txNumber } });
     }
     if (this.#filter?.full) this.#filter = this.#buildFilter();
   }
@@ -144,7 +157,7 @@ export class LedgerDatabase {
 
   /** Forgets the state cache (after a failed commit). */
   forgetCache(): void {
-    this.#cache.clear();
+    this.#cache?.clear();
     if (this.#filter) this.#filter = this.#buildFilter();
   }
 
@@ -173,26 +186,13 @@ export class LedgerDatabase {
     return this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'").get()?.n === 1;
   }
   getState(key: string): StateEntry | undefined {
-    const cached = this.#cache.get(key);
+    const cached = this.#cache?.get(key);
     if (cached !== undefined) return cached ?? undefined;
     if (this.#filter && !this.#filter.mightContain(key)) return undefined;
     const row = this.#getState.get(Buffer.from(key, 'utf8'));
     const entry = row === undefined ? undefined : toEntry(row);
-    if (this.#cacheLimit > 0) this.#remember(key, entry ?? null);
+    this.#cache?.set(key, entry ?? null);
     return entry;
-  }
-
-  #remember(key: string, entry: StateEntry | null): void {
-    this.#cache.delete(key);
-    this.#cache.set(key, entry);
-    if (this.#cache.size > this.#cacheLimit) {
-      // Drop the oldest tenth: Map iterates in insertion order.
-      let drop = Math.ceil(this.#cacheLimit / 10);
-      for (const oldest of this.#cache.keys()) {
-        this.#cache.delete(oldest);
-        if (--drop === 0) break;
-      }
-    }
   }
 
   /** Committed entries with `startKey <= key < endKey` in byte order. */
