@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GridmarkError } from '../schema/index.js';
-import { DATA_MANIFEST_FILE, inspectDemoDataDirectory, recordDemoDataFiles } from './demo-data-files.js';
+import { DATA_MANIFEST_FILE, demoNetworkFiles, inspectDemoDataDirectory, recordDemoDataFiles } from './demo-data-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gridmark-data-files-'));
-const SYSTEMS = ['production', 'construction', 'monitoring', 'om', 'asset'];
 const sqlite = (): Buffer => Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(84)]);
 let n = 0;
 const savedKeyEnv = process.env['GRIDMARK_NODE_KEY'];
@@ -21,7 +20,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function startedNetwork(): string {
   const dir = join(root, `net-${++n}`);
   mkdirSync(join(dir, 'keys'), { recursive: true });
-  for (const name of [...SYSTEMS.flatMap((s) => [`${s}.db`, `${s}.anchors.db`]), 'ledger.db', 'registry.db', 'billing.db']) writeFileSync(join(dir, name), sqlite());
+  const { seeded, started } = demoNetworkFiles(dir);
+  for (const path of [...seeded, ...started]) writeFileSync(path, sqlite());
   writeFileSync(join(dir, 'keys', 'ledger.db.node-key.pem'), '-----BEGIN PRIVATE KEY-----\n');
   recordDemoDataFiles(dir);
   return dir;
@@ -52,7 +52,8 @@ describe('the files of a demo data directory', () => {
     recordDemoDataFiles(dir);
     const listed = (JSON.parse(readFileSync(join(dir, DATA_MANIFEST_FILE), 'utf8')) as { files: string[] }).files;
     expect(listed).toContain('outbox.db');
-    expect(listed).toHaveLength(14);
+    const { seeded, started } = demoNetworkFiles(dir);
+    expect(listed).toHaveLength(seeded.length + started.length + 1);
     expect(refusal(dir)).toMatchObject({ code: 'DATA_FILE_MISSING', details: { file: join(dir, 'outbox.db') } });
   });
 
@@ -92,7 +93,7 @@ describe('the files of a demo data directory', () => {
     rmSync(join(dir, 'monitoring.anchors.db'));
     expect(refusal(dir)).toMatchObject({ code: 'DATA_FILE_MISSING', details: { file: join(dir, 'monitoring.anchors.db') } });
     // Nothing of a started network left: a seeded one, which needs its systems' databases only.
-    for (const name of ['ledger.db', 'registry.db', 'billing.db', ...SYSTEMS.map((s) => `${s}.anchors.db`)]) rmSync(join(dir, name), { force: true });
+    for (const path of demoNetworkFiles(dir).started) rmSync(path, { force: true });
     expect(inspectDemoDataDirectory(dir).kind).toBe('intact');
   });
 });
