@@ -5,3 +5,4 @@
 export { LedgerOutbox, openLedgerOutbox, type LedgerOutboxOptions, type SettledRecord, type SettleHook } from './ledger-outbox.js';
 export { DELIVERY_ORDER, recordKey, type KeyedRecord, type OutboxKind, type OutboxOutcome, type OutboxRecord, type StoredRecord } from './outbox-records.js';
 export type { OutboxLedger } from './outbox-delivery.js';
+export { DEFAULT_OUTBOX_PATH, inspectOutboxFile, type OutboxReport } from './outbox-inspector.js';

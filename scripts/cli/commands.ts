@@ -10,6 +10,8 @@ export async function loadCommands(): Promise<readonly CliCommand[]> {
     import('./commands/identifier-commands.js'),
     import('./commands/verify-commands.js'),
     import('./commands/ledger-commands.js'),
+    import('./commands/ledger-archive-commands.js'),
+    import('./commands/outbox-commands.js'),
     import('./commands/credit-commands.js'),
     import('./commands/finance-commands.js'),
     // Areas add their command modules here, e.g. import('./commands/ledger-commands.js').
