@@ -8,6 +8,8 @@ import { LedgerDatabase } from './ledger-database.js';
 import { loadNodeKey, locateNodeKey, verifyBlockSignature } from './node-key.js';
 import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
 import type { StoredBlock } from './block-codec.js';
+import { readLedgerBase, type LedgerBase } from './ledger-base.js';
+import { stateDigest } from './state-digest.js';
 
 /** The head of a chain that verified. */
 export interface VerifiedHead {
@@ -30,6 +32,10 @@ export type ChainReport =
       readonly keyFileChecked: boolean;
       readonly keyFile: string;
       readonly head: VerifiedHead;
+      /** The digest of the replayed state, which the state table matches (state-digest.ts). */
+      readonly stateDigest: string;
+      /** Where a pruned file starts again after block 0; its archives verified the blocks before. */
+      readonly base?: LedgerBase;
     }
   | {
       readonly ok: false;
@@ -50,6 +56,19 @@ export interface VerifyOptions {
   readonly nodeKeyPath?: string;
   /** Called after each block that checked out (progress), with its hash. */
   readonly onBlock?: (number: number, hash: string) => void;
+  /**
+   * The archives of a pruned file, oldest first: the last holds the blocks the file no longer
+   * has, and is verified first (on top of the ones before it when it was pruned itself).
+   */
+  readonly archives?: readonly string[];
+}
+
+/** The state a pruned file's remaining blocks are replayed on: its archive's, verified. */
+interface Start {
+  readonly base: LedgerBase;
+  readonly state: MemoryWorldState;
+  /** Block 0's hash in the archive: the file's block 0 must be the same. */
+  readonly genesisHash: string;
 }
 
 const decode = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
@@ -73,18 +92,50 @@ interface Walk {
  */
 export async function verifyLedgerFile(path: string, options: VerifyOptions = {}): Promise<ChainReport> {
   if (!existsSync(path)) throw new GridmarkError('BAD_CONFIGURATION', `No ledger file at ${path}.`);
+  return (await verifyFile(path, options)).report;
+}
+
+/** Verifies a file, and gives the replayed state of one that verifies. */
+async function verifyFile(path: string, options: VerifyOptions): Promise<{ report: ChainReport; state?: MemoryWorldState }> {
   const walk: Walk = { blocks: 0, phase: 'open', keyFileChecked: false };
   let database: LedgerDatabase | undefined;
   try {
     database = new LedgerDatabase(path, { readonly: true });
-    return await verifyDatabase(database, path, options, walk);
+    const base = readLedgerBase(path);
+    const start = base === undefined ? undefined : await startOf(path, base, options);
+    if (typeof start === 'string') return { report: { ok: false, firstBadBlock: base?.height ?? null, problem: start, blocks: 0, keyFileChecked: false, damaged: false } };
+    return await verifyDatabase(database, path, options, walk, start);
   } catch (error) {
     if (!isDatabaseError(error)) throw error;
     const what = { open: 'the file', blocks: `block ${walk.blocks}`, state: 'the state table' }[walk.phase];
     const problem = `SQLite cannot read ${what} (${error.code}: ${error.message})`;
-    return { ok: false, firstBadBlock: walk.phase === 'blocks' ? walk.blocks : null, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: true };
+    return { report: { ok: false, firstBadBlock: walk.phase === 'blocks' ? walk.blocks : null, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: true } };
   } finally {
     database?.close();
+  }
+}
+
+/**
+ * The state a pruned file starts from: its last archive verified (on top of the archives before
+ * it), ending where the file's base says, with the state digest the base recorded; or what is wrong.
+ *
+ * @throws GridmarkError BAD_CONFIGURATION when no archive is given for a pruned file
+ */
+async function startOf(path: string, base: LedgerBase, options: VerifyOptions): Promise<Start | string> {
+  const archives = options.archives ?? [];
+  const archive = archives.at(-1);
+  if (archive === undefined) {
+    throw new GridmarkError('BAD_CONFIGURATION', `${path} was pruned on ${base.prunedAt}: blocks 1 to ${base.height - 1} are in its archive. Verify it with that archive (--archive), whose state digest is ${base.stateDigest}.`);
+  }
+  const { report, state } = await verifyFile(archive, { ...options, archives: archives.slice(0, -1), onBlock: undefined });
+  if (!report.ok || state === undefined) return `its archive ${archive} does not verify: ${report.ok ? 'no state' : report.problem}`;
+  if (report.head.height !== base.height || report.head.hash !== base.headHash) return `its archive ${archive} ends at height ${report.head.height} (${report.head.hash.slice(0, 16)}…), not where the file was pruned, height ${base.height} (${base.headHash.slice(0, 16)}…)`;
+  if (report.stateDigest !== base.stateDigest) return `its archive ${archive} ends with another state than the file was pruned on (digest ${report.stateDigest}, not ${base.stateDigest})`;
+  const archived = new LedgerDatabase(archive, { readonly: true });
+  try {
+    return { base, state, genesisHash: (archived.block(0) as StoredBlock).hash };
+  } finally {
+    archived.close();
   }
 }
 
@@ -94,16 +145,16 @@ function isDatabaseError(error: unknown): error is Error & { code: string } {
   return typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
-async function verifyDatabase(database: LedgerDatabase, path: string, options: VerifyOptions, walk: Walk): Promise<ChainReport> {
+async function verifyDatabase(database: LedgerDatabase, path: string, options: VerifyOptions, walk: Walk, start: Start | undefined): Promise<{ report: ChainReport; state?: MemoryWorldState }> {
   const runner: ContractRunner | undefined = options.reexecute === false ? undefined : createContractRunner();
-  const state = new MemoryWorldState();
+  let state = new MemoryWorldState();
   const keyFile = locateNodeKey(path, options.nodeKeyPath).path;
   walk.keyFileChecked = existsSync(keyFile);
   walk.phase = 'blocks';
   let publicKey: KeyObject | undefined;
   let previousHash = GENESIS_PREVIOUS_HASH;
   let transactions = 0;
-  const fail = (firstBadBlock: number | null, problem: string): ChainReport => ({ ok: false, firstBadBlock, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: false });
+  const fail = (firstBadBlock: number | null, problem: string): { report: ChainReport } => ({ report: { ok: false, firstBadBlock, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: false } });
 
   for (;;) {
     const blocks = database.blocks(walk.blocks, 256);
@@ -120,6 +171,14 @@ async function verifyDatabase(database: LedgerDatabase, path: string, options: V
       previousHash = block.hash;
       walk.blocks = block.number + 1;
       options.onBlock?.(block.number, block.hash);
+      if (block.number === 0 && start !== undefined) {
+        // A pruned file goes on from its archive's head, on its archive's state.
+        if (block.hash !== start.genesisHash) return fail(0, 'its archive starts with another block 0');
+        ({ state } = start);
+        previousHash = start.base.headHash;
+        walk.blocks = start.base.height;
+        break;
+      }
     }
   }
   if (walk.blocks === 0 || publicKey === undefined) return fail(0, 'the file holds no blocks');
@@ -128,7 +187,10 @@ async function verifyDatabase(database: LedgerDatabase, path: string, options: V
   const problem = stateProblem(database, state);
   if (problem !== undefined) return fail(null, problem);
   const head = { height: walk.blocks, hash: previousHash, keyId: keyFingerprint(publicKey) };
-  return { ok: true, blocks: walk.blocks, transactions, stateKeys: state.entries().length, keyFileChecked: walk.keyFileChecked, keyFile, head };
+  const entries = state.entries();
+  const digest = stateDigest(entries.map(([key, entry]) => ({ key, ...entry })));
+  const report: ChainReport = { ok: true, blocks: walk.blocks, transactions, stateKeys: entries.length, keyFileChecked: walk.keyFileChecked, keyFile, head, stateDigest: digest, ...(start ? { base: start.base } : {}) };
+  return { report, state };
 }
 
 /**

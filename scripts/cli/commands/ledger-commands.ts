@@ -21,8 +21,9 @@ const ledgerVerify: CliCommand = {
   path: ['ledger', 'verify'],
   summary: 'check an embedded ledger file: hashes, links, signatures, replayed state; print its head; names the first edited block',
   usage:
-    `gridmark ledger verify [--path file] [--no-reexecute] [--node-key file] [--expect-head <height>:<hash> | <hash>] [--expect-key <fingerprint> | <key file>] [--checkpoint file]\n` +
+    `gridmark ledger verify [--path file] [--no-reexecute] [--node-key file] [--archive file]... [--expect-head <height>:<hash> | <hash>] [--expect-key <fingerprint> | <key file>] [--checkpoint file]\n` +
     `  --path          the ledger file (default ${DEFAULT_EMBEDDED_LEDGER_PATH})\n` +
+    '  --archive       of a pruned ledger, the archives it was pruned on, oldest first (gridmark ledger prune)\n' +
     `  --no-reexecute  replay the recorded write sets without running the contract again (faster)\n` +
     `  --node-key      the node key file block 0's key is compared with (default: ${NODE_KEY_ENV}, else where the ledger finds it)\n` +
     '  --expect-head   a head kept elsewhere (from an earlier run or `gridmark ledger checkpoint`): the chain must hold that block\n' +
@@ -30,16 +31,17 @@ const ledgerVerify: CliCommand = {
     '  --checkpoint    a signed checkpoint (JSON) whose head and key the chain must hold\n' +
     '  Exit 0 when it verifies and holds what it is expected to, 8 otherwise.',
   async run(args, io) {
-    const options = { ...PATH_OPTION, ...NODE_KEY_OPTION, 'no-reexecute': { type: 'boolean', default: false }, 'expect-head': { type: 'string' }, 'expect-key': { type: 'string' }, checkpoint: { type: 'string' } } as const;
+    const options = { ...PATH_OPTION, ...NODE_KEY_OPTION, 'no-reexecute': { type: 'boolean', default: false }, archive: { type: 'string', multiple: true }, 'expect-head': { type: 'string' }, 'expect-key': { type: 'string' }, checkpoint: { type: 'string' } } as const;
     const { values } = parseCommandArgs(args, options);
     const path = values.path;
     const expectations = readExpectations(values);
     const watch = new HeadWatch(expectations.head?.expected);
-    const report = await verifyLedgerFile(path, { reexecute: !values['no-reexecute'], ...nodeKeyOption(values), onBlock: watch.onBlock });
+    const report = await verifyLedgerFile(path, { reexecute: !values['no-reexecute'], ...nodeKeyOption(values), archives: values.archive ?? [], onBlock: watch.onBlock });
     if (!report.ok) throw notVerified(path, report);
     const keyNote = report.keyFileChecked ? `block 0's key is the node key file's, ${report.keyFile}` : `no node key file at ${report.keyFile}: signatures checked against the key in block 0 only`;
     io.out(`${path}: OK, ${report.blocks} blocks, ${report.transactions} transactions, ${report.stateKeys} state keys; every hash, link and signature checks, the replayed state matches (${keyNote})\n`);
-    io.out(`  head  height ${report.head.height} (block ${report.head.height - 1})  ${report.head.hash}\n  key   ${report.head.keyId}\n`);
+    io.out(`  head  height ${report.head.height} (block ${report.head.height - 1})  ${report.head.hash}\n  key   ${report.head.keyId}\n  state ${report.stateDigest}\n`);
+    if (report.base) io.out(`  pruned on ${report.base.prunedAt}: blocks 1 to ${report.base.height - 1} verified in the archive\n`);
     const problems = expectationProblems(expectations, watch.chain(report.head));
     if (problems.length > 0) {
       throw new GridmarkError('LEDGER_HEAD_MISMATCH', `${path} does not hold what it is expected to: ${problems.join('; ')}.`, { details: { path, height: report.head.height, head: report.head.hash, keyId: report.head.keyId } });
