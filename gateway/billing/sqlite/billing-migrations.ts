@@ -1,4 +1,5 @@
 import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
+import { COMPACT_RECORDS_MIGRATION } from './compact-records-migration.js';
 
 /** The billing book's schema (its own SQLite file beside the registry's). */
 export const BILLING_MIGRATIONS: readonly SqliteMigration[] = [
@@ -119,4 +120,5 @@ export const BILLING_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX ledger_checkpoints_height ON ledger_checkpoints (height);
     `,
   },
+  COMPACT_RECORDS_MIGRATION,
 ];

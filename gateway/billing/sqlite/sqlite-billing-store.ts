@@ -6,8 +6,13 @@ import type { CheckpointWitness } from '../../../ledger-adapter/index.js';
 import { sqliteCheckpointWitness } from '../../storage/sqlite-checkpoint-witness.js';
 import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
 import { BookConflict, type BillingStore } from '../billing-store.js';
-import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type AccountKind, type EntryKind, type JournalRow, type Settlement, type StatementLine, type TradeRecord } from '../billing-types.js';
+import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type AccountKind, type EntryKind, type Settlement, type StatementLine } from '../billing-types.js';
 import { BILLING_MIGRATIONS } from './billing-migrations.js';
+import { packId } from './book-ids.js';
+import { bookReads } from './book-reads.js';
+import { compactCopiedTrades } from './copied-trades.js';
+import { receiptBatches, receiptsByBatch, wholeBatch } from './receipt-batches.js';
+import { tradeBodies } from './trade-bodies.js';
 
 type Row = Record<string, unknown>;
 
@@ -35,6 +40,11 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   applySqliteMigrations(db, BILLING_MIGRATIONS);
+  const bodies = tradeBodies(db);
+  const batches = receiptBatches(db);
+  // Trades of a book written before version 4 move into the shared forms once (resumed if cut off).
+  compactCopiedTrades(db, bodies, batches);
+  const reads = bookReads(db, batches);
   const now = (): string => (options.now ?? (() => new Date()))().toISOString();
 
   // Holds of queries in flight live in memory: they mean nothing once the process is gone (a query
@@ -64,9 +74,14 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     openAccount(id, kind);
     opened.set(id, kind);
   };
-  const insertEntry = db.prepare('INSERT INTO entries (at, kind, reference, memo) VALUES (?, ?, ?, ?)');
+  const insertEntry = db.prepare('INSERT INTO entries (at, kind, reference, memo_id) VALUES (?, ?, ?, ?)');
   const entryExists = db.prepare('SELECT entry_id FROM entries WHERE kind = ? AND reference = ?');
-  const insertPosting = db.prepare('INSERT INTO postings (entry_id, account_id, amount_fen) VALUES (?, ?, ?)');
+  // Memos are kept once; looked up each time (an id remembered in memory could outlive a rolled-back insert).
+  const memoByText = db.prepare<[string], number>('SELECT memo_id FROM memos WHERE memo = ?').pluck();
+  const insertMemo = db.prepare('INSERT INTO memos (memo) VALUES (?)');
+  const memoId = (memo: string): number => memoByText.get(memo) ?? Number(insertMemo.run(memo).lastInsertRowid);
+  const ACCOUNT_NO = '(SELECT account_no FROM accounts WHERE account_id = ?)';
+  const insertPosting = db.prepare(`INSERT INTO postings (entry_id, account_no, amount_fen) VALUES (?, ${ACCOUNT_NO}, ?)`);
   const addBalance = db.prepare('UPDATE accounts SET balance_fen = balance_fen + ? WHERE account_id = ?');
   /** While a group of charges is written, balance changes collect here and are applied once per account. */
   let deferredBalances: Map<string, number> | undefined;
@@ -74,14 +89,16 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     if (deferredBalances) deferredBalances.set(account, (deferredBalances.get(account) ?? 0) + amount);
     else addBalance.run(amount, account);
   };
-  /** Appends a balanced entry and moves the balances with it. Returns the entry id. */
-  const post = (kind: EntryKind, reference: string, memo: string, postings: readonly (readonly [string, number])[], at = now()): number => {
-    const merged = new Map<string, number>();
-    for (const [account, amount] of postings) merged.set(account, (merged.get(account) ?? 0) + amount);
+  /**
+   * Appends a balanced entry and moves the balances with it. Returns the entry id. A trade's
+   * CHARGE keeps no reference (`reference` null): the trade's row, keyed by the entry, holds its id.
+   */
+  const post = (kind: EntryKind, reference: string | null, memo: string, postings: readonly (readonly [string, number])[], at = now()): number => {
+    const merged = netAmounts(postings);
     let sum = 0;
     for (const amount of merged.values()) sum += amount;
-    if (sum !== 0) throw new Error(`unbalanced ${kind} entry ${reference}: postings sum to ${sum}`);
-    const entryId = Number(insertEntry.run(at, kind, reference, memo).lastInsertRowid);
+    if (sum !== 0) throw new Error(`unbalanced ${kind} entry ${reference ?? ''}: postings sum to ${sum}`);
+    const entryId = Number(insertEntry.run(at, kind, reference, memoId(memo)).lastInsertRowid);
     for (const [account, amount] of merged) {
       if (amount === 0) continue;
       insertPosting.run(entryId, account, amount);
@@ -135,8 +152,9 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     addHeld(open.accountId, -open.amountFen);
   };
 
-  const insertTrade = db.prepare("INSERT INTO trades (trade_id, entry_id, application_id, at, amount_fen, body, status) VALUES (?, ?, ?, ?, ?, ?, 'PENDING')");
-  const insertPayee = db.prepare('INSERT INTO trade_payees (trade_id, system_code, application_id, amount_fen) VALUES (?, ?, ?, ?)');
+  const insertTrade = db.prepare("INSERT INTO trades (entry_id, trade_key, resolution_id, body_id, amount_fen, status) VALUES (?, ?, ?, ?, ?, 'PENDING')");
+  const insertPair = db.prepare('INSERT OR IGNORE INTO traded_pairs (application_id, system_code) VALUES (?, ?)');
+  const insertUnpaid = db.prepare(`INSERT OR IGNORE INTO unpaid_parties (account_no, entry_id) VALUES (${ACCOUNT_NO}, ?)`);
   /** The end of the last settled period, kept in step by `settle`. */
   let closedUntil = ((db.prepare('SELECT MAX(period_to) AS at FROM settlements').get() as Row)['at'] as string | null) ?? '';
   /** Now, but never inside a period already settled. */
@@ -149,9 +167,14 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     const trade: Trade = { ...terms, at: openPeriodNow() };
     ensureAccount(PLATFORM_ACCOUNT, 'PLATFORM');
     for (const payee of trade.payees) ensureAccount(payee.systemCode, 'SYSTEM');
-    const entryId = post('CHARGE', trade.tradeId, memo, [[accountId, -trade.amountFen], ...trade.payees.map((p): [string, number] => [p.systemCode, p.amountFen]), [PLATFORM_ACCOUNT, trade.platformFeeFen]], trade.at);
-    insertTrade.run(trade.tradeId, entryId, trade.applicationId, trade.at, trade.amountFen, JSON.stringify(trade));
-    for (const payee of trade.payees) insertPayee.run(trade.tradeId, payee.systemCode, trade.applicationId, payee.amountFen);
+    const shares: [string, number][] = [[accountId, -trade.amountFen], ...trade.payees.map((p): [string, number] => [p.systemCode, p.amountFen]), [PLATFORM_ACCOUNT, trade.platformFeeFen]];
+    // The entry's time is the trade's: the trade's row keeps only its id, resolution and shared body.
+    const entryId = post('CHARGE', null, memo, shares, trade.at);
+    insertTrade.run(entryId, packId(trade.tradeId), packId(trade.resolutionId), bodies.idOf(trade), trade.amountFen);
+    // A party that moved 0 fen has no posting; listing its trades still finds this one.
+    const net = netAmounts(shares);
+    for (const party of [accountId, ...trade.payees.map((p) => p.systemCode)]) if (net.get(party) === 0) insertUnpaid.run(party, entryId);
+    for (const payee of trade.payees) insertPair.run(trade.applicationId, payee.systemCode);
     return trade;
   });
   /**
@@ -179,6 +202,8 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
         for (const [account, amount] of deferredBalances) balances.set(account, (balances.get(account) ?? 0) + amount);
         return { trade };
       } catch (error) {
+        // Accounts it opened were rolled back with it.
+        opened.clear();
         return { error: error instanceof Error ? error : new Error(String(error)) };
       } finally {
         deferredBalances = undefined;
@@ -194,6 +219,7 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     try {
       outcomes = writeGroup(group);
     } catch (error) {
+      opened.clear();
       for (const item of group) {
         item.spent();
         item.reject(error instanceof Error ? error : new Error(String(error)));
@@ -241,33 +267,40 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     return true;
   });
 
-  const tradeRow = db.prepare('SELECT * FROM trades WHERE trade_id = ?');
-  const pendingTotal = db.prepare("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'");
-  const pendingRows = db.prepare("SELECT body FROM trades WHERE status = 'PENDING' ORDER BY entry_id LIMIT ?");
-  const markRecorded = db.prepare("UPDATE trades SET status = 'RECORDED', receipt = ? WHERE trade_id = ? AND status = 'PENDING'");
-  const markRefused = db.prepare("UPDATE trades SET status = 'REFUSED', refusal = ? WHERE trade_id = ? AND status = 'PENDING'");
+  // Trades are found by their key (the id's bytes, see packId); trade_id is computed from it.
+  const tradeState = db.prepare<[Buffer | string], { entry_id: number; status: string }>('SELECT entry_id, status FROM trades WHERE trade_key = ?');
+  const markInBatch = db.prepare("UPDATE trades SET status = 'RECORDED', batch_id = ?, leaf = ? WHERE trade_key = ? AND status = 'PENDING'");
+  const markRecorded = db.prepare("UPDATE trades SET status = 'RECORDED', receipt = ? WHERE trade_key = ? AND status = 'PENDING'");
+  const markRefused = db.prepare("UPDATE trades SET status = 'REFUSED', refusal = ? WHERE trade_key = ? AND status = 'PENDING'");
+  /**
+   * A ledger transaction's receipts are kept as its batch's leaves when they are all of it (as the
+   * outbox delivers them); a receipt of a batch the book does not hold whole is kept whole.
+   */
   const recorded = db.transaction((receipts: readonly TradeReceipt[]) => {
-    for (const r of receipts) markRecorded.run(JSON.stringify(r), r.tradeId);
+    for (const group of receiptsByBatch(receipts)) {
+      const waiting = group.filter((r) => tradeState.get(packId(r.tradeId))?.status === 'PENDING');
+      if (waiting.length === 0) continue;
+      const batch = wholeBatch(group);
+      const batchId = batch ? batches.add(batch) : undefined;
+      for (const r of waiting) {
+        if (batch && batchId !== undefined) markInBatch.run(batchId, batch.places.get(r.tradeId), packId(r.tradeId));
+        else markRecorded.run(JSON.stringify(r), packId(r.tradeId));
+      }
+    }
   });
-  const chargePostings = db.prepare('SELECT account_id, amount_fen FROM postings WHERE entry_id = ?');
+  const chargePostings = db.prepare('SELECT a.account_id, p.amount_fen FROM postings p JOIN accounts a USING (account_no) WHERE p.entry_id = ?');
   /** Marks a pending trade refused and reverses its charge with a REFUND entry, in one transaction. */
   const refund = db.transaction((tradeId: string, code: string, message: string): boolean => {
-    const row = tradeRow.get(tradeId) as Row | undefined;
-    if (!row || row['status'] !== 'PENDING') return false;
-    markRefused.run(`${code}: ${message}`, tradeId);
-    const reversed = (chargePostings.all(row['entry_id']) as Row[]).map((p): [string, number] => [String(p['account_id']), -Number(p['amount_fen'])]);
+    const row = tradeState.get(packId(tradeId));
+    if (!row || row.status !== 'PENDING') return false;
+    markRefused.run(`${code}: ${message}`, packId(tradeId));
+    const reversed = (chargePostings.all(row.entry_id) as Row[]).map((p): [string, number] => [String(p['account_id']), -Number(p['amount_fen'])]);
     post('REFUND', tradeId, `trade ${tradeId} refused by the ledger [${code}]: its charge is paid back`, reversed, openPeriodNow());
     return true;
   });
-  const tradePage = db.prepare(
-    "SELECT t.*, r.entry_id AS refund_entry_id FROM trades t LEFT JOIN entries r ON r.kind = 'REFUND' AND r.reference = t.trade_id WHERE t.at >= ? AND t.at < ? AND t.entry_id > ? ORDER BY t.entry_id LIMIT ?",
-  );
 
-  const balanceBefore = db.prepare('SELECT COALESCE(SUM(p.amount_fen), 0) AS total FROM postings p JOIN entries e USING (entry_id) WHERE p.account_id = ? AND e.at < ?');
-  const linesBetween = db.prepare('SELECT e.entry_id, e.at, e.kind, e.reference, e.memo, p.amount_fen FROM postings p JOIN entries e USING (entry_id) WHERE p.account_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.entry_id');
   const lastSettlement = db.prepare('SELECT * FROM settlements ORDER BY settlement_id DESC LIMIT 1');
   const insertSettlement = db.prepare('INSERT INTO settlements (period_from, period_to, run_by, trades, traded_fen, payouts, digest) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const tradeTotals = db.prepare("SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS fen, COALESCE(SUM(status = 'PENDING'), 0) AS pending, COALESCE(SUM(status = 'RECORDED'), 0) AS recorded, COALESCE(SUM(status = 'REFUSED'), 0) AS refused FROM trades WHERE at >= ? AND at < ?");
   const settle = db.transaction((runBy: string): Settlement => {
     const previous = lastSettlement.get() as Row | undefined;
     const from = previous ? String(previous['period_to']) : BEGINNING;
@@ -275,10 +308,10 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     const latest = (db.prepare('SELECT MAX(at) AS at FROM entries').get() as Row)['at'];
     const floor = Math.max(Date.parse(from), typeof latest === 'string' ? Date.parse(latest) : 0) + 1;
     const to = new Date(Math.max(Date.parse(now()), floor)).toISOString();
-    const totals = tradeTotals.get(from, to) as Row;
+    const totals = reads.tradeCounts(from, to);
     const payable = db.prepare("SELECT account_id, balance_fen FROM accounts WHERE kind = 'SYSTEM' AND balance_fen > 0 ORDER BY account_id").all() as Row[];
     const payouts = payable.map((r) => ({ systemCode: String(r['account_id']), amountFen: Number(r['balance_fen']) }));
-    const content = { from, to, runBy, trades: Number(totals['n']), tradedFen: Number(totals['fen']), payouts };
+    const content = { from, to, runBy, trades: totals.pending + totals.recorded + totals.refused, tradedFen: totals.amountFen, payouts };
     const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex');
     const id = Number(insertSettlement.run(from, to, runBy, content.trades, content.tradedFen, JSON.stringify(payouts), digest).lastInsertRowid);
     closedUntil = to;
@@ -300,63 +333,42 @@ export function openSqliteBillingStore(options: SqliteBillingStoreOptions): Bill
     releaseAllHolds: () => attempt(() => releaseAll()),
     chargeRegistrationFee: (systemCode, amountFen) => attempt(() => registrationFee(systemCode, amountFen)),
 
-    pendingTrades: (limit) => Promise.resolve((pendingRows.all(limit) as Row[]).map((r) => JSON.parse(String(r['body'])) as Trade)),
+    pendingTrades: (limit) => attempt(() => reads.pendingTrades(limit)),
     recorded: (receipts) => attempt(() => recorded(receipts)),
     refund: (tradeId, code, message) => attempt(() => refund(tradeId, code, message)),
-    tradePage: (page) => Promise.resolve((tradePage.all(page.from, page.to, page.afterEntryId, page.limit) as Row[]).map((r) => ({ ...(toTradeRecord(r) as TradeRecord), entryId: Number(r['entry_id']), refundEntryId: r['refund_entry_id'] === null ? null : Number(r['refund_entry_id']) }))),
-
-    getTrade: (tradeId) => Promise.resolve(toTradeRecord(tradeRow.get(tradeId) as Row | undefined)),
-    listTrades(filter) {
-      const conditions: [string, unknown][] = [];
-      if (filter.applicationId) conditions.push(['t.application_id = ?', filter.applicationId]);
-      if (filter.systemCode) conditions.push(['t.trade_id IN (SELECT trade_id FROM trade_payees WHERE system_code = ?)', filter.systemCode]);
-      if (filter.from) conditions.push(['t.at >= ?', filter.from]);
-      if (filter.to) conditions.push(['t.at < ?', filter.to]);
-      const where = conditions.map(([sql]) => sql);
-      const args = conditions.map(([, arg]) => arg);
-      const sql = `SELECT t.* FROM trades t ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.entry_id DESC LIMIT ?`;
-      return Promise.resolve((db.prepare(sql).all(...args, filter.limit) as Row[]).map((r) => toTradeRecord(r) as TradeRecord));
-    },
-    tradedWith: (applicationId, systemCode) => Promise.resolve(db.prepare('SELECT 1 FROM trade_payees WHERE system_code = ? AND application_id = ? LIMIT 1').get(systemCode, applicationId) !== undefined),
-    pendingCount: () => Promise.resolve(Number((pendingTotal.get() as Row)['n'])),
-    tradeCounts(from, to) {
-      const r = tradeTotals.get(from, to) as Row;
-      return Promise.resolve({ pending: Number(r['pending']), recorded: Number(r['recorded']), refused: Number(r['refused']), amountFen: Number(r['fen']) });
-    },
+    tradePage: (page) => attempt(() => reads.tradePage(page)),
+    getTrade: (tradeId) => attempt(() => reads.getTrade(tradeId)),
+    listTrades: (filter) => attempt(() => reads.listTrades(filter)),
+    tradedWith: (applicationId, systemCode) => attempt(() => reads.tradedWith(applicationId, systemCode)),
+    pendingCount: () => attempt(() => reads.pendingCount()),
+    tradeCounts: (from, to) => attempt(() => reads.tradeCounts(from, to)),
 
     statement(accountId, from, to) {
       return attempt(() =>
         db.transaction(() => {
           const account = requireAccount(accountId);
-          const openingFen = Number((balanceBefore.get(accountId, from) as Row)['total']);
+          const { openingFen, lines: movements } = reads.statementLines(accountId, from, to);
           let balance = openingFen;
           let creditsFen = 0;
           let debitsFen = 0;
-          const lines = (linesBetween.all(accountId, from, to) as Row[]).map((r): StatementLine => {
-            const amountFen = Number(r['amount_fen']);
-            balance += amountFen;
-            if (amountFen > 0) creditsFen += amountFen;
-            else debitsFen -= amountFen;
-            return { entryId: Number(r['entry_id']), at: String(r['at']), kind: String(r['kind']) as EntryKind, reference: String(r['reference']), amountFen, balanceFen: balance, memo: String(r['memo']) };
+          const lines = movements.map((line): StatementLine => {
+            balance += line.amountFen;
+            if (line.amountFen > 0) creditsFen += line.amountFen;
+            else debitsFen -= line.amountFen;
+            return { ...line, balanceFen: balance };
           });
           return { account, from, to, openingFen, creditsFen, debitsFen, closingFen: balance, lines };
         })(),
       );
     },
     settle: (runBy) => attempt(() => settle(runBy)),
-    settlements: () => Promise.resolve((db.prepare('SELECT * FROM settlements ORDER BY settlement_id').all() as Row[]).map(toSettlement)),
-    journal(from, to) {
-      const rows = db.prepare('SELECT e.entry_id, e.at, e.kind, e.reference, e.memo, p.account_id, p.amount_fen FROM entries e JOIN postings p USING (entry_id) WHERE e.at >= ? AND e.at < ? ORDER BY e.entry_id, p.account_id').all(from, to) as Row[];
-      return Promise.resolve(rows.map((r): JournalRow => ({ entryId: Number(r['entry_id']), at: String(r['at']), kind: String(r['kind']) as EntryKind, reference: String(r['reference']), accountId: String(r['account_id']), amountFen: Number(r['amount_fen']), memo: String(r['memo']) })));
-    },
+    settlements: () => attempt(() => reads.settlements()),
+    journal: (from, to) => attempt(() => reads.journal(from, to)),
     check() {
-      const sum = Number((db.prepare('SELECT COALESCE(SUM(balance_fen), 0) AS s FROM accounts').get() as Row)['s']);
-      const unbalanced = (db.prepare('SELECT entry_id FROM postings GROUP BY entry_id HAVING SUM(amount_fen) <> 0').all() as Row[]).map((r) => Number(r['entry_id']));
-      const drifted = (db.prepare('SELECT a.account_id FROM accounts a LEFT JOIN (SELECT account_id, SUM(amount_fen) AS s FROM postings GROUP BY account_id) p USING (account_id) WHERE a.balance_fen <> COALESCE(p.s, 0)').all() as Row[]).map((r) => String(r['account_id']));
       const sums = new Map<string, number>();
       for (const h of holds.values()) sums.set(h.accountId, (sums.get(h.accountId) ?? 0) + h.amountFen);
       const held = [...new Set([...sums.keys(), ...heldBy.keys()])].filter((id) => sums.get(id) !== heldBy.get(id));
-      return Promise.resolve({ sumOfBalancesFen: sum, unbalancedEntries: unbalanced, driftedAccounts: drifted, heldMismatches: held });
+      return attempt(() => ({ ...reads.sums(), heldMismatches: held }));
     },
     close() {
       db.close();
@@ -385,21 +397,9 @@ function toAccount(row: Row | undefined, heldFen: number): Account | undefined {
   return { id: String(row['account_id']), kind: String(row['kind']) as AccountKind, balanceFen, heldFen, creditLimitFen, availableFen: balanceFen + creditLimitFen - heldFen, createdAt: String(row['created_at']) };
 }
 
-function toTradeRecord(row: Row | undefined): TradeRecord | undefined {
-  if (!row) return undefined;
-  const receipt = row['receipt'];
-  return { trade: JSON.parse(String(row['body'])) as Trade, status: String(row['status']) as TradeRecord['status'], receipt: typeof receipt === 'string' ? (JSON.parse(receipt) as TradeReceipt) : null, refusal: typeof row['refusal'] === 'string' ? row['refusal'] : null };
-}
-
-function toSettlement(row: Row): Settlement {
-  return {
-    id: Number(row['settlement_id']),
-    from: String(row['period_from']),
-    to: String(row['period_to']),
-    runBy: String(row['run_by']),
-    trades: Number(row['trades']),
-    tradedFen: Number(row['traded_fen']),
-    payouts: JSON.parse(String(row['payouts'])) as Settlement['payouts'],
-    digest: String(row['digest']),
-  };
+/** The net amount of each account in a list of postings. */
+function netAmounts(postings: readonly (readonly [string, number])[]): Map<string, number> {
+  const net = new Map<string, number>();
+  for (const [account, amount] of postings) net.set(account, (net.get(account) ?? 0) + amount);
+  return net;
 }
