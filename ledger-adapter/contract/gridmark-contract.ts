@@ -205,8 +205,9 @@ export class GridmarkContract extends Contract {
       checkTradeAgainstResolution(trade, await getResolution(state, trade.resolutionId));
       fresh.push(trade);
     }
-    const receiptOf = new Map((fresh.length > 0 ? await putTrades(state, fresh) : []).map((r) => [r.tradeId, r]));
-    state.emit('TradesRecorded', { count: fresh.length, merkleRoot: receiptOf.values().next().value?.merkleRoot ?? null });
+    const freshReceipts = fresh.length > 0 ? await putTrades(state, fresh) : [];
+    const receiptOf = new Map(freshReceipts.map((r) => [r.tradeId, r]));
+    state.emit('TradesRecorded', { count: fresh.length, merkleRoot: freshReceipts[0]?.merkleRoot ?? null });
     const receipts = trades.map((t) => receiptOf.get(t.tradeId) ?? (existing.get(t.tradeId) as TradeRecord).receipt);
     return canonicalJson({ receipts });
   }

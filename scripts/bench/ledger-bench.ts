@@ -7,6 +7,7 @@
  * - the cost of a hash-record read served by the adapter's cache against one that reaches the
  *   ledger.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,8 @@ async function openLedger(): Promise<{ ledger: EmbeddedLedger; adapter: LedgerAd
   };
 }
 
-const commitment = (round: number, i: number): string => ((round * 7919 + i) >>> 0).toString(16).padStart(8, '0').repeat(8);
+// A commitment is a SHA-256, different for every value anchored: compressing blocks gains nothing from it.
+const commitment = (...of: readonly (string | number)[]): string => createHash('sha256').update(of.join(':')).digest('hex');
 
 /** Batch `n` of a submitter: BATCH commitments over devices × fields, cycling through `keySpace` keys. */
 function batchOf(system: number, submitter: number, n: number, keySpace: number): { systemCode: string; commitments: { deviceId: string; fieldCode: string; commitment: string }[] } {
@@ -53,7 +55,7 @@ function batchOf(system: number, submitter: number, n: number, keySpace: number)
     const k = (n * BATCH + i) % keySpace;
     const device = Math.floor(k / FIELDS_PER_SYSTEM);
     const field = (k % FIELDS_PER_SYSTEM) + 1;
-    commitments.push({ deviceId: `88.1001.1/S${submitter}-PV-${String(device).padStart(7, '0')}`, fieldCode: `${systemCode}.F${String(field).padStart(4, '0')}`, commitment: commitment(n, i) });
+    commitments.push({ deviceId: `88.1001.1/S${submitter}-PV-${String(device).padStart(7, '0')}`, fieldCode: `${systemCode}.F${String(field).padStart(4, '0')}`, commitment: commitment(systemCode, submitter, n, i) });
   }
   return { systemCode, commitments };
 }

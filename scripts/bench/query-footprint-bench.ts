@@ -4,6 +4,7 @@
  * embedded ledger, billing book), sends single-device queries of the demo's 14 fields as the
  * O&M engineer, and measures the ledger and the book table by table before and after.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,8 @@ import { growth, measureTables, type TableFootprint } from './disk-footprint.js'
 
 const FIELDS = 'id kind heldBy model brand ratedPowerW installLocation commissioningDate operatingStatus outputPowerW lastReadingAt maintenanceRecords { time fault remedy } assetStatus assetValueFen';
 const INVERTERS = 8;
-const CONCURRENCY = 4;
+/** Queries in flight at once: a few clients, then a busy gateway (more queries share each ledger transaction and block). */
+const CONCURRENCY = [4, 32] as const;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 const deviceOf = (i: number): string => `88.1001.1/PVI-${String((i % INVERTERS) + 1).padStart(6, '0')}`;
@@ -40,6 +42,47 @@ function tableLines(label: string, before: TableFootprint, after: TableFootprint
   ];
 }
 
+/** Both files as measured now. */
+interface Footprint {
+  readonly ledger: TableFootprint;
+  readonly book: TableFootprint;
+}
+
+/** Sends `queries` queries, `concurrency` at a time, from device `first` on. */
+async function send(network: { gatewayUrl: string; application: { apiKey: string } }, first: number, queries: number, concurrency: number): Promise<void> {
+  let next = first;
+  const worker = async (): Promise<void> => {
+    while (next < first + queries) await query(network.gatewayUrl, network.application.apiKey, deviceOf(next++));
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Resolves once the book holds no trade still waiting for the ledger. @throws Error after 30 s */
+async function tradesRecorded(bookPath: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const db = new Database(bookPath, { readonly: true, fileMustExist: true });
+    const pending = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'").get()?.n ?? 0;
+    db.close();
+    if (pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`${pending} trade(s) still wait for the ledger`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function report(concurrency: number, queries: number, before: Footprint, after: Footprint): string[] {
+  const total = growth(before.ledger, after.ledger).total + growth(before.book, after.book).total;
+  return [
+    `${queries.toLocaleString('en-US')} queries, ${concurrency} at a time: **${Math.round(total / queries).toLocaleString('en-US')} bytes per query** (${((total / queries) * 1000 / 1e6).toFixed(2)} MB per 1,000)`,
+    '',
+    '| File / table | Bytes per query | Growth |',
+    '|---|---:|---:|',
+    ...tableLines('ledger', before.ledger, after.ledger, queries),
+    ...tableLines('billing book', before.book, after.book, queries),
+    '',
+  ];
+}
+
 const footprint: Benchmark = {
   name: 'query-footprint',
   summary: 'bytes on disk per charged single-device query of the 14 demo fields, in the embedded ledger and the billing book, table by table',
@@ -52,36 +95,32 @@ const footprint: Benchmark = {
       const network = await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir: dir, logger: silentLogger, anchorIntervalMs: 24 * 3_600_000 });
       const ledgerPath = join(dir, LEDGER_FILE);
       const bookPath = join(dir, BILLING_FILE);
-      let before: { ledger: TableFootprint; book: TableFootprint };
+      const measure = (): Footprint => ({ ledger: measureTables(ledgerPath), book: measureTables(bookPath) });
+      const lines: string[] = [];
       try {
         const admin = createGraphqlClient({ url: network.registryUrl, apiKey: network.adminKey });
         await admin.request('mutation ($app: ID!, $amount: Fen!) { topUp(applicationId: $app, amountFen: $amount, paymentReference: "footprint-bench") { balanceFen } }', { app: network.application.appId, amount: 100_000_000 });
         // One query of each device first, so that what is measured is the steady cost.
-        for (let i = 0; i < INVERTERS; i++) await query(network.gatewayUrl, network.application.apiKey, deviceOf(i));
-        before = { ledger: measureTables(ledgerPath), book: measureTables(bookPath) };
-        let next = 0;
-        const worker = async (): Promise<void> => {
-          while (next < queries) await query(network.gatewayUrl, network.application.apiKey, deviceOf(next++));
-        };
-        await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-        log(`${queries} queries sent`);
+        await send(network, 0, INVERTERS, 1);
+        let sent = INVERTERS;
+        for (const concurrency of CONCURRENCY) {
+          const before = measure();
+          await send(network, sent, queries, concurrency);
+          sent += queries;
+          // Every trade charged is on the ledger before the files are measured.
+          await tradesRecorded(bookPath);
+          lines.push(...report(concurrency, queries, before, measure()));
+          log(`${queries} queries sent, ${concurrency} at a time`);
+        }
       } finally {
         await network.stop();
       }
-      // After stop: every trade the book queued is on the ledger, and the files are closed.
-      const after = { ledger: measureTables(ledgerPath), book: measureTables(bookPath) };
       const fileSize = (path: string): number => statSync(path).size;
-      const total = growth(before.ledger, after.ledger).total + growth(before.book, after.book).total;
       return [
-        `${queries.toLocaleString('en-US')} single-device queries of the demo's 14 fields (${INVERTERS} inverters in turn, ${CONCURRENCY} at a time), each charged; no anchoring pass during the run.`,
-        'Growth of the pages in use (SQLite dbstat), per query:',
+        `Single-device queries of the demo's 14 fields (${INVERTERS} inverters in turn), each charged; no anchoring pass during the run. Growth of the pages in use (SQLite dbstat), per query.`,
         '',
-        '| File / table | Bytes per query | Growth |',
-        '|---|---:|---:|',
-        ...tableLines('ledger', before.ledger, after.ledger, queries),
-        ...tableLines('billing book', before.book, after.book, queries),
-        '',
-        `Together: **${Math.round(total / queries).toLocaleString('en-US')} bytes per query** (${((total / queries) * 1000 / 1e6).toFixed(2)} MB per 1,000). Files after the run: ledger ${(fileSize(ledgerPath) / 1e6).toFixed(1)} MB, book ${(fileSize(bookPath) / 1e6).toFixed(1)} MB.`,
+        ...lines,
+        `Files after the run: ledger ${(fileSize(ledgerPath) / 1e6).toFixed(1)} MB, book ${(fileSize(bookPath) / 1e6).toFixed(1)} MB.`,
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
