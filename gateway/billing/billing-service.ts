@@ -11,7 +11,7 @@ import { BookConflict, type BillingStore } from './billing-store.js';
 import { linkBookToLedger, type BookLedgerLink } from './book-ledger-link.js';
 import { reconcilePeriod, type Reconciliation } from './reconciliation.js';
 import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type BookCheck, type JournalRow, type Settlement, type Statement, type TradeRecord } from './billing-types.js';
-import { requireAmountFen } from './money.js';
+import { requireAmountFen, sumFen } from './money.js';
 import { chargeDelivered, quoteQuery, type Quote } from './pricing.js';
 import { checkTariff, type Tariff } from './tariff.js';
 
@@ -168,6 +168,9 @@ export function createBilling(options: BillingOptions): Billing {
       const reference = requireReference(input.paymentReference);
       const account = await knownAccount(input.applicationId);
       if (account.kind !== 'APPLICATION') throw new GridmarkError('UNKNOWN_ACCOUNT', `${input.applicationId} is not an application account; only applications are topped up.`, { details: { account: input.applicationId } });
+      // Balances stay exact: neither the application's nor the outside world's (which pays every top-up) may pass the largest safe integer.
+      sumFen([account.balanceFen, amountFen], 'amountFen');
+      sumFen([-((await store.getAccount(EXTERNAL_ACCOUNT))?.balanceFen ?? 0), amountFen], 'amountFen');
       const updated = await store.topUp({ accountId: input.applicationId, amountFen, paymentReference: reference, memo: `payment ${reference} recorded by ${caller.role === 'ANONYMOUS' ? 'anonymous' : caller.keyId}` }).catch(translate);
       logger.info(`top-up of ${input.applicationId}: ${amountFen} fen (payment ${reference})`);
       return updated;

@@ -94,4 +94,17 @@ describe('amounts a double cannot hold exactly', () => {
     expect(paid.code, paid.stderr).toBe(0);
     expect((await account()).balanceFen).toBe(before.balanceFen + 250);
   });
+
+  // Last: it fills the account up to the largest safe integer.
+  it('are refused when a top-up would carry a balance past the largest safe integer, and nothing is written', async () => {
+    const before = await account();
+    const topUp = (amount: number) => call('mutation ($app: ID!, $amount: Fen!, $ref: String!) { topUp(applicationId: $app, amountFen: $amount, paymentReference: $ref) { balanceFen } }', { app: appId, amount, ref: `PAY-${++reference}` });
+    // Up to five fen short of the largest safe integer: exact, and taken.
+    const near = Number.MAX_SAFE_INTEGER - before.balanceFen - 5;
+    expect((await topUp(near)).errors).toBeUndefined();
+    const over = await topUp(10);
+    expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_AMOUNT', field: 'amountFen' });
+    expect((await account()).balanceFen).toBe(Number.MAX_SAFE_INTEGER - 5);
+    expect(await book.check()).toMatchObject({ sumOfBalancesFen: 0, unbalancedEntries: [] });
+  });
 });
