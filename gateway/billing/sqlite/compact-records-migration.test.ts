@@ -268,6 +268,32 @@ describe('compact records (billing book version 4)', () => {
     after.close();
   });
 
+  it('gives back the pages that the copied trades filled', async () => {
+    const path = bookPath();
+    const book = new VersionThreeBook(path);
+    for (const [account, kind] of [['APP-0001', 'APPLICATION'], ['88.1001.1', 'SYSTEM'], ['88.1001.2', 'SYSTEM'], ['PLATFORM', 'PLATFORM'], ['EXTERNAL', 'EXTERNAL']]) book.open(account as string, kind as string);
+    book.post('TOP_UP', 'BANK-1', 'payment', [['EXTERNAL', -1_000_000], ['APP-0001', 1_000_000]]);
+    const trades = Array.from({ length: 400 }, (_, i) => tradeOf(book.at(), id(i + 1), 'APP-0001', { a: 3, b: 2 + (i % 7), platform: 1 }));
+    book.db.transaction(() => {
+      for (const t of trades) book.charge(t, 'memo');
+      for (let i = 0; i < trades.length; i += 50) book.record(buildReceipts(trades.slice(i, i + 50), id(10_000 + i)).receipts);
+    })();
+    book.close();
+    const bytesOfTrades = (): number => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return (db.prepare("SELECT SUM(pgsize) AS b FROM dbstat WHERE name = 'trades'").get() as { b: number }).b;
+      } finally {
+        db.close();
+      }
+    };
+    const before = bytesOfTrades();
+    await openSqliteBillingStore({ path }).close();
+    // Each trade's row is about 100 bytes once its body and receipt are shared (over 1 KB before).
+    expect(before / trades.length).toBeGreaterThan(1_000);
+    expect(bytesOfTrades() / trades.length).toBeLessThan(200);
+  });
+
   it('refuses to migrate a book whose copy would differ, and leaves it as it was', () => {
     const path = bookPath();
     writeVersionThreeBook(path);

@@ -1,14 +1,29 @@
 import type Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
 import type { Trade, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
-import { wholeBatch, type ReceiptBatches } from './receipt-batches.js';
+import { wholeBatch, type ReceiptBatch, type ReceiptBatches } from './receipt-batches.js';
 import { rebuildTrade, sharedBody, type TradeBodies } from './trade-bodies.js';
-import { TRADE_COLUMNS, TRADE_FROM, type TradeRow } from './trade-records.js';
 
 /** Trades moved per transaction (a batch is never split, so a transaction may take a batch more). */
 const CHUNK = 2_000;
 
 type Queued = { readonly tx_id: string; readonly merkle_root: string; readonly entry_id: number };
+/** A copied trade's row as stored, and its CHARGE entry's time. */
+interface CopiedRow {
+  readonly entry_id: number;
+  readonly trade_key: unknown;
+  readonly trade_id: string;
+  readonly resolution_id: unknown;
+  readonly body_id: number | null;
+  readonly amount_fen: number;
+  readonly status: string;
+  readonly batch_id: number | null;
+  readonly leaf: number | null;
+  readonly receipt: string | null;
+  readonly refusal: string | null;
+  readonly body: string | null;
+  readonly at: string;
+}
 
 /**
  * Moves the trades that migration 4 copied whole (`trades_to_compact`) into the shared forms, a
@@ -16,40 +31,60 @@ type Queued = { readonly tx_id: string; readonly merkle_root: string; readonly e
  * its parts equals it, a batch's receipts into `receipt_batches` when they are the whole batch and
  * each reads back exactly as kept. Anything else stays whole, as it was. Each chunk is one
  * transaction and leaves the queue with it, so a process stopped midway goes on at the next
- * open; the queue's table goes once it is empty. Returns how many trades were looked at.
+ * open; the queue's table goes once it is empty. A trade's row is written anew rather than
+ * updated, so that the pages its whole copy filled are given back. Returns how many trades were
+ * looked at.
  */
 export function compactCopiedTrades(db: Database.Database, bodies: TradeBodies, batches: ReceiptBatches): number {
   if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trades_to_compact'").get() === undefined) return 0;
   const next = db.prepare<[number], Queued>('SELECT tx_id, merkle_root, entry_id FROM trades_to_compact ORDER BY tx_id, merkle_root, entry_id LIMIT ?');
   const restOfBatch = db.prepare<[string, string, number], Queued>('SELECT tx_id, merkle_root, entry_id FROM trades_to_compact WHERE tx_id = ? AND merkle_root = ? AND entry_id > ? ORDER BY entry_id');
-  const readRow = db.prepare<[number], TradeRow>(`SELECT ${TRADE_COLUMNS} FROM ${TRADE_FROM} WHERE t.entry_id = ?`);
-  const setBody = db.prepare('UPDATE trades SET body_id = ?, body = NULL WHERE entry_id = ?');
-  const setBatch = db.prepare('UPDATE trades SET batch_id = ?, leaf = ?, receipt = NULL WHERE entry_id = ?');
+  const readRow = db.prepare<[number], CopiedRow>('SELECT t.entry_id, t.trade_key, t.trade_id, t.resolution_id, t.body_id, t.amount_fen, t.status, t.batch_id, t.leaf, t.receipt, t.refusal, t.body, e.at FROM trades t JOIN entries e USING (entry_id) WHERE t.entry_id = ?');
+  const remove = db.prepare('DELETE FROM trades WHERE entry_id = ?');
+  const insert = db.prepare(
+    'INSERT INTO trades (entry_id, trade_key, resolution_id, body_id, amount_fen, status, batch_id, leaf, receipt, refusal, body) VALUES (@entry_id, @trade_key, @resolution_id, @body_id, @amount_fen, @status, @batch_id, @leaf, @receipt, @refusal, @body)',
+  );
   const dequeue = db.prepare('DELETE FROM trades_to_compact WHERE tx_id = ? AND merkle_root = ? AND entry_id = ?');
 
-  const compactBody = (row: TradeRow): void => {
-    if (row.whole === null) return;
-    const trade = parsed<Trade>(row.whole);
-    if (typeof trade !== 'object' || trade === null || Array.isArray(trade)) return;
+  /** The shared body's id when the trade rebuilt from its parts is the one kept whole. */
+  const sharedBodyId = (row: CopiedRow): number | undefined => {
+    const trade = row.body === null ? undefined : parsed<Trade>(row.body);
+    if (typeof trade !== 'object' || trade === null || Array.isArray(trade)) return undefined;
     const rebuilt = rebuildTrade({ tradeId: row.trade_id, resolutionId: row.resolution_id, at: row.at, body: sharedBody(trade) });
-    if (isDeepStrictEqual(rebuilt, trade)) setBody.run(bodies.idOf(trade), row.entry_id);
+    return isDeepStrictEqual(rebuilt, trade) ? bodies.idOf(trade) : undefined;
   };
-  const compactReceipts = (rows: readonly TradeRow[]): void => {
+  /** The batch the rows' receipts are the whole of, stored, or undefined. */
+  const storedBatch = (rows: readonly CopiedRow[]): { batchId: number; batch: ReceiptBatch } | undefined => {
     const receipts = rows.map((row) => (row.receipt === null ? undefined : parsed<TradeReceipt>(row.receipt)));
-    if (receipts.some((r, i) => typeof r !== 'object' || r === null || r.tradeId !== rows[i]?.trade_id)) return;
+    if (receipts.some((r, i) => typeof r !== 'object' || r === null || r.tradeId !== rows[i]?.trade_id)) return undefined;
     const batch = wholeBatch(receipts as TradeReceipt[]);
-    if (!batch) return;
-    const batchId = batches.add(batch);
-    for (const row of rows) setBatch.run(batchId, batch.places.get(row.trade_id), row.entry_id);
+    return batch && { batchId: batches.add(batch), batch };
   };
   const chunk = db.transaction((): number => {
     const queued = next.all(CHUNK);
     const last = queued.at(-1);
     if (last && last.tx_id !== '') queued.push(...restOfBatch.all(last.tx_id, last.merkle_root, last.entry_id));
     for (const group of byBatch(queued)) {
-      const rows = group.map((q) => readRow.get(q.entry_id)).filter((row): row is TradeRow => row !== undefined);
-      for (const row of rows) compactBody(row);
-      if ((group[0] as Queued).tx_id !== '') compactReceipts(rows);
+      const rows = group.map((q) => readRow.get(q.entry_id)).filter((row): row is CopiedRow => row !== undefined);
+      const stored = (group[0] as Queued).tx_id === '' ? undefined : storedBatch(rows);
+      for (const row of rows) {
+        const bodyId = sharedBodyId(row);
+        const place = stored?.batch.places.get(row.trade_id);
+        remove.run(row.entry_id);
+        insert.run({
+          entry_id: row.entry_id,
+          trade_key: row.trade_key,
+          resolution_id: row.resolution_id,
+          body_id: bodyId ?? row.body_id,
+          amount_fen: row.amount_fen,
+          status: row.status,
+          batch_id: stored ? stored.batchId : row.batch_id,
+          leaf: place ?? row.leaf,
+          receipt: stored ? null : row.receipt,
+          refusal: row.refusal,
+          body: bodyId === undefined ? row.body : null,
+        });
+      }
       for (const q of group) dequeue.run(q.tx_id, q.merkle_root, q.entry_id);
     }
     return queued.length;
