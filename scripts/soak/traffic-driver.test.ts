@@ -34,7 +34,12 @@ describe('TrafficDriver', () => {
     expect(window.counts.quote.failed).toBe(sent.filter((k) => k === 'quote').length);
     expect(window.failures[0]).toBe('quote: status 503');
     expect(window.counts.single.charged).toBe(sent.filter((k) => k === 'single').length);
-    // A window hands out what happened since the last one.
+    // A window hands out what happened since the last one; totals are a copy that later traffic leaves alone.
     expect(driver.window().counts.single.ok).toBe(0);
+    const totals = driver.totals();
+    const okBefore = totals.counts.single.ok;
+    await driver.run({ single: 100 }, 50);
+    expect(driver.totals().counts.single.ok).toBeGreaterThan(okBefore);
+    expect(totals.counts.single.ok).toBe(okBefore);
   });
 });

@@ -84,7 +84,9 @@ export class TrafficDriver {
   /** Everything since the driver was made. Latencies are not kept over the whole run. */
   totals(): TrafficWindow {
     const t = this.#total;
-    return { seconds: (performance.now() - t.started) / 1_000, counts: t.counts, latenciesMs: new Float64Array(), failures: t.failures };
+    // A copy: the driver goes on counting into its own.
+    const counts = Object.fromEntries(OPERATION_KINDS.map((k) => [k, { ...t.counts[k] }])) as Record<OperationKind, KindCounts>;
+    return { seconds: (performance.now() - t.started) / 1_000, counts, latenciesMs: new Float64Array(), failures: [...t.failures] };
   }
 
   #send(kind: OperationKind): Promise<void> | undefined {
