@@ -46,11 +46,11 @@ function unreachable(ledger: LedgerAdapter): LedgerAdapter {
 }
 
 describe('ledger outbox', () => {
-  it('records a resolution and the trade paying for it, sent in one round in dependency order', async () => {
+  it('records a resolution and the trade paying for it, sent in the same round', async () => {
     const { ledger, market, dir } = await setUp(1);
     const outbox = open(ledger, join(dir, 'outbox.db'));
     const { request, trade } = query(market, 'RES-OUT-1');
-    // Appended in the wrong order on purpose: a round sends resolutions before trades.
+    // Appended in the wrong order on purpose: the round submits its resolutions first, and the embedded ledger runs a block's transactions in order.
     const traded = outbox.append({ kind: 'trade', body: trade });
     const resolved = outbox.appendResolution({ kind: 'resolution', body: request });
     expect(await resolved).toEqual({ status: 'recorded' });

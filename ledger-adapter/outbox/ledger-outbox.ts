@@ -3,7 +3,7 @@ import { parseResolveBatch } from '../contract/resolution.js';
 import { GridmarkError } from '../../schema/errors.js';
 import type { Logger } from '../../schema/logger.js';
 import { DELIVERIES, type OutboxLedger } from './outbox-delivery.js';
-import { DELIVERY_ORDER, recordKey, type KeyedRecord, type OutboxKind, type OutboxOutcome, type OutboxRecord, type StoredRecord } from './outbox-records.js';
+import { DELIVERY_STAGES, recordKey, type KeyedRecord, type OutboxKind, type OutboxOutcome, type OutboxRecord, type StoredRecord } from './outbox-records.js';
 import { SqliteOutboxStore } from './sqlite-outbox-store.js';
 
 /** Options of {@link openLedgerOutbox}. */
@@ -292,15 +292,22 @@ export class LedgerOutbox {
   async #round(): Promise<boolean> {
     const records = this.#store.waiting(this.#roundSize);
     if (records.length === 0) return false;
-    for (const kind of DELIVERY_ORDER) {
-      const ofKind = records.filter((r) => r.record.kind === kind);
-      if (ofKind.length === 0) continue;
-      const outcomes = await DELIVERIES[kind](this.#ledger, ofKind);
-      const settled = ofKind.map((stored): SettledRecord => ({ stored, outcome: outcomes.get(stored.seq) ?? { status: 'refused', code: 'NO_OUTCOME', reason: 'the ledger gave no outcome' } }));
-      for (const hook of this.#hooks.get(kind) ?? []) await hook(settled);
-      this.#settle(settled);
+    for (const stage of DELIVERY_STAGES) {
+      // The kinds of a stage are sent at once (on the embedded ledger they share a block); one that fails leaves the others settled.
+      const sent = await Promise.allSettled(stage.map((kind) => this.#deliver(kind, records.filter((r) => r.record.kind === kind))));
+      const failed = sent.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     return records.length === this.#roundSize;
+  }
+
+  /** Sends one kind's records of a round and settles them. Throws when the ledger could not be reached (they wait). */
+  async #deliver(kind: OutboxKind, ofKind: readonly StoredRecord[]): Promise<void> {
+    if (ofKind.length === 0) return;
+    const outcomes = await DELIVERIES[kind](this.#ledger, ofKind);
+    const settled = ofKind.map((stored): SettledRecord => ({ stored, outcome: outcomes.get(stored.seq) ?? { status: 'refused', code: 'NO_OUTCOME', reason: 'the ledger gave no outcome' } }));
+    for (const hook of this.#hooks.get(kind) ?? []) await hook(settled);
+    this.#settle(settled);
   }
 
   #settle(settled: readonly SettledRecord[]): void {

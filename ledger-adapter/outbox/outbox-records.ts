@@ -2,7 +2,7 @@ import type { BatchedResolveInput, PutCatalogEntriesInput, RegisterFieldsInput, 
 
 /**
  * One write waiting for the ledger. Each kind is one ledger transaction type; the outbox sends
- * a round's records kind by kind in {@link DELIVERY_ORDER}.
+ * a round's records stage by stage, as {@link DELIVERY_STAGES} says.
  */
 export type OutboxRecord =
   | { readonly kind: 'fields'; readonly body: RegisterFieldsInput }
@@ -15,11 +15,14 @@ export type OutboxRecord =
 export type OutboxKind = OutboxRecord['kind'];
 
 /**
- * The order in which one round sends its records. What a record depends on comes first: a
- * catalog entry names registered fields, a trade and a tamper report name a recorded resolution.
- * Within a kind, records keep the order they were appended in.
+ * How one round sends its records: stage after stage, the kinds of a stage at once. What a record
+ * depends on goes in an earlier stage: a catalog entry names registered fields, a tamper report
+ * names a recorded resolution. A trade is charged only after its resolution is on the ledger (the
+ * query waits for it before anything is released), so resolutions and trades never depend on one
+ * another within a round, and go together: on the embedded ledger they share a block. Within a
+ * kind, records keep the order they were appended in.
  */
-export const DELIVERY_ORDER: readonly OutboxKind[] = ['fields', 'catalog', 'resolution', 'trade', 'tamper'];
+export const DELIVERY_STAGES: readonly (readonly OutboxKind[])[] = [['fields'], ['catalog'], ['resolution', 'trade'], ['tamper']];
 
 /** What the ledger did with a record. */
 export type OutboxOutcome =
