@@ -21,13 +21,11 @@ export class EventFollower {
   #phase: Phase = { phase: 'following', since: undefined };
   #lastBlock: bigint | undefined;
   #running: Promise<void> | undefined;
-  readonly #stopped: Promise<typeof STOPPED>;
 
   constructor(client: LedgerClient, cache: ReadCache, logger: Logger) {
     this.#client = client;
     this.#cache = cache;
     this.#logger = logger;
-    this.#stopped = new Promise((resolve) => this.#controller.signal.addEventListener('abort', () => resolve(STOPPED), { once: true }));
   }
 
   /** Starts following; the cache is on once the stream is open. */
@@ -53,7 +51,7 @@ export class EventFollower {
         await this.#cache.setEnabled(true);
         for (;;) {
           // A client that ignores the abort signal must not keep stop() waiting.
-          const next = await Promise.race([iterator.next(), this.#stopped]);
+          const next = await nextOrStopped(iterator, this.#controller.signal);
           if (next === STOPPED) {
             void iterator.return?.().catch(() => undefined);
             break;
@@ -90,4 +88,28 @@ export class EventFollower {
     }
     await this.#cache.setEnabled(false);
   }
+}
+
+/**
+ * The iterator's next result, or {@link STOPPED} once `signal` aborts, whichever comes first.
+ * Each call listens to the signal only until it settles: racing every event against one promise
+ * that settles at stop would leave a reaction on it per event, holding that event's result, for
+ * as long as the follower runs (about a kilobyte per ledger transaction).
+ */
+function nextOrStopped<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | typeof STOPPED> {
+  if (signal.aborted) return Promise.resolve(STOPPED);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(STOPPED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    iterator.next().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
