@@ -82,7 +82,12 @@ export async function reconcileAll(admin: GraphqlClient, from: Date, to: Date): 
 export function verifyLedger(ledgerPath: string): Promise<CheckResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', import.meta.resolve('tsx'), GRIDMARK_CLI, 'ledger', 'verify', '--path', ledgerPath], { maxBuffer: 16 * 1024 * 1024, timeout: 3_600_000 }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`.trim().split('\n').slice(-3).join(' ');
+      const output = `${stdout}${stderr}`
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .join('; ')
+        .slice(0, 600);
       resolve({ name: 'gridmark ledger verify', ok: error === null, detail: error === null ? output : `exit ${error.code ?? error.signal ?? '?'}: ${output}` });
     });
   });
