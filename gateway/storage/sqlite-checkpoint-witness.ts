@@ -10,6 +10,23 @@ import { GridmarkError } from '../../schema/errors.js';
 
 type Row = { checkpoint: string };
 
+/** The table in which a store (the billing book, the registry) keeps the ledger checkpoints it witnesses: one migration of each. */
+export const LEDGER_CHECKPOINTS_SQL = `
+      -- The embedded ledger's signed checkpoints of its head, kept outside the ledger file: the
+      -- gateway does not start on a ledger that does not hold the latest one (docs/ledger.md).
+      CREATE TABLE ledger_checkpoints (
+        seq INTEGER PRIMARY KEY,
+        height INTEGER NOT NULL CHECK (height >= 1),
+        head TEXT NOT NULL,
+        genesis TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        checkpoint TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX ledger_checkpoints_height ON ledger_checkpoints (height);
+`;
+
 /**
  * The checkpoint witness of a store's SQLite database. A checkpoint that does not verify, is
  * below the latest one kept, at its height with another head, or of another ledger or key is

@@ -1,4 +1,5 @@
 import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
+import { LEDGER_CHECKPOINTS_SQL } from '../../storage/sqlite-checkpoint-witness.js';
 import { COMPACT_RECORDS_MIGRATION } from './compact-records-migration.js';
 
 /** The billing book's schema (its own SQLite file beside the registry's). */
@@ -104,21 +105,7 @@ export const BILLING_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 3,
     name: 'the ledger checkpoints this book witnesses',
-    sql: `
-      -- The embedded ledger's signed checkpoints of its head, kept outside the ledger file: the
-      -- gateway does not start on a ledger that does not hold the latest one (docs/ledger.md).
-      CREATE TABLE ledger_checkpoints (
-        seq INTEGER PRIMARY KEY,
-        height INTEGER NOT NULL CHECK (height >= 1),
-        head TEXT NOT NULL,
-        genesis TEXT NOT NULL,
-        key_id TEXT NOT NULL,
-        signed_at TEXT NOT NULL,
-        checkpoint TEXT NOT NULL,
-        recorded_at TEXT NOT NULL
-      ) STRICT;
-      CREATE INDEX ledger_checkpoints_height ON ledger_checkpoints (height);
-    `,
+    sql: LEDGER_CHECKPOINTS_SQL,
   },
   COMPACT_RECORDS_MIGRATION,
 ];
