@@ -185,6 +185,7 @@ export class LedgerDatabase {
   #hasDictionaries(): boolean {
     return this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'").get()?.n === 1;
   }
+
   getState(key: string): StateEntry | undefined {
     const cached = this.#cache?.get(key);
     if (cached !== undefined) return cached ?? undefined;
