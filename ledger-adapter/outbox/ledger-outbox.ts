@@ -76,11 +76,11 @@ export class LedgerOutbox {
   #failing: GridmarkError | undefined;
   #backoffMs = FIRST_BACKOFF_MS;
   #wake: (() => void) | undefined;
-  /** Settles when closing begins: whoever waits on a round stops waiting. */
-  readonly #closing: Promise<void>;
-  /** Settles at the next failure of a round (and is then replaced): a flush that gives up on failure stops waiting. */
-  #nextFailure: { promise: Promise<void>; fire: () => void } = signal();
-  #closingBegun: () => void = () => undefined;
+  /**
+   * Flushes waiting on a round, woken when closing begins or a round fails. Each removes itself
+   * when its wait ends: a promise that lived as long as the outbox would keep every wait's reaction.
+   */
+  readonly #flushWakers = new Set<() => void>();
 
   constructor(options: LedgerOutboxOptions) {
     this.#ledger = options.ledger;
@@ -91,7 +91,6 @@ export class LedgerOutbox {
     this.#maxBacklog = options.maxBacklog ?? 20_000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
     this.#waiting = this.#store.size();
-    this.#closing = new Promise<void>((resolve) => (this.#closingBegun = resolve));
     if (this.#waiting > 0) {
       this.#logger.info(`the ledger outbox holds ${this.#waiting} record(s) from before: sending them`);
       this.#schedule();
@@ -219,8 +218,12 @@ export class LedgerOutbox {
       if (Date.now() >= deadline) throw new GridmarkError('LEDGER_UNAVAILABLE', `The ledger did not take the outbox's ${this.#waiting} record(s) within ${timeoutMs} ms.`, this.#failing ? { cause: this.#failing } : {});
       this.#again = true;
       let timer: NodeJS.Timeout | undefined;
-      const giveUp = options.giveUpWhenFailing ? [this.#nextFailure.promise] : [];
-      await Promise.race([this.#draining ?? this.#kick(), this.#closing, ...giveUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+      let wake: () => void = () => undefined;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      this.#flushWakers.add(wake);
+      // A flush that does not give up on failure loops again when woken by one, and waits on.
+      await Promise.race([this.#draining ?? this.#kick(), woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+      this.#flushWakers.delete(wake);
       clearTimeout(timer);
     }
   }
@@ -229,7 +232,7 @@ export class LedgerOutbox {
   async close(): Promise<void> {
     if (this.#phase.name !== 'running') return;
     this.#phase = { name: 'closing' };
-    this.#closingBegun();
+    this.#wakeFlushes();
     clearTimeout(this.#timer);
     this.#wake?.();
     let deadline: NodeJS.Timeout | undefined;
@@ -278,9 +281,7 @@ export class LedgerOutbox {
         this.#failing = error instanceof GridmarkError ? error : new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger did not answer.', { cause: error });
         this.#logger.error(`${this.#waiting} record(s) wait for the ledger, retrying in ${this.#backoffMs} ms: ${this.#failing.message}`);
         this.#rejectWaiters(new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not recording; nothing is released until it does.', { cause: this.#failing }));
-        const failed = this.#nextFailure;
-        this.#nextFailure = signal();
-        failed.fire();
+        this.#wakeFlushes();
         if (this.#phase.name !== 'running') return;
         await this.#backoff();
         this.#again = true;
@@ -325,6 +326,12 @@ export class LedgerOutbox {
     }
   }
 
+  #wakeFlushes(): void {
+    const wakers = [...this.#flushWakers];
+    this.#flushWakers.clear();
+    for (const wake of wakers) wake();
+  }
+
   #rejectWaiters(error: GridmarkError): void {
     const all = [...this.#waiters.values()];
     this.#waiters.clear();
@@ -364,12 +371,6 @@ function checkResolution(record: Extract<OutboxRecord, { kind: 'resolution' }>):
     if (!(error instanceof ContractError)) throw error;
     throw new GridmarkError('LEDGER_REJECTED', `The ledger would refuse this query's resolution: ${error.reason}.`, { details: { contractCode: error.code, reason: error.reason }, cause: error });
   }
-}
-
-function signal(): { promise: Promise<void>; fire: () => void } {
-  let fire: () => void = () => undefined;
-  const promise = new Promise<void>((resolve) => (fire = resolve));
-  return { promise, fire };
 }
 
 function closedError(): GridmarkError {
