@@ -9,7 +9,11 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
 import { openLedgerOutbox, type LedgerOutbox } from '../ledger-adapter/outbox/index.js';
 import { createAccessPlugin } from './access/access-plugin.js';
-import { createOperationLimitGuards, operationLimits, type OperationLimits } from './access/operation-limits.js';
+import {
+  createOperationLimitGuards,
+  operationLimits,
+  type OperationLimits,
+} from './access/operation-limits.js';
 import { createOperationGate, queriesOnlyRule } from './access/operation-gate.js';
 import { stringifyAsciiJson } from './http/ascii-json.js';
 import { createSubgraphFetcher } from './http/subgraph-fetcher.js';
@@ -27,7 +31,11 @@ import { CATALOG_SUBGRAPH, createCatalogSchema } from './catalog/catalog-subgrap
 import { CatalogDataSource } from './catalog/catalog-data-source.js';
 import type { DeviceDirectory } from './catalog/device-directory.js';
 import { createErrorFormatter } from './error-formatting.js';
-import { answerClientError, createGraphqlHttpHandler, sendJson } from './http/graphql-http-handler.js';
+import {
+  answerClientError,
+  createGraphqlHttpHandler,
+  sendJson,
+} from './http/graphql-http-handler.js';
 import { createRegistryApi } from './registry/api/registry-api.js';
 import { createIdentifierResolverRoute } from './registry/identifier-resolver-route.js';
 import type { Registry } from './registry/registry-service.js';
@@ -55,8 +63,18 @@ export interface SystemEndpoint {
  * and `/id/<identifier>`.
  */
 export type GatewayTopology =
-  | { readonly systems: readonly SystemEndpoint[]; readonly directory: DeviceDirectory; readonly registry?: undefined; readonly access?: undefined }
-  | { readonly registry: Registry; readonly systems?: undefined; readonly directory?: undefined; readonly access?: GatewayAccess };
+  | {
+      readonly systems: readonly SystemEndpoint[];
+      readonly directory: DeviceDirectory;
+      readonly registry?: undefined;
+      readonly access?: undefined;
+    }
+  | {
+      readonly registry: Registry;
+      readonly systems?: undefined;
+      readonly directory?: undefined;
+      readonly access?: GatewayAccess;
+    };
 
 /**
  * Field-level access control: the ledger that holds the parsing rules and hash records, and the
@@ -116,7 +134,11 @@ export interface GraphqlRequest {
 /** A GraphQL response as a client receives it. */
 export interface GraphqlResponse {
   readonly data?: Record<string, unknown> | null;
-  readonly errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  readonly errors?: readonly {
+    message: string;
+    path?: readonly (string | number)[];
+    extensions?: Record<string, unknown>;
+  }[];
   readonly extensions?: Record<string, unknown>;
 }
 
@@ -125,13 +147,15 @@ export interface Gateway {
   /** Composes the supergraph and gets ready to serve. */
   start(): Promise<void>;
   /** Runs one operation in-process, through the same pipeline and error formatting as HTTP; `headers` as a client would send them. */
-  execute(request: GraphqlRequest, headers?: Readonly<Record<string, string>>): Promise<GraphqlResponse>;
+  execute(
+    request: GraphqlRequest,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<GraphqlResponse>;
   /** Serves HTTP on `port` (0 picks a free one); resolves with the URL. */
   listen(port: number, host?: string): Promise<string>;
   status(): SupergraphStatus;
   stop(): Promise<void>;
 }
-
 
 /** Where the gateway publishes the public key that verifies its grants. */
 export const GATEWAY_KEY_PATH = '/.well-known/gridmark/gateway-key.pem';
@@ -151,13 +175,24 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createConsoleLogger('gateway');
-  const mode = options.mode ?? (process.env['NODE_ENV'] === 'production' ? 'production' : 'development');
+  const mode =
+    options.mode ?? (process.env['NODE_ENV'] === 'production' ? 'production' : 'development');
   const limits = operationLimits(options.limits);
   const limitGuards = createOperationLimitGuards(limits);
   const registry = options.registry;
   const directory = registry ?? options.directory;
-  const catalog = createCatalogSchema(directory, options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery });
-  const catalogSource: SubgraphSource = { kind: 'aggregator', name: CATALOG_SUBGRAPH, url: 'gridmark://catalog', sdl: catalog.sdl };
+  const catalog = createCatalogSchema(
+    directory,
+    options.maxDevicesPerQuery === undefined
+      ? {}
+      : { maxDevicesPerQuery: options.maxDevicesPerQuery },
+  );
+  const catalogSource: SubgraphSource = {
+    kind: 'aggregator',
+    name: CATALOG_SUBGRAPH,
+    url: 'gridmark://catalog',
+    sdl: catalog.sdl,
+  };
   // One for the life of the gateway: its remembered documents outlive recompositions.
   const catalogData = new CatalogDataSource(catalog.schema);
   const byName = new Map((options.systems ?? []).map((s) => [s.name, s]));
@@ -168,28 +203,66 @@ export function createGateway(options: GatewayOptions): Gateway {
           const { ledger, signingKey } = options.access;
           const fields = createFieldDirectory(registry);
           // Without an outbox given, one in memory that this gateway owns and closes.
-          const outbox: LedgerOutbox = options.access.outbox ?? openLedgerOutbox({ ledger, logger });
+          const outbox: LedgerOutbox =
+            options.access.outbox ?? openLedgerOutbox({ ledger, logger });
           const ownOutbox = outbox === options.access.outbox ? undefined : outbox;
           const recorder = createResolutionRecorder(outbox);
           const billingOptions = options.access.billing;
-          const billing = billingOptions ? createBilling({ store: billingOptions.store, tariff: billingOptions.tariff, ledger, registry, fields, outbox, logger }) : undefined;
+          const billing = billingOptions
+            ? createBilling({
+                store: billingOptions.store,
+                tariff: billingOptions.tariff,
+                ledger,
+                registry,
+                fields,
+                outbox,
+                logger,
+              })
+            : undefined;
           return {
             billing,
-            billingPlugin: billing ? createBillingPlugin({ billing, ...(billingOptions?.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: billingOptions.receiptTimeoutMs }) }) : undefined,
+            billingPlugin: billing
+              ? createBillingPlugin({
+                  billing,
+                  ...(billingOptions?.receiptTimeoutMs === undefined
+                    ? {}
+                    : { receiptTimeoutMs: billingOptions.receiptTimeoutMs }),
+                })
+              : undefined,
             fields,
             outbox,
             ownOutbox,
             signingKey,
             guard: createSubgraphGuard({ signingKey, fields, ledger, registry, logger, outbox }),
-            plugin: createAccessPlugin({ registry, ledger, recorder, fields, logger, maxDevices: limits.maxDevices }),
+            plugin: createAccessPlugin({
+              registry,
+              ledger,
+              recorder,
+              fields,
+              logger,
+              maxDevices: limits.maxDevices,
+            }),
           };
         })()
       : undefined;
   const guard = control?.guard;
-  const staticSources: SubgraphSource[] = (options.systems ?? []).map((s) => (s.sdl === undefined ? { kind: 'remote', name: s.name, url: s.url } : { kind: 'static', name: s.name, url: s.url, sdl: s.sdl }));
+  const staticSources: SubgraphSource[] = (options.systems ?? []).map((s) =>
+    s.sdl === undefined
+      ? { kind: 'remote', name: s.name, url: s.url }
+      : { kind: 'static', name: s.name, url: s.url, sdl: s.sdl },
+  );
   const manager: SubgraphSupergraphManager = createSubgraphSupergraphManager({
     sources: registry
-      ? async () => [catalogSource, ...(await registry.activeSubgraphs()).map((s): SubgraphSource => ({ kind: 'remote', name: s.name, url: s.url, fallbackSdl: s.sdl, registeredFields: s.fields }))]
+      ? async () => [
+          catalogSource,
+          ...(await registry.activeSubgraphs()).map((s): SubgraphSource => ({
+            kind: 'remote',
+            name: s.name,
+            url: s.url,
+            fallbackSdl: s.sdl,
+            registeredFields: s.fields,
+          })),
+        ]
       : [catalogSource, ...staticSources],
     pollIntervalMs: options.pollIntervalMs ?? 0,
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
@@ -201,14 +274,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   // nobody else's business (and its networks are often closed), so gridmark opts out unless the
   // operator has set the variable explicitly.
   process.env['APOLLO_TELEMETRY_DISABLED'] ??= 'true';
-  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 5_000, ...(registry ? { lookup: registry.outbound.lookup } : {}) });
+  const fetcher = createSubgraphFetcher({
+    timeoutMs: options.subgraphTimeoutMs ?? 5_000,
+    ...(registry ? { lookup: registry.outbound.lookup } : {}),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: manager,
     logger,
     buildService: ({ name, url }) => {
       if (name === CATALOG_SUBGRAPH) return catalogData;
       const system = byName.get(name);
-      return new SystemDataSource({ name, url: url ?? system?.url ?? '', logger, fetcher: system?.fetcher ?? fetcher, ownedFields: () => manager.ownedFields(name), ...(guard ? { guard } : {}) });
+      return new SystemDataSource({
+        name,
+        url: url ?? system?.url ?? '',
+        logger,
+        fetcher: system?.fetcher ?? fetcher,
+        ownedFields: () => manager.ownedFields(name),
+        ...(guard ? { guard } : {}),
+      });
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -227,15 +310,28 @@ export function createGateway(options: GatewayOptions): Gateway {
       // First: a document that does not resolve to one operation is refused before any other hook.
       createOperationGate(),
       limitGuards.plugin,
-      mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      mode === 'development'
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
       // The access check resolves the operation; billing prices and charges it, so it comes second.
       ...(control ? [control.plugin] : []),
       ...(control?.billingPlugin ? [control.billingPlugin] : []),
     ],
   });
-  const createContext = (headers: (name: string) => string | undefined): Promise<GatewayContext> => Promise.resolve({ ...catalog.createContext(), headers });
-  const publicKeyPem = control ? createPublicKey(control.signingKey).export({ type: 'spki', format: 'pem' }).toString() : undefined;
-  const registryApi = registry ? createRegistryApi(registry, { mode, logger, extensions: control?.billing ? [{ typeDefs: BILLING_TYPE_DEFS, resolvers: createBillingResolvers(control.billing) }] : [] }) : undefined;
+  const createContext = (headers: (name: string) => string | undefined): Promise<GatewayContext> =>
+    Promise.resolve({ ...catalog.createContext(), headers });
+  const publicKeyPem = control
+    ? createPublicKey(control.signingKey).export({ type: 'spki', format: 'pem' }).toString()
+    : undefined;
+  const registryApi = registry
+    ? createRegistryApi(registry, {
+        mode,
+        logger,
+        extensions: control?.billing
+          ? [{ typeDefs: BILLING_TYPE_DEFS, resolvers: createBillingResolvers(control.billing) }]
+          : [],
+      })
+    : undefined;
   // A registration, suspension or revocation reaches the live supergraph at once, not at the next poll.
   const unsubscribe = registry?.onSystemsChanged(() => void manager.refresh());
   let http: Server | undefined;
@@ -251,21 +347,35 @@ export function createGateway(options: GatewayOptions): Gateway {
     async execute(request, headers = {}) {
       const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
       const response = await server.executeOperation(
-        { query: request.query, ...(request.variables ? { variables: request.variables } : {}), ...(request.operationName ? { operationName: request.operationName } : {}) },
+        {
+          query: request.query,
+          ...(request.variables ? { variables: request.variables } : {}),
+          ...(request.operationName ? { operationName: request.operationName } : {}),
+        },
         { contextValue: await createContext((name) => lower.get(name)) },
       );
-      if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported in-process');
+      if (response.body.kind !== 'single')
+        throw new Error('incremental delivery is not supported in-process');
       return response.body.singleResult;
     },
     listen(port, host = '127.0.0.1') {
-      const registryHandler = registryApi ? createGraphqlHttpHandler({ server: registryApi.server, context: (request) => registryApi.context(request), graphqlPaths: ['/registry'] }) : undefined;
+      const registryHandler = registryApi
+        ? createGraphqlHttpHandler({
+            server: registryApi.server,
+            context: (request) => registryApi.context(request),
+            graphqlPaths: ['/registry'],
+          })
+        : undefined;
       const handler = createGraphqlHttpHandler({
         server,
         context: (request) => createContext((name) => headerValue(request.headers[name])),
         routes: [
           (_request: IncomingMessage, response: ServerResponse, url: URL) => {
             if (url.pathname !== GATEWAY_KEY_PATH || !publicKeyPem) return false;
-            response.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(publicKeyPem) });
+            response.writeHead(200, {
+              'content-type': 'application/x-pem-file',
+              'content-length': Buffer.byteLength(publicKeyPem),
+            });
             response.end(publicKeyPem);
             return true;
           },
@@ -283,8 +393,19 @@ export function createGateway(options: GatewayOptions): Gateway {
             if (url.pathname !== '/healthz') return false;
             const status = manager.status();
             // Serving means releasing data: not while the outbox cannot reach the ledger (resolutions and trades both go through it).
-            const recording = control ? (control.outbox.healthy() ? 'recording' : 'failing') : undefined;
-            const ledger = control && recording ? { resolutions: recording, trades: control.billing ? recording : 'off', outboxBacklog: control.outbox.backlog } : undefined;
+            const recording = control
+              ? control.outbox.healthy()
+                ? 'recording'
+                : 'failing'
+              : undefined;
+            const ledger =
+              control && recording
+                ? {
+                    resolutions: recording,
+                    trades: control.billing ? recording : 'off',
+                    outboxBacklog: control.outbox.backlog,
+                  }
+                : undefined;
             const healthy = status.phase === 'serving' && recording !== 'failing';
             sendJson(response, healthy ? 200 : 503, ledger ? { ...status, ledger } : status);
             return true;
@@ -314,7 +435,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       await registryApi?.server.stop();
       // What this gateway appended reaches the ledger now if it can; what cannot waits in the outbox for the next start.
       await control?.billing?.stop();
-      await control?.outbox.flush(5_000, { giveUpWhenFailing: true }).catch((error: unknown) => logger.warn(`records still wait for the ledger at stop: ${String(error)}`));
+      await control?.outbox
+        .flush(5_000, { giveUpWhenFailing: true })
+        .catch((error: unknown) =>
+          logger.warn(`records still wait for the ledger at stop: ${String(error)}`),
+        );
       await control?.ownOutbox?.close();
       fetcher.close();
     },

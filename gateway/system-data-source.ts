@@ -53,7 +53,9 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * next requests. This request goes once more at once, its grant signed, which any replica
    * accepts.
    */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     this.#checkFetch(options.request);
     const response = await super.process(options);
     if (!this.#guard?.refusedStaleGrant(response)) return response;
@@ -68,7 +70,11 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   /** Refuses, before anything is sent, a request that asks this system for what it does not own. */
   #checkFetch(request: GraphQLDataSourceProcessOptions<GatewayContext>['request']): void {
     try {
-      this.#fetches.check(request.query ?? '', request.variables as Readonly<Record<string, unknown>> | undefined, this.#ownedFields());
+      this.#fetches.check(
+        request.query ?? '',
+        request.variables as Readonly<Record<string, unknown>> | undefined,
+        this.#ownedFields(),
+      );
     } catch (error) {
       if (!(error instanceof GridmarkError)) throw error;
       this.#logger.warn(error.message);
@@ -79,24 +85,48 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const guard = this.#guard;
     if (!guard || !('context' in options) || !options.context) return;
-    const headers = guard.headersFor(this.#name, options.request.variables, options.context as GatewayContext, { signed: this.#signedRetries.has(options) });
-    for (const [name, value] of Object.entries(headers)) options.request.http?.headers.set(name, value);
+    const headers = guard.headersFor(
+      this.#name,
+      options.request.variables,
+      options.context as GatewayContext,
+      { signed: this.#signedRetries.has(options) },
+    );
+    for (const [name, value] of Object.entries(headers))
+      options.request.http?.headers.set(name, value);
   }
 
-  override async didReceiveResponse({ response, request, context }: ReceivedResponse): Promise<ReceivedResponse['response']> {
+  override async didReceiveResponse({
+    response,
+    request,
+    context,
+  }: ReceivedResponse): Promise<ReceivedResponse['response']> {
     if (!this.#guard) return response;
     const query = typeof request.query === 'string' ? request.query : undefined;
     const variables = request.variables as Readonly<Record<string, unknown>> | undefined;
-    return (await this.#guard.verify(this.#name, response as never, { ...(query === undefined ? {} : { query }), ...(variables === undefined ? {} : { variables }) }, context)) as ReceivedResponse['response'];
+    return (await this.#guard.verify(
+      this.#name,
+      response as never,
+      {
+        ...(query === undefined ? {} : { query }),
+        ...(variables === undefined ? {} : { variables }),
+      },
+      context,
+    )) as ReceivedResponse['response'];
   }
 
   override didEncounterError(error: Error): void {
     this.#logger.warn(`business system "${this.#name}" failed: ${error.message}`);
-    throw new GridmarkError('SYSTEM_UNAVAILABLE', `Business system "${this.#name}" is unavailable; its fields are null.`, {
-      details: { system: this.#name },
-      cause: error,
-    }).toGraphQLError();
+    throw new GridmarkError(
+      'SYSTEM_UNAVAILABLE',
+      `Business system "${this.#name}" is unavailable; its fields are null.`,
+      {
+        details: { system: this.#name },
+        cause: error,
+      },
+    ).toGraphQLError();
   }
 }
 
-type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
+type ReceivedResponse = Parameters<
+  NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>
+>[0];

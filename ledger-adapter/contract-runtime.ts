@@ -43,10 +43,16 @@ export interface TransactionOutcome {
   readonly payload: Uint8Array;
   /** The error message when ERROR, starting with the contract's error code in brackets. */
   readonly message: string;
-  readonly reads: readonly { readonly key: string; readonly version: StateEntry['version'] | null }[];
+  readonly reads: readonly {
+    readonly key: string;
+    readonly version: StateEntry['version'] | null;
+  }[];
   readonly writes: readonly { readonly key: string; readonly value: Uint8Array | null }[];
   readonly event: { readonly name: string; readonly payload: Uint8Array } | null;
 }
 
 /** Executes one transaction of the gridmark contract against a world state. */
-export type ContractRunner = (state: WorldStateReader, input: TransactionInput) => Promise<TransactionOutcome>;
+export type ContractRunner = (
+  state: WorldStateReader,
+  input: TransactionInput,
+) => Promise<TransactionOutcome>;

@@ -9,8 +9,14 @@ describe('createLedger', () => {
   afterAll(() => tmp.remove());
 
   it('opens the embedded ledger with no more than a path, creating its directory', async () => {
-    const ledger = await createLedger({ kind: 'embedded', path: join(tmp.dir, 'nested', 'dir', 'ledger.db') });
-    const { fieldCodes } = await ledger.registerFields({ systemCode: '88.1001.3', fields: [{ fieldCode: '88.1001.3.F0001', coordinate: 'Device.outputPowerW', feeFen: 3 }] });
+    const ledger = await createLedger({
+      kind: 'embedded',
+      path: join(tmp.dir, 'nested', 'dir', 'ledger.db'),
+    });
+    const { fieldCodes } = await ledger.registerFields({
+      systemCode: '88.1001.3',
+      fields: [{ fieldCode: '88.1001.3.F0001', coordinate: 'Device.outputPowerW', feeFen: 3 }],
+    });
     expect(fieldCodes).toEqual(['88.1001.3.F0001']);
     expect((await ledger.getFields(['88.1001.3.F0001']))[0]).toMatchObject({ feeFen: 3 });
     await ledger.close();
@@ -25,7 +31,12 @@ describe('createLedger', () => {
   });
 
   it('refuses an unknown kind with BAD_CONFIGURATION naming the known ones', async () => {
-    const error = (await createLedger({ kind: 'ethereum' } as unknown as LedgerConfig).catch((e: unknown) => e)) as GridmarkError;
-    expect(error).toMatchObject({ code: 'BAD_CONFIGURATION', message: expect.stringContaining('embedded, fabric') as string });
+    const error = (await createLedger({ kind: 'ethereum' } as unknown as LedgerConfig).catch(
+      (e: unknown) => e,
+    )) as GridmarkError;
+    expect(error).toMatchObject({
+      code: 'BAD_CONFIGURATION',
+      message: expect.stringContaining('embedded, fabric') as string,
+    });
   });
 });

@@ -2,7 +2,11 @@ import { dirname } from 'node:path';
 import { GridmarkError } from '../schema/errors.js';
 import { ensureOwnerOnlyDirectory } from '../schema/owner-only-files.js';
 import type { Logger } from '../schema/logger.js';
-import { createLedgerAdapter, type LedgerAdapter, type LedgerAdapterOptions } from './adapter/index.js';
+import {
+  createLedgerAdapter,
+  type LedgerAdapter,
+  type LedgerAdapterOptions,
+} from './adapter/index.js';
 import { openWitnessedLedger, type CheckpointOptions } from './checkpoints/index.js';
 import { createEmbeddedLedger, NODE_KEY_ENV } from './embedded/index.js';
 import type { FabricLedgerConfig } from './fabric/index.js';
@@ -46,22 +50,35 @@ export interface CreateLedgerOptions extends LedgerAdapterOptions {
   readonly checkpoints?: CheckpointOptions;
 }
 
-type ClientFactories = { readonly [K in LedgerConfig['kind']]: (config: Extract<LedgerConfig, { kind: K }>, options: CreateLedgerOptions) => Promise<LedgerClient> };
+type ClientFactories = {
+  readonly [K in LedgerConfig['kind']]: (
+    config: Extract<LedgerConfig, { kind: K }>,
+    options: CreateLedgerOptions,
+  ) => Promise<LedgerClient>;
+};
 
 const CLIENT_FACTORIES: ClientFactories = {
   embedded: (config, options) => {
     const path = config.path ?? DEFAULT_EMBEDDED_LEDGER_PATH;
-    if (typeof path !== 'string' || path.length === 0) throw new GridmarkError('BAD_CONFIGURATION', 'The embedded ledger needs a file path.');
+    if (typeof path !== 'string' || path.length === 0)
+      throw new GridmarkError('BAD_CONFIGURATION', 'The embedded ledger needs a file path.');
     ensureOwnerOnlyDirectory(dirname(path));
     const nodeKeyPath = config.nodeKeyPath ?? process.env[NODE_KEY_ENV];
     const ledger = createEmbeddedLedger({
       path,
       ...(nodeKeyPath === undefined || nodeKeyPath === '' ? {} : { nodeKeyPath }),
       ...(config.mspId === undefined ? {} : { mspId: config.mspId }),
-      ...(config.maxTransactionsPerBlock === undefined ? {} : { maxTransactionsPerBlock: config.maxTransactionsPerBlock }),
+      ...(config.maxTransactionsPerBlock === undefined
+        ? {}
+        : { maxTransactionsPerBlock: config.maxTransactionsPerBlock }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
-    return options.checkpoints ? openWitnessedLedger(ledger, { ...options.checkpoints, ...(options.logger === undefined ? {} : { logger: options.logger }) }) : Promise.resolve(ledger);
+    return options.checkpoints
+      ? openWitnessedLedger(ledger, {
+          ...options.checkpoints,
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+        })
+      : Promise.resolve(ledger);
   },
   // See docs/fabric.md for the configuration keys; the client checks them and loads the PEMs.
   // Loaded on first use: the Fabric client brings gRPC and protobuf, which the embedded ledger
@@ -76,12 +93,21 @@ const CLIENT_FACTORIES: ClientFactories = {
  *   LEDGER_HEAD_MISMATCH when the embedded ledger's node key is not its own, or the ledger does
  *   not hold the head its witnesses keep
  */
-export async function createLedgerClient(config: LedgerConfig, options: CreateLedgerOptions = {}): Promise<LedgerClient> {
+export async function createLedgerClient(
+  config: LedgerConfig,
+  options: CreateLedgerOptions = {},
+): Promise<LedgerClient> {
   const kind = (config as { kind?: unknown } | undefined)?.kind;
   if (typeof kind !== 'string' || !Object.hasOwn(CLIENT_FACTORIES, kind)) {
-    throw new GridmarkError('BAD_CONFIGURATION', `Unknown ledger kind ${JSON.stringify(kind)}; expected one of ${Object.keys(CLIENT_FACTORIES).join(', ')}.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `Unknown ledger kind ${JSON.stringify(kind)}; expected one of ${Object.keys(CLIENT_FACTORIES).join(', ')}.`,
+    );
   }
-  const factory = CLIENT_FACTORIES[kind as LedgerConfig['kind']] as (config: LedgerConfig, options: CreateLedgerOptions) => Promise<LedgerClient>;
+  const factory = CLIENT_FACTORIES[kind as LedgerConfig['kind']] as (
+    config: LedgerConfig,
+    options: CreateLedgerOptions,
+  ) => Promise<LedgerClient>;
   return factory(config, options);
 }
 
@@ -95,7 +121,10 @@ export async function createLedgerClient(config: LedgerConfig, options: CreateLe
  * await ledger.anchorCommitments({ systemCode: '88.1001.3', commitments });
  * await ledger.close();
  */
-export async function createLedger(config: LedgerConfig = { kind: 'embedded' }, options: CreateLedgerOptions = {}): Promise<LedgerAdapter> {
+export async function createLedger(
+  config: LedgerConfig = { kind: 'embedded' },
+  options: CreateLedgerOptions = {},
+): Promise<LedgerAdapter> {
   const client = await createLedgerClient(config, options);
   try {
     return await createLedgerAdapter(client, options);

@@ -13,7 +13,10 @@ export interface LedgerClient {
    * Chaincode events from `startBlock` on (inclusive), in commit order, then live ones, until the
    * signal aborts. Each committed transaction emits at most one event (a Fabric rule).
    */
-  events(options: { readonly startBlock?: bigint; readonly signal?: AbortSignal }): AsyncIterable<LedgerEvent>;
+  events(options: {
+    readonly startBlock?: bigint;
+    readonly signal?: AbortSignal;
+  }): AsyncIterable<LedgerEvent>;
   close(): Promise<void>;
 }
 

@@ -6,9 +6,15 @@ describe('BoundedMap', () => {
     const map = new BoundedMap<string, number>(2);
     map.set('a', 1).set('b', 2);
     map.set('a', 10);
-    expect([...map]).toEqual([['a', 10], ['b', 2]]);
+    expect([...map]).toEqual([
+      ['a', 10],
+      ['b', 2],
+    ]);
     map.set('c', 3);
-    expect([...map]).toEqual([['b', 2], ['c', 3]]);
+    expect([...map]).toEqual([
+      ['b', 2],
+      ['c', 3],
+    ]);
   });
 
   it('refuses a capacity below one', () => {

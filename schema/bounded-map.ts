@@ -6,7 +6,8 @@
 export class BoundedMap<K, V> extends Map<K, V> {
   constructor(readonly capacity: number) {
     super();
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a bounded map holds at least 1 entry, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`a bounded map holds at least 1 entry, not ${capacity}`);
   }
 
   override set(key: K, value: V): this {

@@ -25,7 +25,10 @@ describe('error code table', () => {
   });
 
   it('carries the code and client-safe details into extensions, never the cause', () => {
-    const error = new GridmarkError('SYSTEM_UNAVAILABLE', 'down', { details: { system: 'om' }, cause: new Error('connect ECONNREFUSED 10.0.0.7:4004') });
+    const error = new GridmarkError('SYSTEM_UNAVAILABLE', 'down', {
+      details: { system: 'om' },
+      cause: new Error('connect ECONNREFUSED 10.0.0.7:4004'),
+    });
     const graphql = error.toGraphQLError();
     expect(graphql.extensions).toEqual({ system: 'om', code: 'SYSTEM_UNAVAILABLE' });
     expect(JSON.stringify(graphql)).not.toContain('ECONNREFUSED');

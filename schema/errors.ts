@@ -39,7 +39,13 @@ export class GridmarkError extends Error {
    * status, Apollo Server answers a refused request with 500.
    */
   toRequestRefusal(): GraphQLError {
-    return new GraphQLError(this.message, { extensions: { ...this.details, code: this.code, http: { status: REFUSAL_STATUS[this.code] ?? 400 } } });
+    return new GraphQLError(this.message, {
+      extensions: {
+        ...this.details,
+        code: this.code,
+        http: { status: REFUSAL_STATUS[this.code] ?? 400 },
+      },
+    });
   }
 }
 

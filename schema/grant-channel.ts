@@ -1,4 +1,14 @@
-import { createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  sign,
+  timingSafeEqual,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { BoundedMap } from './bounded-map.js';
 import { GridmarkError } from './errors.js';
 import { readGrant, refuseGrant, verifyGrant, type Grant, type GrantExpectation } from './grant.js';
@@ -65,7 +75,10 @@ export function newGrantKeyPair(): GrantKeyPair {
 /** The key pair of a configured X25519 private key. @throws GridmarkError `BAD_CONFIGURATION`. */
 function grantKeyPairOf(privateKey: KeyObject): GrantKeyPair {
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'x25519') {
-    throw new GridmarkError('BAD_CONFIGURATION', `A grant key is an X25519 private key, not ${privateKey.type === 'private' ? `an ${privateKey.asymmetricKeyType ?? 'unknown'} key` : `a ${privateKey.type} key`}.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `A grant key is an X25519 private key, not ${privateKey.type === 'private' ? `an ${privateKey.asymmetricKeyType ?? 'unknown'} key` : `a ${privateKey.type} key`}.`,
+    );
   }
   return { privateKey, publicKey: String(createPublicKey(privateKey).export({ format: 'jwk' }).x) };
 }
@@ -80,8 +93,20 @@ export function isGrantKey(value: unknown): value is string {
  *
  * @throws Error when `systemKey` is not a usable X25519 key (the gateway then signs grants instead).
  */
-export function openGrantChannel(options: { readonly system: string; readonly systemKey: string; readonly gatewayKey: GrantKeyPair; readonly signingKey: KeyObject; readonly exp: number }): GrantChannel {
-  const statement: GrantChannelStatement = { v: 1, sys: options.system, sk: options.systemKey, gk: options.gatewayKey.publicKey, exp: options.exp };
+export function openGrantChannel(options: {
+  readonly system: string;
+  readonly systemKey: string;
+  readonly gatewayKey: GrantKeyPair;
+  readonly signingKey: KeyObject;
+  readonly exp: number;
+}): GrantChannel {
+  const statement: GrantChannelStatement = {
+    v: 1,
+    sys: options.system,
+    sk: options.systemKey,
+    gk: options.gatewayKey.publicKey,
+    exp: options.exp,
+  };
   const payload = Buffer.from(JSON.stringify(statement));
   const statementText = payload.toString('base64url');
   return {
@@ -120,25 +145,47 @@ const REMEMBERED_CHANNELS = 64;
  *
  * @throws GridmarkError `BAD_CONFIGURATION` when `grantKey` is not an X25519 private key.
  */
-export function createGrantVerifier(options: { readonly gatewayPublicKey: KeyObject; readonly subgraph: string; readonly grantKey?: KeyObject }): GrantVerifier {
+export function createGrantVerifier(options: {
+  readonly gatewayPublicKey: KeyObject;
+  readonly subgraph: string;
+  readonly grantKey?: KeyObject;
+}): GrantVerifier {
   const own = options.grantKey === undefined ? newGrantKeyPair() : grantKeyPairOf(options.grantKey);
   /** Statement and signature text to the channel's key and expiry, once the signature checked out. */
-  const channels = new BoundedMap<string, { readonly key: Buffer; readonly exp: number }>(REMEMBERED_CHANNELS);
+  const channels = new BoundedMap<string, { readonly key: Buffer; readonly exp: number }>(
+    REMEMBERED_CHANNELS,
+  );
 
-  const channelOf = (statementText: string, signatureText: string, expect: GrantExpectation & { readonly now: number }): Buffer => {
+  const channelOf = (
+    statementText: string,
+    signatureText: string,
+    expect: GrantExpectation & { readonly now: number },
+  ): Buffer => {
     const id = `${statementText}.${signatureText}`;
     let channel = channels.get(id);
     if (!channel) {
       const payload = Buffer.from(statementText, 'base64url');
-      if (!verify(null, payload, options.gatewayPublicKey, Buffer.from(signatureText, 'base64url'))) return refuseGrant('BAD_SIGNATURE', 'The grant channel is not signed by the gateway.');
+      if (!verify(null, payload, options.gatewayPublicKey, Buffer.from(signatureText, 'base64url')))
+        return refuseGrant('BAD_SIGNATURE', 'The grant channel is not signed by the gateway.');
       const statement = readStatement(payload);
-      if (statement.sys !== expect.subgraph) return refuseGrant('WRONG_SYSTEM', `The grant channel leads to ${String(statement.sys)}, not ${expect.subgraph}.`);
-      if (statement.sk !== own.publicKey) return refuseGrant('STALE_KEY', `The grant was sealed for a grant key ${expect.subgraph} no longer holds; its key is ${own.publicKey}.`);
+      if (statement.sys !== expect.subgraph)
+        return refuseGrant(
+          'WRONG_SYSTEM',
+          `The grant channel leads to ${String(statement.sys)}, not ${expect.subgraph}.`,
+        );
+      if (statement.sk !== own.publicKey)
+        return refuseGrant(
+          'STALE_KEY',
+          `The grant was sealed for a grant key ${expect.subgraph} no longer holds; its key is ${own.publicKey}.`,
+        );
       let key: Buffer;
       try {
         key = channelKey(own.privateKey, statement.gk, statementText);
       } catch {
-        return refuseGrant('MALFORMED', 'The grant channel names a gateway key no channel can be agreed with.');
+        return refuseGrant(
+          'MALFORMED',
+          'The grant channel names a gateway key no channel can be agreed with.',
+        );
       }
       channel = { key, exp: statement.exp };
       channels.set(id, channel);
@@ -151,13 +198,19 @@ export function createGrantVerifier(options: { readonly gatewayPublicKey: KeyObj
     grantKey: own.publicKey,
     verify(token, now) {
       const expect = { subgraph: options.subgraph, now };
-      if (token === undefined || !token.startsWith(`${SEALED_GRANT_SCHEME}.`)) return verifyGrant(token, options.gatewayPublicKey, expect);
+      if (token === undefined || !token.startsWith(`${SEALED_GRANT_SCHEME}.`))
+        return verifyGrant(token, options.gatewayPublicKey, expect);
       const [, statementText, signatureText, payloadText, macText, extra] = token.split('.');
-      if (!statementText || !signatureText || !payloadText || !macText || extra !== undefined) return refuseGrant('MALFORMED', 'A sealed grant is mac1.<statement>.<signature>.<payload>.<mac>.');
+      if (!statementText || !signatureText || !payloadText || !macText || extra !== undefined)
+        return refuseGrant(
+          'MALFORMED',
+          'A sealed grant is mac1.<statement>.<signature>.<payload>.<mac>.',
+        );
       const key = channelOf(statementText, signatureText, expect);
       const expected = createHmac('sha256', key).update(payloadText).digest();
       const presented = Buffer.from(macText, 'base64url');
-      if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return refuseGrant('BAD_SIGNATURE', 'The grant is not sealed by the gateway.');
+      if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
+        return refuseGrant('BAD_SIGNATURE', 'The grant is not sealed by the gateway.');
       return readGrant(Buffer.from(payloadText, 'base64url'), expect);
     },
   };
@@ -165,9 +218,14 @@ export function createGrantVerifier(options: { readonly gatewayPublicKey: KeyObj
 
 /** The channel key both sides derive: HKDF-SHA256 over the X25519 agreement, bound to the statement. */
 function channelKey(privateKey: KeyObject, peerKey: string, statementText: string): Buffer {
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: peerKey }, format: 'jwk' });
+  const publicKey = createPublicKey({
+    key: { kty: 'OKP', crv: 'X25519', x: peerKey },
+    format: 'jwk',
+  });
   const shared = diffieHellman({ privateKey, publicKey });
-  return Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), `${CHANNEL_KEY_INFO}${statementText}`, 32));
+  return Buffer.from(
+    hkdfSync('sha256', shared, Buffer.alloc(0), `${CHANNEL_KEY_INFO}${statementText}`, 32),
+  );
 }
 
 function readStatement(payload: Buffer): GrantChannelStatement {
@@ -177,7 +235,14 @@ function readStatement(payload: Buffer): GrantChannelStatement {
   } catch {
     return refuseGrant('MALFORMED', 'The grant channel statement is not JSON.');
   }
-  if (statement === null || typeof statement !== 'object' || statement.v !== 1 || !isGrantKey(statement.sk) || !isGrantKey(statement.gk) || typeof statement.exp !== 'number') {
+  if (
+    statement === null ||
+    typeof statement !== 'object' ||
+    statement.v !== 1 ||
+    !isGrantKey(statement.sk) ||
+    !isGrantKey(statement.gk) ||
+    typeof statement.exp !== 'number'
+  ) {
     return refuseGrant('MALFORMED', 'The grant channel statement lacks required members.');
   }
   return statement;

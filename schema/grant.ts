@@ -31,7 +31,8 @@ export interface Grant {
 export const GRANT_HEADER = 'x-gridmark-grant';
 
 /** Why a grant was refused. `STALE_KEY`: sealed for a grant key this system no longer holds. */
-export type GrantRefusal = 'MISSING' | 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'REPLAYED' | 'WRONG_SYSTEM' | 'STALE_KEY';
+export type GrantRefusal =
+  'MISSING' | 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'REPLAYED' | 'WRONG_SYSTEM' | 'STALE_KEY';
 
 /** What a system expects of every grant it reads. */
 export interface GrantExpectation {
@@ -56,12 +57,19 @@ export function signGrant(grant: Grant, privateKey: KeyObject): string {
  *
  * @throws GridmarkError `GRANT_REFUSED` with `details.reason` a {@link GrantRefusal}.
  */
-export function verifyGrant(token: string | undefined, publicKey: KeyObject, expect: GrantExpectation): Grant {
-  if (token === undefined || token === '') return refuseGrant('MISSING', 'The request carries no grant from the gateway.');
+export function verifyGrant(
+  token: string | undefined,
+  publicKey: KeyObject,
+  expect: GrantExpectation,
+): Grant {
+  if (token === undefined || token === '')
+    return refuseGrant('MISSING', 'The request carries no grant from the gateway.');
   const [payloadText, signatureText, extra] = token.split('.');
-  if (!payloadText || !signatureText || extra !== undefined) return refuseGrant('MALFORMED', 'The grant is not <payload>.<signature>.');
+  if (!payloadText || !signatureText || extra !== undefined)
+    return refuseGrant('MALFORMED', 'The grant is not <payload>.<signature>.');
   const payload = Buffer.from(payloadText, 'base64url');
-  if (!verify(null, payload, publicKey, Buffer.from(signatureText, 'base64url'))) return refuseGrant('BAD_SIGNATURE', 'The grant is not signed by the gateway.');
+  if (!verify(null, payload, publicKey, Buffer.from(signatureText, 'base64url')))
+    return refuseGrant('BAD_SIGNATURE', 'The grant is not signed by the gateway.');
   return readGrant(payload, expect);
 }
 
@@ -78,11 +86,24 @@ export function readGrant(payload: Buffer, expect: GrantExpectation): Grant {
   } catch {
     return refuseGrant('MALFORMED', 'The grant payload is not JSON.');
   }
-  if (grant === null || typeof grant !== 'object' || grant.v !== 1 || !Array.isArray(grant.devices) || !Array.isArray(grant.fields) || typeof grant.exp !== 'number' || typeof grant.nonce !== 'string') {
+  if (
+    grant === null ||
+    typeof grant !== 'object' ||
+    grant.v !== 1 ||
+    !Array.isArray(grant.devices) ||
+    !Array.isArray(grant.fields) ||
+    typeof grant.exp !== 'number' ||
+    typeof grant.nonce !== 'string'
+  ) {
     return refuseGrant('MALFORMED', 'The grant lacks required members.');
   }
-  if (grant.sys !== expect.subgraph) return refuseGrant('WRONG_SYSTEM', `The grant is for ${String(grant.sys)}, not ${expect.subgraph}.`);
-  if (grant.exp <= (expect.now ?? Date.now())) return refuseGrant('EXPIRED', 'The grant has expired.');
+  if (grant.sys !== expect.subgraph)
+    return refuseGrant(
+      'WRONG_SYSTEM',
+      `The grant is for ${String(grant.sys)}, not ${expect.subgraph}.`,
+    );
+  if (grant.exp <= (expect.now ?? Date.now()))
+    return refuseGrant('EXPIRED', 'The grant has expired.');
   return grant;
 }
 
@@ -114,9 +135,14 @@ export function createReplayGuard(now: () => number = Date.now): ReplayGuard {
 export function grantPublicKey(pem: string): KeyObject {
   try {
     const key = createPublicKey(pem);
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`a ${key.asymmetricKeyType ?? 'unknown'} key`);
+    if (key.asymmetricKeyType !== 'ed25519')
+      throw new Error(`a ${key.asymmetricKeyType ?? 'unknown'} key`);
     return key;
   } catch (cause) {
-    throw new GridmarkError('BAD_CONFIGURATION', 'The gateway public key is not an Ed25519 PEM public key.', { cause });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      'The gateway public key is not an Ed25519 PEM public key.',
+      { cause },
+    );
   }
 }

@@ -27,7 +27,10 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
       try {
         response = await fetch(options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+          },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
         });
@@ -38,16 +41,34 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
       try {
         body = (await response.json()) as typeof body;
       } catch (cause) {
-        throw new GridmarkError('SYSTEM_UNAVAILABLE', `${options.url} answered HTTP ${response.status} without JSON`, { cause });
+        throw new GridmarkError(
+          'SYSTEM_UNAVAILABLE',
+          `${options.url} answered HTTP ${response.status} without JSON`,
+          { cause },
+        );
       }
       const error = body.errors?.[0];
       if (error) {
         const code = error.extensions?.['code'];
-        const details = Object.fromEntries(Object.entries(error.extensions ?? {}).filter(([key]) => key !== 'code'));
+        const details = Object.fromEntries(
+          Object.entries(error.extensions ?? {}).filter(([key]) => key !== 'code'),
+        );
         // GraphQL's own client codes (a malformed request) are bad input from the caller's side.
-        throw new GridmarkError(isErrorCode(code) ? code : code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' ? 'BAD_INPUT' : 'INTERNAL_ERROR', error.message, { details });
+        throw new GridmarkError(
+          isErrorCode(code)
+            ? code
+            : code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT'
+              ? 'BAD_INPUT'
+              : 'INTERNAL_ERROR',
+          error.message,
+          { details },
+        );
       }
-      if (body.data === undefined) throw new GridmarkError('INTERNAL_ERROR', `${options.url} answered HTTP ${response.status} without data`);
+      if (body.data === undefined)
+        throw new GridmarkError(
+          'INTERNAL_ERROR',
+          `${options.url} answered HTTP ${response.status} without data`,
+        );
       return body.data;
     },
   };

@@ -4,8 +4,14 @@ import { formatIdentifier, isValidIdentifier, parseIdentifier } from './identifi
 
 describe('device identifiers', () => {
   it('splits an identifier into the issuing system prefix and the suffix', () => {
-    expect(parseIdentifier('88.1001.7/PVM-000123')).toEqual({ prefix: '88.1001.7', suffix: 'PVM-000123' });
-    expect(parseIdentifier('20.500.12345/a.b_c:d-e')).toEqual({ prefix: '20.500.12345', suffix: 'a.b_c:d-e' });
+    expect(parseIdentifier('88.1001.7/PVM-000123')).toEqual({
+      prefix: '88.1001.7',
+      suffix: 'PVM-000123',
+    });
+    expect(parseIdentifier('20.500.12345/a.b_c:d-e')).toEqual({
+      prefix: '20.500.12345',
+      suffix: 'a.b_c:d-e',
+    });
   });
 
   it.each([
@@ -44,7 +50,9 @@ describe('device identifiers', () => {
   });
 
   it('formats only well-formed parts', () => {
-    expect(formatIdentifier({ prefix: '88.1001.2', suffix: 'STR-B1-S01' })).toBe('88.1001.2/STR-B1-S01');
+    expect(formatIdentifier({ prefix: '88.1001.2', suffix: 'STR-B1-S01' })).toBe(
+      '88.1001.2/STR-B1-S01',
+    );
     expect(() => formatIdentifier({ prefix: '88', suffix: 'X' })).toThrow(GridmarkError);
   });
 });

@@ -39,9 +39,13 @@ export function parseIdentifier(text: string): DeviceIdentifier {
   const prefix = slash < 0 ? '' : text.slice(0, slash);
   const suffix = slash < 0 ? '' : text.slice(slash + 1);
   if (text.length > MAX_IDENTIFIER_LENGTH || !isValidPrefix(prefix) || !isValidSuffix(suffix)) {
-    throw new GridmarkError('BAD_IDENTIFIER', `"${printable(text)}" is not a valid device identifier (<prefix>/<suffix>, e.g. 88.1001.1/PVM-000123).`, {
-      details: { identifier: printable(text) },
-    });
+    throw new GridmarkError(
+      'BAD_IDENTIFIER',
+      `"${printable(text)}" is not a valid device identifier (<prefix>/<suffix>, e.g. 88.1001.1/PVM-000123).`,
+      {
+        details: { identifier: printable(text) },
+      },
+    );
   }
   return { prefix, suffix };
 }

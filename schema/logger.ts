@@ -24,7 +24,9 @@ export function createConsoleLogger(name: string, level?: LogLevel): Logger {
   const threshold = LEVELS.indexOf(chosen);
   const write = (at: LogLevel, message: string): void => {
     if (LEVELS.indexOf(at) < threshold) return;
-    process.stderr.write(`${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} [${name}] ${message}\n`);
+    process.stderr.write(
+      `${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} [${name}] ${message}\n`,
+    );
   };
   return {
     debug: (m) => write('debug', m),

@@ -1,4 +1,12 @@
-import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  statSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from './logger.js';
 
@@ -55,7 +63,10 @@ export function ensureOwnerOnlyFile(path: string, options: OwnerOnlyOptions = {}
  * as it is unless `tighten` is set (for a directory the program owns, such as the demo's data
  * directory): a database's file may live in a directory others share.
  */
-export function ensureOwnerOnlyDirectory(path: string, options: OwnerOnlyOptions & { readonly tighten?: boolean } = {}): void {
+export function ensureOwnerOnlyDirectory(
+  path: string,
+  options: OwnerOnlyOptions & { readonly tighten?: boolean } = {},
+): void {
   const missing: string[] = [];
   for (let dir = resolve(path); !existsSync(dir); dir = dirname(dir)) {
     missing.push(dir);
@@ -77,7 +88,8 @@ export function ensureOwnerOnlyDirectory(path: string, options: OwnerOnlyOptions
 export function prepareOwnerOnlyDatabase(path: string, options: OwnerOnlyOptions = {}): void {
   if (path === '' || path === ':memory:' || path.startsWith('file:')) return;
   ensureOwnerOnlyFile(path, options);
-  for (const suffix of SQLITE_SIDE_FILES) if (existsSync(`${path}${suffix}`)) tighten(`${path}${suffix}`, options);
+  for (const suffix of SQLITE_SIDE_FILES)
+    if (existsSync(`${path}${suffix}`)) tighten(`${path}${suffix}`, options);
 }
 
 /** True when others than the owner may read, write or enter `path`. */

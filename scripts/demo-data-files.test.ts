@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GridmarkError } from '../schema/index.js';
-import { DATA_MANIFEST_FILE, demoNetworkFiles, inspectDemoDataDirectory, recordDemoDataFiles } from './demo-data-files.js';
+import {
+  DATA_MANIFEST_FILE,
+  demoNetworkFiles,
+  inspectDemoDataDirectory,
+  recordDemoDataFiles,
+} from './demo-data-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gridmark-data-files-'));
-const sqlite = (): Buffer => Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(84)]);
+const sqlite = (): Buffer =>
+  Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(84)]);
 let n = 0;
 const savedKeyEnv = process.env['GRIDMARK_NODE_KEY'];
 
@@ -50,11 +56,16 @@ describe('the files of a demo data directory', () => {
     recordDemoDataFiles(dir);
     rmSync(join(dir, 'outbox.db'));
     recordDemoDataFiles(dir);
-    const listed = (JSON.parse(readFileSync(join(dir, DATA_MANIFEST_FILE), 'utf8')) as { files: string[] }).files;
+    const listed = (
+      JSON.parse(readFileSync(join(dir, DATA_MANIFEST_FILE), 'utf8')) as { files: string[] }
+    ).files;
     expect(listed).toContain('outbox.db');
     const { seeded, started } = demoNetworkFiles(dir);
     expect(listed).toHaveLength(seeded.length + started.length + 1);
-    expect(refusal(dir)).toMatchObject({ code: 'DATA_FILE_MISSING', details: { file: join(dir, 'outbox.db') } });
+    expect(refusal(dir)).toMatchObject({
+      code: 'DATA_FILE_MISSING',
+      details: { file: join(dir, 'outbox.db') },
+    });
   });
 
   it('looks for the node key where GRIDMARK_NODE_KEY says, and names that file when it is not there', () => {
@@ -73,7 +84,10 @@ describe('the files of a demo data directory', () => {
   it('refuses an empty database unless its pages are still in the write-ahead log', () => {
     const dir = startedNetwork();
     writeFileSync(join(dir, 'registry.db'), '');
-    expect(refusal(dir)).toMatchObject({ code: 'DATA_FILE_UNREADABLE', message: expect.stringContaining('registry.db is empty') as string });
+    expect(refusal(dir)).toMatchObject({
+      code: 'DATA_FILE_UNREADABLE',
+      message: expect.stringContaining('registry.db is empty') as string,
+    });
     writeFileSync(join(dir, 'registry.db-wal'), 'pages');
     expect(inspectDemoDataDirectory(dir).kind).toBe('intact');
   });
@@ -81,9 +95,18 @@ describe('the files of a demo data directory', () => {
   it('refuses a list it cannot read, or one that names files outside the directory', () => {
     const dir = startedNetwork();
     writeFileSync(join(dir, DATA_MANIFEST_FILE), '{ "files": [');
-    expect(refusal(dir)).toMatchObject({ code: 'DATA_FILE_UNREADABLE', details: { file: join(dir, DATA_MANIFEST_FILE) } });
-    writeFileSync(join(dir, DATA_MANIFEST_FILE), JSON.stringify({ files: ['ledger.db', '../other/ledger.db'] }));
-    expect(refusal(dir)).toMatchObject({ code: 'DATA_FILE_UNREADABLE', message: expect.stringContaining('is not a list of the network') as string });
+    expect(refusal(dir)).toMatchObject({
+      code: 'DATA_FILE_UNREADABLE',
+      details: { file: join(dir, DATA_MANIFEST_FILE) },
+    });
+    writeFileSync(
+      join(dir, DATA_MANIFEST_FILE),
+      JSON.stringify({ files: ['ledger.db', '../other/ledger.db'] }),
+    );
+    expect(refusal(dir)).toMatchObject({
+      code: 'DATA_FILE_UNREADABLE',
+      message: expect.stringContaining('is not a list of the network') as string,
+    });
   });
 
   it('holds a directory without a list to the databases it shows: seeded, or seeded and started', () => {
@@ -91,7 +114,10 @@ describe('the files of a demo data directory', () => {
     rmSync(join(dir, DATA_MANIFEST_FILE));
     expect(inspectDemoDataDirectory(dir).kind).toBe('intact');
     rmSync(join(dir, 'monitoring.anchors.db'));
-    expect(refusal(dir)).toMatchObject({ code: 'DATA_FILE_MISSING', details: { file: join(dir, 'monitoring.anchors.db') } });
+    expect(refusal(dir)).toMatchObject({
+      code: 'DATA_FILE_MISSING',
+      details: { file: join(dir, 'monitoring.anchors.db') },
+    });
     // Nothing of a started network left: a seeded one, which needs its systems' databases only.
     for (const path of demoNetworkFiles(dir).started) rmSync(path, { force: true });
     expect(inspectDemoDataDirectory(dir).kind).toBe('intact');

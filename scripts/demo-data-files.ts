@@ -1,4 +1,14 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { locateNodeKey, NODE_KEY_ENV } from '../ledger-adapter/embedded/index.js';
 import { GridmarkError, OWNER_ONLY_FILE_MODE } from '../schema/index.js';
@@ -29,10 +39,19 @@ export const DATA_MANIFEST_FILE = 'gridmark-data.json';
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** The databases a demo network in `dataDir` holds once seeded, and once started. */
-export function demoNetworkFiles(dataDir: string): { readonly seeded: readonly string[]; readonly started: readonly string[] } {
+export function demoNetworkFiles(dataDir: string): {
+  readonly seeded: readonly string[];
+  readonly started: readonly string[];
+} {
   return {
     seeded: DEMO_SYSTEMS.map((s) => join(dataDir, `${s.name}.db`)),
-    started: [join(dataDir, LEDGER_FILE), join(dataDir, REGISTRY_FILE), join(dataDir, BILLING_FILE), join(dataDir, OUTBOX_FILE), ...DEMO_SYSTEMS.map((s) => join(dataDir, `${s.name}.anchors.db`))],
+    started: [
+      join(dataDir, LEDGER_FILE),
+      join(dataDir, REGISTRY_FILE),
+      join(dataDir, BILLING_FILE),
+      join(dataDir, OUTBOX_FILE),
+      ...DEMO_SYSTEMS.map((s) => join(dataDir, `${s.name}.anchors.db`)),
+    ],
   };
 }
 
@@ -79,11 +98,14 @@ export function inspectDemoDataDirectory(dataDir: string): DataDirectoryState {
 export function recordDemoDataFiles(dataDir: string): void {
   const listed = new Set(readManifest(dataDir) ?? []);
   const before = listed.size;
-  for (const name of readdirSync(dataDir)) if (name.endsWith('.db') && statSync(join(dataDir, name)).isFile()) listed.add(name);
+  for (const name of readdirSync(dataDir))
+    if (name.endsWith('.db') && statSync(join(dataDir, name)).isFile()) listed.add(name);
   const path = join(dataDir, DATA_MANIFEST_FILE);
   if (listed.size === before && existsSync(path)) return;
   const next = `${path}.next`;
-  writeFileSync(next, `${JSON.stringify({ files: [...listed].sort() }, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
+  writeFileSync(next, `${JSON.stringify({ files: [...listed].sort() }, null, 2)}\n`, {
+    mode: OWNER_ONLY_FILE_MODE,
+  });
   renameSync(next, path);
 }
 
@@ -95,8 +117,15 @@ function expectedFiles(dataDir: string): readonly string[] {
   const listed = readManifest(dataDir);
   const { seeded, started } = demoNetworkFiles(dataDir);
   // A directory from before the list: once any part of a started network is there, all of it must be.
-  const databases = listed !== undefined ? listed.map((name) => join(dataDir, name)) : started.some((f) => existsSync(f)) ? [...seeded, ...started] : seeded;
-  return databases.includes(join(dataDir, LEDGER_FILE)) ? [...databases, demoNodeKeyFile(dataDir)] : databases;
+  const databases =
+    listed !== undefined
+      ? listed.map((name) => join(dataDir, name))
+      : started.some((f) => existsSync(f))
+        ? [...seeded, ...started]
+        : seeded;
+  return databases.includes(join(dataDir, LEDGER_FILE))
+    ? [...databases, demoNodeKeyFile(dataDir)]
+    : databases;
 }
 
 /** The list's entries; undefined when the directory has no list. */
@@ -107,10 +136,12 @@ function readManifest(dataDir: string): readonly string[] | undefined {
   try {
     files = (JSON.parse(readFileSync(path, 'utf8')) as { files?: unknown }).files;
   } catch (cause) {
-    throw unreadable(dataDir, path, 'cannot be read as the list of the network\'s files', cause);
+    throw unreadable(dataDir, path, "cannot be read as the list of the network's files", cause);
   }
-  const isName = (f: unknown): f is string => typeof f === 'string' && f.length > 0 && basename(f) === f && f !== '..';
-  if (!Array.isArray(files) || !files.every(isName)) throw unreadable(dataDir, path, 'is not a list of the network\'s files');
+  const isName = (f: unknown): f is string =>
+    typeof f === 'string' && f.length > 0 && basename(f) === f && f !== '..';
+  if (!Array.isArray(files) || !files.every(isName))
+    throw unreadable(dataDir, path, "is not a list of the network's files");
   return files;
 }
 
@@ -131,8 +162,11 @@ function readProblem(file: string): string | undefined {
   }
   if (!file.endsWith('.db')) return read === 0 ? 'is empty' : undefined;
   // SQLite may keep a young database's pages in its write-ahead log only.
-  if (read === 0) return existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0 ? undefined : 'is empty';
-  return read === head.length && head.equals(SQLITE_HEADER) ? undefined : 'is not a SQLite database';
+  if (read === 0)
+    return existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0 ? undefined : 'is empty';
+  return read === head.length && head.equals(SQLITE_HEADER)
+    ? undefined
+    : 'is not a SQLite database';
 }
 
 /** How to start over instead, said the same way in every refusal. */
@@ -143,10 +177,25 @@ function reseedAdvice(dataDir: string): string {
 function missingFiles(dataDir: string, missing: readonly string[]): GridmarkError {
   const [first = '', ...more] = missing;
   const others = more.length === 0 ? '' : ` (and ${more.length} more: ${more.join(', ')})`;
-  const key = missing.includes(demoNodeKeyFile(dataDir)) ? ` If the ledger's node key is kept elsewhere, name its file with ${NODE_KEY_ENV}.` : '';
-  return new GridmarkError('DATA_FILE_MISSING', `The demo network in ${dataDir} is incomplete: ${first} is missing${others}.${key} ${reseedAdvice(dataDir)}`, { details: { file: first, missing } });
+  const key = missing.includes(demoNodeKeyFile(dataDir))
+    ? ` If the ledger's node key is kept elsewhere, name its file with ${NODE_KEY_ENV}.`
+    : '';
+  return new GridmarkError(
+    'DATA_FILE_MISSING',
+    `The demo network in ${dataDir} is incomplete: ${first} is missing${others}.${key} ${reseedAdvice(dataDir)}`,
+    { details: { file: first, missing } },
+  );
 }
 
-function unreadable(dataDir: string, file: string, problem: string, cause?: unknown): GridmarkError {
-  return new GridmarkError('DATA_FILE_UNREADABLE', `The demo network in ${dataDir} cannot be started: ${file} ${problem}. ${reseedAdvice(dataDir)}`, { details: { file }, ...(cause === undefined ? {} : { cause }) });
+function unreadable(
+  dataDir: string,
+  file: string,
+  problem: string,
+  cause?: unknown,
+): GridmarkError {
+  return new GridmarkError(
+    'DATA_FILE_UNREADABLE',
+    `The demo network in ${dataDir} cannot be started: ${file} ${problem}. ${reseedAdvice(dataDir)}`,
+    { details: { file }, ...(cause === undefined ? {} : { cause }) },
+  );
 }

@@ -13,16 +13,25 @@ export { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE } from './demo-data-files.js';
  *
  * @throws GridmarkError `BAD_CONFIGURATION` when `dataDir` is not empty.
  */
-export function seedDemoData(dataDir: string, now = new Date()): { devices: number; keyDevices: number } {
+export function seedDemoData(
+  dataDir: string,
+  now = new Date(),
+): { devices: number; keyDevices: number } {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${dataDir} already holds data; seeding would mix two networks. Use --reseed, which moves it aside.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${dataDir} already holds data; seeding would mix two networks. Use --reseed, which moves it aside.`,
+    );
   }
   // Registry, ledger, node key, book and journals live here: the demo's user only.
   ensureOwnerOnlyDirectory(dataDir, { tighten: true });
   const demo = seedDemo({ dataDir, plant: { now } });
   let seeded: { devices: number; keyDevices: number };
   try {
-    seeded = { devices: demo.holdings.length, keyDevices: demo.holdings.filter((h) => h.heldBy.length >= 2).length };
+    seeded = {
+      devices: demo.holdings.length,
+      keyDevices: demo.holdings.filter((h) => h.heldBy.length >= 2).length,
+    };
   } finally {
     demo.close();
   }

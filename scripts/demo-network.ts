@@ -2,11 +2,32 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteBillingStore, openSqliteRegistryStore, type Gateway, type Registry, type Tariff } from '../gateway/index.js';
+import {
+  DEVELOPMENT_OUTBOUND,
+  createGateway,
+  createRegistry,
+  openSqliteBillingStore,
+  openSqliteRegistryStore,
+  type Gateway,
+  type Registry,
+  type Tariff,
+} from '../gateway/index.js';
 import { GridmarkError, type Logger } from '../schema/index.js';
 import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
-import { createLedger, openLedgerOutbox, type LedgerAdapter, type LedgerCallStats } from '../ledger-adapter/index.js';
-import { BILLING_FILE, LEDGER_FILE, OUTBOX_FILE, REGISTRY_FILE, inspectDemoDataDirectory, recordDemoDataFiles } from './demo-data-files.js';
+import {
+  createLedger,
+  openLedgerOutbox,
+  type LedgerAdapter,
+  type LedgerCallStats,
+} from '../ledger-adapter/index.js';
+import {
+  BILLING_FILE,
+  LEDGER_FILE,
+  OUTBOX_FILE,
+  REGISTRY_FILE,
+  inspectDemoDataDirectory,
+  recordDemoDataFiles,
+} from './demo-data-files.js';
 import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
 
@@ -17,7 +38,11 @@ export const DEMO_AUTHORITY_PREFIX = '88.1001';
  * The demo platform's fees: 10 % of every field fee, 5 fen per charged query, and 200 yuan when a
  * business system registers.
  */
-export const DEMO_TARIFF: Tariff = { commissionBasisPoints: 1_000, resolutionFeeFen: 5, registrationFeeFen: 20_000 };
+export const DEMO_TARIFF: Tariff = {
+  commissionBasisPoints: 1_000,
+  resolutionFeeFen: 5,
+  registrationFeeFen: 20_000,
+};
 
 /** Options of {@link startDemoNetwork}. */
 export interface DemoNetworkOptions {
@@ -59,7 +84,15 @@ export interface DemoSystems {
   /** The systems with their process ids (for measuring their CPU time). */
   readonly systems: readonly (DemoSystemEndpoint & { readonly pid: number | undefined })[];
   /** Tells a system its registration, so it starts anchoring; resolves with the commitments of its first pass. */
-  startAnchoring(name: string, credentials: { readonly registryUrl: string; readonly systemCode: string; readonly apiKey: string; readonly intervalMs: number }): Promise<number>;
+  startAnchoring(
+    name: string,
+    credentials: {
+      readonly registryUrl: string;
+      readonly systemCode: string;
+      readonly apiKey: string;
+      readonly intervalMs: number;
+    },
+  ): Promise<number>;
   /** Stops every system: SIGTERM, SIGKILL after 5 s. */
   stop(): Promise<void>;
 }
@@ -73,12 +106,20 @@ export interface DemoNetwork {
   /** A platform admin key minted for this run (the previous run's is revoked); shown once. */
   readonly adminKey: string;
   /** The demo application and a key minted for this run; shown once. */
-  readonly application: { readonly appId: string; readonly apiKey: string; readonly balanceFen: number };
+  readonly application: {
+    readonly appId: string;
+    readonly apiKey: string;
+    readonly balanceFen: number;
+  };
   /** Field commitments the systems anchored at start. */
   readonly anchored: number;
   /** The gateway's ledger calls so far: reads (evaluations) and writes (submissions). */
   ledgerCalls(): LedgerCallStats;
-  readonly systems: readonly { readonly name: string; readonly title: string; readonly url: string }[];
+  readonly systems: readonly {
+    readonly name: string;
+    readonly title: string;
+    readonly url: string;
+  }[];
   stop(): Promise<void>;
 }
 
@@ -98,7 +139,10 @@ const READY_TIMEOUT_MS = 30_000;
 export async function startDemoNetwork(options: DemoNetworkOptions): Promise<DemoNetwork> {
   // Before anything is opened: each store would create an empty file in the place of a lost one.
   if (inspectDemoDataDirectory(options.dataDir).kind === 'fresh') {
-    throw new GridmarkError('BAD_CONFIGURATION', `${options.dataDir} holds no demo network; seed one first (npm run seed -- --data-dir ${options.dataDir}).`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${options.dataDir} holds no demo network; seed one first (npm run seed -- --data-dir ${options.dataDir}).`,
+    );
   }
   let started: DemoSystems | undefined;
   let gateway: Gateway | undefined;
@@ -107,14 +151,21 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   let ledger: LedgerAdapter;
   try {
     // The book and the registry keep the ledger's signed head: a ledger behind it does not open (LEDGER_HEAD_MISMATCH).
-    ledger = await createLedger({ kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) }, { logger: options.logger, checkpoints: { witnesses: [billingStore, registryStore] } });
+    ledger = await createLedger(
+      { kind: 'embedded', path: join(options.dataDir, LEDGER_FILE) },
+      { logger: options.logger, checkpoints: { witnesses: [billingStore, registryStore] } },
+    );
   } catch (error) {
     await billingStore.close();
     await registryStore.close();
     throw error;
   }
   // The one way to the ledger for the registry's evidence and the gateway's resolutions and trades; what it holds survives a crash.
-  const outbox = openLedgerOutbox({ ledger, path: join(options.dataDir, OUTBOX_FILE), logger: options.logger });
+  const outbox = openLedgerOutbox({
+    ledger,
+    path: join(options.dataDir, OUTBOX_FILE),
+    logger: options.logger,
+  });
   // Feedback on a system is taken only from applications that paid it for data.
   const registry: Registry = createRegistry({
     store: registryStore,
@@ -128,7 +179,9 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     tradedWith: (appId, systemCode) => billingStore.tradedWith(appId, systemCode),
   });
   const stop = async (): Promise<void> => {
-    await gateway?.stop().catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
+    await gateway
+      ?.stop()
+      .catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
     await started?.stop();
     await registry.close();
     await outbox.close();
@@ -142,28 +195,81 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     const adminKey = await registry.bootstrapAdminKey('demo console');
     // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
     const signingKey = options.grantKey ?? generateKeyPairSync('ed25519').privateKey;
-    const gatewayPublicKeyPem = createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString();
-    gateway = createGateway({ registry, access: { ledger, signingKey, outbox, ...(options.billing === false ? {} : { billing: { store: billingStore, tariff: DEMO_TARIFF } }) }, logger: options.logger, pollIntervalMs: 5_000 });
+    const gatewayPublicKeyPem = createPublicKey(signingKey)
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    gateway = createGateway({
+      registry,
+      access: {
+        ledger,
+        signingKey,
+        outbox,
+        ...(options.billing === false
+          ? {}
+          : { billing: { store: billingStore, tariff: DEMO_TARIFF } }),
+      },
+      logger: options.logger,
+      pollIntervalMs: 5_000,
+    });
     await gateway.start();
     const gatewayUrl = await gateway.listen(options.port, options.host);
     const registryUrl = new URL('/registry', gatewayUrl).toString();
-    const systems = options.systems ?? (started = await startDemoSystems({ ...options, gatewayPublicKeyPem })).systems.map(({ name, title, url }) => ({ name, title, url }));
+    const systems =
+      options.systems ??
+      (started = await startDemoSystems({ ...options, gatewayPublicKeyPem })).systems.map(
+        ({ name, title, url }) => ({ name, title, url }),
+      );
     // ... and so do the systems' anchor journals.
     recordDemoDataFiles(options.dataDir);
-    const operators = await registerDemoSystems({ registryUrl, adminKey, dataDir: options.dataDir, urls: new Map(systems.map((s) => [s.name, s.url])), logger: options.logger });
-    await waitForComposition(gateway, DEMO_SYSTEMS.map((s) => s.name));
+    const operators = await registerDemoSystems({
+      registryUrl,
+      adminKey,
+      dataDir: options.dataDir,
+      urls: new Map(systems.map((s) => [s.name, s.url])),
+      logger: options.logger,
+    });
+    await waitForComposition(
+      gateway,
+      DEMO_SYSTEMS.map((s) => s.name),
+    );
     await registry.flushLedgerEvidence();
     let anchored = 0;
     const running = started;
-    const startAnchoring: DemoSystems['startAnchoring'] | undefined = running ? (name, credentials) => running.startAnchoring(name, credentials) : options.startAnchoring;
+    const startAnchoring: DemoSystems['startAnchoring'] | undefined = running
+      ? (name, credentials) => running.startAnchoring(name, credentials)
+      : options.startAnchoring;
     if (startAnchoring) {
-      const counts = await Promise.all([...operators].map(([name, o]) => startAnchoring(name, { registryUrl, systemCode: o.code, apiKey: o.apiKey, intervalMs: options.anchorIntervalMs ?? 600_000 })));
+      const counts = await Promise.all(
+        [...operators].map(([name, o]) =>
+          startAnchoring(name, {
+            registryUrl,
+            systemCode: o.code,
+            apiKey: o.apiKey,
+            intervalMs: options.anchorIntervalMs ?? 600_000,
+          }),
+        ),
+      );
       anchored = counts.reduce((a, b) => a + b, 0);
-      options.logger.info(`the business systems anchored ${anchored} field commitments on the ledger`);
+      options.logger.info(
+        `the business systems anchored ${anchored} field commitments on the ledger`,
+      );
     }
     const application = await registerDemoApplication(registryUrl, adminKey);
-    const balanceFen = options.billing === false ? 0 : await fundDemoApplication(registryUrl, adminKey, application.appId);
-    return { gatewayUrl, ledgerPath: join(options.dataDir, LEDGER_FILE), registryUrl, adminKey, application: { ...application, balanceFen }, anchored, systems, ledgerCalls: () => ledger.stats, stop };
+    const balanceFen =
+      options.billing === false
+        ? 0
+        : await fundDemoApplication(registryUrl, adminKey, application.appId);
+    return {
+      gatewayUrl,
+      ledgerPath: join(options.dataDir, LEDGER_FILE),
+      registryUrl,
+      adminKey,
+      application: { ...application, balanceFen },
+      anchored,
+      systems,
+      ledgerCalls: () => ledger.stats,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -191,16 +297,43 @@ export async function startDemoSystems(
     const systems = await Promise.all(
       DEMO_SYSTEMS.map(async (system) => {
         const port = options.port === 0 ? 0 : options.port + system.portOffset;
-        const child = fork(SYSTEM_ENTRY, ['--system', system.name, '--port', String(port), '--host', options.host, '--db', join(options.dataDir, `${system.name}.db`), '--journal', join(options.dataDir, `${system.name}.anchors.db`)], {
-          execArgv: ['--import', import.meta.resolve('tsx'), ...(options.nodeArguments?.(system.name) ?? [])],
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          env: { ...process.env, ...(options.gatewayPublicKeyPem ? { GRIDMARK_GATEWAY_PUBLIC_KEY: options.gatewayPublicKeyPem } : {}) },
-        });
+        const child = fork(
+          SYSTEM_ENTRY,
+          [
+            '--system',
+            system.name,
+            '--port',
+            String(port),
+            '--host',
+            options.host,
+            '--db',
+            join(options.dataDir, `${system.name}.db`),
+            '--journal',
+            join(options.dataDir, `${system.name}.anchors.db`),
+          ],
+          {
+            execArgv: [
+              '--import',
+              import.meta.resolve('tsx'),
+              ...(options.nodeArguments?.(system.name) ?? []),
+            ],
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            env: {
+              ...process.env,
+              ...(options.gatewayPublicKeyPem
+                ? { GRIDMARK_GATEWAY_PUBLIC_KEY: options.gatewayPublicKeyPem }
+                : {}),
+            },
+          },
+        );
         children.push(child);
         byName.set(system.name, child);
         const url = await readyUrl(child, system.name);
         child.on('exit', (code, signal) => {
-          if (code !== 0 || signal) options.logger.warn(`business system "${system.name}" exited (${signal ?? `code ${code}`}); its fields are null until it is back`);
+          if (code !== 0 || signal)
+            options.logger.warn(
+              `business system "${system.name}" exited (${signal ?? `code ${code}`}); its fields are null until it is back`,
+            );
         });
         return { name: system.name, title: system.title, url, pid: child.pid };
       }),
@@ -209,12 +342,16 @@ export async function startDemoSystems(
       new Promise((resolve, reject) => {
         const child = byName.get(name);
         if (!child) return reject(new Error(`no demo system ${name}`));
-        const timer = setTimeout(() => reject(new Error(`business system "${name}" did not finish anchoring in time`)), 120_000);
+        const timer = setTimeout(
+          () => reject(new Error(`business system "${name}" did not finish anchoring in time`)),
+          120_000,
+        );
         const onMessage = (message: { type?: string; anchored?: number }): void => {
           if (message.type !== 'anchored') return;
           clearTimeout(timer);
           child.off('message', onMessage);
-          if ((message.anchored ?? -1) < 0) reject(new Error(`business system "${name}" could not anchor its values`));
+          if ((message.anchored ?? -1) < 0)
+            reject(new Error(`business system "${name}" could not anchor its values`));
           else resolve(message.anchored ?? 0);
         };
         child.on('message', onMessage);
@@ -231,14 +368,23 @@ export async function startDemoSystems(
 async function waitForComposition(gateway: Gateway, names: readonly string[]): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!names.every((n) => gateway.status().composed.includes(n))) {
-    if (Date.now() > deadline) throw new Error(`the supergraph did not take up ${names.filter((n) => !gateway.status().composed.includes(n)).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the supergraph did not take up ${names.filter((n) => !gateway.status().composed.includes(n)).join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 function readyUrl(child: ChildProcess, name: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`business system "${name}" did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`business system "${name}" did not start within ${READY_TIMEOUT_MS / 1000} s`),
+        ),
+      READY_TIMEOUT_MS,
+    );
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`business system "${name}" exited during start (code ${code})`));

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { GridmarkError, createGraphqlClient, type GraphqlClient, type Logger } from '../schema/index.js';
+import {
+  GridmarkError,
+  createGraphqlClient,
+  type GraphqlClient,
+  type Logger,
+} from '../schema/index.js';
 import { DEMO_SYSTEMS, type DemoSystem } from '../subgraphs/demo/demo-systems.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
 
@@ -21,13 +26,25 @@ export interface DemoRegistrationOptions {
  * operator: a new account on the first run; on a later run the account exists and the admin
  * issues its operator a further key (the keys of earlier runs were shown once and not kept).
  */
-async function operatorKeyOf(admin: GraphqlClient, enterprise: { readonly name: string; readonly creditCode: string }): Promise<string> {
-  const { enterprise: known } = await admin.request<{ enterprise: { status: string } | null }>('query ($c: String!) { enterprise(creditCode: $c) { status } }', { c: enterprise.creditCode });
+async function operatorKeyOf(
+  admin: GraphqlClient,
+  enterprise: { readonly name: string; readonly creditCode: string },
+): Promise<string> {
+  const { enterprise: known } = await admin.request<{ enterprise: { status: string } | null }>(
+    'query ($c: String!) { enterprise(creditCode: $c) { status } }',
+    { c: enterprise.creditCode },
+  );
   if (known === null) {
-    const { createEnterprise } = await admin.request<{ createEnterprise: { apiKey: string } }>('mutation ($input: EnterpriseInput!) { createEnterprise(input: $input) { apiKey } }', { input: { creditCode: enterprise.creditCode, name: enterprise.name } });
+    const { createEnterprise } = await admin.request<{ createEnterprise: { apiKey: string } }>(
+      'mutation ($input: EnterpriseInput!) { createEnterprise(input: $input) { apiKey } }',
+      { input: { creditCode: enterprise.creditCode, name: enterprise.name } },
+    );
     return createEnterprise.apiKey;
   }
-  const { issueEnterpriseKey } = await admin.request<{ issueEnterpriseKey: { apiKey: string } }>('mutation ($c: String!) { issueEnterpriseKey(creditCode: $c) { apiKey } }', { c: enterprise.creditCode });
+  const { issueEnterpriseKey } = await admin.request<{ issueEnterpriseKey: { apiKey: string } }>(
+    'mutation ($c: String!) { issueEnterpriseKey(creditCode: $c) { apiKey } }',
+    { c: enterprise.creditCode },
+  );
   return issueEnterpriseKey.apiKey;
 }
 
@@ -39,33 +56,58 @@ async function operatorKeyOf(admin: GraphqlClient, enterprise: { readonly name: 
  * operators point them at their new URLs and the device registrations are re-sent, which changes
  * nothing (registration is idempotent). Returns, per system, its code and a key that acts for it.
  */
-export async function registerDemoSystems(options: DemoRegistrationOptions): Promise<ReadonlyMap<string, { readonly code: string; readonly apiKey: string }>> {
+export async function registerDemoSystems(
+  options: DemoRegistrationOptions,
+): Promise<ReadonlyMap<string, { readonly code: string; readonly apiKey: string }>> {
   const operators = new Map<string, { code: string; apiKey: string }>();
   const admin = createGraphqlClient({ url: options.registryUrl, apiKey: options.adminKey });
-  const { systems } = await admin.request<{ systems: { code: string; subgraphName: string }[] }>('{ systems { code subgraphName } }');
+  const { systems } = await admin.request<{ systems: { code: string; subgraphName: string }[] }>(
+    '{ systems { code subgraphName } }',
+  );
   for (const system of DEMO_SYSTEMS) {
     const url = options.urls.get(system.name);
-    if (url === undefined) throw new GridmarkError('BAD_CONFIGURATION', `no URL for demo system ${system.name}`);
+    if (url === undefined)
+      throw new GridmarkError('BAD_CONFIGURATION', `no URL for demo system ${system.name}`);
     const existing = systems.find((s) => s.subgraphName === system.name);
     let operatorKey = await operatorKeyOf(admin, system.enterprise);
     let operator = createGraphqlClient({ url: options.registryUrl, apiKey: operatorKey });
     let code: string;
     if (existing) {
       code = existing.code;
-      await operator.request('mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }', { code, url });
+      await operator.request(
+        'mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }',
+        { code, url },
+      );
     } else {
-      const input = { creditCode: system.enterprise.creditCode, systemName: system.title, subgraphName: system.name, description: system.description, url };
-      const { registerSystem } = await operator.request<{ registerSystem: { system: { code: string }; apiKey: string } }>('mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }', { input });
+      const input = {
+        creditCode: system.enterprise.creditCode,
+        systemName: system.title,
+        subgraphName: system.name,
+        description: system.description,
+        url,
+      };
+      const { registerSystem } = await operator.request<{
+        registerSystem: { system: { code: string }; apiKey: string };
+      }>(
+        'mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }',
+        { input },
+      );
       code = registerSystem.system.code;
       // The system's own key acts for this system only: what the running system holds.
       operatorKey = registerSystem.apiKey;
       operator = createGraphqlClient({ url: options.registryUrl, apiKey: operatorKey });
     }
     if (code !== system.prefix) {
-      throw new GridmarkError('BAD_CONFIGURATION', `the registry assigned ${code} to ${system.name}, but the demo data was issued under ${system.prefix}; start again with --reseed`);
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `the registry assigned ${code} to ${system.name}, but the demo data was issued under ${system.prefix}; start again with --reseed`,
+      );
     }
     const fields = fieldsToRegister(system, options.dataDir);
-    await operator.request('mutation ($code: ID!, $fields: [FieldInput!]!) { registerFields(systemCode: $code, fields: $fields) { code } }', { code, fields });
+    await operator.request(
+      'mutation ($code: ID!, $fields: [FieldInput!]!) { registerFields(systemCode: $code, fields: $fields) { code } }',
+      { code, fields },
+    );
     const db = openSystemDatabase(join(options.dataDir, `${system.name}.db`), { readonly: true });
     let holdings;
     try {
@@ -73,30 +115,56 @@ export async function registerDemoSystems(options: DemoRegistrationOptions): Pro
     } finally {
       db.close();
     }
-    const own = holdings.filter((h) => h.identifier === `${code}/${h.localCode}`).map((h) => ({ localCode: h.localCode, kind: h.kind }));
-    const claims = holdings.filter((h) => h.identifier !== `${code}/${h.localCode}`).map((h) => ({ identifier: h.identifier, localCode: h.localCode }));
+    const own = holdings
+      .filter((h) => h.identifier === `${code}/${h.localCode}`)
+      .map((h) => ({ localCode: h.localCode, kind: h.kind }));
+    const claims = holdings
+      .filter((h) => h.identifier !== `${code}/${h.localCode}`)
+      .map((h) => ({ identifier: h.identifier, localCode: h.localCode }));
     let registered = 0;
     for (let i = 0; i < own.length; i += BATCH) {
-      const { registerDevices } = await operator.request<{ registerDevices: { registered: number } }>('mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered } }', { code, devices: own.slice(i, i + BATCH) });
+      const { registerDevices } = await operator.request<{
+        registerDevices: { registered: number };
+      }>(
+        'mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered } }',
+        { code, devices: own.slice(i, i + BATCH) },
+      );
       registered += registerDevices.registered;
     }
     // Claims name identifiers other systems issue: those register first (DEMO_SYSTEMS is in issuing order).
     for (let i = 0; i < claims.length; i += BATCH) {
-      const { claimDevices } = await operator.request<{ claimDevices: { registered: number } }>('mutation ($code: ID!, $claims: [ClaimInput!]!) { claimDevices(systemCode: $code, claims: $claims) { registered } }', { code, claims: claims.slice(i, i + BATCH) });
+      const { claimDevices } = await operator.request<{ claimDevices: { registered: number } }>(
+        'mutation ($code: ID!, $claims: [ClaimInput!]!) { claimDevices(systemCode: $code, claims: $claims) { registered } }',
+        { code, claims: claims.slice(i, i + BATCH) },
+      );
       registered += claimDevices.registered;
     }
-    options.logger.info(`${existing ? 're-registered' : 'registered'} ${system.name} as ${code}: ${fields.length} fields, ${own.length} own devices, ${claims.length} claims (${registered} new)`);
+    options.logger.info(
+      `${existing ? 're-registered' : 'registered'} ${system.name} as ${code}: ${fields.length} fields, ${own.length} own devices, ${claims.length} claims (${registered} new)`,
+    );
     operators.set(system.name, { code, apiKey: operatorKey });
   }
   return operators;
 }
 
 /** A demo system's fields as it registers them: fee standards, and the change policies it declares. */
-function fieldsToRegister(system: DemoSystem, dataDir: string): { name: string; feeFen: number; changePolicy: 'REFUSE' | 'RELEASE_UNVERIFIED' }[] {
+function fieldsToRegister(
+  system: DemoSystem,
+  dataDir: string,
+): { name: string; feeFen: number; changePolicy: 'REFUSE' | 'RELEASE_UNVERIFIED' }[] {
   const db = openSystemDatabase(join(dataDir, `${system.name}.db`), { readonly: true });
   try {
-    const live = new Set(system.declare(db).fields.filter((f) => f.changePolicy === 'release-unverified').map((f) => f.name));
-    return Object.entries(system.feesFen).map(([name, feeFen]) => ({ name, feeFen, changePolicy: live.has(name) ? 'RELEASE_UNVERIFIED' : 'REFUSE' }));
+    const live = new Set(
+      system
+        .declare(db)
+        .fields.filter((f) => f.changePolicy === 'release-unverified')
+        .map((f) => f.name),
+    );
+    return Object.entries(system.feesFen).map(([name, feeFen]) => ({
+      name,
+      feeFen,
+      changePolicy: live.has(name) ? 'RELEASE_UNVERIFIED' : 'REFUSE',
+    }));
   } finally {
     db.close();
   }

@@ -16,7 +16,10 @@ export function holdsDemoData(dataDir: string): boolean {
  */
 export function moveDemoDataAside(dataDir: string, now = new Date()): string {
   const from = resolve(dataDir);
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   const base = join(dirname(from), `${basename(from)}.old-${stamp}`);
   let to = base;
   for (let n = 2; existsSync(to); n++) to = `${base}-${n}`;
@@ -37,16 +40,25 @@ export interface ConfirmationTerminal {
  *
  * @throws GridmarkError `NOT_CONFIRMED` when not confirmed.
  */
-export async function confirmReseed(dataDir: string, options: { readonly yes: boolean; readonly terminal?: ConfirmationTerminal }): Promise<void> {
+export async function confirmReseed(
+  dataDir: string,
+  options: { readonly yes: boolean; readonly terminal?: ConfirmationTerminal },
+): Promise<void> {
   if (options.yes) return;
   const terminal = options.terminal ?? { input: process.stdin, output: process.stdout };
   if (!terminal.input.isTTY || !terminal.output.isTTY) {
-    throw new GridmarkError('NOT_CONFIRMED', `replacing the demo network in ${dataDir} (it is moved aside, not deleted) needs a confirmation on a terminal, or --yes; ${dataDir} is unchanged.`);
+    throw new GridmarkError(
+      'NOT_CONFIRMED',
+      `replacing the demo network in ${dataDir} (it is moved aside, not deleted) needs a confirmation on a terminal, or --yes; ${dataDir} is unchanged.`,
+    );
   }
   const prompt = createInterface({ input: terminal.input, output: terminal.output });
   try {
-    const answer = await prompt.question(`Move the demo network in ${dataDir} aside (to ${dataDir}.old-<time>) and seed a new one? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new GridmarkError('NOT_CONFIRMED', `not confirmed; ${dataDir} is unchanged.`);
+    const answer = await prompt.question(
+      `Move the demo network in ${dataDir} aside (to ${dataDir}.old-<time>) and seed a new one? [y/N] `,
+    );
+    if (!/^y(es)?$/i.test(answer.trim()))
+      throw new GridmarkError('NOT_CONFIRMED', `not confirmed; ${dataDir} is unchanged.`);
   } finally {
     prompt.close();
   }

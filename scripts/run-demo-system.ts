@@ -12,7 +12,15 @@
  */
 import { parseArgs } from 'node:util';
 import { createConsoleLogger, grantPublicKey } from '../schema/index.js';
-import { createAnchorer, createRegistryAnchorSink, defineSubgraph, openAnchorJournal, serveSubgraph, type Anchorer, type SubgraphOptions } from '../subgraphs/index.js';
+import {
+  createAnchorer,
+  createRegistryAnchorSink,
+  defineSubgraph,
+  openAnchorJournal,
+  serveSubgraph,
+  type Anchorer,
+  type SubgraphOptions,
+} from '../subgraphs/index.js';
 import { demoSystem } from '../subgraphs/demo/demo-systems.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
 
@@ -26,20 +34,37 @@ interface AnchorMessage {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { system: { type: 'string' }, port: { type: 'string', default: '0' }, db: { type: 'string' }, journal: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } } });
+  const { values } = parseArgs({
+    options: {
+      system: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      db: { type: 'string' },
+      journal: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+  });
   const system = demoSystem(values.system ?? '');
-  if (!system || values.db === undefined) throw new Error('usage: run-demo-system --system <production|construction|monitoring|om|asset> --db <file> [--journal <file>] [--port N]');
+  if (!system || values.db === undefined)
+    throw new Error(
+      'usage: run-demo-system --system <production|construction|monitoring|om|asset> --db <file> [--journal <file>] [--port N]',
+    );
   const logger = createConsoleLogger(system.name);
   const db = openSystemDatabase(values.db);
   const journal = values.journal === undefined ? undefined : openAnchorJournal(values.journal);
   const publicKey = process.env['GRIDMARK_GATEWAY_PUBLIC_KEY'];
   const options: SubgraphOptions = {
-    access: publicKey ? { kind: 'grants', gatewayPublicKey: grantPublicKey(publicKey) } : { kind: 'open' },
+    access: publicKey
+      ? { kind: 'grants', gatewayPublicKey: grantPublicKey(publicKey) }
+      : { kind: 'open' },
     ...(journal ? { journal } : {}),
   };
   const declaration = system.declare(db);
   const subgraph = defineSubgraph(declaration, options);
-  const running = await serveSubgraph(subgraph, { port: Number(values.port), host: values.host }, { logger });
+  const running = await serveSubgraph(
+    subgraph,
+    { port: Number(values.port), host: values.host },
+    { logger },
+  );
   logger.info(`serving ${system.title} at ${running.url}${publicKey ? ' (grants required)' : ''}`);
   let anchorer: Anchorer | undefined;
   process.on('message', (message: AnchorMessage) => {
@@ -48,7 +73,11 @@ async function main(): Promise<void> {
       declaration,
       listDevices: () => Promise.resolve(listIdentifierHoldings(db).map((h) => h.identifier)),
       journal,
-      sink: createRegistryAnchorSink({ registryUrl: message.registryUrl, systemCode: message.systemCode, apiKey: message.apiKey }),
+      sink: createRegistryAnchorSink({
+        registryUrl: message.registryUrl,
+        systemCode: message.systemCode,
+        apiKey: message.apiKey,
+      }),
       logger,
     });
     const current = anchorer;
@@ -82,6 +111,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`business system failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `business system failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -35,22 +35,37 @@ async function main(): Promise<void> {
     },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_530) throw new GridmarkError('BAD_CONFIGURATION', `--port must be an integer from 0 to 65530, not "${values.port}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_530)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `--port must be an integer from 0 to 65530, not "${values.port}".`,
+    );
   // The gateway and the five systems after it: the systems, the CLI and any browser reach them with fetch.
-  const badPort = port === 0 ? undefined : [0, 1, 2, 3, 4, 5].map((offset) => port + offset).find((p) => FETCH_BAD_PORTS.has(p));
-  if (badPort !== undefined) throw new GridmarkError('BAD_CONFIGURATION', `--port ${port}: the gateway or a business system after it ${fetchBadPortMessage(badPort)}`);
+  const badPort =
+    port === 0
+      ? undefined
+      : [0, 1, 2, 3, 4, 5].map((offset) => port + offset).find((p) => FETCH_BAD_PORTS.has(p));
+  if (badPort !== undefined)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `--port ${port}: the gateway or a business system after it ${fetchBadPortMessage(badPort)}`,
+    );
   const logger = createConsoleLogger('gridmark');
   const dataDir = values['data-dir'];
   if (values.reseed && holdsDemoData(dataDir)) {
     // Asked for by name: the whole directory is moved aside, whatever state it is in.
     await confirmReseed(dataDir, { yes: values.yes });
     const seeded = reseedDemoData(dataDir);
-    logger.info(`moved the previous demo network aside to ${seeded.movedTo ?? '(nothing)'}; seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`);
+    logger.info(
+      `moved the previous demo network aside to ${seeded.movedTo ?? '(nothing)'}; seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`,
+    );
   } else if (inspectDemoDataDirectory(dataDir).kind === 'fresh') {
     // A new machine (no directory, or an empty one): seed. A directory missing any file of its
     // network was refused above, naming the file; it is never seeded over.
     const seeded = seedDemoData(dataDir);
-    logger.info(`seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`);
+    logger.info(
+      `seeded the demo plant: ${seeded.devices} devices, ${seeded.keyDevices} held by two or more systems, in ${dataDir}`,
+    );
   }
   ensureOwnerOnlyDirectory(dataDir, { tighten: true, logger });
   const network = await startDemoNetwork({ port, host: values.host, dataDir, logger });
@@ -78,7 +93,8 @@ function printBanner(network: DemoNetwork): void {
   const quote = (text: string): string => text.replace(/'/g, "'\\''");
   const body = quote(JSON.stringify({ query: SAMPLE_QUERY }));
   const refused = quote(JSON.stringify({ query: REFUSED_QUERY }));
-  const headers = (role: string): string => `-H 'authorization: Bearer ${network.application.apiKey}' -H 'x-gridmark-function: ${DEMO_APPLICATION.function}' -H 'x-gridmark-role: ${role}'`;
+  const headers = (role: string): string =>
+    `-H 'authorization: Bearer ${network.application.apiKey}' -H 'x-gridmark-function: ${DEMO_APPLICATION.function}' -H 'x-gridmark-role: ${role}'`;
   const lines = [
     '',
     'gridmark demo network is ready',
@@ -109,7 +125,7 @@ function printBanner(network: DemoNetwork): void {
     `  curl -s ${url} -H 'content-type: application/json' ${headers('om-engineer')} -H 'x-gridmark-quote: only' \\`,
     `    -d '${body}'`,
     '',
-    'Every charged query shows its price, the systems\' shares and its ledger receipt in extensions.gridmark.charge. The money:',
+    "Every charged query shows its price, the systems' shares and its ledger receipt in extensions.gridmark.charge. The money:",
     '',
     `  export GRIDMARK_REGISTRY=${url}registry GRIDMARK_API_KEY=${network.adminKey}`,
     `  npm run -s gridmark -- account top-up ${network.application.appId} --amount-fen 50000 --reference BANK-0001   # record a payment of 500 yuan, once`,
@@ -118,7 +134,7 @@ function printBanner(network: DemoNetwork): void {
     '  npm run -s gridmark -- finance settle               # close the period, pay the systems out',
     '',
     `Edit the asset register behind its back, then run the first query again (TAMPERED):  npm run demo:tamper -- ${SAMPLE_DEVICE}`,
-    'Each TAMPERED value costs the asset system\'s enterprise 10 credit points; after the third it is below 60, suspended, and gone from the supergraph:',
+    "Each TAMPERED value costs the asset system's enterprise 10 credit points; after the third it is below 60, suspended, and gone from the supergraph:",
     '  npm run -s gridmark -- credit history 88.1001.5',
     '',
     'Press Ctrl-C to stop.',
@@ -129,7 +145,12 @@ function printBanner(network: DemoNetwork): void {
 
 main().catch((error: unknown) => {
   const code = error instanceof GridmarkError ? error.exitCode : 1;
-  const named = error instanceof GridmarkError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const named =
+    error instanceof GridmarkError
+      ? `${error.code}: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`gridmark demo failed to start: ${named}\n`);
   process.exitCode = code;
 });

@@ -17,5 +17,17 @@ export type { RunningSubgraph, SubgraphServerOptions } from './kit/subgraph-serv
 export { defineSubgraph } from './kit/define-subgraph.js';
 export { renderSubgraphSdl, FEDERATION_LINK } from './kit/subgraph-sdl.js';
 export { createSubgraphServer, serveSubgraph } from './kit/subgraph-server.js';
-export { createAnchorer, type Anchorer, type AnchorerOptions, type AnchorKey, type AnchorPassResult, type AnchorSink, type SinkField, type UnprovableValue } from './kit/anchorer.js';
-export { createRegistryAnchorSink, type RegistryAnchorSinkOptions } from './kit/registry-anchor-sink.js';
+export {
+  createAnchorer,
+  type Anchorer,
+  type AnchorerOptions,
+  type AnchorKey,
+  type AnchorPassResult,
+  type AnchorSink,
+  type SinkField,
+  type UnprovableValue,
+} from './kit/anchorer.js';
+export {
+  createRegistryAnchorSink,
+  type RegistryAnchorSinkOptions,
+} from './kit/registry-anchor-sink.js';

@@ -1,4 +1,8 @@
-import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import type {
+  ApolloServerPlugin,
+  GraphQLRequestContext,
+  GraphQLRequestContextDidResolveOperation,
+} from '@apollo/server';
 import { randomBytes } from 'node:crypto';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
@@ -53,10 +57,20 @@ interface Caller {
  * ledger: one the ledger refuses (or cannot take) releases nothing and is charged nothing.
  * Catalog-only queries (`id`, `kind`, `heldBy`) are public, like the identifier resolver.
  */
-export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPlugin<GatewayContext> {
+export function createAccessPlugin(
+  options: AccessPluginOptions,
+): ApolloServerPlugin<GatewayContext> {
   const maxDevices = options.maxDevices ?? DEFAULT_OPERATION_LIMITS.maxDevices;
   /** The rule check and resolution of one operation; sets `contextValue.access` when data may be fetched, and returns its record's outcome. */
-  const decide = async ({ schema, document, operation, request, contextValue }: GraphQLRequestContextDidResolveOperation<GatewayContext>): Promise<{ readonly recorded?: Promise<void> }> => {
+  const decide = async ({
+    schema,
+    document,
+    operation,
+    request,
+    contextValue,
+  }: GraphQLRequestContextDidResolveOperation<GatewayContext>): Promise<{
+    readonly recorded?: Promise<void>;
+  }> => {
     if (!operation) return {};
     const selection = (() => {
       try {
@@ -66,11 +80,18 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
       }
     })();
     // Before anything is looked up or queued: an operation over the limit costs nothing more.
-    if (selection.deviceIds.length > maxDevices) refuseTooManyDevices(selection.deviceIds.length, maxDevices);
-    const business = [...selection.fields].filter((f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'));
+    if (selection.deviceIds.length > maxDevices)
+      refuseTooManyDevices(selection.deviceIds.length, maxDevices);
+    const business = [...selection.fields].filter(
+      (f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'),
+    );
     if (business.length === 0) return {};
     if (selection.unnamed.length > 0) {
-      throw new GridmarkError('DEVICES_NOT_NAMED', `Business-system fields are read only from devices named by identifier in device(id:) or devices(ids:); ${selection.unnamed.join(', ')} return devices the operation does not name.`, { details: { fields: selection.unnamed } }).toRequestRefusal();
+      throw new GridmarkError(
+        'DEVICES_NOT_NAMED',
+        `Business-system fields are read only from devices named by identifier in device(id:) or devices(ids:); ${selection.unnamed.join(', ')} return devices the operation does not name.`,
+        { details: { fields: selection.unnamed } },
+      ).toRequestRefusal();
     }
     const caller = await authorize(options, contextValue, business);
     let resolution: Resolution | null = null;
@@ -78,7 +99,14 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
     if (caller.rule && selection.deviceIds.length > 0) {
       ({ resolution, recorded } = await resolve(options, caller, caller.rule, selection.deviceIds));
     }
-    contextValue.access = { applicationId: caller.applicationId, function: caller.function, role: caller.role, resolution, fields: new Set(business), verifications: [] };
+    contextValue.access = {
+      applicationId: caller.applicationId,
+      function: caller.function,
+      role: caller.role,
+      resolution,
+      fields: new Set(business),
+      verifications: [],
+    };
     return recorded ? { recorded } : {};
   };
   return {
@@ -98,7 +126,10 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
           Promise.resolve({
             // Runs after the fetches and before any response hook: billing charges what is left.
             async executionDidEnd() {
-              if (recorded) await awaitRecord(recorded).catch((error: unknown) => withholdAll(executionContext, error));
+              if (recorded)
+                await awaitRecord(recorded).catch((error: unknown) =>
+                  withholdAll(executionContext, error),
+                );
             },
           }),
         willSendResponse({ response, contextValue }) {
@@ -111,7 +142,13 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
               application: access.applicationId,
               function: access.function,
               role: access.role,
-              resolution: access.resolution ? { id: access.resolution.resolutionId, resolvedAt: access.resolution.resolvedAt, totalFeeFen: access.resolution.totalFeeFen } : null,
+              resolution: access.resolution
+                ? {
+                    id: access.resolution.resolutionId,
+                    resolvedAt: access.resolution.resolvedAt,
+                    totalFeeFen: access.resolution.totalFeeFen,
+                  }
+                : null,
               ...writeReceipt(access.verifications),
             },
           };
@@ -128,24 +165,44 @@ export function createAccessPlugin(options: AccessPluginOptions): ApolloServerPl
  *
  * @throws GraphQLError refusals `UNAUTHENTICATED`, `FUNCTION_REQUIRED`, `FIELD_NOT_PERMITTED`, `LEDGER_UNAVAILABLE`
  */
-async function authorize(options: AccessPluginOptions, contextValue: GatewayContext, business: readonly string[]): Promise<Caller> {
+async function authorize(
+  options: AccessPluginOptions,
+  contextValue: GatewayContext,
+  business: readonly string[],
+): Promise<Caller> {
   const key = bearerToken(contextValue.headers('authorization'));
-  if (key === null) throw new GridmarkError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <application key>".').toRequestRefusal();
+  if (key === null)
+    throw new GridmarkError(
+      'UNAUTHENTICATED',
+      'The Authorization header must be "Bearer <application key>".',
+    ).toRequestRefusal();
   const caller = await options.registry.authenticate(key).catch(asRefusal);
   if (caller.role !== 'APPLICATION') {
-    throw new GridmarkError('UNAUTHENTICATED', 'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.').toRequestRefusal();
+    throw new GridmarkError(
+      'UNAUTHENTICATED',
+      'Business-system fields are released to registered applications only: send Authorization: Bearer <application key>.',
+    ).toRequestRefusal();
   }
   const fn = functionFromHeader(contextValue.headers(FUNCTION_HEADER), FUNCTION_HEADER);
   const role = roleFromHeader(contextValue.headers(ROLE_HEADER), ROLE_HEADER);
-  const rule = (await options.ledger.getParsingRule({ applicationId: caller.appId, function: fn, role }).catch(failClosed)) ?? undefined;
+  const rule =
+    (await options.ledger
+      .getParsingRule({ applicationId: caller.appId, function: fn, role })
+      .catch(failClosed)) ?? undefined;
   const granted = new Set(rule?.fieldCodes ?? []);
   const refused = business.filter((name) => {
     const field = options.fields.byName(name);
     return !field || !granted.has(field.code);
   });
   if (refused.length > 0) {
-    const why = rule ? `the rule for ${caller.appId}, function ${fn}, role ${role} does not grant them` : `there is no rule for ${caller.appId}, function ${fn}, role ${role}: no rule, no data`;
-    throw new GridmarkError('FIELD_NOT_PERMITTED', `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`, { details: { fields: refused } }).toRequestRefusal();
+    const why = rule
+      ? `the rule for ${caller.appId}, function ${fn}, role ${role} does not grant them`
+      : `there is no rule for ${caller.appId}, function ${fn}, role ${role}: no rule, no data`;
+    throw new GridmarkError(
+      'FIELD_NOT_PERMITTED',
+      `Not permitted: ${refused.map((f) => `Device.${f}`).join(', ')}; ${why}.`,
+      { details: { fields: refused } },
+    ).toRequestRefusal();
   }
   return { applicationId: caller.appId, function: fn, role, rule };
 }
@@ -155,9 +212,23 @@ async function authorize(options: AccessPluginOptions, contextValue: GatewayCont
  * resolution to be recorded on the ledger in a batch with other queries' resolutions: the ledger
  * computes the same record.
  */
-async function resolve(options: AccessPluginOptions, caller: Caller, rule: ParsingRule, ids: readonly string[]): Promise<{ resolution: Resolution; recorded: Promise<void> }> {
-  const [entries, records] = await Promise.all([options.ledger.getCatalogEntries(ids), options.ledger.getFields(rule.fieldCodes)]).catch(failClosed);
-  const request = { resolutionId: randomBytes(32).toString('hex'), applicationId: caller.applicationId, function: caller.function, role: caller.role, deviceIds: ids };
+async function resolve(
+  options: AccessPluginOptions,
+  caller: Caller,
+  rule: ParsingRule,
+  ids: readonly string[],
+): Promise<{ resolution: Resolution; recorded: Promise<void> }> {
+  const [entries, records] = await Promise.all([
+    options.ledger.getCatalogEntries(ids),
+    options.ledger.getFields(rule.fieldCodes),
+  ]).catch(failClosed);
+  const request = {
+    resolutionId: randomBytes(32).toString('hex'),
+    applicationId: caller.applicationId,
+    function: caller.function,
+    role: caller.role,
+    deviceIds: ids,
+  };
   const resolution = buildResolution(
     request,
     rule,
@@ -177,7 +248,16 @@ async function resolve(options: AccessPluginOptions, caller: Caller, rule: Parsi
 function awaitRecord(recorded: Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GridmarkError('LEDGER_UNAVAILABLE', `The query's resolution was not on the ledger within ${RECORD_WAIT_MS} ms; nothing is released.`)), RECORD_WAIT_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new GridmarkError(
+            'LEDGER_UNAVAILABLE',
+            `The query's resolution was not on the ledger within ${RECORD_WAIT_MS} ms; nothing is released.`,
+          ),
+        ),
+      RECORD_WAIT_MS,
+    );
   });
   return Promise.race([recorded, late]).finally(() => clearTimeout(timer));
 }
@@ -188,10 +268,20 @@ function awaitRecord(recorded: Promise<void>): Promise<void> {
  * nothing.
  */
 function withholdAll(requestContext: GraphQLRequestContext<GatewayContext>, error: unknown): void {
-  const failure = error instanceof GridmarkError ? error : new GridmarkError('LEDGER_UNAVAILABLE', 'The query\'s resolution could not be recorded; nothing is released.', { cause: error });
+  const failure =
+    error instanceof GridmarkError
+      ? error
+      : new GridmarkError(
+          'LEDGER_UNAVAILABLE',
+          "The query's resolution could not be recorded; nothing is released.",
+          { cause: error },
+        );
   requestContext.contextValue.access?.verifications.splice(0);
   const refusal = failure.toRequestRefusal();
-  const { http, ...extensions } = refusal.extensions as { http?: { status?: number } } & Record<string, unknown>;
+  const { http, ...extensions } = refusal.extensions as { http?: { status?: number } } & Record<
+    string,
+    unknown
+  >;
   const { response } = requestContext;
   if (response.body?.kind === 'single') {
     response.body.singleResult.data = null;
@@ -209,5 +299,9 @@ function asRefusal(error: unknown): never {
 /** A ledger that cannot answer refuses the operation: nothing is released unchecked. */
 function failClosed(error: unknown): never {
   if (error instanceof GridmarkError) throw error.toRequestRefusal();
-  throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger could not answer; nothing is released unchecked.', { cause: error }).toRequestRefusal();
+  throw new GridmarkError(
+    'LEDGER_UNAVAILABLE',
+    'The ledger could not answer; nothing is released unchecked.',
+    { cause: error },
+  ).toRequestRefusal();
 }

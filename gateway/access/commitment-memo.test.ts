@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { commitField } from '../../ledger-adapter/commitments/index.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 
-const served = { deviceId: '88.1001.1/PVI-000001', fieldCode: '88.1001.1.F0001', salt: 'HNrGPebX7_uC_Koo6M70jA', value: 'SV-150K-HV' };
+const served = {
+  deviceId: '88.1001.1/PVI-000001',
+  fieldCode: '88.1001.1.F0001',
+  salt: 'HNrGPebX7_uC_Koo6M70jA',
+  value: 'SV-150K-HV',
+};
 const anchored = commitField(served);
 
 describe('the commitment memo', () => {
@@ -15,7 +20,14 @@ describe('the commitment memo', () => {
   it('hashes anything that differs from what it remembers: value, salt, device or field', () => {
     const memo = createCommitmentMemo();
     memo.commitmentOf(served, anchored);
-    for (const changed of [{ value: 'SV-150K-HX' }, { value: 150 }, { value: null }, { salt: 'AAAAAAAAAAAAAAAAAAAAAA' }, { deviceId: '88.1001.1/PVI-000002' }, { fieldCode: '88.1001.1.F0002' }]) {
+    for (const changed of [
+      { value: 'SV-150K-HX' },
+      { value: 150 },
+      { value: null },
+      { salt: 'AAAAAAAAAAAAAAAAAAAAAA' },
+      { deviceId: '88.1001.1/PVI-000002' },
+      { fieldCode: '88.1001.1.F0002' },
+    ]) {
       const input = { ...served, ...changed };
       const observed = memo.commitmentOf(input, anchored);
       expect(observed).toBe(commitField(input));
@@ -37,11 +49,26 @@ describe('the commitment memo', () => {
     const recordsAnchor = commitField(records);
     expect(memo.commitmentOf(records, recordsAnchor)).toBe(recordsAnchor);
     // A fresh copy, as the next response parses it, and one with its members in another order.
-    expect(memo.commitmentOf({ ...records, value: [{ time: '2024-06-11T02:30:00.000Z', fault: null }] }, recordsAnchor)).toBe(recordsAnchor);
-    expect(memo.commitmentOf({ ...records, value: [{ fault: null, time: '2024-06-11T02:30:00.000Z' }] }, recordsAnchor)).toBe(recordsAnchor);
+    expect(
+      memo.commitmentOf(
+        { ...records, value: [{ time: '2024-06-11T02:30:00.000Z', fault: null }] },
+        recordsAnchor,
+      ),
+    ).toBe(recordsAnchor);
+    expect(
+      memo.commitmentOf(
+        { ...records, value: [{ fault: null, time: '2024-06-11T02:30:00.000Z' }] },
+        recordsAnchor,
+      ),
+    ).toBe(recordsAnchor);
     for (const changed of [
       { value: [{ time: '2024-06-11T02:30:00.000Z', fault: 'E21' }] },
-      { value: [{ time: '2024-06-11T02:30:00.000Z', fault: null }, { time: '2024-06-12T02:30:00.000Z', fault: null }] },
+      {
+        value: [
+          { time: '2024-06-11T02:30:00.000Z', fault: null },
+          { time: '2024-06-12T02:30:00.000Z', fault: null },
+        ],
+      },
       { value: [] },
       { value: '[{"time":"2024-06-11T02:30:00.000Z","fault":null}]' },
       { salt: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -66,6 +93,7 @@ describe('the commitment memo', () => {
     const memo = createCommitmentMemo(2);
     const inputs = [1, 2, 3].map((n) => ({ ...served, value: n }));
     for (const input of inputs) memo.commitmentOf(input, commitField(input));
-    for (const input of inputs) expect(memo.commitmentOf(input, commitField(input))).toBe(commitField(input));
+    for (const input of inputs)
+      expect(memo.commitmentOf(input, commitField(input))).toBe(commitField(input));
   });
 });

@@ -33,12 +33,31 @@ export function createCommitmentMemo(capacity = 100_000): CommitmentMemo {
   return {
     commitmentOf(input, anchored) {
       const { value } = input;
-      const scalar = value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+      const scalar =
+        value === null ||
+        typeof value === 'string' ||
+        typeof value === 'number' ||
+        typeof value === 'boolean';
       const seen = byCommitment.get(anchored);
       const comparable = scalar ? value : seen && !seen.scalar ? JSON.stringify(value) : undefined;
-      if (seen && seen.scalar === scalar && seen.value === comparable && seen.salt === input.salt && seen.deviceId === input.deviceId && seen.fieldCode === input.fieldCode) return anchored;
+      if (
+        seen &&
+        seen.scalar === scalar &&
+        seen.value === comparable &&
+        seen.salt === input.salt &&
+        seen.deviceId === input.deviceId &&
+        seen.fieldCode === input.fieldCode
+      )
+        return anchored;
       const observed = commitField(input);
-      if (observed === anchored) byCommitment.set(anchored, { deviceId: input.deviceId, fieldCode: input.fieldCode, salt: input.salt, value: comparable ?? JSON.stringify(value), scalar });
+      if (observed === anchored)
+        byCommitment.set(anchored, {
+          deviceId: input.deviceId,
+          fieldCode: input.fieldCode,
+          salt: input.salt,
+          value: comparable ?? JSON.stringify(value),
+          scalar,
+        });
       return observed;
     },
   };

@@ -19,18 +19,23 @@ export function entityFieldKeys(query: string): ReadonlyMap<string, SelectedKey>
   if (cached) return cached;
   const document = parse(query);
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const onDevice: SelectionSetNode[] = [];
   const seen = new Set<string>();
   /** Collects the selection sets on `Device` under `_entities`, each named fragment once. */
   const visit = (set: SelectionSetNode): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.selectionSet && selection.name.value === '_entities') visit(selection.selectionSet);
+        if (selection.selectionSet && selection.name.value === '_entities')
+          visit(selection.selectionSet);
         continue;
       }
-      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
-      if (selection.kind === Kind.FRAGMENT_SPREAD && (seen.has(selection.name.value) || !fragment)) continue;
+      const fragment =
+        selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+      if (selection.kind === Kind.FRAGMENT_SPREAD && (seen.has(selection.name.value) || !fragment))
+        continue;
       if (selection.kind === Kind.FRAGMENT_SPREAD) seen.add(selection.name.value);
       if (fragment?.typeCondition?.name.value === 'Device') onDevice.push(fragment.selectionSet);
       else if (fragment && !fragment.typeCondition) visit(fragment.selectionSet);

@@ -29,7 +29,15 @@ export function createFieldDirectory(registry: Registry): FieldDirectory & { clo
     const next = new Map<string, DirectoryField>();
     for (const field of await registry.listFields()) {
       const system = systems.get(field.systemCode);
-      if (system) next.set(field.name, { name: field.name, code: field.code, systemCode: field.systemCode, subgraphName: system.subgraphName, feeFen: field.feeFen, changePolicy: field.changePolicy });
+      if (system)
+        next.set(field.name, {
+          name: field.name,
+          code: field.code,
+          systemCode: field.systemCode,
+          subgraphName: system.subgraphName,
+          feeFen: field.feeFen,
+          changePolicy: field.changePolicy,
+        });
     }
     fields = next;
   };

@@ -1,5 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { isGrantKey, newGrantKeyPair, openGrantChannel, type GrantChannel, type GrantKeyPair, type Logger } from '../../schema/index.js';
+import {
+  isGrantKey,
+  newGrantKeyPair,
+  openGrantChannel,
+  type GrantChannel,
+  type GrantKeyPair,
+  type Logger,
+} from '../../schema/index.js';
 
 /** How long a channel statement is accepted; the gateway opens a new one halfway through. */
 export const GRANT_CHANNEL_LIFETIME_MS = 20 * 60_000;
@@ -19,7 +26,11 @@ export interface GrantChannels {
  * channel is past half its life. A key that no channel can be agreed with is forgotten, and that
  * system's grants stay signed.
  */
-export function createGrantChannels(options: { readonly signingKey: KeyObject; readonly logger: Logger; readonly lifetimeMs?: number }): GrantChannels {
+export function createGrantChannels(options: {
+  readonly signingKey: KeyObject;
+  readonly logger: Logger;
+  readonly lifetimeMs?: number;
+}): GrantChannels {
   const lifetimeMs = options.lifetimeMs ?? GRANT_CHANNEL_LIFETIME_MS;
   const systems = new Map<string, { readonly systemKey: string; channel?: GrantChannel }>();
   let own: { readonly pair: GrantKeyPair; readonly since: number } | undefined;
@@ -36,10 +47,18 @@ export function createGrantChannels(options: { readonly signingKey: KeyObject; r
       if (known.channel && known.channel.exp - now > lifetimeMs / 2) return known.channel;
       const key = currentKey(now);
       try {
-        known.channel = openGrantChannel({ system, systemKey: known.systemKey, gatewayKey: key.pair, signingKey: options.signingKey, exp: key.since + lifetimeMs });
+        known.channel = openGrantChannel({
+          system,
+          systemKey: known.systemKey,
+          gatewayKey: key.pair,
+          signingKey: options.signingKey,
+          exp: key.since + lifetimeMs,
+        });
         return known.channel;
       } catch (error) {
-        options.logger.warn(`business system "${system}" announced a grant key no channel can be agreed with; its grants stay signed: ${String(error)}`);
+        options.logger.warn(
+          `business system "${system}" announced a grant key no channel can be agreed with; its grants stay signed: ${String(error)}`,
+        );
         systems.delete(system);
         return undefined;
       }

@@ -1,6 +1,13 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Resolution } from '../../ledger-adapter/contract/records.js';
-import { GRANT_HEADER, GridmarkError, sealGrant, signGrant, type Grant, type GrantChannel } from '../../schema/index.js';
+import {
+  GRANT_HEADER,
+  GridmarkError,
+  sealGrant,
+  signGrant,
+  type Grant,
+  type GrantChannel,
+} from '../../schema/index.js';
 import type { FieldDirectory } from './field-directory.js';
 import type { RequestAccess } from './request-access.js';
 import { resolvedFields } from './resolved-fields.js';
@@ -35,8 +42,14 @@ export function issueGrant(options: {
   /** The system's grant channel, once it has announced its grant key. */
   readonly channel?: GrantChannel | undefined;
 }): { readonly header: string; readonly value: string } {
-  const devices = [...new Set(options.representations.map((r) => r.id).filter((id): id is string => typeof id === 'string'))];
-  const fields = [...options.access.fields].filter((name) => options.fields.byName(name)?.subgraphName === options.subgraph);
+  const devices = [
+    ...new Set(
+      options.representations.map((r) => r.id).filter((id): id is string => typeof id === 'string'),
+    ),
+  ];
+  const fields = [...options.access.fields].filter(
+    (name) => options.fields.byName(name)?.subgraphName === options.subgraph,
+  );
   requireCovered(options.access.resolution, options.subgraph, devices, fields, options.fields);
   const grant: Grant = {
     v: 1,
@@ -50,22 +63,42 @@ export function issueGrant(options: {
     exp: Date.now() + GRANT_LIFETIME_MS,
     nonce: `${NONCE_PREFIX}.${(++issued).toString(36)}`,
   };
-  return { header: GRANT_HEADER, value: options.channel ? sealGrant(grant, options.channel) : signGrant(grant, options.signingKey) };
+  return {
+    header: GRANT_HEADER,
+    value: options.channel
+      ? sealGrant(grant, options.channel)
+      : signGrant(grant, options.signingKey),
+  };
 }
 
 /** @throws GridmarkError `GRANT_NOT_COVERED` unless the resolution covers every device and field. */
-function requireCovered(resolution: Resolution | null, subgraph: string, devices: readonly string[], fields: readonly string[], directory: FieldDirectory): void {
+function requireCovered(
+  resolution: Resolution | null,
+  subgraph: string,
+  devices: readonly string[],
+  fields: readonly string[],
+  directory: FieldDirectory,
+): void {
   const refuse = (why: string, details: Record<string, unknown>): never => {
-    throw new GridmarkError('GRANT_NOT_COVERED', `Nothing was asked of business system "${subgraph}": ${why}.`, { details: { system: subgraph, ...details } });
+    throw new GridmarkError(
+      'GRANT_NOT_COVERED',
+      `Nothing was asked of business system "${subgraph}": ${why}.`,
+      { details: { system: subgraph, ...details } },
+    );
   };
   if (!resolution) return refuse('the query has no resolution on the ledger', { fields });
   const index = resolvedFields(resolution);
   const outside = devices.find((d) => !index.has(d));
-  if (outside !== undefined) refuse(`device ${outside} is not in the query's resolution`, { device: outside, fields });
+  if (outside !== undefined)
+    refuse(`device ${outside} is not in the query's resolution`, { device: outside, fields });
   const uncovered = fields.filter((name) => {
     // The field as registered now (its code names its system) must be the one resolved.
     const code = directory.byName(name)?.code;
     return code === undefined || !devices.some((d) => index.get(d)?.get(name) === code);
   });
-  if (uncovered.length > 0) refuse(`the query's resolution gives ${uncovered.map((f) => `Device.${f}`).join(', ')} of none of these devices`, { fields: uncovered });
+  if (uncovered.length > 0)
+    refuse(
+      `the query's resolution gives ${uncovered.map((f) => `Device.${f}`).join(', ')} of none of these devices`,
+      { fields: uncovered },
+    );
 }

@@ -10,7 +10,11 @@ const NAME = /^[a-z0-9_-]{1,64}$/;
  * @throws GraphQLError `FUNCTION_REQUIRED` (400) when absent; `BAD_HEADER` (400) when not a function name.
  */
 export function functionFromHeader(value: string | undefined, header: string): string {
-  if (value === undefined || value === '') throw new GridmarkError('FUNCTION_REQUIRED', `Name the function the application performs in the ${header} header.`).toRequestRefusal();
+  if (value === undefined || value === '')
+    throw new GridmarkError(
+      'FUNCTION_REQUIRED',
+      `Name the function the application performs in the ${header} header.`,
+    ).toRequestRefusal();
   if (!NAME.test(value)) throw badHeader(header, 'a function name: 1-64 of a-z 0-9 _ -');
   return value;
 }
@@ -22,10 +26,13 @@ export function functionFromHeader(value: string | undefined, header: string): s
  */
 export function roleFromHeader(value: string | undefined, header: string): string {
   if (value === undefined) return '*';
-  if (value !== '*' && !NAME.test(value)) throw badHeader(header, '"*" or a role name: 1-64 of a-z 0-9 _ -');
+  if (value !== '*' && !NAME.test(value))
+    throw badHeader(header, '"*" or a role name: 1-64 of a-z 0-9 _ -');
   return value;
 }
 
 function badHeader(header: string, expected: string) {
-  return new GridmarkError('BAD_HEADER', `The ${header} header must be ${expected}.`, { details: { header } }).toRequestRefusal();
+  return new GridmarkError('BAD_HEADER', `The ${header} header must be ${expected}.`, {
+    details: { header },
+  }).toRequestRefusal();
 }

@@ -47,32 +47,58 @@ export function readHeldValues(data: unknown, options: HeldValueOptions): HeldDa
   const held: HeldValue[] = [];
   const stray: StrayValue[] = [];
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { held, stray };
-  const readDevice = (object: unknown, path: string, keys: ResponseKeys, askedFor: unknown): void => {
+  const readDevice = (
+    object: unknown,
+    path: string,
+    keys: ResponseKeys,
+    askedFor: unknown,
+  ): void => {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) {
       if (object !== null) stray.push({ path, value: object });
       return;
     }
-    const entries = Object.entries(object as Record<string, unknown>).map(([key, value]) => ({ key, value, selected: selectedKey(keys, key) }));
+    const entries = Object.entries(object as Record<string, unknown>).map(([key, value]) => ({
+      key,
+      value,
+      selected: selectedKey(keys, key),
+    }));
     const id = entries.find((e) => e.selected?.name === 'id')?.value;
-    const device = typeof id === 'string' ? id : typeof askedFor === 'string' ? askedFor : options.soleDevice;
+    const device =
+      typeof id === 'string' ? id : typeof askedFor === 'string' ? askedFor : options.soleDevice;
     for (const { key, value, selected } of entries) {
       if (!selected) {
         if (value !== null) stray.push({ path: `${path}.${key}`, value });
       } else if (selected.name !== '__typename' && !RESERVED_DEVICE_FIELDS.has(selected.name)) {
-        held.push({ path: `${path}.${key}`, device, field: selected.name, value, keys: selected.keys });
+        held.push({
+          path: `${path}.${key}`,
+          device,
+          field: selected.name,
+          value,
+          keys: selected.keys,
+        });
       }
     }
   };
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     const selected = selectedKey(options.keys, key);
     if (selected?.name === '__typename' || value === null) continue;
-    const isDeviceField = options.keys.kind === 'unknown' ? typeof value === 'object' : selected !== undefined && ROOT_DEVICE_FIELDS.has(selected.name);
+    const isDeviceField =
+      options.keys.kind === 'unknown'
+        ? typeof value === 'object'
+        : selected !== undefined && ROOT_DEVICE_FIELDS.has(selected.name);
     if (!isDeviceField || !selected) {
       stray.push({ path: key, value });
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => readDevice(item, `${key}[${i}]`, selected.keys, selected.deviceIds?.[i]));
+      value.forEach((item, i) =>
+        readDevice(item, `${key}[${i}]`, selected.keys, selected.deviceIds?.[i]),
+      );
     } else {
-      readDevice(value, key, selected.keys, selected.deviceIds?.length === 1 ? selected.deviceIds[0] : undefined);
+      readDevice(
+        value,
+        key,
+        selected.keys,
+        selected.deviceIds?.length === 1 ? selected.deviceIds[0] : undefined,
+      );
     }
   }
   return { held, stray };

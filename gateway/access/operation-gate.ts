@@ -11,8 +11,13 @@ import { GridmarkError } from '../../schema/index.js';
 export const queriesOnlyRule: ValidationRule = (context) => ({
   [Kind.OPERATION_DEFINITION]: (node) => {
     if (node.operation === OperationTypeNode.QUERY) return;
-    const refusal = new GridmarkError('OPERATION_NOT_SUPPORTED', `The gateway runs queries only; this is a ${node.operation}.`);
-    context.reportError(new GraphQLError(refusal.message, { nodes: [node], originalError: refusal }));
+    const refusal = new GridmarkError(
+      'OPERATION_NOT_SUPPORTED',
+      `The gateway runs queries only; this is a ${node.operation}.`,
+    );
+    context.reportError(
+      new GraphQLError(refusal.message, { nodes: [node], originalError: refusal }),
+    );
   },
 });
 
@@ -22,7 +27,10 @@ const listener: GraphQLRequestListener<BaseContext> = {
     // operationName, or a name the document does not hold) the gateway's executor would fail
     // with a 500. Refused here instead, before anything runs.
     if (!operation) {
-      throw new GraphQLError('The document does not name one operation to run: give operationName, the name of one of its operations.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+      throw new GraphQLError(
+        'The document does not name one operation to run: give operationName, the name of one of its operations.',
+        { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+      );
     }
     return Promise.resolve();
   },

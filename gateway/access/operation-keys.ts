@@ -1,4 +1,12 @@
-import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 import { GridmarkError } from '../../schema/index.js';
 
 /** The request an application sent: the query text, its variables, the operation it named. */
@@ -22,7 +30,9 @@ export interface SelectedKey {
  * How the keys of one object in a response map to fields: `selected` when the query is known,
  * `unknown` when it is not, and each key can only be read as a field name.
  */
-export type ResponseKeys = { readonly kind: 'selected'; readonly keys: ReadonlyMap<string, SelectedKey> } | { readonly kind: 'unknown' };
+export type ResponseKeys =
+  | { readonly kind: 'selected'; readonly keys: ReadonlyMap<string, SelectedKey> }
+  | { readonly kind: 'unknown' };
 
 /** Keys read as field names: a response saved without its query. */
 export const UNKNOWN_KEYS: ResponseKeys = { kind: 'unknown' };
@@ -40,13 +50,31 @@ export function operationKeys(request: OperationRequest): ResponseKeys {
   const fragments = new Map<string, FragmentDefinitionNode>();
   try {
     const document = parse(request.query, { maxTokens: 100_000 });
-    const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    operation = request.operationName === undefined ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === request.operationName);
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    for (const d of document.definitions)
+      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    operation =
+      request.operationName === undefined
+        ? operations.length === 1
+          ? operations[0]
+          : undefined
+        : operations.find((o) => o.name?.value === request.operationName);
   } catch (cause) {
-    throw new GridmarkError('BAD_INPUT', `the query does not parse: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new GridmarkError(
+      'BAD_INPUT',
+      `the query does not parse: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
-  if (!operation) throw new GridmarkError('BAD_INPUT', request.operationName === undefined ? 'the query holds several operations: name the one sent (operationName).' : `the query has no operation named ${request.operationName}.`);
+  if (!operation)
+    throw new GridmarkError(
+      'BAD_INPUT',
+      request.operationName === undefined
+        ? 'the query holds several operations: name the one sent (operationName).'
+        : `the query has no operation named ${request.operationName}.`,
+    );
   const variables = { ...defaultsOf(operation), ...request.variables };
   return keysOf([operation.selectionSet], { fragments, variables, root: true });
 }
@@ -55,7 +83,10 @@ export function operationKeys(request: OperationRequest): ResponseKeys {
  * The keys of selection sets that land on one object (of a subgraph's request, say), read as
  * {@link operationKeys} reads those below the root: aliases resolved, fragments merged.
  */
-export function selectionKeys(sets: readonly SelectionSetNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): ResponseKeys {
+export function selectionKeys(
+  sets: readonly SelectionSetNode[],
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): ResponseKeys {
   return keysOf(sets, { fragments, variables: {}, root: false });
 }
 
@@ -94,8 +125,12 @@ function keysOf(sets: readonly SelectionSetNode[], reading: Reading): ResponseKe
 }
 
 /** The identifiers `device(id:)` or `devices(ids:)` asks for (a single value stands for a list of one). */
-function deviceIdsOf(field: FieldNode, variables: Readonly<Record<string, unknown>>): readonly unknown[] | undefined {
-  const argument = field.name.value === 'device' ? 'id' : field.name.value === 'devices' ? 'ids' : undefined;
+function deviceIdsOf(
+  field: FieldNode,
+  variables: Readonly<Record<string, unknown>>,
+): readonly unknown[] | undefined {
+  const argument =
+    field.name.value === 'device' ? 'id' : field.name.value === 'devices' ? 'ids' : undefined;
   const node = field.arguments?.find((a) => a.name.value === argument)?.value;
   if (!node) return undefined;
   const value = valueOf(node, variables);
@@ -105,7 +140,8 @@ function deviceIdsOf(field: FieldNode, variables: Readonly<Record<string, unknow
 function defaultsOf(operation: OperationDefinitionNode): Record<string, unknown> {
   const defaults: Record<string, unknown> = {};
   for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) defaults[definition.variable.name.value] = valueOf(definition.defaultValue, {});
+    if (definition.defaultValue)
+      defaults[definition.variable.name.value] = valueOf(definition.defaultValue, {});
   }
   return defaults;
 }

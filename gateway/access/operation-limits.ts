@@ -2,7 +2,15 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, Lexer, Source, TokenKind, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Lexer,
+  Source,
+  TokenKind,
+  type ParseOptions,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { MAX_DEVICES_PER_RESOLUTION } from '../../ledger-adapter/contract/resolution.js';
 import { GridmarkError } from '../../schema/index.js';
 
@@ -21,7 +29,13 @@ export interface OperationLimits {
 }
 
 /** The gateway's limits unless configured otherwise. */
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDevices: MAX_DEVICES_PER_RESOLUTION, maxAliases: 100, maxDepth: 12, maxFields: 1_500, maxTokens: 15_000 };
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
+  maxDevices: MAX_DEVICES_PER_RESOLUTION,
+  maxAliases: 100,
+  maxDepth: 12,
+  maxFields: 1_500,
+  maxTokens: 15_000,
+};
 
 /** The limits of {@link OperationLimits} by the name a refusal gives them. */
 export type OperationLimitName = 'devices' | 'aliases' | 'depth' | 'fields' | 'tokens';
@@ -33,19 +47,33 @@ export type OperationLimitName = 'devices' | 'aliases' | 'depth' | 'fields' | 't
  *   more devices than one resolution on the ledger holds.
  */
 export function operationLimits(overrides: Partial<OperationLimits> = {}): OperationLimits {
-  const limits = { ...DEFAULT_OPERATION_LIMITS, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const limits = {
+    ...DEFAULT_OPERATION_LIMITS,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new GridmarkError('BAD_CONFIGURATION', `The operation limit ${name} must be a positive whole number, not ${String(value)}.`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `The operation limit ${name} must be a positive whole number, not ${String(value)}.`,
+      );
   }
   if (limits.maxDevices > MAX_DEVICES_PER_RESOLUTION) {
-    throw new GridmarkError('BAD_CONFIGURATION', `maxDevices is ${limits.maxDevices}; one resolution on the ledger holds at most ${MAX_DEVICES_PER_RESOLUTION} devices.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `maxDevices is ${limits.maxDevices}; one resolution on the ledger holds at most ${MAX_DEVICES_PER_RESOLUTION} devices.`,
+    );
   }
   return limits;
 }
 
 /** @throws GraphQLError the `TOO_MANY_DEVICES` refusal (400). */
 export function refuseTooManyDevices(found: number, max: number): never {
-  throw new GridmarkError('TOO_MANY_DEVICES', `The operation names ${found} devices; one operation may name at most ${max}.`, { details: { limit: { name: 'devices', max, found } } }).toRequestRefusal();
+  throw new GridmarkError(
+    'TOO_MANY_DEVICES',
+    `The operation names ${found} devices; one operation may name at most ${max}.`,
+    { details: { limit: { name: 'devices', max, found } } },
+  ).toRequestRefusal();
 }
 
 /** What the gateway's Apollo Server takes to enforce the limits on the shape of operations. */
@@ -73,15 +101,34 @@ export function createOperationLimitGuards(limits: OperationLimits): OperationLi
   const report = (name: OperationLimitName, max: number) => [
     (context: ValidationContext | null, error: GraphQLError) => {
       const message = `${error.message.replace(/^Syntax Error: /, '')} The gateway refuses operations over its ${name} limit (${max}).`;
-      context?.reportError(new GraphQLError(message, { originalError: tooComplex(name, max, message) }));
+      context?.reportError(
+        new GraphQLError(message, { originalError: tooComplex(name, max, message) }),
+      );
     },
   ];
   return {
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [
-      maxAliasesRule({ ...common, n: limits.maxAliases, onReject: report('aliases', limits.maxAliases) }),
-      maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, onReject: report('depth', limits.maxDepth) }),
-      costLimitRule({ ...common, maxCost: limits.maxFields, objectCost: 1, scalarCost: 1, depthCostFactor: 1, flattenFragments: true, onReject: report('fields', limits.maxFields) }),
+      maxAliasesRule({
+        ...common,
+        n: limits.maxAliases,
+        onReject: report('aliases', limits.maxAliases),
+      }),
+      maxDepthRule({
+        ...common,
+        n: limits.maxDepth,
+        flattenFragments: true,
+        onReject: report('depth', limits.maxDepth),
+      }),
+      costLimitRule({
+        ...common,
+        maxCost: limits.maxFields,
+        objectCost: 1,
+        scalarCost: 1,
+        depthCostFactor: 1,
+        flattenFragments: true,
+        onReject: report('fields', limits.maxFields),
+      }),
     ],
     plugin: {
       requestDidStart: () => {
@@ -97,8 +144,14 @@ export function createOperationLimitGuards(limits: OperationLimits): OperationLi
             const list = errors as GraphQLError[];
             list.forEach((error, i) => {
               const cause = error.originalError;
-              if (cause instanceof GridmarkError && cause.code === 'QUERY_TOO_COMPLEX') list[i] = cause.toRequestRefusal();
-              else if (overTokens && i === 0) list[i] = tooComplex('tokens', limits.maxTokens, `The document has more than ${limits.maxTokens} tokens; the gateway refuses operations over its tokens limit.`).toRequestRefusal();
+              if (cause instanceof GridmarkError && cause.code === 'QUERY_TOO_COMPLEX')
+                list[i] = cause.toRequestRefusal();
+              else if (overTokens && i === 0)
+                list[i] = tooComplex(
+                  'tokens',
+                  limits.maxTokens,
+                  `The document has more than ${limits.maxTokens} tokens; the gateway refuses operations over its tokens limit.`,
+                ).toRequestRefusal();
             });
             return Promise.resolve();
           },

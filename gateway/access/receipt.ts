@@ -26,7 +26,11 @@ export interface ReceiptValues {
 
 /** A value as a saved receipt states it, in either format (the earlier one wrote out each anchor's commitment). */
 export interface ReceivedValue extends Omit<FieldVerification, 'system' | 'anchor'> {
-  readonly anchor: { readonly txId: string; readonly version: number; readonly commitment?: string } | null;
+  readonly anchor: {
+    readonly txId: string;
+    readonly version: number;
+    readonly commitment?: string;
+  } | null;
 }
 
 /**
@@ -48,7 +52,14 @@ export function writeReceipt(verifications: readonly FieldVerification[]): Recei
       }
     }
     // Member by member, not by spreading: there is one per value.
-    const line: { code: string; status: FieldVerification['status']; anchor: number | null; version?: number; salt?: string | null; value?: unknown } = { code: v.fieldCode, status: v.status, anchor };
+    const line: {
+      code: string;
+      status: FieldVerification['status'];
+      anchor: number | null;
+      version?: number;
+      salt?: string | null;
+      value?: unknown;
+    } = { code: v.fieldCode, status: v.status, anchor };
     if (v.anchor) line.version = v.anchor.version;
     line.salt = v.salt;
     if (v.value !== undefined) line.value = v.value;
@@ -64,7 +75,11 @@ export function writeReceipt(verifications: readonly FieldVerification[]): Recei
  */
 export function readReceipt(gridmark: unknown): ReceivedValue[] {
   if (gridmark === null || typeof gridmark !== 'object') return [];
-  const { anchors, values, fields } = gridmark as { anchors?: unknown; values?: unknown; fields?: unknown };
+  const { anchors, values, fields } = gridmark as {
+    anchors?: unknown;
+    values?: unknown;
+    fields?: unknown;
+  };
   if (Array.isArray(fields)) return fields as ReceivedValue[];
   if (!Array.isArray(anchors) || values === null || typeof values !== 'object') return [];
   const out: ReceivedValue[] = [];

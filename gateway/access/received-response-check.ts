@@ -48,35 +48,77 @@ export interface RecheckOptions {
  * @throws GridmarkError `BAD_INPUT` when `options.request` does not parse or name one operation.
  * @example const report = await recheckResponse(JSON.parse(saved), ledger, { request: { query } }); if (!report.ok) ...
  */
-export async function recheckResponse(response: unknown, ledger: LedgerEvidenceReader, options: RecheckOptions = {}): Promise<ResponseRecheck> {
-  const saved = (response ?? {}) as { data?: unknown; extensions?: { gridmark?: { resolution?: { id?: string } | null } } };
+export async function recheckResponse(
+  response: unknown,
+  ledger: LedgerEvidenceReader,
+  options: RecheckOptions = {},
+): Promise<ResponseRecheck> {
+  const saved = (response ?? {}) as {
+    data?: unknown;
+    extensions?: { gridmark?: { resolution?: { id?: string } | null } };
+  };
   const keys = options.request ? operationKeys(options.request) : UNKNOWN_KEYS;
   const gridmark = saved.extensions?.gridmark;
   const receipt = readReceipt(gridmark);
   const devices = new Set(receipt.map((r) => r.device));
-  const data = checkHeldValues(readHeldValues(saved.data, { keys, soleDevice: devices.size === 1 ? ([...devices][0] ?? null) : null }), receipt, options.request !== undefined);
+  const data = checkHeldValues(
+    readHeldValues(saved.data, {
+      keys,
+      soleDevice: devices.size === 1 ? ([...devices][0] ?? null) : null,
+    }),
+    receipt,
+    options.request !== undefined,
+  );
   const resolutionId = gridmark?.resolution?.id ?? null;
-  const resolutionRecorded = resolutionId !== null && (await ledger.getResolution(resolutionId)) !== null;
+  const resolutionRecorded =
+    resolutionId !== null && (await ledger.getResolution(resolutionId)) !== null;
   const fields = await proveReceipt(receipt, ledger);
-  const ok = resolutionRecorded && fields.every((f) => f.outcome === 'PROVEN' || f.outcome === 'SUPERSEDED') && data.findings.length === 0;
+  const ok =
+    resolutionRecorded &&
+    fields.every((f) => f.outcome === 'PROVEN' || f.outcome === 'SUPERSEDED') &&
+    data.findings.length === 0;
   return { resolutionId, resolutionRecorded, fields, data, ok };
 }
 
 /** Each VERIFIED receipt value against its anchor on the ledger. */
-async function proveReceipt(receipt: readonly ReceivedValue[], ledger: LedgerEvidenceReader): Promise<FieldRecheck[]> {
+async function proveReceipt(
+  receipt: readonly ReceivedValue[],
+  ledger: LedgerEvidenceReader,
+): Promise<FieldRecheck[]> {
   // Only VERIFIED values were vouched for by an anchor; UNVERIFIED ones were released as such.
   const released = receipt.filter((f) => f.status === 'VERIFIED');
-  const anchors = released.length === 0 ? [] : await ledger.getAnchors(released.map((f) => [f.device, f.fieldCode] as const));
+  const anchors =
+    released.length === 0
+      ? []
+      : await ledger.getAnchors(released.map((f) => [f.device, f.fieldCode] as const));
   return released.map((f, i): FieldRecheck => {
     const anchor = anchors[i] ?? null;
     const recorded = f.anchor;
-    if (!anchor || !recorded || f.salt === null) return { device: f.device, field: f.field, outcome: 'MISSING', anchorTxId: null };
-    const commitment = commitField({ deviceId: f.device, fieldCode: f.fieldCode, salt: f.salt, value: f.value ?? null });
+    if (!anchor || !recorded || f.salt === null)
+      return { device: f.device, field: f.field, outcome: 'MISSING', anchorTxId: null };
+    const commitment = commitField({
+      deviceId: f.device,
+      fieldCode: f.fieldCode,
+      salt: f.salt,
+      value: f.value ?? null,
+    });
     // The value and salt give the commitment; the ledger's current anchor is either the very
     // anchor the response names, or a later version that superseded it. (Receipts of the earlier
     // format also state the commitment, which must then agree.)
-    if (recorded.commitment !== undefined && commitment !== recorded.commitment) return { device: f.device, field: f.field, outcome: 'MISMATCH', anchorTxId: recorded.txId };
-    if (anchor.txId === recorded.txId) return { device: f.device, field: f.field, outcome: anchor.commitment === commitment ? 'PROVEN' : 'MISMATCH', anchorTxId: anchor.txId };
-    return { device: f.device, field: f.field, outcome: anchor.version > recorded.version ? 'SUPERSEDED' : 'MISMATCH', anchorTxId: recorded.txId };
+    if (recorded.commitment !== undefined && commitment !== recorded.commitment)
+      return { device: f.device, field: f.field, outcome: 'MISMATCH', anchorTxId: recorded.txId };
+    if (anchor.txId === recorded.txId)
+      return {
+        device: f.device,
+        field: f.field,
+        outcome: anchor.commitment === commitment ? 'PROVEN' : 'MISMATCH',
+        anchorTxId: anchor.txId,
+      };
+    return {
+      device: f.device,
+      field: f.field,
+      outcome: anchor.version > recorded.version ? 'SUPERSEDED' : 'MISMATCH',
+      anchorTxId: recorded.txId,
+    };
   });
 }

@@ -9,7 +9,11 @@ export interface FieldVerification {
   /** VERIFIED: equals its anchor; UNVERIFIED: changed since its anchor, released by the field's policy; TAMPERED and UNVERIFIABLE: withheld. */
   readonly status: 'VERIFIED' | 'UNVERIFIED' | 'TAMPERED' | 'UNVERIFIABLE';
   /** The anchor compared with: its ledger transaction and version. */
-  readonly anchor: { readonly txId: string; readonly version: number; readonly commitment: string } | null;
+  readonly anchor: {
+    readonly txId: string;
+    readonly version: number;
+    readonly commitment: string;
+  } | null;
   /** The salt the business system revealed for this value (lets the application re-check it later). */
   readonly salt: string | null;
   /** The whole value released, as committed (absent for withheld values). */

@@ -28,11 +28,17 @@ export interface ResolutionRecorder {
 export function createResolutionRecorder(outbox: LedgerOutbox): ResolutionRecorder {
   return {
     enqueue(request) {
-      const recorded = outbox.appendResolution({ kind: 'resolution', body: request }).then((outcome) => {
-        if (outcome.status === 'refused') {
-          throw new GridmarkError('LEDGER_REJECTED', `The ledger refused to record this query's resolution (${outcome.code}); nothing is released.`, { details: { contractCode: outcome.code, resolution: request.resolutionId } });
-        }
-      });
+      const recorded = outbox
+        .appendResolution({ kind: 'resolution', body: request })
+        .then((outcome) => {
+          if (outcome.status === 'refused') {
+            throw new GridmarkError(
+              'LEDGER_REJECTED',
+              `The ledger refused to record this query's resolution (${outcome.code}); nothing is released.`,
+              { details: { contractCode: outcome.code, resolution: request.resolutionId } },
+            );
+          }
+        });
       recorded.catch(() => undefined);
       return recorded;
     },

@@ -16,7 +16,14 @@ const indexes = new WeakMap<Resolution, ResolvedFields>();
 export function resolvedFields(resolution: Resolution): ResolvedFields {
   let index = indexes.get(resolution);
   if (!index) {
-    index = new Map(resolution.devices.map((d) => [d.deviceId, new Map(d.fields.map((f) => [f.coordinate.slice(f.coordinate.indexOf('.') + 1), f.fieldCode]))]));
+    index = new Map(
+      resolution.devices.map((d) => [
+        d.deviceId,
+        new Map(
+          d.fields.map((f) => [f.coordinate.slice(f.coordinate.indexOf('.') + 1), f.fieldCode]),
+        ),
+      ]),
+    );
     indexes.set(resolution, index);
   }
   return index;

@@ -21,7 +21,8 @@ export interface SubgraphResponse {
  * a value without a proof, a ledger that did not answer, a value with no anchor, or a value of a
  * (device, field) that the query's resolution does not cover.
  */
-export type UnverifiableReason = 'NOT_ASKED' | 'NO_PROOF' | 'LEDGER_UNAVAILABLE' | 'NO_ANCHOR' | 'NOT_IN_RESOLUTION';
+export type UnverifiableReason =
+  'NOT_ASKED' | 'NO_PROOF' | 'LEDGER_UNAVAILABLE' | 'NO_ANCHOR' | 'NOT_IN_RESOLUTION';
 
 /** A detected tampering, for the ledger's record (as the contract's `ReportTamper` takes it) and the system's credit. */
 export type TamperFinding = ReportTamperInput;
@@ -46,7 +47,10 @@ export interface VerifyOptions {
    * Called once per response in which the system served values it did not vouch for (no proof,
    * or no anchor on the ledger): a failed verification that is the system's doing, not the ledger's.
    */
-  readonly onUnproven?: (finding: { readonly systemCode: string; readonly fieldCodes: readonly string[] }) => void;
+  readonly onUnproven?: (finding: {
+    readonly systemCode: string;
+    readonly fieldCodes: readonly string[];
+  }) => void;
 }
 
 interface Candidate {
@@ -107,11 +111,18 @@ export async function verifyEntities(options: VerifyOptions): Promise<SubgraphRe
   const { response } = options;
   const entities = response.data?.['_entities'];
   if (!Array.isArray(entities)) return response;
-  const check: ResponseCheck = { options, entities, errors: [...(response.errors ?? [])], unproven: new Set(), unprovenSystem: '' };
+  const check: ResponseCheck = {
+    options,
+    entities,
+    errors: [...(response.errors ?? [])],
+    unproven: new Set(),
+    unprovenSystem: '',
+  };
   const candidates = candidatesOf(check);
   if (candidates.length > 0) await compareWithAnchors(check, candidates);
   if (check.errors.length > (response.errors?.length ?? 0)) response.errors = check.errors;
-  if (check.unproven.size > 0) options.onUnproven?.({ systemCode: check.unprovenSystem, fieldCodes: [...check.unproven] });
+  if (check.unproven.size > 0)
+    options.onUnproven?.({ systemCode: check.unprovenSystem, fieldCodes: [...check.unproven] });
   return response;
 }
 
@@ -124,7 +135,9 @@ const NOTHING_RESOLVED: ResolvedFields = new Map();
 function candidatesOf(check: ResponseCheck): Candidate[] {
   const { options } = check;
   const { access } = options;
-  const proofs = (options.response.extensions?.['gridmark'] as { proofs?: Partial<ServedProofs> } | undefined)?.proofs;
+  const proofs = (
+    options.response.extensions?.['gridmark'] as { proofs?: Partial<ServedProofs> } | undefined
+  )?.proofs;
   const provedFields = (proofs?.fields ?? {}) as Partial<ServedProofs['fields']>;
   const salts = (proofs?.salts ?? {}) as Partial<ServedProofs['salts']>;
   const wholeValues = (proofs?.values ?? {}) as Partial<NonNullable<ServedProofs['values']>>;
@@ -142,12 +155,42 @@ function candidatesOf(check: ResponseCheck): Candidate[] {
       const field = options.fields.byName(name);
       // Anything else this subgraph sends must be a granted field of its own; otherwise it is withheld.
       if (!field || field.subgraphName !== options.subgraph || !access.fields.has(name)) {
-        if (value !== null) withhold(check, index, deviceId, key, { fieldCode: field?.code ?? '', system: field?.systemCode ?? options.subgraph, status: 'UNVERIFIABLE', anchor: null, salt: null, reason: 'NOT_ASKED' }, `Device.${name} of ${deviceId} was not asked of ${options.subgraph}; withheld.`);
+        if (value !== null)
+          withhold(
+            check,
+            index,
+            deviceId,
+            key,
+            {
+              fieldCode: field?.code ?? '',
+              system: field?.systemCode ?? options.subgraph,
+              status: 'UNVERIFIABLE',
+              anchor: null,
+              salt: null,
+              reason: 'NOT_ASKED',
+            },
+            `Device.${name} of ${deviceId} was not asked of ${options.subgraph}; withheld.`,
+          );
         continue;
       }
       // The resolution names, per device, the field codes it covers and charges: nothing else is released.
       if (resolvedHere?.get(name) !== field.code) {
-        if (value !== null) withhold(check, index, deviceId, key, { fieldCode: field.code, system: field.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null, reason: 'NOT_IN_RESOLUTION' }, `Device.${name} of ${deviceId} is not in the query's resolution (the catalog does not list ${field.systemCode} as holding it); withheld.`);
+        if (value !== null)
+          withhold(
+            check,
+            index,
+            deviceId,
+            key,
+            {
+              fieldCode: field.code,
+              system: field.systemCode,
+              status: 'UNVERIFIABLE',
+              anchor: null,
+              salt: null,
+              reason: 'NOT_IN_RESOLUTION',
+            },
+            `Device.${name} of ${deviceId} is not in the query's resolution (the catalog does not list ${field.systemCode} as holding it); withheld.`,
+          );
         continue;
       }
       const salt = own(own(salts, deviceId), name);
@@ -156,24 +199,70 @@ function candidatesOf(check: ResponseCheck): Candidate[] {
       if (typeof salt !== 'string' || proved?.code !== field.code) {
         check.unproven.add(field.code);
         check.unprovenSystem = field.systemCode;
-        withhold(check, index, deviceId, key, { fieldCode: field.code, system: field.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null, reason: 'NO_PROOF' }, `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`);
+        withhold(
+          check,
+          index,
+          deviceId,
+          key,
+          {
+            fieldCode: field.code,
+            system: field.systemCode,
+            status: 'UNVERIFIABLE',
+            anchor: null,
+            salt: null,
+            reason: 'NO_PROOF',
+          },
+          `Device.${name} of ${deviceId} came without a proof from ${options.subgraph}; withheld.`,
+        );
         continue;
       }
-      candidates.push({ index, deviceId, key, name, fieldCode: field.code, systemCode: field.systemCode, value, salt, policy: field.changePolicy, whole: own(own(wholeValues, deviceId), name), keys: selected?.keys ?? UNKNOWN_KEYS });
+      candidates.push({
+        index,
+        deviceId,
+        key,
+        name,
+        fieldCode: field.code,
+        systemCode: field.systemCode,
+        value,
+        salt,
+        policy: field.changePolicy,
+        whole: own(own(wholeValues, deviceId), name),
+        keys: selected?.keys ?? UNKNOWN_KEYS,
+      });
     }
   });
   return candidates;
 }
 
 /** Each candidate against its anchor (one batched ledger read): released, or withheld and reported. */
-async function compareWithAnchors(check: ResponseCheck, candidates: readonly Candidate[]): Promise<void> {
+async function compareWithAnchors(
+  check: ResponseCheck,
+  candidates: readonly Candidate[],
+): Promise<void> {
   const { options } = check;
   const { access } = options;
   let anchors: (Anchor | null)[];
   try {
-    anchors = await options.ledger.getAnchors(candidates.map((c) => [c.deviceId, c.fieldCode] as const));
+    anchors = await options.ledger.getAnchors(
+      candidates.map((c) => [c.deviceId, c.fieldCode] as const),
+    );
   } catch {
-    for (const c of candidates) withhold(check, c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt: null, reason: 'LEDGER_UNAVAILABLE' }, `The ledger could not answer for Device.${c.name} of ${c.deviceId}; withheld.`);
+    for (const c of candidates)
+      withhold(
+        check,
+        c.index,
+        c.deviceId,
+        c.key,
+        {
+          fieldCode: c.fieldCode,
+          system: c.systemCode,
+          status: 'UNVERIFIABLE',
+          anchor: null,
+          salt: null,
+          reason: 'LEDGER_UNAVAILABLE',
+        },
+        `The ledger could not answer for Device.${c.name} of ${c.deviceId}; withheld.`,
+      );
     return;
   }
   anchors.forEach((anchor, i) => {
@@ -183,19 +272,64 @@ async function compareWithAnchors(check: ResponseCheck, candidates: readonly Can
     if (!anchor) {
       check.unproven.add(c.fieldCode);
       check.unprovenSystem = c.systemCode;
-      withhold(check, c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'UNVERIFIABLE', anchor: null, salt, reason: 'NO_ANCHOR' }, `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`);
+      withhold(
+        check,
+        c.index,
+        c.deviceId,
+        c.key,
+        {
+          fieldCode: c.fieldCode,
+          system: c.systemCode,
+          status: 'UNVERIFIABLE',
+          anchor: null,
+          salt,
+          reason: 'NO_ANCHOR',
+        },
+        `Device.${c.name} of ${c.deviceId} has no anchor on the ledger yet; withheld.`,
+      );
       return;
     }
     // The cached anchor itself (frozen) is the verification's reference: no copy per value.
     const whole = c.whole === undefined ? c.value : c.whole;
-    const observed = options.commitments.commitmentOf({ deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole }, anchor.commitment);
+    const observed = options.commitments.commitmentOf(
+      { deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole },
+      anchor.commitment,
+    );
     const consistent = c.whole === undefined || projects(c.value, c.whole, c.keys);
-    const released = consistent && observed === anchor.commitment ? 'VERIFIED' : consistent && c.policy === 'release-unverified' ? 'UNVERIFIED' : undefined;
+    const released =
+      consistent && observed === anchor.commitment
+        ? 'VERIFIED'
+        : consistent && c.policy === 'release-unverified'
+          ? 'UNVERIFIED'
+          : undefined;
     if (released) {
-      access.verifications.push({ device: c.deviceId, field: c.name, fieldCode: c.fieldCode, system: c.systemCode, status: released, anchor, salt, value: whole });
+      access.verifications.push({
+        device: c.deviceId,
+        field: c.name,
+        fieldCode: c.fieldCode,
+        system: c.systemCode,
+        status: released,
+        anchor,
+        salt,
+        value: whole,
+      });
     } else {
-      withhold(check, c.index, c.deviceId, c.key, { fieldCode: c.fieldCode, system: c.systemCode, status: 'TAMPERED', anchor, salt }, `Device.${c.name} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`);
-      options.onTamper({ deviceId: c.deviceId, fieldCode: c.fieldCode, systemCode: c.systemCode, anchoredCommitment: anchor.commitment, observedCommitment: observed, resolutionId: access.resolution?.resolutionId ?? '' });
+      withhold(
+        check,
+        c.index,
+        c.deviceId,
+        c.key,
+        { fieldCode: c.fieldCode, system: c.systemCode, status: 'TAMPERED', anchor, salt },
+        `Device.${c.name} of ${c.deviceId} from system ${c.systemCode} does not match its anchored hash; withheld and reported.`,
+      );
+      options.onTamper({
+        deviceId: c.deviceId,
+        fieldCode: c.fieldCode,
+        systemCode: c.systemCode,
+        anchoredCommitment: anchor.commitment,
+        observedCommitment: observed,
+        resolutionId: access.resolution?.resolutionId ?? '',
+      });
     }
   });
 }
@@ -205,19 +339,45 @@ async function compareWithAnchors(check: ResponseCheck, candidates: readonly Can
  * built field by field, never by spreading a partial record and adding to it: V8 (Node 20) makes
  * each such literal a slow runtime call, and there may be one per value.
  */
-function withhold(check: ResponseCheck, index: number, deviceId: string, key: string, record: Withheld, message: string): void {
+function withhold(
+  check: ResponseCheck,
+  index: number,
+  deviceId: string,
+  key: string,
+  record: Withheld,
+  message: string,
+): void {
   const { options } = check;
   const field = options.fieldKeys.get(key)?.name ?? key;
   (check.entities[index] as Record<string, unknown>)[key] = null;
-  options.access.verifications.push({ device: deviceId, field, fieldCode: record.fieldCode, system: record.system, status: record.status, anchor: record.anchor, salt: record.salt });
-  const extensions: Record<string, unknown> = { code: record.status, device: deviceId, field, system: options.subgraph, systemCode: record.system };
+  options.access.verifications.push({
+    device: deviceId,
+    field,
+    fieldCode: record.fieldCode,
+    system: record.system,
+    status: record.status,
+    anchor: record.anchor,
+    salt: record.salt,
+  });
+  const extensions: Record<string, unknown> = {
+    code: record.status,
+    device: deviceId,
+    field,
+    system: options.subgraph,
+    systemCode: record.system,
+  };
   if (record.reason !== undefined) extensions['reason'] = record.reason;
   check.errors.push({ message, path: ['_entities', index, key], extensions });
 }
 
 /** A member the subgraph really sent (names such as `constructor` are not read off the prototype). */
 function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && record !== null && typeof record === 'object' && Object.hasOwn(record, key) ? record[key] : undefined;
+  return record !== undefined &&
+    record !== null &&
+    typeof record === 'object' &&
+    Object.hasOwn(record, key)
+    ? record[key]
+    : undefined;
 }
 
 /**

@@ -65,16 +65,29 @@ export interface DeviceSelection {
  * @throws GridmarkError `BAD_INPUT` when the variables or arguments do not coerce (the executor
  *   would refuse the operation as well).
  */
-export function selectDeviceFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): DeviceSelection {
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+export function selectDeviceFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): DeviceSelection {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
+    maxErrors: 1,
+  });
   if (coerced.errors) throw badInput(coerced.errors[0]);
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const device = schema.getType(DEVICE);
   const root = rootType(schema, operation);
   const walk = new SelectionWalk(schema, fragments, coerced.coerced, device, root);
   if (root) walk.visit(operation.selectionSet, root);
-  return { fields: walk.fields, deviceIds: [...new Set(walk.deviceIds.filter(isValidIdentifier))], unnamed: [...walk.unnamed] };
+  return {
+    fields: walk.fields,
+    deviceIds: [...new Set(walk.deviceIds.filter(isValidIdentifier))],
+    unnamed: [...walk.unnamed],
+  };
 }
 
 /** One pass over an operation's selections, each named fragment visited once. */
@@ -103,9 +116,12 @@ class SelectionWalk {
         if (this.#isDevice(parent)) this.fields.add(name);
         const type = getNamedType(field.type);
         if (this.#isDevice(type)) this.#devicesOf(parent, field, selection);
-        if (selection.selectionSet && isCompositeType(type)) this.visit(selection.selectionSet, type);
+        if (selection.selectionSet && isCompositeType(type))
+          this.visit(selection.selectionSet, type);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parent;
+        const type = selection.typeCondition
+          ? this.schema.getType(selection.typeCondition.name.value)
+          : parent;
         if (type && isCompositeType(type)) this.visit(selection.selectionSet, type);
       } else if (!this.#visited.has(selection.name.value)) {
         this.#visited.add(selection.name.value);
@@ -120,11 +136,17 @@ class SelectionWalk {
   #isDevice(type: GraphQLNamedType): boolean {
     if (!this.device) return false;
     if (type === this.device) return true;
-    return isAbstractType(type) && isObjectType(this.device) && this.schema.isSubType(type, this.device);
+    return (
+      isAbstractType(type) && isObjectType(this.device) && this.schema.isSubType(type, this.device)
+    );
   }
 
   /** The devices a field returning devices names: the `ID` values of its arguments, as coerced. */
-  #devicesOf(parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1]): void {
+  #devicesOf(
+    parent: GraphQLCompositeType,
+    field: GraphQLField<unknown, unknown>,
+    node: Parameters<typeof getArgumentValues>[1],
+  ): void {
     const coordinate = `${parent.name}.${field.name}`;
     if (parent !== this.root || !field.args.some((a) => holdsIds(a.type, new Set()))) {
       this.unnamed.add(coordinate);
@@ -136,12 +158,16 @@ class SelectionWalk {
     } catch (error) {
       throw badInput(error);
     }
-    for (const argument of field.args) collectIds(values[argument.name], argument.type, this.deviceIds);
+    for (const argument of field.args)
+      collectIds(values[argument.name], argument.type, this.deviceIds);
   }
 }
 
 /** The operation's root type (a query's is `Query`). */
-function rootType(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLObjectType | undefined {
+function rootType(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+): GraphQLObjectType | undefined {
   return schema.getRootType(operation.operation) ?? undefined;
 }
 
@@ -164,11 +190,15 @@ function collectIds(value: unknown, type: GraphQLInputType, into: string[]): voi
   } else if (isScalarType(nullable)) {
     if (nullable.name === 'ID' && typeof value === 'string') into.push(value);
   } else if (isInputObjectType(nullable) && typeof value === 'object') {
-    for (const [name, field] of Object.entries(nullable.getFields())) collectIds((value as Record<string, unknown>)[name], field.type, into);
+    for (const [name, field] of Object.entries(nullable.getFields()))
+      collectIds((value as Record<string, unknown>)[name], field.type, into);
   }
 }
 
 function badInput(error: unknown): GridmarkError {
-  const message = error instanceof GraphQLError || error instanceof Error ? error.message : 'The operation\'s variables or arguments are invalid.';
+  const message =
+    error instanceof GraphQLError || error instanceof Error
+      ? error.message
+      : "The operation's variables or arguments are invalid.";
   return new GridmarkError('BAD_INPUT', message, { cause: error });
 }

@@ -17,14 +17,24 @@ export interface SubgraphGuard {
    * Headers for an outgoing subgraph request: its grant, sealed in the system's grant channel, or
    * signed when there is none yet or `signed` is asked for.
    */
-  headersFor(subgraph: string, variables: Readonly<Record<string, unknown>> | undefined, context: GatewayContext, options?: { readonly signed?: boolean }): Record<string, string>;
+  headersFor(
+    subgraph: string,
+    variables: Readonly<Record<string, unknown>> | undefined,
+    context: GatewayContext,
+    options?: { readonly signed?: boolean },
+  ): Record<string, string>;
   /**
    * True when a system refused the request's grant as sealed for a grant key it no longer holds
    * (it restarted): its answer named its new key, and the request is worth sending once more.
    */
   refusedStaleGrant(response: { readonly errors?: readonly unknown[] }): boolean;
   /** Checks a subgraph's answer against the ledger before it is merged. */
-  verify(subgraph: string, response: SubgraphResponse, request: { readonly query?: string; readonly variables?: Readonly<Record<string, unknown>> }, context: GatewayContext): Promise<SubgraphResponse>;
+  verify(
+    subgraph: string,
+    response: SubgraphResponse,
+    request: { readonly query?: string; readonly variables?: Readonly<Record<string, unknown>> },
+    context: GatewayContext,
+  ): Promise<SubgraphResponse>;
 }
 
 /** Options of {@link createSubgraphGuard}. */
@@ -47,25 +57,40 @@ export interface SubgraphGuardOptions {
  * after the response, so a slow ledger delays no one, and failures are logged.
  */
 export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuard {
-  const representationsOf = (variables: Readonly<Record<string, unknown>> | undefined): readonly { id?: unknown }[] =>
-    Array.isArray(variables?.['representations']) ? (variables['representations'] as { id?: unknown }[]) : [];
+  const representationsOf = (
+    variables: Readonly<Record<string, unknown>> | undefined,
+  ): readonly { id?: unknown }[] =>
+    Array.isArray(variables?.['representations'])
+      ? (variables['representations'] as { id?: unknown }[])
+      : [];
   const commitments = createCommitmentMemo();
   const channels = createGrantChannels({ signingKey: options.signingKey, logger: options.logger });
   return {
     headersFor(subgraph, variables, context, request = {}) {
       if (!context.access) return {};
       const channel = request.signed === true ? undefined : channels.channelFor(subgraph);
-      const grant = issueGrant({ access: context.access, subgraph, representations: representationsOf(variables), fields: options.fields, signingKey: options.signingKey, channel });
+      const grant = issueGrant({
+        access: context.access,
+        subgraph,
+        representations: representationsOf(variables),
+        fields: options.fields,
+        signingKey: options.signingKey,
+        channel,
+      });
       return { [grant.header]: grant.value };
     },
     refusedStaleGrant(response) {
       return (response.errors ?? []).some((e) => {
-        const extensions = (e as { extensions?: { code?: unknown; reason?: unknown } } | null)?.extensions;
+        const extensions = (e as { extensions?: { code?: unknown; reason?: unknown } } | null)
+          ?.extensions;
         return extensions?.code === 'GRANT_REFUSED' && extensions.reason === 'STALE_KEY';
       });
     },
     async verify(subgraph, response, request, context) {
-      channels.learn(subgraph, (response.extensions?.['gridmark'] as { grantKey?: unknown } | undefined)?.grantKey);
+      channels.learn(
+        subgraph,
+        (response.extensions?.['gridmark'] as { grantKey?: unknown } | undefined)?.grantKey,
+      );
       if (!context.access) return response;
       return verifyEntities({
         response,
@@ -77,20 +102,38 @@ export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuar
         ledger: options.ledger,
         commitments,
         onTamper: (finding) => {
-          options.logger.warn(`TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`);
+          options.logger.warn(
+            `TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`,
+          );
           options.outbox
             .append({ kind: 'tamper', body: finding })
             .then((outcome) => {
-              if (outcome.status === 'refused') throw new Error(`the ledger refused the report [${outcome.code}] ${outcome.reason}`);
+              if (outcome.status === 'refused')
+                throw new Error(
+                  `the ledger refused the report [${outcome.code}] ${outcome.reason}`,
+                );
               return options.registry.penalizeTampering(finding.systemCode, finding);
             })
-            .catch((error: unknown) => options.logger.error(`could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`));
+            .catch((error: unknown) =>
+              options.logger.error(
+                `could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`,
+              ),
+            );
         },
         onUnproven: (finding) => {
-          options.logger.warn(`UNVERIFIABLE: ${finding.systemCode} served ${finding.fieldCodes.join(', ')} without a proof or an anchor`);
+          options.logger.warn(
+            `UNVERIFIABLE: ${finding.systemCode} served ${finding.fieldCodes.join(', ')} without a proof or an anchor`,
+          );
           options.registry
-            .penalizeFailedVerification(finding.systemCode, { resolutionId: context.access?.resolution?.resolutionId ?? null, fieldCodes: finding.fieldCodes })
-            .catch((error: unknown) => options.logger.error(`could not record the failed verification of ${finding.systemCode}: ${String(error)}`));
+            .penalizeFailedVerification(finding.systemCode, {
+              resolutionId: context.access?.resolution?.resolutionId ?? null,
+              fieldCodes: finding.fieldCodes,
+            })
+            .catch((error: unknown) =>
+              options.logger.error(
+                `could not record the failed verification of ${finding.systemCode}: ${String(error)}`,
+              ),
+            );
         },
       });
     },

@@ -22,8 +22,13 @@ export interface ProjectionDifference {
  * The path is built only when there is a difference: the gateway calls this for every object value
  * it releases.
  */
-export function projectionDifference(part: unknown, whole: unknown, keys: ResponseKeys): ProjectionDifference | null {
-  if (keys.kind === 'selected' && keys.keys.size === 0) return sameValue(part, whole) ? null : at([], false);
+export function projectionDifference(
+  part: unknown,
+  whole: unknown,
+  keys: ResponseKeys,
+): ProjectionDifference | null {
+  if (keys.kind === 'selected' && keys.keys.size === 0)
+    return sameValue(part, whole) ? null : at([], false);
   if (Array.isArray(part)) {
     if (!Array.isArray(whole) || whole.length !== part.length) return at([], false);
     for (let i = 0; i < part.length; i++) {
@@ -35,11 +40,16 @@ export function projectionDifference(part: unknown, whole: unknown, keys: Respon
   if (part !== null && typeof part === 'object') {
     if (whole === null || typeof whole !== 'object' || Array.isArray(whole)) return at([], false);
     for (const key of Object.keys(part)) {
-      const selected = keys.kind === 'selected' ? keys.keys.get(key) : { name: key, keys: UNKNOWN_KEYS };
+      const selected =
+        keys.kind === 'selected' ? keys.keys.get(key) : { name: key, keys: UNKNOWN_KEYS };
       if (selected === undefined) return at([key], false);
       if (selected.name === '__typename') continue;
       if (!Object.hasOwn(whole, selected.name)) return at([key], keys.kind === 'unknown');
-      const found = projectionDifference((part as Record<string, unknown>)[key], (whole as Record<string, unknown>)[selected.name], selected.keys);
+      const found = projectionDifference(
+        (part as Record<string, unknown>)[key],
+        (whole as Record<string, unknown>)[selected.name],
+        selected.keys,
+      );
       if (found) return at([key, ...found.path], found.maybeAlias);
     }
     return null;
@@ -49,7 +59,9 @@ export function projectionDifference(part: unknown, whole: unknown, keys: Respon
 
 /** Leaves compare as JSON values: scalars by value, object-valued scalars member by member. */
 function sameValue(part: unknown, whole: unknown): boolean {
-  return part === whole || (typeof part === 'object' && part !== null && isDeepStrictEqual(part, whole));
+  return (
+    part === whole || (typeof part === 'object' && part !== null && isDeepStrictEqual(part, whole))
+  );
 }
 
 function at(path: readonly (string | number)[], maybeAlias: boolean): ProjectionDifference {

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trade } from '../../ledger-adapter/contract/records.js';
-import { createLedger, verifyTradeReceipt, type LedgerAdapter } from '../../ledger-adapter/index.js';
+import {
+  createLedger,
+  verifyTradeReceipt,
+  type LedgerAdapter,
+} from '../../ledger-adapter/index.js';
 import { silentLogger } from '../../schema/index.js';
 import type { BillingStore } from './billing-store.js';
 import { openSqliteBillingStore } from './sqlite/sqlite-billing-store.js';
@@ -38,14 +42,27 @@ const terms = (): Omit<Trade, 'at'> => ({
 });
 
 /** Runs the dying gateway; returns how it ended. */
-function crashAt(stage: 'after-hold' | 'after-charge' | 'after-ledger', trade: Omit<Trade, 'at'>): string | null {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, dir, stage, JSON.stringify(trade)], { encoding: 'utf8', timeout: 60_000 });
-  if (run.signal !== 'SIGKILL') throw new Error(`the fixture ended with ${run.signal ?? `code ${run.status}`}: ${run.stderr}`);
+function crashAt(
+  stage: 'after-hold' | 'after-charge' | 'after-ledger',
+  trade: Omit<Trade, 'at'>,
+): string | null {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', FIXTURE, dir, stage, JSON.stringify(trade)],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  if (run.signal !== 'SIGKILL')
+    throw new Error(`the fixture ended with ${run.signal ?? `code ${run.status}`}: ${run.stderr}`);
   return run.signal;
 }
 
 /** What a restarting gateway does: opens book and ledger, releases holds, records pending trades. */
-async function restart(): Promise<{ book: BillingStore; ledger: LedgerAdapter; released: number; close: () => Promise<void> }> {
+async function restart(): Promise<{
+  book: BillingStore;
+  ledger: LedgerAdapter;
+  released: number;
+  close: () => Promise<void>;
+}> {
   const ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
   const book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
   const released = await book.releaseAllHolds();
@@ -66,10 +83,22 @@ async function restart(): Promise<{ book: BillingStore; ledger: LedgerAdapter; r
 
 beforeAll(async () => {
   const ledger = await createLedger({ kind: 'embedded', path: join(dir, 'ledger.db') });
-  await ledger.registerFields({ systemCode: SYSTEM, fields: [{ fieldCode: FIELD, coordinate: 'Device.model', feeFen: 9 }] });
-  await ledger.putCatalogEntries({ entries: [{ deviceId: DEVICE, holdings: [{ systemCode: SYSTEM, fieldCodes: [FIELD] }] }] });
-  await ledger.putParsingRule({ applicationId: APP, function: 'monitoring', role: '*', fieldCodes: [FIELD] });
-  await ledger.resolveBatch([{ resolutionId, applicationId: APP, function: 'monitoring', role: '*', deviceIds: [DEVICE] }]);
+  await ledger.registerFields({
+    systemCode: SYSTEM,
+    fields: [{ fieldCode: FIELD, coordinate: 'Device.model', feeFen: 9 }],
+  });
+  await ledger.putCatalogEntries({
+    entries: [{ deviceId: DEVICE, holdings: [{ systemCode: SYSTEM, fieldCodes: [FIELD] }] }],
+  });
+  await ledger.putParsingRule({
+    applicationId: APP,
+    function: 'monitoring',
+    role: '*',
+    fieldCodes: [FIELD],
+  });
+  await ledger.resolveBatch([
+    { resolutionId, applicationId: APP, function: 'monitoring', role: '*', deviceIds: [DEVICE] },
+  ]);
   await ledger.close();
   const book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
   await book.openAccount(APP, 'APPLICATION');
@@ -87,7 +116,11 @@ describe('a crash between fetch and charge', () => {
     try {
       // Holds live in the process: a new one starts with none, and the full balance available.
       expect(after.released).toBe(0);
-      expect(await after.book.getAccount(APP)).toMatchObject({ balanceFen: 100, heldFen: 0, availableFen: 100 });
+      expect(await after.book.getAccount(APP)).toMatchObject({
+        balanceFen: 100,
+        heldFen: 0,
+        availableFen: 100,
+      });
       expect(await after.book.getTrade(trade.tradeId)).toBeUndefined();
       expect(await after.ledger.getTrade(trade.tradeId)).toBeNull();
     } finally {
@@ -107,7 +140,11 @@ describe('a crash between fetch and charge', () => {
       const onLedger = await after.ledger.getTrade(trade.tradeId);
       expect(onLedger?.trade).toEqual(record?.trade);
       expect(record?.receipt && verifyTradeReceipt(record.trade, record.receipt)).toBe(true);
-      expect(await after.book.check()).toMatchObject({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [] });
+      expect(await after.book.check()).toMatchObject({
+        sumOfBalancesFen: 0,
+        unbalancedEntries: [],
+        driftedAccounts: [],
+      });
     } finally {
       await after.close();
     }
@@ -131,7 +168,10 @@ describe('a crash between fetch and charge', () => {
       expect(record?.status).toBe('RECORDED');
       expect(record?.receipt).toEqual(firstOnLedger?.receipt);
       expect(await after.book.getAccount(APP)).toMatchObject({ balanceFen: 80, heldFen: 0 });
-      expect(await after.book.check()).toMatchObject({ sumOfBalancesFen: 0, unbalancedEntries: [] });
+      expect(await after.book.check()).toMatchObject({
+        sumOfBalancesFen: 0,
+        unbalancedEntries: [],
+      });
     } finally {
       await after.close();
     }

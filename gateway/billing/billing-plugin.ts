@@ -32,7 +32,9 @@ interface RequestBilling {
  * transaction that also queues the trade contract for the ledger; the response carries the quote,
  * the charge and the trade's Merkle receipt in `extensions.gridmark`.
  */
-export function createBillingPlugin(options: BillingPluginOptions): ApolloServerPlugin<GatewayContext> {
+export function createBillingPlugin(
+  options: BillingPluginOptions,
+): ApolloServerPlugin<GatewayContext> {
   const { billing } = options;
   const receiptTimeoutMs = options.receiptTimeoutMs ?? 2_000;
   return {
@@ -44,7 +46,8 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
           const access = contextValue.access;
           if (!access?.resolution) return;
           const quote = billing.quote(access.resolution, access.fields);
-          const quoteOnly = (contextValue.headers(QUOTE_HEADER) ?? '').trim().toLowerCase() === 'only';
+          const quoteOnly =
+            (contextValue.headers(QUOTE_HEADER) ?? '').trim().toLowerCase() === 'only';
           if (quoteOnly) {
             state = { quote, quoteOnly };
             return;
@@ -60,7 +63,10 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
         responseForOperation({ response }) {
           // A quote fetches nothing: the operation is answered without executing it.
           if (!state?.quoteOnly) return Promise.resolve(null);
-          return Promise.resolve({ http: response.http, body: { kind: 'single', singleResult: { data: null } } });
+          return Promise.resolve({
+            http: response.http,
+            body: { kind: 'single', singleResult: { data: null } },
+          });
         },
         async willSendResponse({ response, contextValue }) {
           if (!state || response.body.kind !== 'single') return;
@@ -71,14 +77,31 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
             const access = contextValue.access;
             const verified = access.verifications.filter((v) => v.status === 'VERIFIED');
             try {
-              charged = await billing.charge(state.holdId, { applicationId: access.applicationId, function: access.function, quote: state.quote, verified });
+              charged = await billing.charge(state.holdId, {
+                applicationId: access.applicationId,
+                function: access.function,
+                quote: state.quote,
+                verified,
+              });
             } catch (error) {
               // Data that could not be charged is not released, nor are the values in its receipt.
-              const failure = error instanceof GridmarkError ? error : new GridmarkError('BILLING_UNAVAILABLE', 'The query could not be charged; nothing is released.', { cause: error });
+              const failure =
+                error instanceof GridmarkError
+                  ? error
+                  : new GridmarkError(
+                      'BILLING_UNAVAILABLE',
+                      'The query could not be charged; nothing is released.',
+                      { cause: error },
+                    );
               result.data = null;
-              result.errors = [...(result.errors ?? []), { message: failure.message, extensions: { code: failure.code } }];
-              const receipt = result.extensions?.['gridmark'] as Record<string, unknown> | undefined;
-              if (receipt) result.extensions = { ...result.extensions, gridmark: withoutValues(receipt) };
+              result.errors = [
+                ...(result.errors ?? []),
+                { message: failure.message, extensions: { code: failure.code } },
+              ];
+              const receipt = result.extensions?.['gridmark'] as
+                Record<string, unknown> | undefined;
+              if (receipt)
+                result.extensions = { ...result.extensions, gridmark: withoutValues(receipt) };
               return;
             }
             if (charged) receipt = await withinMs(charged.onLedger, receiptTimeoutMs);
@@ -90,13 +113,35 @@ export function createBillingPlugin(options: BillingPluginOptions): ApolloServer
               ...gridmark,
               // A quote-only answer itemises the price; a charged response summarises it (the charge
               // itemises what was actually bought), so that it does not repeat every field twice.
-              quote: state.quoteOnly ? state.quote : { resolutionId: state.quote.resolutionId, values: state.quote.fields.length, fieldFeesFen: state.quote.fieldFeesFen, resolutionFeeFen: state.quote.resolutionFeeFen, totalFen: state.quote.totalFen },
+              quote: state.quoteOnly
+                ? state.quote
+                : {
+                    resolutionId: state.quote.resolutionId,
+                    values: state.quote.fields.length,
+                    fieldFeesFen: state.quote.fieldFeesFen,
+                    resolutionFeeFen: state.quote.resolutionFeeFen,
+                    totalFen: state.quote.totalFen,
+                  },
               ...(state.quoteOnly
                 ? {}
                 : {
                     charge: charged
-                      ? { tradeId: charged.trade.tradeId, amountFen: charged.trade.amountFen, platformFeeFen: charged.trade.platformFeeFen, payees: charged.trade.payees, items: charged.trade.items, at: charged.trade.at, balanceFen: charged.account.balanceFen, availableFen: charged.account.availableFen, receipt }
-                      : { tradeId: null, amountFen: 0, note: 'no value was released verified: nothing is charged' },
+                      ? {
+                          tradeId: charged.trade.tradeId,
+                          amountFen: charged.trade.amountFen,
+                          platformFeeFen: charged.trade.platformFeeFen,
+                          payees: charged.trade.payees,
+                          items: charged.trade.items,
+                          at: charged.trade.at,
+                          balanceFen: charged.account.balanceFen,
+                          availableFen: charged.account.availableFen,
+                          receipt,
+                        }
+                      : {
+                          tradeId: null,
+                          amountFen: 0,
+                          note: 'no value was released verified: nothing is charged',
+                        },
                   }),
             },
           };

@@ -10,7 +10,16 @@ import type { FieldDirectory } from '../access/field-directory.js';
 import { BookConflict, type BillingStore } from './billing-store.js';
 import { linkBookToLedger, type BookLedgerLink } from './book-ledger-link.js';
 import { reconcilePeriod, type Reconciliation } from './reconciliation.js';
-import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account, type BookCheck, type JournalRow, type Settlement, type Statement, type TradeRecord } from './billing-types.js';
+import {
+  EXTERNAL_ACCOUNT,
+  PLATFORM_ACCOUNT,
+  type Account,
+  type BookCheck,
+  type JournalRow,
+  type Settlement,
+  type Statement,
+  type TradeRecord,
+} from './billing-types.js';
 import { requireAmountFen, sumFen } from './money.js';
 import { chargeDelivered, quoteQuery, type Quote } from './pricing.js';
 import { checkTariff, type Tariff } from './tariff.js';
@@ -33,25 +42,62 @@ export interface Billing {
   /** Prices an operation that a resolution covers, from the fields it selects. */
   quote(resolution: Resolution, selectedFields: ReadonlySet<string>): Quote;
   /** Reserves a quote's total for a query. @throws GridmarkError PAYMENT_REQUIRED, LEDGER_UNAVAILABLE */
-  reserve(applicationId: string, quote: Quote): Promise<{ readonly holdId: string; readonly account: Account }>;
+  reserve(
+    applicationId: string,
+    quote: Quote,
+  ): Promise<{ readonly holdId: string; readonly account: Account }>;
   /**
    * Charges a reserved query for the values it released verified (withheld, tampered and
    * unverified values are free), exactly once; or releases the hold when none were.
    */
-  charge(holdId: string, input: { readonly applicationId: string; readonly function: string; readonly quote: Quote; readonly verified: readonly { readonly device: string; readonly fieldCode: string }[] }): Promise<ChargedQuery | undefined>;
+  charge(
+    holdId: string,
+    input: {
+      readonly applicationId: string;
+      readonly function: string;
+      readonly quote: Quote;
+      readonly verified: readonly { readonly device: string; readonly fieldCode: string }[];
+    },
+  ): Promise<ChargedQuery | undefined>;
 
   account(caller: Caller, accountId: string): Promise<Account>;
   /** Credits a payment received for an application. Platform admins. */
-  topUp(caller: Caller, input: { readonly applicationId: string; readonly amountFen: unknown; readonly paymentReference: string }): Promise<Account>;
+  topUp(
+    caller: Caller,
+    input: {
+      readonly applicationId: string;
+      readonly amountFen: unknown;
+      readonly paymentReference: string;
+    },
+  ): Promise<Account>;
   setCreditLimit(caller: Caller, applicationId: string, creditLimitFen: unknown): Promise<Account>;
-  statement(caller: Caller, accountId: string, period: { readonly from?: string | null; readonly to?: string | null }): Promise<Statement>;
+  statement(
+    caller: Caller,
+    accountId: string,
+    period: { readonly from?: string | null; readonly to?: string | null },
+  ): Promise<Statement>;
   trade(caller: Caller, tradeId: string): Promise<TradeRecord>;
-  trades(caller: Caller, filter: { readonly applicationId?: string | null; readonly systemCode?: string | null; readonly from?: string | null; readonly to?: string | null; readonly limit?: number | null }): Promise<readonly TradeRecord[]>;
+  trades(
+    caller: Caller,
+    filter: {
+      readonly applicationId?: string | null;
+      readonly systemCode?: string | null;
+      readonly from?: string | null;
+      readonly to?: string | null;
+      readonly limit?: number | null;
+    },
+  ): Promise<readonly TradeRecord[]>;
   /** Closes the period since the last settlement. Platform admins; every trade of the period must be on the ledger. */
   settle(caller: Caller): Promise<Settlement>;
   settlements(caller: Caller): Promise<readonly Settlement[]>;
-  journal(caller: Caller, period: { readonly from?: string | null; readonly to?: string | null }): Promise<readonly JournalRow[]>;
-  reconcile(caller: Caller, period: { readonly from?: string | null; readonly to?: string | null }): Promise<Reconciliation>;
+  journal(
+    caller: Caller,
+    period: { readonly from?: string | null; readonly to?: string | null },
+  ): Promise<readonly JournalRow[]>;
+  reconcile(
+    caller: Caller,
+    period: { readonly from?: string | null; readonly to?: string | null },
+  ): Promise<Reconciliation>;
   check(caller: Caller): Promise<BookCheck>;
   /** True once the application has paid the system in a trade (feedback needs it). */
   tradedWith(applicationId: string, systemCode: string): Promise<boolean>;
@@ -89,14 +135,19 @@ export function createBilling(options: BillingOptions): Billing {
   const chargeRegistrationFees = async (): Promise<void> => {
     if (tariff.registrationFeeFen === 0) return;
     for (const s of await registry.listSystems()) {
-      if (await store.chargeRegistrationFee(s.code, tariff.registrationFeeFen)) logger.info(`registration fee of ${s.code}: ${tariff.registrationFeeFen} fen`);
+      if (await store.chargeRegistrationFee(s.code, tariff.registrationFeeFen))
+        logger.info(`registration fee of ${s.code}: ${tariff.registrationFeeFen} fen`);
     }
   };
   let unsubscribe: (() => void) | undefined;
   let link: BookLedgerLink | undefined;
 
   const translate = (error: unknown): never => {
-    if (error instanceof BookConflict) throw new GridmarkError(error.reason, error.message, { details: { ...error.details }, cause: error });
+    if (error instanceof BookConflict)
+      throw new GridmarkError(error.reason, error.message, {
+        details: { ...error.details },
+        cause: error,
+      });
     throw error;
   };
   /** Admins and auditors see every account; an application its own; a system's operator the system's. */
@@ -110,27 +161,49 @@ export function createBilling(options: BillingOptions): Billing {
   const knownAccount = async (accountId: string): Promise<Account> => {
     const existing = await store.getAccount(accountId);
     if (existing) return existing;
-    if (await registry.getApplication(accountId)) return store.openAccount(accountId, 'APPLICATION');
+    if (await registry.getApplication(accountId))
+      return store.openAccount(accountId, 'APPLICATION');
     if (await registry.getSystem(accountId)) return store.openAccount(accountId, 'SYSTEM');
     if (accountId === PLATFORM_ACCOUNT) return store.openAccount(accountId, 'PLATFORM');
     if (accountId === EXTERNAL_ACCOUNT) return store.openAccount(accountId, 'EXTERNAL');
-    throw new GridmarkError('UNKNOWN_ACCOUNT', `there is no account ${accountId}: accounts are registered applications (APP-nnnn), business systems (their codes), ${PLATFORM_ACCOUNT} and ${EXTERNAL_ACCOUNT}.`, { details: { account: accountId } });
+    throw new GridmarkError(
+      'UNKNOWN_ACCOUNT',
+      `there is no account ${accountId}: accounts are registered applications (APP-nnnn), business systems (their codes), ${PLATFORM_ACCOUNT} and ${EXTERNAL_ACCOUNT}.`,
+      { details: { account: accountId } },
+    );
   };
-  const period = (input: { readonly from?: string | null; readonly to?: string | null }): { from: string; to: string } => {
+  const period = (input: {
+    readonly from?: string | null;
+    readonly to?: string | null;
+  }): { from: string; to: string } => {
     const from = input.from ? requireTime(input.from, 'from') : '1970-01-01T00:00:00.000Z';
     const to = input.to ? requireTime(input.to, 'to') : new Date(Date.now() + 1).toISOString();
-    if (to <= from) throw new GridmarkError('BAD_INPUT', `the period ends (${to}) before it starts (${from}).`, { details: { field: 'to' } });
+    if (to <= from)
+      throw new GridmarkError('BAD_INPUT', `the period ends (${to}) before it starts (${from}).`, {
+        details: { field: 'to' },
+      });
     return { from, to };
   };
 
   return {
     tariff,
     // The field directory holds the fields of active systems only: a suspended system's are not billable.
-    quote: (resolution, selected) => quoteQuery(resolution, selected, tariff, (field, systemCode) => options.fields.byName(field)?.systemCode === systemCode),
+    quote: (resolution, selected) =>
+      quoteQuery(
+        resolution,
+        selected,
+        tariff,
+        (field, systemCode) => options.fields.byName(field)?.systemCode === systemCode,
+      ),
     async reserve(applicationId, quote) {
-      if (!outbox.healthy()) throw new GridmarkError('LEDGER_UNAVAILABLE', 'Trades cannot reach the ledger; charged queries are refused until they can.');
+      if (!outbox.healthy())
+        throw new GridmarkError(
+          'LEDGER_UNAVAILABLE',
+          'Trades cannot reach the ledger; charged queries are refused until they can.',
+        );
       const holdId = randomBytes(32).toString('hex');
-      const hold = () => store.hold({ holdId, accountId: applicationId, amountFen: quote.totalFen });
+      const hold = () =>
+        store.hold({ holdId, accountId: applicationId, amountFen: quote.totalFen });
       // An application's account opens on its first query; after that a hold is one read.
       const account = await hold()
         .catch(async (error: unknown) => {
@@ -149,7 +222,19 @@ export function createBilling(options: BillingOptions): Billing {
       }
       const values = charge.items.reduce((n, i) => n + i.fieldCodes.length, 0);
       const memo = `${input.function}: ${charge.items.length} device(s), ${values} value(s); platform: commission ${charge.platformFeeFen - tariff.resolutionFeeFen} + resolution fee ${tariff.resolutionFeeFen}`;
-      const charged = await store.charge(holdId, { tradeId: holdId, applicationId: input.applicationId, resolutionId: input.quote.resolutionId, function: input.function, ...charge }, memo).catch(translate);
+      const charged = await store
+        .charge(
+          holdId,
+          {
+            tradeId: holdId,
+            applicationId: input.applicationId,
+            resolutionId: input.quote.resolutionId,
+            function: input.function,
+            ...charge,
+          },
+          memo,
+        )
+        .catch(translate);
       // The book holds the trade as PENDING; should the process die before this append, start() offers it again.
       const onLedger = outbox.append({ kind: 'trade', body: charged.trade }).then(
         (outcome) => (outcome.status === 'recorded' ? (outcome.receipt ?? null) : null),
@@ -167,11 +252,26 @@ export function createBilling(options: BillingOptions): Billing {
       const amountFen = requireAmountFen(input.amountFen, 'amountFen', { positive: true });
       const reference = requireReference(input.paymentReference);
       const account = await knownAccount(input.applicationId);
-      if (account.kind !== 'APPLICATION') throw new GridmarkError('UNKNOWN_ACCOUNT', `${input.applicationId} is not an application account; only applications are topped up.`, { details: { account: input.applicationId } });
+      if (account.kind !== 'APPLICATION')
+        throw new GridmarkError(
+          'UNKNOWN_ACCOUNT',
+          `${input.applicationId} is not an application account; only applications are topped up.`,
+          { details: { account: input.applicationId } },
+        );
       // Balances stay exact: neither the application's nor the outside world's (which pays every top-up) may pass the largest safe integer.
       sumFen([account.balanceFen, amountFen], 'amountFen');
-      sumFen([-((await store.getAccount(EXTERNAL_ACCOUNT))?.balanceFen ?? 0), amountFen], 'amountFen');
-      const updated = await store.topUp({ accountId: input.applicationId, amountFen, paymentReference: reference, memo: `payment ${reference} recorded by ${caller.role === 'ANONYMOUS' ? 'anonymous' : caller.keyId}` }).catch(translate);
+      sumFen(
+        [-((await store.getAccount(EXTERNAL_ACCOUNT))?.balanceFen ?? 0), amountFen],
+        'amountFen',
+      );
+      const updated = await store
+        .topUp({
+          accountId: input.applicationId,
+          amountFen,
+          paymentReference: reference,
+          memo: `payment ${reference} recorded by ${caller.role === 'ANONYMOUS' ? 'anonymous' : caller.keyId}`,
+        })
+        .catch(translate);
       logger.info(`top-up of ${input.applicationId}: ${amountFen} fen (payment ${reference})`);
       return updated;
     },
@@ -179,7 +279,12 @@ export function createBilling(options: BillingOptions): Billing {
       requireAdmin(caller, 'set credit limits');
       const limit = requireAmountFen(creditLimitFen, 'creditLimitFen');
       const account = await knownAccount(applicationId);
-      if (account.kind !== 'APPLICATION') throw new GridmarkError('UNKNOWN_ACCOUNT', `${applicationId} is not an application account.`, { details: { account: applicationId } });
+      if (account.kind !== 'APPLICATION')
+        throw new GridmarkError(
+          'UNKNOWN_ACCOUNT',
+          `${applicationId} is not an application account.`,
+          { details: { account: applicationId } },
+        );
       return store.setCreditLimit(applicationId, limit).catch(translate);
     },
     async statement(caller, accountId, input) {
@@ -190,8 +295,15 @@ export function createBilling(options: BillingOptions): Billing {
     },
     async trade(caller, tradeId) {
       const record = await store.getTrade(tradeId);
-      const visible = record && (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' || (caller.role === 'APPLICATION' && caller.appId === record.trade.applicationId) || (caller.role === 'ENTERPRISE_USER' && record.trade.payees.some((p) => p.systemCode === caller.systemCode)));
-      if (!record || !visible) throw new GridmarkError('NOT_FOUND', `no trade ${tradeId} visible to the caller.`);
+      const visible =
+        record &&
+        (caller.role === 'PLATFORM_ADMIN' ||
+          caller.role === 'AUDITOR' ||
+          (caller.role === 'APPLICATION' && caller.appId === record.trade.applicationId) ||
+          (caller.role === 'ENTERPRISE_USER' &&
+            record.trade.payees.some((p) => p.systemCode === caller.systemCode)));
+      if (!record || !visible)
+        throw new GridmarkError('NOT_FOUND', `no trade ${tradeId} visible to the caller.`);
       return record;
     },
     async trades(caller, filter) {
@@ -202,17 +314,34 @@ export function createBilling(options: BillingOptions): Billing {
       else requireOverseer(caller, 'list trades');
       const { from, to } = period(filter);
       const limit = Math.min(Math.max(filter.limit ?? 100, 1), MAX_LISTING);
-      return store.listTrades({ ...(applicationId ? { applicationId } : {}), ...(systemCode ? { systemCode } : {}), from, to, limit });
+      return store.listTrades({
+        ...(applicationId ? { applicationId } : {}),
+        ...(systemCode ? { systemCode } : {}),
+        from,
+        to,
+        limit,
+      });
     },
     async settle(caller) {
       requireAdmin(caller, 'run settlements');
       // Give the period's last trades a moment to reach the ledger; a ledger that is down refuses the run below.
       await outbox.flush(SETTLE_FLUSH_MS).catch(() => undefined);
       const previous = (await store.settlements()).at(-1);
-      const counts = await store.tradeCounts(previous?.to ?? '1970-01-01T00:00:00.000Z', new Date(Date.now() + 1).toISOString());
-      if (counts.pending > 0) throw new GridmarkError('LEDGER_UNAVAILABLE', `${counts.pending} trade(s) of the period are not on the ledger yet; a period settles only when its trades are recorded.`);
-      const settlement = await store.settle(caller.role === 'ANONYMOUS' ? 'anonymous' : caller.keyId).catch(translate);
-      logger.info(`settlement ${settlement.id} closed ${settlement.from} to ${settlement.to}: ${settlement.trades} trade(s), ${settlement.payouts.length} payout(s)`);
+      const counts = await store.tradeCounts(
+        previous?.to ?? '1970-01-01T00:00:00.000Z',
+        new Date(Date.now() + 1).toISOString(),
+      );
+      if (counts.pending > 0)
+        throw new GridmarkError(
+          'LEDGER_UNAVAILABLE',
+          `${counts.pending} trade(s) of the period are not on the ledger yet; a period settles only when its trades are recorded.`,
+        );
+      const settlement = await store
+        .settle(caller.role === 'ANONYMOUS' ? 'anonymous' : caller.keyId)
+        .catch(translate);
+      logger.info(
+        `settlement ${settlement.id} closed ${settlement.from} to ${settlement.to}: ${settlement.trades} trade(s), ${settlement.payouts.length} payout(s)`,
+      );
       return settlement;
     },
     async settlements(caller) {
@@ -236,15 +365,27 @@ export function createBilling(options: BillingOptions): Billing {
     healthy: () => outbox.healthy(),
     async start() {
       const released = await store.releaseAllHolds();
-      if (released > 0) logger.warn(`released ${released} hold(s) of queries that were cut off before they were charged`);
+      if (released > 0)
+        logger.warn(
+          `released ${released} hold(s) of queries that were cut off before they were charged`,
+        );
       await chargeRegistrationFees();
-      unsubscribe = registry.onSystemsChanged(() => void chargeRegistrationFees().catch((error: unknown) => logger.error(`billing could not charge registration fees: ${String(error)}`)));
+      unsubscribe = registry.onSystemsChanged(
+        () =>
+          void chargeRegistrationFees().catch((error: unknown) =>
+            logger.error(`billing could not charge registration fees: ${String(error)}`),
+          ),
+      );
       link = await linkBookToLedger(store, outbox, logger);
     },
     async stop() {
       unsubscribe?.();
       // The book and the outbox stay open: they belong to whoever opened them. Trades already charged wait in the outbox.
-      await outbox.flush(SETTLE_FLUSH_MS, { giveUpWhenFailing: true }).catch((error: unknown) => logger.warn(`trades still wait for the ledger at stop: ${String(error)}`));
+      await outbox
+        .flush(SETTLE_FLUSH_MS, { giveUpWhenFailing: true })
+        .catch((error: unknown) =>
+          logger.warn(`trades still wait for the ledger at stop: ${String(error)}`),
+        );
       link?.disconnect();
     },
   };
@@ -252,13 +393,22 @@ export function createBilling(options: BillingOptions): Billing {
 
 function requireTime(value: string, field: string): string {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new GridmarkError('BAD_INPUT', `${field} must be an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z.`, { details: { field } });
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
+    throw new GridmarkError(
+      'BAD_INPUT',
+      `${field} must be an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z.`,
+      { details: { field } },
+    );
   return new Date(ms).toISOString();
 }
 
 function requireReference(value: unknown): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/.test(value)) {
-    throw new GridmarkError('BAD_INPUT', 'paymentReference must be 1-128 characters of A-Z a-z 0-9 . _ : / - (the bank or payment system\'s reference).', { details: { field: 'paymentReference' } });
+    throw new GridmarkError(
+      'BAD_INPUT',
+      "paymentReference must be 1-128 characters of A-Z a-z 0-9 . _ : / - (the bank or payment system's reference).",
+      { details: { field: 'paymentReference' } },
+    );
   }
   return value;
 }

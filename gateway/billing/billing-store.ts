@@ -1,5 +1,13 @@
 import type { Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
-import type { Account, AccountKind, BookCheck, JournalRow, Settlement, Statement, TradeRecord } from './billing-types.js';
+import type {
+  Account,
+  AccountKind,
+  BookCheck,
+  JournalRow,
+  Settlement,
+  Statement,
+  TradeRecord,
+} from './billing-types.js';
 
 /**
  * A write the book refused because of what it holds. `reason` is the error code to raise:
@@ -29,11 +37,20 @@ export interface BillingStore {
   openAccount(id: string, kind: AccountKind): Promise<Account>;
   getAccount(id: string): Promise<Account | undefined>;
   /** Money received from outside for an application. @throws BookConflict DUPLICATE_PAYMENT, UNKNOWN_ACCOUNT */
-  topUp(input: { readonly accountId: string; readonly amountFen: number; readonly paymentReference: string; readonly memo: string }): Promise<Account>;
+  topUp(input: {
+    readonly accountId: string;
+    readonly amountFen: number;
+    readonly paymentReference: string;
+    readonly memo: string;
+  }): Promise<Account>;
   /** @throws BookConflict UNKNOWN_ACCOUNT, INVALID_STATE (the new limit would not cover what is spent or held) */
   setCreditLimit(accountId: string, creditLimitFen: number): Promise<Account>;
   /** Reserves money for a query. @throws BookConflict PAYMENT_REQUIRED, UNKNOWN_ACCOUNT */
-  hold(input: { readonly holdId: string; readonly accountId: string; readonly amountFen: number }): Promise<Account>;
+  hold(input: {
+    readonly holdId: string;
+    readonly accountId: string;
+    readonly amountFen: number;
+  }): Promise<Account>;
   /** Gives a hold back unspent (a query that released nothing chargeable). Idempotent. */
   release(holdId: string): Promise<void>;
   /**
@@ -42,7 +59,11 @@ export interface BillingStore {
    * is dated by the book, inside the open period.
    * @throws BookConflict INVALID_STATE when the hold is gone or smaller than the amount
    */
-  charge(holdId: string, terms: Omit<Trade, 'at'>, memo: string): Promise<{ readonly account: Account; readonly trade: Trade }>;
+  charge(
+    holdId: string,
+    terms: Omit<Trade, 'at'>,
+    memo: string,
+  ): Promise<{ readonly account: Account; readonly trade: Trade }>;
   /** Releases every hold: at start, holds left by a process that stopped mid-query. Returns how many. */
   releaseAllHolds(): Promise<number>;
   /** Charges a business system's registration fee to the platform, once per system. Returns whether it was new. */
@@ -59,15 +80,36 @@ export interface BillingStore {
    */
   refund(tradeId: string, code: string, message: string): Promise<boolean>;
   /** The trades dated in `[from, to)` after the trade of journal entry `afterEntryId`, oldest first: one page of a walk through a period. */
-  tradePage(page: { readonly from: string; readonly to: string; readonly afterEntryId: number; readonly limit: number }): Promise<readonly (TradeRecord & { readonly entryId: number; readonly refundEntryId: number | null })[]>;
+  tradePage(page: {
+    readonly from: string;
+    readonly to: string;
+    readonly afterEntryId: number;
+    readonly limit: number;
+  }): Promise<
+    readonly (TradeRecord & { readonly entryId: number; readonly refundEntryId: number | null })[]
+  >;
   getTrade(tradeId: string): Promise<TradeRecord | undefined>;
-  listTrades(filter: { readonly applicationId?: string; readonly systemCode?: string; readonly from?: string; readonly to?: string; readonly limit: number }): Promise<readonly TradeRecord[]>;
+  listTrades(filter: {
+    readonly applicationId?: string;
+    readonly systemCode?: string;
+    readonly from?: string;
+    readonly to?: string;
+    readonly limit: number;
+  }): Promise<readonly TradeRecord[]>;
   /** True when the application has paid the system in at least one trade. */
   tradedWith(applicationId: string, systemCode: string): Promise<boolean>;
   /** How many trades wait for the ledger. */
   pendingCount(): Promise<number>;
   /** Trades in `[from, to)` by status. */
-  tradeCounts(from: string, to: string): Promise<{ readonly pending: number; readonly recorded: number; readonly refused: number; readonly amountFen: number }>;
+  tradeCounts(
+    from: string,
+    to: string,
+  ): Promise<{
+    readonly pending: number;
+    readonly recorded: number;
+    readonly refused: number;
+    readonly amountFen: number;
+  }>;
 
   statement(accountId: string, from: string, to: string): Promise<Statement>;
   /**

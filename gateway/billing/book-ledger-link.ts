@@ -18,21 +18,39 @@ export interface BookLedgerLink {
  * that already waits, and the ledger answers one it holds with its first receipt, so nothing is
  * recorded twice.
  */
-export async function linkBookToLedger(store: BillingStore, outbox: LedgerOutbox, logger: Logger): Promise<BookLedgerLink> {
+export async function linkBookToLedger(
+  store: BillingStore,
+  outbox: LedgerOutbox,
+  logger: Logger,
+): Promise<BookLedgerLink> {
   const disconnect = outbox.onSettled('trade', (settled) => settleTrades(store, logger, settled));
   const pending = await store.pendingTrades(Number.MAX_SAFE_INTEGER);
-  const offered = outbox.appendAll(pending.map((trade) => ({ kind: 'trade' as const, body: trade })));
-  if (offered > 0) logger.warn(`${offered} charged trade(s) were not in the ledger outbox (the process stopped after charging them): sent now`);
+  const offered = outbox.appendAll(
+    pending.map((trade) => ({ kind: 'trade' as const, body: trade })),
+  );
+  if (offered > 0)
+    logger.warn(
+      `${offered} charged trade(s) were not in the ledger outbox (the process stopped after charging them): sent now`,
+    );
   return { offered, disconnect };
 }
 
 /** Writes the ledger's outcome of trades into the book: receipts of recorded ones, refunds of refused ones. */
-async function settleTrades(store: BillingStore, logger: Logger, settled: readonly SettledRecord[]): Promise<void> {
-  const receipts = settled.flatMap((s) => (s.outcome.status === 'recorded' && s.outcome.receipt ? [s.outcome.receipt] : []));
+async function settleTrades(
+  store: BillingStore,
+  logger: Logger,
+  settled: readonly SettledRecord[],
+): Promise<void> {
+  const receipts = settled.flatMap((s) =>
+    s.outcome.status === 'recorded' && s.outcome.receipt ? [s.outcome.receipt] : [],
+  );
   if (receipts.length > 0) await store.recorded(receipts);
   for (const s of settled) {
     if (s.outcome.status !== 'refused' || s.stored.record.kind !== 'trade') continue;
     const { tradeId } = s.stored.record.body;
-    if (await store.refund(tradeId, s.outcome.code, s.outcome.reason)) logger.warn(`the ledger refused trade ${tradeId} [${s.outcome.code}]: its charge is paid back`);
+    if (await store.refund(tradeId, s.outcome.code, s.outcome.reason))
+      logger.warn(
+        `the ledger refused trade ${tradeId} [${s.outcome.code}]: its charge is paid back`,
+      );
   }
 }

@@ -17,8 +17,14 @@ const literal = (text: string): number => requireAmountFen(new AmountLiteral(tex
 describe('amounts of money', () => {
   it('takes whole fen up to the largest safe integer, and nothing above it', () => {
     expect(requireAmountFen(MAX_AMOUNT_FEN, 'amountFen')).toBe(Number.MAX_SAFE_INTEGER);
-    expect(refusal(() => requireAmountFen(MAX_AMOUNT_FEN + 1, 'amountFen'))).toMatchObject({ code: 'BAD_AMOUNT', details: { field: 'amountFen' } });
-    expect(refusal(() => requireAmountFen(1e300, 'creditLimitFen'))).toMatchObject({ code: 'BAD_AMOUNT', details: { field: 'creditLimitFen' } });
+    expect(refusal(() => requireAmountFen(MAX_AMOUNT_FEN + 1, 'amountFen'))).toMatchObject({
+      code: 'BAD_AMOUNT',
+      details: { field: 'amountFen' },
+    });
+    expect(refusal(() => requireAmountFen(1e300, 'creditLimitFen'))).toMatchObject({
+      code: 'BAD_AMOUNT',
+      details: { field: 'creditLimitFen' },
+    });
   });
 
   it('judges an amount written in a query on its exact text, not on the double it rounds to', () => {
@@ -32,8 +38,12 @@ describe('amounts of money', () => {
     expect(refusal(() => literal('9007199254740990.6')).message).toContain('has a fraction');
     expect(refusal(() => literal('4503599627370495.2')).message).toContain('has a fraction');
     expect(refusal(() => literal('1.0000000000000000001')).message).toContain('has a fraction');
-    expect(refusal(() => literal('9007199254740993')).message).toContain('larger than gridmark handles');
-    expect(refusal(() => literal('9007199254740992')).message).toContain('larger than gridmark handles');
+    expect(refusal(() => literal('9007199254740993')).message).toContain(
+      'larger than gridmark handles',
+    );
+    expect(refusal(() => literal('9007199254740992')).message).toContain(
+      'larger than gridmark handles',
+    );
     expect(refusal(() => literal('1e400')).message).toContain('larger than gridmark handles');
     expect(refusal(() => literal('1e-400')).message).toContain('has a fraction');
     expect(refusal(() => literal('-5')).message).toContain('must not be negative');
@@ -42,11 +52,26 @@ describe('amounts of money', () => {
 
   it('refuses a sum that a double can no longer hold exactly', () => {
     expect(sumFen([MAX_AMOUNT_FEN - 1, 1], 'totalFen')).toBe(MAX_AMOUNT_FEN);
-    expect(refusal(() => sumFen([MAX_AMOUNT_FEN, 1], 'totalFen'))).toMatchObject({ code: 'BAD_AMOUNT', details: { field: 'totalFen' } });
+    expect(refusal(() => sumFen([MAX_AMOUNT_FEN, 1], 'totalFen'))).toMatchObject({
+      code: 'BAD_AMOUNT',
+      details: { field: 'totalFen' },
+    });
   });
 
   it('takes its commission exactly, also on amounts whose product with the basis points a double cannot hold', () => {
-    expect(commissionOf(MAX_AMOUNT_FEN, { commissionBasisPoints: 1_000, resolutionFeeFen: 0, registrationFeeFen: 0 })).toBe(900_719_925_474_099);
-    expect(commissionOf(99, { commissionBasisPoints: 1_000, resolutionFeeFen: 0, registrationFeeFen: 0 })).toBe(9);
+    expect(
+      commissionOf(MAX_AMOUNT_FEN, {
+        commissionBasisPoints: 1_000,
+        resolutionFeeFen: 0,
+        registrationFeeFen: 0,
+      }),
+    ).toBe(900_719_925_474_099);
+    expect(
+      commissionOf(99, {
+        commissionBasisPoints: 1_000,
+        resolutionFeeFen: 0,
+        registrationFeeFen: 0,
+      }),
+    ).toBe(9);
   });
 });

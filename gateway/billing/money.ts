@@ -25,15 +25,21 @@ function literalFen(text: string, field: string): number {
   let value: bigint;
   if (digits === '0') value = 0n;
   else if (scale >= 0) {
-    if (digits.length + scale > 20) throw badAmount(field, `${field} is larger than gridmark handles.`);
+    if (digits.length + scale > 20)
+      throw badAmount(field, `${field} is larger than gridmark handles.`);
     value = BigInt(digits) * 10n ** BigInt(scale);
   } else {
     const kept = digits.length + scale;
-    if (!/^0*$/.test(digits.slice(Math.max(kept, 0)))) throw badAmount(field, `${field} must be a whole number of fen (1 yuan = 100 fen); ${text} has a fraction.`);
+    if (!/^0*$/.test(digits.slice(Math.max(kept, 0))))
+      throw badAmount(
+        field,
+        `${field} must be a whole number of fen (1 yuan = 100 fen); ${text} has a fraction.`,
+      );
     value = kept > 0 ? BigInt(digits.slice(0, kept)) : 0n;
   }
   if (sign === '-' && value > 0n) throw badAmount(field, `${field} must not be negative.`);
-  if (value > BigInt(MAX_AMOUNT_FEN)) throw badAmount(field, `${field} is larger than gridmark handles.`);
+  if (value > BigInt(MAX_AMOUNT_FEN))
+    throw badAmount(field, `${field} is larger than gridmark handles.`);
   return Number(value);
 }
 
@@ -44,10 +50,19 @@ function literalFen(text: string, field: string): number {
  *
  * @throws GridmarkError `BAD_AMOUNT` naming the field
  */
-export function requireAmountFen(value: unknown, field: string, options: { readonly positive?: boolean } = {}): number {
+export function requireAmountFen(
+  value: unknown,
+  field: string,
+  options: { readonly positive?: boolean } = {},
+): number {
   if (value instanceof AmountLiteral) value = literalFen(value.text, field);
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw badAmount(field, `${field} must be a number of fen.`);
-  if (!Number.isInteger(value)) throw badAmount(field, `${field} must be a whole number of fen (1 yuan = 100 fen); ${value} has a fraction.`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw badAmount(field, `${field} must be a number of fen.`);
+  if (!Number.isInteger(value))
+    throw badAmount(
+      field,
+      `${field} must be a whole number of fen (1 yuan = 100 fen); ${value} has a fraction.`,
+    );
   if (value < 0) throw badAmount(field, `${field} must not be negative.`);
   if (options.positive && value === 0) throw badAmount(field, `${field} must be more than 0.`);
   if (value > MAX_AMOUNT_FEN) throw badAmount(field, `${field} is larger than gridmark handles.`);
@@ -64,7 +79,11 @@ export function sumFen(amounts: Iterable<number>, field: string): number {
   let total = 0;
   for (const amount of amounts) {
     total += amount;
-    if (!Number.isSafeInteger(total)) throw badAmount(field, `${field} is larger than gridmark handles (at most ${MAX_AMOUNT_FEN} fen).`);
+    if (!Number.isSafeInteger(total))
+      throw badAmount(
+        field,
+        `${field} is larger than gridmark handles (at most ${MAX_AMOUNT_FEN} fen).`,
+      );
   }
   return total;
 }

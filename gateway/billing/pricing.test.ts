@@ -19,7 +19,10 @@ const resolution: Resolution = {
         { fieldCode: 'S2.F0002', systemCode: 'S2', coordinate: 'Device.events', feeFen: 100 },
       ],
     },
-    { deviceId: 'D/2', fields: [{ fieldCode: 'S1.F0001', systemCode: 'S1', coordinate: 'Device.model', feeFen: 7 }] },
+    {
+      deviceId: 'D/2',
+      fields: [{ fieldCode: 'S1.F0001', systemCode: 'S1', coordinate: 'Device.model', feeFen: 7 }],
+    },
   ],
 };
 const tariff: Tariff = { commissionBasisPoints: 1_000, resolutionFeeFen: 5, registrationFeeFen: 0 };
@@ -28,16 +31,35 @@ const everyone = (): boolean => true;
 describe('pricing', () => {
   it('quotes only the selected fields the resolution gives, from billable systems', () => {
     const quote = quoteQuery(resolution, new Set(['model', 'outputPowerW']), tariff, everyone);
-    expect(quote.fields.map((f) => [f.deviceId, f.field, f.feeFen])).toEqual([['D/1', 'model', 7], ['D/1', 'outputPowerW', 33], ['D/2', 'model', 7]]);
+    expect(quote.fields.map((f) => [f.deviceId, f.field, f.feeFen])).toEqual([
+      ['D/1', 'model', 7],
+      ['D/1', 'outputPowerW', 33],
+      ['D/2', 'model', 7],
+    ]);
     expect(quote).toMatchObject({ fieldFeesFen: 47, resolutionFeeFen: 5, totalFen: 52 });
-    const withoutS2 = quoteQuery(resolution, new Set(['model', 'outputPowerW']), tariff, (_field, code) => code !== 'S2');
+    const withoutS2 = quoteQuery(
+      resolution,
+      new Set(['model', 'outputPowerW']),
+      tariff,
+      (_field, code) => code !== 'S2',
+    );
     expect(withoutS2.totalFen).toBe(7 + 7 + 5);
-    expect(quoteQuery(resolution, new Set(['events']), tariff, (_field, code) => code !== 'S2')).toMatchObject({ fields: [], totalFen: 0 });
+    expect(
+      quoteQuery(resolution, new Set(['events']), tariff, (_field, code) => code !== 'S2'),
+    ).toMatchObject({ fields: [], totalFen: 0 });
   });
 
   it('charges the verified values only, with the commission rounded down for the platform', () => {
     const quote = quoteQuery(resolution, new Set(['model', 'outputPowerW']), tariff, everyone);
-    const charge = chargeDelivered(quote, [{ device: 'D/1', fieldCode: 'S2.F0001' }, { device: 'D/1', fieldCode: 'S1.F0001' }, { device: 'D/1', fieldCode: 'S1.F0001' }], tariff);
+    const charge = chargeDelivered(
+      quote,
+      [
+        { device: 'D/1', fieldCode: 'S2.F0001' },
+        { device: 'D/1', fieldCode: 'S1.F0001' },
+        { device: 'D/1', fieldCode: 'S1.F0001' },
+      ],
+      tariff,
+    );
     expect(charge).toEqual({
       items: [{ deviceId: 'D/1', fieldCodes: ['S1.F0001', 'S2.F0001'] }],
       payees: [
@@ -53,6 +75,8 @@ describe('pricing', () => {
   it('does not charge a query that delivered nothing verified, nor values it did not quote', () => {
     const quote = quoteQuery(resolution, new Set(['model']), tariff, everyone);
     expect(chargeDelivered(quote, [], tariff)).toBeUndefined();
-    expect(chargeDelivered(quote, [{ device: 'D/1', fieldCode: 'S2.F0002' }], tariff)).toBeUndefined();
+    expect(
+      chargeDelivered(quote, [{ device: 'D/1', fieldCode: 'S2.F0002' }], tariff),
+    ).toBeUndefined();
   });
 });

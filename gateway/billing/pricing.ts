@@ -42,18 +42,38 @@ const fieldName = (coordinate: string): string => coordinate.slice(coordinate.in
  *
  * @throws GridmarkError `BAD_AMOUNT` when the price is larger than gridmark handles exactly.
  */
-export function quoteQuery(resolution: Resolution, selected: ReadonlySet<string>, tariff: Tariff, billable: (field: string, systemCode: string) => boolean): Quote {
+export function quoteQuery(
+  resolution: Resolution,
+  selected: ReadonlySet<string>,
+  tariff: Tariff,
+  billable: (field: string, systemCode: string) => boolean,
+): Quote {
   const fields: QuotedField[] = [];
   for (const device of resolution.devices) {
     for (const f of device.fields) {
       const name = fieldName(f.coordinate);
       if (!selected.has(name) || !billable(name, f.systemCode)) continue;
-      fields.push({ deviceId: device.deviceId, field: name, fieldCode: f.fieldCode, systemCode: f.systemCode, feeFen: f.feeFen });
+      fields.push({
+        deviceId: device.deviceId,
+        field: name,
+        fieldCode: f.fieldCode,
+        systemCode: f.systemCode,
+        feeFen: f.feeFen,
+      });
     }
   }
-  const fieldFeesFen = sumFen(fields.map((f) => f.feeFen), 'fieldFeesFen');
+  const fieldFeesFen = sumFen(
+    fields.map((f) => f.feeFen),
+    'fieldFeesFen',
+  );
   const resolutionFeeFen = fields.length > 0 ? tariff.resolutionFeeFen : 0;
-  return { resolutionId: resolution.resolutionId, fields, fieldFeesFen, resolutionFeeFen, totalFen: sumFen([fieldFeesFen, resolutionFeeFen], 'totalFen') };
+  return {
+    resolutionId: resolution.resolutionId,
+    fields,
+    fieldFeesFen,
+    resolutionFeeFen,
+    totalFen: sumFen([fieldFeesFen, resolutionFeeFen], 'totalFen'),
+  };
 }
 
 /**
@@ -64,7 +84,11 @@ export function quoteQuery(resolution: Resolution, selected: ReadonlySet<string>
  *
  * @throws GridmarkError `BAD_AMOUNT` when a sum is larger than gridmark handles exactly.
  */
-export function chargeDelivered(quote: Quote, verified: readonly { readonly device: string; readonly fieldCode: string }[], tariff: Tariff): Charge | undefined {
+export function chargeDelivered(
+  quote: Quote,
+  verified: readonly { readonly device: string; readonly fieldCode: string }[],
+  tariff: Tariff,
+): Charge | undefined {
   const delivered = new Set(verified.map((v) => `${v.device}\u0000${v.fieldCode}`));
   const byDevice = new Map<string, string[]>();
   const grossBySystem = new Map<string, number>();
@@ -74,7 +98,10 @@ export function chargeDelivered(quote: Quote, verified: readonly { readonly devi
     if (codes.includes(f.fieldCode)) continue;
     codes.push(f.fieldCode);
     byDevice.set(f.deviceId, codes);
-    grossBySystem.set(f.systemCode, sumFen([grossBySystem.get(f.systemCode) ?? 0, f.feeFen], 'grossFen'));
+    grossBySystem.set(
+      f.systemCode,
+      sumFen([grossBySystem.get(f.systemCode) ?? 0, f.feeFen], 'grossFen'),
+    );
   }
   if (byDevice.size === 0) return undefined;
   let commissions = 0;

@@ -18,19 +18,35 @@ const tmp = tempDir('gridmark-reconcile-');
 const bookPath = join(tmp.dir, 'billing.db');
 let ledger: LedgerAdapter;
 let book: BillingStore;
-const period = () => ({ from: '1970-01-01T00:00:00.000Z', to: new Date(Date.now() + 60_000).toISOString() });
+const period = () => ({
+  from: '1970-01-01T00:00:00.000Z',
+  to: new Date(Date.now() + 60_000).toISOString(),
+});
 
 beforeAll(async () => {
   ledger = await createLedger({ kind: 'embedded', path: join(tmp.dir, 'ledger.db') });
   const market = await openTradeMarket(ledger, { tag: 31, resolutions: 40 });
   book = openSqliteBillingStore({ path: bookPath });
-  const outbox = openLedgerOutbox({ ledger, path: join(tmp.dir, 'outbox.db'), logger: silentLogger });
+  const outbox = openLedgerOutbox({
+    ledger,
+    path: join(tmp.dir, 'outbox.db'),
+    logger: silentLogger,
+  });
   const link = await linkBookToLedger(book, outbox, silentLogger);
   await book.openAccount(market.applicationId, 'APPLICATION');
-  await book.topUp({ accountId: market.applicationId, amountFen: 1e12, paymentReference: 'PAY-1', memo: 'test' });
+  await book.topUp({
+    accountId: market.applicationId,
+    amountFen: 1e12,
+    paymentReference: 'PAY-1',
+    memo: 'test',
+  });
   for (let i = 0; i < TRADES; i++) {
     const trade = market.trade(`T-${i}`, market.resolutionIds[i % 40] as string);
-    await book.hold({ holdId: trade.tradeId, accountId: trade.applicationId, amountFen: trade.amountFen });
+    await book.hold({
+      holdId: trade.tradeId,
+      accountId: trade.applicationId,
+      amountFen: trade.amountFen,
+    });
     const charged = await book.charge(trade.tradeId, trade, 'test');
     void outbox.append({ kind: 'trade', body: charged.trade }).catch(() => undefined);
   }
@@ -58,14 +74,32 @@ function tamper(sql: string, ...args: unknown[]): void {
 describe('reconciliation', () => {
   it('walks every trade of the period, past the first page, and matches each with the ledger', async () => {
     const r = await reconcilePeriod(book, ledger, period());
-    expect(r).toMatchObject({ trades: TRADES, recorded: TRADES, matched: TRADES, pending: 0, refused: 0, unchecked: 0, mismatched: [] });
+    expect(r).toMatchObject({
+      trades: TRADES,
+      recorded: TRADES,
+      matched: TRADES,
+      pending: 0,
+      refused: 0,
+      unchecked: 0,
+      mismatched: [],
+    });
   });
 
   it('does not reconcile a trade refused by the ledger that was not paid back, nor a pending one', async () => {
-    tamper("UPDATE trades SET status = 'REFUSED', refusal = 'NOT_FOUND: test' WHERE trade_id = ?", 'T-1100');
+    tamper(
+      "UPDATE trades SET status = 'REFUSED', refusal = 'NOT_FOUND: test' WHERE trade_id = ?",
+      'T-1100',
+    );
     tamper("UPDATE trades SET status = 'PENDING', receipt = NULL WHERE trade_id = ?", 'T-1201');
     const r = await reconcilePeriod(book, ledger, period());
-    expect(r).toMatchObject({ trades: TRADES, matched: TRADES - 2, refused: 1, refunded: 0, pending: 1, unchecked: 1 });
+    expect(r).toMatchObject({
+      trades: TRADES,
+      matched: TRADES - 2,
+      refused: 1,
+      refunded: 0,
+      pending: 1,
+      unchecked: 1,
+    });
     expect(r.mismatched).toEqual([
       { tradeId: 'T-1100', problem: expect.stringContaining('NOT refunded') as unknown },
       { tradeId: 'T-1201', problem: expect.stringContaining('pending') as unknown },
@@ -77,7 +111,9 @@ describe('reconciliation', () => {
     expect(await book.refund('T-1100', 'NOT_FOUND', 'test')).toBe(true);
     const r = await reconcilePeriod(book, ledger, period());
     expect(r).toMatchObject({ refused: 1, refunded: 1 });
-    expect(r.mismatched.find((m) => m.tradeId === 'T-1100')?.problem).toMatch(/refunded by journal entry \d+/);
+    expect(r.mismatched.find((m) => m.tradeId === 'T-1100')?.problem).toMatch(
+      /refunded by journal entry \d+/,
+    );
     expect(await book.check()).toMatchObject({ sumOfBalancesFen: 0, unbalancedEntries: [] });
   });
 });

@@ -36,14 +36,26 @@ const MAX_LISTED_PROBLEMS = 1_000;
  * Walks every trade of a period, a page at a time: a recorded trade is re-read from the ledger
  * and must match the book and its receipt; a refused or pending one does not reconcile.
  */
-export async function reconcilePeriod(store: BillingStore, ledger: Pick<LedgerAdapter, 'getTrade'>, { from, to }: { from: string; to: string }): Promise<Reconciliation> {
-  const counts = { trades: 0, amountFen: 0, recorded: 0, pending: 0, refused: 0, refunded: 0, matched: 0 };
+export async function reconcilePeriod(
+  store: BillingStore,
+  ledger: Pick<LedgerAdapter, 'getTrade'>,
+  { from, to }: { from: string; to: string },
+): Promise<Reconciliation> {
+  const counts = {
+    trades: 0,
+    amountFen: 0,
+    recorded: 0,
+    pending: 0,
+    refused: 0,
+    refunded: 0,
+    matched: 0,
+  };
   const mismatched: { tradeId: string; problem: string }[] = [];
   const problem = (tradeId: string, why: string): void => {
     if (mismatched.length < MAX_LISTED_PROBLEMS) mismatched.push({ tradeId, problem: why });
   };
   let problems = 0;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.tradePage({ from, to, afterEntryId: after, limit: RECONCILE_PAGE });
     for (const record of page) {
       counts.trades++;
@@ -64,18 +76,29 @@ export async function reconcilePeriod(store: BillingStore, ledger: Pick<LedgerAd
     if (page.length < RECONCILE_PAGE) break;
     after = (page.at(-1) as { entryId: number }).entryId;
   }
-  if (problems > mismatched.length) mismatched.push({ tradeId: '', problem: `and ${problems - mismatched.length} more` });
+  if (problems > mismatched.length)
+    mismatched.push({ tradeId: '', problem: `and ${problems - mismatched.length} more` });
   return { from, to, ...counts, unchecked: counts.pending, mismatched };
 }
 
 /** Why a trade does not reconcile, or undefined when it does. */
-async function checkTrade(ledger: Pick<LedgerAdapter, 'getTrade'>, record: TradeRecord & { readonly refundEntryId: number | null }): Promise<string | undefined> {
+async function checkTrade(
+  ledger: Pick<LedgerAdapter, 'getTrade'>,
+  record: TradeRecord & { readonly refundEntryId: number | null },
+): Promise<string | undefined> {
   if (record.status === 'PENDING') return 'not on the ledger yet (pending): unchecked';
-  if (record.status === 'REFUSED') return record.refundEntryId === null ? `refused by the ledger (${record.refusal ?? 'no reason'}) and NOT refunded` : `refused by the ledger (${record.refusal ?? 'no reason'}); refunded by journal entry ${record.refundEntryId}`;
+  if (record.status === 'REFUSED')
+    return record.refundEntryId === null
+      ? `refused by the ledger (${record.refusal ?? 'no reason'}) and NOT refunded`
+      : `refused by the ledger (${record.refusal ?? 'no reason'}); refunded by journal entry ${record.refundEntryId}`;
   const onLedger = await ledger.getTrade(record.trade.tradeId);
   if (!onLedger) return 'not on the ledger';
   if (!sameTrade(onLedger.trade, record.trade)) return 'the ledger holds different content';
-  if (!record.receipt || !verifyTradeReceipt(record.trade, record.receipt) || record.receipt.merkleRoot !== onLedger.receipt.merkleRoot) return 'the receipt does not prove inclusion';
+  if (
+    !record.receipt ||
+    !verifyTradeReceipt(record.trade, record.receipt) ||
+    record.receipt.merkleRoot !== onLedger.receipt.merkleRoot
+  )
+    return 'the receipt does not prove inclusion';
   return undefined;
 }
-

@@ -16,17 +16,29 @@ export interface Tariff {
 }
 
 /** No platform fees: business systems receive their fee standards whole. */
-export const FREE_TARIFF: Tariff = { commissionBasisPoints: 0, resolutionFeeFen: 0, registrationFeeFen: 0 };
+export const FREE_TARIFF: Tariff = {
+  commissionBasisPoints: 0,
+  resolutionFeeFen: 0,
+  registrationFeeFen: 0,
+};
 
 /** @throws GridmarkError `BAD_CONFIGURATION` */
 export function checkTariff(tariff: Tariff): Tariff {
   const bp = tariff.commissionBasisPoints;
-  if (!Number.isInteger(bp) || bp < 0 || bp > 10_000) throw new GridmarkError('BAD_CONFIGURATION', `the commission must be 0 to 10000 basis points, not ${bp}`);
+  if (!Number.isInteger(bp) || bp < 0 || bp > 10_000)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `the commission must be 0 to 10000 basis points, not ${bp}`,
+    );
   try {
     requireAmountFen(tariff.resolutionFeeFen, 'resolutionFeeFen');
     requireAmountFen(tariff.registrationFeeFen, 'registrationFeeFen');
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', `tariff: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `tariff: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return tariff;
 }
@@ -35,5 +47,7 @@ export function checkTariff(tariff: Tariff): Tariff {
 export function commissionOf(grossFen: number, tariff: Tariff): number {
   const product = grossFen * tariff.commissionBasisPoints;
   // Exact also where the product is beyond a double's integers.
-  return Number.isSafeInteger(product) ? Math.floor(product / 10_000) : Number((BigInt(grossFen) * BigInt(tariff.commissionBasisPoints)) / 10_000n);
+  return Number.isSafeInteger(product)
+    ? Math.floor(product / 10_000)
+    : Number((BigInt(grossFen) * BigInt(tariff.commissionBasisPoints)) / 10_000n);
 }

@@ -9,7 +9,12 @@ import { BoundedMap } from '../../schema/index.js';
  * `@apollo/subgraph`, and graphql-js refuses a schema made by another copy of itself, which an
  * ES-module resolver that prefers the package's `module` entry (vitest's) would hand us.
  */
-const { GraphQLError: GraphQLErrorClass, execute, parse, validate } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
+const {
+  GraphQLError: GraphQLErrorClass,
+  execute,
+  parse,
+  validate,
+} = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
 /** Distinct operation texts remembered, parsed and validated. */
 const DEFAULT_CAPACITY = 1_000;
@@ -31,10 +36,19 @@ export class CatalogDataSource implements GraphQLDataSource<Record<string, unkno
     this.#documents = new BoundedMap(options.capacity ?? DEFAULT_CAPACITY);
   }
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<CatalogResponse> {
+  async process({
+    request,
+    context,
+  }: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<CatalogResponse> {
     const document = this.#prepare(request.query ?? '');
     if (!('kind' in document)) return { errors: document };
-    return await execute({ schema: this.#schema, document, variableValues: request.variables ?? null, operationName: request.operationName ?? null, contextValue: context });
+    return await execute({
+      schema: this.#schema,
+      document,
+      variableValues: request.variables ?? null,
+      operationName: request.operationName ?? null,
+      contextValue: context,
+    });
   }
 
   /** The operation's document, or why it cannot run: parsed and validated once per text. */

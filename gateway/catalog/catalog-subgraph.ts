@@ -74,16 +74,22 @@ export function createCatalogSchema(
     typeDefs: parse(CATALOG_SDL),
     resolvers: {
       Query: {
-        device: (_: unknown, args: { id: string }, context: unknown) => loaderOf(context).load(checked(args.id)),
+        device: (_: unknown, args: { id: string }, context: unknown) =>
+          loaderOf(context).load(checked(args.id)),
         devices: (_: unknown, args: { ids: string[] }, context: unknown) => {
           if (args.ids.length > max) {
-            throw new GridmarkError('LIMIT_EXCEEDED', `devices(ids:) takes at most ${max} identifiers; ${args.ids.length} were given.`, { details: { limit: max } }).toGraphQLError();
+            throw new GridmarkError(
+              'LIMIT_EXCEEDED',
+              `devices(ids:) takes at most ${max} identifiers; ${args.ids.length} were given.`,
+              { details: { limit: max } },
+            ).toGraphQLError();
           }
           return loaderOf(context).loadMany(args.ids.map(checked));
         },
       },
       Device: {
-        __resolveReference: (reference: { id: string }, context: unknown) => loaderOf(context).load(reference.id),
+        __resolveReference: (reference: { id: string }, context: unknown) =>
+          loaderOf(context).load(reference.id),
       },
     },
   });

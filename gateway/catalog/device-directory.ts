@@ -3,7 +3,8 @@
  * The gateway's catalog subgraph answers `device(id)` from it, so an unknown identifier is `null`
  * rather than an empty shell.
  */
-export type DeviceKind = 'MODULE' | 'STRING' | 'COMBINER_BOX' | 'INVERTER' | 'TRANSFORMER' | 'METER' | 'OTHER';
+export type DeviceKind =
+  'MODULE' | 'STRING' | 'COMBINER_BOX' | 'INVERTER' | 'TRANSFORMER' | 'METER' | 'OTHER';
 
 /** What the directory knows about one device. */
 export interface DirectoryEntry {

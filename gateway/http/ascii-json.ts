@@ -41,7 +41,13 @@ function write(value: unknown, pieces: string[], depth: number): void {
     for (let i = 0; i < value.length; i += ITEMS_PER_PIECE) {
       if (i > 0) pieces.push(',');
       // The elements' JSON without the brackets around it.
-      pieces.push(ascii(JSON.stringify(value.length <= ITEMS_PER_PIECE ? value : value.slice(i, i + ITEMS_PER_PIECE)).slice(1, -1)));
+      pieces.push(
+        ascii(
+          JSON.stringify(
+            value.length <= ITEMS_PER_PIECE ? value : value.slice(i, i + ITEMS_PER_PIECE),
+          ).slice(1, -1),
+        ),
+      );
     }
     pieces.push(']');
     return;
@@ -51,7 +57,8 @@ function write(value: unknown, pieces: string[], depth: number): void {
     let first = true;
     for (const key of Object.keys(value)) {
       const member = value[key];
-      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol')
+        continue;
       pieces.push(first ? '' : ',', ascii(JSON.stringify(key)), ':');
       first = false;
       write(member, pieces, depth + 1);
@@ -66,7 +73,10 @@ function write(value: unknown, pieces: string[], depth: number): void {
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  return (
+    (prototype === Object.prototype || prototype === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
 }
 
 function ascii(text: string): string {

@@ -1,11 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type BaseContext,
+  type HTTPGraphQLRequest,
+} from '@apollo/server';
 import { BoundedMap } from '../../schema/index.js';
-import { graphqlNestsDeeperThan, jsonNestsDeeperThan, valueNestsDeeperThan } from './request-nesting.js';
+import {
+  graphqlNestsDeeperThan,
+  jsonNestsDeeperThan,
+  valueNestsDeeperThan,
+} from './request-nesting.js';
 
 /** A route served beside GraphQL: return true when it handled the request. */
-export type HttpRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
+export type HttpRoute = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+) => boolean | Promise<boolean>;
 
 /** Options of {@link createGraphqlHttpHandler}. */
 export interface GraphqlHttpHandlerOptions<TContext extends BaseContext> {
@@ -39,9 +52,20 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       for (const route of options.routes ?? []) if (await route(request, response, url)) return;
-      if (!paths.has(url.pathname)) return sendJson(response, 404, { errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] });
+      if (!paths.has(url.pathname))
+        return sendJson(response, 404, {
+          errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }],
+        });
       const body = await readBody(request, maxBody);
-      if (body.kind === 'too-large') return sendJson(response, 413, { errors: [{ message: `Request body exceeds ${maxBody} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+      if (body.kind === 'too-large')
+        return sendJson(response, 413, {
+          errors: [
+            {
+              message: `Request body exceeds ${maxBody} bytes.`,
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        });
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -51,12 +75,27 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
         try {
           parsed = JSON.parse(body.text);
         } catch {
-          return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+          return sendJson(response, 400, {
+            errors: [
+              {
+                message: 'The request body is not valid JSON.',
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ],
+          });
         }
       }
       if (nesting(parsed, url.searchParams)) return refuseNesting(response, maxNesting);
-      const httpGraphQLRequest: HTTPGraphQLRequest = { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed };
-      const result = await options.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(request) });
+      const httpGraphQLRequest: HTTPGraphQLRequest = {
+        method: (request.method ?? 'GET').toUpperCase(),
+        headers,
+        search: url.search,
+        body: parsed,
+      };
+      const result = await options.server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: () => options.context(request),
+      });
       for (const [key, value] of result.headers) response.setHeader(key, value);
       response.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {
@@ -66,7 +105,10 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(
       for await (const chunk of result.body.asyncIterator) response.write(chunk);
       response.end();
     })().catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error.', extensions: { code: 'INTERNAL_ERROR' } }] });
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          errors: [{ message: 'Internal error.', extensions: { code: 'INTERNAL_ERROR' } }],
+        });
       else response.destroy(error instanceof Error ? error : undefined);
     });
   };
@@ -91,22 +133,44 @@ function nestingCheck(max: number): (body: unknown, search: URLSearchParams) => 
   return (body, search) => {
     for (const request of Array.isArray(body) ? (body as unknown[]) : [body]) {
       if (request === null || typeof request !== 'object') continue;
-      const { query, variables, extensions } = request as { query?: unknown; variables?: unknown; extensions?: unknown };
-      if (queryTooDeep(query) || valueNestsDeeperThan(variables, max - 1) || valueNestsDeeperThan(extensions, max - 1)) return true;
+      const { query, variables, extensions } = request as {
+        query?: unknown;
+        variables?: unknown;
+        extensions?: unknown;
+      };
+      if (
+        queryTooDeep(query) ||
+        valueNestsDeeperThan(variables, max - 1) ||
+        valueNestsDeeperThan(extensions, max - 1)
+      )
+        return true;
     }
     if (queryTooDeep(search.get('query'))) return true;
-    return ['variables', 'extensions'].some((name) => jsonNestsDeeperThan(search.get(name) ?? '', max));
+    return ['variables', 'extensions'].some((name) =>
+      jsonNestsDeeperThan(search.get(name) ?? '', max),
+    );
   };
 }
 
 /** Refuses a request that nests too deeply, before anything parses it: 400, `QUERY_TOO_COMPLEX`. */
 function refuseNesting(response: ServerResponse, max: number): void {
-  sendJson(response, 400, { errors: [{ message: `The request nests deeper than ${max} levels; the gateway refuses it unparsed.`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: { name: 'nesting', max } } }] });
+  sendJson(response, 400, {
+    errors: [
+      {
+        message: `The request nests deeper than ${max} levels; the gateway refuses it unparsed.`,
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: { name: 'nesting', max } },
+      },
+    ],
+  });
 }
 
 /** What Node's HTTP parser refuses, as a status, its reason phrase and a message for the client. */
 const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string, string]>> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request headers are too large.'],
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    'The request headers are too large.',
+  ],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request did not arrive in time.'],
 };
 
@@ -122,19 +186,31 @@ export function answerClientError(error: Error & { readonly code?: string }, soc
     socket.destroy();
     return;
   }
-  const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP (a header name or value holds a character HTTP does not allow, or the request line is malformed).'];
+  const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [
+    400,
+    'Bad Request',
+    'The request is not valid HTTP (a header name or value holds a character HTTP does not allow, or the request line is malformed).',
+  ];
   const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Writes a JSON response. */
 export function sendJson(response: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
-async function readBody(request: IncomingMessage, max: number): Promise<{ kind: 'ok'; text: string } | { kind: 'too-large' }> {
+async function readBody(
+  request: IncomingMessage,
+  max: number,
+): Promise<{ kind: 'ok'; text: string } | { kind: 'too-large' }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {

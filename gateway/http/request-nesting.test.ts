@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { graphqlNestsDeeperThan, jsonNestsDeeperThan, valueNestsDeeperThan } from './request-nesting.js';
+import {
+  graphqlNestsDeeperThan,
+  jsonNestsDeeperThan,
+  valueNestsDeeperThan,
+} from './request-nesting.js';
 
 describe('request nesting', () => {
   it('counts braces, brackets and parentheses of a query', () => {

@@ -45,7 +45,10 @@ function nestsDeeperThan(text: string, max: number, marks: RegExp): boolean {
         marks.lastIndex = endOfLine(text, at);
         break;
       default: // " string, or GraphQL block string
-        marks.lastIndex = marks === GRAPHQL_MARKS && text.startsWith('"""', at) ? endOfBlockString(text, at + 3) : endOfString(text, at + 1);
+        marks.lastIndex =
+          marks === GRAPHQL_MARKS && text.startsWith('"""', at)
+            ? endOfBlockString(text, at + 3)
+            : endOfString(text, at + 1);
     }
   }
   return false;
@@ -63,7 +66,11 @@ function endOfString(text: string, from: number): number {
 
 /** Index after the closing `"""` of a block string whose content starts at `from` (or the end). */
 function endOfBlockString(text: string, from: number): number {
-  for (let close = text.indexOf('"""', from); close !== -1; close = text.indexOf('"""', close + 1)) {
+  for (
+    let close = text.indexOf('"""', from);
+    close !== -1;
+    close = text.indexOf('"""', close + 1)
+  ) {
     if (text.charCodeAt(close - 1) !== 0x5c) return close + 3;
   }
   return text.length;
@@ -81,7 +88,8 @@ export function valueNestsDeeperThan(value: unknown, max: number): boolean {
     if (next.value === null || typeof next.value !== 'object') continue;
     const depth = next.depth + 1;
     if (depth > max) return true;
-    for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value)) if (child !== null && typeof child === 'object') pending.push({ value: child, depth });
+    for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value))
+      if (child !== null && typeof child === 'object') pending.push({ value: child, depth });
   }
   return false;
 }

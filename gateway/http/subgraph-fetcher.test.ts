@@ -22,26 +22,41 @@ async function serve(handler: Handler): Promise<{ url: string; connections: () =
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.closeIdleConnections();
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, connections: () => connections };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    connections: () => connections,
+  };
 }
 
 describe('the subgraph fetcher', () => {
   it('posts the body with its headers and reads the JSON answer, reusing one connection', async () => {
     const seen: { method?: string; grant?: string; body: string }[] = [];
     const { url, connections } = await serve((request, body, response) => {
-      seen.push({ ...(request.method ? { method: request.method } : {}), ...(typeof request.headers['x-gridmark-grant'] === 'string' ? { grant: request.headers['x-gridmark-grant'] } : {}), body });
+      seen.push({
+        ...(request.method ? { method: request.method } : {}),
+        ...(typeof request.headers['x-gridmark-grant'] === 'string'
+          ? { grant: request.headers['x-gridmark-grant'] }
+          : {}),
+        body,
+      });
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=5' });
       response.end(JSON.stringify({ data: { echo: JSON.parse(body) as unknown, text: 'Ω 光伏' } }));
     });
     const fetcher = createSubgraphFetcher({ timeoutMs: 2_000 });
     try {
       for (let i = 0; i < 3; i++) {
-        const response = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gridmark-grant': `g${i}` }, body: JSON.stringify({ query: `{ n${i} }` }) });
+        const response = await fetcher(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-gridmark-grant': `g${i}` },
+          body: JSON.stringify({ query: `{ n${i} }` }),
+        });
         expect(response.ok).toBe(true);
         expect(response.status).toBe(200);
         expect(response.headers.get('Content-Type')).toBe('application/json');
         expect(response.headers.get('cache-control')).toBe('max-age=5');
-        expect(await response.json()).toEqual({ data: { echo: { query: `{ n${i} }` }, text: 'Ω 光伏' } });
+        expect(await response.json()).toEqual({
+          data: { echo: { query: `{ n${i} }` }, text: 'Ω 光伏' },
+        });
         expect(response.bodyUsed).toBe(true);
         await expect(response.text()).rejects.toThrow(/already read/);
       }
@@ -119,7 +134,9 @@ describe('the subgraph fetcher', () => {
     });
     const fetcher = createSubgraphFetcher({ timeoutMs: 2_000, maxResponseBytes: 10_000 });
     try {
-      await expect(fetcher(url, { method: 'POST', body: '{}' })).rejects.toThrow(/exceeds 10000 bytes/);
+      await expect(fetcher(url, { method: 'POST', body: '{}' })).rejects.toThrow(
+        /exceeds 10000 bytes/,
+      );
     } finally {
       fetcher.close();
     }
@@ -131,7 +148,9 @@ describe('the subgraph fetcher', () => {
     const fetcher = createSubgraphFetcher({ timeoutMs: 2_000 });
     try {
       await expect(fetcher(url, { method: 'POST', body: '{}' })).rejects.toThrow(/ECONNREFUSED/);
-      await expect(fetcher('ftp://127.0.0.1/', { method: 'POST', body: '{}' })).rejects.toThrow(/neither http nor https/);
+      await expect(fetcher('ftp://127.0.0.1/', { method: 'POST', body: '{}' })).rejects.toThrow(
+        /neither http nor https/,
+      );
     } finally {
       fetcher.close();
     }

@@ -1,5 +1,15 @@
-import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type {
+  Fetcher,
+  FetcherHeaders,
+  FetcherRequestInit,
+  FetcherResponse,
+} from '@apollo/utils.fetcher';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 
@@ -28,16 +38,30 @@ const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
  * signal, which cost more CPU than the rest of a subgraph request (see docs/architecture.md).
  * Transport failures, deadlines and oversized answers reject, as `fetch` does.
  */
-export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher & { close(): void } {
+export function createSubgraphFetcher(
+  options: SubgraphFetcherOptions,
+): Fetcher & { close(): void } {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // Idle connections are closed after 4 s (sooner when a system announces a shorter keep-alive),
   // before Node's default 5 s server timeout would close them under a request.
-  const agentOptions = { keepAlive: true, timeout: 4_000, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const, ...(options.lookup ? { lookup: options.lookup } : {}) };
+  const agentOptions = {
+    keepAlive: true,
+    timeout: 4_000,
+    maxSockets: options.maxSockets ?? 64,
+    scheduling: 'lifo' as const,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   const fetcher = async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
     const target = new URL(url);
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError(`subgraph URL ${url} is neither http nor https`);
-    const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      throw new TypeError(`subgraph URL ${url} is neither http nor https`);
+    const body =
+      init.body === undefined
+        ? undefined
+        : typeof init.body === 'string'
+          ? Buffer.from(init.body)
+          : init.body;
     const headers: Record<string, string | number> = { ...init.headers };
     if (body !== undefined) headers['content-length'] = body.length;
     const deadline = Date.now() + options.timeoutMs;
@@ -50,16 +74,36 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher 
       return send(target, init.method ?? 'GET', headers, body, deadline);
     }
   };
-  const send = (target: URL, method: string, headers: Record<string, string | number>, body: Buffer | undefined, deadline: number): Promise<FetcherResponse> =>
+  const send = (
+    target: URL,
+    method: string,
+    headers: Record<string, string | number>,
+    body: Buffer | undefined,
+    deadline: number,
+  ): Promise<FetcherResponse> =>
     new Promise((resolve, reject) => {
       const secure = target.protocol === 'https:';
-      const request = (secure ? httpsRequest : httpRequest)(target, { method, headers, agent: secure ? agents.https : agents.http });
-      const timer = setTimeout(() => request.destroy(new Error(`no answer from ${target.origin} within ${options.timeoutMs} ms`)), Math.max(0, deadline - Date.now()));
+      const request = (secure ? httpsRequest : httpRequest)(target, {
+        method,
+        headers,
+        agent: secure ? agents.https : agents.http,
+      });
+      const timer = setTimeout(
+        () =>
+          request.destroy(
+            new Error(`no answer from ${target.origin} within ${options.timeoutMs} ms`),
+          ),
+        Math.max(0, deadline - Date.now()),
+      );
       let answered = false;
       const fail = (error: Error): void => {
         clearTimeout(timer);
         const code = (error as NodeJS.ErrnoException).code;
-        reject(!answered && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') ? new StaleConnectionError(error) : error);
+        reject(
+          !answered && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')
+            ? new StaleConnectionError(error)
+            : error,
+        );
       };
       request.once('error', fail);
       request.once('response', (response: IncomingMessage) => {
@@ -69,7 +113,9 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher 
         response.on('data', (chunk: Buffer) => {
           length += chunk.length;
           if (length > maxBytes) {
-            request.destroy(new Error(`the answer from ${target.origin} exceeds ${maxBytes} bytes`));
+            request.destroy(
+              new Error(`the answer from ${target.origin} exceeds ${maxBytes} bytes`),
+            );
             return;
           }
           chunks.push(chunk);
@@ -77,7 +123,15 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher 
         response.once('error', fail);
         response.once('end', () => {
           clearTimeout(timer);
-          resolve(new BufferedResponse(target.href, response.statusCode ?? 0, response.statusMessage ?? '', response.headers, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length)));
+          resolve(
+            new BufferedResponse(
+              target.href,
+              response.statusCode ?? 0,
+              response.statusMessage ?? '',
+              response.headers,
+              chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length),
+            ),
+          );
         });
       });
       request.end(body);
@@ -129,17 +183,27 @@ class BufferedResponse implements FetcherResponse {
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#read((bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    return this.#read(
+      (bytes) =>
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    );
   }
 
   clone(): FetcherResponse {
     if (this.#used) throw new TypeError('the body of this answer was already read');
-    return new BufferedResponse(this.url, this.status, this.statusText, Object.fromEntries(this.headers), this.body);
+    return new BufferedResponse(
+      this.url,
+      this.status,
+      this.statusText,
+      Object.fromEntries(this.headers),
+      this.body,
+    );
   }
 
   /** The body decoded once; a second read, or a body that does not decode, rejects. */
   #read<T>(decode: (bytes: Buffer) => T): Promise<T> {
-    if (this.#used) return Promise.reject(new TypeError('the body of this answer was already read'));
+    if (this.#used)
+      return Promise.reject(new TypeError('the body of this answer was already read'));
     this.#used = true;
     try {
       return Promise.resolve(decode(this.body));

@@ -17,13 +17,19 @@ const KEY_SHAPE = /^gmk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 /** Mints a new key. */
 export function issueApiKey(): IssuedKey {
-  const keyId = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  const keyId = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
   return { keyId, apiKey: `gmk_${keyId}_${secret}`, secretHash: hashSecret(secret) };
 }
 
 /** Splits a presented key; undefined when it is not shaped like one. */
-export function parseApiKey(apiKey: string): { readonly keyId: string; readonly secret: string } | undefined {
+export function parseApiKey(
+  apiKey: string,
+): { readonly keyId: string; readonly secret: string } | undefined {
   const match = KEY_SHAPE.exec(apiKey);
   return match ? { keyId: match[1] ?? '', secret: match[2] ?? '' } : undefined;
 }

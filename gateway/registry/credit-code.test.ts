@@ -8,10 +8,20 @@ describe('unified social credit code', () => {
   });
 
   it('names the expected check character when it is wrong', () => {
-    expect(checkCreditCode('91350100M000100Y44')).toEqual({ ok: false, reason: 'the check character is wrong (expected 3)' });
+    expect(checkCreditCode('91350100M000100Y44')).toEqual({
+      ok: false,
+      reason: 'the check character is wrong (expected 3)',
+    });
   });
 
-  it.each(['', '91350100M000100Y4', '91350100M000100Y433', '91350100M00010OY43', '9135010XM000100Y43', '91350100m000100y43'])('refuses the malformed code %j', (code) => {
+  it.each([
+    '',
+    '91350100M000100Y4',
+    '91350100M000100Y433',
+    '91350100M00010OY43',
+    '9135010XM000100Y43',
+    '91350100m000100y43',
+  ])('refuses the malformed code %j', (code) => {
     expect(checkCreditCode(code).ok).toBe(false);
   });
 

@@ -9,7 +9,8 @@ const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 const SHAPE = /^[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}$/;
 
 /** Why a credit code was refused, or `ok`. */
-export type CreditCodeCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type CreditCodeCheck =
+  { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 /** The check character for the first 17 characters of a code. */
 export function creditCodeCheckCharacter(first17: string): string {
@@ -25,8 +26,14 @@ export function creditCodeCheckCharacter(first17: string): string {
 /** Checks the shape and the check character of a unified social credit code. */
 export function checkCreditCode(code: string): CreditCodeCheck {
   if (!SHAPE.test(code)) {
-    return { ok: false, reason: 'a unified social credit code is 18 characters of 0-9 and A-Z without I, O, S, V, Z, with six digits in positions 3-8' };
+    return {
+      ok: false,
+      reason:
+        'a unified social credit code is 18 characters of 0-9 and A-Z without I, O, S, V, Z, with six digits in positions 3-8',
+    };
   }
   const expected = creditCodeCheckCharacter(code.slice(0, 17));
-  return code[17] === expected ? { ok: true } : { ok: false, reason: `the check character is wrong (expected ${expected})` };
+  return code[17] === expected
+    ? { ok: true }
+    : { ok: false, reason: `the check character is wrong (expected ${expected})` };
 }

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CREDIT_EVENT_KINDS, FAILED_VERIFICATION_PENALTY, FEEDBACK_DELTAS, TAMPER_CREDIT_PENALTY, feedbackDelta, isFeedbackRating } from './credit-rules.js';
+import {
+  CREDIT_EVENT_KINDS,
+  FAILED_VERIFICATION_PENALTY,
+  FEEDBACK_DELTAS,
+  TAMPER_CREDIT_PENALTY,
+  feedbackDelta,
+  isFeedbackRating,
+} from './credit-rules.js';
 
 describe('credit rules', () => {
   it('are the ones docs/credit.md documents', () => {
@@ -8,7 +15,9 @@ describe('credit rules', () => {
     for (const kind of CREDIT_EVENT_KINDS) expect(doc, kind).toContain(`\`${kind}\``);
     expect(doc).toContain(`-${TAMPER_CREDIT_PENALTY} per tampered value`);
     expect(doc).toContain(`-${FAILED_VERIFICATION_PENALTY} per (system, query)`);
-    const ratings = [1, 2, 3, 4, 5].map((r) => `${r}: ${(FEEDBACK_DELTAS[r] ?? 0) > 0 ? '+' : ''}${FEEDBACK_DELTAS[r]}`).join(', ');
+    const ratings = [1, 2, 3, 4, 5]
+      .map((r) => `${r}: ${(FEEDBACK_DELTAS[r] ?? 0) > 0 ? '+' : ''}${FEEDBACK_DELTAS[r]}`)
+      .join(', ');
     expect(doc).toContain(`rating ${ratings}`);
   });
 

@@ -32,14 +32,26 @@ export function isFeedbackRating(rating: unknown): rating is 1 | 2 | 3 | 4 | 5 {
 /** The score change of a rating. @throws RangeError for a rating that {@link isFeedbackRating} refuses. */
 export function feedbackDelta(rating: number): number {
   const delta = isFeedbackRating(rating) ? FEEDBACK_DELTAS[rating] : undefined;
-  if (delta === undefined) throw new RangeError(`a rating is an integer from 1 to 5, not ${rating}`);
+  if (delta === undefined)
+    throw new RangeError(`a rating is an integer from 1 to 5, not ${rating}`);
   return delta;
 }
 
 /** True when a score is a valid credit score (an integer within 0-100). */
 export function isCreditScore(score: unknown): score is number {
-  return typeof score === 'number' && Number.isInteger(score) && score >= MIN_CREDIT_SCORE && score <= MAX_CREDIT_SCORE;
+  return (
+    typeof score === 'number' &&
+    Number.isInteger(score) &&
+    score >= MIN_CREDIT_SCORE &&
+    score <= MAX_CREDIT_SCORE
+  );
 }
 
 /** Every kind of credit event, in the order docs/credit.md describes them. */
-export const CREDIT_EVENT_KINDS: readonly CreditEventKind[] = ['TAMPER', 'FAILED_VERIFICATION', 'FEEDBACK', 'ADMIN', 'REINSTATEMENT'];
+export const CREDIT_EVENT_KINDS: readonly CreditEventKind[] = [
+  'TAMPER',
+  'FAILED_VERIFICATION',
+  'FEEDBACK',
+  'ADMIN',
+  'REINSTATEMENT',
+];

@@ -77,7 +77,10 @@ export interface OnboardingContext {
 export function requireCreditCode(value: unknown): string {
   const creditCode = requireText(value, 'creditCode', 18).toUpperCase();
   const check = checkCreditCode(creditCode);
-  if (!check.ok) throw new GridmarkError('BAD_CREDIT_CODE', `credit code ${creditCode}: ${check.reason}.`, { details: { field: 'creditCode' } });
+  if (!check.ok)
+    throw new GridmarkError('BAD_CREDIT_CODE', `credit code ${creditCode}: ${check.reason}.`, {
+      details: { field: 'creditCode' },
+    });
   return creditCode;
 }
 
@@ -85,11 +88,22 @@ export function requireCreditCode(value: unknown): string {
  * The enterprise of `creditCode` when it is APPROVED.
  * @throws GridmarkError `ENTERPRISE_NOT_APPROVED` when it is unknown, pending or rejected.
  */
-export async function approvedEnterprise(store: RegistryStore, creditCode: string): Promise<Enterprise> {
+export async function approvedEnterprise(
+  store: RegistryStore,
+  creditCode: string,
+): Promise<Enterprise> {
   const enterprise = await store.getEnterprise(creditCode);
   if (enterprise?.status === 'APPROVED') return enterprise;
-  const state = enterprise ? (enterprise.status === 'PENDING' ? 'waiting for review' : 'rejected') : 'not onboarded';
-  throw new GridmarkError('ENTERPRISE_NOT_APPROVED', `enterprise ${creditCode} is ${state}; a platform admin onboards enterprises before they register systems.`, { details: { creditCode } });
+  const state = enterprise
+    ? enterprise.status === 'PENDING'
+      ? 'waiting for review'
+      : 'rejected'
+    : 'not onboarded';
+  throw new GridmarkError(
+    'ENTERPRISE_NOT_APPROVED',
+    `enterprise ${creditCode} is ${state}; a platform admin onboards enterprises before they register systems.`,
+    { details: { creditCode } },
+  );
 }
 
 /** Creates the enterprise-account part of the registry service. */
@@ -98,14 +112,35 @@ export function createEnterpriseOnboarding(context: OnboardingContext): Enterpri
   const account = (caller: Caller, input: EnterpriseInput, action: string) => {
     const creditCode = requireCreditCode(input.creditCode);
     const name = requireText(input.name, 'name');
-    const contact = input.contact === undefined || input.contact === null ? null : requireText(input.contact, 'contact', 500);
-    return { creditCode, name, contact, initialScore: context.initialScore, log: { actor: context.actor(caller), action, details: { name } } };
+    const contact =
+      input.contact === undefined || input.contact === null
+        ? null
+        : requireText(input.contact, 'contact', 500);
+    return {
+      creditCode,
+      name,
+      contact,
+      initialScore: context.initialScore,
+      log: { actor: context.actor(caller), action, details: { name } },
+    };
   };
   const operatorKey = (enterprise: { readonly name: string }) => {
     const key = issueApiKey();
-    return { apiKey: key.apiKey, stored: { keyId: key.keyId, secretHash: key.secretHash, label: `${enterprise.name} operator` } };
+    return {
+      apiKey: key.apiKey,
+      stored: {
+        keyId: key.keyId,
+        secretHash: key.secretHash,
+        label: `${enterprise.name} operator`,
+      },
+    };
   };
-  const logged = (caller: Caller, action: string, subject: string, details: Record<string, unknown>): LogInput => ({ actor: context.actor(caller), action, subject, details });
+  const logged = (
+    caller: Caller,
+    action: string,
+    subject: string,
+    details: Record<string, unknown>,
+  ): LogInput => ({ actor: context.actor(caller), action, subject, details });
 
   return {
     async applyForEnterprise(caller, input) {
@@ -116,7 +151,13 @@ export function createEnterpriseOnboarding(context: OnboardingContext): Enterpri
       requireAdmin(caller, 'create enterprise accounts');
       const opened = account(caller, input, 'enterprise.create');
       const key = operatorKey(opened);
-      const enterprise = await store.createEnterprise({ ...opened, log: { ...opened.log, details: { ...opened.log.details, keyId: key.stored.keyId } }, key: key.stored }).catch(translate);
+      const enterprise = await store
+        .createEnterprise({
+          ...opened,
+          log: { ...opened.log, details: { ...opened.log.details, keyId: key.stored.keyId } },
+          key: key.stored,
+        })
+        .catch(translate);
       return { enterprise, apiKey: key.apiKey };
     },
 
@@ -124,9 +165,18 @@ export function createEnterpriseOnboarding(context: OnboardingContext): Enterpri
       requireAdmin(caller, 'approve enterprises');
       const creditCode = requireCreditCode(rawCreditCode);
       const pending = await store.getEnterprise(creditCode);
-      if (!pending) throw new GridmarkError('NOT_FOUND', `no application from enterprise ${creditCode}`, { details: { creditCode } });
+      if (!pending)
+        throw new GridmarkError('NOT_FOUND', `no application from enterprise ${creditCode}`, {
+          details: { creditCode },
+        });
       const key = operatorKey(pending);
-      const enterprise = await store.reviewEnterprise(creditCode, { status: 'APPROVED', key: key.stored }, logged(caller, 'enterprise.approve', creditCode, { keyId: key.stored.keyId })).catch(translate);
+      const enterprise = await store
+        .reviewEnterprise(
+          creditCode,
+          { status: 'APPROVED', key: key.stored },
+          logged(caller, 'enterprise.approve', creditCode, { keyId: key.stored.keyId }),
+        )
+        .catch(translate);
       return { enterprise, apiKey: key.apiKey };
     },
 
@@ -134,14 +184,34 @@ export function createEnterpriseOnboarding(context: OnboardingContext): Enterpri
       requireAdmin(caller, 'reject enterprises');
       const creditCode = requireCreditCode(rawCreditCode);
       const reason = requireText(rawReason, 'reason', 500);
-      return store.reviewEnterprise(creditCode, { status: 'REJECTED', reason }, logged(caller, 'enterprise.reject', creditCode, { reason })).catch(translate);
+      return store
+        .reviewEnterprise(
+          creditCode,
+          { status: 'REJECTED', reason },
+          logged(caller, 'enterprise.reject', creditCode, { reason }),
+        )
+        .catch(translate);
     },
 
     async issueEnterpriseKey(caller, rawCreditCode) {
       requireAdmin(caller, 'issue enterprise keys');
       const enterprise = await approvedEnterprise(store, requireCreditCode(rawCreditCode));
       const key = operatorKey(enterprise);
-      await store.createPrincipal({ ...key.stored, role: 'ENTERPRISE_OPERATOR', systemCode: null, appId: null, creditCode: enterprise.creditCode }, logged(caller, 'key.issue', key.stored.keyId, { role: 'ENTERPRISE_OPERATOR', creditCode: enterprise.creditCode })).catch(translate);
+      await store
+        .createPrincipal(
+          {
+            ...key.stored,
+            role: 'ENTERPRISE_OPERATOR',
+            systemCode: null,
+            appId: null,
+            creditCode: enterprise.creditCode,
+          },
+          logged(caller, 'key.issue', key.stored.keyId, {
+            role: 'ENTERPRISE_OPERATOR',
+            creditCode: enterprise.creditCode,
+          }),
+        )
+        .catch(translate);
       return { enterprise, apiKey: key.apiKey };
     },
 

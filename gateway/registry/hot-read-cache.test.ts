@@ -14,7 +14,9 @@ const open = (): RegistryStore => openSqliteRegistryStore({ path: join(dir, `r${
 const log = { actor: 'test', action: 'test', details: {} };
 
 // The cache must not change what the store answers.
-describeRegistryStore('SQLite behind the hot-read cache', () => Promise.resolve(cacheHotReads(open())));
+describeRegistryStore('SQLite behind the hot-read cache', () =>
+  Promise.resolve(cacheHotReads(open())),
+);
 
 /** The store, counting the calls that reach SQLite. */
 function counted(store: RegistryStore): { store: RegistryStore; calls: Record<string, number> } {
@@ -33,10 +35,43 @@ function counted(store: RegistryStore): { store: RegistryStore; calls: Record<st
 }
 
 async function withSystemAndKey(store: RegistryStore): Promise<void> {
-  await store.createEnterprise({ creditCode: 'E', name: 'E', contact: null, initialScore: 80, key: { keyId: 'op', secretHash: 'h', label: 'E operator' }, log });
-  await store.createSystem({ creditCode: 'E', authorityPrefix: '88.7', name: 's', subgraphName: 's', description: 'd', url: 'http://s/', sdl: 'type Query { x: Int }', codingRule: '{code}', key: { keyId: 'sys', secretHash: 'h' }, log });
-  await store.createPrincipal({ keyId: 'admin-1', role: 'PLATFORM_ADMIN', systemCode: null, appId: null, creditCode: null, label: 'ops', secretHash: 'h1' }, { ...log, subject: 'admin-1' });
-  await store.registerOwnDevices('88.7.1', [{ identifier: '88.7.1/A', localCode: 'A', kind: 'INVERTER' }], { ...log, subject: '88.7.1' });
+  await store.createEnterprise({
+    creditCode: 'E',
+    name: 'E',
+    contact: null,
+    initialScore: 80,
+    key: { keyId: 'op', secretHash: 'h', label: 'E operator' },
+    log,
+  });
+  await store.createSystem({
+    creditCode: 'E',
+    authorityPrefix: '88.7',
+    name: 's',
+    subgraphName: 's',
+    description: 'd',
+    url: 'http://s/',
+    sdl: 'type Query { x: Int }',
+    codingRule: '{code}',
+    key: { keyId: 'sys', secretHash: 'h' },
+    log,
+  });
+  await store.createPrincipal(
+    {
+      keyId: 'admin-1',
+      role: 'PLATFORM_ADMIN',
+      systemCode: null,
+      appId: null,
+      creditCode: null,
+      label: 'ops',
+      secretHash: 'h1',
+    },
+    { ...log, subject: 'admin-1' },
+  );
+  await store.registerOwnDevices(
+    '88.7.1',
+    [{ identifier: '88.7.1/A', localCode: 'A', kind: 'INVERTER' }],
+    { ...log, subject: '88.7.1' },
+  );
 }
 
 describe('the hot-read cache', () => {
@@ -46,7 +81,9 @@ describe('the hot-read cache', () => {
     await withSystemAndKey(store);
     for (let i = 0; i < 5; i++) {
       expect((await store.findPrincipal('admin-1'))?.role).toBe('PLATFORM_ADMIN');
-      expect([...(await store.directoryEntries(['88.7.1/A', '88.7.1/unknown'])).keys()]).toEqual(['88.7.1/A']);
+      expect([...(await store.directoryEntries(['88.7.1/A', '88.7.1/unknown'])).keys()]).toEqual([
+        '88.7.1/A',
+      ]);
     }
     expect(inner.calls['findPrincipal']).toBe(1);
     expect(inner.calls['directoryEntries']).toBe(1);
@@ -59,7 +96,10 @@ describe('the hot-read cache', () => {
     await withSystemAndKey(store);
     expect((await store.findPrincipal('admin-1'))?.revoked).toBe(false);
     expect((await store.directoryEntries(['88.7.1/A'])).get('88.7.1/A')?.heldBy).toEqual(['s']);
-    await store.revokePrincipals({ label: 'ops', role: 'PLATFORM_ADMIN' }, { ...log, subject: 'ops' });
+    await store.revokePrincipals(
+      { label: 'ops', role: 'PLATFORM_ADMIN' },
+      { ...log, subject: 'ops' },
+    );
     expect((await store.findPrincipal('admin-1'))?.revoked).toBe(true);
     await store.updateSystem('88.7.1', { status: 'SUSPENDED' }, { ...log, subject: '88.7.1' });
     expect((await store.directoryEntries(['88.7.1/A'])).get('88.7.1/A')?.heldBy).toEqual([]);
@@ -71,10 +111,16 @@ describe('the hot-read cache', () => {
     const path = join(dir, 'shared.db');
     const other = openSqliteRegistryStore({ path });
     await withSystemAndKey(other);
-    const store = cacheHotReads(openSqliteRegistryStore({ path }), { ttlMs: 1_000, now: () => clock });
+    const store = cacheHotReads(openSqliteRegistryStore({ path }), {
+      ttlMs: 1_000,
+      now: () => clock,
+    });
     expect((await store.findPrincipal('admin-1'))?.revoked).toBe(false);
     // Another process revokes the key.
-    await other.revokePrincipals({ label: 'ops', role: 'PLATFORM_ADMIN' }, { ...log, subject: 'ops' });
+    await other.revokePrincipals(
+      { label: 'ops', role: 'PLATFORM_ADMIN' },
+      { ...log, subject: 'ops' },
+    );
     clock = 999;
     expect((await store.findPrincipal('admin-1'))?.revoked).toBe(false);
     clock = 1_000;
@@ -91,7 +137,7 @@ describe('the hot-read cache', () => {
         const value: unknown = Reflect.get(target, property, receiver);
         if (property !== 'findPrincipal' || typeof value !== 'function') return value;
         return async (keyId: string) => {
-          const answer = (await (value as RegistryStore['findPrincipal']).call(target, keyId));
+          const answer = await (value as RegistryStore['findPrincipal']).call(target, keyId);
           await new Promise<void>((resolve) => (release = resolve));
           return answer;
         };
@@ -100,7 +146,10 @@ describe('the hot-read cache', () => {
     const store = cacheHotReads(slowRead, { ttlMs: 60_000 });
     const stale = store.findPrincipal('admin-1');
     await new Promise((resolve) => setImmediate(resolve));
-    await store.revokePrincipals({ label: 'ops', role: 'PLATFORM_ADMIN' }, { ...log, subject: 'ops' });
+    await store.revokePrincipals(
+      { label: 'ops', role: 'PLATFORM_ADMIN' },
+      { ...log, subject: 'ops' },
+    );
     release();
     expect((await stale)?.revoked).toBe(false);
     const fresh = store.findPrincipal('admin-1');

@@ -13,8 +13,22 @@ export interface HotReadCacheOptions {
 
 /** Store methods that only read: calling them leaves the cache as it is. */
 const READS: ReadonlySet<keyof RegistryStore> = new Set<keyof RegistryStore>([
-  'getEnterprise', 'listEnterprises', 'getSystem', 'listSystems', 'systemSdls', 'creditHistory', 'getApplication', 'findApplication', 'listApplicationKeys',
-  'listFields', 'fieldOwner', 'getIdentifier', 'associations', 'statistics', 'outboxBatch', 'log',
+  'getEnterprise',
+  'listEnterprises',
+  'getSystem',
+  'listSystems',
+  'systemSdls',
+  'creditHistory',
+  'getApplication',
+  'findApplication',
+  'listApplicationKeys',
+  'listFields',
+  'fieldOwner',
+  'getIdentifier',
+  'associations',
+  'statistics',
+  'outboxBatch',
+  'log',
 ]);
 
 /**
@@ -25,7 +39,10 @@ const READS: ReadonlySet<keyof RegistryStore> = new Set<keyof RegistryStore>([
  * query; a read that was under way during a write does not refill the cache. Changes made by
  * another process are seen within `ttlMs`.
  */
-export function cacheHotReads(store: RegistryStore, options: HotReadCacheOptions = {}): RegistryStore {
+export function cacheHotReads(
+  store: RegistryStore,
+  options: HotReadCacheOptions = {},
+): RegistryStore {
   const ttlMs = options.ttlMs ?? 1_000;
   const maxEntries = options.maxEntries ?? 50_000;
   const now = options.now ?? Date.now;
@@ -58,7 +75,8 @@ export function cacheHotReads(store: RegistryStore, options: HotReadCacheOptions
       const at = current();
       const missing = deviceIds.filter((id) => !directory.has(id));
       const fetched = missing.length > 0 ? await store.directoryEntries(missing) : undefined;
-      if (fetched && at === generation) for (const id of missing) directory.set(id, fetched.get(id) ?? null);
+      if (fetched && at === generation)
+        for (const id of missing) directory.set(id, fetched.get(id) ?? null);
       const entries = new Map<string, DirectoryEntry>();
       for (const id of deviceIds) {
         const entry = fetched?.get(id) ?? directory.get(id);

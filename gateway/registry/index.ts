@@ -3,13 +3,42 @@
  * fields and devices follow; the association catalog follows; the gateway's supergraph follows the
  * active systems.
  */
-export { createRegistry, type Registry, type RegistryOptions, type SystemRegistrationInput, type RegisteredSubgraph } from './registry-service.js';
-export { openSqliteRegistryStore, type SqliteRegistryStoreOptions } from './sqlite/sqlite-registry-store.js';
-export { StoreConflict, type RegistryStore, type LogInput, type StoredPrincipal, type CreditEventInput, type CreditEventResult } from './registry-store.js';
+export {
+  createRegistry,
+  type Registry,
+  type RegistryOptions,
+  type SystemRegistrationInput,
+  type RegisteredSubgraph,
+} from './registry-service.js';
+export {
+  openSqliteRegistryStore,
+  type SqliteRegistryStoreOptions,
+} from './sqlite/sqlite-registry-store.js';
+export {
+  StoreConflict,
+  type RegistryStore,
+  type LogInput,
+  type StoredPrincipal,
+  type CreditEventInput,
+  type CreditEventResult,
+} from './registry-store.js';
 export type { CreditEvaluation } from './credit.js';
-export type { EnterpriseInput, EnterpriseKey, EnterpriseOnboarding } from './enterprise-onboarding.js';
-export { DEVELOPMENT_OUTBOUND, RESTRICTED_NETWORKS, type OutboundClient, type OutboundOptions } from './outbound/index.js';
-export { TAMPER_CREDIT_PENALTY, FAILED_VERIFICATION_PENALTY, FEEDBACK_DELTAS } from './credit-rules.js';
+export type {
+  EnterpriseInput,
+  EnterpriseKey,
+  EnterpriseOnboarding,
+} from './enterprise-onboarding.js';
+export {
+  DEVELOPMENT_OUTBOUND,
+  RESTRICTED_NETWORKS,
+  type OutboundClient,
+  type OutboundOptions,
+} from './outbound/index.js';
+export {
+  TAMPER_CREDIT_PENALTY,
+  FAILED_VERIFICATION_PENALTY,
+  FEEDBACK_DELTAS,
+} from './credit-rules.js';
 export { checkCreditCode, creditCodeCheckCharacter } from './credit-code.js';
 export { resolveIdentifier, type IdentifierResolution } from './identifier-resolver-route.js';
 export { DEFAULT_CODING_RULE } from './coding-rule.js';

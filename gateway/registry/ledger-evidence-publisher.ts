@@ -27,7 +27,12 @@ export interface LedgerEvidencePublisher {
  * leaves the log only once the outbox holds it durably; the outbox takes it to the ledger in order
  * with the gateway's resolutions and trades.
  */
-export function createLedgerEvidencePublisher(store: RegistryStore, outbox: LedgerOutbox, logger: Logger, options: { readonly retryMs?: number } = {}): LedgerEvidencePublisher {
+export function createLedgerEvidencePublisher(
+  store: RegistryStore,
+  outbox: LedgerOutbox,
+  logger: Logger,
+  options: { readonly retryMs?: number } = {},
+): LedgerEvidencePublisher {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -39,9 +44,23 @@ export function createLedgerEvidencePublisher(store: RegistryStore, outbox: Ledg
     const batch = await store.outboxBatch(CHANGES_PER_PASS);
     if (batch.length === 0) return 0;
     const records: OutboxRecord[] = [];
-    for (const systemCode of new Set(batch.filter((e) => e.kind === 'fields').map((e) => e.subject))) {
+    for (const systemCode of new Set(
+      batch.filter((e) => e.kind === 'fields').map((e) => e.subject),
+    )) {
       const fields = await store.listFields(systemCode);
-      if (fields.length > 0) records.push({ kind: 'fields', body: { systemCode, fields: fields.map((f) => ({ fieldCode: f.code, coordinate: f.coordinate, feeFen: f.feeFen ?? 0, changePolicy: f.changePolicy })) } });
+      if (fields.length > 0)
+        records.push({
+          kind: 'fields',
+          body: {
+            systemCode,
+            fields: fields.map((f) => ({
+              fieldCode: f.code,
+              coordinate: f.coordinate,
+              feeFen: f.feeFen ?? 0,
+              changePolicy: f.changePolicy,
+            })),
+          },
+        });
     }
     const devices = [...new Set(batch.filter((e) => e.kind === 'catalog').map((e) => e.subject))];
     for (let i = 0; i < devices.length; i += CATALOG_CHUNK) {
@@ -49,7 +68,17 @@ export function createLedgerEvidencePublisher(store: RegistryStore, outbox: Ledg
       const associations = await store.associations(chunk);
       const entries = chunk.flatMap((deviceId) => {
         const entry = associations.get(deviceId);
-        return entry ? [{ deviceId, holdings: entry.holdings.map((h) => ({ systemCode: h.systemCode, fieldCodes: h.fieldCodes })) }] : [];
+        return entry
+          ? [
+              {
+                deviceId,
+                holdings: entry.holdings.map((h) => ({
+                  systemCode: h.systemCode,
+                  fieldCodes: h.fieldCodes,
+                })),
+              },
+            ]
+          : [];
       });
       if (entries.length > 0) records.push({ kind: 'catalog', body: { entries } });
     }
@@ -77,7 +106,9 @@ export function createLedgerEvidencePublisher(store: RegistryStore, outbox: Ledg
         backoff = options.retryMs ?? 1_000;
       })
       .catch((error: unknown) => {
-        logger.warn(`ledger evidence not handed to the outbox yet, retrying in ${backoff} ms: ${error instanceof Error ? error.message : String(error)}`);
+        logger.warn(
+          `ledger evidence not handed to the outbox yet, retrying in ${backoff} ms: ${error instanceof Error ? error.message : String(error)}`,
+        );
         if (!stopped) {
           timer = setTimeout(() => void run(), backoff);
           timer.unref();
@@ -97,7 +128,11 @@ export function createLedgerEvidencePublisher(store: RegistryStore, outbox: Ledg
       while (!stopped) {
         await run();
         if ((await store.outboxBatch(1)).length === 0) break;
-        if (Date.now() > deadline) throw new GridmarkError('LEDGER_UNAVAILABLE', `the registry's evidence did not reach the ledger outbox within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new GridmarkError(
+            'LEDGER_UNAVAILABLE',
+            `the registry's evidence did not reach the ledger outbox within ${timeoutMs} ms`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
       await outbox.flush(Math.max(1, deadline - Date.now()));

@@ -119,12 +119,18 @@ export interface RegistryStore {
    * @throws StoreConflict `ALREADY_REGISTERED` (APPROVED), `INVALID_STATE` (an application is
    * PENDING: approve or reject it); nothing is written then.
    */
-  createEnterprise(input: EnterpriseAccountInput & { readonly key: OperatorKey }): Promise<Enterprise>;
+  createEnterprise(
+    input: EnterpriseAccountInput & { readonly key: OperatorKey },
+  ): Promise<Enterprise>;
   /**
    * Decides a PENDING application: APPROVED with its first operator key, or REJECTED with a reason.
    * @throws StoreConflict `NOT_FOUND`, `INVALID_STATE` (not PENDING); nothing is written then.
    */
-  reviewEnterprise(creditCode: string, decision: EnterpriseDecision, log: LogInput): Promise<Enterprise>;
+  reviewEnterprise(
+    creditCode: string,
+    decision: EnterpriseDecision,
+    log: LogInput,
+  ): Promise<Enterprise>;
 
   // Systems
   /**
@@ -146,8 +152,19 @@ export interface RegistryStore {
   getSystem(code: string): Promise<BusinessSystem | undefined>;
   listSystems(status?: SystemStatus): Promise<readonly BusinessSystem[]>;
   /** Stored SDLs of the systems with the given status. */
-  systemSdls(status: SystemStatus): Promise<readonly { readonly code: string; readonly subgraphName: string; readonly url: string; readonly sdl: string }[]>;
-  updateSystem(code: string, change: { readonly status?: SystemStatus; readonly url?: string; readonly sdl?: string }, log: LogInput): Promise<BusinessSystem>;
+  systemSdls(status: SystemStatus): Promise<
+    readonly {
+      readonly code: string;
+      readonly subgraphName: string;
+      readonly url: string;
+      readonly sdl: string;
+    }[]
+  >;
+  updateSystem(
+    code: string,
+    change: { readonly status?: SystemStatus; readonly url?: string; readonly sdl?: string },
+    log: LogInput,
+  ): Promise<BusinessSystem>;
 
   // Credit
   /**
@@ -160,19 +177,32 @@ export interface RegistryStore {
    */
   recordCreditEvent(input: CreditEventInput): Promise<CreditEventResult>;
   /** Credit events, oldest first, with `seq` greater than `after`; of one enterprise or one system when given. */
-  creditHistory(filter: { readonly creditCode?: string; readonly systemCode?: string; readonly after: number; readonly limit: number }): Promise<readonly CreditEvent[]>;
+  creditHistory(filter: {
+    readonly creditCode?: string;
+    readonly systemCode?: string;
+    readonly after: number;
+    readonly limit: number;
+  }): Promise<readonly CreditEvent[]>;
 
   // Principals
   createPrincipal(principal: Omit<StoredPrincipal, 'revoked'>, log: LogInput): Promise<void>;
   findPrincipal(keyId: string): Promise<StoredPrincipal | undefined>;
-  revokePrincipals(filter: { readonly label: string; readonly role: Role }, log: LogInput): Promise<number>;
+  revokePrincipals(
+    filter: { readonly label: string; readonly role: Role },
+    log: LogInput,
+  ): Promise<number>;
 
   // Applications
   /**
    * Creates an application (next `APP-nnnn` id) and its key.
    * @throws StoreConflict `ALREADY_REGISTERED` when an application has this name; nothing is written then.
    */
-  createApplication(input: { readonly name: string; readonly roles: readonly string[]; readonly key: { readonly keyId: string; readonly secretHash: string }; readonly log: Omit<LogInput, 'subject'> }): Promise<Application>;
+  createApplication(input: {
+    readonly name: string;
+    readonly roles: readonly string[];
+    readonly key: { readonly keyId: string; readonly secretHash: string };
+    readonly log: Omit<LogInput, 'subject'>;
+  }): Promise<Application>;
   getApplication(appId: string): Promise<Application | undefined>;
   /** Every API key an application was given, revoked ones included, oldest first. */
   listApplicationKeys(appId: string): Promise<readonly ApplicationKeyRecord[]>;
@@ -188,7 +218,15 @@ export interface RegistryStore {
    * Adds fields (next field codes; change policy `refuse` unless given) or updates the fees of
    * existing ones by name, and their change policies where given.
    */
-  upsertFields(systemCode: string, fields: readonly { readonly name: string; readonly feeFen: number | null; readonly changePolicy?: RegisteredField['changePolicy'] }[], log: LogInput): Promise<readonly RegisteredField[]>;
+  upsertFields(
+    systemCode: string,
+    fields: readonly {
+      readonly name: string;
+      readonly feeFen: number | null;
+      readonly changePolicy?: RegisteredField['changePolicy'];
+    }[],
+    log: LogInput,
+  ): Promise<readonly RegisteredField[]>;
   listFields(systemCode?: string): Promise<readonly RegisteredField[]>;
   /** The system that owns a field name, if any. */
   fieldOwner(name: string): Promise<string | undefined>;
@@ -200,12 +238,34 @@ export interface RegistryStore {
    * (`DEVICE_KIND_CONFLICT`, `DUPLICATE_IDENTIFIER`). With `dryRun`, every check runs and the
    * transaction is rolled back: nothing is written, the result says what would be.
    */
-  registerOwnDevices(systemCode: string, devices: readonly { readonly identifier: string; readonly localCode: string; readonly kind: DeviceKind }[], log: LogInput, options?: DeviceBatchOptions): Promise<DeviceBatchResult>;
+  registerOwnDevices(
+    systemCode: string,
+    devices: readonly {
+      readonly identifier: string;
+      readonly localCode: string;
+      readonly kind: DeviceKind;
+    }[],
+    log: LogInput,
+    options?: DeviceBatchOptions,
+  ): Promise<DeviceBatchResult>;
   /** Records a system's local codes for devices others identified, in one transaction; `dryRun` as for {@link registerOwnDevices}. */
-  claimDevices(systemCode: string, claims: readonly ClaimInput[], log: LogInput, options?: DeviceBatchOptions): Promise<DeviceBatchResult>;
+  claimDevices(
+    systemCode: string,
+    claims: readonly ClaimInput[],
+    log: LogInput,
+    options?: DeviceBatchOptions,
+  ): Promise<DeviceBatchResult>;
   getIdentifier(identifier: string): Promise<IdentifierRecord | undefined>;
-  setIdentifierStatus(identifier: string, status: IdentifierStatus, log: LogInput): Promise<IdentifierRecord>;
-  auditIdentifier(identifier: string, audit: { readonly status: AuditStatus; readonly by: string; readonly note: string | null }, log: LogInput): Promise<IdentifierRecord>;
+  setIdentifierStatus(
+    identifier: string,
+    status: IdentifierStatus,
+    log: LogInput,
+  ): Promise<IdentifierRecord>;
+  auditIdentifier(
+    identifier: string,
+    audit: { readonly status: AuditStatus; readonly by: string; readonly note: string | null },
+    log: LogInput,
+  ): Promise<IdentifierRecord>;
 
   // Catalog and reads
   associations(deviceIds: readonly string[]): Promise<ReadonlyMap<string, AssociationEntry>>;
@@ -237,7 +297,16 @@ export interface DeviceBatchOptions {
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
   constructor(
-    readonly reason: 'DUPLICATE_IDENTIFIER' | 'DEVICE_KIND_CONFLICT' | 'UNKNOWN_IDENTIFIER' | 'NOT_FOUND' | 'FIELD_CONFLICT' | 'FEEDBACK_LIMIT' | 'INVALID_STATE' | 'ALREADY_REGISTERED' | 'ENTERPRISE_NOT_APPROVED',
+    readonly reason:
+      | 'DUPLICATE_IDENTIFIER'
+      | 'DEVICE_KIND_CONFLICT'
+      | 'UNKNOWN_IDENTIFIER'
+      | 'NOT_FOUND'
+      | 'FIELD_CONFLICT'
+      | 'FEEDBACK_LIMIT'
+      | 'INVALID_STATE'
+      | 'ALREADY_REGISTERED'
+      | 'ENTERPRISE_NOT_APPROVED',
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {

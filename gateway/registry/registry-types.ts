@@ -6,15 +6,31 @@ import type { DeviceKind } from '../catalog/device-directory.js';
  * enterprise (registers its systems and acts for each of them); an enterprise user holds the key a
  * registration issued and acts for that one business system.
  */
-export type Role = 'PLATFORM_ADMIN' | 'ENTERPRISE_OPERATOR' | 'ENTERPRISE_USER' | 'AUDITOR' | 'APPLICATION';
+export type Role =
+  'PLATFORM_ADMIN' | 'ENTERPRISE_OPERATOR' | 'ENTERPRISE_USER' | 'AUDITOR' | 'APPLICATION';
 
 /** An authenticated caller. Enterprise operators act for one enterprise, enterprise users for one business system. */
 export type Principal =
   | { readonly role: 'PLATFORM_ADMIN'; readonly keyId: string; readonly label: string }
   | { readonly role: 'AUDITOR'; readonly keyId: string; readonly label: string }
-  | { readonly role: 'ENTERPRISE_OPERATOR'; readonly keyId: string; readonly label: string; readonly creditCode: string }
-  | { readonly role: 'ENTERPRISE_USER'; readonly keyId: string; readonly label: string; readonly systemCode: string }
-  | { readonly role: 'APPLICATION'; readonly keyId: string; readonly label: string; readonly appId: string };
+  | {
+      readonly role: 'ENTERPRISE_OPERATOR';
+      readonly keyId: string;
+      readonly label: string;
+      readonly creditCode: string;
+    }
+  | {
+      readonly role: 'ENTERPRISE_USER';
+      readonly keyId: string;
+      readonly label: string;
+      readonly systemCode: string;
+    }
+  | {
+      readonly role: 'APPLICATION';
+      readonly keyId: string;
+      readonly label: string;
+      readonly appId: string;
+    };
 
 /** A data application system (patent: 数据应用系统), with the roles its users act in. */
 export interface Application {
@@ -98,7 +114,12 @@ export interface IdentifierRecord {
   readonly issuerCode: string;
   readonly kind: DeviceKind;
   readonly status: IdentifierStatus;
-  readonly audit: { readonly status: AuditStatus; readonly by: string | null; readonly at: string | null; readonly note: string | null };
+  readonly audit: {
+    readonly status: AuditStatus;
+    readonly by: string | null;
+    readonly at: string | null;
+    readonly note: string | null;
+  };
   readonly holdings: readonly { readonly systemCode: string; readonly localCode: string }[];
   readonly createdAt: string;
 }
@@ -108,7 +129,12 @@ export interface AssociationEntry {
   readonly deviceId: string;
   /** True when two or more systems hold it: a key device. */
   readonly key: boolean;
-  readonly holdings: readonly { readonly systemCode: string; readonly subgraphName: string; readonly localCode: string; readonly fieldCodes: readonly string[] }[];
+  readonly holdings: readonly {
+    readonly systemCode: string;
+    readonly subgraphName: string;
+    readonly localCode: string;
+    readonly fieldCodes: readonly string[];
+  }[];
 }
 
 export interface RegistryLogEntry {
@@ -121,11 +147,22 @@ export interface RegistryLogEntry {
 }
 
 export interface RegistryStatistics {
-  readonly systems: { readonly active: number; readonly suspended: number; readonly revoked: number };
+  readonly systems: {
+    readonly active: number;
+    readonly suspended: number;
+    readonly revoked: number;
+  };
   readonly devices: number;
   readonly keyDevices: number;
   readonly fields: number;
-  readonly perSystem: readonly { readonly systemCode: string; readonly name: string; readonly status: SystemStatus; readonly issued: number; readonly held: number; readonly fields: number }[];
+  readonly perSystem: readonly {
+    readonly systemCode: string;
+    readonly name: string;
+    readonly status: SystemStatus;
+    readonly issued: number;
+    readonly held: number;
+    readonly fields: number;
+  }[];
 }
 
 /** A device a system registers under its own prefix. */
@@ -151,7 +188,8 @@ export interface DeviceBatchResult {
 }
 
 /** Why an enterprise's credit score changed (patent claims 3-4, [0066]); the rules are in `credit-rules.ts`. */
-export type CreditEventKind = 'TAMPER' | 'FAILED_VERIFICATION' | 'FEEDBACK' | 'ADMIN' | 'REINSTATEMENT';
+export type CreditEventKind =
+  'TAMPER' | 'FAILED_VERIFICATION' | 'FEEDBACK' | 'ADMIN' | 'REINSTATEMENT';
 
 /** What a credit event refers to; which members are set depends on its kind. */
 export interface CreditReference {

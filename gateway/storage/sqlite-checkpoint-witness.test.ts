@@ -49,7 +49,10 @@ describe.each(STORES)('the %s as a checkpoint witness', (name, migrations) => {
     for (const [checkpoint, message] of refusals) {
       const error = await witness.recordCheckpoint(checkpoint).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(GridmarkError);
-      expect(error).toMatchObject({ code: 'LEDGER_HEAD_MISMATCH', message: expect.stringMatching(message) as unknown });
+      expect(error).toMatchObject({
+        code: 'LEDGER_HEAD_MISMATCH',
+        message: expect.stringMatching(message) as unknown,
+      });
     }
     expect(db.prepare('SELECT count(*) AS n FROM ledger_checkpoints').get()).toEqual({ n: 1 });
     expect(await witness.latestCheckpoint()).toEqual(checkpointAt(signer, 10, 'a'));

@@ -1,5 +1,9 @@
 import Database from 'better-sqlite3';
-import { checkpointProblem, type CheckpointWitness, type LedgerCheckpoint } from '../../ledger-adapter/index.js';
+import {
+  checkpointProblem,
+  type CheckpointWitness,
+  type LedgerCheckpoint,
+} from '../../ledger-adapter/index.js';
 import { GridmarkError } from '../../schema/errors.js';
 
 /*
@@ -34,13 +38,25 @@ export const LEDGER_CHECKPOINTS_SQL = `
  *
  * @example const witness = sqliteCheckpointWitness(db, `billing book ${path}`, () => new Date().toISOString());
  */
-export function sqliteCheckpointWitness(db: Database.Database, witnessName: string, now: () => string): CheckpointWitness {
-  const latest = db.prepare<[], Row>('SELECT checkpoint FROM ledger_checkpoints ORDER BY height DESC, seq DESC LIMIT 1');
-  const insert = db.prepare('INSERT INTO ledger_checkpoints (height, head, genesis, key_id, signed_at, checkpoint, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+export function sqliteCheckpointWitness(
+  db: Database.Database,
+  witnessName: string,
+  now: () => string,
+): CheckpointWitness {
+  const latest = db.prepare<[], Row>(
+    'SELECT checkpoint FROM ledger_checkpoints ORDER BY height DESC, seq DESC LIMIT 1',
+  );
+  const insert = db.prepare(
+    'INSERT INTO ledger_checkpoints (height, head, genesis, key_id, signed_at, checkpoint, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const refuse = (checkpoint: LedgerCheckpoint, why: string): never => {
-    throw new GridmarkError('LEDGER_HEAD_MISMATCH', `The ${witnessName} refuses the ledger's checkpoint at height ${checkpoint.height}: ${why}.`, {
-      details: { witness: witnessName, height: checkpoint.height, head: checkpoint.head },
-    });
+    throw new GridmarkError(
+      'LEDGER_HEAD_MISMATCH',
+      `The ${witnessName} refuses the ledger's checkpoint at height ${checkpoint.height}: ${why}.`,
+      {
+        details: { witness: witnessName, height: checkpoint.height, head: checkpoint.head },
+      },
+    );
   };
   const record = db.transaction((checkpoint: LedgerCheckpoint): void => {
     const problem = checkpointProblem(checkpoint);
@@ -48,15 +64,30 @@ export function sqliteCheckpointWitness(db: Database.Database, witnessName: stri
     const row = latest.get();
     if (row !== undefined) {
       const kept = JSON.parse(row.checkpoint) as LedgerCheckpoint;
-      if (kept.genesis !== checkpoint.genesis) refuse(checkpoint, `it keeps the checkpoints of another ledger (block 0 ${kept.genesis.slice(0, 16)}…)`);
-      if (kept.keyId !== checkpoint.keyId) refuse(checkpoint, `it keeps checkpoints signed by key ${kept.keyId}`);
-      if (checkpoint.height < kept.height) refuse(checkpoint, `it keeps one at height ${kept.height}`);
+      if (kept.genesis !== checkpoint.genesis)
+        refuse(
+          checkpoint,
+          `it keeps the checkpoints of another ledger (block 0 ${kept.genesis.slice(0, 16)}…)`,
+        );
+      if (kept.keyId !== checkpoint.keyId)
+        refuse(checkpoint, `it keeps checkpoints signed by key ${kept.keyId}`);
+      if (checkpoint.height < kept.height)
+        refuse(checkpoint, `it keeps one at height ${kept.height}`);
       if (checkpoint.height === kept.height) {
-        if (checkpoint.head !== kept.head) refuse(checkpoint, `it keeps another head at that height (${kept.head.slice(0, 16)}…)`);
+        if (checkpoint.head !== kept.head)
+          refuse(checkpoint, `it keeps another head at that height (${kept.head.slice(0, 16)}…)`);
         return;
       }
     }
-    insert.run(checkpoint.height, checkpoint.head, checkpoint.genesis, checkpoint.keyId, checkpoint.at, JSON.stringify(checkpoint), now());
+    insert.run(
+      checkpoint.height,
+      checkpoint.head,
+      checkpoint.genesis,
+      checkpoint.keyId,
+      checkpoint.at,
+      JSON.stringify(checkpoint),
+      now(),
+    );
   });
   return {
     witnessName,
@@ -100,10 +131,18 @@ export function latestCheckpointInFile(path: string): unknown {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
-    const row = db.prepare<[], Row>('SELECT checkpoint FROM ledger_checkpoints ORDER BY height DESC, seq DESC LIMIT 1').get();
+    const row = db
+      .prepare<[], Row>(
+        'SELECT checkpoint FROM ledger_checkpoints ORDER BY height DESC, seq DESC LIMIT 1',
+      )
+      .get();
     return row === undefined ? undefined : parsedOrText(row.checkpoint);
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${path} is not a billing book or registry that keeps the ledger's checkpoints (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${path} is not a billing book or registry that keeps the ledger's checkpoints (${error instanceof Error ? error.message : String(error)}).`,
+      { cause: error },
+    );
   } finally {
     db?.close();
   }

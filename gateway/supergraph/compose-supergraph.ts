@@ -22,10 +22,16 @@ export class CompositionError extends GridmarkError {
   readonly issues: readonly CompositionIssue[];
 
   constructor(issues: readonly CompositionIssue[]) {
-    const lines = issues.map((i) => `  - [${i.subgraphs.join(', ') || 'supergraph'}] ${i.code}: ${i.message}`);
-    super('COMPOSITION_FAILED', `The subgraphs do not compose (${issues.length} error${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
-      details: { issues },
-    });
+    const lines = issues.map(
+      (i) => `  - [${i.subgraphs.join(', ') || 'supergraph'}] ${i.code}: ${i.message}`,
+    );
+    super(
+      'COMPOSITION_FAILED',
+      `The subgraphs do not compose (${issues.length} error${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+      {
+        details: { issues },
+      },
+    );
     this.issues = issues;
   }
 }
@@ -42,7 +48,11 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
     try {
       return [{ name: s.name, url: s.url, typeDefs: parse(s.sdl) }];
     } catch (error) {
-      parseIssues.push({ code: 'INVALID_GRAPHQL', message: error instanceof Error ? error.message : String(error), subgraphs: [s.name] });
+      parseIssues.push({
+        code: 'INVALID_GRAPHQL',
+        message: error instanceof Error ? error.message : String(error),
+        subgraphs: [s.name],
+      });
       return [];
     }
   });
@@ -62,7 +72,14 @@ function toIssue(error: GraphQLError, names: readonly string[]): CompositionIssu
     const subgraph = (node as { subgraph?: unknown }).subgraph;
     if (typeof subgraph === 'string') fromNodes.add(subgraph);
   }
-  const mentioned = fromNodes.size > 0 ? [...fromNodes] : names.filter((n) => error.message.includes(`"${n}"`) || error.message.includes(`[${n}]`));
+  const mentioned =
+    fromNodes.size > 0
+      ? [...fromNodes]
+      : names.filter((n) => error.message.includes(`"${n}"`) || error.message.includes(`[${n}]`));
   const code = error.extensions['code'];
-  return { code: typeof code === 'string' ? code : 'COMPOSITION_ERROR', message: error.message, subgraphs: mentioned.sort() };
+  return {
+    code: typeof code === 'string' ? code : 'COMPOSITION_ERROR',
+    message: error.message,
+    subgraphs: mentioned.sort(),
+  };
 }

@@ -1,9 +1,21 @@
-import { Kind, OperationTypeNode, parse, type DirectiveNode, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  OperationTypeNode,
+  parse,
+  type DirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { BoundedMap, GridmarkError } from '../../schema/index.js';
 
 /** What one subgraph operation text asks for, worked out once per text. */
 type OperationShape =
-  | { readonly kind: 'entities'; readonly representations: string; readonly fields: readonly string[] }
+  | {
+      readonly kind: 'entities';
+      readonly representations: string;
+      readonly fields: readonly string[];
+    }
   /** `{ __typename }` only, as Apollo Gateway's health check asks. */
   | { readonly kind: 'typename' }
   | { readonly kind: 'refused'; readonly reason: string };
@@ -16,7 +28,11 @@ export interface EntityFetchCheck {
    *
    * @throws GridmarkError `SUBGRAPH_FETCH_REFUSED` naming the system and what was refused.
    */
-  check(query: string, variables: Readonly<Record<string, unknown>> | undefined, owned: ReadonlySet<string>): void;
+  check(
+    query: string,
+    variables: Readonly<Record<string, unknown>> | undefined,
+    owned: ReadonlySet<string>,
+  ): void;
 }
 
 const KEY_FIELDS = new Set(['__typename', 'id']);
@@ -29,10 +45,17 @@ const EXECUTION_DIRECTIVES = new Set(['include', 'skip']);
  * representations. Each operation text is parsed once (the planner sends few distinct texts);
  * a request then costs a set lookup per field and a look at each representation.
  */
-export function createEntityFetchCheck(options: { readonly system: string; readonly cacheSize?: number }): EntityFetchCheck {
+export function createEntityFetchCheck(options: {
+  readonly system: string;
+  readonly cacheSize?: number;
+}): EntityFetchCheck {
   const shapes = new BoundedMap<string, OperationShape>(options.cacheSize ?? 1_000);
   const refuse = (reason: string): never => {
-    throw new GridmarkError('SUBGRAPH_FETCH_REFUSED', `The gateway did not send business system "${options.system}" a request: ${reason}.`, { details: { system: options.system, reason } });
+    throw new GridmarkError(
+      'SUBGRAPH_FETCH_REFUSED',
+      `The gateway did not send business system "${options.system}" a request: ${reason}.`,
+      { details: { system: options.system, reason } },
+    );
   };
   return {
     check(query, variables, owned) {
@@ -43,11 +66,14 @@ export function createEntityFetchCheck(options: { readonly system: string; reado
       }
       if (shape.kind === 'refused') return refuse(shape.reason);
       if (shape.kind === 'typename') return;
-      for (const field of shape.fields) if (!owned.has(field)) refuse(`Device.${field} is not a registered field of ${options.system}`);
+      for (const field of shape.fields)
+        if (!owned.has(field))
+          refuse(`Device.${field} is not a registered field of ${options.system}`);
       const representations = variables?.[shape.representations];
       if (!Array.isArray(representations)) return refuse('the representations are not a list');
       for (const representation of representations as unknown[]) {
-        if (!isDeviceKey(representation)) refuse('a representation carries more than the Device key');
+        if (!isDeviceKey(representation))
+          refuse('a representation carries more than the Device key');
       }
     },
   };
@@ -72,10 +98,18 @@ function shapeOf(query: string): OperationShape {
   }
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const operation = operations[0];
-  if (operations.length !== 1 || !operation || operations.length + fragments.size !== document.definitions.length) return { kind: 'refused', reason: 'the request is not one operation' };
-  if (operation.operation !== OperationTypeNode.QUERY) return { kind: 'refused', reason: `it is a ${operation.operation}` };
+  if (
+    operations.length !== 1 ||
+    !operation ||
+    operations.length + fragments.size !== document.definitions.length
+  )
+    return { kind: 'refused', reason: 'the request is not one operation' };
+  if (operation.operation !== OperationTypeNode.QUERY)
+    return { kind: 'refused', reason: `it is a ${operation.operation}` };
   try {
     return rootShape(operation.selectionSet, fragments);
   } catch (error) {
@@ -86,23 +120,40 @@ function shapeOf(query: string): OperationShape {
 
 class ShapeRefusal extends Error {}
 
-function rootShape(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): OperationShape {
+function rootShape(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): OperationShape {
   let entities: { representations: string; fields: Set<string> } | undefined;
   for (const selection of set.selections) {
     if (selection.kind !== Kind.FIELD) throw new ShapeRefusal('the root selects a fragment');
     checkDirectives(selection.directives);
     if (selection.name.value === '__typename') continue;
-    if (selection.name.value !== '_entities' || entities !== undefined) throw new ShapeRefusal(`it selects the root field ${selection.name.value}`);
+    if (selection.name.value !== '_entities' || entities !== undefined)
+      throw new ShapeRefusal(`it selects the root field ${selection.name.value}`);
     const argument = selection.arguments?.length === 1 ? selection.arguments[0] : undefined;
-    if (argument?.name.value !== 'representations' || argument.value.kind !== Kind.VARIABLE) throw new ShapeRefusal('_entities is not given its representations as a variable');
+    if (argument?.name.value !== 'representations' || argument.value.kind !== Kind.VARIABLE)
+      throw new ShapeRefusal('_entities is not given its representations as a variable');
     entities = { representations: argument.value.name.value, fields: new Set() };
     collectEntities(selection.selectionSet, fragments, entities.fields, new Set());
   }
-  return entities ? { kind: 'entities', representations: entities.representations, fields: [...entities.fields].filter((f) => !KEY_FIELDS.has(f)) } : { kind: 'typename' };
+  return entities
+    ? {
+        kind: 'entities',
+        representations: entities.representations,
+        fields: [...entities.fields].filter((f) => !KEY_FIELDS.has(f)),
+      }
+    : { kind: 'typename' };
 }
 
 /** Collects the fields selected on `Device` under `_entities`; anything on another type is refused. */
-function collectEntities(set: SelectionSetNode | undefined, fragments: ReadonlyMap<string, FragmentDefinitionNode>, fields: Set<string>, seen: Set<string>, onDevice = false): void {
+function collectEntities(
+  set: SelectionSetNode | undefined,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  fields: Set<string>,
+  seen: Set<string>,
+  onDevice = false,
+): void {
   for (const selection of set?.selections ?? []) {
     checkDirectives(selection.directives);
     if (selection.kind === Kind.FIELD) {
@@ -111,7 +162,8 @@ function collectEntities(set: SelectionSetNode | undefined, fragments: ReadonlyM
       fields.add(selection.name.value);
       continue;
     }
-    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    const fragment =
+      selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
     if (!fragment) throw new ShapeRefusal('it spreads an unknown fragment');
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
       if (seen.has(selection.name.value)) continue;
@@ -125,5 +177,7 @@ function collectEntities(set: SelectionSetNode | undefined, fragments: ReadonlyM
 }
 
 function checkDirectives(directives: readonly DirectiveNode[] | undefined): void {
-  for (const directive of directives ?? []) if (!EXECUTION_DIRECTIVES.has(directive.name.value)) throw new ShapeRefusal(`it carries @${directive.name.value}`);
+  for (const directive of directives ?? [])
+    if (!EXECUTION_DIRECTIVES.has(directive.name.value))
+      throw new ShapeRefusal(`it carries @${directive.name.value}`);
 }

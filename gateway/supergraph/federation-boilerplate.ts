@@ -32,7 +32,9 @@ export function federationBoilerplate(): FederationBoilerplate {
 }
 
 function readBoilerplate(): FederationBoilerplate {
-  const typeDefs = parse(`extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"])\ntype Device @key(fields: "id") { id: ID! }`);
+  const typeDefs = parse(
+    `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"])\ntype Device @key(fields: "id") { id: ID! }`,
+  );
   const definitions = new Map<string, string>();
   const queryFields = new Map<string, string>();
   for (const definition of parse(serviceSdl(buildSubgraphSchema({ typeDefs }))).definitions) {
@@ -57,7 +59,8 @@ export function definitionName(definition: DefinitionNode): string | undefined {
  * resolver: executing the query would need the copy of graphql-js that built the schema.
  */
 export function serviceSdl(schema: GraphQLSchema): string {
-  const resolve = schema.getQueryType()?.getFields()['_service']?.resolve as (() => { sdl?: unknown }) | undefined;
+  const resolve = schema.getQueryType()?.getFields()['_service']?.resolve as
+    (() => { sdl?: unknown }) | undefined;
   const sdl = resolve?.().sdl;
   if (typeof sdl !== 'string') throw new Error('the schema has no federation _service field');
   return sdl;

@@ -1,5 +1,11 @@
 import { GridmarkError } from '../../schema/index.js';
-import { ANY_NETWORK, OutboundRequestError, createOutboundClient, type OutboundClient, type OutboundResponse } from '../registry/outbound/index.js';
+import {
+  ANY_NETWORK,
+  OutboundRequestError,
+  createOutboundClient,
+  type OutboundClient,
+  type OutboundResponse,
+} from '../registry/outbound/index.js';
 
 /** For URLs the operator configured: any network, with the same scheme, redirect, deadline and size rules. */
 let configuredUrls: OutboundClient | undefined;
@@ -15,22 +21,34 @@ let configuredUrls: OutboundClient | undefined;
  *   federation subgraph (`details.reason`: `TIMEOUT`, `REDIRECT`, `RESPONSE_TOO_LARGE`,
  *   `UNREACHABLE`, `HTTP_STATUS`, `NOT_JSON` or `NO_SDL`).
  */
-export async function fetchSubgraphSdl(name: string, url: string, timeoutMs: number, client?: OutboundClient): Promise<string> {
+export async function fetchSubgraphSdl(
+  name: string,
+  url: string,
+  timeoutMs: number,
+  client?: OutboundClient,
+): Promise<string> {
   const fail = (reason: string, message: string, cause?: unknown): never => {
-    throw new GridmarkError('SYSTEM_UNAVAILABLE', `Business system "${name}" did not serve its subgraph schema: ${message}`, {
-      details: { system: name, reason },
-      cause,
-    });
+    throw new GridmarkError(
+      'SYSTEM_UNAVAILABLE',
+      `Business system "${name}" did not serve its subgraph schema: ${message}`,
+      {
+        details: { system: name, reason },
+        cause,
+      },
+    );
   };
   let response: OutboundResponse;
   try {
-    response = await (client ?? (configuredUrls ??= createOutboundClient({ allow: ANY_NETWORK }))).postJson(url, { query: '{ _service { sdl } }' }, { timeoutMs });
+    response = await (
+      client ?? (configuredUrls ??= createOutboundClient({ allow: ANY_NETWORK }))
+    ).postJson(url, { query: '{ _service { sdl } }' }, { timeoutMs });
   } catch (cause) {
     if (cause instanceof GridmarkError) throw cause;
     if (cause instanceof OutboundRequestError) return fail(cause.reason, cause.message, cause);
     return fail('UNREACHABLE', 'unreachable', cause);
   }
-  if (response.status < 200 || response.status >= 300) return fail('HTTP_STATUS', `HTTP ${response.status}`);
+  if (response.status < 200 || response.status >= 300)
+    return fail('HTTP_STATUS', `HTTP ${response.status}`);
   let body: unknown;
   try {
     body = JSON.parse(response.body);
@@ -38,5 +56,7 @@ export async function fetchSubgraphSdl(name: string, url: string, timeoutMs: num
     return fail('NOT_JSON', 'the answer is not JSON', cause);
   }
   const sdl = (body as { data?: { _service?: { sdl?: unknown } } } | null)?.data?._service?.sdl;
-  return typeof sdl === 'string' && sdl.length > 0 ? sdl : fail('NO_SDL', 'the answer has no _service.sdl; is it a federation subgraph?');
+  return typeof sdl === 'string' && sdl.length > 0
+    ? sdl
+    : fail('NO_SDL', 'the answer has no _service.sdl; is it a federation subgraph?');
 }

@@ -2,7 +2,12 @@
  * The live supergraph: composition, the manager that follows the subgraphs, and the schema policy
  * that keeps every business system to its own `Device` fields.
  */
-export { composeSupergraph, CompositionError, type CompositionIssue, type SubgraphSdl } from './compose-supergraph.js';
+export {
+  composeSupergraph,
+  CompositionError,
+  type CompositionIssue,
+  type SubgraphSdl,
+} from './compose-supergraph.js';
 export {
   createSubgraphSupergraphManager,
   type SubgraphSource,
@@ -19,6 +24,11 @@ export {
   type SchemaPolicySubject,
   type SchemaPolicyViolation,
 } from './subgraph-schema-policy.js';
-export { policySubject, declaredElements, type OwnershipSubgraph, type DeclaredElements } from './schema-ownership.js';
+export {
+  policySubject,
+  declaredElements,
+  type OwnershipSubgraph,
+  type DeclaredElements,
+} from './schema-ownership.js';
 export { createEntityFetchCheck, type EntityFetchCheck } from './entity-fetch-check.js';
 export { fetchSubgraphSdl } from './fetch-subgraph-sdl.js';

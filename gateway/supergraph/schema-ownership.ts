@@ -41,11 +41,21 @@ export function declaredElements(sdl: string): DeclaredElements {
   const boilerplate = federationBoilerplate().definitions;
   for (const definition of definitions) {
     const name = definitionName(definition);
-    if (name === undefined || definition.kind === Kind.DIRECTIVE_DEFINITION || ROOT_TYPES.has(name) || boilerplate.has(name)) continue;
+    if (
+      name === undefined ||
+      definition.kind === Kind.DIRECTIVE_DEFINITION ||
+      ROOT_TYPES.has(name) ||
+      boilerplate.has(name)
+    )
+      continue;
     if (name !== 'Device') {
       types.add(name);
-    } else if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) {
-      for (const field of definition.fields ?? []) if (field.name.value !== 'id') deviceFields.add(field.name.value);
+    } else if (
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.OBJECT_TYPE_EXTENSION
+    ) {
+      for (const field of definition.fields ?? [])
+        if (field.name.value !== 'id') deviceFields.add(field.name.value);
     }
   }
   const elements = { deviceFields: [...deviceFields], types: [...types] };
@@ -59,8 +69,13 @@ export function declaredElements(sdl: string): DeclaredElements {
  * registered) and the types other subgraphs declare. A field another system declares but has not
  * registered is not its own yet; two systems declaring it do not compose.
  */
-export function policySubject(subgraphName: string, subgraphs: readonly OwnershipSubgraph[]): SchemaPolicySubject {
-  const fields = new Map<string, string>([...RESERVED_DEVICE_FIELDS].map((f) => [f, 'the aggregator']));
+export function policySubject(
+  subgraphName: string,
+  subgraphs: readonly OwnershipSubgraph[],
+): SchemaPolicySubject {
+  const fields = new Map<string, string>(
+    [...RESERVED_DEVICE_FIELDS].map((f) => [f, 'the aggregator']),
+  );
   const types = new Map<string, string>();
   for (const subgraph of subgraphs) {
     if (subgraph.name === subgraphName) continue;

@@ -22,7 +22,10 @@ export interface SubgraphSelection {
   /** Per business system in `subgraphs`, the `Device` fields the gateway may ask it for. */
   readonly owned: ReadonlyMap<string, ReadonlySet<string>>;
   /** Business systems whose live SDL the policy refused, with the refusal. */
-  readonly refused: ReadonlyMap<string, { readonly sdl: string; readonly error: SchemaPolicyViolationError; readonly kept: boolean }>;
+  readonly refused: ReadonlyMap<
+    string,
+    { readonly sdl: string; readonly error: SchemaPolicyViolationError; readonly kept: boolean }
+  >;
   /** Subgraphs that did not answer and have no SDL to stand in. */
   readonly unanswered: readonly string[];
 }
@@ -37,25 +40,47 @@ export interface SubgraphSelection {
  *
  * @param previous the subgraphs of the live supergraph.
  */
-export function selectSubgraphs(readings: readonly SubgraphReading[], previous: ReadonlyMap<string, SubgraphSdl>): SubgraphSelection {
+export function selectSubgraphs(
+  readings: readonly SubgraphReading[],
+  previous: ReadonlyMap<string, SubgraphSdl>,
+): SubgraphSelection {
   const chosen = new Map<string, SubgraphSdl>();
   const owned = new Map<string, ReadonlySet<string>>();
-  const refused = new Map<string, { sdl: string; error: SchemaPolicyViolationError; kept: boolean }>();
+  const refused = new Map<
+    string,
+    { sdl: string; error: SchemaPolicyViolationError; kept: boolean }
+  >();
   const unanswered: string[] = [];
   const ownership = (): OwnershipSubgraph[] =>
     readings.map((r) => {
       const sdl = chosen.get(r.name)?.sdl ?? previous.get(r.name)?.sdl;
-      return { name: r.name, ...(sdl === undefined ? {} : { sdl }), ...(r.role === 'system' ? { registeredFields: r.registeredFields ?? [] } : {}) };
+      return {
+        name: r.name,
+        ...(sdl === undefined ? {} : { sdl }),
+        ...(r.role === 'system' ? { registeredFields: r.registeredFields ?? [] } : {}),
+      };
     });
   for (const reading of readings.filter((r) => r.role === 'aggregator')) {
-    if (reading.live !== undefined) chosen.set(reading.name, { name: reading.name, url: reading.url, sdl: reading.live });
+    if (reading.live !== undefined)
+      chosen.set(reading.name, { name: reading.name, url: reading.url, sdl: reading.live });
   }
   for (const reading of readings.filter((r) => r.role === 'system')) {
     const subject = policySubject(reading.name, ownership());
-    const candidates = [...new Set([reading.live, previous.get(reading.name)?.sdl, reading.fallback])].filter((s): s is string => s !== undefined);
-    const sdl = candidates.find((candidate) => checkSubgraphSchema(candidate, subject).length === 0);
+    const candidates = [
+      ...new Set([reading.live, previous.get(reading.name)?.sdl, reading.fallback]),
+    ].filter((s): s is string => s !== undefined);
+    const sdl = candidates.find(
+      (candidate) => checkSubgraphSchema(candidate, subject).length === 0,
+    );
     if (reading.live !== undefined && sdl !== reading.live) {
-      refused.set(reading.name, { sdl: reading.live, error: new SchemaPolicyViolationError(reading.name, checkSubgraphSchema(reading.live, subject)), kept: sdl !== undefined });
+      refused.set(reading.name, {
+        sdl: reading.live,
+        error: new SchemaPolicyViolationError(
+          reading.name,
+          checkSubgraphSchema(reading.live, subject),
+        ),
+        kept: sdl !== undefined,
+      });
     }
     if (sdl === undefined) {
       if (reading.live === undefined) unanswered.push(reading.name);
@@ -63,8 +88,12 @@ export function selectSubgraphs(readings: readonly SubgraphReading[], previous: 
     }
     chosen.set(reading.name, { name: reading.name, url: reading.url, sdl });
     const declared = declaredElements(sdl).deviceFields;
-    const registered = reading.registeredFields === undefined ? undefined : new Set(reading.registeredFields);
-    owned.set(reading.name, new Set(registered === undefined ? declared : declared.filter((f) => registered.has(f))));
+    const registered =
+      reading.registeredFields === undefined ? undefined : new Set(reading.registeredFields);
+    owned.set(
+      reading.name,
+      new Set(registered === undefined ? declared : declared.filter((f) => registered.has(f))),
+    );
   }
   return { subgraphs: chosen, owned, refused, unanswered };
 }

@@ -12,7 +12,12 @@ import {
   type TypeNode,
 } from 'graphql';
 import { GridmarkError, RESERVED_DEVICE_FIELDS } from '../../schema/index.js';
-import { FEDERATION_SPEC_URL, LINK_SPEC_URL, definitionName, federationBoilerplate } from './federation-boilerplate.js';
+import {
+  FEDERATION_SPEC_URL,
+  LINK_SPEC_URL,
+  definitionName,
+  federationBoilerplate,
+} from './federation-boilerplate.js';
 
 /** The rule a business system's schema broke; stable, for clients and logs. */
 export type SchemaPolicyRule =
@@ -89,8 +94,23 @@ const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 const BUILT_IN_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
 /** Rules in the order their violations are reported: what grants a power first, form last. */
 const RULE_ORDER: readonly SchemaPolicyRule[] = [
-  'root-field', 'directive', 'entity-type', 'field-owned-elsewhere', 'reserved-field', 'type-owned-elsewhere', 'field-type', 'type-kind',
-  'device-key', 'field-arguments', 'type-prefix', 'type-extension', 'schema-definition', 'federation-link', 'directive-definition', 'federation-boilerplate', 'not-a-schema',
+  'root-field',
+  'directive',
+  'entity-type',
+  'field-owned-elsewhere',
+  'reserved-field',
+  'type-owned-elsewhere',
+  'field-type',
+  'type-kind',
+  'device-key',
+  'field-arguments',
+  'type-prefix',
+  'type-extension',
+  'schema-definition',
+  'federation-link',
+  'directive-definition',
+  'federation-boilerplate',
+  'not-a-schema',
 ];
 
 /**
@@ -116,12 +136,21 @@ export function typePrefixOf(subgraphName: string): string {
  *
  * @returns the violations, most powerful first; empty when the schema is within the policy.
  */
-export function checkSubgraphSchema(sdl: string | DocumentNode, subject: SchemaPolicySubject): readonly SchemaPolicyViolation[] {
+export function checkSubgraphSchema(
+  sdl: string | DocumentNode,
+  subject: SchemaPolicySubject,
+): readonly SchemaPolicyViolation[] {
   let document: DocumentNode;
   try {
     document = typeof sdl === 'string' ? parse(sdl) : sdl;
   } catch (error) {
-    return [{ element: 'schema', rule: 'not-a-schema', reason: `the SDL does not parse: ${error instanceof Error ? error.message : String(error)}` }];
+    return [
+      {
+        element: 'schema',
+        rule: 'not-a-schema',
+        reason: `the SDL does not parse: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
   }
   const check = new SchemaCheck(subject, document);
   for (const definition of document.definitions) check.definition(definition);
@@ -134,7 +163,10 @@ export function checkSubgraphSchema(sdl: string | DocumentNode, subject: SchemaP
  *
  * @throws SchemaPolicyViolationError (`SCHEMA_POLICY_VIOLATION`) naming every offending element.
  */
-export function requireSubgraphSchema(sdl: string | DocumentNode, subject: SchemaPolicySubject): void {
+export function requireSubgraphSchema(
+  sdl: string | DocumentNode,
+  subject: SchemaPolicySubject,
+): void {
   const violations = checkSubgraphSchema(sdl, subject);
   if (violations.length > 0) throw new SchemaPolicyViolationError(subject.subgraphName, violations);
 }
@@ -154,7 +186,13 @@ class SchemaCheck {
     const own = new Set<string>();
     for (const definition of document.definitions) {
       const name = definitionName(definition);
-      if ((definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_DEFINITION) && name !== undefined && this.#hasPrefix(name)) own.add(name);
+      if (
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+          definition.kind === Kind.ENUM_TYPE_DEFINITION) &&
+        name !== undefined &&
+        this.#hasPrefix(name)
+      )
+        own.add(name);
     }
     this.#ownTypes = own;
   }
@@ -176,15 +214,25 @@ class SchemaCheck {
     const boilerplate = federationBoilerplate().definitions.get(name);
     switch (definition.kind) {
       case Kind.SCHEMA_DEFINITION:
-        return this.#refuse('schema', 'schema-definition', 'a subgraph may not define its schema\'s root operation types');
+        return this.#refuse(
+          'schema',
+          'schema-definition',
+          "a subgraph may not define its schema's root operation types",
+        );
       case Kind.SCHEMA_EXTENSION:
         return this.#schemaExtension(definition);
       case Kind.DIRECTIVE_DEFINITION:
-        if (boilerplate !== print(definition)) this.#refuse(`directive @${name}`, 'directive-definition', 'only the federation directives, as @apollo/subgraph prints them, may be defined');
+        if (boilerplate !== print(definition))
+          this.#refuse(
+            `directive @${name}`,
+            'directive-definition',
+            'only the federation directives, as @apollo/subgraph prints them, may be defined',
+          );
         return;
       case Kind.OBJECT_TYPE_DEFINITION:
         if (name === 'Device') return this.#device(definition);
-        if (ROOT_TYPES.has(name)) return this.#rootType(name, definition.fields ?? [], definition.directives ?? []);
+        if (ROOT_TYPES.has(name))
+          return this.#rootType(name, definition.fields ?? [], definition.directives ?? []);
         if (boilerplate !== undefined) return this.#boilerplate(name, definition, boilerplate);
         return this.#ownType(definition);
       case Kind.ENUM_TYPE_DEFINITION:
@@ -195,31 +243,67 @@ class SchemaCheck {
       case Kind.INTERFACE_TYPE_DEFINITION:
       case Kind.INPUT_OBJECT_TYPE_DEFINITION:
         if (boilerplate !== undefined) return this.#boilerplate(name, definition, boilerplate);
-        return this.#refuse(name, 'type-kind', 'a business system declares object and enum types only (no interfaces, unions, inputs or scalars)');
+        return this.#refuse(
+          name,
+          'type-kind',
+          'a business system declares object and enum types only (no interfaces, unions, inputs or scalars)',
+        );
       case Kind.OBJECT_TYPE_EXTENSION:
       case Kind.INTERFACE_TYPE_EXTENSION:
-        if (ROOT_TYPES.has(name)) return this.#rootType(name, definition.fields ?? [], definition.directives ?? []);
-        return this.#refuse(name, 'type-extension', `"extend type ${name}" is refused: a system declares its own types and Device, it does not extend others`);
+        if (ROOT_TYPES.has(name))
+          return this.#rootType(name, definition.fields ?? [], definition.directives ?? []);
+        return this.#refuse(
+          name,
+          'type-extension',
+          `"extend type ${name}" is refused: a system declares its own types and Device, it does not extend others`,
+        );
       case Kind.ENUM_TYPE_EXTENSION:
       case Kind.SCALAR_TYPE_EXTENSION:
       case Kind.UNION_TYPE_EXTENSION:
       case Kind.INPUT_OBJECT_TYPE_EXTENSION:
-        return this.#refuse(name, 'type-extension', `"extend ${name}" is refused: a system declares its own types, it does not extend others`);
+        return this.#refuse(
+          name,
+          'type-extension',
+          `"extend ${name}" is refused: a system declares its own types, it does not extend others`,
+        );
       default:
-        return this.#refuse(name || definition.kind, 'not-a-schema', 'an SDL holds type definitions only, no operations or fragments');
+        return this.#refuse(
+          name || definition.kind,
+          'not-a-schema',
+          'an SDL holds type definitions only, no operations or fragments',
+        );
     }
   }
 
   finish(): void {
-    if (this.#devices === 0) this.#refuse('Device', 'device-key', 'the schema must declare type Device @key(fields: "id") with the system\'s fields');
-    if (this.#federationLinks !== 1) this.#refuse('schema @link', 'federation-link', `the schema must link ${FEDERATION_SPEC_URL} exactly once (extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"]))`);
+    if (this.#devices === 0)
+      this.#refuse(
+        'Device',
+        'device-key',
+        'the schema must declare type Device @key(fields: "id") with the system\'s fields',
+      );
+    if (this.#federationLinks !== 1)
+      this.#refuse(
+        'schema @link',
+        'federation-link',
+        `the schema must link ${FEDERATION_SPEC_URL} exactly once (extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"]))`,
+      );
   }
 
   #schemaExtension(extension: SchemaExtensionNode): void {
-    if ((extension.operationTypes ?? []).length > 0) this.#refuse('schema', 'schema-definition', 'a subgraph may not name its root operation types');
+    if ((extension.operationTypes ?? []).length > 0)
+      this.#refuse(
+        'schema',
+        'schema-definition',
+        'a subgraph may not name its root operation types',
+      );
     for (const directive of extension.directives ?? []) {
       if (directive.name.value !== 'link') {
-        this.#refuse(`schema @${directive.name.value}`, 'directive', `@${directive.name.value} on the schema is refused (only @link to the federation spec)`);
+        this.#refuse(
+          `schema @${directive.name.value}`,
+          'directive',
+          `@${directive.name.value} on the schema is refused (only @link to the federation spec)`,
+        );
         continue;
       }
       this.#link(directive);
@@ -232,79 +316,175 @@ class SchemaCheck {
     const urlText = url?.kind === Kind.STRING ? url.value : undefined;
     if (urlText === LINK_SPEC_URL && args.size === 1) return;
     const element = `schema @link(url: ${JSON.stringify(urlText ?? '?')})`;
-    if (urlText !== FEDERATION_SPEC_URL) return this.#refuse(element, 'federation-link', `only ${FEDERATION_SPEC_URL} (and ${LINK_SPEC_URL}) may be linked`);
+    if (urlText !== FEDERATION_SPEC_URL)
+      return this.#refuse(
+        element,
+        'federation-link',
+        `only ${FEDERATION_SPEC_URL} (and ${LINK_SPEC_URL}) may be linked`,
+      );
     this.#federationLinks++;
     const imports = args.get('import');
-    const importsKeyOnly = imports?.kind === Kind.LIST && imports.values.length === 1 && imports.values[0]?.kind === Kind.STRING && imports.values[0].value === '@key';
-    if (args.size !== 2 || !importsKeyOnly) this.#refuse(element, 'federation-link', 'the federation link imports exactly ["@key"], with no other argument');
+    const importsKeyOnly =
+      imports?.kind === Kind.LIST &&
+      imports.values.length === 1 &&
+      imports.values[0]?.kind === Kind.STRING &&
+      imports.values[0].value === '@key';
+    if (args.size !== 2 || !importsKeyOnly)
+      this.#refuse(
+        element,
+        'federation-link',
+        'the federation link imports exactly ["@key"], with no other argument',
+      );
   }
 
-  #rootType(name: string, fields: readonly FieldDefinitionNode[], directives: readonly ConstDirectiveNode[]): void {
+  #rootType(
+    name: string,
+    fields: readonly FieldDefinitionNode[],
+    directives: readonly ConstDirectiveNode[],
+  ): void {
     const allowed = federationBoilerplate().queryFields;
-    for (const directive of directives) this.#refuse(`${name} @${directive.name.value}`, 'directive', `@${directive.name.value} on a root type is refused`);
+    for (const directive of directives)
+      this.#refuse(
+        `${name} @${directive.name.value}`,
+        'directive',
+        `@${directive.name.value} on a root type is refused`,
+      );
     for (const field of fields) {
       const printed = name === 'Query' ? allowed.get(field.name.value) : undefined;
-      if (printed === undefined) this.#refuse(`${name}.${field.name.value}`, 'root-field', 'only the aggregator serves root fields; a business system shares fields of Device');
-      else if (printed !== print(field)) this.#refuse(`${name}.${field.name.value}`, 'federation-boilerplate', 'differs from the field @apollo/subgraph adds');
+      if (printed === undefined)
+        this.#refuse(
+          `${name}.${field.name.value}`,
+          'root-field',
+          'only the aggregator serves root fields; a business system shares fields of Device',
+        );
+      else if (printed !== print(field))
+        this.#refuse(
+          `${name}.${field.name.value}`,
+          'federation-boilerplate',
+          'differs from the field @apollo/subgraph adds',
+        );
     }
   }
 
   #boilerplate(name: string, definition: DefinitionNode, printed: string): void {
-    if (print(definition) !== printed) this.#refuse(name, 'federation-boilerplate', 'differs from the definition @apollo/subgraph prints');
+    if (print(definition) !== printed)
+      this.#refuse(
+        name,
+        'federation-boilerplate',
+        'differs from the definition @apollo/subgraph prints',
+      );
   }
 
   #device(device: ObjectTypeDefinitionNode): void {
     this.#devices++;
-    if (this.#devices > 1) return this.#refuse('Device', 'device-key', 'Device is declared more than once');
-    for (const implemented of device.interfaces ?? []) this.#refuse(`Device implements ${implemented.name.value}`, 'type-kind', 'Device implements no interface');
+    if (this.#devices > 1)
+      return this.#refuse('Device', 'device-key', 'Device is declared more than once');
+    for (const implemented of device.interfaces ?? [])
+      this.#refuse(
+        `Device implements ${implemented.name.value}`,
+        'type-kind',
+        'Device implements no interface',
+      );
     const keys = (device.directives ?? []).filter((d) => d.name.value === 'key');
     for (const directive of device.directives ?? []) {
-      if (directive.name.value !== 'key') this.#refuse(`Device @${directive.name.value}`, 'directive', `@${directive.name.value} on Device is refused`);
+      if (directive.name.value !== 'key')
+        this.#refuse(
+          `Device @${directive.name.value}`,
+          'directive',
+          `@${directive.name.value} on Device is refused`,
+        );
     }
     const keyIsId = (d: ConstDirectiveNode): boolean =>
-      d.arguments?.length === 1 && d.arguments[0]?.name.value === 'fields' && d.arguments[0].value.kind === Kind.STRING && d.arguments[0].value.value === 'id';
-    if (keys.length !== 1 || !keys.every(keyIsId)) this.#refuse('Device @key', 'device-key', 'Device has exactly one key: @key(fields: "id")');
+      d.arguments?.length === 1 &&
+      d.arguments[0]?.name.value === 'fields' &&
+      d.arguments[0].value.kind === Kind.STRING &&
+      d.arguments[0].value.value === 'id';
+    if (keys.length !== 1 || !keys.every(keyIsId))
+      this.#refuse('Device @key', 'device-key', 'Device has exactly one key: @key(fields: "id")');
     const id = device.fields?.find((f) => f.name.value === 'id');
-    if (!id || print(id.type) !== 'ID!' || (id.arguments ?? []).length > 0 || (id.directives ?? []).length > 0) {
+    if (
+      !id ||
+      print(id.type) !== 'ID!' ||
+      (id.arguments ?? []).length > 0 ||
+      (id.directives ?? []).length > 0
+    ) {
       this.#refuse('Device.id', 'device-key', 'Device.id is the key: "id: ID!", nothing more');
     }
-    for (const field of device.fields ?? []) if (field.name.value !== 'id') this.#field(`Device.${field.name.value}`, field, true);
+    for (const field of device.fields ?? [])
+      if (field.name.value !== 'id') this.#field(`Device.${field.name.value}`, field, true);
   }
 
   #field(coordinate: string, field: FieldDefinitionNode, onDevice: boolean): void {
     for (const directive of field.directives ?? []) {
-      if (directive.name.value !== 'deprecated') this.#refuse(`${coordinate} @${directive.name.value}`, 'directive', `@${directive.name.value} is refused: a system serves its own fields and reaches no other`);
+      if (directive.name.value !== 'deprecated')
+        this.#refuse(
+          `${coordinate} @${directive.name.value}`,
+          'directive',
+          `@${directive.name.value} is refused: a system serves its own fields and reaches no other`,
+        );
     }
-    if ((field.arguments ?? []).length > 0) this.#refuse(coordinate, 'field-arguments', 'a shared field takes no arguments');
+    if ((field.arguments ?? []).length > 0)
+      this.#refuse(coordinate, 'field-arguments', 'a shared field takes no arguments');
     const name = field.name.value;
-    if (onDevice && RESERVED_DEVICE_FIELDS.has(name)) this.#refuse(coordinate, 'reserved-field', `Device.${name} belongs to the aggregator's device catalog`);
+    if (onDevice && RESERVED_DEVICE_FIELDS.has(name))
+      this.#refuse(
+        coordinate,
+        'reserved-field',
+        `Device.${name} belongs to the aggregator's device catalog`,
+      );
     const owner = onDevice ? this.#subject.fieldsOwnedElsewhere.get(name) : undefined;
-    if (owner !== undefined && !RESERVED_DEVICE_FIELDS.has(name)) this.#refuse(coordinate, 'field-owned-elsewhere', `Device.${name} is owned by ${owner}`);
+    if (owner !== undefined && !RESERVED_DEVICE_FIELDS.has(name))
+      this.#refuse(coordinate, 'field-owned-elsewhere', `Device.${name} is owned by ${owner}`);
     const type = namedType(field.type);
     if (!BUILT_IN_SCALARS.has(type) && !this.#ownTypes.has(type)) {
-      this.#refuse(coordinate, 'field-type', `its type ${type} is neither a built-in scalar nor a ${this.#prefix}… type of this system`);
+      this.#refuse(
+        coordinate,
+        'field-type',
+        `its type ${type} is neither a built-in scalar nor a ${this.#prefix}… type of this system`,
+      );
     }
   }
 
   #ownType(definition: ObjectTypeDefinitionNode | EnumTypeDefinitionNode): void {
     const name = definition.name.value;
-    if (!this.#hasPrefix(name)) this.#refuse(name, 'type-prefix', `a system's own type names start with its prefix ${this.#prefix}`);
+    if (!this.#hasPrefix(name))
+      this.#refuse(
+        name,
+        'type-prefix',
+        `a system's own type names start with its prefix ${this.#prefix}`,
+      );
     const owner = this.#subject.typesOwnedElsewhere.get(name);
-    if (owner !== undefined) this.#refuse(name, 'type-owned-elsewhere', `${name} is declared by ${owner}`);
+    if (owner !== undefined)
+      this.#refuse(name, 'type-owned-elsewhere', `${name} is declared by ${owner}`);
     for (const directive of definition.directives ?? []) {
       const entity = directive.name.value === 'key' || directive.name.value === 'federation__key';
-      this.#refuse(`${name} @${directive.name.value}`, entity ? 'entity-type' : 'directive', entity ? 'Device is the one entity' : `@${directive.name.value} on a type is refused`);
+      this.#refuse(
+        `${name} @${directive.name.value}`,
+        entity ? 'entity-type' : 'directive',
+        entity ? 'Device is the one entity' : `@${directive.name.value} on a type is refused`,
+      );
     }
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
       for (const value of definition.values ?? []) {
         for (const directive of value.directives ?? []) {
-          if (directive.name.value !== 'deprecated') this.#refuse(`${name}.${value.name.value} @${directive.name.value}`, 'directive', `@${directive.name.value} is refused`);
+          if (directive.name.value !== 'deprecated')
+            this.#refuse(
+              `${name}.${value.name.value} @${directive.name.value}`,
+              'directive',
+              `@${directive.name.value} is refused`,
+            );
         }
       }
       return;
     }
-    for (const implemented of definition.interfaces ?? []) this.#refuse(`${name} implements ${implemented.name.value}`, 'type-kind', 'a system\'s types implement no interface');
-    for (const field of definition.fields ?? []) this.#field(`${name}.${field.name.value}`, field, false);
+    for (const implemented of definition.interfaces ?? [])
+      this.#refuse(
+        `${name} implements ${implemented.name.value}`,
+        'type-kind',
+        "a system's types implement no interface",
+      );
+    for (const field of definition.fields ?? [])
+      this.#field(`${name}.${field.name.value}`, field, false);
   }
 }
 

@@ -3,21 +3,42 @@ import { createConsoleLogger, type Logger } from '../../schema/index.js';
 import { CompositionError, composeSupergraph, type SubgraphSdl } from './compose-supergraph.js';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl.js';
 import type { OutboundClient } from '../registry/outbound/index.js';
-import { selectSubgraphs, type SubgraphReading, type SubgraphSelection } from './select-subgraphs.js';
+import {
+  selectSubgraphs,
+  type SubgraphReading,
+  type SubgraphSelection,
+} from './select-subgraphs.js';
 
 /** Where a subgraph's SDL comes from. */
 export type SubgraphSource =
   /** The aggregator's own subgraph (the device catalog): composed as it is, outside the schema policy. */
-  | { readonly kind: 'aggregator'; readonly name: string; readonly url: string; readonly sdl: string }
+  | {
+      readonly kind: 'aggregator';
+      readonly name: string;
+      readonly url: string;
+      readonly sdl: string;
+    }
   /** A business system known up front (in-process, as in the test network); under the schema policy. */
-  | { readonly kind: 'static'; readonly name: string; readonly url: string; readonly sdl: string; readonly registeredFields?: readonly string[] }
+  | {
+      readonly kind: 'static';
+      readonly name: string;
+      readonly url: string;
+      readonly sdl: string;
+      readonly registeredFields?: readonly string[];
+    }
   /**
    * A running business system, asked for `_service { sdl }`; when it does not answer, its
    * `fallbackSdl` (the SDL it registered with) keeps it composed, so its fields stay in the
    * schema and fail as SYSTEM_UNAVAILABLE instead of vanishing. `registeredFields`, when a
    * registry speaks for it, are the only `Device` fields the gateway asks it for.
    */
-  | { readonly kind: 'remote'; readonly name: string; readonly url: string; readonly fallbackSdl?: string; readonly registeredFields?: readonly string[] };
+  | {
+      readonly kind: 'remote';
+      readonly name: string;
+      readonly url: string;
+      readonly fallbackSdl?: string;
+      readonly registeredFields?: readonly string[];
+    };
 
 /** Options of {@link createSubgraphSupergraphManager}. */
 export interface SupergraphManagerOptions {
@@ -69,7 +90,9 @@ const NOTHING: ReadonlySet<string> = new Set();
  *
  * @throws CompositionError from `initialize` when the subgraphs available at start do not compose.
  */
-export function createSubgraphSupergraphManager(options: SupergraphManagerOptions): SubgraphSupergraphManager {
+export function createSubgraphSupergraphManager(
+  options: SupergraphManagerOptions,
+): SubgraphSupergraphManager {
   const logger = options.logger ?? createConsoleLogger('supergraph');
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 2_000;
   let phase: SupergraphStatus['phase'] = 'starting';
@@ -83,7 +106,9 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
   /** Every source's SDL as served now, with what stands in for it. */
   const readAll = async (): Promise<SubgraphReading[]> => {
     sources = typeof options.sources === 'function' ? await options.sources() : options.sources;
-    return Promise.all(sources.map((source) => read(source, fetchTimeoutMs, logger, options.outbound)));
+    return Promise.all(
+      sources.map((source) => read(source, fetchTimeoutMs, logger, options.outbound)),
+    );
   };
   /** Reads and applies the schema policy; logs each new refusal. */
   const select = async (): Promise<SubgraphSelection> => {
@@ -91,12 +116,15 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
     for (const [name, refusal] of selection.refused) {
       if (reported.get(name) === refusal.sdl) continue;
       reported.set(name, refusal.sdl);
-      logger.warn(`${refusal.error.message} ${refusal.kept ? 'It keeps the schema it was composed with.' : 'It is left out of the supergraph.'}`);
+      logger.warn(
+        `${refusal.error.message} ${refusal.kept ? 'It keeps the schema it was composed with.' : 'It is left out of the supergraph.'}`,
+      );
     }
     for (const name of reported.keys()) if (!selection.refused.has(name)) reported.delete(name);
     return selection;
   };
-  const missingFrom = (found: ReadonlyMap<string, SubgraphSdl>): string[] => sources.filter((s) => !found.has(s.name)).map((s) => s.name);
+  const missingFrom = (found: ReadonlyMap<string, SubgraphSdl>): string[] =>
+    sources.filter((s) => !found.has(s.name)).map((s) => s.name);
 
   let pending: Promise<void> | undefined;
   let update: ((supergraphSdl: string) => void) | undefined;
@@ -113,7 +141,11 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
       update?.(sdl);
       logger.info(`supergraph recomposed: ${[...next.subgraphs.keys()].join(', ')}`);
     } catch (error) {
-      logger.error(error instanceof CompositionError ? `kept the live supergraph: ${error.message}` : String(error));
+      logger.error(
+        error instanceof CompositionError
+          ? `kept the live supergraph: ${error.message}`
+          : String(error),
+      );
     }
   };
   /** One refresh at a time; a refresh asked for during one runs right after it. */
@@ -121,18 +153,24 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
     const run = (pending ?? Promise.resolve()).then(recompose, recompose);
     // `pending` is the settled tail of the chain; it clears itself when nothing follows it, so that
     // the poll (which runs only while nothing is pending) keeps running.
-    const tail: Promise<void> = run.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      if (pending === tail) pending = undefined;
-    });
+    const tail: Promise<void> = run
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        if (pending === tail) pending = undefined;
+      });
     pending = tail;
     return run;
   };
 
   return {
-    status: () => ({ phase, composed: [...current.keys()], missing: phase === 'starting' ? [] : missingFrom(current) }),
+    status: () => ({
+      phase,
+      composed: [...current.keys()],
+      missing: phase === 'starting' ? [] : missingFrom(current),
+    }),
     refresh: () => (phase === 'serving' ? refresh() : Promise.resolve()),
     ownedFields: (name) => owned.get(name) ?? NOTHING,
 
@@ -144,7 +182,10 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
         await new Promise((resolve) => setTimeout(resolve, 200));
         found = await select();
       }
-      if (found.unanswered.length > 0) logger.warn(`composing without ${found.unanswered.join(', ')}: not reachable yet; they join when they answer`);
+      if (found.unanswered.length > 0)
+        logger.warn(
+          `composing without ${found.unanswered.join(', ')}: not reachable yet; they join when they answer`,
+        );
       const supergraphSdl = composeSupergraph([...found.subgraphs.values()]);
       current = new Map(found.subgraphs);
       owned = found.owned;
@@ -171,12 +212,36 @@ export function createSubgraphSupergraphManager(options: SupergraphManagerOption
 }
 
 /** One source as read now: a remote system's live SDL when it answers (else only what stands in). */
-async function read(source: SubgraphSource, fetchTimeoutMs: number, logger: Logger, outbound: OutboundClient | undefined): Promise<SubgraphReading> {
-  const registered = source.kind !== 'aggregator' && source.registeredFields !== undefined ? { registeredFields: source.registeredFields } : {};
-  if (source.kind !== 'remote') return { name: source.name, url: source.url, role: source.kind === 'aggregator' ? 'aggregator' : 'system', live: source.sdl, ...registered };
-  const base = { name: source.name, url: source.url, role: 'system' as const, ...registered, ...(source.fallbackSdl === undefined ? {} : { fallback: source.fallbackSdl }) };
+async function read(
+  source: SubgraphSource,
+  fetchTimeoutMs: number,
+  logger: Logger,
+  outbound: OutboundClient | undefined,
+): Promise<SubgraphReading> {
+  const registered =
+    source.kind !== 'aggregator' && source.registeredFields !== undefined
+      ? { registeredFields: source.registeredFields }
+      : {};
+  if (source.kind !== 'remote')
+    return {
+      name: source.name,
+      url: source.url,
+      role: source.kind === 'aggregator' ? 'aggregator' : 'system',
+      live: source.sdl,
+      ...registered,
+    };
+  const base = {
+    name: source.name,
+    url: source.url,
+    role: 'system' as const,
+    ...registered,
+    ...(source.fallbackSdl === undefined ? {} : { fallback: source.fallbackSdl }),
+  };
   try {
-    return { ...base, live: await fetchSubgraphSdl(source.name, source.url, fetchTimeoutMs, outbound) };
+    return {
+      ...base,
+      live: await fetchSubgraphSdl(source.name, source.url, fetchTimeoutMs, outbound),
+    };
   } catch (error) {
     logger.debug(error instanceof Error ? error.message : String(error));
     return base;
@@ -187,7 +252,10 @@ async function read(source: SubgraphSource, fetchTimeoutMs: number, logger: Logg
  * True when the set of subgraphs, a URL or an SDL differs. A subgraph that merely stopped
  * answering is not a change: it keeps its last SDL and its fetches fail with SYSTEM_UNAVAILABLE.
  */
-function changed(before: ReadonlyMap<string, SubgraphSdl>, after: ReadonlyMap<string, SubgraphSdl>): boolean {
+function changed(
+  before: ReadonlyMap<string, SubgraphSdl>,
+  after: ReadonlyMap<string, SubgraphSdl>,
+): boolean {
   if (before.size !== after.size) return true;
   for (const [name, next] of after) {
     const previous = before.get(name);
@@ -196,11 +264,15 @@ function changed(before: ReadonlyMap<string, SubgraphSdl>, after: ReadonlyMap<st
   return false;
 }
 
-function sameOwnership(before: ReadonlyMap<string, ReadonlySet<string>>, after: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+function sameOwnership(
+  before: ReadonlyMap<string, ReadonlySet<string>>,
+  after: ReadonlyMap<string, ReadonlySet<string>>,
+): boolean {
   if (before.size !== after.size) return false;
   for (const [name, fields] of after) {
     const previous = before.get(name);
-    if (!previous || previous.size !== fields.size || [...fields].some((f) => !previous.has(f))) return false;
+    if (!previous || previous.size !== fields.size || [...fields].some((f) => !previous.has(f)))
+      return false;
   }
   return true;
 }

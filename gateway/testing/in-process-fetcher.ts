@@ -17,12 +17,19 @@ export function createInProcessFetcher<TContext extends BaseContext>(
   reachability: Reachability,
 ): Fetcher {
   return async (url: string, init?: FetcherRequestInit) => {
-    if (reachability.down) throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${url}`) });
+    if (reachability.down)
+      throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${url}`) });
     const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(init?.headers ?? {})) headers.set(key.toLowerCase(), value);
+    for (const [key, value] of Object.entries(init?.headers ?? {}))
+      headers.set(key.toLowerCase(), value);
     const text = typeof init?.body === 'string' ? init.body : (init?.body?.toString('utf8') ?? '');
     const result = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: init?.method ?? 'POST', headers, search: '', body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined },
+      httpGraphQLRequest: {
+        method: init?.method ?? 'POST',
+        headers,
+        search: '',
+        body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined,
+      },
       context: () => Promise.resolve(createContext((name) => headers.get(name))),
     });
     let body = '';

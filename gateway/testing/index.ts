@@ -3,6 +3,11 @@
  * fixture data, no sockets. For application developers and business systems writing their own
  * integration tests.
  */
-export { createTestNetwork, type TestNetwork, type TestNetworkOptions, type SdlSubgraph } from './test-network.js';
+export {
+  createTestNetwork,
+  type TestNetwork,
+  type TestNetworkOptions,
+  type SdlSubgraph,
+} from './test-network.js';
 export { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';
 export { onboardEnterprise, TEST_ADMIN } from '../registry/testing/onboard-enterprise.js';

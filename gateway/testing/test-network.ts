@@ -57,12 +57,24 @@ export async function createTestNetwork(options: TestNetworkOptions): Promise<Te
   const servers: ApolloServer<object>[] = [];
   const systems = await Promise.all(
     options.subgraphs.map(async (subgraph) => {
-      const { server, createContext } = 'schema' in subgraph ? { server: createSubgraphServer(subgraph, { logger }) as ApolloServer<object>, createContext: (header: (name: string) => string | undefined) => subgraph.createContext(header) } : sdlServer(subgraph, logger);
+      const { server, createContext } =
+        'schema' in subgraph
+          ? {
+              server: createSubgraphServer(subgraph, { logger }) as ApolloServer<object>,
+              createContext: (header: (name: string) => string | undefined) =>
+                subgraph.createContext(header),
+            }
+          : sdlServer(subgraph, logger);
       await server.start();
       servers.push(server);
       const state: Reachability = { down: false };
       reachability.set(subgraph.name, state);
-      return { name: subgraph.name, url: `http://${subgraph.name}.subgraph.test/`, sdl: subgraph.sdl, fetcher: createInProcessFetcher(server, createContext, state) };
+      return {
+        name: subgraph.name,
+        url: `http://${subgraph.name}.subgraph.test/`,
+        sdl: subgraph.sdl,
+        fetcher: createInProcessFetcher(server, createContext, state),
+      };
     }),
   );
   const gateway = createGateway({
@@ -70,7 +82,9 @@ export async function createTestNetwork(options: TestNetworkOptions): Promise<Te
     directory: createMemoryDirectory(options.devices ?? devicesFromRecords(options.subgraphs)),
     mode: 'development',
     logger,
-    ...(options.maxDevicesPerQuery === undefined ? {} : { maxDevicesPerQuery: options.maxDevicesPerQuery }),
+    ...(options.maxDevicesPerQuery === undefined
+      ? {}
+      : { maxDevicesPerQuery: options.maxDevicesPerQuery }),
   });
   await gateway.start();
   return {
@@ -88,21 +102,35 @@ export async function createTestNetwork(options: TestNetworkOptions): Promise<Te
   };
 }
 
-function sdlServer(subgraph: SdlSubgraph, logger: Logger): { server: ApolloServer<object>; createContext: () => object } {
+function sdlServer(
+  subgraph: SdlSubgraph,
+  logger: Logger,
+): { server: ApolloServer<object>; createContext: () => object } {
   const records = subgraph.records;
   const resolvers = {
-    ...(records ? { Device: { __resolveReference: (ref: { id: string }) => (Object.hasOwn(records, ref.id) ? { ...records[ref.id], id: ref.id } : null) } } : {}),
+    ...(records
+      ? {
+          Device: {
+            __resolveReference: (ref: { id: string }) =>
+              Object.hasOwn(records, ref.id) ? { ...records[ref.id], id: ref.id } : null,
+          },
+        }
+      : {}),
     ...subgraph.resolvers,
   };
   const schema = buildSubgraphSchema({ typeDefs: parse(subgraph.sdl), resolvers: resolvers });
-  return { server: new ApolloServer<object>({ schema, logger, includeStacktraceInErrorResponses: false }), createContext: () => ({}) };
+  return {
+    server: new ApolloServer<object>({ schema, logger, includeStacktraceInErrorResponses: false }),
+    createContext: () => ({}),
+  };
 }
 
 function devicesFromRecords(subgraphs: readonly (Subgraph | SdlSubgraph)[]): DirectoryEntry[] {
   const holders = new Map<string, string[]>();
   for (const subgraph of subgraphs) {
     if ('schema' in subgraph || !subgraph.records) continue;
-    for (const id of Object.keys(subgraph.records)) holders.set(id, [...(holders.get(id) ?? []), subgraph.name]);
+    for (const id of Object.keys(subgraph.records))
+      holders.set(id, [...(holders.get(id) ?? []), subgraph.name]);
   }
   return [...holders].map(([id, heldBy]) => ({ id, kind: 'OTHER', heldBy }));
 }

@@ -3,10 +3,18 @@ import { anchorKey, catalogKey, fieldKey, ruleKey, staleKeysOf } from './cache-k
 
 describe('staleKeysOf', () => {
   it('names the cache entries each contract event makes stale', () => {
-    expect(staleKeysOf('CommitmentsAnchored', { systemCode: '88.1', keys: [['88.1/D1', '88.1.F0001']] })).toEqual([anchorKey('88.1/D1', '88.1.F0001')]);
-    expect(staleKeysOf('ParsingRuleChanged', { applicationId: 'APP-1', function: 'om', role: '*' })).toEqual([ruleKey('APP-1', 'om', '*')]);
-    expect(staleKeysOf('FieldsRegistered', { systemCode: '88.1', fieldCodes: ['88.1.F0001'] })).toEqual([fieldKey('88.1.F0001')]);
-    expect(staleKeysOf('CatalogUpdated', { deviceIds: ['88.1/D1'] })).toEqual([catalogKey('88.1/D1')]);
+    expect(
+      staleKeysOf('CommitmentsAnchored', { systemCode: '88.1', keys: [['88.1/D1', '88.1.F0001']] }),
+    ).toEqual([anchorKey('88.1/D1', '88.1.F0001')]);
+    expect(
+      staleKeysOf('ParsingRuleChanged', { applicationId: 'APP-1', function: 'om', role: '*' }),
+    ).toEqual([ruleKey('APP-1', 'om', '*')]);
+    expect(
+      staleKeysOf('FieldsRegistered', { systemCode: '88.1', fieldCodes: ['88.1.F0001'] }),
+    ).toEqual([fieldKey('88.1.F0001')]);
+    expect(staleKeysOf('CatalogUpdated', { deviceIds: ['88.1/D1'] })).toEqual([
+      catalogKey('88.1/D1'),
+    ]);
   });
 
   it('ignores events that change nothing cached, and malformed payloads', () => {

@@ -51,7 +51,10 @@ const decoder = new TextDecoder();
  * const adapter = await createLedgerAdapter(createEmbeddedLedger({ path: 'data/ledger.db' }));
  * const anchor = await adapter.getAnchor('88.1001.1/PVI-000001', '88.1001.3.F0002');
  */
-export async function createLedgerAdapter(client: LedgerClient, options: LedgerAdapterOptions = {}): Promise<LedgerAdapter> {
+export async function createLedgerAdapter(
+  client: LedgerClient,
+  options: LedgerAdapterOptions = {},
+): Promise<LedgerAdapter> {
   const adapter = new CachedLedgerAdapter(client, options);
   await adapter.start();
   return adapter;
@@ -75,12 +78,22 @@ class CachedLedgerAdapter implements LedgerAdapter {
     this.#timeoutMs = options.callTimeoutMs ?? 30_000;
     // DataLoader collects the loads of one tick into one batch; its own memo is off (the Keyv
     // cache, kept fresh by events, is the only cache).
-    this.#anchors = new DataLoader((keys) => this.#cachedBatch(keys, anchorCacheKey, 'GetAnchors', (ks) => ks.map((k) => k.split('\n'))), {
-      cache: false,
-      maxBatchSize: MAX_ANCHORS_PER_CALL,
-    });
-    this.#fields = new DataLoader((codes) => this.#cachedBatch(codes, fieldKey, 'GetFields', (cs) => cs), { cache: false, maxBatchSize: MAX_RECORDS_PER_CALL });
-    this.#catalog = new DataLoader((ids) => this.#cachedBatch(ids, catalogKey, 'GetCatalogEntries', (is) => is), { cache: false, maxBatchSize: MAX_RECORDS_PER_CALL });
+    this.#anchors = new DataLoader(
+      (keys) =>
+        this.#cachedBatch(keys, anchorCacheKey, 'GetAnchors', (ks) => ks.map((k) => k.split('\n'))),
+      {
+        cache: false,
+        maxBatchSize: MAX_ANCHORS_PER_CALL,
+      },
+    );
+    this.#fields = new DataLoader(
+      (codes) => this.#cachedBatch(codes, fieldKey, 'GetFields', (cs) => cs),
+      { cache: false, maxBatchSize: MAX_RECORDS_PER_CALL },
+    );
+    this.#catalog = new DataLoader(
+      (ids) => this.#cachedBatch(ids, catalogKey, 'GetCatalogEntries', (is) => is),
+      { cache: false, maxBatchSize: MAX_RECORDS_PER_CALL },
+    );
   }
 
   async start(): Promise<void> {
@@ -113,7 +126,9 @@ class CachedLedgerAdapter implements LedgerAdapter {
     return this.#submit<Resolution>('Resolve', input);
   }
 
-  resolveBatch(requests: readonly BatchedResolveInput[]): Promise<{ recorded: string[]; refused: { resolutionId: string; code: string }[] }> {
+  resolveBatch(
+    requests: readonly BatchedResolveInput[],
+  ): Promise<{ recorded: string[]; refused: { resolutionId: string; code: string }[] }> {
     return this.#submit('ResolveBatch', { requests });
   }
 
@@ -142,15 +157,28 @@ class CachedLedgerAdapter implements LedgerAdapter {
   async getParsingRule(key: RuleKey): Promise<ParsingRule | null> {
     const own = ruleKey(key.applicationId, key.function, key.role);
     const every = ruleKey(key.applicationId, key.function, '*');
-    const [ownCached, everyCached] = await this.#cache.getMany<ParsingRule | null>(key.role === '*' ? [own] : [own, every]);
+    const [ownCached, everyCached] = await this.#cache.getMany<ParsingRule | null>(
+      key.role === '*' ? [own] : [own, every],
+    );
     if (ownCached) return ownCached;
-    if (ownCached === null && (key.role === '*' || everyCached !== undefined)) return everyCached ?? null;
+    if (ownCached === null && (key.role === '*' || everyCached !== undefined))
+      return everyCached ?? null;
     const since = this.#cache.beginRead();
     try {
       const rule = await this.#evaluate<ParsingRule | null>('GetParsingRule', key);
       // The answer tells which of the two rules exists: it is the role's own, or the one for `*`.
       const learned: [string, ParsingRule | null][] =
-        rule === null ? [[own, null], [every, null]] : rule.role === key.role ? [[own, rule]] : [[own, null], [every, rule]];
+        rule === null
+          ? [
+              [own, null],
+              [every, null],
+            ]
+          : rule.role === key.role
+            ? [[own, rule]]
+            : [
+                [own, null],
+                [every, rule],
+              ];
       await this.#cache.fill(learned, since);
       return rule;
     } finally {
@@ -192,7 +220,12 @@ class CachedLedgerAdapter implements LedgerAdapter {
    * The records of `keys`: what the in-process cache holds is answered at once, and only the rest
    * goes through the batching loader (the Keyv store, then one ledger call).
    */
-  async #loadAll<K, T>(loader: DataLoader<string, T | null>, keys: readonly K[], cacheKey: (key: K) => string, loaderKey: (key: K) => string): Promise<(T | null)[]> {
+  async #loadAll<K, T>(
+    loader: DataLoader<string, T | null>,
+    keys: readonly K[],
+    cacheKey: (key: K) => string,
+    loaderKey: (key: K) => string,
+  ): Promise<(T | null)[]> {
     const found = this.#cache.peekMany<T | null>(keys.map(cacheKey));
     const missing: number[] = [];
     for (let i = 0; i < found.length; i++) if (found[i] === undefined) missing.push(i);
@@ -207,7 +240,12 @@ class CachedLedgerAdapter implements LedgerAdapter {
   }
 
   /** Serves a batch from the cache, reads the misses in one ledger call, and caches them. */
-  async #cachedBatch<T>(keys: readonly string[], cacheKey: (key: string) => string, transaction: string, argument: (misses: string[]) => unknown): Promise<(T | null)[]> {
+  async #cachedBatch<T>(
+    keys: readonly string[],
+    cacheKey: (key: string) => string,
+    transaction: string,
+    argument: (misses: string[]) => unknown,
+  ): Promise<(T | null)[]> {
     const cacheKeys = keys.map(cacheKey);
     const cached = await this.#cache.getMany<T | null>(cacheKeys);
     const misses = keys.filter((_, i) => cached[i] === undefined);
@@ -216,8 +254,13 @@ class CachedLedgerAdapter implements LedgerAdapter {
     try {
       const read = await this.#evaluate<(T | null)[]>(transaction, argument(misses));
       const byKey = new Map(misses.map((key, i) => [key, read[i] ?? null]));
-      await this.#cache.fill(misses.map((key) => [cacheKey(key), byKey.get(key) ?? null] as const), since);
-      return keys.map((key, i) => (cached[i] !== undefined ? (cached[i] as T | null) : (byKey.get(key) ?? null)));
+      await this.#cache.fill(
+        misses.map((key) => [cacheKey(key), byKey.get(key) ?? null] as const),
+        since,
+      );
+      return keys.map((key, i) =>
+        cached[i] !== undefined ? (cached[i] as T | null) : (byKey.get(key) ?? null),
+      );
     } finally {
       this.#cache.endRead();
     }
@@ -225,13 +268,17 @@ class CachedLedgerAdapter implements LedgerAdapter {
 
   async #evaluate<T>(transaction: string, argument: unknown): Promise<T> {
     this.#evaluations += 1;
-    const bytes = await this.#call(transaction, () => this.#client.evaluate(transaction, [JSON.stringify(argument)]));
+    const bytes = await this.#call(transaction, () =>
+      this.#client.evaluate(transaction, [JSON.stringify(argument)]),
+    );
     return parseResult<T>(bytes, transaction);
   }
 
   async #submit<T>(transaction: string, argument: unknown): Promise<T> {
     this.#submissions += 1;
-    const { result } = await this.#call(transaction, () => this.#client.submit(transaction, [JSON.stringify(argument)]));
+    const { result } = await this.#call(transaction, () =>
+      this.#client.submit(transaction, [JSON.stringify(argument)]),
+    );
     return parseResult<T>(result, transaction);
   }
 
@@ -239,7 +286,14 @@ class CachedLedgerAdapter implements LedgerAdapter {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new GridmarkError('LEDGER_UNAVAILABLE', `The ledger did not answer the ${transaction} call within ${this.#timeoutMs} ms.`, { details: { transaction } })),
+        () =>
+          reject(
+            new GridmarkError(
+              'LEDGER_UNAVAILABLE',
+              `The ledger did not answer the ${transaction} call within ${this.#timeoutMs} ms.`,
+              { details: { transaction } },
+            ),
+          ),
         this.#timeoutMs,
       );
     });
@@ -257,7 +311,11 @@ function parseResult<T>(bytes: Uint8Array, transaction: string): T {
   try {
     return JSON.parse(decoder.decode(bytes)) as T;
   } catch (error) {
-    throw new GridmarkError('INTERNAL_ERROR', `The ledger's answer to ${transaction} is not JSON.`, { cause: error });
+    throw new GridmarkError(
+      'INTERNAL_ERROR',
+      `The ledger's answer to ${transaction} is not JSON.`,
+      { cause: error },
+    );
   }
 }
 

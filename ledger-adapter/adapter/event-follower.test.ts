@@ -11,7 +11,10 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 /** A client whose event stream hands out `count` events, then waits for the abort. */
-function clientWithEvents(count: number, seen: WeakRef<LedgerEvent>[]): LedgerClient & { readonly delivered: Promise<void> } {
+function clientWithEvents(
+  count: number,
+  seen: WeakRef<LedgerEvent>[],
+): LedgerClient & { readonly delivered: Promise<void> } {
   let delivered!: () => void;
   const done = new Promise<void>((resolve) => (delivered = resolve));
   return {
@@ -21,12 +24,19 @@ function clientWithEvents(count: number, seen: WeakRef<LedgerEvent>[]): LedgerCl
     close: () => Promise.resolve(),
     async *events({ signal }) {
       for (let i = 0; i < count; i++) {
-        const event: LedgerEvent = { name: 'TradesRecorded', payload: new TextEncoder().encode(`{"n":${i}}`), txId: `tx${i}`, blockNumber: BigInt(i + 1) };
+        const event: LedgerEvent = {
+          name: 'TradesRecorded',
+          payload: new TextEncoder().encode(`{"n":${i}}`),
+          txId: `tx${i}`,
+          blockNumber: BigInt(i + 1),
+        };
         seen.push(new WeakRef(event));
         yield event;
       }
       delivered();
-      await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+      await new Promise<void>((resolve) =>
+        signal?.addEventListener('abort', () => resolve(), { once: true }),
+      );
     },
   };
 }
@@ -54,7 +64,11 @@ describe('EventFollower', () => {
       evaluate: () => Promise.reject(new Error('not used')),
       submit: () => Promise.reject(new Error('not used')),
       close: () => Promise.resolve(),
-      events: () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<LedgerEvent>>(() => undefined) }) }),
+      events: () => ({
+        [Symbol.asyncIterator]: () => ({
+          next: () => new Promise<IteratorResult<LedgerEvent>>(() => undefined),
+        }),
+      }),
     };
     const follower = new EventFollower(client, new ReadCache(undefined, undefined), silentLogger);
     await follower.start();

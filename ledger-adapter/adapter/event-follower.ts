@@ -3,7 +3,10 @@ import type { Logger } from '../../schema/logger.js';
 import { staleKeysOf } from './cache-keys.js';
 import type { ReadCache } from './read-cache.js';
 
-type Phase = { readonly phase: 'following'; readonly since: bigint | undefined } | { readonly phase: 'retrying'; readonly attempt: number } | { readonly phase: 'stopped' };
+type Phase =
+  | { readonly phase: 'following'; readonly since: bigint | undefined }
+  | { readonly phase: 'retrying'; readonly attempt: number }
+  | { readonly phase: 'stopped' };
 
 const decoder = new TextDecoder();
 const STOPPED = Symbol('stopped');
@@ -46,7 +49,10 @@ export class EventFollower {
       const startBlock = this.#lastBlock === undefined ? undefined : this.#lastBlock + 1n;
       this.#phase = { phase: 'following', since: startBlock };
       try {
-        const events = this.#client.events({ ...(startBlock === undefined ? {} : { startBlock }), signal: this.#controller.signal });
+        const events = this.#client.events({
+          ...(startBlock === undefined ? {} : { startBlock }),
+          signal: this.#controller.signal,
+        });
         const iterator = events[Symbol.asyncIterator]();
         await this.#cache.setEnabled(true);
         for (;;) {
@@ -76,13 +82,19 @@ export class EventFollower {
         attempt += 1;
         this.#phase = { phase: 'retrying', attempt };
         const delay = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
-        this.#logger.warn(`ledger events interrupted (${error instanceof Error ? error.message : String(error)}); cache off, retrying in ${delay} ms`);
+        this.#logger.warn(
+          `ledger events interrupted (${error instanceof Error ? error.message : String(error)}); cache off, retrying in ${delay} ms`,
+        );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
-          this.#controller.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
+          this.#controller.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
         });
       }
     }
@@ -96,7 +108,10 @@ export class EventFollower {
  * that settles at stop would leave a reaction on it per event, holding that event's result, for
  * as long as the follower runs (about a kilobyte per ledger transaction).
  */
-function nextOrStopped<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | typeof STOPPED> {
+function nextOrStopped<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal,
+): Promise<IteratorResult<T> | typeof STOPPED> {
   if (signal.aborted) return Promise.resolve(STOPPED);
   return new Promise((resolve, reject) => {
     const onAbort = (): void => resolve(STOPPED);

@@ -38,7 +38,9 @@ export interface LedgerAdapter {
   /** Resolves devices for a function and records the resolution (`NO_RULE` when none applies). */
   resolve(input: ResolveInput): Promise<Resolution>;
   /** Records many resolutions in one transaction under ids chosen in advance; refusals come back one by one. */
-  resolveBatch(requests: readonly BatchedResolveInput[]): Promise<{ recorded: string[]; refused: { resolutionId: string; code: string }[] }>;
+  resolveBatch(
+    requests: readonly BatchedResolveInput[],
+  ): Promise<{ recorded: string[]; refused: { resolutionId: string; code: string }[] }>;
   anchorCommitments(input: AnchorCommitmentsInput): Promise<{ count: number; txId: string }>;
   recordTrades(trades: readonly Trade[]): Promise<{ receipts: TradeReceipt[] }>;
   reportTamper(input: ReportTamperInput): Promise<TamperReport>;
@@ -52,7 +54,9 @@ export interface LedgerAdapter {
   /** One hash record. Batched with every other anchor read of the same tick, and cached. */
   getAnchor(deviceId: string, fieldCode: string): Promise<Anchor | null>;
   /** Many hash records, in order. Batched and cached like {@link getAnchor}. */
-  getAnchors(keys: readonly (readonly [deviceId: string, fieldCode: string])[]): Promise<(Anchor | null)[]>;
+  getAnchors(
+    keys: readonly (readonly [deviceId: string, fieldCode: string])[],
+  ): Promise<(Anchor | null)[]>;
   getResolution(resolutionId: string): Promise<Resolution | null>;
   getTrade(tradeId: string): Promise<{ trade: Trade; receipt: TradeReceipt } | null>;
   getTamperReports(systemCode: string): Promise<TamperReport[]>;

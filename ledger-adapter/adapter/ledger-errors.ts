@@ -12,10 +12,18 @@ export function translateLedgerError(error: unknown, transaction: string): Gridm
   const message = error instanceof Error ? error.message : String(error);
   const contract = parseContractMessage(message);
   if (contract) {
-    return new GridmarkError('LEDGER_REJECTED', `The contract refused the transaction: [${contract.code}] ${contract.reason}`, {
-      details: { transaction, contractCode: contract.code, reason: contract.reason },
-      cause: error,
-    });
+    return new GridmarkError(
+      'LEDGER_REJECTED',
+      `The contract refused the transaction: [${contract.code}] ${contract.reason}`,
+      {
+        details: { transaction, contractCode: contract.code, reason: contract.reason },
+        cause: error,
+      },
+    );
   }
-  return new GridmarkError('LEDGER_UNAVAILABLE', `The ledger did not answer the ${transaction} call.`, { details: { transaction }, cause: error });
+  return new GridmarkError(
+    'LEDGER_UNAVAILABLE',
+    `The ledger did not answer the ${transaction} call.`,
+    { details: { transaction }, cause: error },
+  );
 }

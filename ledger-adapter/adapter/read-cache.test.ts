@@ -9,7 +9,13 @@ describe('ReadCache', () => {
     const since = cache.beginRead();
     // An event arrives while the ledger call is under way: the value read may be the old one.
     await cache.invalidate(['anchor:a']);
-    await cache.fill([['anchor:a', { version: 1 }], ['anchor:b', { version: 7 }]], since);
+    await cache.fill(
+      [
+        ['anchor:a', { version: 1 }],
+        ['anchor:b', { version: 7 }],
+      ],
+      since,
+    );
     cache.endRead();
     expect(await cache.getMany(['anchor:a', 'anchor:b'])).toEqual([undefined, { version: 7 }]);
   });
@@ -41,9 +47,19 @@ describe('ReadCache', () => {
     const cache = new ReadCache(undefined, undefined);
     await cache.setEnabled(true);
     expect(cache.peekMany(['anchor:a'])).toEqual([undefined]);
-    await cache.fill([['anchor:a', { version: 1 }], ['anchor:b', null]], cache.beginRead());
+    await cache.fill(
+      [
+        ['anchor:a', { version: 1 }],
+        ['anchor:b', null],
+      ],
+      cache.beginRead(),
+    );
     cache.endRead();
-    expect(cache.peekMany(['anchor:a', 'anchor:b', 'anchor:c'])).toEqual([{ version: 1 }, null, undefined]);
+    expect(cache.peekMany(['anchor:a', 'anchor:b', 'anchor:c'])).toEqual([
+      { version: 1 },
+      null,
+      undefined,
+    ]);
     await cache.invalidate(['anchor:a']);
     expect(cache.peekMany(['anchor:a', 'anchor:b'])).toEqual([undefined, null]);
     await cache.setEnabled(false);
@@ -53,7 +69,14 @@ describe('ReadCache', () => {
   it('lets in-process entries expire with the time to live, and keeps at most its capacity', async () => {
     const cache = new ReadCache(undefined, 50, 2);
     await cache.setEnabled(true);
-    await cache.fill([['a', 1], ['b', 2], ['c', 3]], cache.beginRead());
+    await cache.fill(
+      [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ],
+      cache.beginRead(),
+    );
     cache.endRead();
     // The oldest entry made room for the third.
     expect(cache.peekMany(['a', 'b', 'c'])).toEqual([undefined, 2, 3]);
@@ -62,7 +85,11 @@ describe('ReadCache', () => {
   });
 
   it('copies what a shared Keyv store holds into the process on a read', async () => {
-    const shared = new Keyv({ namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
+    const shared = new Keyv({
+      namespace: 'gridmark-ledger',
+      serialize: undefined,
+      deserialize: undefined,
+    });
     const writer = new ReadCache(shared, undefined);
     await writer.setEnabled(true);
     await writer.fill([['field:f', { feeFen: 3 }]], writer.beginRead());
@@ -78,7 +105,10 @@ describe('ReadCache', () => {
     const cache = new ReadCache(undefined, undefined, 100);
     await cache.setEnabled(true);
     const since = cache.beginRead();
-    await cache.fill(Array.from({ length: 250 }, (_, i) => [`anchor:${i}`, { i }] as const), since);
+    await cache.fill(
+      Array.from({ length: 250 }, (_, i) => [`anchor:${i}`, { i }] as const),
+      since,
+    );
     cache.endRead();
     const held = await cache.getMany(Array.from({ length: 250 }, (_, i) => `anchor:${i}`));
     expect(held.filter((v) => v !== undefined)).toHaveLength(100);

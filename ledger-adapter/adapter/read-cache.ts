@@ -33,7 +33,14 @@ export class ReadCache {
     // they are frozen before they are stored, so no caller can change what others read. It is
     // bounded as the in-process copy is: Keyv drops an expired entry only when it is read again,
     // so a plain Map would keep every anchor, catalog entry and rule ever read.
-    this.#keyv = keyv ?? new Keyv({ store: new LRUCache<string, object>({ max: hotCapacity }), namespace: 'gridmark-ledger', serialize: undefined, deserialize: undefined });
+    this.#keyv =
+      keyv ??
+      new Keyv({
+        store: new LRUCache<string, object>({ max: hotCapacity }),
+        namespace: 'gridmark-ledger',
+        serialize: undefined,
+        deserialize: undefined,
+      });
     this.#ttlMs = ttlMs;
   }
 
@@ -100,7 +107,13 @@ export class ReadCache {
     if (fresh.length === 0) return;
     // Frozen in place: the in-process copy and the Keyv store hold the same record.
     for (const [key, value] of fresh) this.#keep(key, deepFreeze(value));
-    await this.#keyv.setMany(fresh.map(([key, value]) => ({ key, value: { v: value }, ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }) })));
+    await this.#keyv.setMany(
+      fresh.map(([key, value]) => ({
+        key,
+        value: { v: value },
+        ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }),
+      })),
+    );
   }
 
   /** Forgets keys now stale. */
@@ -113,7 +126,10 @@ export class ReadCache {
   }
 
   #keep(key: string, value: unknown): void {
-    this.#hot.set(key, { v: value, until: this.#ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + this.#ttlMs });
+    this.#hot.set(key, {
+      v: value,
+      until: this.#ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + this.#ttlMs,
+    });
   }
 }
 

@@ -8,7 +8,10 @@ const signer = testSigner();
 
 /** A ledger whose height the test moves. */
 function source(height: number) {
-  const s = { height: BigInt(height), checkpoint: () => checkpointAt(signer, Number(s.height), String(Number(s.height) % 10)) };
+  const s = {
+    height: BigInt(height),
+    checkpoint: () => checkpointAt(signer, Number(s.height), String(Number(s.height) % 10)),
+  };
   return s;
 }
 
@@ -31,7 +34,10 @@ describe('the checkpoint publisher', () => {
   it('publishes by itself when everyBlocks were added since the last checkpoint, and the last head when stopped', async () => {
     const ledger = source(1);
     const witness = memoryWitness('registry');
-    const publisher = new CheckpointPublisher({ source: ledger, witnesses: [witness], everyBlocks: 3, everyMs: 3_600_000 }, 1n);
+    const publisher = new CheckpointPublisher(
+      { source: ledger, witnesses: [witness], everyBlocks: 3, everyMs: 3_600_000 },
+      1n,
+    );
     ledger.height = 3n;
     publisher.noteBlock(2n);
     ledger.height = 4n;
@@ -48,7 +54,12 @@ describe('the checkpoint publisher', () => {
     const logger = errorLogger();
     const closed = { ...memoryWitness('registry'), isOpen: () => false };
     const book = memoryWitness('billing book');
-    const publisher = new CheckpointPublisher({ source: source(4), witnesses: [closed, book], everyMs: 3_600_000, logger });
+    const publisher = new CheckpointPublisher({
+      source: source(4),
+      witnesses: [closed, book],
+      everyMs: 3_600_000,
+      logger,
+    });
     await publisher.stop();
     expect(closed.kept).toEqual([]);
     expect(book.kept.map((c) => c.height)).toEqual([4]);
@@ -57,11 +68,21 @@ describe('the checkpoint publisher', () => {
 
   it('logs a witness that refuses, and still gives the checkpoint to the others', async () => {
     const logger = errorLogger();
-    const refusing = { ...memoryWitness('billing book'), recordCheckpoint: () => Promise.reject(new Error('disk I/O error')) };
+    const refusing = {
+      ...memoryWitness('billing book'),
+      recordCheckpoint: () => Promise.reject(new Error('disk I/O error')),
+    };
     const registry = memoryWitness('registry');
-    const publisher = new CheckpointPublisher({ source: source(9), witnesses: [refusing, registry], everyMs: 3_600_000, logger });
+    const publisher = new CheckpointPublisher({
+      source: source(9),
+      witnesses: [refusing, registry],
+      everyMs: 3_600_000,
+      logger,
+    });
     await publisher.stop();
     expect(registry.kept.map((c) => c.height)).toEqual([9]);
-    expect(logger.errors).toEqual(["the billing book did not keep the ledger's checkpoint at height 9: disk I/O error"]);
+    expect(logger.errors).toEqual([
+      "the billing book did not keep the ledger's checkpoint at height 9: disk I/O error",
+    ]);
   });
 });

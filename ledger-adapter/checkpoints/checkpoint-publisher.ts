@@ -24,7 +24,8 @@ export interface CheckpointPublisherOptions {
 /** Defaults of {@link CheckpointPublisherOptions}. */
 export const CHECKPOINT_DEFAULTS = { everyBlocks: 1_000, everyMs: 60_000 } as const;
 
-type Phase = { readonly phase: 'running'; readonly timer: NodeJS.Timeout } | { readonly phase: 'stopped' };
+type Phase =
+  { readonly phase: 'running'; readonly timer: NodeJS.Timeout } | { readonly phase: 'stopped' };
 
 /**
  * Publishes the ledger's signed head to its witnesses: after every `everyBlocks` blocks, every
@@ -48,7 +49,10 @@ export class CheckpointPublisher {
     this.#everyBlocks = options.everyBlocks ?? CHECKPOINT_DEFAULTS.everyBlocks;
     this.#logger = options.logger ?? silentLogger;
     this.#published = publishedHeight;
-    const timer = setInterval(() => void this.publish(), options.everyMs ?? CHECKPOINT_DEFAULTS.everyMs);
+    const timer = setInterval(
+      () => void this.publish(),
+      options.everyMs ?? CHECKPOINT_DEFAULTS.everyMs,
+    );
     // The timer alone must not keep a process alive.
     timer.unref();
     this.#phase = { phase: 'running', timer };
@@ -61,7 +65,12 @@ export class CheckpointPublisher {
 
   /** Tells the publisher that block `blockNumber` is durable; publishes when `everyBlocks` were added. */
   noteBlock(blockNumber: bigint): void {
-    if (this.#phase.phase === 'running' && this.#inFlight === 0 && blockNumber + 1n - this.#published >= this.#everyBlocks) void this.publish();
+    if (
+      this.#phase.phase === 'running' &&
+      this.#inFlight === 0 &&
+      blockNumber + 1n - this.#published >= this.#everyBlocks
+    )
+      void this.publish();
   }
 
   /**
@@ -70,7 +79,9 @@ export class CheckpointPublisher {
    */
   publish(): Promise<LedgerCheckpoint | undefined> {
     this.#inFlight += 1;
-    this.#running = this.#running.then(() => this.#publishOnce()).finally(() => (this.#inFlight -= 1));
+    this.#running = this.#running
+      .then(() => this.#publishOnce())
+      .finally(() => (this.#inFlight -= 1));
     return this.#running;
   }
 
@@ -88,10 +99,16 @@ export class CheckpointPublisher {
     try {
       const checkpoint = source.checkpoint();
       const open = witnesses.filter((w) => w.isOpen?.() !== false);
-      for (const closed of witnesses.filter((w) => !open.includes(w))) this.#logger.debug(`the ${closed.witnessName} closed before the ledger; it keeps an earlier checkpoint than height ${checkpoint.height}`);
+      for (const closed of witnesses.filter((w) => !open.includes(w)))
+        this.#logger.debug(
+          `the ${closed.witnessName} closed before the ledger; it keeps an earlier checkpoint than height ${checkpoint.height}`,
+        );
       const outcomes = await Promise.allSettled(open.map((w) => w.recordCheckpoint(checkpoint)));
       outcomes.forEach((outcome, i) => {
-        if (outcome.status === 'rejected') this.#logger.error(`the ${open[i]?.witnessName ?? 'witness'} did not keep the ledger's checkpoint at height ${checkpoint.height}: ${describe(outcome.reason)}`);
+        if (outcome.status === 'rejected')
+          this.#logger.error(
+            `the ${open[i]?.witnessName ?? 'witness'} did not keep the ledger's checkpoint at height ${checkpoint.height}: ${describe(outcome.reason)}`,
+          );
       });
       this.#published = BigInt(checkpoint.height);
       this.#logger.debug(`published the ledger's checkpoint at height ${checkpoint.height}`);

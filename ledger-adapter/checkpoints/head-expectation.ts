@@ -28,22 +28,31 @@ const short = (hash: string): string => `${hash.slice(0, 16)}…`;
  * height, or no block with its hash), or undefined when it holds it (as its head, or further back).
  * `label` names where the expectation comes from in the message.
  */
-export function headProblem(chain: ChainHead, expected: HeadExpectation, label: string): string | undefined {
+export function headProblem(
+  chain: ChainHead,
+  expected: HeadExpectation,
+  label: string,
+): string | undefined {
   if (expected.height === undefined) {
-    return chain.numberOf?.(expected.hash) === undefined ? `no block of the chain has the hash ${expected.hash} (${label})` : undefined;
+    return chain.numberOf?.(expected.hash) === undefined
+      ? `no block of the chain has the hash ${expected.hash} (${label})`
+      : undefined;
   }
   const number = expected.height - 1;
   if (chain.height < expected.height) {
     return `the chain ends at height ${chain.height} (block ${chain.height - 1}), before the head at height ${expected.height} (${label}): ${expected.height - chain.height} block(s) are not there`;
   }
   const actual = chain.hashAt(number);
-  if (actual !== expected.hash) return `block ${number} is ${actual === undefined ? 'unknown' : short(actual)}, not the head ${short(expected.hash)} at height ${expected.height} (${label})`;
+  if (actual !== expected.hash)
+    return `block ${number} is ${actual === undefined ? 'unknown' : short(actual)}, not the head ${short(expected.hash)} at height ${expected.height} (${label})`;
   return undefined;
 }
 
 /** Why `chain` is not signed by the key with fingerprint `keyId`, or undefined when it is. */
 export function keyProblem(chain: ChainHead, keyId: string, label: string): string | undefined {
-  return chain.keyId === keyId ? undefined : `the chain is signed by key ${chain.keyId}, not by ${keyId} (${label})`;
+  return chain.keyId === keyId
+    ? undefined
+    : `the chain is signed by key ${chain.keyId}, not by ${keyId} (${label})`;
 }
 
 /**
@@ -55,7 +64,10 @@ export function parseHeadExpectation(text: string): HeadExpectation {
   const match = /^(?:(\d{1,15}):)?([0-9a-fA-F]{64})$/.exec(text.trim());
   const height = match?.[1] === undefined ? undefined : Number(match[1]);
   if (!match || (height !== undefined && height < 1)) {
-    throw new GridmarkError('BAD_CONFIGURATION', `--expect-head takes <height>:<block hash> or a block hash (64 hex digits), not ${JSON.stringify(text)}.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `--expect-head takes <height>:<block hash> or a block hash (64 hex digits), not ${JSON.stringify(text)}.`,
+    );
   }
   const hash = (match[2] as string).toLowerCase();
   return height === undefined ? { hash } : { height, hash };

@@ -11,8 +11,18 @@ export const FINGERPRINT_PREFIX = 'sha256:';
  * @example keyFingerprint(readFileSync('node-key.pub.pem', 'utf8')) // 'sha256:9f86d0…'
  */
 export function keyFingerprint(key: string | KeyObject): string {
-  const publicKey = typeof key === 'string' ? createPublicKey(key) : key.type === 'public' ? key : createPublicKey(key);
-  return FINGERPRINT_PREFIX + createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  const publicKey =
+    typeof key === 'string'
+      ? createPublicKey(key)
+      : key.type === 'public'
+        ? key
+        : createPublicKey(key);
+  return (
+    FINGERPRINT_PREFIX +
+    createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+  );
 }
 
 /** True when `text` reads as a fingerprint (`sha256:` and 64 hex digits; the prefix may be left out). */

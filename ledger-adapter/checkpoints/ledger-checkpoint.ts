@@ -74,18 +74,37 @@ export function signCheckpoint(head: CheckpointHead, signer: CheckpointSigner): 
  * that is not its key's, a signature that does not verify), or undefined when it is one.
  */
 export function checkpointProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'it is not a JSON object';
   const c = value as Record<string, unknown>;
   if (c['type'] !== CHECKPOINT_TYPE) return `its type is not ${CHECKPOINT_TYPE}`;
   if (c['format'] !== 1) return 'its format is not 1';
   const height = c['height'];
-  if (typeof height !== 'number' || !Number.isSafeInteger(height) || height < 1) return 'its height is not a positive integer';
+  if (typeof height !== 'number' || !Number.isSafeInteger(height) || height < 1)
+    return 'its height is not a positive integer';
   for (const member of ['head', 'genesis'] as const) {
-    if (typeof c[member] !== 'string' || !HASH.test(c[member])) return `its ${member} is not a block hash`;
+    if (typeof c[member] !== 'string' || !HASH.test(c[member]))
+      return `its ${member} is not a block hash`;
   }
-  if (typeof c['at'] !== 'string' || Number.isNaN(Date.parse(c['at']))) return 'its time is not a date';
-  if (typeof c['publicKey'] !== 'string' || typeof c['keyId'] !== 'string' || typeof c['signature'] !== 'string') return 'it lacks its key or signature';
-  const known = new Set(['type', 'format', 'height', 'head', 'genesis', 'at', 'keyId', 'publicKey', 'signature']);
+  if (typeof c['at'] !== 'string' || Number.isNaN(Date.parse(c['at'])))
+    return 'its time is not a date';
+  if (
+    typeof c['publicKey'] !== 'string' ||
+    typeof c['keyId'] !== 'string' ||
+    typeof c['signature'] !== 'string'
+  )
+    return 'it lacks its key or signature';
+  const known = new Set([
+    'type',
+    'format',
+    'height',
+    'head',
+    'genesis',
+    'at',
+    'keyId',
+    'publicKey',
+    'signature',
+  ]);
   const extra = Object.keys(c).find((k) => !known.has(k));
   if (extra !== undefined) return `it has an unknown member ${JSON.stringify(extra)}`;
   let fingerprint: string;
@@ -97,7 +116,15 @@ export function checkpointProblem(value: unknown): string | undefined {
   if (fingerprint !== c['keyId']) return 'its key id is not the fingerprint of its public key';
   const { signature, ...body } = c;
   try {
-    if (!verify(null, canonicalBytes(body), createPublicKey(c['publicKey']), Buffer.from(signature, 'base64'))) return 'its signature does not verify';
+    if (
+      !verify(
+        null,
+        canonicalBytes(body),
+        createPublicKey(c['publicKey']),
+        Buffer.from(signature, 'base64'),
+      )
+    )
+      return 'its signature does not verify';
   } catch {
     return 'its signature does not verify';
   }

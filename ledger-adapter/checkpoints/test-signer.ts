@@ -2,7 +2,10 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { signCheckpoint, type LedgerCheckpoint } from './ledger-checkpoint.js';
 
 /** A node key for tests: signs checkpoints as the embedded ledger does. */
-export function testSigner(): { readonly publicKeyPem: string; signBytes(data: Uint8Array): string } {
+export function testSigner(): {
+  readonly publicKeyPem: string;
+  signBytes(data: Uint8Array): string;
+} {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return {
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -16,6 +19,14 @@ export function hash(digit: string): string {
 }
 
 /** A checkpoint of `height` with head `hash(headDigit)`, signed by `signer`. */
-export function checkpointAt(signer: ReturnType<typeof testSigner>, height: number, headDigit: string, genesis = hash('0')): LedgerCheckpoint {
-  return signCheckpoint({ height, head: hash(headDigit), genesis, at: new Date('2026-12-07T10:00:00.000Z') }, signer);
+export function checkpointAt(
+  signer: ReturnType<typeof testSigner>,
+  height: number,
+  headDigit: string,
+  genesis = hash('0'),
+): LedgerCheckpoint {
+  return signCheckpoint(
+    { height, head: hash(headDigit), genesis, at: new Date('2026-12-07T10:00:00.000Z') },
+    signer,
+  );
 }

@@ -2,7 +2,9 @@ import type { CheckpointWitness } from './checkpoint-witness.js';
 import type { LedgerCheckpoint } from './ledger-checkpoint.js';
 
 /** A witness in memory that keeps every checkpoint it is given (tests of the ledger's side). */
-export function memoryWitness(witnessName: string): CheckpointWitness & { readonly kept: LedgerCheckpoint[]; held: unknown } {
+export function memoryWitness(
+  witnessName: string,
+): CheckpointWitness & { readonly kept: LedgerCheckpoint[]; held: unknown } {
   const kept: LedgerCheckpoint[] = [];
   const witness = {
     witnessName,

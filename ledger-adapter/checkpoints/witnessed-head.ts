@@ -9,16 +9,24 @@ export interface WitnessedChain extends ChainHead {
 }
 
 /** The latest checkpoint of each witness that holds one. */
-export type WitnessReport = readonly { readonly witness: string; readonly checkpoint: LedgerCheckpoint | undefined }[];
+export type WitnessReport = readonly {
+  readonly witness: string;
+  readonly checkpoint: LedgerCheckpoint | undefined;
+}[];
 
 /**
  * Why `chain` is not the ledger `checkpoint` was signed for, or does not reach its head, or
  * undefined when it holds that head (as its head or further back) under the same key.
  */
-export function checkpointMismatch(chain: WitnessedChain, checkpoint: LedgerCheckpoint, label: string): string | undefined {
+export function checkpointMismatch(
+  chain: WitnessedChain,
+  checkpoint: LedgerCheckpoint,
+  label: string,
+): string | undefined {
   const keyMismatch = keyProblem(chain, checkpoint.keyId, label);
   if (keyMismatch !== undefined) return keyMismatch;
-  if (checkpoint.genesis !== chain.genesis) return `block 0 is ${chain.genesis.slice(0, 16)}…, not ${checkpoint.genesis.slice(0, 16)}… (${label}): this is another ledger`;
+  if (checkpoint.genesis !== chain.genesis)
+    return `block 0 is ${chain.genesis.slice(0, 16)}…, not ${checkpoint.genesis.slice(0, 16)}… (${label}): this is another ledger`;
   return headProblem(chain, { height: checkpoint.height, hash: checkpoint.head }, label);
 }
 
@@ -30,34 +38,58 @@ export function checkpointMismatch(chain: WitnessedChain, checkpoint: LedgerChec
  * @throws GridmarkError `LEDGER_HEAD_MISMATCH` naming the witness, the checkpoint and what differs;
  *   `BAD_CONFIGURATION` when a witness cannot be read
  */
-export async function checkWitnessedHead(chain: WitnessedChain, witnesses: readonly CheckpointWitness[]): Promise<WitnessReport> {
+export async function checkWitnessedHead(
+  chain: WitnessedChain,
+  witnesses: readonly CheckpointWitness[],
+): Promise<WitnessReport> {
   const report: { witness: string; checkpoint: LedgerCheckpoint | undefined }[] = [];
   for (const witness of witnesses) {
     let latest: unknown;
     try {
       latest = await witness.latestCheckpoint();
     } catch (error) {
-      throw new GridmarkError('BAD_CONFIGURATION', `Cannot read the ledger's checkpoints in the ${witness.witnessName}.`, { cause: error });
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `Cannot read the ledger's checkpoints in the ${witness.witnessName}.`,
+        { cause: error },
+      );
     }
     if (latest === undefined) {
       report.push({ witness: witness.witnessName, checkpoint: undefined });
       continue;
     }
     const invalid = checkpointProblem(latest);
-    if (invalid !== undefined) throw refusal(`The ${witness.witnessName} holds a checkpoint of the ledger that is not valid: ${invalid}.`, witness);
+    if (invalid !== undefined)
+      throw refusal(
+        `The ${witness.witnessName} holds a checkpoint of the ledger that is not valid: ${invalid}.`,
+        witness,
+      );
     const checkpoint = latest as LedgerCheckpoint;
     const label = `checkpoint signed ${checkpoint.at}, kept in the ${witness.witnessName}`;
     const problem = checkpointMismatch(chain, checkpoint, label);
     if (problem !== undefined) {
-      throw refusal(`The ledger does not hold the head it signed and published: ${problem}.`, witness, checkpoint);
+      throw refusal(
+        `The ledger does not hold the head it signed and published: ${problem}.`,
+        witness,
+        checkpoint,
+      );
     }
     report.push({ witness: witness.witnessName, checkpoint });
   }
   return report;
 }
 
-function refusal(message: string, witness: CheckpointWitness, checkpoint?: LedgerCheckpoint): GridmarkError {
+function refusal(
+  message: string,
+  witness: CheckpointWitness,
+  checkpoint?: LedgerCheckpoint,
+): GridmarkError {
   return new GridmarkError('LEDGER_HEAD_MISMATCH', message, {
-    details: { witness: witness.witnessName, ...(checkpoint ? { height: checkpoint.height, head: checkpoint.head, keyId: checkpoint.keyId } : {}) },
+    details: {
+      witness: witness.witnessName,
+      ...(checkpoint
+        ? { height: checkpoint.height, head: checkpoint.head, keyId: checkpoint.keyId }
+        : {}),
+    },
   });
 }

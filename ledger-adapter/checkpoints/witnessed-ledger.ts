@@ -29,7 +29,10 @@ export interface CheckpointingLedger extends LedgerClient, CheckpointSource {
  * @throws GridmarkError `LEDGER_HEAD_MISMATCH` when the ledger is behind a witnessed checkpoint,
  *   holds another block at its height, or is signed by another key (see {@link checkWitnessedHead})
  */
-export async function openWitnessedLedger(ledger: CheckpointingLedger, options: CheckpointOptions & { readonly logger?: Logger }): Promise<LedgerClient> {
+export async function openWitnessedLedger(
+  ledger: CheckpointingLedger,
+  options: CheckpointOptions & { readonly logger?: Logger },
+): Promise<LedgerClient> {
   let report;
   try {
     report = await checkWitnessedHead(chainOf(ledger), options.witnesses);
@@ -60,5 +63,10 @@ export async function openWitnessedLedger(ledger: CheckpointingLedger, options: 
 }
 
 function chainOf(ledger: CheckpointingLedger): WitnessedChain {
-  return { height: Number(ledger.height), keyId: ledger.keyId, genesis: ledger.genesis, hashAt: (number) => ledger.blockHash(number) };
+  return {
+    height: Number(ledger.height),
+    keyId: ledger.keyId,
+    genesis: ledger.genesis,
+    hashAt: (number) => ledger.blockHash(number),
+  };
 }

@@ -39,7 +39,10 @@ const isWhole = (stored: StoredAnchorRecord): stored is Anchor => 'commitment' i
  *
  * @throws Error when an anchor references a batch that is not in state (the state is corrupt)
  */
-export async function getAnchors(state: ContractState, keys: readonly (readonly [deviceId: string, fieldCode: string])[]): Promise<(Anchor | undefined)[]> {
+export async function getAnchors(
+  state: ContractState,
+  keys: readonly (readonly [deviceId: string, fieldCode: string])[],
+): Promise<(Anchor | undefined)[]> {
   const anchors: (Anchor | undefined)[] = [];
   for (const [deviceId, fieldCode] of keys) {
     const stored = await state.get<StoredAnchorRecord>(STATE_TYPES.anchor, [deviceId, fieldCode]);
@@ -48,14 +51,29 @@ export async function getAnchors(state: ContractState, keys: readonly (readonly 
       continue;
     }
     const batch = await state.get<AnchorBatch>(ANCHOR_BATCH_TYPE, [stored.b]);
-    if (batch === undefined) throw new Error(`the anchor of ${deviceId} ${fieldCode} references batch ${stored.b}, which is not in state`);
-    anchors.push({ deviceId, fieldCode, systemCode: systemOfFieldCode(fieldCode), commitment: stored.c, anchoredAt: batch.anchoredAt, txId: batch.txId, version: stored.v });
+    if (batch === undefined)
+      throw new Error(
+        `the anchor of ${deviceId} ${fieldCode} references batch ${stored.b}, which is not in state`,
+      );
+    anchors.push({
+      deviceId,
+      fieldCode,
+      systemCode: systemOfFieldCode(fieldCode),
+      commitment: stored.c,
+      anchoredAt: batch.anchoredAt,
+      txId: batch.txId,
+      version: stored.v,
+    });
   }
   return anchors;
 }
 
 /** The version of a key's latest anchor, 0 when there is none; its batch is not read. */
-export async function anchorVersion(state: ContractState, deviceId: string, fieldCode: string): Promise<number> {
+export async function anchorVersion(
+  state: ContractState,
+  deviceId: string,
+  fieldCode: string,
+): Promise<number> {
   const stored = await state.get<StoredAnchorRecord>(STATE_TYPES.anchor, [deviceId, fieldCode]);
   if (stored === undefined) return 0;
   return isWhole(stored) ? stored.version : stored.v;
@@ -66,8 +84,19 @@ export async function anchorVersion(state: ContractState, deviceId: string, fiel
  *
  * @throws ContractError CONFLICT when this transaction's batch reference is taken
  */
-export async function putAnchors(state: ContractState, anchors: readonly Pick<Anchor, 'deviceId' | 'fieldCode' | 'commitment' | 'version'>[]): Promise<void> {
+export async function putAnchors(
+  state: ContractState,
+  anchors: readonly Pick<Anchor, 'deviceId' | 'fieldCode' | 'commitment' | 'version'>[],
+): Promise<void> {
   const ref = await claimBatchRef(state, ANCHOR_BATCH_TYPE);
-  await state.put(ANCHOR_BATCH_TYPE, [ref], { txId: state.txId, anchoredAt: state.at } satisfies AnchorBatch);
-  for (const anchor of anchors) await state.put(STATE_TYPES.anchor, [anchor.deviceId, anchor.fieldCode], { b: ref, c: anchor.commitment, v: anchor.version } satisfies StoredAnchor);
+  await state.put(ANCHOR_BATCH_TYPE, [ref], {
+    txId: state.txId,
+    anchoredAt: state.at,
+  } satisfies AnchorBatch);
+  for (const anchor of anchors)
+    await state.put(STATE_TYPES.anchor, [anchor.deviceId, anchor.fieldCode], {
+      b: ref,
+      c: anchor.commitment,
+      v: anchor.version,
+    } satisfies StoredAnchor);
 }

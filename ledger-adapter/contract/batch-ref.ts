@@ -22,6 +22,10 @@ export function batchRef(txId: string): string {
  */
 export async function claimBatchRef(state: ContractState, type: string): Promise<string> {
   const ref = batchRef(state.txId);
-  if (await state.exists(type, [ref])) throw new ContractError('CONFLICT', `batch reference ${ref} is taken by another transaction; submit again with a new transaction id`);
+  if (await state.exists(type, [ref]))
+    throw new ContractError(
+      'CONFLICT',
+      `batch reference ${ref} is taken by another transaction; submit again with a new transaction id`,
+    );
   return ref;
 }

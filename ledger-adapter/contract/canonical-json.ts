@@ -25,14 +25,16 @@ function sortedCopy(value: unknown): unknown {
     case 'boolean':
       return value;
     case 'number':
-      if (!Number.isSafeInteger(value)) throw new TypeError(`canonical JSON holds integers only, got ${value}`);
+      if (!Number.isSafeInteger(value))
+        throw new TypeError(`canonical JSON holds integers only, got ${value}`);
       return value;
     case 'object': {
       if (value === null) return null;
       if (Array.isArray(value)) {
         const items: unknown[] = [];
         for (const item of value as unknown[]) {
-          if (item === undefined) throw new TypeError('canonical JSON cannot hold undefined in an array');
+          if (item === undefined)
+            throw new TypeError('canonical JSON cannot hold undefined in an array');
           const copy = sortedCopy(item);
           if (copy === HAS_INDEX_KEYS) return HAS_INDEX_KEYS;
           items.push(copy);
@@ -60,9 +62,15 @@ function sortedCopy(value: unknown): unknown {
 /** The slow path, for values with integer-like keys: the text built member by member. */
 function written(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((item: unknown) => written(item)).join(',')}]`;
-  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+    const keys = Object.keys(record)
+      .filter((key) => record[key] !== undefined)
+      .sort();
     return `{${keys.map((key) => `${JSON.stringify(key)}:${written(record[key])}`).join(',')}}`;
   }
   // Scalars (and anything invalid, which throws) take the checks of the fast path.

@@ -5,13 +5,15 @@
  */
 export const CONTRACT_ERROR_CODES = {
   INVALID_ARGUMENT: 'The argument is not well-formed JSON or holds a malformed value.',
-  UNKNOWN_TRANSACTION: 'The contract has no transaction of that name, or it was called with the wrong number of arguments.',
+  UNKNOWN_TRANSACTION:
+    'The contract has no transaction of that name, or it was called with the wrong number of arguments.',
   UNKNOWN_FIELD: 'A field code is not registered.',
   FIELD_NOT_OWNED: 'A field code belongs to another system than the one named.',
   NO_RULE: 'No parsing rule grants the function to the role (nor to every role).',
   NOT_FOUND: 'A referenced record (resolution, anchor) does not exist.',
   CONFLICT: 'The record exists with different content.',
-  NOT_VOUCHED: 'A commitment would replace the anchor of a field whose change policy is refuse, and the system did not vouch for the change.',
+  NOT_VOUCHED:
+    'A commitment would replace the anchor of a field whose change policy is refuse, and the system did not vouch for the change.',
   INTERNAL: 'The contract failed unexpectedly.',
 } as const;
 
@@ -38,7 +40,9 @@ const BRACKETED = /\[([A-Z][A-Z_]*)\]\s*([^]*)$/;
  * Finds a contract code in a message such as `[NO_RULE] no rule for ...`, also when a transport
  * wrapped it (`chaincode response 500, [NO_RULE] ...`). Returns undefined when there is none.
  */
-export function parseContractMessage(message: string): { code: ContractErrorCode; reason: string } | undefined {
+export function parseContractMessage(
+  message: string,
+): { code: ContractErrorCode; reason: string } | undefined {
   const match = BRACKETED.exec(message);
   if (!match) return undefined;
   const code = match[1] as string;

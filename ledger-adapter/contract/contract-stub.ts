@@ -9,8 +9,14 @@ export interface ContractStub {
   getState(key: string): Promise<Uint8Array>;
   putState(key: string, value: Uint8Array): Promise<void>;
   deleteState(key: string): Promise<void>;
-  getStateByRange(startKey: string, endKey: string): AsyncIterable<{ readonly key: string; readonly value: Uint8Array }>;
-  getStateByPartialCompositeKey(objectType: string, attributes: string[]): AsyncIterable<{ readonly key: string; readonly value: Uint8Array }>;
+  getStateByRange(
+    startKey: string,
+    endKey: string,
+  ): AsyncIterable<{ readonly key: string; readonly value: Uint8Array }>;
+  getStateByPartialCompositeKey(
+    objectType: string,
+    attributes: string[],
+  ): AsyncIterable<{ readonly key: string; readonly value: Uint8Array }>;
   createCompositeKey(objectType: string, attributes: string[]): string;
   setEvent(name: string, payload: Uint8Array): void;
   getTxID(): string;
@@ -69,13 +75,17 @@ export class ContractState {
   }
 
   async put(type: string, parts: readonly string[], record: unknown): Promise<void> {
-    await this.#stub.putState(this.#stub.createCompositeKey(type, [...parts]), canonicalBytes(record));
+    await this.#stub.putState(
+      this.#stub.createCompositeKey(type, [...parts]),
+      canonicalBytes(record),
+    );
   }
 
   /** Every record whose composite key starts with `parts`. */
   async list<T>(type: string, parts: readonly string[]): Promise<T[]> {
     const records: T[] = [];
-    for await (const kv of this.#stub.getStateByPartialCompositeKey(type, [...parts])) records.push(JSON.parse(decoder.decode(kv.value)) as T);
+    for await (const kv of this.#stub.getStateByPartialCompositeKey(type, [...parts]))
+      records.push(JSON.parse(decoder.decode(kv.value)) as T);
     return records;
   }
 

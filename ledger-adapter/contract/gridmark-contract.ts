@@ -6,14 +6,34 @@ import { canonicalJson } from './canonical-json.js';
 import { ContractState, type ContractClientIdentity, type ContractStub } from './contract-stub.js';
 import { asContractError, ContractError } from './contract-error.js';
 import { buildField, parseRegisterFields } from './fields.js';
-import { STATE_TYPES as T, type CatalogEntry, type FieldRecord, type ParsingRule, type Resolution, type TamperReport, type Trade } from './records.js';
-import { buildResolution, parseResolve, parseResolveBatch, resolveDevices, type ResolvedDevices } from './resolution.js';
+import {
+  STATE_TYPES as T,
+  type CatalogEntry,
+  type FieldRecord,
+  type ParsingRule,
+  type Resolution,
+  type TamperReport,
+  type Trade,
+} from './records.js';
+import {
+  buildResolution,
+  parseResolve,
+  parseResolveBatch,
+  resolveDevices,
+  type ResolvedDevices,
+} from './resolution.js';
 import { getResolution, putResolutions } from './resolution-store.js';
 import { buildRule, chooseRule, parsePutParsingRule, parseRuleKey } from './rules.js';
 import { buildTamperReport, parseReportTamper, parseTamperQuery, sortReports } from './tamper.js';
 import { TradeReader, putTrades, type TradeRecord } from './trade-store.js';
 import { checkTradeAgainstResolution, parseRecordTrades, sameTrade } from './trades.js';
-import { expectArray, expectFieldCode, expectDeviceId, expectRecordId, parseArgument } from './validation.js';
+import {
+  expectArray,
+  expectFieldCode,
+  expectDeviceId,
+  expectRecordId,
+  parseArgument,
+} from './validation.js';
 
 // fabric-contract-api is CommonJS and assigns its decorators with Object.assign, which Node's ESM
 // loader cannot see as named exports; take them from the module object instead.
@@ -42,7 +62,11 @@ export class GridmarkContract extends Contract {
 
   /** Every failure leaves as `[CODE] message`, whichever peer runs the contract. */
   // Fabric passes the transaction's name (not a function, as the typings say) and its arguments.
-  override async aroundTransaction(ctx: Context, fn: (...args: never[]) => unknown, parameters: unknown): Promise<void> {
+  override async aroundTransaction(
+    ctx: Context,
+    fn: (...args: never[]) => unknown,
+    parameters: unknown,
+  ): Promise<void> {
     try {
       return await super.aroundTransaction(ctx, fn, parameters);
     } catch (error) {
@@ -52,7 +76,12 @@ export class GridmarkContract extends Contract {
 
   override unknownTransaction(ctx: Context): Promise<void> {
     const { fcn } = ctx.stub.getFunctionAndParameters();
-    return Promise.reject(new ContractError('UNKNOWN_TRANSACTION', `the contract has no transaction ${fcn.replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}`));
+    return Promise.reject(
+      new ContractError(
+        'UNKNOWN_TRANSACTION',
+        `the contract has no transaction ${fcn.replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}`,
+      ),
+    );
   }
 
   /** Registers (or updates the fee and coordinate of) a system's shareable fields. */
@@ -63,8 +92,16 @@ export class GridmarkContract extends Contract {
     const input = parseRegisterFields(parseArgument(argument, 'RegisterFields argument'));
     const state = stateOf(ctx);
     const at = state.at;
-    const previous = await state.getMany<FieldRecord>(T.field, input.fields.map((f) => f.fieldCode));
-    for (const field of input.fields) await state.put(T.field, [field.fieldCode], buildField(input.systemCode, field, previous.get(field.fieldCode), at));
+    const previous = await state.getMany<FieldRecord>(
+      T.field,
+      input.fields.map((f) => f.fieldCode),
+    );
+    for (const field of input.fields)
+      await state.put(
+        T.field,
+        [field.fieldCode],
+        buildField(input.systemCode, field, previous.get(field.fieldCode), at),
+      );
     const fieldCodes = input.fields.map((f) => f.fieldCode);
     state.emit('FieldsRegistered', { systemCode: input.systemCode, fieldCodes });
     return canonicalJson({ fieldCodes });
@@ -77,7 +114,10 @@ export class GridmarkContract extends Contract {
   async PutCatalogEntries(ctx: Context, argument: string): Promise<string> {
     const input = parsePutCatalogEntries(parseArgument(argument, 'PutCatalogEntries argument'));
     const state = stateOf(ctx);
-    const fields = await state.getMany<FieldRecord>(T.field, input.entries.flatMap((e) => e.holdings.flatMap((h) => h.fieldCodes)));
+    const fields = await state.getMany<FieldRecord>(
+      T.field,
+      input.entries.flatMap((e) => e.holdings.flatMap((h) => h.fieldCodes)),
+    );
     const entries = input.entries.map((e) => buildCatalogEntry(e, fields));
     for (const entry of entries) await state.put(T.catalog, [entry.deviceId], entry);
     const deviceIds = entries.map((e) => e.deviceId);
@@ -92,9 +132,18 @@ export class GridmarkContract extends Contract {
   async PutParsingRule(ctx: Context, argument: string): Promise<string> {
     const input = parsePutParsingRule(parseArgument(argument, 'PutParsingRule argument'));
     const state = stateOf(ctx);
-    const rule = buildRule(input, await state.getMany<FieldRecord>(T.field, input.fieldCodes), state.txId, state.at);
+    const rule = buildRule(
+      input,
+      await state.getMany<FieldRecord>(T.field, input.fieldCodes),
+      state.txId,
+      state.at,
+    );
     await state.put(T.rule, [rule.applicationId, rule.function, rule.role], rule);
-    state.emit('ParsingRuleChanged', { applicationId: rule.applicationId, function: rule.function, role: rule.role });
+    state.emit('ParsingRuleChanged', {
+      applicationId: rule.applicationId,
+      function: rule.function,
+      role: rule.role,
+    });
     return canonicalJson(rule);
   }
 
@@ -110,7 +159,12 @@ export class GridmarkContract extends Contract {
     const fields = await state.getMany<FieldRecord>(T.field, rule?.fieldCodes ?? []);
     const resolution = buildResolution(input, rule, entries, fields, state.txId, state.at);
     await putResolutions(state, [resolution]);
-    state.emit('Resolved', { resolutionId: resolution.resolutionId, applicationId: resolution.applicationId, function: resolution.function, deviceCount: resolution.devices.length });
+    state.emit('Resolved', {
+      resolutionId: resolution.resolutionId,
+      applicationId: resolution.applicationId,
+      function: resolution.function,
+      deviceCount: resolution.devices.length,
+    });
     return canonicalJson(resolution);
   }
 
@@ -126,7 +180,10 @@ export class GridmarkContract extends Contract {
     const state = stateOf(ctx);
     const recorded: string[] = [];
     const refused: { resolutionId: string; code: string }[] = [];
-    const taken = await state.getMany<unknown>(T.resolution, requests.map((r) => r.resolutionId));
+    const taken = await state.getMany<unknown>(
+      T.resolution,
+      requests.map((r) => r.resolutionId),
+    );
     const resolutions: Resolution[] = [];
     // The same rule over the same devices yields the same: computed once per batch (state reads are too).
     const yields = new Map<string, ResolvedDevices>();
@@ -141,7 +198,9 @@ export class GridmarkContract extends Contract {
         refused.push({ resolutionId: request.resolutionId, code: 'NO_RULE' });
         continue;
       }
-      const key = [rule.applicationId, rule.function, rule.role, ...request.deviceIds].join('\u0000');
+      const key = [rule.applicationId, rule.function, rule.role, ...request.deviceIds].join(
+        '\u0000',
+      );
       let resolved = yields.get(key);
       if (!resolved) {
         const entries = await state.getMany<CatalogEntry>(T.catalog, request.deviceIds);
@@ -150,7 +209,14 @@ export class GridmarkContract extends Contract {
         yields.set(key, resolved);
       }
       const { resolutionId, applicationId, function: fn, role } = request;
-      resolutions.push({ resolutionId, applicationId, function: fn, role, resolvedAt: at, ...resolved });
+      resolutions.push({
+        resolutionId,
+        applicationId,
+        function: fn,
+        role,
+        resolvedAt: at,
+        ...resolved,
+      });
       recorded.push(resolutionId);
     }
     await putResolutions(state, resolutions);
@@ -168,19 +234,31 @@ export class GridmarkContract extends Contract {
   async AnchorCommitments(ctx: Context, argument: string): Promise<string> {
     const input = parseAnchorCommitments(parseArgument(argument, 'AnchorCommitments argument'));
     const state = stateOf(ctx);
-    const fields = await state.getMany<FieldRecord>(T.field, input.commitments.map((c) => c.fieldCode));
+    const fields = await state.getMany<FieldRecord>(
+      T.field,
+      input.commitments.map((c) => c.fieldCode),
+    );
     for (const [code, field] of fields) {
       if (!field) throw new ContractError('UNKNOWN_FIELD', `field ${code} is not registered`);
     }
-    const anchors: { deviceId: string; fieldCode: string; commitment: string; version: number }[] = [];
+    const anchors: { deviceId: string; fieldCode: string; commitment: string; version: number }[] =
+      [];
     for (const c of input.commitments) {
       const previous = await anchorVersion(state, c.deviceId, c.fieldCode);
       requireVouchedReplacement(input, c, previous, fields.get(c.fieldCode));
-      anchors.push({ deviceId: c.deviceId, fieldCode: c.fieldCode, commitment: c.commitment, version: previous + 1 });
+      anchors.push({
+        deviceId: c.deviceId,
+        fieldCode: c.fieldCode,
+        commitment: c.commitment,
+        version: previous + 1,
+      });
     }
     // Written only once every commitment passed: the whole batch is refused or anchored.
     await putAnchors(state, anchors);
-    state.emit('CommitmentsAnchored', { systemCode: input.systemCode, keys: input.commitments.map((c) => [c.deviceId, c.fieldCode]) });
+    state.emit('CommitmentsAnchored', {
+      systemCode: input.systemCode,
+      keys: input.commitments.map((c) => [c.deviceId, c.fieldCode]),
+    });
     return canonicalJson({ count: input.commitments.length, txId: state.txId });
   }
 
@@ -197,7 +275,11 @@ export class GridmarkContract extends Contract {
     for (const trade of trades) {
       const recorded = await reader.get(trade.tradeId);
       if (recorded) {
-        if (!sameTrade(recorded.trade, trade)) throw new ContractError('CONFLICT', `trade ${trade.tradeId} is already recorded with different content`);
+        if (!sameTrade(recorded.trade, trade))
+          throw new ContractError(
+            'CONFLICT',
+            `trade ${trade.tradeId} is already recorded with different content`,
+          );
         existing.set(trade.tradeId, recorded);
         continue;
       }
@@ -207,8 +289,13 @@ export class GridmarkContract extends Contract {
     }
     const freshReceipts = fresh.length > 0 ? await putTrades(state, fresh) : [];
     const receiptOf = new Map(freshReceipts.map((r) => [r.tradeId, r]));
-    state.emit('TradesRecorded', { count: fresh.length, merkleRoot: freshReceipts[0]?.merkleRoot ?? null });
-    const receipts = trades.map((t) => receiptOf.get(t.tradeId) ?? (existing.get(t.tradeId) as TradeRecord).receipt);
+    state.emit('TradesRecorded', {
+      count: fresh.length,
+      merkleRoot: freshReceipts[0]?.merkleRoot ?? null,
+    });
+    const receipts = trades.map(
+      (t) => receiptOf.get(t.tradeId) ?? (existing.get(t.tradeId) as TradeRecord).receipt,
+    );
     return canonicalJson({ receipts });
   }
 
@@ -220,15 +307,25 @@ export class GridmarkContract extends Contract {
     const input = parseReportTamper(parseArgument(argument, 'ReportTamper argument'));
     const state = stateOf(ctx);
     const field = await state.get<FieldRecord>(T.field, [input.fieldCode]);
-    if (!field) throw new ContractError('UNKNOWN_FIELD', `field ${input.fieldCode} is not registered`);
+    if (!field)
+      throw new ContractError('UNKNOWN_FIELD', `field ${input.fieldCode} is not registered`);
     if (!(await state.exists(T.anchor, [input.deviceId, input.fieldCode]))) {
-      throw new ContractError('NOT_FOUND', `no commitment is anchored for field ${input.fieldCode} of ${input.deviceId}`);
+      throw new ContractError(
+        'NOT_FOUND',
+        `no commitment is anchored for field ${input.fieldCode} of ${input.deviceId}`,
+      );
     }
-    if (!(await state.get<unknown>(T.resolution, [input.resolutionId]))) throw new ContractError('NOT_FOUND', `resolution ${input.resolutionId} does not exist`);
+    if (!(await state.get<unknown>(T.resolution, [input.resolutionId])))
+      throw new ContractError('NOT_FOUND', `resolution ${input.resolutionId} does not exist`);
     const identity: ContractClientIdentity = ctx.clientIdentity;
     const report = buildTamperReport(input, state.txId, state.at, identity.getMSPID());
     await state.put(T.tamper, [report.systemCode, report.reportId], report);
-    state.emit('TamperReported', { reportId: report.reportId, systemCode: report.systemCode, deviceId: report.deviceId, fieldCode: report.fieldCode });
+    state.emit('TamperReported', {
+      reportId: report.reportId,
+      systemCode: report.systemCode,
+      deviceId: report.deviceId,
+      fieldCode: report.fieldCode,
+    });
     return canonicalJson(report);
   }
 
@@ -237,7 +334,12 @@ export class GridmarkContract extends Contract {
   @Returns('string')
   @Transaction(false)
   async GetFields(ctx: Context, argument: string): Promise<string> {
-    const codes = expectArray(parseArgument(argument, 'GetFields argument'), 'GetFields argument', 1000, true).map((c, i) => expectFieldCode(c, `GetFields argument[${i}]`));
+    const codes = expectArray(
+      parseArgument(argument, 'GetFields argument'),
+      'GetFields argument',
+      1000,
+      true,
+    ).map((c, i) => expectFieldCode(c, `GetFields argument[${i}]`));
     const found = await stateOf(ctx).getMany<FieldRecord>(T.field, codes);
     return canonicalJson(codes.map((c) => found.get(c) ?? null));
   }
@@ -247,7 +349,12 @@ export class GridmarkContract extends Contract {
   @Returns('string')
   @Transaction(false)
   async GetCatalogEntries(ctx: Context, argument: string): Promise<string> {
-    const ids = expectArray(parseArgument(argument, 'GetCatalogEntries argument'), 'GetCatalogEntries argument', 1000, true).map((d, i) => expectDeviceId(d, `GetCatalogEntries argument[${i}]`));
+    const ids = expectArray(
+      parseArgument(argument, 'GetCatalogEntries argument'),
+      'GetCatalogEntries argument',
+      1000,
+      true,
+    ).map((d, i) => expectDeviceId(d, `GetCatalogEntries argument[${i}]`));
     const found = await stateOf(ctx).getMany<CatalogEntry>(T.catalog, ids);
     return canonicalJson(ids.map((id) => found.get(id) ?? null));
   }
@@ -294,12 +401,20 @@ export class GridmarkContract extends Contract {
   @Transaction(false)
   async GetTamperReports(ctx: Context, argument: string): Promise<string> {
     const { systemCode } = parseTamperQuery(parseArgument(argument, 'GetTamperReports argument'));
-    return canonicalJson(sortReports(await stateOf(ctx).list<TamperReport>(T.tamper, [systemCode])));
+    return canonicalJson(
+      sortReports(await stateOf(ctx).list<TamperReport>(T.tamper, [systemCode])),
+    );
   }
 
-  async #ruleFor(state: ContractState, key: { applicationId: string; function: string; role: string }): Promise<ParsingRule | undefined> {
+  async #ruleFor(
+    state: ContractState,
+    key: { applicationId: string; function: string; role: string },
+  ): Promise<ParsingRule | undefined> {
     const own = await state.get<ParsingRule>(T.rule, [key.applicationId, key.function, key.role]);
-    const every = own || key.role === '*' ? undefined : await state.get<ParsingRule>(T.rule, [key.applicationId, key.function, '*']);
+    const every =
+      own || key.role === '*'
+        ? undefined
+        : await state.get<ParsingRule>(T.rule, [key.applicationId, key.function, '*']);
     return chooseRule(own, every);
   }
 }

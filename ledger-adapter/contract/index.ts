@@ -6,7 +6,12 @@
 import { GridmarkContract } from './gridmark-contract.js';
 
 export { GridmarkContract, CONTRACT_NAME } from './gridmark-contract.js';
-export { CONTRACT_ERROR_CODES, ContractError, parseContractMessage, type ContractErrorCode } from './contract-error.js';
+export {
+  CONTRACT_ERROR_CODES,
+  ContractError,
+  parseContractMessage,
+  type ContractErrorCode,
+} from './contract-error.js';
 export { canonicalJson, canonicalBytes } from './canonical-json.js';
 export { verifyTradeReceipt, tradeLeafHash } from './trades.js';
 export type { ContractStub, ContractClientIdentity } from './contract-stub.js';

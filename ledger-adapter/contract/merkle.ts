@@ -37,7 +37,11 @@ export function merkleTree(leaves: readonly string[]): { root: string; proofs: P
     for (let leaf = 0; leaf < leaves.length; leaf++) {
       const at = positions[leaf] as number;
       const sibling = at % 2 === 0 ? level[at + 1] : level[at - 1];
-      if (sibling) (proofs[leaf] as ProofStep[]).push({ side: at % 2 === 0 ? 'R' : 'L', hash: sibling.toString('hex') });
+      if (sibling)
+        (proofs[leaf] as ProofStep[]).push({
+          side: at % 2 === 0 ? 'R' : 'L',
+          hash: sibling.toString('hex'),
+        });
       positions[leaf] = at >> 1;
     }
     level = next;
@@ -51,8 +55,12 @@ export function merkleTree(leaves: readonly string[]): { root: string; proofs: P
  *
  * @throws RangeError when `index` is not a leaf of `leaves`
  */
-export function merkleProof(leaves: readonly string[], index: number): { root: string; proof: ProofStep[] } {
-  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) throw new RangeError(`leaf ${index} is not one of ${leaves.length}`);
+export function merkleProof(
+  leaves: readonly string[],
+  index: number,
+): { root: string; proof: ProofStep[] } {
+  if (!Number.isInteger(index) || index < 0 || index >= leaves.length)
+    throw new RangeError(`leaf ${index} is not one of ${leaves.length}`);
   let level: Buffer[] = leaves.map((hex) => Buffer.from(hex, 'hex'));
   let at = index;
   const proof: ProofStep[] = [];

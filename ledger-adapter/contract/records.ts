@@ -64,7 +64,10 @@ export interface Resolution {
   readonly function: string;
   readonly role: string;
   readonly resolvedAt: string;
-  readonly devices: readonly { readonly deviceId: string; readonly fields: readonly ResolvedField[] }[];
+  readonly devices: readonly {
+    readonly deviceId: string;
+    readonly fields: readonly ResolvedField[];
+  }[];
   readonly totalFeeFen: number;
 }
 

@@ -40,24 +40,51 @@ export function resolutionBodyHash(body: unknown): string {
  * A body is read before it is written: on Fabric, two transactions that first write the same body
  * at once conflict (MVCC), and the later is submitted again; afterwards the body is only read.
  */
-export async function putResolutions(state: ContractState, resolutions: readonly Resolution[]): Promise<void> {
+export async function putResolutions(
+  state: ContractState,
+  resolutions: readonly Resolution[],
+): Promise<void> {
   // Resolutions built from one expansion share its `devices` array: hashed once per header.
   const hashOf = new Map<Resolution['devices'], Map<string, string>>();
   const written = new Set<string>();
-  for (const { resolutionId, applicationId, function: fn, role, resolvedAt, devices, totalFeeFen } of resolutions) {
+  for (const {
+    resolutionId,
+    applicationId,
+    function: fn,
+    role,
+    resolvedAt,
+    devices,
+    totalFeeFen,
+  } of resolutions) {
     const header = canonicalJson([applicationId, fn, role, totalFeeFen]);
     let hashes = hashOf.get(devices);
     if (!hashes) hashOf.set(devices, (hashes = new Map<string, string>()));
     let hash = hashes.get(header);
     if (hash === undefined) {
-      hash = resolutionBodyHash({ applicationId, function: fn, role, devices, totalFeeFen } satisfies ResolutionBody);
+      hash = resolutionBodyHash({
+        applicationId,
+        function: fn,
+        role,
+        devices,
+        totalFeeFen,
+      } satisfies ResolutionBody);
       hashes.set(header, hash);
     }
     if (!written.has(hash)) {
       written.add(hash);
-      if (!(await state.exists(RESOLUTION_BODY_TYPE, [hash]))) await state.put(RESOLUTION_BODY_TYPE, [hash], { applicationId, function: fn, role, devices, totalFeeFen } satisfies ResolutionBody);
+      if (!(await state.exists(RESOLUTION_BODY_TYPE, [hash])))
+        await state.put(RESOLUTION_BODY_TYPE, [hash], {
+          applicationId,
+          function: fn,
+          role,
+          devices,
+          totalFeeFen,
+        } satisfies ResolutionBody);
     }
-    await state.put(STATE_TYPES.resolution, [resolutionId], { b: hash, t: resolvedAt } satisfies StoredResolution);
+    await state.put(STATE_TYPES.resolution, [resolutionId], {
+      b: hash,
+      t: resolvedAt,
+    } satisfies StoredResolution);
   }
 }
 
@@ -67,16 +94,41 @@ export async function putResolutions(state: ContractState, resolutions: readonly
  *
  * @throws Error when the record references a body that is not in state (the state is corrupt)
  */
-export async function getResolution(state: ContractState, resolutionId: string): Promise<Resolution | undefined> {
-  const stored = await state.get<StoredResolution | HeaderResolution | Resolution>(STATE_TYPES.resolution, [resolutionId]);
+export async function getResolution(
+  state: ContractState,
+  resolutionId: string,
+): Promise<Resolution | undefined> {
+  const stored = await state.get<StoredResolution | HeaderResolution | Resolution>(
+    STATE_TYPES.resolution,
+    [resolutionId],
+  );
   if (stored === undefined || 'devices' in stored) return stored;
   const hash = 'body' in stored ? stored.body : stored.b;
-  const body = await state.get<ResolutionBody | Pick<Resolution, 'devices'>>(RESOLUTION_BODY_TYPE, [hash]);
-  if (body === undefined) throw new Error(`resolution ${resolutionId} references body ${hash}, which is not in state`);
+  const body = await state.get<ResolutionBody | Pick<Resolution, 'devices'>>(RESOLUTION_BODY_TYPE, [
+    hash,
+  ]);
+  if (body === undefined)
+    throw new Error(`resolution ${resolutionId} references body ${hash}, which is not in state`);
   if ('body' in stored) {
     const { applicationId, function: fn, role, resolvedAt, totalFeeFen } = stored;
-    return { resolutionId, applicationId, function: fn, role, resolvedAt, devices: body.devices, totalFeeFen };
+    return {
+      resolutionId,
+      applicationId,
+      function: fn,
+      role,
+      resolvedAt,
+      devices: body.devices,
+      totalFeeFen,
+    };
   }
   const { applicationId, function: fn, role, devices, totalFeeFen } = body as ResolutionBody;
-  return { resolutionId, applicationId, function: fn, role, resolvedAt: stored.t, devices, totalFeeFen };
+  return {
+    resolutionId,
+    applicationId,
+    function: fn,
+    role,
+    resolvedAt: stored.t,
+    devices,
+    totalFeeFen,
+  };
 }

@@ -1,7 +1,19 @@
 import type { RuleKey } from './rules.js';
 import { parseRuleKey } from './rules.js';
-import type { CatalogEntry, FieldRecord, ParsingRule, Resolution, ResolvedField } from './records.js';
-import { expectArray, expectDeviceId, expectObject, expectRecordId, expectUnique } from './validation.js';
+import type {
+  CatalogEntry,
+  FieldRecord,
+  ParsingRule,
+  Resolution,
+  ResolvedField,
+} from './records.js';
+import {
+  expectArray,
+  expectDeviceId,
+  expectObject,
+  expectRecordId,
+  expectUnique,
+} from './validation.js';
 import { ContractError } from './contract-error.js';
 
 /** The argument of `Resolve`. */
@@ -14,9 +26,19 @@ export const MAX_DEVICES_PER_RESOLUTION = 500;
 
 /** @throws ContractError INVALID_ARGUMENT */
 export function parseResolve(value: unknown): ResolveInput {
-  const input = expectObject(value, 'Resolve argument', ['applicationId', 'function', 'role', 'deviceIds']);
-  const key = parseRuleKey({ applicationId: input['applicationId'], function: input['function'], role: input['role'] }, 'Resolve argument');
-  const deviceIds = expectArray(input['deviceIds'], 'deviceIds', MAX_DEVICES_PER_RESOLUTION).map((id, i) => expectDeviceId(id, `deviceIds[${i}]`));
+  const input = expectObject(value, 'Resolve argument', [
+    'applicationId',
+    'function',
+    'role',
+    'deviceIds',
+  ]);
+  const key = parseRuleKey(
+    { applicationId: input['applicationId'], function: input['function'], role: input['role'] },
+    'Resolve argument',
+  );
+  const deviceIds = expectArray(input['deviceIds'], 'deviceIds', MAX_DEVICES_PER_RESOLUTION).map(
+    (id, i) => expectDeviceId(id, `deviceIds[${i}]`),
+  );
   expectUnique(deviceIds, 'deviceIds', (id) => id);
   return { ...key, deviceIds };
 }
@@ -37,10 +59,21 @@ export function buildResolution(
   at: string,
 ): Resolution {
   if (!rule) {
-    throw new ContractError('NO_RULE', `no parsing rule for ${input.applicationId} function ${input.function} role ${input.role} (nor for every role)`);
+    throw new ContractError(
+      'NO_RULE',
+      `no parsing rule for ${input.applicationId} function ${input.function} role ${input.role} (nor for every role)`,
+    );
   }
   const { devices, totalFeeFen } = resolveDevices(input.deviceIds, rule, entries, fields);
-  return { resolutionId: txId, applicationId: input.applicationId, function: input.function, role: input.role, resolvedAt: at, devices, totalFeeFen };
+  return {
+    resolutionId: txId,
+    applicationId: input.applicationId,
+    function: input.function,
+    role: input.role,
+    resolvedAt: at,
+    devices,
+    totalFeeFen,
+  };
 }
 
 /** What a rule yields for some devices: the part of a resolution that does not depend on who asked or when. */
@@ -65,7 +98,12 @@ export function resolveDevices(
       const systemCode = holderOf.get(code);
       const field = fields.get(code);
       if (systemCode === undefined || !field) continue;
-      resolved.push({ fieldCode: code, systemCode, coordinate: field.coordinate, feeFen: field.feeFen });
+      resolved.push({
+        fieldCode: code,
+        systemCode,
+        coordinate: field.coordinate,
+        feeFen: field.feeFen,
+      });
       totalFeeFen += field.feeFen;
     }
     return { deviceId, fields: resolved };
@@ -99,13 +137,26 @@ export interface BatchedResolveInput extends ResolveInput {
 export const MAX_RESOLUTIONS_PER_BATCH = 200;
 
 /** @throws ContractError INVALID_ARGUMENT */
-export function parseResolveBatch(value: unknown): { readonly requests: readonly BatchedResolveInput[] } {
+export function parseResolveBatch(value: unknown): {
+  readonly requests: readonly BatchedResolveInput[];
+} {
   const input = expectObject(value, 'ResolveBatch argument', ['requests']);
-  const requests = expectArray(input['requests'], 'requests', MAX_RESOLUTIONS_PER_BATCH).map((item, i) => {
-    const request = expectObject(item, `requests[${i}]`, ['resolutionId', 'applicationId', 'function', 'role', 'deviceIds']);
-    const { resolutionId, ...rest } = request;
-    return { ...parseResolve(rest), resolutionId: expectRecordId(resolutionId, `requests[${i}].resolutionId`) };
-  });
+  const requests = expectArray(input['requests'], 'requests', MAX_RESOLUTIONS_PER_BATCH).map(
+    (item, i) => {
+      const request = expectObject(item, `requests[${i}]`, [
+        'resolutionId',
+        'applicationId',
+        'function',
+        'role',
+        'deviceIds',
+      ]);
+      const { resolutionId, ...rest } = request;
+      return {
+        ...parseResolve(rest),
+        resolutionId: expectRecordId(resolutionId, `requests[${i}].resolutionId`),
+      };
+    },
+  );
   expectUnique(requests, 'requests', (r) => r.resolutionId);
   return { requests };
 }

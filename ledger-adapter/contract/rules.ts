@@ -1,6 +1,14 @@
 import { ContractError } from './contract-error.js';
 import type { FieldRecord, ParsingRule } from './records.js';
-import { expectApplicationId, expectArray, expectFieldCode, expectFunctionName, expectObject, expectRole, expectUnique } from './validation.js';
+import {
+  expectApplicationId,
+  expectArray,
+  expectFieldCode,
+  expectFunctionName,
+  expectObject,
+  expectRole,
+  expectUnique,
+} from './validation.js';
 
 /** Which rule: application, function and role. */
 export interface RuleKey {
@@ -17,15 +25,31 @@ export interface PutParsingRuleInput extends RuleKey {
 /** @throws ContractError INVALID_ARGUMENT */
 export function parseRuleKey(value: unknown, what = 'GetParsingRule argument'): RuleKey {
   const input = expectObject(value, what, ['applicationId', 'function', 'role']);
-  return { applicationId: expectApplicationId(input['applicationId']), function: expectFunctionName(input['function']), role: expectRole(input['role']) };
+  return {
+    applicationId: expectApplicationId(input['applicationId']),
+    function: expectFunctionName(input['function']),
+    role: expectRole(input['role']),
+  };
 }
 
 /** @throws ContractError INVALID_ARGUMENT */
 export function parsePutParsingRule(value: unknown): PutParsingRuleInput {
-  const input = expectObject(value, 'PutParsingRule argument', ['applicationId', 'function', 'role', 'fieldCodes']);
-  const fieldCodes = expectArray(input['fieldCodes'], 'fieldCodes', 256).map((code, i) => expectFieldCode(code, `fieldCodes[${i}]`));
+  const input = expectObject(value, 'PutParsingRule argument', [
+    'applicationId',
+    'function',
+    'role',
+    'fieldCodes',
+  ]);
+  const fieldCodes = expectArray(input['fieldCodes'], 'fieldCodes', 256).map((code, i) =>
+    expectFieldCode(code, `fieldCodes[${i}]`),
+  );
   expectUnique(fieldCodes, 'fieldCodes', (c) => c);
-  return { applicationId: expectApplicationId(input['applicationId']), function: expectFunctionName(input['function']), role: expectRole(input['role']), fieldCodes };
+  return {
+    applicationId: expectApplicationId(input['applicationId']),
+    function: expectFunctionName(input['function']),
+    role: expectRole(input['role']),
+    fieldCodes,
+  };
 }
 
 /**
@@ -33,14 +57,30 @@ export function parsePutParsingRule(value: unknown): PutParsingRuleInput {
  *
  * @throws ContractError UNKNOWN_FIELD
  */
-export function buildRule(input: PutParsingRuleInput, fields: ReadonlyMap<string, FieldRecord | undefined>, txId: string, at: string): ParsingRule {
+export function buildRule(
+  input: PutParsingRuleInput,
+  fields: ReadonlyMap<string, FieldRecord | undefined>,
+  txId: string,
+  at: string,
+): ParsingRule {
   for (const code of input.fieldCodes) {
-    if (!fields.get(code)) throw new ContractError('UNKNOWN_FIELD', `field ${code} is not registered`);
+    if (!fields.get(code))
+      throw new ContractError('UNKNOWN_FIELD', `field ${code} is not registered`);
   }
-  return { applicationId: input.applicationId, function: input.function, role: input.role, fieldCodes: [...input.fieldCodes], updatedAt: at, txId };
+  return {
+    applicationId: input.applicationId,
+    function: input.function,
+    role: input.role,
+    fieldCodes: [...input.fieldCodes],
+    updatedAt: at,
+    txId,
+  };
 }
 
 /** The rule that applies to a role: its own, else the one for every role (`*`), else undefined. */
-export function chooseRule(forRole: ParsingRule | undefined, forEveryRole: ParsingRule | undefined): ParsingRule | undefined {
+export function chooseRule(
+  forRole: ParsingRule | undefined,
+  forEveryRole: ParsingRule | undefined,
+): ParsingRule | undefined {
   return forRole ?? forEveryRole;
 }

@@ -48,7 +48,14 @@ export interface TradeRecord {
   readonly receipt: TradeReceipt;
 }
 
-const bodyOf = ({ applicationId, function: fn, items, payees, platformFeeFen, amountFen }: Trade): TradeBody => ({ applicationId, function: fn, items, payees, platformFeeFen, amountFen });
+const bodyOf = ({
+  applicationId,
+  function: fn,
+  items,
+  payees,
+  platformFeeFen,
+  amountFen,
+}: Trade): TradeBody => ({ applicationId, function: fn, items, payees, platformFeeFen, amountFen });
 
 /** Reads recorded trades whole, receipts included, within one transaction; each batch's tree is built once. */
 export class TradeReader {
@@ -70,10 +77,30 @@ export class TradeReader {
     if (stored === undefined || 'trade' in stored) return stored;
     const body = await this.#state.get<TradeBody>(TRADE_BODY_TYPE, [stored.b]);
     const batch = await this.#state.get<TradeBatch>(STATE_TYPES.tradeBatch, [stored.x]);
-    if (body === undefined || batch === undefined) throw new Error(`trade ${tradeId} references a body or batch that is not in state`);
-    const trade: Trade = { tradeId, applicationId: body.applicationId, resolutionId: stored.r, function: body.function, items: body.items, payees: body.payees, platformFeeFen: body.platformFeeFen, amountFen: body.amountFen, at: stored.t };
+    if (body === undefined || batch === undefined)
+      throw new Error(`trade ${tradeId} references a body or batch that is not in state`);
+    const trade: Trade = {
+      tradeId,
+      applicationId: body.applicationId,
+      resolutionId: stored.r,
+      function: body.function,
+      items: body.items,
+      payees: body.payees,
+      platformFeeFen: body.platformFeeFen,
+      amountFen: body.amountFen,
+      at: stored.t,
+    };
     const { root, proof } = this.#proof(stored.x, batch, stored.i);
-    return { trade, receipt: { tradeId, txId: batch.txId, leafHash: batch.leaves[stored.i] as string, merkleRoot: root, proof } };
+    return {
+      trade,
+      receipt: {
+        tradeId,
+        txId: batch.txId,
+        leafHash: batch.leaves[stored.i] as string,
+        merkleRoot: root,
+        proof,
+      },
+    };
   }
 
   #proof(ref: string, batch: TradeBatch, index: number): { root: string; proof: ProofStep[] } {
@@ -96,19 +123,33 @@ export class TradeReader {
  *
  * @throws ContractError CONFLICT when this transaction's batch reference is taken
  */
-export async function putTrades(state: ContractState, trades: readonly Trade[]): Promise<TradeReceipt[]> {
+export async function putTrades(
+  state: ContractState,
+  trades: readonly Trade[],
+): Promise<TradeReceipt[]> {
   const { receipts } = buildReceipts(trades, state.txId);
   const ref = await claimBatchRef(state, STATE_TYPES.tradeBatch);
-  await state.put(STATE_TYPES.tradeBatch, [ref], { txId: state.txId, leaves: receipts.map((r) => r.leafHash), recordedAt: state.at } satisfies TradeBatch);
+  await state.put(STATE_TYPES.tradeBatch, [ref], {
+    txId: state.txId,
+    leaves: receipts.map((r) => r.leafHash),
+    recordedAt: state.at,
+  } satisfies TradeBatch);
   const written = new Set<string>();
   for (const [i, trade] of trades.entries()) {
     const body = bodyOf(trade);
     const hash = sha256Hex(canonicalJson(body));
     if (!written.has(hash)) {
       written.add(hash);
-      if (!(await state.exists(TRADE_BODY_TYPE, [hash]))) await state.put(TRADE_BODY_TYPE, [hash], body);
+      if (!(await state.exists(TRADE_BODY_TYPE, [hash])))
+        await state.put(TRADE_BODY_TYPE, [hash], body);
     }
-    await state.put(STATE_TYPES.trade, [trade.tradeId], { b: hash, i, r: trade.resolutionId, t: trade.at, x: ref } satisfies StoredTrade);
+    await state.put(STATE_TYPES.trade, [trade.tradeId], {
+      b: hash,
+      i,
+      r: trade.resolutionId,
+      t: trade.at,
+      x: ref,
+    } satisfies StoredTrade);
   }
   return receipts;
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isValidIdentifier } from '../../schema/identifier.js';
 import { ContractError, parseContractMessage } from './contract-error.js';
-import { expectDeviceId, expectFen, expectFieldCode, expectObject, parseArgument, systemOfFieldCode } from './validation.js';
+import {
+  expectDeviceId,
+  expectFen,
+  expectFieldCode,
+  expectObject,
+  parseArgument,
+  systemOfFieldCode,
+} from './validation.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -14,8 +21,24 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('contract input checks', () => {
   it('accepts exactly the device identifiers schema/identifier.ts accepts', () => {
-    const samples = ['88.1001.1/PVM-000123', '88.1/a', '88/x', '088.1/x', '88.1/-x', '88.1/x y', `88.1/${'a'.repeat(128)}`, `88.1/${'a'.repeat(129)}`, '1.2.3.4.5.6.7.8/x', '1.2.3.4.5.6.7.8.9/x', '', '88.1001.1/PVM:1.2_3'];
-    for (const sample of samples) expect(codeOf(() => expectDeviceId(sample)) === undefined, sample).toBe(isValidIdentifier(sample));
+    const samples = [
+      '88.1001.1/PVM-000123',
+      '88.1/a',
+      '88/x',
+      '088.1/x',
+      '88.1/-x',
+      '88.1/x y',
+      `88.1/${'a'.repeat(128)}`,
+      `88.1/${'a'.repeat(129)}`,
+      '1.2.3.4.5.6.7.8/x',
+      '1.2.3.4.5.6.7.8.9/x',
+      '',
+      '88.1001.1/PVM:1.2_3',
+    ];
+    for (const sample of samples)
+      expect(codeOf(() => expectDeviceId(sample)) === undefined, sample).toBe(
+        isValidIdentifier(sample),
+      );
   });
 
   it('reads the owning system from a field code', () => {
@@ -39,7 +62,11 @@ describe('contract input checks', () => {
   });
 
   it('finds the contract code in a message a transport wrapped', () => {
-    expect(parseContractMessage('10 ABORTED: failed to endorse transaction, chaincode response 500, [NO_RULE] no parsing rule for APP-1')).toEqual({ code: 'NO_RULE', reason: 'no parsing rule for APP-1' });
+    expect(
+      parseContractMessage(
+        '10 ABORTED: failed to endorse transaction, chaincode response 500, [NO_RULE] no parsing rule for APP-1',
+      ),
+    ).toEqual({ code: 'NO_RULE', reason: 'no parsing rule for APP-1' });
     expect(parseContractMessage('[NOT_A_CODE] x')).toBeUndefined();
     expect(parseContractMessage('connection refused')).toBeUndefined();
   });

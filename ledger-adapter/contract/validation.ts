@@ -29,13 +29,19 @@ export function parseArgument(text: string, what: string): unknown {
 }
 
 /** A plain object with exactly the named keys (optional ones may be absent). */
-export function expectObject(value: unknown, what: string, keys: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+export function expectObject(
+  value: unknown,
+  what: string,
+  keys: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ContractError('INVALID_ARGUMENT', `${what} must be an object`);
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!keys.includes(key) && !optional.includes(key)) throw new ContractError('INVALID_ARGUMENT', `${what} has an unknown member "${clip(key)}"`);
+    if (!keys.includes(key) && !optional.includes(key))
+      throw new ContractError('INVALID_ARGUMENT', `${what} has an unknown member "${clip(key)}"`);
   }
   for (const key of keys) {
     if (!(key in record)) throw new ContractError('INVALID_ARGUMENT', `${what} lacks "${key}"`);
@@ -44,16 +50,30 @@ export function expectObject(value: unknown, what: string, keys: readonly string
 }
 
 /** An array of 1..max items (0..max when `allowEmpty`). */
-export function expectArray(value: unknown, what: string, max: number, allowEmpty = false): unknown[] {
-  if (!Array.isArray(value)) throw new ContractError('INVALID_ARGUMENT', `${what} must be an array`);
-  if (value.length === 0 && !allowEmpty) throw new ContractError('INVALID_ARGUMENT', `${what} must not be empty`);
-  if (value.length > max) throw new ContractError('INVALID_ARGUMENT', `${what} holds ${value.length} items, at most ${max} allowed`);
+export function expectArray(
+  value: unknown,
+  what: string,
+  max: number,
+  allowEmpty = false,
+): unknown[] {
+  if (!Array.isArray(value))
+    throw new ContractError('INVALID_ARGUMENT', `${what} must be an array`);
+  if (value.length === 0 && !allowEmpty)
+    throw new ContractError('INVALID_ARGUMENT', `${what} must not be empty`);
+  if (value.length > max)
+    throw new ContractError(
+      'INVALID_ARGUMENT',
+      `${what} holds ${value.length} items, at most ${max} allowed`,
+    );
   return value as unknown[];
 }
 
 function expectMatch(value: unknown, pattern: RegExp, what: string, syntax: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new ContractError('INVALID_ARGUMENT', `${what} must be ${syntax}, got ${describe(value)}`);
+    throw new ContractError(
+      'INVALID_ARGUMENT',
+      `${what} must be ${syntax}, got ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -62,9 +82,13 @@ function expectMatch(value: unknown, pattern: RegExp, what: string, syntax: stri
 export function expectDeviceId(value: unknown, what = 'deviceId'): string {
   if (typeof value === 'string' && value.length <= MAX_IDENTIFIER_LENGTH) {
     const slash = value.indexOf('/');
-    if (slash > 0 && SYSTEM_CODE.test(value.slice(0, slash)) && SUFFIX.test(value.slice(slash + 1))) return value;
+    if (slash > 0 && SYSTEM_CODE.test(value.slice(0, slash)) && SUFFIX.test(value.slice(slash + 1)))
+      return value;
   }
-  throw new ContractError('INVALID_ARGUMENT', `${what} must be a device identifier <prefix>/<suffix>, got ${describe(value)}`);
+  throw new ContractError(
+    'INVALID_ARGUMENT',
+    `${what} must be a device identifier <prefix>/<suffix>, got ${describe(value)}`,
+  );
 }
 
 /** A system code (dotted numeric identifier prefix). */
@@ -80,7 +104,11 @@ export function expectFieldCode(value: unknown, what = 'fieldCode'): string {
 /** The system code a field code starts with. */
 export function systemOfFieldCode(fieldCode: string): string {
   const match = FIELD_CODE.exec(fieldCode);
-  if (!match) throw new ContractError('INVALID_ARGUMENT', `fieldCode must be a field code, got ${describe(fieldCode)}`);
+  if (!match)
+    throw new ContractError(
+      'INVALID_ARGUMENT',
+      `fieldCode must be a field code, got ${describe(fieldCode)}`,
+    );
   return match[1] as string;
 }
 
@@ -118,17 +146,27 @@ export function expectRecordId(value: unknown, what: string): string {
 /** An amount in fen: an integer 0..MAX_FEN. */
 export function expectFen(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_FEN) {
-    throw new ContractError('INVALID_ARGUMENT', `${what} must be an integer amount of fen from 0 to ${MAX_FEN}, got ${describe(value)}`);
+    throw new ContractError(
+      'INVALID_ARGUMENT',
+      `${what} must be an integer amount of fen from 0 to ${MAX_FEN}, got ${describe(value)}`,
+    );
   }
   return value;
 }
 
 /** An ISO-8601 UTC timestamp as `Date.toISOString()` writes it. */
 export function expectTimestamp(value: unknown, what: string): string {
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value))) {
+  if (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  ) {
     return value;
   }
-  throw new ContractError('INVALID_ARGUMENT', `${what} must be an ISO-8601 UTC timestamp (YYYY-MM-DDTHH:mm:ss.sssZ), got ${describe(value)}`);
+  throw new ContractError(
+    'INVALID_ARGUMENT',
+    `${what} must be an ISO-8601 UTC timestamp (YYYY-MM-DDTHH:mm:ss.sssZ), got ${describe(value)}`,
+  );
 }
 
 /** Refuses repeated items; `key` maps an item to what must be unique. */
@@ -145,7 +183,11 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `"${clip(value)}"`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value === 'number' ? String(value) : typeof value;
+  return typeof value === 'object'
+    ? 'an object'
+    : typeof value === 'number'
+      ? String(value)
+      : typeof value;
 }
 
 function clip(text: string): string {

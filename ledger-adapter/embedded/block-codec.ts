@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { TransactionCreator, TransactionInput, TransactionOutcome } from '../contract-runtime.js';
+import type {
+  TransactionCreator,
+  TransactionInput,
+  TransactionOutcome,
+} from '../contract-runtime.js';
 
 /*
  * The on-disk form of a block. A block's data is one JSON text, hashed as that text; its header
@@ -100,11 +104,21 @@ export function sha256(text: string | Uint8Array): string {
 /** The hash of a block header. */
 export function headerHash(header: BlockHeader): string {
   // Fixed member order: this text is what the hash covers.
-  return sha256(JSON.stringify({ number: header.number, previousHash: header.previousHash, dataHash: header.dataHash, timestamp: header.timestamp }));
+  return sha256(
+    JSON.stringify({
+      number: header.number,
+      previousHash: header.previousHash,
+      dataHash: header.dataHash,
+      timestamp: header.timestamp,
+    }),
+  );
 }
 
 /** A transaction's input and outcome in the form a block records. */
-export function storeTransaction(input: Pick<TransactionInput, 'txId' | 'transaction' | 'args' | 'creator' | 'timestamp'>, outcome: TransactionOutcome): TransactionRecord {
+export function storeTransaction(
+  input: Pick<TransactionInput, 'txId' | 'transaction' | 'args' | 'creator' | 'timestamp'>,
+  outcome: TransactionOutcome,
+): TransactionRecord {
   return {
     txId: input.txId,
     transaction: input.transaction,
@@ -112,7 +126,13 @@ export function storeTransaction(input: Pick<TransactionInput, 'txId' | 'transac
     creator: input.creator,
     timestamp: input.timestamp.toISOString(),
     resultHash: sha256(outcome.payload),
-    reads: outcome.reads.map((r) => [r.key, r.version === null ? null : [Number(r.version.blockNumber), r.version.txNumber]] as const),
+    reads: outcome.reads.map(
+      (r) =>
+        [
+          r.key,
+          r.version === null ? null : [Number(r.version.blockNumber), r.version.txNumber],
+        ] as const,
+    ),
     writes: outcome.writes,
     event: outcome.event,
   };
@@ -134,7 +154,12 @@ function encodeBytes(bytes: Uint8Array): EncodedBytes {
 
 function decodeBytes(value: unknown): Buffer {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (typeof value === 'object' && value !== null && typeof (value as { base64?: unknown }).base64 === 'string') return Buffer.from((value as { base64: string }).base64, 'base64');
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { base64?: unknown }).base64 === 'string'
+  )
+    return Buffer.from((value as { base64: string }).base64, 'base64');
   throw new TypeError('block data holds a value that is neither text nor base64');
 }
 
@@ -142,8 +167,11 @@ function decodeBytes(value: unknown): Buffer {
 export function encodeBlockData(data: NewBlockData): string {
   const creators: TransactionCreator[] = [];
   const creatorIndex = (creator: TransactionCreator): number => {
-    let i = creators.findIndex((c) => c.mspId === creator.mspId && c.certificatePem === creator.certificatePem);
-    if (i < 0) i = creators.push({ mspId: creator.mspId, certificatePem: creator.certificatePem }) - 1;
+    let i = creators.findIndex(
+      (c) => c.mspId === creator.mspId && c.certificatePem === creator.certificatePem,
+    );
+    if (i < 0)
+      i = creators.push({ mspId: creator.mspId, certificatePem: creator.certificatePem }) - 1;
     return i;
   };
   const transactions = data.transactions.map((tx) => ({
@@ -155,9 +183,14 @@ export function encodeBlockData(data: NewBlockData): string {
     resultHash: tx.resultHash,
     reads: tx.reads,
     writes: tx.writes.map((w) => [w.key, w.value === null ? null : encodeBytes(w.value)]),
-    event: tx.event === null ? null : { name: tx.event.name, payload: encodeBytes(tx.event.payload) },
+    event:
+      tx.event === null ? null : { name: tx.event.name, payload: encodeBytes(tx.event.payload) },
   }));
-  return JSON.stringify(data.genesis === undefined ? { txFormat: BLOCK_TX_FORMAT, creators, transactions } : { txFormat: BLOCK_TX_FORMAT, genesis: data.genesis, creators, transactions });
+  return JSON.stringify(
+    data.genesis === undefined
+      ? { txFormat: BLOCK_TX_FORMAT, creators, transactions }
+      : { txFormat: BLOCK_TX_FORMAT, genesis: data.genesis, creators, transactions },
+  );
 }
 
 /** The second layout's transaction as parsed. */
@@ -183,14 +216,20 @@ interface ParsedBlockData {
 
 function parseBlockData(text: string): ParsedBlockData {
   const data = JSON.parse(text) as ParsedBlockData;
-  if (typeof data !== 'object' || data === null || !Array.isArray(data.transactions)) throw new TypeError('block data has no transactions array');
-  if (data.txFormat !== undefined && (data.txFormat !== BLOCK_TX_FORMAT || !Array.isArray(data.creators))) throw new TypeError(`block data has an unknown layout (${String(data.txFormat)})`);
+  if (typeof data !== 'object' || data === null || !Array.isArray(data.transactions))
+    throw new TypeError('block data has no transactions array');
+  if (
+    data.txFormat !== undefined &&
+    (data.txFormat !== BLOCK_TX_FORMAT || !Array.isArray(data.creators))
+  )
+    throw new TypeError(`block data has an unknown layout (${String(data.txFormat)})`);
   return data;
 }
 
 function creatorOf(data: ParsedBlockData, index: number): TransactionCreator {
   const creator = data.creators?.[index];
-  if (creator === undefined) throw new TypeError(`block data names creator ${index}, which it does not list`);
+  if (creator === undefined)
+    throw new TypeError(`block data names creator ${index}, which it does not list`);
   return creator;
 }
 
@@ -204,8 +243,14 @@ function decodeTransaction(data: ParsedBlockData, tx: EncodedTransaction): Store
     timestamp: tx.timestamp,
     resultHash: tx.resultHash,
     reads: tx.reads,
-    writes: tx.writes.map(([key, value]) => [key, value === null ? null : decodeBytes(value).toString('base64')] as const),
-    event: tx.event === null ? null : { name: tx.event.name, payload: decodeBytes(tx.event.payload).toString('base64') },
+    writes: tx.writes.map(
+      ([key, value]) =>
+        [key, value === null ? null : decodeBytes(value).toString('base64')] as const,
+    ),
+    event:
+      tx.event === null
+        ? null
+        : { name: tx.event.name, payload: decodeBytes(tx.event.payload).toString('base64') },
   };
 }
 
@@ -218,10 +263,21 @@ export function decodeBlockData(text: string): BlockData {
   const data = parseBlockData(text);
   const genesis = data.genesis === undefined ? {} : { genesis: data.genesis };
   if (data.txFormat === undefined) {
-    const transactions = (data.transactions as Omit<StoredTransaction, 'resultHash' | 'layout'>[]).map((tx) => ({ ...tx, layout: 1 as const, resultHash: sha256(Buffer.from(tx.result ?? '', 'base64')) }));
+    const transactions = (
+      data.transactions as Omit<StoredTransaction, 'resultHash' | 'layout'>[]
+    ).map((tx) => ({
+      ...tx,
+      layout: 1 as const,
+      resultHash: sha256(Buffer.from(tx.result ?? '', 'base64')),
+    }));
     return { ...genesis, transactions };
   }
-  return { ...genesis, transactions: (data.transactions as EncodedTransaction[]).map((tx) => decodeTransaction(data, tx)) };
+  return {
+    ...genesis,
+    transactions: (data.transactions as EncodedTransaction[]).map((tx) =>
+      decodeTransaction(data, tx),
+    ),
+  };
 }
 
 /** A chaincode event of a block, bytes as they are. */
@@ -239,15 +295,26 @@ export interface BlockEvent {
 export function blockEvents(text: string): BlockEvent[] {
   const data = parseBlockData(text);
   const events: BlockEvent[] = [];
-  for (const tx of data.transactions as { txId: string; event: { name: string; payload: EncodedBytes } | null }[]) {
+  for (const tx of data.transactions as {
+    txId: string;
+    event: { name: string; payload: EncodedBytes } | null;
+  }[]) {
     if (!tx.event) continue;
-    const payload = data.txFormat === undefined ? Buffer.from(tx.event.payload as string, 'base64') : decodeBytes(tx.event.payload);
-    events.push({ txId: tx.txId, name: tx.event.name, payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) });
+    const payload =
+      data.txFormat === undefined
+        ? Buffer.from(tx.event.payload as string, 'base64')
+        : decodeBytes(tx.event.payload);
+    events.push({
+      txId: tx.txId,
+      name: tx.event.name,
+      payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+    });
   }
   return events;
 }
 
-const base64Of = (bytes: Uint8Array | null): string | null => (bytes === null ? null : Buffer.from(bytes).toString('base64'));
+const base64Of = (bytes: Uint8Array | null): string | null =>
+  bytes === null ? null : Buffer.from(bytes).toString('base64');
 
 /**
  * True when re-executing a recorded transaction gave what its block records: the result (by its
@@ -260,6 +327,9 @@ export function matchesOutcome(tx: StoredTransaction, outcome: TransactionOutcom
     const [key, value] = tx.writes[i] as StoredTransaction['writes'][number];
     if (write.key !== key || base64Of(write.value) !== value) return false;
   }
-  const event = outcome.event && { name: outcome.event.name, payload: base64Of(outcome.event.payload) };
+  const event = outcome.event && {
+    name: outcome.event.name,
+    payload: base64Of(outcome.event.payload),
+  };
   return JSON.stringify(event) === JSON.stringify(tx.event);
 }

@@ -1,4 +1,10 @@
-import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants,
+  deflateRawSync,
+  inflateRawSync,
+} from 'node:zlib';
 
 /*
  * How a block's data text is kept in the file. A block's hashes cover its data text, not the
@@ -53,7 +59,10 @@ export interface BlockDictionary {
 export function packBlockData(text: string, dictionary?: BlockDictionary): Buffer {
   const raw = Buffer.from(text, 'utf8');
   if (dictionary !== undefined && raw.length <= BLOCK_COMPRESSION.smallBlockBytes) {
-    const deflated = deflateRawSync(raw, { level: BLOCK_COMPRESSION.level, dictionary: dictionary.bytes });
+    const deflated = deflateRawSync(raw, {
+      level: BLOCK_COMPRESSION.level,
+      dictionary: dictionary.bytes,
+    });
     const packed = Buffer.allocUnsafe(deflated.length + 5);
     packed[0] = DICTIONARY_CODEC;
     packed.writeUInt32BE(dictionary.id, 1);
@@ -80,14 +89,18 @@ export function packBlockData(text: string, dictionary?: BlockDictionary): Buffe
  * {@link UNREADABLE_BLOCK_DATA}, so that verification reports the block's data as not matching
  * its hash instead of failing.
  */
-export function unpackBlockData(stored: string | Uint8Array, dictionaryOf: (id: number) => Uint8Array | undefined = () => undefined): string {
+export function unpackBlockData(
+  stored: string | Uint8Array,
+  dictionaryOf: (id: number) => Uint8Array | undefined = () => undefined,
+): string {
   if (typeof stored === 'string') return stored;
   const bytes = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
   try {
     if (bytes[0] === BROTLI_CODEC) return brotliDecompressSync(bytes.subarray(1)).toString('utf8');
     if (bytes[0] === DICTIONARY_CODEC && bytes.length >= 5) {
       const dictionary = dictionaryOf(bytes.readUInt32BE(1));
-      if (dictionary !== undefined) return inflateRawSync(bytes.subarray(5), { dictionary }).toString('utf8');
+      if (dictionary !== undefined)
+        return inflateRawSync(bytes.subarray(5), { dictionary }).toString('utf8');
     }
   } catch {
     // Falls through: damaged bytes read as text no data hash matches.
@@ -109,7 +122,11 @@ export class DictionaryTrainer {
   #due: number;
 
   /** `hasDictionary`: a dictionary is stored already (a ledger opened again keeps using its latest until the next is due). */
-  constructor(options: { readonly hasDictionary: boolean; readonly first?: number; readonly every?: number }) {
+  constructor(options: {
+    readonly hasDictionary: boolean;
+    readonly first?: number;
+    readonly every?: number;
+  }) {
     this.#first = options.first ?? 16;
     this.#every = options.every ?? 4096;
     this.#due = options.hasDictionary ? this.#every : this.#first;
@@ -130,6 +147,8 @@ export class DictionaryTrainer {
     this.#seen = 0;
     this.#due = this.#every;
     const joined = Buffer.from([...this.#latestOfKind.values()].join(''), 'utf8');
-    return joined.length <= MAX_DICTIONARY_BYTES ? joined : joined.subarray(joined.length - MAX_DICTIONARY_BYTES);
+    return joined.length <= MAX_DICTIONARY_BYTES
+      ? joined
+      : joined.subarray(joined.length - MAX_DICTIONARY_BYTES);
   }
 }

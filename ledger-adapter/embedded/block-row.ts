@@ -21,7 +21,12 @@ export interface BlockRow {
 }
 
 /** The header columns of a block in the order the insert statement takes them after `number`. */
-export type HeaderColumns = readonly [previousHash: Buffer | string, dataHash: Buffer | string, hash: Buffer | string, timestamp: string];
+export type HeaderColumns = readonly [
+  previousHash: Buffer | string,
+  dataHash: Buffer | string,
+  hash: Buffer | string,
+  timestamp: string,
+];
 
 function hexBytes(hex: string): Buffer | string {
   const bytes = Buffer.from(hex, 'hex');
@@ -35,7 +40,12 @@ function base64Bytes(base64: string): Buffer | string {
 
 /** The columns a block's header is stored in. */
 export function headerColumns(block: StoredBlock): HeaderColumns {
-  return [hexBytes(block.previousHash), hexBytes(block.dataHash), hexBytes(block.hash), block.timestamp];
+  return [
+    hexBytes(block.previousHash),
+    hexBytes(block.dataHash),
+    hexBytes(block.hash),
+    block.timestamp,
+  ];
 }
 
 /** The column a block's signature is stored in. */
@@ -43,11 +53,16 @@ export function signatureColumn(block: StoredBlock): Buffer | string {
   return base64Bytes(block.signature);
 }
 
-const hexOf = (value: string | Buffer): string => (typeof value === 'string' ? value : value.toString('hex'));
-const base64Of = (value: string | Buffer): string => (typeof value === 'string' ? value : value.toString('base64'));
+const hexOf = (value: string | Buffer): string =>
+  typeof value === 'string' ? value : value.toString('hex');
+const base64Of = (value: string | Buffer): string =>
+  typeof value === 'string' ? value : value.toString('base64');
 
 /** A block from its row, its data decompressed with the dictionaries `dictionaryOf` finds. */
-export function blockFromRow(row: BlockRow, dictionaryOf: (id: number) => Uint8Array | undefined): StoredBlock {
+export function blockFromRow(
+  row: BlockRow,
+  dictionaryOf: (id: number) => Uint8Array | undefined,
+): StoredBlock {
   return {
     number: row.number,
     previousHash: hexOf(row.previous_hash),

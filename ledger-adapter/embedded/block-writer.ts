@@ -2,7 +2,12 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { StoredBlock } from './block-codec.js';
 import Database from 'better-sqlite3';
-import { BLOCK_COMPRESSION, BROTLI_CODEC, DICTIONARY_CODEC, DictionaryTrainer } from './block-compression.js';
+import {
+  BLOCK_COMPRESSION,
+  BROTLI_CODEC,
+  DICTIONARY_CODEC,
+  DictionaryTrainer,
+} from './block-compression.js';
 import { headerColumns, signatureColumn } from './block-row.js';
 import { APPEND_STATEMENTS, type StateWrite } from './ledger-database.js';
 
@@ -96,7 +101,16 @@ export class BlockWriter {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#trainer = new DictionaryTrainer({ hasDictionary: hasStoredDictionary(path) });
     const codecs = { brotli: BROTLI_CODEC, dictionary: DICTIONARY_CODEC };
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, statements: APPEND_STATEMENTS, compression: BLOCK_COMPRESSION, codecs } });
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        path,
+        driver,
+        statements: APPEND_STATEMENTS,
+        compression: BLOCK_COMPRESSION,
+        codecs,
+      },
+    });
     // The worker keeps the process alive only while a block is being written, so a program that
     // forgets close() still exits, and one that awaits a commit does not exit before it.
     this.#worker.unref();
@@ -108,7 +122,9 @@ export class BlockWriter {
       else waiter?.reject(new Error(reply.error));
     });
     this.#worker.on('error', (error) => this.#failAll(error));
-    this.#worker.on('exit', (code) => this.#failAll(new Error(`the block writer stopped (exit code ${code})`)));
+    this.#worker.on('exit', (code) =>
+      this.#failAll(new Error(`the block writer stopped (exit code ${code})`)),
+    );
   }
 
   /** Resolves once the block and its state changes are committed (durably). */
@@ -116,7 +132,8 @@ export class BlockWriter {
     if (this.#failure) return Promise.reject(this.#failure);
     const keys = writes.map((w) => Buffer.from(w.key, 'utf8'));
     let size = 0;
-    for (const [i, write] of writes.entries()) size += (keys[i] as Buffer).length + (write.value?.length ?? 0);
+    for (const [i, write] of writes.entries())
+      size += (keys[i] as Buffer).length + (write.value?.length ?? 0);
     // Keys and values packed into one buffer that moves to the worker without a copy.
     const bytes = Buffer.allocUnsafeSlow(size);
     const index = new Int32Array(writes.length * 5);
@@ -141,8 +158,22 @@ export class BlockWriter {
       this.#waiting.set(block.number, { resolve, reject });
       this.#worker.ref();
       const arrayBuffer = bytes.buffer;
-      const row = { number: block.number, header: headerColumns(block), text: block.data, signature: signatureColumn(block) };
-      this.#worker.postMessage({ type: 'append', block: row, dictionary: this.#trainer.observe(block.data), bytes: arrayBuffer, index }, [arrayBuffer, index.buffer]);
+      const row = {
+        number: block.number,
+        header: headerColumns(block),
+        text: block.data,
+        signature: signatureColumn(block),
+      };
+      this.#worker.postMessage(
+        {
+          type: 'append',
+          block: row,
+          dictionary: this.#trainer.observe(block.data),
+          bytes: arrayBuffer,
+          index,
+        },
+        [arrayBuffer, index.buffer],
+      );
     });
   }
 
@@ -170,7 +201,14 @@ export class BlockWriter {
 function hasStoredDictionary(path: string): boolean {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'").get()?.n === 1 && db.prepare('SELECT 1 FROM block_dictionaries LIMIT 1').get() !== undefined;
+    return (
+      db
+        .prepare<[], { n: number }>(
+          "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'",
+        )
+        .get()?.n === 1 &&
+      db.prepare('SELECT 1 FROM block_dictionaries LIMIT 1').get() !== undefined
+    );
   } finally {
     db.close();
   }

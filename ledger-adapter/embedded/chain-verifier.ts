@@ -1,9 +1,22 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { ContractRunner } from '../contract-runtime.js';
-import { compareKeys, createContractRunner, displayKey, MemoryWorldState } from '../runtime/index.js';
+import {
+  compareKeys,
+  createContractRunner,
+  displayKey,
+  MemoryWorldState,
+} from '../runtime/index.js';
 import { GridmarkError } from '../../schema/errors.js';
-import { decodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, matchesOutcome, sha256, type BlockData, type StoredTransaction } from './block-codec.js';
+import {
+  decodeBlockData,
+  GENESIS_PREVIOUS_HASH,
+  headerHash,
+  matchesOutcome,
+  sha256,
+  type BlockData,
+  type StoredTransaction,
+} from './block-codec.js';
 import { LedgerDatabase } from './ledger-database.js';
 import { loadNodeKey, locateNodeKey, verifyBlockSignature } from './node-key.js';
 import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
@@ -90,26 +103,53 @@ interface Walk {
  *
  * @throws GridmarkError BAD_CONFIGURATION when there is no file at `path`, or the node key file is unreadable or exposed
  */
-export async function verifyLedgerFile(path: string, options: VerifyOptions = {}): Promise<ChainReport> {
+export async function verifyLedgerFile(
+  path: string,
+  options: VerifyOptions = {},
+): Promise<ChainReport> {
   if (!existsSync(path)) throw new GridmarkError('BAD_CONFIGURATION', `No ledger file at ${path}.`);
   return (await verifyFile(path, options)).report;
 }
 
 /** Verifies a file, and gives the replayed state of one that verifies. */
-async function verifyFile(path: string, options: VerifyOptions): Promise<{ report: ChainReport; state?: MemoryWorldState }> {
+async function verifyFile(
+  path: string,
+  options: VerifyOptions,
+): Promise<{ report: ChainReport; state?: MemoryWorldState }> {
   const walk: Walk = { blocks: 0, phase: 'open', keyFileChecked: false };
   let database: LedgerDatabase | undefined;
   try {
     database = new LedgerDatabase(path, { readonly: true });
     const base = readLedgerBase(path);
     const start = base === undefined ? undefined : await startOf(path, base, options);
-    if (typeof start === 'string') return { report: { ok: false, firstBadBlock: base?.height ?? null, problem: start, blocks: 0, keyFileChecked: false, damaged: false } };
+    if (typeof start === 'string')
+      return {
+        report: {
+          ok: false,
+          firstBadBlock: base?.height ?? null,
+          problem: start,
+          blocks: 0,
+          keyFileChecked: false,
+          damaged: false,
+        },
+      };
     return await verifyDatabase(database, path, options, walk, start);
   } catch (error) {
     if (!isDatabaseError(error)) throw error;
-    const what = { open: 'the file', blocks: `block ${walk.blocks}`, state: 'the state table' }[walk.phase];
+    const what = { open: 'the file', blocks: `block ${walk.blocks}`, state: 'the state table' }[
+      walk.phase
+    ];
     const problem = `SQLite cannot read ${what} (${error.code}: ${error.message})`;
-    return { report: { ok: false, firstBadBlock: walk.phase === 'blocks' ? walk.blocks : null, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: true } };
+    return {
+      report: {
+        ok: false,
+        firstBadBlock: walk.phase === 'blocks' ? walk.blocks : null,
+        problem,
+        blocks: walk.blocks,
+        keyFileChecked: walk.keyFileChecked,
+        damaged: true,
+      },
+    };
   } finally {
     database?.close();
   }
@@ -121,16 +161,30 @@ async function verifyFile(path: string, options: VerifyOptions): Promise<{ repor
  *
  * @throws GridmarkError BAD_CONFIGURATION when no archive is given for a pruned file
  */
-async function startOf(path: string, base: LedgerBase, options: VerifyOptions): Promise<Start | string> {
+async function startOf(
+  path: string,
+  base: LedgerBase,
+  options: VerifyOptions,
+): Promise<Start | string> {
   const archives = options.archives ?? [];
   const archive = archives.at(-1);
   if (archive === undefined) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${path} was pruned on ${base.prunedAt}: blocks 1 to ${base.height - 1} are in its archive. Verify it with that archive (--archive), whose state digest is ${base.stateDigest}.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${path} was pruned on ${base.prunedAt}: blocks 1 to ${base.height - 1} are in its archive. Verify it with that archive (--archive), whose state digest is ${base.stateDigest}.`,
+    );
   }
-  const { report, state } = await verifyFile(archive, { ...options, archives: archives.slice(0, -1), onBlock: undefined });
-  if (!report.ok || state === undefined) return `its archive ${archive} does not verify: ${report.ok ? 'no state' : report.problem}`;
-  if (report.head.height !== base.height || report.head.hash !== base.headHash) return `its archive ${archive} ends at height ${report.head.height} (${report.head.hash.slice(0, 16)}…), not where the file was pruned, height ${base.height} (${base.headHash.slice(0, 16)}…)`;
-  if (report.stateDigest !== base.stateDigest) return `its archive ${archive} ends with another state than the file was pruned on (digest ${report.stateDigest}, not ${base.stateDigest})`;
+  const { report, state } = await verifyFile(archive, {
+    ...options,
+    archives: archives.slice(0, -1),
+    onBlock: undefined,
+  });
+  if (!report.ok || state === undefined)
+    return `its archive ${archive} does not verify: ${report.ok ? 'no state' : report.problem}`;
+  if (report.head.height !== base.height || report.head.hash !== base.headHash)
+    return `its archive ${archive} ends at height ${report.head.height} (${report.head.hash.slice(0, 16)}…), not where the file was pruned, height ${base.height} (${base.headHash.slice(0, 16)}…)`;
+  if (report.stateDigest !== base.stateDigest)
+    return `its archive ${archive} ends with another state than the file was pruned on (digest ${report.stateDigest}, not ${base.stateDigest})`;
   const archived = new LedgerDatabase(archive, { readonly: true });
   try {
     return { base, state, genesisHash: (archived.block(0) as StoredBlock).hash };
@@ -145,8 +199,15 @@ function isDatabaseError(error: unknown): error is Error & { code: string } {
   return typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
-async function verifyDatabase(database: LedgerDatabase, path: string, options: VerifyOptions, walk: Walk, start: Start | undefined): Promise<{ report: ChainReport; state?: MemoryWorldState }> {
-  const runner: ContractRunner | undefined = options.reexecute === false ? undefined : createContractRunner();
+async function verifyDatabase(
+  database: LedgerDatabase,
+  path: string,
+  options: VerifyOptions,
+  walk: Walk,
+  start: Start | undefined,
+): Promise<{ report: ChainReport; state?: MemoryWorldState }> {
+  const runner: ContractRunner | undefined =
+    options.reexecute === false ? undefined : createContractRunner();
   let state = new MemoryWorldState();
   const keyFile = locateNodeKey(path, options.nodeKeyPath).path;
   walk.keyFileChecked = existsSync(keyFile);
@@ -154,13 +215,28 @@ async function verifyDatabase(database: LedgerDatabase, path: string, options: V
   let publicKey: KeyObject | undefined;
   let previousHash = GENESIS_PREVIOUS_HASH;
   let transactions = 0;
-  const fail = (firstBadBlock: number | null, problem: string): { report: ChainReport } => ({ report: { ok: false, firstBadBlock, problem, blocks: walk.blocks, keyFileChecked: walk.keyFileChecked, damaged: false } });
+  const fail = (firstBadBlock: number | null, problem: string): { report: ChainReport } => ({
+    report: {
+      ok: false,
+      firstBadBlock,
+      problem,
+      blocks: walk.blocks,
+      keyFileChecked: walk.keyFileChecked,
+      damaged: false,
+    },
+  });
 
   for (;;) {
     const blocks = database.blocks(walk.blocks, 256);
     if (blocks.length === 0) break;
     for (const block of blocks) {
-      const checked = checkBlock(block, walk.blocks, previousHash, publicKey, walk.keyFileChecked ? keyFile : undefined);
+      const checked = checkBlock(
+        block,
+        walk.blocks,
+        previousHash,
+        publicKey,
+        walk.keyFileChecked ? keyFile : undefined,
+      );
       if (typeof checked === 'string') return fail(walk.blocks, checked);
       publicKey = checked.publicKey;
       for (const [txNumber, tx] of checked.data.transactions.entries()) {
@@ -173,7 +249,8 @@ async function verifyDatabase(database: LedgerDatabase, path: string, options: V
       options.onBlock?.(block.number, block.hash);
       if (block.number === 0 && start !== undefined) {
         // A pruned file goes on from its archive's head, on its archive's state.
-        if (block.hash !== start.genesisHash) return fail(0, 'its archive starts with another block 0');
+        if (block.hash !== start.genesisHash)
+          return fail(0, 'its archive starts with another block 0');
         ({ state } = start);
         previousHash = start.base.headHash;
         walk.blocks = start.base.height;
@@ -189,7 +266,17 @@ async function verifyDatabase(database: LedgerDatabase, path: string, options: V
   const head = { height: walk.blocks, hash: previousHash, keyId: keyFingerprint(publicKey) };
   const entries = state.entries();
   const digest = stateDigest(entries.map(([key, entry]) => ({ key, ...entry })));
-  const report: ChainReport = { ok: true, blocks: walk.blocks, transactions, stateKeys: entries.length, keyFileChecked: walk.keyFileChecked, keyFile, head, stateDigest: digest, ...(start ? { base: start.base } : {}) };
+  const report: ChainReport = {
+    ok: true,
+    blocks: walk.blocks,
+    transactions,
+    stateKeys: entries.length,
+    keyFileChecked: walk.keyFileChecked,
+    keyFile,
+    head,
+    stateDigest: digest,
+    ...(start ? { base: start.base } : {}),
+  };
   return { report, state };
 }
 
@@ -197,11 +284,20 @@ async function verifyDatabase(database: LedgerDatabase, path: string, options: V
  * Checks one block's number, link, hashes and signature; returns its data and the chain's key
  * (read from block 0, and compared with `keyFile` when given), or what is wrong.
  */
-function checkBlock(block: StoredBlock, expected: number, previousHash: string, publicKey: KeyObject | undefined, keyFile: string | undefined): string | { data: BlockData; publicKey: KeyObject } {
+function checkBlock(
+  block: StoredBlock,
+  expected: number,
+  previousHash: string,
+  publicKey: KeyObject | undefined,
+  keyFile: string | undefined,
+): string | { data: BlockData; publicKey: KeyObject } {
   if (block.number !== expected) return `block ${expected} is missing`;
-  if (block.previousHash !== previousHash) return `block ${block.number} does not link to block ${block.number - 1} (previous hash differs)`;
-  if (sha256(block.data) !== block.dataHash) return `block ${block.number}'s data does not match its data hash`;
-  if (headerHash(block) !== block.hash) return `block ${block.number}'s header does not match its hash`;
+  if (block.previousHash !== previousHash)
+    return `block ${block.number} does not link to block ${block.number - 1} (previous hash differs)`;
+  if (sha256(block.data) !== block.dataHash)
+    return `block ${block.number}'s data does not match its data hash`;
+  if (headerHash(block) !== block.hash)
+    return `block ${block.number}'s header does not match its hash`;
   let data: BlockData;
   try {
     data = decodeBlockData(block.data);
@@ -216,9 +312,14 @@ function checkBlock(block: StoredBlock, expected: number, previousHash: string, 
     } catch {
       return 'block 0 records a node key that is not a public key';
     }
-    if (keyFile !== undefined && loadNodeKey(keyFile, false).publicKeyPem !== data.genesis.publicKey) return `block 0 records another key than the node key file ${keyFile}`;
+    if (
+      keyFile !== undefined &&
+      loadNodeKey(keyFile, false).publicKeyPem !== data.genesis.publicKey
+    )
+      return `block 0 records another key than the node key file ${keyFile}`;
   }
-  if (!key || !verifyBlockSignature(key, block.hash, block.signature)) return `block ${block.number}'s signature is not the node's`;
+  if (!key || !verifyBlockSignature(key, block.hash, block.signature))
+    return `block ${block.number}'s signature is not the node's`;
   return { data, publicKey: key };
 }
 
@@ -231,22 +332,44 @@ function stateProblem(database: LedgerDatabase, state: MemoryWorldState): string
     if (key !== row.key) {
       return `the state table holds ${displayKey(row.key)}, which the chain ${key === undefined || compareKeys(key, row.key) > 0 ? 'never wrote' : `does not end with; it lacks ${displayKey(key)}`}`;
     }
-    if (!entry || Buffer.compare(entry.value, row.value) !== 0 || entry.version.blockNumber !== row.version.blockNumber || entry.version.txNumber !== row.version.txNumber) {
+    if (
+      !entry ||
+      Buffer.compare(entry.value, row.value) !== 0 ||
+      entry.version.blockNumber !== row.version.blockNumber ||
+      entry.version.txNumber !== row.version.txNumber
+    ) {
       return `the state table's value of ${displayKey(row.key)} is not what block ${entry?.version.blockNumber ?? '?'} wrote`;
     }
     i += 1;
   }
-  if (i < replayed.length) return `the state table lacks ${displayKey(replayed[i]?.[0] ?? '')}, which block ${replayed[i]?.[1].version.blockNumber ?? '?'} wrote`;
+  if (i < replayed.length)
+    return `the state table lacks ${displayKey(replayed[i]?.[0] ?? '')}, which block ${replayed[i]?.[1].version.blockNumber ?? '?'} wrote`;
   return undefined;
 }
 
-async function replayTransaction(state: MemoryWorldState, runner: ContractRunner | undefined, tx: StoredTransaction, block: number, txNumber: number): Promise<string | undefined> {
-  const writes = tx.writes.map(([key, value]) => ({ key, value: value === null ? null : decode(value) }));
+async function replayTransaction(
+  state: MemoryWorldState,
+  runner: ContractRunner | undefined,
+  tx: StoredTransaction,
+  block: number,
+  txNumber: number,
+): Promise<string | undefined> {
+  const writes = tx.writes.map(([key, value]) => ({
+    key,
+    value: value === null ? null : decode(value),
+  }));
   // Transactions of the first layout were written by the contract before compact records, whose
   // writes today's contract does not reproduce: they are replayed from their recorded writes.
   if (runner && tx.layout === 2) {
-    const outcome = await runner(state, { transaction: tx.transaction, args: tx.args, txId: tx.txId, timestamp: new Date(tx.timestamp), creator: tx.creator });
-    if (!matchesOutcome(tx, outcome)) return `block ${block} transaction ${txNumber} (${tx.txId.slice(0, 16)}, ${tx.transaction}) does not replay to the outcome it records`;
+    const outcome = await runner(state, {
+      transaction: tx.transaction,
+      args: tx.args,
+      txId: tx.txId,
+      timestamp: new Date(tx.timestamp),
+      creator: tx.creator,
+    });
+    if (!matchesOutcome(tx, outcome))
+      return `block ${block} transaction ${txNumber} (${tx.txId.slice(0, 16)}, ${tx.transaction}) does not replay to the outcome it records`;
   }
   state.apply(writes, { blockNumber: BigInt(block), txNumber });
   return undefined;

@@ -18,5 +18,11 @@ const ledger = createEmbeddedLedger({
 if (ledger.height === 1n) await ledger.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
 say('ready');
 for (let round = 0; ; round++) {
-  await Promise.all(Array.from({ length: 5 }, (_, i) => ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', (round % 20) * 10_000 + i * 2000, 2000, String(round % 10))])));
+  await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      ledger.submit('AnchorCommitments', [
+        commitmentsOf('88.1001.3', (round % 20) * 10_000 + i * 2000, 2000, String(round % 10)),
+      ]),
+    ),
+  );
 }

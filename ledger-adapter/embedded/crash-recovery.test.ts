@@ -9,9 +9,14 @@ import { tempDir } from './test-fixtures.js';
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 
 /** Runs the child until it starts committing block `target` or later, then kills it with SIGKILL. */
-function runAndKill(path: string, target: number): Promise<{ committed: number[]; killedDuring: number }> {
+function runAndKill(
+  path: string,
+  target: number,
+): Promise<{ committed: number[]; killedDuring: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const committed: number[] = [];
     let killedDuring = -1;
     let buffer = '';
@@ -31,7 +36,11 @@ function runAndKill(path: string, target: number): Promise<{ committed: number[]
       }
     });
     child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve({ committed, killedDuring }) : reject(new Error(`child exited without being killed (${signal})`))));
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL'
+        ? resolve({ committed, killedDuring })
+        : reject(new Error(`child exited without being killed (${signal})`)),
+    );
   });
 }
 

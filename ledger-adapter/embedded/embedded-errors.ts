@@ -10,12 +10,20 @@ export class EmbeddedLedgerError extends GridmarkError {
 export function contractRefusal(transaction: string, message: string): EmbeddedLedgerError {
   const parsed = parseContractMessage(message);
   const reason = parsed?.reason ?? message;
-  return new EmbeddedLedgerError('LEDGER_REJECTED', `The contract refused the transaction: ${parsed ? `[${parsed.code}] ` : ''}${reason}`, {
-    details: { transaction, ...(parsed ? { contractCode: parsed.code } : {}), reason },
-  });
+  return new EmbeddedLedgerError(
+    'LEDGER_REJECTED',
+    `The contract refused the transaction: ${parsed ? `[${parsed.code}] ` : ''}${reason}`,
+    {
+      details: { transaction, ...(parsed ? { contractCode: parsed.code } : {}), reason },
+    },
+  );
 }
 
 /** The ledger is closed, or its file failed. */
 export function ledgerUnavailable(message: string, cause?: unknown): EmbeddedLedgerError {
-  return new EmbeddedLedgerError('LEDGER_UNAVAILABLE', message, cause === undefined ? {} : { cause });
+  return new EmbeddedLedgerError(
+    'LEDGER_UNAVAILABLE',
+    message,
+    cause === undefined ? {} : { cause },
+  );
 }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GridmarkError } from '../../schema/errors.js';
 import type { LedgerEvent } from '../ledger-client.js';
-import { createEmbeddedLedger, EmbeddedLedgerError, nodeKeyPath, verifyLedgerFile, type EmbeddedLedger } from './index.js';
+import {
+  createEmbeddedLedger,
+  EmbeddedLedgerError,
+  nodeKeyPath,
+  verifyLedgerFile,
+  type EmbeddedLedger,
+} from './index.js';
 import { commitmentsOf, editBlockData, fieldsOf, tempDir } from './test-fixtures.js';
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes));
@@ -36,9 +42,17 @@ describe('embedded ledger', () => {
   it('commits the submits of one turn in one block, in the order they were made', async () => {
     const ledger = open();
     await ledger.submit('RegisterFields', [fieldsOf('88.1001.3', 2)]);
-    const results = await Promise.all([1, 2, 3].map((n) => ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 1, String(n))])));
+    const results = await Promise.all(
+      [1, 2, 3].map((n) =>
+        ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 1, String(n))]),
+      ),
+    );
     expect(new Set(results.map((r) => r.blockNumber))).toEqual(new Set([2n]));
-    const anchor = decode(await ledger.evaluate('GetAnchors', [JSON.stringify([['88.1001.1/PVM-000000', '88.1001.3.F0001']])])) as { commitment: string; version: number }[];
+    const anchor = decode(
+      await ledger.evaluate('GetAnchors', [
+        JSON.stringify([['88.1001.1/PVM-000000', '88.1001.3.F0001']]),
+      ]),
+    ) as { commitment: string; version: number }[];
     // Each transaction of the block saw the one before it.
     expect(anchor[0]).toMatchObject({ commitment: '3'.repeat(64), version: 3 });
   });
@@ -56,7 +70,10 @@ describe('embedded ledger', () => {
     expect(error).toBeInstanceOf(EmbeddedLedgerError);
     expect(error).toBeInstanceOf(GridmarkError);
     expect(error.code).toBe('LEDGER_REJECTED');
-    expect(error.details).toMatchObject({ contractCode: 'UNKNOWN_FIELD', transaction: 'AnchorCommitments' });
+    expect(error.details).toMatchObject({
+      contractCode: 'UNKNOWN_FIELD',
+      transaction: 'AnchorCommitments',
+    });
     expect(ledger.height).toBe(3n);
   });
 
@@ -66,11 +83,17 @@ describe('embedded ledger', () => {
     const path = join(tmp.dir, 'ledger.db');
     const first = createEmbeddedLedger({ path });
     await first.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
-    const { blockNumber } = await first.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 5)]);
+    const { blockNumber } = await first.submit('AnchorCommitments', [
+      commitmentsOf('88.1001.3', 0, 5),
+    ]);
     await first.close();
     const second = open(path);
     expect(second.height).toBe(blockNumber + 1n);
-    const anchors = decode(await second.evaluate('GetAnchors', [JSON.stringify([['88.1001.1/PVM-000004', '88.1001.3.F0001']])])) as unknown[];
+    const anchors = decode(
+      await second.evaluate('GetAnchors', [
+        JSON.stringify([['88.1001.1/PVM-000004', '88.1001.3.F0001']]),
+      ]),
+    ) as unknown[];
     expect(anchors[0]).toMatchObject({ version: 1, systemCode: '88.1001.3' });
     const next = await second.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 1)]);
     expect(next.blockNumber).toBe(blockNumber + 1n);
@@ -85,18 +108,31 @@ describe('embedded ledger', () => {
     const controller = new AbortController();
     const seen: LedgerEvent[] = [];
     const reading = (async () => {
-      for await (const event of ledger.events({ startBlock: anchored.blockNumber, signal: controller.signal })) {
+      for await (const event of ledger.events({
+        startBlock: anchored.blockNumber,
+        signal: controller.signal,
+      })) {
         seen.push(event);
         if (seen.length === 2) controller.abort();
       }
     })();
-    const live = await ledger.submit('PutParsingRule', [JSON.stringify({ applicationId: 'APP-1', function: 'om', role: '*', fieldCodes: ['88.1001.3.F0001'] })]);
+    const live = await ledger.submit('PutParsingRule', [
+      JSON.stringify({
+        applicationId: 'APP-1',
+        function: 'om',
+        role: '*',
+        fieldCodes: ['88.1001.3.F0001'],
+      }),
+    ]);
     await reading;
     expect(seen.map((e) => [e.name, e.blockNumber, e.txId])).toEqual([
       ['CommitmentsAnchored', anchored.blockNumber, anchored.txId],
       ['ParsingRuleChanged', live.blockNumber, live.txId],
     ]);
-    expect(decode(seen[0]?.payload ?? new Uint8Array())).toEqual({ systemCode: '88.1001.3', keys: [['88.1001.1/PVM-000000', '88.1001.3.F0001']] });
+    expect(decode(seen[0]?.payload ?? new Uint8Array())).toEqual({
+      systemCode: '88.1001.3',
+      keys: [['88.1001.1/PVM-000000', '88.1001.3.F0001']],
+    });
   });
 
   it('does not record an evaluated write', async () => {
@@ -111,15 +147,21 @@ describe('embedded ledger', () => {
     const accepted = ledger.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
     await ledger.close();
     await expect(accepted).resolves.toMatchObject({ blockNumber: 1n });
-    expect(() => ledger.submit('GetFields', ['[]'])).toThrow(expect.objectContaining({ code: 'LEDGER_UNAVAILABLE' }) as Error);
+    expect(() => ledger.submit('GetFields', ['[]'])).toThrow(
+      expect.objectContaining({ code: 'LEDGER_UNAVAILABLE' }) as Error,
+    );
   });
 
   it('rejects the submits of a block the file refused with LEDGER_UNAVAILABLE, and goes on with the next', async () => {
     const ledger = open();
     await ledger.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
     const outside = new Database(ledger.path);
-    outside.exec("CREATE TRIGGER refuse_block_2 BEFORE INSERT ON blocks WHEN NEW.number = 2 BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    const refused = await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 3)]).catch((e: unknown) => e);
+    outside.exec(
+      "CREATE TRIGGER refuse_block_2 BEFORE INSERT ON blocks WHEN NEW.number = 2 BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
+    const refused = await ledger
+      .submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 3)])
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(EmbeddedLedgerError);
     expect(refused).toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
     expect(((refused as Error).cause as Error).message).toMatch(/disk full/);
@@ -127,7 +169,11 @@ describe('embedded ledger', () => {
     outside.close();
     const next = await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', 0, 3)]);
     expect(next.blockNumber).toBe(2n);
-    const anchors = decode(await ledger.evaluate('GetAnchors', [JSON.stringify([['88.1001.1/PVM-000000', '88.1001.3.F0001']])])) as { version: number }[];
+    const anchors = decode(
+      await ledger.evaluate('GetAnchors', [
+        JSON.stringify([['88.1001.1/PVM-000000', '88.1001.3.F0001']]),
+      ]),
+    ) as { version: number }[];
     expect(anchors[0]?.version).toBe(1);
     await ledger.close();
     expect(await verifyLedgerFile(ledger.path)).toMatchObject({ ok: true, blocks: 3 });
@@ -142,7 +188,10 @@ describe('embedded ledger', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(GridmarkError);
-    expect(error).toMatchObject({ code: 'BAD_CONFIGURATION', message: expect.stringMatching(/open in process \d+ \(this one\)/) as string });
+    expect(error).toMatchObject({
+      code: 'BAD_CONFIGURATION',
+      message: expect.stringMatching(/open in process \d+ \(this one\)/) as string,
+    });
     await ledger.close();
     const again = createEmbeddedLedger({ path: ledger.path });
     expect(again.height).toBe(1n);
@@ -174,7 +223,10 @@ describe('verifyLedgerFile', () => {
     const path = join(tmp.dir, 'ledger.db');
     const ledger = createEmbeddedLedger({ path });
     await ledger.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
-    for (let i = 0; i < 3; i++) await ledger.submit('AnchorCommitments', [commitmentsOf('88.1001.3', i * 10, 10, String(i + 1))]);
+    for (let i = 0; i < 3; i++)
+      await ledger.submit('AnchorCommitments', [
+        commitmentsOf('88.1001.3', i * 10, 10, String(i + 1)),
+      ]);
     await ledger.close();
     return { path, remove: tmp.remove };
   }
@@ -186,37 +238,63 @@ describe('verifyLedgerFile', () => {
 
   it('accepts an untouched chain', async () => {
     const { path, remove } = await chain();
-    expect(await verifyLedgerFile(path)).toMatchObject({ ok: true, blocks: 5, transactions: 4, stateKeys: 34, keyFileChecked: true, keyFile: nodeKeyPath(path), head: { height: 5, keyId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown } });
+    expect(await verifyLedgerFile(path)).toMatchObject({
+      ok: true,
+      blocks: 5,
+      transactions: 4,
+      stateKeys: 34,
+      keyFileChecked: true,
+      keyFile: nodeKeyPath(path),
+      head: { height: 5, keyId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown },
+    });
     remove();
   });
 
   it('names the block whose transactions were edited', async () => {
     const { path, remove } = await chain();
     editBlockData(path, 3, (text) => text.replace('PVM-000012', 'PVM-000099'));
-    expect(await verifyLedgerFile(path)).toMatchObject({ ok: false, firstBadBlock: 3, problem: "block 3's data does not match its data hash" });
+    expect(await verifyLedgerFile(path)).toMatchObject({
+      ok: false,
+      firstBadBlock: 3,
+      problem: "block 3's data does not match its data hash",
+    });
     remove();
   });
 
   it('names the block whose data hash was recomputed to hide an edit', async () => {
     const { path, remove } = await chain();
     editBlockData(path, 2, (text) => text.replace('PVM-000001', 'PVM-000077'), { rehash: true });
-    expect(await verifyLedgerFile(path)).toMatchObject({ ok: false, firstBadBlock: 2, problem: "block 2's header does not match its hash" });
+    expect(await verifyLedgerFile(path)).toMatchObject({
+      ok: false,
+      firstBadBlock: 2,
+      problem: "block 2's header does not match its hash",
+    });
     remove();
   });
 
   it('finds a state table that no longer matches the chain', async () => {
     const { path, remove } = await chain();
-    edit(path, 'UPDATE state SET value = ? WHERE key = (SELECT key FROM state ORDER BY key LIMIT 1)', Buffer.from('{}'));
+    edit(
+      path,
+      'UPDATE state SET value = ? WHERE key = (SELECT key FROM state ORDER BY key LIMIT 1)',
+      Buffer.from('{}'),
+    );
     const report = await verifyLedgerFile(path);
     expect(report).toMatchObject({ ok: false, firstBadBlock: null });
-    expect(report.ok === false && report.problem).toMatch(/state table's value of .* is not what block \d+ wrote/);
+    expect(report.ok === false && report.problem).toMatch(
+      /state table's value of .* is not what block \d+ wrote/,
+    );
     remove();
   });
 
   it('finds a deleted block', async () => {
     const { path, remove } = await chain();
     edit(path, 'DELETE FROM blocks WHERE number = 2');
-    expect(await verifyLedgerFile(path)).toMatchObject({ ok: false, firstBadBlock: 2, problem: 'block 2 is missing' });
+    expect(await verifyLedgerFile(path)).toMatchObject({
+      ok: false,
+      firstBadBlock: 2,
+      problem: 'block 2 is missing',
+    });
     remove();
   });
 });

@@ -1,11 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import type { ContractRunner, TransactionCreator, TransactionInput, TransactionOutcome } from '../contract-runtime.js';
+import type {
+  ContractRunner,
+  TransactionCreator,
+  TransactionInput,
+  TransactionOutcome,
+} from '../contract-runtime.js';
 import type { LedgerClient, LedgerEvent, SubmitResult } from '../ledger-client.js';
 import { compareKeys, createContractRunner } from '../runtime/index.js';
 import { GridmarkError } from '../../schema/errors.js';
 import { silentLogger, type Logger } from '../../schema/logger.js';
 import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/ledger-checkpoint.js';
-import { decodeBlockData, encodeBlockData, GENESIS_PREVIOUS_HASH, headerHash, sha256, storeTransaction, type StoredBlock } from './block-codec.js';
+import {
+  decodeBlockData,
+  encodeBlockData,
+  GENESIS_PREVIOUS_HASH,
+  headerHash,
+  sha256,
+  storeTransaction,
+  type StoredBlock,
+} from './block-codec.js';
 import { contractRefusal, ledgerUnavailable } from './embedded-errors.js';
 import { EventFeed } from './event-feed.js';
 import { BlockWriter } from './block-writer.js';
@@ -61,7 +74,11 @@ export interface EmbeddedLedger extends LedgerClient {
 interface InFlightBlock {
   readonly block: StoredBlock;
   readonly writes: readonly StateWrite[];
-  readonly included: readonly { submit: PendingSubmit; input: TransactionInput; outcome: TransactionOutcome }[];
+  readonly included: readonly {
+    submit: PendingSubmit;
+    input: TransactionInput;
+    outcome: TransactionOutcome;
+  }[];
   readonly written: Promise<void>;
 }
 
@@ -96,7 +113,10 @@ export function createEmbeddedLedger(options: EmbeddedLedgerOptions): EmbeddedLe
     database = new LedgerDatabase(options.path);
     const location = locateNodeKey(options.path, options.nodeKeyPath);
     if (location.source === 'beside-database') {
-      warn(options.logger, `the ledger's node key ${location.path} sits beside its database; it is used there. Move it to a directory of its own and name it with GRIDMARK_NODE_KEY (or the ledger's nodeKeyPath).`);
+      warn(
+        options.logger,
+        `the ledger's node key ${location.path} sits beside its database; it is used there. Move it to a directory of its own and name it with GRIDMARK_NODE_KEY (or the ledger's nodeKeyPath).`,
+      );
     }
     const key = loadNodeKey(location.path, database.height() === 0);
     assertGenesisKey(database, key, location.path, options.path);
@@ -109,14 +129,23 @@ export function createEmbeddedLedger(options: EmbeddedLedgerOptions): EmbeddedLe
 }
 
 /** Refuses a node key that is not the key block 0 records (a substituted or misplaced key). */
-function assertGenesisKey(database: LedgerDatabase, key: NodeKey, keyPath: string, path: string): void {
+function assertGenesisKey(
+  database: LedgerDatabase,
+  key: NodeKey,
+  keyPath: string,
+  path: string,
+): void {
   const genesis = database.block(0);
   if (genesis === undefined) return;
   const recorded = decodeBlockData(genesis.data).genesis?.publicKey;
   if (recorded === key.publicKeyPem) return;
-  throw new GridmarkError('LEDGER_HEAD_MISMATCH', `The node key ${keyPath} is not the key of the ledger ${path}: block 0 records another key. The ledger does not open with it.`, {
-    details: { path, nodeKey: keyPath, keyId: key.fingerprint },
-  });
+  throw new GridmarkError(
+    'LEDGER_HEAD_MISMATCH',
+    `The node key ${keyPath} is not the key of the ledger ${path}: block 0 records another key. The ledger does not open with it.`,
+    {
+      details: { path, nodeKey: keyPath, keyId: key.fingerprint },
+    },
+  );
 }
 
 function warn(logger: Logger | undefined, message: string): void {
@@ -139,7 +168,13 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   readonly #feed: EventFeed;
   readonly #writer: BlockWriter;
   // Writes of blocks handed to the writer but not confirmed, by key, with the block that wrote them.
-  readonly #unconfirmed = new Map<string, { entry: { value: Uint8Array; version: { blockNumber: bigint; txNumber: number } } | null; block: number }>();
+  readonly #unconfirmed = new Map<
+    string,
+    {
+      entry: { value: Uint8Array; version: { blockNumber: bigint; txNumber: number } } | null;
+      block: number;
+    }
+  >();
   readonly #inFlight: InFlightBlock[] = [];
   readonly #buildOn: StateSource;
   #queue: PendingSubmit[] = [];
@@ -154,7 +189,12 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   #committedHash: string;
   #lifecycle: Lifecycle = { phase: 'open' };
 
-  constructor(options: EmbeddedLedgerOptions, database: LedgerDatabase, key: NodeKey, lock: { release(): void }) {
+  constructor(
+    options: EmbeddedLedgerOptions,
+    database: LedgerDatabase,
+    key: NodeKey,
+    lock: { release(): void },
+  ) {
     this.path = options.path;
     this.nodeKeyPath = options.nodeKeyPath ?? '';
     this.keyId = key.fingerprint;
@@ -162,7 +202,10 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#database = database;
     this.#key = key;
     this.#runner = options.runner ?? createContractRunner();
-    this.#creator = { mspId: options.mspId ?? 'GridmarkEmbeddedMSP', certificatePem: key.publicKeyPem };
+    this.#creator = {
+      mspId: options.mspId ?? 'GridmarkEmbeddedMSP',
+      certificatePem: key.publicKeyPem,
+    };
     this.#maxPerBlock = options.maxTransactionsPerBlock ?? 1000;
     this.#maxWritesPerBlock = options.maxWritesPerBlock ?? 4000;
     this.#logger = options.logger ?? silentLogger;
@@ -178,7 +221,9 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#buildOn = {
       getState: (key) => {
         const unconfirmed = this.#unconfirmed.get(key);
-        return unconfirmed === undefined ? database.getState(key) : (unconfirmed.entry ?? undefined);
+        return unconfirmed === undefined
+          ? database.getState(key)
+          : (unconfirmed.entry ?? undefined);
       },
       rangeState: (startKey, endKey) => {
         const merged = new Map(database.rangeState(startKey, endKey).map((e) => [e.key, e]));
@@ -204,7 +249,15 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   }
 
   checkpoint(): LedgerCheckpoint {
-    return signCheckpoint({ height: this.#committedHeight, head: this.#committedHash, genesis: this.genesis, at: new Date() }, this.#key);
+    return signCheckpoint(
+      {
+        height: this.#committedHeight,
+        head: this.#committedHash,
+        genesis: this.genesis,
+        at: new Date(),
+      },
+      this.#key,
+    );
   }
 
   async evaluate(transaction: string, args: readonly string[]): Promise<Uint8Array> {
@@ -223,7 +276,10 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     });
   }
 
-  events(options: { readonly startBlock?: bigint; readonly signal?: AbortSignal }): AsyncIterable<LedgerEvent> {
+  events(options: {
+    readonly startBlock?: bigint;
+    readonly signal?: AbortSignal;
+  }): AsyncIterable<LedgerEvent> {
     this.#assertOpen();
     return this.#feed.events(options.startBlock, options.signal);
   }
@@ -243,17 +299,25 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   }
 
   #assertOpen(): void {
-    if (this.#lifecycle.phase === 'closed') throw ledgerUnavailable('The embedded ledger is closed.');
+    if (this.#lifecycle.phase === 'closed')
+      throw ledgerUnavailable('The embedded ledger is closed.');
   }
 
   #input(transaction: string, args: readonly string[]): TransactionInput {
-    return { transaction, args, txId: randomBytes(32).toString('hex'), timestamp: new Date(), creator: this.#creator };
+    return {
+      transaction,
+      args,
+      txId: randomBytes(32).toString('hex'),
+      timestamp: new Date(),
+      creator: this.#creator,
+    };
   }
 
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
-        if (this.#inFlight.length >= MAX_BLOCKS_IN_FLIGHT) await (this.#inFlight[0] as InFlightBlock).written.catch(() => undefined);
+        if (this.#inFlight.length >= MAX_BLOCKS_IN_FLIGHT)
+          await (this.#inFlight[0] as InFlightBlock).written.catch(() => undefined);
         const batch = this.#queue.slice(0, this.#maxPerBlock);
         this.#queue = this.#queue.slice(batch.length);
         const taken = await this.#commitBlock(batch);
@@ -269,7 +333,11 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
   async #commitBlock(batch: readonly PendingSubmit[]): Promise<number> {
     const number = this.#height;
     const state = new PendingState(this.#buildOn);
-    const included: { submit: PendingSubmit; input: TransactionInput; outcome: TransactionOutcome }[] = [];
+    const included: {
+      submit: PendingSubmit;
+      input: TransactionInput;
+      outcome: TransactionOutcome;
+    }[] = [];
     let taken = 0;
     let written = 0;
     for (const submit of batch) {
@@ -280,7 +348,9 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
       try {
         outcome = await this.#runner(state, input);
       } catch (error) {
-        submit.reject(ledgerUnavailable('The embedded ledger failed to run the transaction.', error));
+        submit.reject(
+          ledgerUnavailable('The embedded ledger failed to run the transaction.', error),
+        );
         continue;
       }
       if (outcome.status === 'ERROR') {
@@ -292,11 +362,29 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
       written += outcome.writes.length;
     }
     if (included.length === 0) return taken;
-    const writes: StateWrite[] = included.flatMap(({ outcome }, txNumber) => outcome.writes.map((w) => ({ key: w.key, value: w.value, txNumber })));
-    const block = this.#sealBlock(number, encodeBlockData({ transactions: included.map(({ input, outcome }) => storeTransaction(input, outcome)) }));
-    this.#logger.debug(`committing block ${number}: ${included.length} transaction(s), ${writes.length} state write(s)`);
+    const writes: StateWrite[] = included.flatMap(({ outcome }, txNumber) =>
+      outcome.writes.map((w) => ({ key: w.key, value: w.value, txNumber })),
+    );
+    const block = this.#sealBlock(
+      number,
+      encodeBlockData({
+        transactions: included.map(({ input, outcome }) => storeTransaction(input, outcome)),
+      }),
+    );
+    this.#logger.debug(
+      `committing block ${number}: ${included.length} transaction(s), ${writes.length} state write(s)`,
+    );
     for (const write of writes) {
-      this.#unconfirmed.set(write.key, { entry: write.value === null ? null : { value: write.value, version: { blockNumber: BigInt(number), txNumber: write.txNumber } }, block: number });
+      this.#unconfirmed.set(write.key, {
+        entry:
+          write.value === null
+            ? null
+            : {
+                value: write.value,
+                version: { blockNumber: BigInt(number), txNumber: write.txNumber },
+              },
+        block: number,
+      });
     }
     this.#height = number + 1;
     this.#lastHash = block.hash;
@@ -318,13 +406,20 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#committedHash = block.hash;
     this.#database.committed(block.number, writes);
     for (const write of writes) {
-      if (this.#unconfirmed.get(write.key)?.block === block.number) this.#unconfirmed.delete(write.key);
+      if (this.#unconfirmed.get(write.key)?.block === block.number)
+        this.#unconfirmed.delete(write.key);
     }
     this.#logger.debug(`committed block ${block.number}`);
     const events: LedgerEvent[] = [];
     const number = BigInt(block.number);
     for (const { submit, input, outcome } of included) {
-      if (outcome.event) events.push({ name: outcome.event.name, payload: outcome.event.payload, txId: input.txId, blockNumber: number });
+      if (outcome.event)
+        events.push({
+          name: outcome.event.name,
+          payload: outcome.event.payload,
+          txId: input.txId,
+          blockNumber: number,
+        });
       submit.resolve({ result: outcome.payload, txId: input.txId, blockNumber: number });
     }
     this.#feed.publish(events);
@@ -344,18 +439,31 @@ class EmbeddedLedgerImpl implements EmbeddedLedger {
     this.#committedHeight = this.#height;
     this.#lastHash = (this.#database.block(this.#height - 1) as StoredBlock).hash;
     this.#committedHash = this.#lastHash;
-    this.#logger.error(`block ${inFlight.block.number} was not written: ${error instanceof Error ? error.message : String(error)}`);
+    this.#logger.error(
+      `block ${inFlight.block.number} was not written: ${error instanceof Error ? error.message : String(error)}`,
+    );
     this.#writer.reset();
   }
 
   #sealBlock(number: number, data: string): StoredBlock {
-    const header = { number, previousHash: number === 0 ? GENESIS_PREVIOUS_HASH : this.#lastHash, dataHash: sha256(data), timestamp: new Date().toISOString() };
+    const header = {
+      number,
+      previousHash: number === 0 ? GENESIS_PREVIOUS_HASH : this.#lastHash,
+      dataHash: sha256(data),
+      timestamp: new Date().toISOString(),
+    };
     const hash = headerHash(header);
     return { ...header, hash, data, signature: this.#key.sign(hash) };
   }
 
   #writeGenesis(): void {
-    const block = this.#sealBlock(0, encodeBlockData({ genesis: { format: 1, mspId: this.#creator.mspId, publicKey: this.#key.publicKeyPem }, transactions: [] }));
+    const block = this.#sealBlock(
+      0,
+      encodeBlockData({
+        genesis: { format: 1, mspId: this.#creator.mspId, publicKey: this.#key.publicKeyPem },
+        transactions: [],
+      }),
+    );
     this.#database.append(block, []);
     this.#logger.debug('created the ledger with its genesis block');
   }

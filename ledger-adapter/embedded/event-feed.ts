@@ -5,7 +5,12 @@ import type { LedgerDatabase } from './ledger-database.js';
 /** Extracts the chaincode events of a block, in transaction order. */
 export function eventsOfBlock(number: number, data: string): LedgerEvent[] {
   const blockNumber = BigInt(number);
-  return blockEvents(data).map((event) => ({ name: event.name, payload: event.payload, txId: event.txId, blockNumber }));
+  return blockEvents(data).map((event) => ({
+    name: event.name,
+    payload: event.payload,
+    txId: event.txId,
+    blockNumber,
+  }));
 }
 
 interface Subscriber {
@@ -42,7 +47,10 @@ export class EventFeed {
     for (const subscriber of this.#subscribers) subscriber.wake?.();
   }
 
-  async *events(startBlock: bigint | undefined, signal: AbortSignal | undefined): AsyncGenerator<LedgerEvent> {
+  async *events(
+    startBlock: bigint | undefined,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<LedgerEvent> {
     if (this.#closed || signal?.aborted) return;
     const subscriber: Subscriber = { queue: [], wake: undefined };
     this.#subscribers.add(subscriber);

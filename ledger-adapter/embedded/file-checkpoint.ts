@@ -27,18 +27,35 @@ export function signFileCheckpoint(path: string, nodeKeyPath?: string): LedgerCh
     genesis = database.block(0);
     head = database.block(database.height() - 1);
   } catch (error) {
-    throw new GridmarkError('LEDGER_TAMPERED', `${path} cannot be read as a ledger: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+    throw new GridmarkError(
+      'LEDGER_TAMPERED',
+      `${path} cannot be read as a ledger: ${error instanceof Error ? error.message : String(error)}.`,
+      { cause: error },
+    );
   } finally {
     database?.close();
   }
-  if (genesis === undefined || head === undefined) throw new GridmarkError('LEDGER_TAMPERED', `${path} holds no blocks.`);
+  if (genesis === undefined || head === undefined)
+    throw new GridmarkError('LEDGER_TAMPERED', `${path} holds no blocks.`);
   if (genesisKey(genesis) !== key.publicKeyPem) {
-    throw new GridmarkError('LEDGER_HEAD_MISMATCH', `The node key ${keyPath} is not the key of the ledger ${path}: block 0 records another key.`);
+    throw new GridmarkError(
+      'LEDGER_HEAD_MISMATCH',
+      `The node key ${keyPath} is not the key of the ledger ${path}: block 0 records another key.`,
+    );
   }
-  if (headerHash(head) !== head.hash || !verifyBlockSignature(key.publicKeyPem, head.hash, head.signature)) {
-    throw new GridmarkError('LEDGER_TAMPERED', `${path}'s last block ${head.number} does not carry its own hash and the node's signature; run gridmark ledger verify.`);
+  if (
+    headerHash(head) !== head.hash ||
+    !verifyBlockSignature(key.publicKeyPem, head.hash, head.signature)
+  ) {
+    throw new GridmarkError(
+      'LEDGER_TAMPERED',
+      `${path}'s last block ${head.number} does not carry its own hash and the node's signature; run gridmark ledger verify.`,
+    );
   }
-  return signCheckpoint({ height: head.number + 1, head: head.hash, genesis: genesis.hash, at: new Date() }, key);
+  return signCheckpoint(
+    { height: head.number + 1, head: head.hash, genesis: genesis.hash, at: new Date() },
+    key,
+  );
 }
 
 function genesisKey(block: StoredBlock): string | undefined {

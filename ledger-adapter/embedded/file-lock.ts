@@ -17,10 +17,18 @@ export function lockLedgerFile(databasePath: string): { release(): void } {
       closeSync(fd);
       return { release: () => rmSync(path, { force: true }) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new GridmarkError('BAD_CONFIGURATION', `Cannot lock the ledger file ${databasePath}.`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new GridmarkError(
+          'BAD_CONFIGURATION',
+          `Cannot lock the ledger file ${databasePath}.`,
+          { cause: error },
+        );
       const owner = Number(readFileSync(path, 'utf8'));
       if (Number.isSafeInteger(owner) && owner > 0 && isRunning(owner)) {
-        throw new GridmarkError('BAD_CONFIGURATION', `The ledger file ${databasePath} is open in process ${owner}${owner === process.pid ? ' (this one)' : ''}; one process may write it at a time.`);
+        throw new GridmarkError(
+          'BAD_CONFIGURATION',
+          `The ledger file ${databasePath} is open in process ${owner}${owner === process.pid ? ' (this one)' : ''}; one process may write it at a time.`,
+        );
       }
       rmSync(path, { force: true });
     }

@@ -3,8 +3,18 @@ import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyTradeReceipt, type Anchor, type Trade, type TradeReceipt } from '../contract/index.js';
-import { createEmbeddedLedger, inspectLedgerFile, verifyLedgerFile, type EmbeddedLedger } from './index.js';
+import {
+  verifyTradeReceipt,
+  type Anchor,
+  type Trade,
+  type TradeReceipt,
+} from '../contract/index.js';
+import {
+  createEmbeddedLedger,
+  inspectLedgerFile,
+  verifyLedgerFile,
+  type EmbeddedLedger,
+} from './index.js';
 import { forgeHeadBlock, tempDir } from './test-fixtures.js';
 
 /*
@@ -29,7 +39,10 @@ const T1: Trade = {
   applicationId: 'APP-0001',
   resolutionId: R1,
   function: 'om',
-  items: ['88.1001.1/PVI-000001', '88.1001.1/PVI-000002'].map((deviceId) => ({ deviceId, fieldCodes: ['88.1001.3.F0001', '88.1001.3.F0002'] })),
+  items: ['88.1001.1/PVI-000001', '88.1001.1/PVI-000002'].map((deviceId) => ({
+    deviceId,
+    fieldCodes: ['88.1001.3.F0001', '88.1001.3.F0002'],
+  })),
   payees: [{ systemCode: '88.1001.3', grossFen: 14, amountFen: 12 }],
   platformFeeFen: 7,
   amountFen: 19,
@@ -64,13 +77,28 @@ describe('a ledger of the first layout', () => {
   it('opens, and reads its anchors, resolutions and trades as they were recorded', async () => {
     const ledger = open(copy());
     expect(ledger.height).toBe(8n);
-    const anchors = decode(await ledger.evaluate('GetAnchors', [JSON.stringify([['88.1001.1/PVI-000001', '88.1001.3.F0001'], ['88.1001.1/PVI-000002', '88.1001.3.F0002']])])) as Anchor[];
+    const anchors = decode(
+      await ledger.evaluate('GetAnchors', [
+        JSON.stringify([
+          ['88.1001.1/PVI-000001', '88.1001.3.F0001'],
+          ['88.1001.1/PVI-000002', '88.1001.3.F0002'],
+        ]),
+      ]),
+    ) as Anchor[];
     expect(anchors).toMatchObject([
       { commitment: 'a'.repeat(64), version: 2, systemCode: '88.1001.3' },
       { commitment: '4'.repeat(64), version: 1 },
     ]);
-    expect(decode(await ledger.evaluate('GetResolution', [JSON.stringify(R1)]))).toMatchObject({ resolutionId: R1, role: 'om-engineer', totalFeeFen: 14, devices: [{ deviceId: '88.1001.1/PVI-000001' }, { deviceId: '88.1001.1/PVI-000002' }] });
-    const recorded = decode(await ledger.evaluate('GetTrade', [JSON.stringify('T-1')])) as { trade: Trade; receipt: TradeReceipt };
+    expect(decode(await ledger.evaluate('GetResolution', [JSON.stringify(R1)]))).toMatchObject({
+      resolutionId: R1,
+      role: 'om-engineer',
+      totalFeeFen: 14,
+      devices: [{ deviceId: '88.1001.1/PVI-000001' }, { deviceId: '88.1001.1/PVI-000002' }],
+    });
+    const recorded = decode(await ledger.evaluate('GetTrade', [JSON.stringify('T-1')])) as {
+      trade: Trade;
+      receipt: TradeReceipt;
+    };
     expect(recorded).toEqual({ trade: T1, receipt: FIRST_RECEIPT });
     expect(verifyTradeReceipt(recorded.trade, recorded.receipt)).toBe(true);
   });
@@ -78,48 +106,138 @@ describe('a ledger of the first layout', () => {
   it('takes new records on top of the old ones, in the new form, and still verifies', async () => {
     const files = copy();
     const ledger = open(files);
-    const anchored = await ledger.submit('AnchorCommitments', [JSON.stringify({ systemCode: '88.1001.3', commitments: [{ deviceId: '88.1001.1/PVI-000001', fieldCode: '88.1001.3.F0001', commitment: 'b'.repeat(64) }] })]);
-    const again = decode((await ledger.submit('RecordTrades', [JSON.stringify({ trades: [T1, { ...T1, tradeId: 'T-3', at: '2026-12-02T08:00:00.000Z' }] })])).result) as { receipts: TradeReceipt[] };
+    const anchored = await ledger.submit('AnchorCommitments', [
+      JSON.stringify({
+        systemCode: '88.1001.3',
+        commitments: [
+          {
+            deviceId: '88.1001.1/PVI-000001',
+            fieldCode: '88.1001.3.F0001',
+            commitment: 'b'.repeat(64),
+          },
+        ],
+      }),
+    ]);
+    const again = decode(
+      (
+        await ledger.submit('RecordTrades', [
+          JSON.stringify({
+            trades: [T1, { ...T1, tradeId: 'T-3', at: '2026-12-02T08:00:00.000Z' }],
+          }),
+        ])
+      ).result,
+    ) as { receipts: TradeReceipt[] };
     expect(again.receipts[0]).toEqual(FIRST_RECEIPT);
-    expect(verifyTradeReceipt({ ...T1, tradeId: 'T-3', at: '2026-12-02T08:00:00.000Z' }, again.receipts[1] as TradeReceipt)).toBe(true);
-    const [anchor] = decode(await ledger.evaluate('GetAnchors', [JSON.stringify([['88.1001.1/PVI-000001', '88.1001.3.F0001']])])) as Anchor[];
+    expect(
+      verifyTradeReceipt(
+        { ...T1, tradeId: 'T-3', at: '2026-12-02T08:00:00.000Z' },
+        again.receipts[1] as TradeReceipt,
+      ),
+    ).toBe(true);
+    const [anchor] = decode(
+      await ledger.evaluate('GetAnchors', [
+        JSON.stringify([['88.1001.1/PVI-000001', '88.1001.3.F0001']]),
+      ]),
+    ) as Anchor[];
     expect(anchor).toMatchObject({ commitment: 'b'.repeat(64), version: 3, txId: anchored.txId });
     await ledger.close();
 
     const db = new Database(files.path, { readonly: true });
-    expect(db.prepare('SELECT typeof(data) AS type FROM blocks ORDER BY number').all().map((r) => (r as { type: string }).type)).toEqual([...Array<string>(8).fill('text'), 'blob', 'blob']);
+    expect(
+      db
+        .prepare('SELECT typeof(data) AS type FROM blocks ORDER BY number')
+        .all()
+        .map((r) => (r as { type: string }).type),
+    ).toEqual([...Array<string>(8).fill('text'), 'blob', 'blob']);
     db.close();
     // Blocks of the first layout replay their recorded writes, the new ones are re-executed; the chain and the state check out.
-    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath })).toMatchObject({ ok: true, blocks: 10, transactions: 9 });
+    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath })).toMatchObject({
+      ok: true,
+      blocks: 10,
+      transactions: 9,
+    });
     const inspector = inspectLedgerFile(files.path);
-    expect(inspector.block(7)?.data.transactions[0]).toMatchObject({ layout: 1, transaction: 'RecordTrades' });
-    expect(inspector.block(9)?.data.transactions[0]).toMatchObject({ layout: 2, transaction: 'RecordTrades' });
+    expect(inspector.block(7)?.data.transactions[0]).toMatchObject({
+      layout: 1,
+      transaction: 'RecordTrades',
+    });
+    expect(inspector.block(9)?.data.transactions[0]).toMatchObject({
+      layout: 2,
+      transaction: 'RecordTrades',
+    });
     inspector.close();
   });
 
   it('delivers the events of old and new blocks alike', async () => {
     const ledger = open(copy());
-    await ledger.submit('AnchorCommitments', [JSON.stringify({ systemCode: '88.1001.3', commitments: [{ deviceId: '88.1001.1/PVI-000002', fieldCode: '88.1001.3.F0001', commitment: 'c'.repeat(64) }] })]);
+    await ledger.submit('AnchorCommitments', [
+      JSON.stringify({
+        systemCode: '88.1001.3',
+        commitments: [
+          {
+            deviceId: '88.1001.1/PVI-000002',
+            fieldCode: '88.1001.3.F0001',
+            commitment: 'c'.repeat(64),
+          },
+        ],
+      }),
+    ]);
     const controller = new AbortController();
     const names: string[] = [];
     for await (const event of ledger.events({ startBlock: 0n, signal: controller.signal })) {
       names.push(`${event.blockNumber}:${event.name}`);
       if (event.blockNumber === 8n) controller.abort();
     }
-    expect(names).toEqual(['1:FieldsRegistered', '2:CatalogUpdated', '3:ParsingRuleChanged', '4:CommitmentsAnchored', '5:CommitmentsAnchored', '6:ResolutionsRecorded', '7:TradesRecorded', '8:CommitmentsAnchored']);
+    expect(names).toEqual([
+      '1:FieldsRegistered',
+      '2:CatalogUpdated',
+      '3:ParsingRuleChanged',
+      '4:CommitmentsAnchored',
+      '5:CommitmentsAnchored',
+      '6:ResolutionsRecorded',
+      '7:TradesRecorded',
+      '8:CommitmentsAnchored',
+    ]);
   });
 
   it('re-executes blocks of the new layout: a write the contract would not make is found though every hash and signature checks', async () => {
     const files = copy();
     const ledger = open(files);
-    await ledger.submit('AnchorCommitments', [JSON.stringify({ systemCode: '88.1001.3', commitments: [{ deviceId: '88.1001.1/PVI-000002', fieldCode: '88.1001.3.F0001', commitment: 'c'.repeat(64) }] })]);
+    await ledger.submit('AnchorCommitments', [
+      JSON.stringify({
+        systemCode: '88.1001.3',
+        commitments: [
+          {
+            deviceId: '88.1001.1/PVI-000002',
+            fieldCode: '88.1001.3.F0001',
+            commitment: 'c'.repeat(64),
+          },
+        ],
+      }),
+    ]);
     await ledger.close();
     // Someone holding the node key writes another commitment into the block, and into the state table to match.
-    forgeHeadBlock(files.path, files.nodeKeyPath, (text) => text.replace(`\\"c\\":\\"${'c'.repeat(64)}\\"`, `\\"c\\":\\"${'d'.repeat(64)}\\"`));
+    forgeHeadBlock(files.path, files.nodeKeyPath, (text) =>
+      text.replace(`\\"c\\":\\"${'c'.repeat(64)}\\"`, `\\"c\\":\\"${'d'.repeat(64)}\\"`),
+    );
     const db = new Database(files.path);
-    db.prepare("UPDATE state SET value = CAST(replace(CAST(value AS TEXT), ?, ?) AS BLOB) WHERE key = ?").run('c'.repeat(64), 'd'.repeat(64), Buffer.from('\u0000anchor\u000088.1001.1/PVI-000002\u000088.1001.3.F0001\u0000'));
+    db.prepare(
+      'UPDATE state SET value = CAST(replace(CAST(value AS TEXT), ?, ?) AS BLOB) WHERE key = ?',
+    ).run(
+      'c'.repeat(64),
+      'd'.repeat(64),
+      Buffer.from('\u0000anchor\u000088.1001.1/PVI-000002\u000088.1001.3.F0001\u0000'),
+    );
     db.close();
-    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath, reexecute: false })).toMatchObject({ ok: true });
-    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath })).toMatchObject({ ok: false, firstBadBlock: 8, problem: expect.stringMatching(/^block 8 transaction 0 \(.*, AnchorCommitments\) does not replay to the outcome it records$/) as unknown });
+    expect(
+      await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath, reexecute: false }),
+    ).toMatchObject({ ok: true });
+    expect(await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath })).toMatchObject({
+      ok: false,
+      firstBadBlock: 8,
+      problem: expect.stringMatching(
+        /^block 8 transaction 0 \(.*, AnchorCommitments\) does not replay to the outcome it records$/,
+      ) as unknown,
+    });
   });
 });

@@ -4,7 +4,10 @@ import { KeyFilter } from './key-filter.js';
 describe('KeyFilter', () => {
   it('never reports an added key as absent', () => {
     const filter = new KeyFilter(10_000);
-    const keys = Array.from({ length: 10_000 }, (_, i) => `\u0000anchor\u000088.1001.1/PVM-${i}\u000088.1001.3.F0001\u0000`);
+    const keys = Array.from(
+      { length: 10_000 },
+      (_, i) => `\u0000anchor\u000088.1001.1/PVM-${i}\u000088.1001.3.F0001\u0000`,
+    );
     for (const key of keys) filter.add(key);
     expect(keys.every((k) => filter.mightContain(k))).toBe(true);
   });
@@ -13,7 +16,8 @@ describe('KeyFilter', () => {
     const filter = new KeyFilter(10_000);
     for (let i = 0; i < 10_000; i++) filter.add(`anchor|88.1001.1/PVM-${i}`);
     let falsePositives = 0;
-    for (let i = 10_000; i < 20_000; i++) if (filter.mightContain(`anchor|88.1001.1/PVM-${i}`)) falsePositives += 1;
+    for (let i = 10_000; i < 20_000; i++)
+      if (filter.mightContain(`anchor|88.1001.1/PVM-${i}`)) falsePositives += 1;
     expect(falsePositives / 10_000).toBeLessThan(0.03);
   });
 

@@ -37,9 +37,17 @@ export interface ArchiveReport {
  * @throws GridmarkError BAD_CONFIGURATION when `archivePath` exists (an archive is never overwritten)
  *   or the ledger file does not; LEDGER_TAMPERED when the copy does not verify
  */
-export async function archiveLedger(path: string, archivePath: string, options: ArchiveOptions = {}): Promise<ArchiveReport> {
+export async function archiveLedger(
+  path: string,
+  archivePath: string,
+  options: ArchiveOptions = {},
+): Promise<ArchiveReport> {
   if (!existsSync(path)) throw new GridmarkError('BAD_CONFIGURATION', `No ledger file at ${path}.`);
-  if (existsSync(archivePath)) throw new GridmarkError('BAD_CONFIGURATION', `${archivePath} exists; an archive is written to a new file and never over another.`);
+  if (existsSync(archivePath))
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${archivePath} exists; an archive is written to a new file and never over another.`,
+    );
   // The archive holds the books as the ledger does: its owner's only, from before the first byte is written.
   prepareOwnerOnlyDatabase(archivePath);
   const source = new Database(path, { readonly: true, fileMustExist: true });
@@ -59,9 +67,17 @@ export async function archiveLedger(path: string, archivePath: string, options: 
 }
 
 /** Verifies an archive on its own (with the archives before it). @throws GridmarkError LEDGER_TAMPERED when it does not verify */
-async function verifiedArchive(archivePath: string, options: ArchiveOptions): Promise<ArchiveReport> {
+async function verifiedArchive(
+  archivePath: string,
+  options: ArchiveOptions,
+): Promise<ArchiveReport> {
   const report = await verifyLedgerFile(archivePath, options);
-  if (!report.ok) throw new GridmarkError('LEDGER_TAMPERED', `The archive ${archivePath} does not verify: ${report.problem}.`, { details: { path: archivePath, block: report.firstBadBlock, problem: report.problem } });
+  if (!report.ok)
+    throw new GridmarkError(
+      'LEDGER_TAMPERED',
+      `The archive ${archivePath} does not verify: ${report.problem}.`,
+      { details: { path: archivePath, block: report.firstBadBlock, problem: report.problem } },
+    );
   return { path: archivePath, head: report.head, stateDigest: report.stateDigest };
 }
 
@@ -76,7 +92,11 @@ async function verifiedArchive(archivePath: string, options: ArchiveOptions): Pr
  *   nothing the file has not pruned yet;
  *   LEDGER_TAMPERED when the archive does not verify
  */
-export async function pruneLedger(path: string, archivePath: string, options: ArchiveOptions = {}): Promise<LedgerBase & { readonly prunedBlocks: number }> {
+export async function pruneLedger(
+  path: string,
+  archivePath: string,
+  options: ArchiveOptions = {},
+): Promise<LedgerBase & { readonly prunedBlocks: number }> {
   const lock = lockLedgerFile(path);
   try {
     const archive = await verifiedArchive(archivePath, options);
@@ -91,23 +111,55 @@ export async function pruneLedger(path: string, archivePath: string, options: Ar
   }
 }
 
-function pruneTo(db: Database.Database, path: string, archive: ArchiveReport): LedgerBase & { readonly prunedBlocks: number } {
+function pruneTo(
+  db: Database.Database,
+  path: string,
+  archive: ArchiveReport,
+): LedgerBase & { readonly prunedBlocks: number } {
   const { height, hash } = archive.head;
   const previous = ledgerBaseOf(db);
-  if (previous !== undefined && previous.height >= height) throw new GridmarkError('BAD_CONFIGURATION', `${path} is pruned up to block ${previous.height - 1} already; the archive ${archive.path} ends before that.`);
-  const row = db.prepare<[number], { hash: string | Buffer }>('SELECT hash FROM blocks WHERE number = ?').get(height - 1);
-  const held = row === undefined ? undefined : typeof row.hash === 'string' ? row.hash : row.hash.toString('hex');
+  if (previous !== undefined && previous.height >= height)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${path} is pruned up to block ${previous.height - 1} already; the archive ${archive.path} ends before that.`,
+    );
+  const row = db
+    .prepare<[number], { hash: string | Buffer }>('SELECT hash FROM blocks WHERE number = ?')
+    .get(height - 1);
+  const held =
+    row === undefined
+      ? undefined
+      : typeof row.hash === 'string'
+        ? row.hash
+        : row.hash.toString('hex');
   if (held !== hash) {
-    throw new GridmarkError('BAD_CONFIGURATION', `The archive ${archive.path} ends at block ${height - 1} (${hash.slice(0, 16)}…), which ${path} ${held === undefined ? 'does not hold' : `holds with another hash (${held.slice(0, 16)}…): it is an archive of another chain`}.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `The archive ${archive.path} ends at block ${height - 1} (${hash.slice(0, 16)}…), which ${path} ${held === undefined ? 'does not hold' : `holds with another hash (${held.slice(0, 16)}…): it is an archive of another chain`}.`,
+    );
   }
   // The chain goes on in the file after the archive's head: a file left with block 0 alone would lose its height.
-  if (db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM blocks WHERE number >= ?').get(height)?.n === 0) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${path} holds no block after the archive's head (block ${height - 1}); prune once the ledger has written on.`);
+  if (
+    db
+      .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM blocks WHERE number >= ?')
+      .get(height)?.n === 0
+  ) {
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${path} holds no block after the archive's head (block ${height - 1}); prune once the ledger has written on.`,
+    );
   }
-  const base: LedgerBase = { height, headHash: hash, stateDigest: archive.stateDigest, prunedAt: new Date().toISOString() };
+  const base: LedgerBase = {
+    height,
+    headHash: hash,
+    stateDigest: archive.stateDigest,
+    prunedAt: new Date().toISOString(),
+  };
   const prune = db.transaction((): number => {
     db.exec(LEDGER_BASE_SCHEMA);
-    db.prepare('INSERT INTO ledger_base (height, head_hash, state_digest, pruned_at) VALUES (?, ?, ?, ?)').run(base.height, base.headHash, base.stateDigest, base.prunedAt);
+    db.prepare(
+      'INSERT INTO ledger_base (height, head_hash, state_digest, pruned_at) VALUES (?, ?, ?, ?)',
+    ).run(base.height, base.headHash, base.stateDigest, base.prunedAt);
     return db.prepare('DELETE FROM blocks WHERE number >= 1 AND number < ?').run(height).changes;
   });
   return { ...base, prunedBlocks: prune() };

@@ -29,10 +29,26 @@ export const LEDGER_BASE_SCHEMA = `CREATE TABLE IF NOT EXISTS ledger_base (
 
 /** The latest base of an open ledger file, or undefined when none of its blocks were pruned. */
 export function ledgerBaseOf(db: Database.Database): LedgerBase | undefined {
-  const exists = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'ledger_base'").get()?.n === 1;
+  const exists =
+    db
+      .prepare<[], { n: number }>(
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'ledger_base'",
+      )
+      .get()?.n === 1;
   if (!exists) return undefined;
-  const row = db.prepare<[], { height: number; head_hash: string; state_digest: string; pruned_at: string }>('SELECT height, head_hash, state_digest, pruned_at FROM ledger_base ORDER BY height DESC LIMIT 1').get();
-  return row === undefined ? undefined : { height: row.height, headHash: row.head_hash, stateDigest: row.state_digest, prunedAt: row.pruned_at };
+  const row = db
+    .prepare<[], { height: number; head_hash: string; state_digest: string; pruned_at: string }>(
+      'SELECT height, head_hash, state_digest, pruned_at FROM ledger_base ORDER BY height DESC LIMIT 1',
+    )
+    .get();
+  return row === undefined
+    ? undefined
+    : {
+        height: row.height,
+        headHash: row.head_hash,
+        stateDigest: row.state_digest,
+        prunedAt: row.pruned_at,
+      };
 }
 
 /** The latest base of a ledger file (opened read-only for the question), or undefined. */

@@ -39,8 +39,10 @@ CREATE TABLE IF NOT EXISTS block_dictionaries (
 
 /** The statements that append a block and apply its state changes, on any connection that writes the file. */
 export const APPEND_STATEMENTS = {
-  insertBlock: 'INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  putState: 'INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx',
+  insertBlock:
+    'INSERT INTO blocks (number, previous_hash, data_hash, hash, timestamp, data, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  putState:
+    'INSERT INTO state (key, value, block, tx) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, block = excluded.block, tx = excluded.tx',
   deleteState: 'DELETE FROM state WHERE key = ?',
   latestDictionary: 'SELECT id, bytes FROM block_dictionaries ORDER BY id DESC LIMIT 1',
 } as const;
@@ -73,7 +75,9 @@ export class LedgerDatabase {
   readonly #rangeState: Database.Statement<[Buffer, Buffer], StateRow>;
   readonly #putState: Database.Statement<[Buffer, Uint8Array, number, number]>;
   readonly #deleteState: Database.Statement<[Buffer]>;
-  readonly #insertBlock: Database.Statement<[number, Buffer | string, Buffer | string, Buffer | string, string, Buffer, Buffer | string]>;
+  readonly #insertBlock: Database.Statement<
+    [number, Buffer | string, Buffer | string, Buffer | string, string, Buffer, Buffer | string]
+  >;
   readonly #dictionaries = new Map<number, Uint8Array>();
   readonly #getBlock: Database.Statement<[number], BlockRow>;
   readonly #blocksFrom: Database.Statement<[number, number], BlockRow>;
@@ -90,28 +94,45 @@ export class LedgerDatabase {
    * Opens (and, unless `readonly`, creates) the file. `stateCacheBytes` bounds the state cache
    * (default 32 MB; 0 turns it off, as does `readonly`).
    */
-  constructor(path: string, options: { readonly readonly?: boolean; readonly stateCacheBytes?: number } = {}) {
-    const cacheBytes = options.readonly ? 0 : (options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
+  constructor(
+    path: string,
+    options: { readonly readonly?: boolean; readonly stateCacheBytes?: number } = {},
+  ) {
+    const cacheBytes = options.readonly
+      ? 0
+      : (options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
     this.#cache = cacheBytes > 0 ? new StateCache(cacheBytes) : undefined;
     // The chain and world state are the books: readable by their owner only, WAL and SHM files included.
     if (!options.readonly) prepareOwnerOnlyDatabase(path);
-    this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.#db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
     if (!options.readonly) {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = FULL');
       this.#db.exec(SCHEMA);
     }
     this.#getState = this.#db.prepare('SELECT key, value, block, tx FROM state WHERE key = ?');
-    this.#rangeState = this.#db.prepare('SELECT key, value, block, tx FROM state WHERE key >= ? AND key < ? ORDER BY key');
+    this.#rangeState = this.#db.prepare(
+      'SELECT key, value, block, tx FROM state WHERE key >= ? AND key < ? ORDER BY key',
+    );
     this.#putState = this.#db.prepare(APPEND_STATEMENTS.putState);
     this.#deleteState = this.#db.prepare(APPEND_STATEMENTS.deleteState);
     this.#insertBlock = this.#db.prepare(APPEND_STATEMENTS.insertBlock);
     this.#getBlock = this.#db.prepare('SELECT * FROM blocks WHERE number = ?');
-    this.#blocksFrom = this.#db.prepare('SELECT * FROM blocks WHERE number >= ? ORDER BY number LIMIT ?');
+    this.#blocksFrom = this.#db.prepare(
+      'SELECT * FROM blocks WHERE number >= ? ORDER BY number LIMIT ?',
+    );
     this.#height = this.#db.prepare('SELECT COALESCE(MAX(number) + 1, 0) AS height FROM blocks');
     if (this.#cache) this.#filter = this.#buildFilter();
     this.#append = this.#db.transaction((block: StoredBlock, writes: readonly StateWrite[]) => {
-      this.#insertBlock.run(block.number, ...headerColumns(block), packBlockData(block.data), signatureColumn(block));
+      this.#insertBlock.run(
+        block.number,
+        ...headerColumns(block),
+        packBlockData(block.data),
+        signatureColumn(block),
+      );
       for (const write of writes) {
         const key = Buffer.from(write.key, 'utf8');
         if (write.value === null) this.#deleteState.run(key);
@@ -143,15 +164,22 @@ export class LedgerDatabase {
     const block = BigInt(blockNumber);
     for (const write of writes) {
       if (write.value !== null) this.#filter?.add(write.key);
-      cache.set(write.key, write.value === null ? null : { value: write.value, version: { blockNumber: block, txNumber: write.txNumber } });
+      cache.set(
+        write.key,
+        write.value === null
+          ? null
+          : { value: write.value, version: { blockNumber: block, txNumber: write.txNumber } },
+      );
     }
     if (this.#filter?.full) this.#filter = this.#buildFilter();
   }
 
   #buildFilter(): KeyFilter {
-    const count = this.#db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM state').get()?.n ?? 0;
+    const count =
+      this.#db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM state').get()?.n ?? 0;
     const filter = new KeyFilter(Math.max(1 << 20, count * 2));
-    for (const row of this.#db.prepare<[], { key: Buffer }>('SELECT key FROM state').iterate()) filter.add(row.key.toString('utf8'));
+    for (const row of this.#db.prepare<[], { key: Buffer }>('SELECT key FROM state').iterate())
+      filter.add(row.key.toString('utf8'));
     return filter;
   }
 
@@ -175,7 +203,9 @@ export class LedgerDatabase {
   readonly #dictionaryOf = (id: number): Uint8Array | undefined => {
     let bytes = this.#dictionaries.get(id);
     if (bytes === undefined && this.#hasDictionaries()) {
-      bytes = this.#db.prepare<[number], { bytes: Buffer }>('SELECT bytes FROM block_dictionaries WHERE id = ?').get(id)?.bytes;
+      bytes = this.#db
+        .prepare<[number], { bytes: Buffer }>('SELECT bytes FROM block_dictionaries WHERE id = ?')
+        .get(id)?.bytes;
       if (bytes !== undefined) this.#dictionaries.set(id, bytes);
     }
     return bytes;
@@ -183,7 +213,13 @@ export class LedgerDatabase {
 
   // A file written before blocks were compressed, opened read-only, has no dictionary table.
   #hasDictionaries(): boolean {
-    return this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'").get()?.n === 1;
+    return (
+      this.#db
+        .prepare<[], { n: number }>(
+          "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'block_dictionaries'",
+        )
+        .get()?.n === 1
+    );
   }
 
   getState(key: string): StateEntry | undefined {
@@ -198,12 +234,17 @@ export class LedgerDatabase {
 
   /** Committed entries with `startKey <= key < endKey` in byte order. */
   rangeState(startKey: string, endKey: string): ({ key: string } & StateEntry)[] {
-    return this.#rangeState.all(Buffer.from(startKey, 'utf8'), Buffer.from(endKey, 'utf8')).map((row) => ({ key: row.key.toString('utf8'), ...toEntry(row) }));
+    return this.#rangeState
+      .all(Buffer.from(startKey, 'utf8'), Buffer.from(endKey, 'utf8'))
+      .map((row) => ({ key: row.key.toString('utf8'), ...toEntry(row) }));
   }
 
   /** Every state entry in key order (for verification). */
   *allState(): IterableIterator<{ key: string } & StateEntry> {
-    for (const row of this.#db.prepare<[], StateRow>('SELECT key, value, block, tx FROM state ORDER BY key').iterate()) yield { key: row.key.toString('utf8'), ...toEntry(row) };
+    for (const row of this.#db
+      .prepare<[], StateRow>('SELECT key, value, block, tx FROM state ORDER BY key')
+      .iterate())
+      yield { key: row.key.toString('utf8'), ...toEntry(row) };
   }
 
   /** A world state reader over the committed state. */
@@ -220,7 +261,10 @@ export class LedgerDatabase {
 }
 
 function toEntry(row: StateRow): StateEntry {
-  return { value: new Uint8Array(row.value.buffer, row.value.byteOffset, row.value.byteLength), version: { blockNumber: BigInt(row.block), txNumber: row.tx } };
+  return {
+    value: new Uint8Array(row.value.buffer, row.value.byteOffset, row.value.byteLength),
+    version: { blockNumber: BigInt(row.block), txNumber: row.tx },
+  };
 }
 
 async function* toAsync<T>(items: readonly T[]): AsyncIterable<T> {

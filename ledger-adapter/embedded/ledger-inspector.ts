@@ -16,7 +16,10 @@ export interface LedgerInspector {
   /** Up to `limit` blocks from `from` on. */
   blocks(from: number, limit: number): InspectedBlock[];
   /** State entries whose readable key (`anchor | <device> | <field>`) starts with `prefix`, at most `limit`. */
-  state(prefix: string, limit: number): { key: string; value: string; blockNumber: number; txNumber: number }[];
+  state(
+    prefix: string,
+    limit: number,
+  ): { key: string; value: string; blockNumber: number; txNumber: number }[];
   close(): void;
 }
 
@@ -33,9 +36,14 @@ export function inspectLedgerFile(path: string): LedgerInspector {
     database = new LedgerDatabase(path, { readonly: true });
     height = database.height();
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${path} is not an embedded ledger file.`, { cause: error });
+    throw new GridmarkError('BAD_CONFIGURATION', `${path} is not an embedded ledger file.`, {
+      cause: error,
+    });
   }
-  const inspect = (block: StoredBlock): InspectedBlock => ({ ...block, data: decodeBlockData(block.data) });
+  const inspect = (block: StoredBlock): InspectedBlock => ({
+    ...block,
+    data: decodeBlockData(block.data),
+  });
   return {
     height,
     block: (number) => {
@@ -48,7 +56,12 @@ export function inspectLedgerFile(path: string): LedgerInspector {
       for (const entry of database.allState()) {
         const key = displayKey(entry.key);
         if (!key.startsWith(prefix)) continue;
-        found.push({ key, value: Buffer.from(entry.value).toString('utf8'), blockNumber: Number(entry.version.blockNumber), txNumber: entry.version.txNumber });
+        found.push({
+          key,
+          value: Buffer.from(entry.value).toString('utf8'),
+          blockNumber: Number(entry.version.blockNumber),
+          txNumber: entry.version.txNumber,
+        });
         if (found.length >= limit) break;
       }
       return found;

@@ -10,7 +10,13 @@ import { fieldsOf, tempDir } from './test-fixtures.js';
 /** A logger that keeps its warnings. */
 function recordingLogger(): Logger & { readonly warnings: string[] } {
   const warnings: string[] = [];
-  return { warnings, debug() {}, info() {}, error() {}, warn: (message: string) => void warnings.push(message) };
+  return {
+    warnings,
+    debug() {},
+    info() {},
+    error() {},
+    warn: (message: string) => void warnings.push(message),
+  };
 }
 
 describe('the node key of an embedded ledger', () => {
@@ -51,13 +57,18 @@ describe('the node key of an embedded ledger', () => {
     const created = createEmbeddedLedger({ path, nodeKeyPath: legacyNodeKeyPath(path) });
     await created.close();
     const keyText = readFileSync(legacyNodeKeyPath(path), 'utf8');
-    expect(locateNodeKey(path)).toEqual({ path: legacyNodeKeyPath(path), source: 'beside-database' });
+    expect(locateNodeKey(path)).toEqual({
+      path: legacyNodeKeyPath(path),
+      source: 'beside-database',
+    });
     const logger = recordingLogger();
     const reopened = createEmbeddedLedger({ path, logger });
     await reopened.submit('RegisterFields', [fieldsOf('88.1001.3', 1)]);
     await reopened.close();
     expect(reopened.keyId).toBe(created.keyId);
-    expect(logger.warnings).toEqual([expect.stringContaining(`node key ${legacyNodeKeyPath(path)} sits beside its database`)]);
+    expect(logger.warnings).toEqual([
+      expect.stringContaining(`node key ${legacyNodeKeyPath(path)} sits beside its database`),
+    ]);
     expect(readFileSync(legacyNodeKeyPath(path), 'utf8')).toBe(keyText);
     expect(existsSync(nodeKeyPath(path))).toBe(false);
   });
@@ -79,7 +90,10 @@ describe('the node key of an embedded ledger', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(GridmarkError);
-    expect(error).toMatchObject({ code: 'LEDGER_HEAD_MISMATCH', message: expect.stringContaining('block 0 records another key') as unknown });
+    expect(error).toMatchObject({
+      code: 'LEDGER_HEAD_MISMATCH',
+      message: expect.stringContaining('block 0 records another key') as unknown,
+    });
     expect(readFileSync(nodeKeyPath(path), 'utf8')).toBe(readFileSync(nodeKeyPath(other), 'utf8'));
     // The refused open released the file: the ledger's own key opens it.
     await createEmbeddedLedger({ path, nodeKeyPath: original }).close();
@@ -89,6 +103,8 @@ describe('the node key of an embedded ledger', () => {
     const path = ledgerIn('lost');
     await createEmbeddedLedger({ path }).close();
     copyFileSync(path, join(tmp.dir, 'lost', 'copy.db'));
-    expect(() => createEmbeddedLedger({ path: join(tmp.dir, 'lost', 'copy.db') })).toThrow(/node key .*keys\/copy\.db\.node-key\.pem does not exist; name the key's file with GRIDMARK_NODE_KEY/);
+    expect(() => createEmbeddedLedger({ path: join(tmp.dir, 'lost', 'copy.db') })).toThrow(
+      /node key .*keys\/copy\.db\.node-key\.pem does not exist; name the key's file with GRIDMARK_NODE_KEY/,
+    );
   });
 });

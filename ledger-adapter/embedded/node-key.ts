@@ -1,8 +1,19 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { GridmarkError } from '../../schema/errors.js';
-import { OWNER_ONLY_FILE_MODE, ensureOwnerOnlyDirectory, isLooserThanOwnerOnly } from '../../schema/owner-only-files.js';
+import {
+  OWNER_ONLY_FILE_MODE,
+  ensureOwnerOnlyDirectory,
+  isLooserThanOwnerOnly,
+} from '../../schema/owner-only-files.js';
 import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
 
 /** The embedded node's signing key: Ed25519, PKCS#8 PEM in a file only its owner may read. */
@@ -51,9 +62,11 @@ export interface NodeKeyLocation {
  * Without any of them, the keys directory is where a new ledger creates its key.
  */
 export function locateNodeKey(databasePath: string, configured?: string): NodeKeyLocation {
-  if (configured !== undefined && configured !== '') return { path: configured, source: 'configured' };
+  if (configured !== undefined && configured !== '')
+    return { path: configured, source: 'configured' };
   const path = nodeKeyPath(databasePath);
-  if (!existsSync(path) && existsSync(legacyNodeKeyPath(databasePath))) return { path: legacyNodeKeyPath(databasePath), source: 'beside-database' };
+  if (!existsSync(path) && existsSync(legacyNodeKeyPath(databasePath)))
+    return { path: legacyNodeKeyPath(databasePath), source: 'beside-database' };
   return { path, source: 'default' };
 }
 
@@ -65,22 +78,40 @@ export function locateNodeKey(databasePath: string, configured?: string): NodeKe
  */
 export function loadNodeKey(path: string, create: boolean): NodeKey {
   if (!existsSync(path)) {
-    if (!create) throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} does not exist; name the key's file with ${NODE_KEY_ENV} (or the ledger's nodeKeyPath) if it is elsewhere.`);
+    if (!create)
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `The ledger's node key ${path} does not exist; name the key's file with ${NODE_KEY_ENV} (or the ledger's nodeKeyPath) if it is elsewhere.`,
+      );
     ensureOwnerOnlyDirectory(dirname(path));
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: OWNER_ONLY_FILE_MODE, flag: 'wx' });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: OWNER_ONLY_FILE_MODE,
+      flag: 'wx',
+    });
   }
   // A key others could read may have leaked: it is refused, not tightened (a new key needs a new ledger).
   if (isLooserThanOwnerOnly(path)) {
-    throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} is readable by other users; make it mode 0600.`);
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `The ledger's node key ${path} is readable by other users; make it mode 0600.`,
+    );
   }
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(readFileSync(path));
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} is not a PEM private key.`, { cause: error });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `The ledger's node key ${path} is not a PEM private key.`,
+      { cause: error },
+    );
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new GridmarkError('BAD_CONFIGURATION', `The ledger's node key ${path} is not an Ed25519 key.`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `The ledger's node key ${path} is not an Ed25519 key.`,
+    );
   const publicKey = createPublicKey(privateKey);
   return {
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -91,7 +122,11 @@ export function loadNodeKey(path: string, create: boolean): NodeKey {
 }
 
 /** True when `signature` (base64) is the key's signature of the block hash. */
-export function verifyBlockSignature(publicKey: string | KeyObject, hashHex: string, signature: string): boolean {
+export function verifyBlockSignature(
+  publicKey: string | KeyObject,
+  hashHex: string,
+  signature: string,
+): boolean {
   try {
     const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
     return verify(null, Buffer.from(hashHex, 'hex'), key, Buffer.from(signature, 'base64'));

@@ -26,7 +26,10 @@ export class PendingState implements WorldStateReader {
     return Promise.resolve(this.#database.getState(key));
   }
 
-  async *range(startKey: string, endKey: string): AsyncIterable<{ readonly key: string } & StateEntry> {
+  async *range(
+    startKey: string,
+    endKey: string,
+  ): AsyncIterable<{ readonly key: string } & StateEntry> {
     const merged = new Map<string, StateEntry>();
     for (const entry of this.#database.rangeState(startKey, endKey)) merged.set(entry.key, entry);
     for (const [key, entry] of this.#overlay) {
@@ -34,11 +37,16 @@ export class PendingState implements WorldStateReader {
       if (entry === null) merged.delete(key);
       else merged.set(key, entry);
     }
-    for (const key of [...merged.keys()].sort(compareKeys)) yield await Promise.resolve({ key, ...(merged.get(key) as StateEntry) });
+    for (const key of [...merged.keys()].sort(compareKeys))
+      yield await Promise.resolve({ key, ...(merged.get(key) as StateEntry) });
   }
 
   /** Lays a transaction's writes over the state at their version. */
-  apply(writes: readonly { readonly key: string; readonly value: Uint8Array | null }[], version: StateEntry['version']): void {
-    for (const write of writes) this.#overlay.set(write.key, write.value === null ? null : { value: write.value, version });
+  apply(
+    writes: readonly { readonly key: string; readonly value: Uint8Array | null }[],
+    version: StateEntry['version'],
+  ): void {
+    for (const write of writes)
+      this.#overlay.set(write.key, write.value === null ? null : { value: write.value, version });
   }
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { StateCache } from './state-cache.js';
 
 const MB = 1 << 20;
-const entry = (bytes: number, blockNumber = 1n) => ({ value: new Uint8Array(bytes), version: { blockNumber, txNumber: 0 } });
+const entry = (bytes: number, blockNumber = 1n) => ({
+  value: new Uint8Array(bytes),
+  version: { blockNumber, txNumber: 0 },
+});
 
 describe('StateCache', () => {
   it('holds no more bytes than its bound however many entries pass through it', () => {

@@ -18,12 +18,14 @@ export class StateCache {
 
   /** `maxBytes` (at least 1 MB) bounds the keys, values and overhead held together. */
   constructor(maxBytes: number) {
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1 << 20) throw new RangeError(`a state cache holds at least 1 MB, not ${maxBytes} bytes`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1 << 20)
+      throw new RangeError(`a state cache holds at least 1 MB, not ${maxBytes} bytes`);
     this.#entries = new LRUCache({
       maxSize: maxBytes,
       // An entry larger than a hundredth of the cache is not worth evicting a hundred others for.
       maxEntrySize: Math.floor(maxBytes / 100),
-      sizeCalculation: (entry, key) => key.length * 2 + ENTRY_OVERHEAD_BYTES + (entry === ABSENT ? 0 : entry.value.byteLength),
+      sizeCalculation: (entry, key) =>
+        key.length * 2 + ENTRY_OVERHEAD_BYTES + (entry === ABSENT ? 0 : entry.value.byteLength),
     });
   }
 

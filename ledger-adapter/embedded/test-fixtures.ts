@@ -19,7 +19,11 @@ export function tempDir(prefix = 'gridmark-ledger-'): { dir: string; remove: () 
 export function fieldsOf(systemCode: string, count: number, feeFen = 5): string {
   return JSON.stringify({
     systemCode,
-    fields: Array.from({ length: count }, (_, i) => ({ fieldCode: `${systemCode}.F${String(i + 1).padStart(4, '0')}`, coordinate: `Device.field${systemCode.replaceAll('.', '')}x${i + 1}`, feeFen })),
+    fields: Array.from({ length: count }, (_, i) => ({
+      fieldCode: `${systemCode}.F${String(i + 1).padStart(4, '0')}`,
+      coordinate: `Device.field${systemCode.replaceAll('.', '')}x${i + 1}`,
+      feeFen,
+    })),
   });
 }
 
@@ -27,7 +31,11 @@ export function fieldsOf(systemCode: string, count: number, feeFen = 5): string 
 export function commitmentsOf(systemCode: string, from: number, count: number, fill = 'a'): string {
   return JSON.stringify({
     systemCode,
-    commitments: Array.from({ length: count }, (_, i) => ({ deviceId: `88.1001.1/PVM-${String(from + i).padStart(6, '0')}`, fieldCode: `${systemCode}.F0001`, commitment: fill.repeat(64) })),
+    commitments: Array.from({ length: count }, (_, i) => ({
+      deviceId: `88.1001.1/PVM-${String(from + i).padStart(6, '0')}`,
+      fieldCode: `${systemCode}.F0001`,
+      commitment: fill.repeat(64),
+    })),
   });
 }
 
@@ -36,14 +44,25 @@ export function commitmentsOf(systemCode: string, from: number, count: number, f
  * stored compressed again; with `rehash` its data hash is recomputed too (the header hash and
  * signature stay as they were).
  */
-export function editBlockData(path: string, number: number, edit: (text: string) => string, options: { readonly rehash?: boolean } = {}): void {
+export function editBlockData(
+  path: string,
+  number: number,
+  edit: (text: string) => string,
+  options: { readonly rehash?: boolean } = {},
+): void {
   const db = new Database(path);
   try {
-    const row = db.prepare<[number], { data: string | Buffer }>('SELECT data FROM blocks WHERE number = ?').get(number);
+    const row = db
+      .prepare<[number], { data: string | Buffer }>('SELECT data FROM blocks WHERE number = ?')
+      .get(number);
     if (row === undefined) throw new Error(`no block ${number} in ${path}`);
     const text = edit(unpackBlockData(row.data));
     db.prepare('UPDATE blocks SET data = ? WHERE number = ?').run(packBlockData(text), number);
-    if (options.rehash) db.prepare('UPDATE blocks SET data_hash = ? WHERE number = ?').run(createHash('sha256').update(text).digest('hex'), number);
+    if (options.rehash)
+      db.prepare('UPDATE blocks SET data_hash = ? WHERE number = ?').run(
+        createHash('sha256').update(text).digest('hex'),
+        number,
+      );
   } finally {
     db.close();
   }
@@ -53,19 +72,30 @@ export function editBlockData(path: string, number: number, edit: (text: string)
  * Rewrites the head block's data text as someone holding the node key could: data hash, header
  * hash and signature made anew, so that every hash, link and signature checks.
  */
-export function forgeHeadBlock(path: string, nodeKeyPath: string, edit: (text: string) => string): void {
+export function forgeHeadBlock(
+  path: string,
+  nodeKeyPath: string,
+  edit: (text: string) => string,
+): void {
   const reader = new LedgerDatabase(path, { readonly: true });
   const head = reader.block(reader.height() - 1);
   reader.close();
   if (head === undefined) throw new Error(`no blocks in ${path}`);
   const data = edit(head.data);
-  const header = { number: head.number, previousHash: head.previousHash, dataHash: createHash('sha256').update(data).digest('hex'), timestamp: head.timestamp };
+  const header = {
+    number: head.number,
+    previousHash: head.previousHash,
+    dataHash: createHash('sha256').update(data).digest('hex'),
+    timestamp: head.timestamp,
+  };
   const forged = { ...header, hash: headerHash(header), data, signature: '' };
   const signed = { ...forged, signature: loadNodeKey(nodeKeyPath, false).sign(forged.hash) };
   const db = new Database(path);
   try {
     const [previousHash, dataHash, hash] = headerColumns(signed);
-    db.prepare('UPDATE blocks SET previous_hash = ?, data_hash = ?, hash = ?, data = ?, signature = ? WHERE number = ?').run(previousHash, dataHash, hash, packBlockData(data), signatureColumn(signed), head.number);
+    db.prepare(
+      'UPDATE blocks SET previous_hash = ?, data_hash = ?, hash = ?, data = ?, signature = ? WHERE number = ?',
+    ).run(previousHash, dataHash, hash, packBlockData(data), signatureColumn(signed), head.number);
   } finally {
     db.close();
   }

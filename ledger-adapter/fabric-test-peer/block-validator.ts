@@ -36,7 +36,10 @@ export interface ValidationContext {
  * read/write set's namespace, then MVCC (every read version still current). It does not apply
  * the writes; the caller does, for valid transactions, before validating the next one.
  */
-export function validateTransaction(envelope: common.Envelope, context: ValidationContext): ValidatedTransaction {
+export function validateTransaction(
+  envelope: common.Envelope,
+  context: ValidationContext,
+): ValidatedTransaction {
   let txId = '';
   const invalid = (code: number): ValidatedTransaction => ({ txId, code, writes: [], event: null });
   let channelHeader: common.ChannelHeader;
@@ -53,9 +56,15 @@ export function validateTransaction(envelope: common.Envelope, context: Validati
   } catch {
     return invalid(Code.BAD_PAYLOAD);
   }
-  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return invalid(Code.UNKNOWN_TX_TYPE);
-  if (channelHeader.getChannelId() !== context.channelName) return invalid(Code.TARGET_CHAIN_NOT_FOUND);
-  const creator = context.verifier.verify(signatureHeader.getCreator_asU8(), envelope.getPayload_asU8(), envelope.getSignature_asU8());
+  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION)
+    return invalid(Code.UNKNOWN_TX_TYPE);
+  if (channelHeader.getChannelId() !== context.channelName)
+    return invalid(Code.TARGET_CHAIN_NOT_FOUND);
+  const creator = context.verifier.verify(
+    signatureHeader.getCreator_asU8(),
+    envelope.getPayload_asU8(),
+    envelope.getSignature_asU8(),
+  );
   if (!creator.ok) return invalid(Code.BAD_CREATOR_SIGNATURE);
   if (context.seen(txId)) return invalid(Code.DUPLICATE_TXID);
 
@@ -69,13 +78,17 @@ export function validateTransaction(envelope: common.Envelope, context: Validati
     const found = actionPayload.getAction();
     if (found === undefined) return invalid(Code.NIL_TXACTION);
     endorsed = found;
-    const responsePayload = peer.ProposalResponsePayload.deserializeBinary(endorsed.getProposalResponsePayload_asU8());
+    const responsePayload = peer.ProposalResponsePayload.deserializeBinary(
+      endorsed.getProposalResponsePayload_asU8(),
+    );
     chaincodeAction = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8());
   } catch {
     return invalid(Code.BAD_RESPONSE_PAYLOAD);
   }
-  if (!satisfiesEndorsementPolicy(endorsed, context)) return invalid(Code.ENDORSEMENT_POLICY_FAILURE);
-  if (chaincodeAction.getChaincodeId()?.getName() !== context.chaincodeName) return invalid(Code.INVALID_CHAINCODE);
+  if (!satisfiesEndorsementPolicy(endorsed, context))
+    return invalid(Code.ENDORSEMENT_POLICY_FAILURE);
+  if (chaincodeAction.getChaincodeId()?.getName() !== context.chaincodeName)
+    return invalid(Code.INVALID_CHAINCODE);
 
   let sets;
   try {
@@ -83,10 +96,12 @@ export function validateTransaction(envelope: common.Envelope, context: Validati
   } catch {
     return invalid(Code.BAD_RWSET);
   }
-  if (sets.some((set) => set.namespace !== context.chaincodeName)) return invalid(Code.ILLEGAL_WRITESET);
+  if (sets.some((set) => set.namespace !== context.chaincodeName))
+    return invalid(Code.ILLEGAL_WRITESET);
   for (const set of sets) {
     for (const read of set.reads) {
-      if (!sameVersion(read.version, context.state.versionOf(read.key))) return invalid(Code.MVCC_READ_CONFLICT);
+      if (!sameVersion(read.version, context.state.versionOf(read.key)))
+        return invalid(Code.MVCC_READ_CONFLICT);
     }
   }
   let event: peer.ChaincodeEvent | null = null;
@@ -101,13 +116,21 @@ export function validateTransaction(envelope: common.Envelope, context: Validati
   return { txId, code: Code.VALID, writes: sets.flatMap((set) => set.writes), event };
 }
 
-function satisfiesEndorsementPolicy(action: peer.ChaincodeEndorsedAction, context: ValidationContext): boolean {
+function satisfiesEndorsementPolicy(
+  action: peer.ChaincodeEndorsedAction,
+  context: ValidationContext,
+): boolean {
   const payload = action.getProposalResponsePayload_asU8();
   return action.getEndorsementsList().some((endorsement) => {
     const endorser = endorsement.getEndorser_asU8();
     if (!Buffer.from(endorser).equals(Buffer.from(context.endorser))) return false;
     try {
-      return verify('sha256', Buffer.concat([payload, endorser]), context.endorserCertificate.publicKey, endorsement.getSignature_asU8());
+      return verify(
+        'sha256',
+        Buffer.concat([payload, endorser]),
+        context.endorserCertificate.publicKey,
+        endorsement.getSignature_asU8(),
+      );
     } catch {
       return false;
     }

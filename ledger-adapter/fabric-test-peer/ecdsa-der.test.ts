@@ -9,12 +9,19 @@ function twin(der: Uint8Array): Uint8Array {
   const rLength = der[3]!;
   const r = Buffer.from(der.subarray(4, 4 + rLength));
   const sLength = der[5 + rLength]!;
-  const s = BigInt('0x' + Buffer.from(der.subarray(6 + rLength, 6 + rLength + sLength)).toString('hex'));
+  const s = BigInt(
+    '0x' + Buffer.from(der.subarray(6 + rLength, 6 + rLength + sLength)).toString('hex'),
+  );
   let hex = (ORDER - s).toString(16);
   if (hex.length % 2 === 1) hex = '0' + hex;
   let sBytes = Buffer.from(hex, 'hex');
   if (sBytes[0]! & 0x80) sBytes = Buffer.concat([Buffer.from([0]), sBytes]);
-  const body = Buffer.concat([Buffer.from([0x02, r.length]), r, Buffer.from([0x02, sBytes.length]), sBytes]);
+  const body = Buffer.concat([
+    Buffer.from([0x02, r.length]),
+    r,
+    Buffer.from([0x02, sBytes.length]),
+    sBytes,
+  ]);
   return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 

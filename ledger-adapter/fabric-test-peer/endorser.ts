@@ -3,7 +3,12 @@ import { peer } from '@hyperledger/fabric-protos';
 import type { ContractRunner, TransactionOutcome } from '../contract-runtime.js';
 import { signLowS } from './ecdsa-der.js';
 import type { IdentityVerifier } from './identity-verifier.js';
-import { MalformedProposalError, proposalHash, unpackProposal, type UnpackedProposal } from './proposal-reader.js';
+import {
+  MalformedProposalError,
+  proposalHash,
+  unpackProposal,
+  type UnpackedProposal,
+} from './proposal-reader.js';
 import { encodeReadWriteSet } from './rwset.js';
 import type { WorldState } from './world-state.js';
 
@@ -54,19 +59,34 @@ export function createEndorser(options: EndorserOptions): Endorser {
       try {
         proposal = unpackProposal(signedProposal);
       } catch (error) {
-        return { kind: 'refused', message: error instanceof MalformedProposalError ? error.message : 'failed to unpack transaction proposal' };
+        return {
+          kind: 'refused',
+          message:
+            error instanceof MalformedProposalError
+              ? error.message
+              : 'failed to unpack transaction proposal',
+        };
       }
       const checked = options.verifier.verify(
         proposal.signatureHeader.getCreator_asU8(),
         proposal.signedProposal.getProposalBytes_asU8(),
         proposal.signedProposal.getSignature_asU8(),
       );
-      if (!checked.ok) return { kind: 'refused', message: `access denied: channel [${proposal.channelId}]: ${checked.reason}` };
-      if (proposal.channelId !== options.channelName) return { kind: 'refused', message: `channel '${proposal.channelId}' not found` };
+      if (!checked.ok)
+        return {
+          kind: 'refused',
+          message: `access denied: channel [${proposal.channelId}]: ${checked.reason}`,
+        };
+      if (proposal.channelId !== options.channelName)
+        return { kind: 'refused', message: `channel '${proposal.channelId}' not found` };
       if (proposal.chaincodeName !== options.chaincodeName) {
-        return { kind: 'refused', message: `chaincode definition for '${proposal.chaincodeName}' not found` };
+        return {
+          kind: 'refused',
+          message: `chaincode definition for '${proposal.chaincodeName}' not found`,
+        };
       }
-      if (options.isCommitted(proposal.txId)) return { kind: 'refused', message: `duplicate transaction found [${proposal.txId}]` };
+      if (options.isCommitted(proposal.txId))
+        return { kind: 'refused', message: `duplicate transaction found [${proposal.txId}]` };
 
       let outcome: TransactionOutcome;
       try {
@@ -75,18 +95,35 @@ export function createEndorser(options: EndorserOptions): Endorser {
           args: proposal.args,
           txId: proposal.txId,
           timestamp: proposal.timestamp,
-          creator: { mspId: checked.identity.mspId, certificatePem: checked.identity.certificatePem },
+          creator: {
+            mspId: checked.identity.mspId,
+            certificatePem: checked.identity.certificatePem,
+          },
         });
       } catch (error) {
-        return { kind: 'chaincode-error', status: 500, message: error instanceof Error ? error.message : String(error) };
+        return {
+          kind: 'chaincode-error',
+          status: 500,
+          message: error instanceof Error ? error.message : String(error),
+        };
       }
-      if (outcome.status !== 'OK') return { kind: 'chaincode-error', status: 500, message: outcome.message };
-      return { kind: 'endorsed', proposal, response: signResponse(options, proposal, outcome), result: outcome.payload };
+      if (outcome.status !== 'OK')
+        return { kind: 'chaincode-error', status: 500, message: outcome.message };
+      return {
+        kind: 'endorsed',
+        proposal,
+        response: signResponse(options, proposal, outcome),
+        result: outcome.payload,
+      };
     },
   };
 }
 
-function signResponse(options: EndorserOptions, proposal: UnpackedProposal, outcome: TransactionOutcome): peer.ProposalResponse {
+function signResponse(
+  options: EndorserOptions,
+  proposal: UnpackedProposal,
+  outcome: TransactionOutcome,
+): peer.ProposalResponse {
   const response = new peer.Response();
   response.setStatus(200);
   response.setPayload(outcome.payload);
@@ -113,7 +150,12 @@ function signResponse(options: EndorserOptions, proposal: UnpackedProposal, outc
 
   const endorsement = new peer.Endorsement();
   endorsement.setEndorser(options.identity.serialized);
-  endorsement.setSignature(signLowS(Buffer.concat([payloadBytes, options.identity.serialized]), options.identity.privateKey));
+  endorsement.setSignature(
+    signLowS(
+      Buffer.concat([payloadBytes, options.identity.serialized]),
+      options.identity.privateKey,
+    ),
+  );
 
   const result = new peer.ProposalResponse();
   result.setVersion(1);

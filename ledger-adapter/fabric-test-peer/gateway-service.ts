@@ -1,4 +1,8 @@
-import { status as GrpcStatus, type ServerErrorResponse, type ServerWritableStream } from '@grpc/grpc-js';
+import {
+  status as GrpcStatus,
+  type ServerErrorResponse,
+  type ServerWritableStream,
+} from '@grpc/grpc-js';
 import { common, gateway, peer } from '@hyperledger/fabric-protos';
 import type { BlockCutter } from './block-cutter.js';
 import type { Endorser } from './endorser.js';
@@ -29,11 +33,21 @@ export interface GatewayServiceContext {
  * or events request whose signature fails is PERMISSION_DENIED.
  */
 export function createGatewayService(context: GatewayServiceContext): gateway.IGatewayServer {
-  const detail = (message: string) => [{ address: context.address(), mspId: context.mspId, message }];
+  const detail = (message: string) => [
+    { address: context.address(), mspId: context.mspId, message },
+  ];
   // The endorser reports every expected failure as a result; anything it throws is a fault of the peer.
-  const process = (proposal: peer.SignedProposal | undefined, fail: (error: ServerErrorResponse) => void) =>
+  const process = (
+    proposal: peer.SignedProposal | undefined,
+    fail: (error: ServerErrorResponse) => void,
+  ) =>
     context.endorser.process(proposal).catch((error: unknown) => {
-      fail(rpcError(GrpcStatus.INTERNAL, `endorser failed: ${error instanceof Error ? error.message : String(error)}`));
+      fail(
+        rpcError(
+          GrpcStatus.INTERNAL,
+          `endorser failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
       return undefined;
     });
 
@@ -43,10 +57,22 @@ export function createGatewayService(context: GatewayServiceContext): gateway.IG
         if (result === undefined) return;
         switch (result.kind) {
           case 'refused':
-            return callback(rpcError(GrpcStatus.FAILED_PRECONDITION, `evaluate call to endorser returned error: ${result.message}`, detail(result.message)));
+            return callback(
+              rpcError(
+                GrpcStatus.FAILED_PRECONDITION,
+                `evaluate call to endorser returned error: ${result.message}`,
+                detail(result.message),
+              ),
+            );
           case 'chaincode-error': {
             const message = `chaincode response ${result.status}, ${result.message}`;
-            return callback(rpcError(GrpcStatus.UNKNOWN, `evaluate call to endorser returned error: ${message}`, detail(message)));
+            return callback(
+              rpcError(
+                GrpcStatus.UNKNOWN,
+                `evaluate call to endorser returned error: ${message}`,
+                detail(message),
+              ),
+            );
           }
           case 'endorsed': {
             const response = new peer.Response();
@@ -68,7 +94,13 @@ export function createGatewayService(context: GatewayServiceContext): gateway.IG
           case 'refused':
             return callback(rpcError(GrpcStatus.ABORTED, failed, detail(result.message)));
           case 'chaincode-error':
-            return callback(rpcError(GrpcStatus.ABORTED, failed, detail(`chaincode response ${result.status}, ${result.message}`)));
+            return callback(
+              rpcError(
+                GrpcStatus.ABORTED,
+                failed,
+                detail(`chaincode response ${result.status}, ${result.message}`),
+              ),
+            );
           case 'endorsed': {
             const reply = new gateway.EndorseResponse();
             reply.setPreparedTransaction(prepareTransaction(result.proposal, [result.response]));
@@ -80,14 +112,30 @@ export function createGatewayService(context: GatewayServiceContext): gateway.IG
 
     submit(call, callback) {
       const envelope = call.request.getPreparedTransaction();
-      if (envelope === undefined) return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'a prepared transaction is required'));
-      if (envelope.getSignature_asU8().length === 0) return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'prepared transaction must be signed'));
+      if (envelope === undefined)
+        return callback(
+          rpcError(GrpcStatus.INVALID_ARGUMENT, 'a prepared transaction is required'),
+        );
+      if (envelope.getSignature_asU8().length === 0)
+        return callback(
+          rpcError(GrpcStatus.INVALID_ARGUMENT, 'prepared transaction must be signed'),
+        );
       if (call.request.getChannelId() !== context.channelName) {
-        return callback(rpcError(GrpcStatus.FAILED_PRECONDITION, `channel '${call.request.getChannelId()}' not found`));
+        return callback(
+          rpcError(
+            GrpcStatus.FAILED_PRECONDITION,
+            `channel '${call.request.getChannelId()}' not found`,
+          ),
+        );
       }
       const refusal = ordererRefusal(envelope, context);
       if (refusal !== undefined) {
-        return callback(rpcError(GrpcStatus.ABORTED, `received unsuccessful response from orderer: status=${refusal.status}, info=${refusal.info}`));
+        return callback(
+          rpcError(
+            GrpcStatus.ABORTED,
+            `received unsuccessful response from orderer: status=${refusal.status}, info=${refusal.info}`,
+          ),
+        );
       }
       context.orderer.enqueue(envelope);
       callback(null, new gateway.SubmitResponse());
@@ -95,17 +143,27 @@ export function createGatewayService(context: GatewayServiceContext): gateway.IG
 
     commitStatus(call, callback) {
       const signed = call.request;
-      if (signed.getRequest_asU8().length === 0) return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'a commit status request is required'));
+      if (signed.getRequest_asU8().length === 0)
+        return callback(
+          rpcError(GrpcStatus.INVALID_ARGUMENT, 'a commit status request is required'),
+        );
       let request: gateway.CommitStatusRequest;
       try {
         request = gateway.CommitStatusRequest.deserializeBinary(signed.getRequest_asU8());
       } catch {
         return callback(rpcError(GrpcStatus.INVALID_ARGUMENT, 'invalid status request'));
       }
-      const checked = context.verifier.verify(request.getIdentity_asU8(), signed.getRequest_asU8(), signed.getSignature_asU8());
-      if (!checked.ok) return callback(rpcError(GrpcStatus.PERMISSION_DENIED, `access denied: ${checked.reason}`));
+      const checked = context.verifier.verify(
+        request.getIdentity_asU8(),
+        signed.getRequest_asU8(),
+        signed.getSignature_asU8(),
+      );
+      if (!checked.ok)
+        return callback(rpcError(GrpcStatus.PERMISSION_DENIED, `access denied: ${checked.reason}`));
       if (request.getChannelId() !== context.channelName) {
-        return callback(rpcError(GrpcStatus.FAILED_PRECONDITION, `channel '${request.getChannelId()}' not found`));
+        return callback(
+          rpcError(GrpcStatus.FAILED_PRECONDITION, `channel '${request.getChannelId()}' not found`),
+        );
       }
       // Like the Fabric gateway, wait for the transaction to commit; the client's deadline ends the wait.
       const abort = new AbortController();
@@ -128,18 +186,29 @@ export function createGatewayService(context: GatewayServiceContext): gateway.IG
 }
 
 /** The orderer's checks before it accepts an envelope: a readable header and a valid creator signature. */
-function ordererRefusal(envelope: common.Envelope, context: GatewayServiceContext): { status: string; info: string } | undefined {
+function ordererRefusal(
+  envelope: common.Envelope,
+  context: GatewayServiceContext,
+): { status: string; info: string } | undefined {
   let creator: Uint8Array;
   try {
     const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
     const header = payload.getHeader();
     if (header === undefined) return { status: 'BAD_REQUEST', info: 'missing header' };
-    creator = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8();
+    creator = common.SignatureHeader.deserializeBinary(
+      header.getSignatureHeader_asU8(),
+    ).getCreator_asU8();
   } catch {
     return { status: 'BAD_REQUEST', info: 'bad payload' };
   }
-  const checked = context.verifier.verify(creator, envelope.getPayload_asU8(), envelope.getSignature_asU8());
-  return checked.ok ? undefined : { status: 'FORBIDDEN', info: `implicit policy evaluation failed: ${checked.reason}` };
+  const checked = context.verifier.verify(
+    creator,
+    envelope.getPayload_asU8(),
+    envelope.getSignature_asU8(),
+  );
+  return checked.ok
+    ? undefined
+    : { status: 'FORBIDDEN', info: `implicit policy evaluation failed: ${checked.reason}` };
 }
 
 function streamChaincodeEvents(
@@ -150,23 +219,32 @@ function streamChaincodeEvents(
     call.emit('error', rpcError(code, message));
   };
   const signed = call.request;
-  if (signed.getRequest_asU8().length === 0) return fail(GrpcStatus.INVALID_ARGUMENT, 'a chaincode events request is required');
+  if (signed.getRequest_asU8().length === 0)
+    return fail(GrpcStatus.INVALID_ARGUMENT, 'a chaincode events request is required');
   let request: gateway.ChaincodeEventsRequest;
   try {
     request = gateway.ChaincodeEventsRequest.deserializeBinary(signed.getRequest_asU8());
   } catch {
     return fail(GrpcStatus.INVALID_ARGUMENT, 'invalid chaincode events request');
   }
-  const checked = context.verifier.verify(request.getIdentity_asU8(), signed.getRequest_asU8(), signed.getSignature_asU8());
+  const checked = context.verifier.verify(
+    request.getIdentity_asU8(),
+    signed.getRequest_asU8(),
+    signed.getSignature_asU8(),
+  );
   if (!checked.ok) return fail(GrpcStatus.PERMISSION_DENIED, `access denied: ${checked.reason}`);
-  if (request.getChannelId() !== context.channelName) return fail(GrpcStatus.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
+  if (request.getChannelId() !== context.channelName)
+    return fail(GrpcStatus.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
 
   const chaincodeId = request.getChaincodeId();
   const afterTxId = request.getAfterTransactionId();
   const afterBlock = afterTxId === '' ? undefined : context.ledger.blockOf(afterTxId);
   const position = request.getStartPosition();
   let next: bigint =
-    afterBlock ?? (position?.hasSpecified() === true ? BigInt(position.getSpecified()?.getNumber() ?? 0) : context.ledger.height());
+    afterBlock ??
+    (position?.hasSpecified() === true
+      ? BigInt(position.getSpecified()?.getNumber() ?? 0)
+      : context.ledger.height());
   // With a checkpointed transaction, skip events up to and including it (the client already has them).
   let passedAfter = afterBlock === undefined;
 
@@ -178,7 +256,10 @@ function streamChaincodeEvents(
         if (transaction.txId === afterTxId) passedAfter = true;
         continue;
       }
-      if (transaction.code === peer.TxValidationCode.VALID && transaction.event?.getChaincodeId() === chaincodeId) {
+      if (
+        transaction.code === peer.TxValidationCode.VALID &&
+        transaction.event?.getChaincodeId() === chaincodeId
+      ) {
         events.push(transaction.event);
       }
     }

@@ -13,16 +13,25 @@ export interface ErrorDetailInput {
  * endpoint details as a `google.rpc.Status` in the `grpc-status-details-bin` trailer, which
  * the fabric-gateway client decodes into `GatewayError.details`.
  */
-export function rpcError(code: GrpcStatus, message: string, details: readonly ErrorDetailInput[] = []): ServerErrorResponse {
+export function rpcError(
+  code: GrpcStatus,
+  message: string,
+  details: readonly ErrorDetailInput[] = [],
+): ServerErrorResponse {
   const metadata = new Metadata();
-  if (details.length > 0) metadata.set('grpc-status-details-bin', Buffer.from(encodeStatus(code, message, details)));
+  if (details.length > 0)
+    metadata.set('grpc-status-details-bin', Buffer.from(encodeStatus(code, message, details)));
   return Object.assign(new Error(message), { code, details: message, metadata });
 }
 
 // google.rpc.Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; }
 // and Any { string type_url = 1; bytes value = 2; }, written in protobuf wire format here because
 // fabric-protos exports Status but not the Any message it contains.
-function encodeStatus(code: number, message: string, details: readonly ErrorDetailInput[]): Uint8Array {
+function encodeStatus(
+  code: number,
+  message: string,
+  details: readonly ErrorDetailInput[],
+): Uint8Array {
   const parts: Buffer[] = [tag(1, 0), varint(code), lengthDelimited(2, Buffer.from(message))];
   for (const detail of details) {
     const proto = new gateway.ErrorDetail();

@@ -14,7 +14,9 @@ export interface SignerIdentity {
 export type TrustedMsps = Readonly<Record<string, readonly string[]>>;
 
 /** Why a signature was refused; the text is the peer's, never the client's secret. */
-export type VerifyResult = { readonly ok: true; readonly identity: SignerIdentity } | { readonly ok: false; readonly reason: string };
+export type VerifyResult =
+  | { readonly ok: true; readonly identity: SignerIdentity }
+  | { readonly ok: false; readonly reason: string };
 
 /** Checks that `signature` over `message` was made by the key of the certificate in `serializedIdentity`. */
 export interface IdentityVerifier {
@@ -28,7 +30,9 @@ export interface IdentityVerifier {
  */
 export function createIdentityVerifier(trusted?: TrustedMsps): IdentityVerifier {
   const roots = new Map(
-    Object.entries(trusted ?? {}).map(([mspId, pems]) => [mspId, pems.map((pem) => new X509Certificate(pem))] as const),
+    Object.entries(trusted ?? {}).map(
+      ([mspId, pems]) => [mspId, pems.map((pem) => new X509Certificate(pem))] as const,
+    ),
   );
   return {
     verify(serializedIdentity, message, signature) {
@@ -45,9 +49,11 @@ export function createIdentityVerifier(trusted?: TrustedMsps): IdentityVerifier 
       if (identity.mspId === '') return { ok: false, reason: 'creator has no MSP id' };
       if (trusted !== undefined) {
         const problem = checkMembership(roots.get(identity.mspId), certificate);
-        if (problem !== undefined) return { ok: false, reason: `creator org [${identity.mspId}] ${problem}` };
+        if (problem !== undefined)
+          return { ok: false, reason: `creator org [${identity.mspId}] ${problem}` };
       }
-      if (certificate.publicKey.asymmetricKeyType !== 'ec') return { ok: false, reason: 'creator key is not ECDSA' };
+      if (certificate.publicKey.asymmetricKeyType !== 'ec')
+        return { ok: false, reason: 'creator key is not ECDSA' };
       if (!isLowS(signature)) return { ok: false, reason: 'signature is not in low-S form' };
       let valid = false;
       try {
@@ -55,15 +61,23 @@ export function createIdentityVerifier(trusted?: TrustedMsps): IdentityVerifier 
       } catch {
         valid = false;
       }
-      return valid ? { ok: true, identity } : { ok: false, reason: 'the creator\'s signature is not valid' };
+      return valid
+        ? { ok: true, identity }
+        : { ok: false, reason: "the creator's signature is not valid" };
     },
   };
 }
 
-function checkMembership(roots: readonly X509Certificate[] | undefined, certificate: X509Certificate): string | undefined {
+function checkMembership(
+  roots: readonly X509Certificate[] | undefined,
+  certificate: X509Certificate,
+): string | undefined {
   if (roots === undefined) return 'is not a member of the channel';
   const now = Date.now();
-  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now) return 'certificate has expired or is not yet valid';
-  const issued = roots.some((root) => certificate.checkIssued(root) && certificate.verify(root.publicKey));
+  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now)
+    return 'certificate has expired or is not yet valid';
+  const issued = roots.some(
+    (root) => certificate.checkIssued(root) && certificate.verify(root.publicKey),
+  );
   return issued ? undefined : 'certificate was not issued by a trusted CA';
 }

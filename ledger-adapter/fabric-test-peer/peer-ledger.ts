@@ -80,7 +80,8 @@ export function createPeerLedger(context: Omit<ValidationContext, 'seen'>): Peer
           seen: (txId) => statuses.has(txId) || inBlock.has(txId),
         });
         if (validated.txId !== '') inBlock.add(validated.txId);
-        if (validated.code === 0) context.state.apply(validated.writes, { blockNumber: number, txNumber });
+        if (validated.code === 0)
+          context.state.apply(validated.writes, { blockNumber: number, txNumber });
         return { txId: validated.txId, code: validated.code, event: validated.event };
       });
       const block: CommittedBlock = { number, transactions };

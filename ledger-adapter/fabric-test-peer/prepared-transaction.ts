@@ -7,12 +7,17 @@ import type { UnpackedProposal } from './proposal-reader.js';
  * visible proposal payload and the endorsed action (the proposal response payload and its
  * endorsements). The client signs the envelope's payload and submits it.
  */
-export function prepareTransaction(proposal: UnpackedProposal, responses: readonly peer.ProposalResponse[]): common.Envelope {
+export function prepareTransaction(
+  proposal: UnpackedProposal,
+  responses: readonly peer.ProposalResponse[],
+): common.Envelope {
   const [first] = responses;
   if (first === undefined) throw new Error('no proposal responses to assemble');
   const endorsedAction = new peer.ChaincodeEndorsedAction();
   endorsedAction.setProposalResponsePayload(first.getPayload_asU8());
-  endorsedAction.setEndorsementsList(responses.flatMap((response) => response.getEndorsement() ?? []));
+  endorsedAction.setEndorsementsList(
+    responses.flatMap((response) => response.getEndorsement() ?? []),
+  );
 
   const actionPayload = new peer.ChaincodeActionPayload();
   actionPayload.setChaincodeProposalPayload(proposal.visiblePayload.serializeBinary());

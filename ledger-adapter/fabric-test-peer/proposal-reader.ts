@@ -39,25 +39,35 @@ export function unpackProposal(signedProposal: peer.SignedProposal | undefined):
     const proposal = peer.Proposal.deserializeBinary(signedProposal.getProposalBytes_asU8());
     const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
     const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-    const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+    const signatureHeader = common.SignatureHeader.deserializeBinary(
+      header.getSignatureHeader_asU8(),
+    );
     if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
       throw new MalformedProposalError(`invalid header type ${channelHeader.getType()}`);
     }
     const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
-    const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8()).getChaincodeSpec();
+    const spec = peer.ChaincodeInvocationSpec.deserializeBinary(
+      payload.getInput_asU8(),
+    ).getChaincodeSpec();
     const chaincodeName = spec?.getChaincodeId()?.getName() ?? '';
-    const [name, ...args] = (spec?.getInput()?.getArgsList_asU8() ?? []).map((arg) => Buffer.from(arg).toString('utf8'));
-    if (chaincodeName === '' || name === undefined || name === '') throw new MalformedProposalError('the proposal names no chaincode function');
+    const [name, ...args] = (spec?.getInput()?.getArgsList_asU8() ?? []).map((arg) =>
+      Buffer.from(arg).toString('utf8'),
+    );
+    if (chaincodeName === '' || name === undefined || name === '')
+      throw new MalformedProposalError('the proposal names no chaincode function');
 
     const expectedTxId = createHash('sha256')
       .update(signatureHeader.getNonce_asU8())
       .update(signatureHeader.getCreator_asU8())
       .digest('hex');
     if (channelHeader.getTxId() !== expectedTxId) {
-      throw new MalformedProposalError(`invalid txID: got [${channelHeader.getTxId()}], expected [${expectedTxId}]`);
+      throw new MalformedProposalError(
+        `invalid txID: got [${channelHeader.getTxId()}], expected [${expectedTxId}]`,
+      );
     }
     // google.protobuf.Timestamp, typed structurally: its package is fabric-protos' own dependency.
-    const stamp = channelHeader.getTimestamp() as { getSeconds(): number; getNanos(): number } | undefined;
+    const stamp = channelHeader.getTimestamp() as
+      { getSeconds(): number; getNanos(): number } | undefined;
     const visiblePayload = new peer.ChaincodeProposalPayload();
     visiblePayload.setInput(payload.getInput_asU8());
     return {
@@ -69,7 +79,10 @@ export function unpackProposal(signedProposal: peer.SignedProposal | undefined):
       channelId: channelHeader.getChannelId(),
       chaincodeName,
       txId: channelHeader.getTxId(),
-      timestamp: stamp === undefined ? new Date(0) : new Date(stamp.getSeconds() * 1000 + Math.floor(stamp.getNanos() / 1e6)),
+      timestamp:
+        stamp === undefined
+          ? new Date(0)
+          : new Date(stamp.getSeconds() * 1000 + Math.floor(stamp.getNanos() / 1e6)),
       transaction: name,
       args,
     };

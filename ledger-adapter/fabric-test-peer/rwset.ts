@@ -12,7 +12,10 @@ export interface ReadWriteSet {
 }
 
 /** Encodes an outcome's reads and writes as Fabric's `TxReadWriteSet` (KV data model) for `namespace`. */
-export function encodeReadWriteSet(namespace: string, outcome: Pick<TransactionOutcome, 'reads' | 'writes'>): Uint8Array {
+export function encodeReadWriteSet(
+  namespace: string,
+  outcome: Pick<TransactionOutcome, 'reads' | 'writes'>,
+): Uint8Array {
   const kv = new kvrwset.KVRWSet();
   kv.setReadsList(
     outcome.reads.map(({ key, version }) => {
@@ -51,7 +54,8 @@ export function encodeReadWriteSet(namespace: string, outcome: Pick<TransactionO
  */
 export function decodeReadWriteSet(bytes: Uint8Array): ReadWriteSet[] {
   const set = TxReadWriteSet.deserializeBinary(bytes);
-  if (set.getDataModel() !== TxReadWriteSet.DataModel.KV) throw new Error('unsupported read/write set data model');
+  if (set.getDataModel() !== TxReadWriteSet.DataModel.KV)
+    throw new Error('unsupported read/write set data model');
   return set.getNsRwsetList().map((ns) => {
     const kv = kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
     return {
@@ -60,7 +64,10 @@ export function decodeReadWriteSet(bytes: Uint8Array): ReadWriteSet[] {
         const version = read.getVersion();
         return {
           key: read.getKey(),
-          version: version === undefined ? null : { blockNumber: BigInt(version.getBlockNum()), txNumber: version.getTxNum() },
+          version:
+            version === undefined
+              ? null
+              : { blockNumber: BigInt(version.getBlockNum()), txNumber: version.getTxNum() },
         };
       }),
       writes: kv.getWritesList().map((write) => ({

@@ -29,7 +29,9 @@ export interface TestCertificateAuthority extends TestKeyPair {
  *
  * @throws when `openssl` is not installed.
  */
-export async function createTestCertificateAuthority(commonName = 'gridmark test CA'): Promise<TestCertificateAuthority> {
+export async function createTestCertificateAuthority(
+  commonName = 'gridmark test CA',
+): Promise<TestCertificateAuthority> {
   const ca = await selfSigned(commonName);
   return {
     ...ca,
@@ -56,17 +58,32 @@ async function selfSigned(commonName: string): Promise<TestKeyPair> {
     const privateKeyPem = newEcKeyPem();
     await writeFile(join(dir, 'key.pem'), privateKeyPem, { mode: 0o600 });
     await run('openssl', [
-      'req', '-new', '-x509', '-key', join(dir, 'key.pem'), '-sha256', '-days', '2',
-      '-subj', `/O=gridmark/CN=${commonName}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
-      '-out', join(dir, 'cert.pem'),
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      join(dir, 'key.pem'),
+      '-sha256',
+      '-days',
+      '2',
+      '-subj',
+      `/O=gridmark/CN=${commonName}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+      '-out',
+      join(dir, 'cert.pem'),
     ]);
     return { privateKeyPem, certificatePem: await readFile(join(dir, 'cert.pem'), 'utf8') };
   });
 }
 
-async function issue(ca: TestKeyPair, commonName: string, hosts: readonly string[]): Promise<TestKeyPair> {
+async function issue(
+  ca: TestKeyPair,
+  commonName: string,
+  hosts: readonly string[],
+): Promise<TestKeyPair> {
   return withTempDir(async (dir) => {
     const privateKeyPem = newEcKeyPem();
     await writeFile(join(dir, 'key.pem'), privateKeyPem, { mode: 0o600 });
@@ -74,14 +91,39 @@ async function issue(ca: TestKeyPair, commonName: string, hosts: readonly string
     await writeFile(join(dir, 'ca.pem'), ca.certificatePem);
     const names = hosts.map((host) => (/^[0-9.]+$/.test(host) ? `IP:${host}` : `DNS:${host}`));
     const extensions = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature'];
-    if (names.length > 0) extensions.push(`subjectAltName=${names.join(',')}`, 'extendedKeyUsage=serverAuth,clientAuth');
+    if (names.length > 0)
+      extensions.push(
+        `subjectAltName=${names.join(',')}`,
+        'extendedKeyUsage=serverAuth,clientAuth',
+      );
     await writeFile(join(dir, 'ext.cnf'), extensions.join('\n') + '\n');
     await run('openssl', [
-      'req', '-new', '-key', join(dir, 'key.pem'), '-subj', `/O=gridmark/CN=${commonName}`, '-out', join(dir, 'req.csr'),
+      'req',
+      '-new',
+      '-key',
+      join(dir, 'key.pem'),
+      '-subj',
+      `/O=gridmark/CN=${commonName}`,
+      '-out',
+      join(dir, 'req.csr'),
     ]);
     await run('openssl', [
-      'x509', '-req', '-in', join(dir, 'req.csr'), '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca-key.pem'),
-      '-CAcreateserial', '-sha256', '-days', '2', '-extfile', join(dir, 'ext.cnf'), '-out', join(dir, 'cert.pem'),
+      'x509',
+      '-req',
+      '-in',
+      join(dir, 'req.csr'),
+      '-CA',
+      join(dir, 'ca.pem'),
+      '-CAkey',
+      join(dir, 'ca-key.pem'),
+      '-CAcreateserial',
+      '-sha256',
+      '-days',
+      '2',
+      '-extfile',
+      join(dir, 'ext.cnf'),
+      '-out',
+      join(dir, 'cert.pem'),
     ]);
     return { privateKeyPem, certificatePem: await readFile(join(dir, 'cert.pem'), 'utf8') };
   });

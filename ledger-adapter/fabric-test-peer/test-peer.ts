@@ -78,7 +78,11 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
   const serialized = new msp.SerializedIdentity();
   serialized.setMspid(mspId);
   serialized.setIdBytes(Buffer.from(options.identity.certificatePem));
-  const identity = { mspId, serialized: serialized.serializeBinary(), privateKey: createPrivateKey(options.identity.privateKeyPem) };
+  const identity = {
+    mspId,
+    serialized: serialized.serializeBinary(),
+    privateKey: createPrivateKey(options.identity.privateKeyPem),
+  };
 
   const verifier = createIdentityVerifier(options.trustedMsps);
   const state = createWorldState();
@@ -109,18 +113,36 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
   const server = new Server();
   server.addService(
     gateway.GatewayService,
-    createGatewayService({ channelName, chaincodeName, mspId, address: () => address, endorser, ledger, orderer, verifier }),
+    createGatewayService({
+      channelName,
+      chaincodeName,
+      mspId,
+      address: () => address,
+      endorser,
+      ledger,
+      orderer,
+      verifier,
+    }),
   );
   const credentials =
     options.tls === undefined
       ? ServerCredentials.createInsecure()
       : ServerCredentials.createSsl(
-          options.tls.clientCaCertificatePem === undefined ? null : Buffer.from(options.tls.clientCaCertificatePem),
-          [{ cert_chain: Buffer.from(options.tls.certificatePem), private_key: Buffer.from(options.tls.privateKeyPem) }],
+          options.tls.clientCaCertificatePem === undefined
+            ? null
+            : Buffer.from(options.tls.clientCaCertificatePem),
+          [
+            {
+              cert_chain: Buffer.from(options.tls.certificatePem),
+              private_key: Buffer.from(options.tls.privateKeyPem),
+            },
+          ],
           options.tls.clientCaCertificatePem !== undefined,
         );
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
   });
   address = `${host}:${port}`;
 

@@ -41,7 +41,10 @@ export const keyValueRunner: ContractRunner = async (state, input) => {
     case 'Put':
       return ok(JSON.stringify({ key: first }), {
         writes: [{ key: first, value: text.encode(second) }],
-        event: { name: 'Put', payload: text.encode(JSON.stringify({ key: first, txId: input.txId })) },
+        event: {
+          name: 'Put',
+          payload: text.encode(JSON.stringify({ key: first, txId: input.txId })),
+        },
       });
     case 'Get': {
       const entry = await state.get(first);
@@ -63,14 +66,24 @@ export const keyValueRunner: ContractRunner = async (state, input) => {
       });
     }
     case 'Refuse':
-      return { ...ok(''), status: 'ERROR', payload: new Uint8Array(), message: `[${first}] ${second}` };
+      return {
+        ...ok(''),
+        status: 'ERROR',
+        payload: new Uint8Array(),
+        message: `[${first}] ${second}`,
+      };
     case 'Slow':
       await sleep(Number(first));
       return ok('"slow"');
     case 'Creator':
       return ok(JSON.stringify(input.creator.mspId));
     default:
-      return { ...ok(''), status: 'ERROR', payload: new Uint8Array(), message: `[UNKNOWN_TRANSACTION] ${input.transaction}` };
+      return {
+        ...ok(''),
+        status: 'ERROR',
+        payload: new Uint8Array(),
+        message: `[UNKNOWN_TRANSACTION] ${input.transaction}`,
+      };
   }
 };
 

@@ -29,7 +29,11 @@ export function createWorldState(): WorldState {
       const end = endKey === '' ? undefined : Buffer.from(endKey);
       const keys = [...entries.keys()]
         .map((key) => ({ key, bytes: Buffer.from(key) }))
-        .filter(({ bytes }) => Buffer.compare(bytes, start) >= 0 && (end === undefined || Buffer.compare(bytes, end) < 0))
+        .filter(
+          ({ bytes }) =>
+            Buffer.compare(bytes, start) >= 0 &&
+            (end === undefined || Buffer.compare(bytes, end) < 0),
+        )
         .sort((a, b) => Buffer.compare(a.bytes, b.bytes));
       for (const { key } of keys) {
         const entry = entries.get(key);

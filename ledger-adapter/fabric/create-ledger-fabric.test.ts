@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedger } from '../create-ledger.js';
 import { startFabricTestPeer, type FabricTestPeer } from '../fabric-test-peer/index.js';
-import { createTestNetworkCredentials, type TestNetworkCredentials } from '../fabric-test-peer/test-support.js';
+import {
+  createTestNetworkCredentials,
+  type TestNetworkCredentials,
+} from '../fabric-test-peer/test-support.js';
 
 describe('createLedger({ kind: "fabric" })', () => {
   let creds: TestNetworkCredentials;
@@ -32,7 +35,10 @@ describe('createLedger({ kind: "fabric" })', () => {
       });
       expect(fieldCodes).toEqual(['88.1001.5.F0001']);
       expect(peer.height()).toBeGreaterThan(height);
-      expect((await ledger.getFields(['88.1001.5.F0001']))[0]).toMatchObject({ systemCode: '88.1001.5', feeFen: 2 });
+      expect((await ledger.getFields(['88.1001.5.F0001']))[0]).toMatchObject({
+        systemCode: '88.1001.5',
+        feeFen: 2,
+      });
     } finally {
       await ledger.close();
     }

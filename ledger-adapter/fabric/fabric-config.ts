@@ -64,7 +64,13 @@ export const DEFAULT_FABRIC_DEADLINES: Required<FabricDeadlines> = {
 export interface ResolvedFabricConfig {
   readonly endpoint: string;
   readonly transport:
-    | { readonly kind: 'tls'; readonly caCertificate: Buffer; readonly serverNameOverride?: string; readonly clientCertificate?: Buffer; readonly clientKey?: Buffer }
+    | {
+        readonly kind: 'tls';
+        readonly caCertificate: Buffer;
+        readonly serverNameOverride?: string;
+        readonly clientCertificate?: Buffer;
+        readonly clientKey?: Buffer;
+      }
     | { readonly kind: 'plaintext' };
   readonly mspId: string;
   readonly certificate: Buffer;
@@ -81,21 +87,38 @@ export interface ResolvedFabricConfig {
  * @throws {GridmarkError} `BAD_CONFIGURATION` naming the key that is missing or malformed, or the
  * PEM file that cannot be read (the file's content is never part of the message).
  */
-export async function resolveFabricConfig(config: FabricLedgerConfig): Promise<ResolvedFabricConfig> {
+export async function resolveFabricConfig(
+  config: FabricLedgerConfig,
+): Promise<ResolvedFabricConfig> {
   for (const key of ['endpoint', 'mspId', 'channelName', 'chaincodeName'] as const) {
-    if (typeof config[key] !== 'string' || config[key].trim() === '') throw badConfig(`fabric.${key} is required`, key);
+    if (typeof config[key] !== 'string' || config[key].trim() === '')
+      throw badConfig(`fabric.${key} is required`, key);
   }
-  if (!/^[^\s:]+:\d{1,5}$/.test(config.endpoint)) throw badConfig('fabric.endpoint must be host:port', 'endpoint');
+  if (!/^[^\s:]+:\d{1,5}$/.test(config.endpoint))
+    throw badConfig('fabric.endpoint must be host:port', 'endpoint');
   const deadlines = { ...DEFAULT_FABRIC_DEADLINES, ...config.deadlines };
   for (const [key, value] of Object.entries(deadlines)) {
-    if (!Number.isFinite(value) || value <= 0) throw badConfig(`fabric.deadlines.${key} must be a positive number of milliseconds`, `deadlines.${key}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw badConfig(
+        `fabric.deadlines.${key} must be a positive number of milliseconds`,
+        `deadlines.${key}`,
+      );
   }
   const transport = config.transport as FabricTransport | undefined;
   if (transport?.kind !== 'tls' && transport?.kind !== 'plaintext') {
-    throw badConfig("fabric.transport must be { kind: 'tls', caCertificate } or, explicitly, { kind: 'plaintext' }", 'transport');
+    throw badConfig(
+      "fabric.transport must be { kind: 'tls', caCertificate } or, explicitly, { kind: 'plaintext' }",
+      'transport',
+    );
   }
-  if (transport.kind === 'tls' && (transport.clientCertificate === undefined) !== (transport.clientKey === undefined)) {
-    throw badConfig('fabric.transport needs both clientCertificate and clientKey for mutual TLS, or neither', 'transport');
+  if (
+    transport.kind === 'tls' &&
+    (transport.clientCertificate === undefined) !== (transport.clientKey === undefined)
+  ) {
+    throw badConfig(
+      'fabric.transport needs both clientCertificate and clientKey for mutual TLS, or neither',
+      'transport',
+    );
   }
   return {
     endpoint: config.endpoint,
@@ -104,13 +127,27 @@ export async function resolveFabricConfig(config: FabricLedgerConfig): Promise<R
         ? { kind: 'plaintext' }
         : {
             kind: 'tls',
-            caCertificate: await loadPem(transport.caCertificate, 'transport.caCertificate', 'CERTIFICATE'),
-            ...(transport.serverNameOverride === undefined ? {} : { serverNameOverride: transport.serverNameOverride }),
+            caCertificate: await loadPem(
+              transport.caCertificate,
+              'transport.caCertificate',
+              'CERTIFICATE',
+            ),
+            ...(transport.serverNameOverride === undefined
+              ? {}
+              : { serverNameOverride: transport.serverNameOverride }),
             ...(transport.clientCertificate === undefined || transport.clientKey === undefined
               ? {}
               : {
-                  clientCertificate: await loadPem(transport.clientCertificate, 'transport.clientCertificate', 'CERTIFICATE'),
-                  clientKey: await loadPem(transport.clientKey, 'transport.clientKey', 'PRIVATE KEY'),
+                  clientCertificate: await loadPem(
+                    transport.clientCertificate,
+                    'transport.clientCertificate',
+                    'CERTIFICATE',
+                  ),
+                  clientKey: await loadPem(
+                    transport.clientKey,
+                    'transport.clientKey',
+                    'PRIVATE KEY',
+                  ),
                 }),
           },
     mspId: config.mspId,
@@ -123,8 +160,13 @@ export async function resolveFabricConfig(config: FabricLedgerConfig): Promise<R
   };
 }
 
-async function loadPem(source: PemSource | undefined, key: string, label: 'CERTIFICATE' | 'PRIVATE KEY'): Promise<Buffer> {
-  if (source === undefined || typeof source !== 'object') throw badConfig(`fabric.${key} is required ({ path } or { pem })`, key);
+async function loadPem(
+  source: PemSource | undefined,
+  key: string,
+  label: 'CERTIFICATE' | 'PRIVATE KEY',
+): Promise<Buffer> {
+  if (source === undefined || typeof source !== 'object')
+    throw badConfig(`fabric.${key} is required ({ path } or { pem })`, key);
   let bytes: Buffer;
   if ('path' in source) {
     try {
@@ -143,5 +185,8 @@ async function loadPem(source: PemSource | undefined, key: string, label: 'CERTI
 }
 
 function badConfig(message: string, key: string, cause?: unknown): GridmarkError {
-  return new GridmarkError('BAD_CONFIGURATION', message, { details: { key: `fabric.${key}` }, cause });
+  return new GridmarkError('BAD_CONFIGURATION', message, {
+    details: { key: `fabric.${key}` },
+    cause,
+  });
 }

@@ -1,4 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { Client, credentials, type CallOptions } from '@grpc/grpc-js';
 import { connect, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { GridmarkError } from '../../schema/errors.js';
@@ -28,9 +34,15 @@ export function openFabricConnection(config: ResolvedFabricConfig): FabricConnec
   let channelCredentials = credentials.createInsecure();
   let tlsClientCertificateHash: Uint8Array | undefined;
   if (transport.kind === 'tls') {
-    channelCredentials = credentials.createSsl(transport.caCertificate, transport.clientKey ?? null, transport.clientCertificate ?? null);
+    channelCredentials = credentials.createSsl(
+      transport.caCertificate,
+      transport.clientKey ?? null,
+      transport.clientCertificate ?? null,
+    );
     if (transport.clientCertificate !== undefined) {
-      tlsClientCertificateHash = createHash('sha256').update(new X509Certificate(transport.clientCertificate).raw).digest();
+      tlsClientCertificateHash = createHash('sha256')
+        .update(new X509Certificate(transport.clientCertificate).raw)
+        .digest();
     }
   }
   const client = new Client(
@@ -65,7 +77,10 @@ function loadPrivateKey(pem: Buffer, key: string): KeyObject {
   try {
     return createPrivateKey(pem);
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', `fabric.${key} is not a readable private key`, { details: { key: `fabric.${key}` }, cause: error });
+    throw new GridmarkError('BAD_CONFIGURATION', `fabric.${key} is not a readable private key`, {
+      details: { key: `fabric.${key}` },
+      cause: error,
+    });
   }
 }
 
@@ -73,15 +88,26 @@ function checkKeyMatchesCertificate(privateKey: KeyObject, certificatePem: Buffe
   let matches = false;
   try {
     const fromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-    const fromCertificate = new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
+    const fromCertificate = new X509Certificate(certificatePem).publicKey.export({
+      type: 'spki',
+      format: 'der',
+    });
     matches = fromKey.equals(fromCertificate);
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', 'fabric.certificate is not a readable X.509 certificate', {
-      details: { key: 'fabric.certificate' },
-      cause: error,
-    });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      'fabric.certificate is not a readable X.509 certificate',
+      {
+        details: { key: 'fabric.certificate' },
+        cause: error,
+      },
+    );
   }
   if (!matches) {
-    throw new GridmarkError('BAD_CONFIGURATION', 'fabric.privateKey does not belong to fabric.certificate', { details: { key: 'fabric.privateKey' } });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      'fabric.privateKey does not belong to fabric.certificate',
+      { details: { key: 'fabric.privateKey' } },
+    );
   }
 }

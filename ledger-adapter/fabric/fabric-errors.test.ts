@@ -4,21 +4,31 @@ import { describe, expect, it } from 'vitest';
 import { FabricLedgerError, translateFabricError } from './fabric-errors.js';
 
 function gatewayError(code: GrpcStatus, message: string, details: string[] = []): GatewayError {
-  const cause: ServiceError = Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
+  const cause: ServiceError = Object.assign(new Error(message), {
+    code,
+    details: message,
+    metadata: new Metadata(),
+  });
   return new GatewayError({
     code,
     message,
     cause,
-    details: details.map((detail) => ({ address: 'peer0.org1.example.com:7051', mspId: 'Org1MSP', message: detail })),
+    details: details.map((detail) => ({
+      address: 'peer0.org1.example.com:7051',
+      mspId: 'Org1MSP',
+      message: detail,
+    })),
   });
 }
 
 describe('translating fabric-gateway errors', () => {
   it('reads the contract code from an endorser detail and keeps the peer address out of the error', () => {
     const error = translateFabricError(
-      gatewayError(GrpcStatus.ABORTED, 'failed to endorse transaction, see attached details for more info', [
-        'chaincode response 500, [UNKNOWN_FIELD] 88.1001.3.F0009 is not registered',
-      ]),
+      gatewayError(
+        GrpcStatus.ABORTED,
+        'failed to endorse transaction, see attached details for more info',
+        ['chaincode response 500, [UNKNOWN_FIELD] 88.1001.3.F0009 is not registered'],
+      ),
       'endorse',
       'PutParsingRule',
     );
@@ -36,7 +46,11 @@ describe('translating fabric-gateway errors', () => {
 
   it('keeps a chaincode error without a bracketed code as the reason', () => {
     const error = translateFabricError(
-      gatewayError(GrpcStatus.UNKNOWN, 'evaluate call to endorser returned error: chaincode response 500, boom', ['chaincode response 500, boom']),
+      gatewayError(
+        GrpcStatus.UNKNOWN,
+        'evaluate call to endorser returned error: chaincode response 500, boom',
+        ['chaincode response 500, boom'],
+      ),
       'evaluate',
     );
     expect(error.code).toBe('LEDGER_REJECTED');
@@ -62,11 +76,19 @@ describe('translating fabric-gateway errors', () => {
     const cause = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'ab12' });
     const error = translateFabricError(cause, 'commit', 'AnchorCommitments');
     expect(error).toMatchObject({ code: 'LEDGER_REJECTED', cause });
-    expect(error.details).toEqual({ stage: 'commit', transaction: 'AnchorCommitments', transactionId: 'ab12', validationCode: 'MVCC_READ_CONFLICT' });
+    expect(error.details).toEqual({
+      stage: 'commit',
+      transaction: 'AnchorCommitments',
+      transactionId: 'ab12',
+      validationCode: 'MVCC_READ_CONFLICT',
+    });
   });
 
   it('treats anything else as the ledger not answering, keeping it as the cause', () => {
     const cause = new Error('No result returned');
-    expect(translateFabricError(cause, 'evaluate')).toMatchObject({ code: 'LEDGER_UNAVAILABLE', cause });
+    expect(translateFabricError(cause, 'evaluate')).toMatchObject({
+      code: 'LEDGER_UNAVAILABLE',
+      cause,
+    });
   });
 });

@@ -35,14 +35,25 @@ const CONTRACT_CODE = /^\[([A-Z][A-Z0-9_]*)\]\s*([^]*)$/;
  * - UNAVAILABLE, DEADLINE_EXCEEDED and the other transport statuses become `LEDGER_UNAVAILABLE`.
  * The peer's address and raw messages stay in `cause`, never in the message or details.
  */
-export function translateFabricError(error: unknown, stage: FabricStage, transaction?: string): FabricLedgerError {
-  const base: Record<string, unknown> = { stage, ...(transaction === undefined ? {} : { transaction }) };
+export function translateFabricError(
+  error: unknown,
+  stage: FabricStage,
+  transaction?: string,
+): FabricLedgerError {
+  const base: Record<string, unknown> = {
+    stage,
+    ...(transaction === undefined ? {} : { transaction }),
+  };
   if (error instanceof CommitError) {
     const validationCode = codeName(error.code);
-    return new FabricLedgerError('LEDGER_REJECTED', `The ledger invalidated the transaction at commit (${validationCode}).`, {
-      details: { ...base, transactionId: error.transactionId, validationCode },
-      cause: error,
-    });
+    return new FabricLedgerError(
+      'LEDGER_REJECTED',
+      `The ledger invalidated the transaction at commit (${validationCode}).`,
+      {
+        details: { ...base, transactionId: error.transactionId, validationCode },
+        cause: error,
+      },
+    );
   }
   if (error instanceof GatewayError) {
     const transactionId = (error as GatewayError & { transactionId?: unknown }).transactionId;
@@ -51,26 +62,51 @@ export function translateFabricError(error: unknown, stage: FabricStage, transac
       grpcStatus: GrpcStatus[error.code] ?? String(error.code),
       ...(typeof transactionId === 'string' ? { transactionId } : {}),
     };
-    const contract = findContractError([error.message, ...error.details.map((detail) => detail.message)]);
+    const contract = findContractError([
+      error.message,
+      ...error.details.map((detail) => detail.message),
+    ]);
     if (contract !== undefined) {
       return new FabricLedgerError(
         'LEDGER_REJECTED',
-        contract.code === undefined ? `The contract refused the transaction: ${contract.text}` : `The contract refused the transaction: [${contract.code}] ${contract.text}`,
-        { details: { ...details, ...(contract.code === undefined ? {} : { contractCode: contract.code }), reason: contract.text }, cause: error },
+        contract.code === undefined
+          ? `The contract refused the transaction: ${contract.text}`
+          : `The contract refused the transaction: [${contract.code}] ${contract.text}`,
+        {
+          details: {
+            ...details,
+            ...(contract.code === undefined ? {} : { contractCode: contract.code }),
+            reason: contract.text,
+          },
+          cause: error,
+        },
       );
     }
     if (REFUSALS.has(error.code)) {
-      return new FabricLedgerError('LEDGER_REJECTED', `The ledger refused the ${stage} request (${String(details.grpcStatus)}).`, { details, cause: error });
+      return new FabricLedgerError(
+        'LEDGER_REJECTED',
+        `The ledger refused the ${stage} request (${String(details.grpcStatus)}).`,
+        { details, cause: error },
+      );
     }
-    return new FabricLedgerError('LEDGER_UNAVAILABLE', `The ledger did not answer the ${stage} request (${String(details.grpcStatus)}).`, {
-      details,
-      cause: error,
-    });
+    return new FabricLedgerError(
+      'LEDGER_UNAVAILABLE',
+      `The ledger did not answer the ${stage} request (${String(details.grpcStatus)}).`,
+      {
+        details,
+        cause: error,
+      },
+    );
   }
-  return new FabricLedgerError('LEDGER_UNAVAILABLE', `The ledger ${stage} request failed.`, { details: base, cause: error });
+  return new FabricLedgerError('LEDGER_UNAVAILABLE', `The ledger ${stage} request failed.`, {
+    details: base,
+    cause: error,
+  });
 }
 
-function findContractError(messages: readonly string[]): { code?: string; text: string } | undefined {
+function findContractError(
+  messages: readonly string[],
+): { code?: string; text: string } | undefined {
   for (const message of messages) {
     const response = CHAINCODE_RESPONSE.exec(message);
     if (response === null) continue;

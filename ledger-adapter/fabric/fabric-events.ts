@@ -1,13 +1,22 @@
-import { checkpointers, type ChaincodeEvent, type Checkpointer, type Network } from '@hyperledger/fabric-gateway';
+import {
+  checkpointers,
+  type ChaincodeEvent,
+  type Checkpointer,
+  type Network,
+} from '@hyperledger/fabric-gateway';
 import type { LedgerEvent } from '../ledger-client.js';
 import { translateFabricError } from './fabric-errors.js';
 
 /** Where the event stream keeps its position: a file (survives restarts) or nowhere. */
-export type EventCheckpoint = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' };
+export type EventCheckpoint =
+  { readonly kind: 'file'; readonly path: string } | { readonly kind: 'none' };
 
 /** Follows the chaincode's events. */
 export interface FabricEventSource {
-  events(options: { readonly startBlock?: bigint; readonly signal?: AbortSignal }): AsyncIterable<LedgerEvent>;
+  events(options: {
+    readonly startBlock?: bigint;
+    readonly signal?: AbortSignal;
+  }): AsyncIterable<LedgerEvent>;
   /** Ends every open stream. */
   close(): void;
 }
@@ -19,7 +28,11 @@ export interface FabricEventSource {
  * `startBlock` and the checkpoint, after the last checkpointed transaction; without one, a
  * stream starts at `startBlock`, or with the next block committed when none is given.
  */
-export function createFabricEventSource(network: Network, chaincodeName: string, checkpoint: EventCheckpoint): FabricEventSource {
+export function createFabricEventSource(
+  network: Network,
+  chaincodeName: string,
+  checkpoint: EventCheckpoint,
+): FabricEventSource {
   let fileCheckpointer: Promise<Checkpointer> | undefined;
   const open = new Set<{ close(): void }>();
 
@@ -39,7 +52,10 @@ export function createFabricEventSource(network: Network, chaincodeName: string,
         checkpointer = await checkpointerFor();
         const saved = checkpointer.getBlockNumber();
         const resume = saved !== undefined && (startBlock === undefined || saved >= startBlock);
-        stream = await network.getChaincodeEvents(chaincodeName, resume ? { checkpoint: checkpointer } : startBlock === undefined ? {} : { startBlock });
+        stream = await network.getChaincodeEvents(
+          chaincodeName,
+          resume ? { checkpoint: checkpointer } : startBlock === undefined ? {} : { startBlock },
+        );
       } catch (error) {
         throw translateFabricError(error, 'events');
       }
@@ -50,7 +66,12 @@ export function createFabricEventSource(network: Network, chaincodeName: string,
       if (aborted()) closeStream();
       try {
         for await (const event of stream) {
-          yield { name: event.eventName, payload: event.payload, txId: event.transactionId, blockNumber: event.blockNumber };
+          yield {
+            name: event.eventName,
+            payload: event.payload,
+            txId: event.transactionId,
+            blockNumber: event.blockNumber,
+          };
           await checkpointer.checkpointChaincodeEvent(event);
         }
       } catch (error) {

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestCertificateAuthority, startFabricTestPeer, type FabricTestPeer } from '../fabric-test-peer/index.js';
+import {
+  createTestCertificateAuthority,
+  startFabricTestPeer,
+  type FabricTestPeer,
+} from '../fabric-test-peer/index.js';
 import {
   createTestNetworkCredentials,
   keyValueRunner,
@@ -54,7 +58,11 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     });
     config = {
       endpoint: testPeer.address,
-      transport: { kind: 'tls', caCertificate: { pem: creds.tlsCa.certificatePem }, serverNameOverride: TEST_PEER_TLS_NAME },
+      transport: {
+        kind: 'tls',
+        caCertificate: { pem: creds.tlsCa.certificatePem },
+        serverNameOverride: TEST_PEER_TLS_NAME,
+      },
       mspId: 'Org1MSP',
       certificate: { pem: creds.client.certificatePem },
       privateKey: { pem: Buffer.from(creds.client.privateKeyPem) },
@@ -80,15 +88,25 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     const committed = await ledger.submit('Put', ['plant', 'PV-1']);
     expect(JSON.parse(text.decode(committed.result))).toEqual({ key: 'plant' });
     expect(committed.txId).toMatch(/^[0-9a-f]{64}$/);
-    expect(testPeer.transactionStatus(committed.txId)).toEqual({ code: 0, blockNumber: committed.blockNumber });
+    expect(testPeer.transactionStatus(committed.txId)).toEqual({
+      code: 0,
+      blockNumber: committed.blockNumber,
+    });
     expect(committed.blockNumber).toBeGreaterThan(0n);
     expect(text.decode(await ledger.evaluate('Get', ['plant']))).toBe('"PV-1"');
   });
 
   it('surfaces a contract refusal on evaluate as LEDGER_REJECTED with the contract code', async () => {
-    const error = await rejection(ledger.evaluate('Refuse', ['NO_RULE', 'no rule for om-engineer']));
+    const error = await rejection(
+      ledger.evaluate('Refuse', ['NO_RULE', 'no rule for om-engineer']),
+    );
     expect(error.code).toBe('LEDGER_REJECTED');
-    expect(error.details).toMatchObject({ contractCode: 'NO_RULE', reason: 'no rule for om-engineer', stage: 'evaluate', transaction: 'Refuse' });
+    expect(error.details).toMatchObject({
+      contractCode: 'NO_RULE',
+      reason: 'no rule for om-engineer',
+      stage: 'evaluate',
+      transaction: 'Refuse',
+    });
     expect(error.message).toContain('[NO_RULE]');
     expect(error.cause).toBeInstanceOf(GatewayError);
     expect((error.cause as GatewayError).code).toBe(GrpcStatus.UNKNOWN);
@@ -98,13 +116,20 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     const height = testPeer.height();
     const error = await rejection(ledger.submit('Refuse', ['FIELD_NOT_OWNED', 'not yours']));
     expect(error.code).toBe('LEDGER_REJECTED');
-    expect(error.details).toMatchObject({ contractCode: 'FIELD_NOT_OWNED', stage: 'endorse', grpcStatus: 'ABORTED' });
+    expect(error.details).toMatchObject({
+      contractCode: 'FIELD_NOT_OWNED',
+      stage: 'endorse',
+      grpcStatus: 'ABORTED',
+    });
     expect(error.cause).toBeInstanceOf(EndorseError);
     expect(testPeer.height()).toBe(height);
   });
 
   it('surfaces a transaction invalidated at commit as LEDGER_REJECTED with the validation code', async () => {
-    const outcomes = await Promise.allSettled([ledger.submit('IncrementPair', ['races']), ledger.submit('IncrementPair', ['races'])]);
+    const outcomes = await Promise.allSettled([
+      ledger.submit('IncrementPair', ['races']),
+      ledger.submit('IncrementPair', ['races']),
+    ]);
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     // Both read the same version; ordering lets one through and invalidates the other.
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
@@ -120,10 +145,19 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     const start = testPeer.height();
     const first = await ledger.submit('Put', ['ev-a', '1']);
     const abort = new AbortController();
-    const iterator = ledger.events({ startBlock: start, signal: abort.signal })[Symbol.asyncIterator]();
+    const iterator = ledger
+      .events({ startBlock: start, signal: abort.signal })
+      [Symbol.asyncIterator]();
     const replayed = await iterator.next();
-    expect(replayed.value).toMatchObject({ name: 'Put', txId: first.txId, blockNumber: first.blockNumber });
-    expect(JSON.parse(text.decode((replayed.value as LedgerEvent).payload))).toEqual({ key: 'ev-a', txId: first.txId });
+    expect(replayed.value).toMatchObject({
+      name: 'Put',
+      txId: first.txId,
+      blockNumber: first.blockNumber,
+    });
+    expect(JSON.parse(text.decode((replayed.value as LedgerEvent).payload))).toEqual({
+      key: 'ev-a',
+      txId: first.txId,
+    });
     const pending = iterator.next();
     const second = await ledger.submit('Put', ['ev-b', '2']);
     expect((await pending).value).toMatchObject({ txId: second.txId });
@@ -136,14 +170,18 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     const checkpointFile = join(dir, 'events.checkpoint.json');
     const start = testPeer.height();
     const written = [];
-    for (const key of ['cp-1', 'cp-2', 'cp-3']) written.push(await ledger.submit('Put', [key, 'x']));
+    for (const key of ['cp-1', 'cp-2', 'cp-3'])
+      written.push(await ledger.submit('Put', [key, 'x']));
 
     const before = await createFabricLedgerClient({ ...config, checkpointFile });
     const seen = await take(before.events({ startBlock: start }), 2);
     await before.close();
     expect(seen.map((e) => e.txId)).toEqual([written[0]?.txId, written[1]?.txId]);
     // The second event was delivered but the consumer stopped before asking for more: it is not yet checkpointed.
-    expect(JSON.parse(await readFile(checkpointFile, 'utf8'))).toEqual({ blockNumber: String(written[0]?.blockNumber), transactionId: written[0]?.txId });
+    expect(JSON.parse(await readFile(checkpointFile, 'utf8'))).toEqual({
+      blockNumber: String(written[0]?.blockNumber),
+      transactionId: written[0]?.txId,
+    });
 
     const after = await createFabricLedgerClient({ ...config, checkpointFile });
     const resumed = await take(after.events({ startBlock: start }), 2);
@@ -151,7 +189,7 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     expect(resumed.map((e) => e.txId)).toEqual([written[1]?.txId, written[2]?.txId]);
   });
 
-  it('refuses an identity its organisation\'s CA did not issue as LEDGER_REJECTED', async () => {
+  it("refuses an identity its organisation's CA did not issue as LEDGER_REJECTED", async () => {
     const stranger = await createFabricLedgerClient({
       ...config,
       certificate: { pem: creds.tlsServer.certificatePem },
@@ -173,7 +211,11 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
   it('does not trust a peer whose TLS certificate another CA signed (LEDGER_UNAVAILABLE)', async () => {
     const wrongCa = await createFabricLedgerClient({
       ...config,
-      transport: { kind: 'tls', caCertificate: { pem: creds.orgCa.certificatePem }, serverNameOverride: TEST_PEER_TLS_NAME },
+      transport: {
+        kind: 'tls',
+        caCertificate: { pem: creds.orgCa.certificatePem },
+        serverNameOverride: TEST_PEER_TLS_NAME,
+      },
       deadlines: { evaluateMs: 2_000 },
     });
     try {
@@ -187,22 +229,39 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
 
   it('connects with mutual TLS when the peer requires a client certificate, and is refused without one', async () => {
     const clientTls = await createTestCertificateAuthority('org1 TLS client CA');
-    const tlsClient = await clientTls.issue('aggregator-tls', { hosts: ['aggregator.gridmark.test'] });
+    const tlsClient = await clientTls.issue('aggregator-tls', {
+      hosts: ['aggregator.gridmark.test'],
+    });
     const strict = await startFabricTestPeer({
       runner: keyValueRunner,
       identity: creds.peer,
       tls: { ...creds.tlsServer, clientCaCertificatePem: clientTls.certificatePem },
     });
-    const tls = { kind: 'tls', caCertificate: { pem: creds.tlsCa.certificatePem }, serverNameOverride: TEST_PEER_TLS_NAME } as const;
+    const tls = {
+      kind: 'tls',
+      caCertificate: { pem: creds.tlsCa.certificatePem },
+      serverNameOverride: TEST_PEER_TLS_NAME,
+    } as const;
     const mutual = await createFabricLedgerClient({
       ...config,
       endpoint: strict.address,
-      transport: { ...tls, clientCertificate: { pem: tlsClient.certificatePem }, clientKey: { pem: tlsClient.privateKeyPem } },
+      transport: {
+        ...tls,
+        clientCertificate: { pem: tlsClient.certificatePem },
+        clientKey: { pem: tlsClient.privateKeyPem },
+      },
     });
-    const anonymous = await createFabricLedgerClient({ ...config, endpoint: strict.address, transport: tls, deadlines: { evaluateMs: 2_000 } });
+    const anonymous = await createFabricLedgerClient({
+      ...config,
+      endpoint: strict.address,
+      transport: tls,
+      deadlines: { evaluateMs: 2_000 },
+    });
     try {
       expect(text.decode(await mutual.evaluate('Get', ['nothing']))).toBe('null');
-      expect((await rejection(anonymous.evaluate('Get', ['nothing']))).code).toBe('LEDGER_UNAVAILABLE');
+      expect((await rejection(anonymous.evaluate('Get', ['nothing']))).code).toBe(
+        'LEDGER_UNAVAILABLE',
+      );
     } finally {
       await mutual.close();
       await anonymous.close();
@@ -231,7 +290,10 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     });
     try {
       await client.submit('Put', ['alive', 'yes']);
-      const following = client.events({ startBlock: doomed.height() })[Symbol.asyncIterator]().next();
+      const following = client
+        .events({ startBlock: doomed.height() })
+        [Symbol.asyncIterator]()
+        .next();
       await doomed.stop();
       // A stream that was open when the peer went away ends with the same error, not a hang.
       expect((await rejection(following)).code).toBe('LEDGER_UNAVAILABLE');
@@ -239,7 +301,10 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
       expect(read.code).toBe('LEDGER_UNAVAILABLE');
       expect((read.cause as GatewayError).code).toBe(GrpcStatus.UNAVAILABLE);
       const write = await rejection(client.submit('Put', ['alive', 'no']));
-      expect(write).toMatchObject({ code: 'LEDGER_UNAVAILABLE', details: { stage: 'endorse', grpcStatus: 'UNAVAILABLE' } });
+      expect(write).toMatchObject({
+        code: 'LEDGER_UNAVAILABLE',
+        details: { stage: 'endorse', grpcStatus: 'UNAVAILABLE' },
+      });
       const events = await rejection(take(client.events({ startBlock: 0n }), 1));
       expect(events.code).toBe('LEDGER_UNAVAILABLE');
     } finally {

@@ -40,11 +40,17 @@ export async function createFabricLedgerClient(config: FabricLedgerConfig): Prom
   const events = createFabricEventSource(
     connection.network,
     resolved.chaincodeName,
-    resolved.checkpointFile === undefined ? { kind: 'none' } : { kind: 'file', path: resolved.checkpointFile },
+    resolved.checkpointFile === undefined
+      ? { kind: 'none' }
+      : { kind: 'file', path: resolved.checkpointFile },
   );
   let closed = false;
 
-  const step = async <T>(stage: FabricStage, transaction: string, work: () => Promise<T>): Promise<T> => {
+  const step = async <T>(
+    stage: FabricStage,
+    transaction: string,
+    work: () => Promise<T>,
+  ): Promise<T> => {
     try {
       return await work();
     } catch (error) {
@@ -54,7 +60,9 @@ export async function createFabricLedgerClient(config: FabricLedgerConfig): Prom
 
   return {
     evaluate(transaction, args) {
-      return step('evaluate', transaction, () => contract.evaluate(transaction, { arguments: [...args] }));
+      return step('evaluate', transaction, () =>
+        contract.evaluate(transaction, { arguments: [...args] }),
+      );
     },
     async submit(transaction, args) {
       const proposal = contract.newProposal(transaction, { arguments: [...args] });
@@ -69,7 +77,11 @@ export async function createFabricLedgerClient(config: FabricLedgerConfig): Prom
         });
         throw translateFabricError(error, 'commit', transaction);
       }
-      return { result: submitted.getResult(), txId: status.transactionId, blockNumber: status.blockNumber };
+      return {
+        result: submitted.getResult(),
+        txId: status.transactionId,
+        blockNumber: status.blockNumber,
+      };
     },
     events(options) {
       return events.events(options);

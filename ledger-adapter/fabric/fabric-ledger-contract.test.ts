@@ -1,5 +1,8 @@
 import { startFabricTestPeer } from '../fabric-test-peer/index.js';
-import { createTestNetworkCredentials, TEST_PEER_TLS_NAME } from '../fabric-test-peer/test-support.js';
+import {
+  createTestNetworkCredentials,
+  TEST_PEER_TLS_NAME,
+} from '../fabric-test-peer/test-support.js';
 import type { LedgerClient } from '../ledger-client.js';
 import { describeLedgerContract } from '../testing/index.js';
 import { createFabricLedgerClient } from './index.js';
@@ -18,7 +21,11 @@ describeLedgerContract('Fabric (the test peer)', async (): Promise<LedgerClient>
   });
   const client = await createFabricLedgerClient({
     endpoint: peer.address,
-    transport: { kind: 'tls', caCertificate: { pem: creds.tlsCa.certificatePem }, serverNameOverride: TEST_PEER_TLS_NAME },
+    transport: {
+      kind: 'tls',
+      caCertificate: { pem: creds.tlsCa.certificatePem },
+      serverNameOverride: TEST_PEER_TLS_NAME,
+    },
     mspId: 'Org1MSP',
     certificate: { pem: creds.client.certificatePem },
     privateKey: { pem: creds.client.privateKeyPem },

@@ -15,7 +15,9 @@ afterEach(async () => {
   for (const remove of dirs.splice(0)) remove();
 });
 
-async function setUp(tag: number): Promise<{ ledger: LedgerAdapter; market: TradeMarket; dir: string }> {
+async function setUp(
+  tag: number,
+): Promise<{ ledger: LedgerAdapter; market: TradeMarket; dir: string }> {
   const tmp = tempDir('gridmark-outbox-');
   dirs.push(tmp.remove);
   const ledger = await createLedger({ kind: 'embedded', path: join(tmp.dir, 'ledger.db') });
@@ -34,14 +36,21 @@ function open(ledger: LedgerAdapter, path: string): LedgerOutbox {
 function query(market: TradeMarket, id: string): { request: BatchedResolveInput; trade: Trade } {
   const first = market.trade(`T-${id}`, market.resolutionIds[0] as string);
   return {
-    request: { resolutionId: id, applicationId: market.applicationId, function: market.function, role: 'analyst', deviceIds: first.items.map((i) => i.deviceId) },
+    request: {
+      resolutionId: id,
+      applicationId: market.applicationId,
+      function: market.function,
+      role: 'analyst',
+      deviceIds: first.items.map((i) => i.deviceId),
+    },
     trade: { ...first, resolutionId: id },
   };
 }
 
 /** The ledger with its resolution calls failing as a ledger that cannot be reached does. */
 function unreachable(ledger: LedgerAdapter): LedgerAdapter {
-  const down = () => Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'the ledger did not answer'));
+  const down = () =>
+    Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'the ledger did not answer'));
   return { ...ledger, resolveBatch: down, recordTrades: down, close: () => Promise.resolve() };
 }
 
@@ -64,14 +73,22 @@ describe('ledger outbox', () => {
   it('keeps what a failing ledger did not take across a restart, and the next process sends it', async () => {
     const { ledger, market, dir } = await setUp(2);
     const path = join(dir, 'outbox.db');
-    const first = openLedgerOutbox({ ledger: unreachable(ledger), path, logger: silentLogger, lingerMs: 1, stopTimeoutMs: 200 });
+    const first = openLedgerOutbox({
+      ledger: unreachable(ledger),
+      path,
+      logger: silentLogger,
+      lingerMs: 1,
+      stopTimeoutMs: 200,
+    });
     const { request, trade } = query(market, 'RES-OUT-2');
     const resolved = first.appendResolution({ kind: 'resolution', body: request });
     first.appendAll([{ kind: 'trade', body: trade }]);
     await expect(resolved).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
     expect(first.healthy()).toBe(false);
     // Failing closed: no new query's resolution is taken while the ledger is away.
-    expect(() => first.appendResolution({ kind: 'resolution', body: query(market, 'RES-OUT-2b').request })).toThrow(expect.objectContaining({ code: 'LEDGER_UNAVAILABLE' }));
+    expect(() =>
+      first.appendResolution({ kind: 'resolution', body: query(market, 'RES-OUT-2b').request }),
+    ).toThrow(expect.objectContaining({ code: 'LEDGER_UNAVAILABLE' }));
     await first.close();
     expect(await ledger.getResolution(request.resolutionId)).toBeNull();
 
@@ -88,7 +105,9 @@ describe('ledger outbox', () => {
     await ledger.resolveBatch([request]);
     await ledger.recordTrades([trade]);
     const outbox = open(ledger, join(dir, 'outbox.db'));
-    expect(await outbox.append({ kind: 'resolution', body: request })).toEqual({ status: 'recorded' });
+    expect(await outbox.append({ kind: 'resolution', body: request })).toEqual({
+      status: 'recorded',
+    });
     const again = await outbox.append({ kind: 'trade', body: trade });
     expect(again.status === 'recorded' && again.receipt?.tradeId).toBe(trade.tradeId);
   });
@@ -99,7 +118,10 @@ describe('ledger outbox', () => {
     const good = query(market, 'RES-OUT-4');
     const orphan = { ...query(market, 'RES-OUT-4x').trade, tradeId: 'T-ORPHAN' };
     await outbox.appendResolution({ kind: 'resolution', body: good.request });
-    const [kept, refused] = await Promise.all([outbox.append({ kind: 'trade', body: good.trade }), outbox.append({ kind: 'trade', body: orphan })]);
+    const [kept, refused] = await Promise.all([
+      outbox.append({ kind: 'trade', body: good.trade }),
+      outbox.append({ kind: 'trade', body: orphan }),
+    ]);
     expect(kept.status).toBe('recorded');
     expect(refused).toMatchObject({ status: 'refused', code: 'NOT_FOUND' });
     expect(await ledger.getTrade('T-ORPHAN')).toBeNull();
@@ -116,7 +138,10 @@ describe('ledger outbox', () => {
       if (failures-- > 0) throw new Error('the book is busy');
       seen.push(...settled.map((s) => s.stored.key));
     });
-    outbox.appendAll([{ kind: 'resolution', body: request }, { kind: 'trade', body: trade }]);
+    outbox.appendAll([
+      { kind: 'resolution', body: request },
+      { kind: 'trade', body: trade },
+    ]);
     await outbox.flush();
     expect(seen).toEqual([`trade:${trade.tradeId}`]);
     expect(outbox.backlog).toBe(0);

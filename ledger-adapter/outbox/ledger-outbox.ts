@@ -3,7 +3,15 @@ import { parseResolveBatch } from '../contract/resolution.js';
 import { GridmarkError } from '../../schema/errors.js';
 import type { Logger } from '../../schema/logger.js';
 import { DELIVERIES, type OutboxLedger } from './outbox-delivery.js';
-import { DELIVERY_STAGES, recordKey, type KeyedRecord, type OutboxKind, type OutboxOutcome, type OutboxRecord, type StoredRecord } from './outbox-records.js';
+import {
+  DELIVERY_STAGES,
+  recordKey,
+  type KeyedRecord,
+  type OutboxKind,
+  type OutboxOutcome,
+  type OutboxRecord,
+  type StoredRecord,
+} from './outbox-records.js';
 import { SqliteOutboxStore } from './sqlite-outbox-store.js';
 
 /** Options of {@link openLedgerOutbox}. */
@@ -34,7 +42,8 @@ export interface SettledRecord {
  */
 export type SettleHook = (settled: readonly SettledRecord[]) => Promise<void> | void;
 
-type Phase = { readonly name: 'running' } | { readonly name: 'closing' } | { readonly name: 'closed' };
+type Phase =
+  { readonly name: 'running' } | { readonly name: 'closing' } | { readonly name: 'closed' };
 
 interface Waiter {
   readonly resolve: (outcome: OutboxOutcome) => void;
@@ -92,7 +101,9 @@ export class LedgerOutbox {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
     this.#waiting = this.#store.size();
     if (this.#waiting > 0) {
-      this.#logger.info(`the ledger outbox holds ${this.#waiting} record(s) from before: sending them`);
+      this.#logger.info(
+        `the ledger outbox holds ${this.#waiting} record(s) from before: sending them`,
+      );
       this.#schedule();
     }
   }
@@ -108,7 +119,9 @@ export class LedgerOutbox {
   }
 
   /** The ledger's refusal of the record of `key`, when it refused it. */
-  refusal(key: string): { readonly code: string; readonly reason: string; readonly at: string } | undefined {
+  refusal(
+    key: string,
+  ): { readonly code: string; readonly reason: string; readonly at: string } | undefined {
     const refused = this.#store.refusal(key);
     return refused ? { code: refused.code, reason: refused.reason, at: refused.at } : undefined;
   }
@@ -118,7 +131,11 @@ export class LedgerOutbox {
     const hooks = this.#hooks.get(kind) ?? [];
     hooks.push(hook);
     this.#hooks.set(kind, hooks);
-    return () => this.#hooks.set(kind, (this.#hooks.get(kind) ?? []).filter((h) => h !== hook));
+    return () =>
+      this.#hooks.set(
+        kind,
+        (this.#hooks.get(kind) ?? []).filter((h) => h !== hook),
+      );
   }
 
   /**
@@ -130,9 +147,17 @@ export class LedgerOutbox {
    *   fetched. `LEDGER_REJECTED` when the contract would refuse the record as it stands.
    */
   appendResolution(record: Extract<OutboxRecord, { kind: 'resolution' }>): Promise<OutboxOutcome> {
-    if (this.#phase.name !== 'running') throw new GridmarkError('LEDGER_UNAVAILABLE', 'The gateway is stopping; nothing more is released.');
+    if (this.#phase.name !== 'running')
+      throw new GridmarkError(
+        'LEDGER_UNAVAILABLE',
+        'The gateway is stopping; nothing more is released.',
+      );
     if (this.#failing || this.#waiting >= this.#maxBacklog) {
-      throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not recording resolutions; nothing is released until it does.', this.#failing ? { cause: this.#failing } : {});
+      throw new GridmarkError(
+        'LEDGER_UNAVAILABLE',
+        'The ledger is not recording resolutions; nothing is released until it does.',
+        this.#failing ? { cause: this.#failing } : {},
+      );
     }
     checkResolution(record);
     return this.append(record);
@@ -157,12 +182,17 @@ export class LedgerOutbox {
    * @throws GridmarkError `LEDGER_UNAVAILABLE` when the outbox is closed or its file cannot be written
    */
   appendAll(records: readonly OutboxRecord[]): number {
-    if (this.#phase.name === 'closed') throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger outbox is closed.');
+    if (this.#phase.name === 'closed')
+      throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger outbox is closed.');
     let added: number;
     try {
       added = this.#store.append(records);
     } catch (error) {
-      throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger outbox could not be written; nothing is released.', { cause: error });
+      throw new GridmarkError(
+        'LEDGER_UNAVAILABLE',
+        'The ledger outbox could not be written; nothing is released.',
+        { cause: error },
+      );
     }
     this.#waiting += added;
     this.#schedule();
@@ -193,7 +223,13 @@ export class LedgerOutbox {
         timer = setTimeout(() => {
           waiters.delete(waiter);
           if (waiters.size === 0) this.#waiters.delete(key);
-          reject(new GridmarkError('LEDGER_UNAVAILABLE', `${key} is not on the ledger after ${timeoutMs} ms.`, { details: { record: key } }));
+          reject(
+            new GridmarkError(
+              'LEDGER_UNAVAILABLE',
+              `${key} is not on the ledger after ${timeoutMs} ms.`,
+              { details: { record: key } },
+            ),
+          );
         }, timeoutMs);
       }
       waiters.add(waiter);
@@ -209,20 +245,35 @@ export class LedgerOutbox {
    *
    * @throws GridmarkError `LEDGER_UNAVAILABLE` when it is not all settled within `timeoutMs`, or the outbox closes
    */
-  async flush(timeoutMs = 30_000, options: { readonly giveUpWhenFailing?: boolean } = {}): Promise<void> {
+  async flush(
+    timeoutMs = 30_000,
+    options: { readonly giveUpWhenFailing?: boolean } = {},
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.#waiting > 0) {
       if (this.#phase.name !== 'running') throw closedError();
       // A stopping process does not wait for a ledger that is down: what waits stays in the file.
-      if (options.giveUpWhenFailing && this.#failing) throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not taking records.', { cause: this.#failing });
-      if (Date.now() >= deadline) throw new GridmarkError('LEDGER_UNAVAILABLE', `The ledger did not take the outbox's ${this.#waiting} record(s) within ${timeoutMs} ms.`, this.#failing ? { cause: this.#failing } : {});
+      if (options.giveUpWhenFailing && this.#failing)
+        throw new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not taking records.', {
+          cause: this.#failing,
+        });
+      if (Date.now() >= deadline)
+        throw new GridmarkError(
+          'LEDGER_UNAVAILABLE',
+          `The ledger did not take the outbox's ${this.#waiting} record(s) within ${timeoutMs} ms.`,
+          this.#failing ? { cause: this.#failing } : {},
+        );
       this.#again = true;
       let timer: NodeJS.Timeout | undefined;
       let wake: () => void = () => undefined;
       const woken = new Promise<void>((resolve) => (wake = resolve));
       this.#flushWakers.add(wake);
       // A flush that does not give up on failure loops again when woken by one, and waits on.
-      await Promise.race([this.#draining ?? this.#kick(), woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+      await Promise.race([
+        this.#draining ?? this.#kick(),
+        woken,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
+      ]);
       this.#flushWakers.delete(wake);
       clearTimeout(timer);
     }
@@ -237,12 +288,21 @@ export class LedgerOutbox {
     this.#wake?.();
     let deadline: NodeJS.Timeout | undefined;
     const last = this.#failing ? this.#draining : this.#kick();
-    await Promise.race([last ?? Promise.resolve(), new Promise<void>((resolve) => (deadline = setTimeout(resolve, this.#stopTimeoutMs)))]);
+    await Promise.race([
+      last ?? Promise.resolve(),
+      new Promise<void>((resolve) => (deadline = setTimeout(resolve, this.#stopTimeoutMs))),
+    ]);
     clearTimeout(deadline);
     // A round still under way ends with the phase below; let it finish with the file.
-    await Promise.race([this.#draining ?? Promise.resolve(), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
+    await Promise.race([
+      this.#draining ?? Promise.resolve(),
+      new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref()),
+    ]);
     this.#phase = { name: 'closed' };
-    if (this.#waiting > 0) this.#logger.warn(`${this.#waiting} record(s) wait in the ledger outbox; they are sent when it opens again`);
+    if (this.#waiting > 0)
+      this.#logger.warn(
+        `${this.#waiting} record(s) wait in the ledger outbox; they are sent when it opens again`,
+      );
     for (const waiters of this.#waiters.values()) for (const w of waiters) w.reject(closedError());
     this.#waiters.clear();
     this.#store.close();
@@ -269,7 +329,11 @@ export class LedgerOutbox {
   }
 
   async #drain(): Promise<void> {
-    while (this.#again && this.#phase.name !== 'closed' && !(this.#phase.name === 'closing' && this.#failing)) {
+    while (
+      this.#again &&
+      this.#phase.name !== 'closed' &&
+      !(this.#phase.name === 'closing' && this.#failing)
+    ) {
       this.#again = false;
       try {
         const more = await this.#round();
@@ -278,9 +342,22 @@ export class LedgerOutbox {
         this.#backoffMs = FIRST_BACKOFF_MS;
         if (more) this.#again = true;
       } catch (error) {
-        this.#failing = error instanceof GridmarkError ? error : new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger did not answer.', { cause: error });
-        this.#logger.error(`${this.#waiting} record(s) wait for the ledger, retrying in ${this.#backoffMs} ms: ${this.#failing.message}`);
-        this.#rejectWaiters(new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger is not recording; nothing is released until it does.', { cause: this.#failing }));
+        this.#failing =
+          error instanceof GridmarkError
+            ? error
+            : new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger did not answer.', {
+                cause: error,
+              });
+        this.#logger.error(
+          `${this.#waiting} record(s) wait for the ledger, retrying in ${this.#backoffMs} ms: ${this.#failing.message}`,
+        );
+        this.#rejectWaiters(
+          new GridmarkError(
+            'LEDGER_UNAVAILABLE',
+            'The ledger is not recording; nothing is released until it does.',
+            { cause: this.#failing },
+          ),
+        );
         this.#wakeFlushes();
         if (this.#phase.name !== 'running') return;
         await this.#backoff();
@@ -295,7 +372,14 @@ export class LedgerOutbox {
     if (records.length === 0) return false;
     for (const stage of DELIVERY_STAGES) {
       // The kinds of a stage are sent at once (on the embedded ledger they share a block); one that fails leaves the others settled.
-      const sent = await Promise.allSettled(stage.map((kind) => this.#deliver(kind, records.filter((r) => r.record.kind === kind))));
+      const sent = await Promise.allSettled(
+        stage.map((kind) =>
+          this.#deliver(
+            kind,
+            records.filter((r) => r.record.kind === kind),
+          ),
+        ),
+      );
       const failed = sent.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
     }
@@ -306,7 +390,14 @@ export class LedgerOutbox {
   async #deliver(kind: OutboxKind, ofKind: readonly StoredRecord[]): Promise<void> {
     if (ofKind.length === 0) return;
     const outcomes = await DELIVERIES[kind](this.#ledger, ofKind);
-    const settled = ofKind.map((stored): SettledRecord => ({ stored, outcome: outcomes.get(stored.seq) ?? { status: 'refused', code: 'NO_OUTCOME', reason: 'the ledger gave no outcome' } }));
+    const settled = ofKind.map((stored): SettledRecord => ({
+      stored,
+      outcome: outcomes.get(stored.seq) ?? {
+        status: 'refused',
+        code: 'NO_OUTCOME',
+        reason: 'the ledger gave no outcome',
+      },
+    }));
     for (const hook of this.#hooks.get(kind) ?? []) await hook(settled);
     this.#settle(settled);
   }
@@ -315,10 +406,18 @@ export class LedgerOutbox {
     const refused = settled.filter((s) => s.outcome.status === 'refused');
     this.#store.settle(
       settled.filter((s) => s.outcome.status === 'recorded').map((s) => s.stored.seq),
-      refused.map((s) => ({ ...s.stored, code: s.outcome.status === 'refused' ? s.outcome.code : '', reason: s.outcome.status === 'refused' ? s.outcome.reason : '' })),
+      refused.map((s) => ({
+        ...s.stored,
+        code: s.outcome.status === 'refused' ? s.outcome.code : '',
+        reason: s.outcome.status === 'refused' ? s.outcome.reason : '',
+      })),
     );
     this.#waiting = Math.max(0, this.#waiting - settled.length);
-    for (const s of refused) if (s.outcome.status === 'refused') this.#logger.warn(`the ledger refused ${s.stored.key}: [${s.outcome.code}] ${s.outcome.reason}`);
+    for (const s of refused)
+      if (s.outcome.status === 'refused')
+        this.#logger.warn(
+          `the ledger refused ${s.stored.key}: [${s.outcome.code}] ${s.outcome.reason}`,
+        );
     for (const s of settled) {
       const waiters = this.#waiters.get(s.stored.key);
       this.#waiters.delete(s.stored.key);
@@ -369,10 +468,17 @@ function checkResolution(record: Extract<OutboxRecord, { kind: 'resolution' }>):
     parseResolveBatch({ requests: [record.body] });
   } catch (error) {
     if (!(error instanceof ContractError)) throw error;
-    throw new GridmarkError('LEDGER_REJECTED', `The ledger would refuse this query's resolution: ${error.reason}.`, { details: { contractCode: error.code, reason: error.reason }, cause: error });
+    throw new GridmarkError(
+      'LEDGER_REJECTED',
+      `The ledger would refuse this query's resolution: ${error.reason}.`,
+      { details: { contractCode: error.code, reason: error.reason }, cause: error },
+    );
   }
 }
 
 function closedError(): GridmarkError {
-  return new GridmarkError('LEDGER_UNAVAILABLE', 'The ledger outbox closed before this record was on the ledger; it is sent when the outbox opens again.');
+  return new GridmarkError(
+    'LEDGER_UNAVAILABLE',
+    'The ledger outbox closed before this record was on the ledger; it is sent when the outbox opens again.',
+  );
 }

@@ -1,24 +1,46 @@
 import type { LedgerAdapter } from '../adapter/index.js';
 import { translateLedgerError } from '../adapter/ledger-errors.js';
-import type { BatchedResolveInput, PutCatalogEntriesInput, ReportTamperInput, Trade } from '../contract/index.js';
+import type {
+  BatchedResolveInput,
+  PutCatalogEntriesInput,
+  ReportTamperInput,
+  Trade,
+} from '../contract/index.js';
 import { MAX_CATALOG_ENTRIES_PER_CALL } from '../contract/catalog.js';
 import { MAX_TRADES_PER_CALL } from '../contract/trades.js';
 import type { OutboxKind, OutboxOutcome, StoredRecord } from './outbox-records.js';
 
 /** The ledger calls the outbox makes. */
-export type OutboxLedger = Pick<LedgerAdapter, 'registerFields' | 'putCatalogEntries' | 'resolveBatch' | 'recordTrades' | 'reportTamper' | 'getResolution'>;
+export type OutboxLedger = Pick<
+  LedgerAdapter,
+  | 'registerFields'
+  | 'putCatalogEntries'
+  | 'resolveBatch'
+  | 'recordTrades'
+  | 'reportTamper'
+  | 'getResolution'
+>;
 
 /** Outcomes of one kind's records, by `seq`. Throws when the ledger could not be reached: the rest wait. */
-export type KindDelivery = (ledger: OutboxLedger, records: readonly StoredRecord[]) => Promise<Map<number, OutboxOutcome>>;
+export type KindDelivery = (
+  ledger: OutboxLedger,
+  records: readonly StoredRecord[],
+) => Promise<Map<number, OutboxOutcome>>;
 
 const RESOLUTIONS_PER_CALL = 200;
 const CATALOG_ENTRIES_PER_CALL = MAX_CATALOG_ENTRIES_PER_CALL;
 const RECORDED: OutboxOutcome = { status: 'recorded' };
 
 /** The contract's code and reason of a refusal. */
-function refusalOf(error: { readonly code: string; readonly message: string; readonly details: Readonly<Record<string, unknown>> }): OutboxOutcome {
-  const code = typeof error.details['contractCode'] === 'string' ? error.details['contractCode'] : error.code;
-  const reason = typeof error.details['reason'] === 'string' ? error.details['reason'] : error.message;
+function refusalOf(error: {
+  readonly code: string;
+  readonly message: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}): OutboxOutcome {
+  const code =
+    typeof error.details['contractCode'] === 'string' ? error.details['contractCode'] : error.code;
+  const reason =
+    typeof error.details['reason'] === 'string' ? error.details['reason'] : error.message;
   return { status: 'refused', code, reason };
 }
 
@@ -27,7 +49,12 @@ function refusalOf(error: { readonly code: string; readonly message: string; rea
  * again in halves, down to the single records it refuses (one bad record of 500 costs about 18
  * calls, not 500), so that only they are refused.
  */
-async function inHalves(records: readonly StoredRecord[], perCall: number, transaction: string, call: (records: readonly StoredRecord[]) => Promise<Map<number, OutboxOutcome>>): Promise<Map<number, OutboxOutcome>> {
+async function inHalves(
+  records: readonly StoredRecord[],
+  perCall: number,
+  transaction: string,
+  call: (records: readonly StoredRecord[]) => Promise<Map<number, OutboxOutcome>>,
+): Promise<Map<number, OutboxOutcome>> {
   const outcomes = new Map<number, OutboxOutcome>();
   const send = async (part: readonly StoredRecord[]): Promise<void> => {
     try {
@@ -59,7 +86,9 @@ const deliverFields: KindDelivery = async (ledger, records) => {
       return new Map([[newest.seq, RECORDED]]);
     });
     const outcome = sent.get(newest.seq) ?? RECORDED;
-    for (const r of records) if (r.record.kind === 'fields' && r.record.body.systemCode === systemCode) outcomes.set(r.seq, outcome);
+    for (const r of records)
+      if (r.record.kind === 'fields' && r.record.body.systemCode === systemCode)
+        outcomes.set(r.seq, outcome);
   }
   return outcomes;
 };
@@ -106,15 +135,28 @@ const deliverResolutions: KindDelivery = (ledger, records) =>
       const request = r.record.body as BatchedResolveInput;
       const code = codes.get(request.resolutionId);
       if (code === undefined) outcomes.set(r.seq, RECORDED);
-      else if (code === 'CONFLICT' && (await sameResolutionHeld(ledger, request))) outcomes.set(r.seq, RECORDED);
-      else outcomes.set(r.seq, { status: 'refused', code, reason: `the ledger refused resolution ${request.resolutionId} (${code})` });
+      else if (code === 'CONFLICT' && (await sameResolutionHeld(ledger, request)))
+        outcomes.set(r.seq, RECORDED);
+      else
+        outcomes.set(r.seq, {
+          status: 'refused',
+          code,
+          reason: `the ledger refused resolution ${request.resolutionId} (${code})`,
+        });
     }
     return outcomes;
   });
 
-async function sameResolutionHeld(ledger: OutboxLedger, request: BatchedResolveInput): Promise<boolean> {
+async function sameResolutionHeld(
+  ledger: OutboxLedger,
+  request: BatchedResolveInput,
+): Promise<boolean> {
   const held = await ledger.getResolution(request.resolutionId);
-  return held !== null && held.applicationId === request.applicationId && held.function === request.function;
+  return (
+    held !== null &&
+    held.applicationId === request.applicationId &&
+    held.function === request.function
+  );
 }
 
 /** Trades, many per `RecordTrades`; the contract answers a trade it holds with its first receipt, so a resend is harmless. */
@@ -125,7 +167,16 @@ const deliverTrades: KindDelivery = (ledger, records) =>
     return new Map(
       part.map((r): [number, OutboxOutcome] => {
         const receipt = byTrade.get((r.record.body as Trade).tradeId);
-        return [r.seq, receipt ? { status: 'recorded', receipt } : { status: 'refused', code: 'NO_RECEIPT', reason: 'the ledger recorded the batch without a receipt for this trade' }];
+        return [
+          r.seq,
+          receipt
+            ? { status: 'recorded', receipt }
+            : {
+                status: 'refused',
+                code: 'NO_RECEIPT',
+                reason: 'the ledger recorded the batch without a receipt for this trade',
+              },
+        ];
       }),
     );
   });

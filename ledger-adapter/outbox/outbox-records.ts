@@ -1,4 +1,11 @@
-import type { BatchedResolveInput, PutCatalogEntriesInput, RegisterFieldsInput, ReportTamperInput, Trade, TradeReceipt } from '../contract/index.js';
+import type {
+  BatchedResolveInput,
+  PutCatalogEntriesInput,
+  RegisterFieldsInput,
+  ReportTamperInput,
+  Trade,
+  TradeReceipt,
+} from '../contract/index.js';
 
 /**
  * One write waiting for the ledger. Each kind is one ledger transaction type; the outbox sends
@@ -22,7 +29,12 @@ export type OutboxKind = OutboxRecord['kind'];
  * another within a round, and go together: on the embedded ledger they share a block. Within a
  * kind, records keep the order they were appended in.
  */
-export const DELIVERY_STAGES: readonly (readonly OutboxKind[])[] = [['fields'], ['catalog'], ['resolution', 'trade'], ['tamper']];
+export const DELIVERY_STAGES: readonly (readonly OutboxKind[])[] = [
+  ['fields'],
+  ['catalog'],
+  ['resolution', 'trade'],
+  ['tamper'],
+];
 
 /** What the ledger did with a record. */
 export type OutboxOutcome =
@@ -38,7 +50,10 @@ export interface StoredRecord {
 }
 
 /** The records someone waits for: a query for its resolution and trade, the guard for a tamper report. */
-export type KeyedRecord = Extract<OutboxRecord, { readonly kind: 'resolution' | 'trade' | 'tamper' }>;
+export type KeyedRecord = Extract<
+  OutboxRecord,
+  { readonly kind: 'resolution' | 'trade' | 'tamper' }
+>;
 
 /**
  * The key of a record someone waits for. Resolutions, trades and tamper reports are named by their

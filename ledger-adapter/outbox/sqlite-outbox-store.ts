@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { GridmarkError } from '../../schema/errors.js';
 import { prepareOwnerOnlyDatabase } from '../../schema/owner-only-files.js';
-import { isKeyed, recordKey, type OutboxKind, type OutboxRecord, type StoredRecord } from './outbox-records.js';
+import {
+  isKeyed,
+  recordKey,
+  type OutboxKind,
+  type OutboxRecord,
+  type StoredRecord,
+} from './outbox-records.js';
 
 /** A record the ledger refused, kept for the operator and for reconciliation. */
 export interface RefusedRecord extends StoredRecord {
@@ -49,7 +55,10 @@ export class SqliteOutboxStore {
   readonly #keepRefused: Database.Statement;
   readonly #refusedByKey: Database.Statement;
   readonly #append: (records: readonly OutboxRecord[]) => number;
-  readonly #settle: (recorded: readonly number[], refused: readonly (StoredRecord & { code: string; reason: string })[]) => void;
+  readonly #settle: (
+    recorded: readonly number[],
+    refused: readonly (StoredRecord & { code: string; reason: string })[],
+  ) => void;
 
   /** Opens (creating) the outbox at `path`, or in memory for `:memory:`. */
   constructor(path: string) {
@@ -60,28 +69,59 @@ export class SqliteOutboxStore {
       this.#db.pragma('synchronous = NORMAL');
       this.#db.exec(SCHEMA);
     } catch (error) {
-      throw new GridmarkError('BAD_CONFIGURATION', `The ledger outbox ${path} cannot be opened: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `The ledger outbox ${path} cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
-    this.#insert = this.#db.prepare('INSERT INTO waiting (key, kind, body, appended_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING');
-    this.#page = this.#db.prepare('SELECT seq, key, kind, body FROM waiting WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.#insert = this.#db.prepare(
+      'INSERT INTO waiting (key, kind, body, appended_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    );
+    this.#page = this.#db.prepare(
+      'SELECT seq, key, kind, body FROM waiting WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
     this.#count = this.#db.prepare('SELECT COUNT(*) AS n FROM waiting');
     this.#delete = this.#db.prepare('DELETE FROM waiting WHERE seq = ?');
-    this.#keepRefused = this.#db.prepare('INSERT OR REPLACE INTO refused (seq, key, kind, body, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.#refusedByKey = this.#db.prepare('SELECT seq, key, kind, body, code, reason, at FROM refused WHERE key = ? ORDER BY seq DESC LIMIT 1');
+    this.#keepRefused = this.#db.prepare(
+      'INSERT OR REPLACE INTO refused (seq, key, kind, body, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#refusedByKey = this.#db.prepare(
+      'SELECT seq, key, kind, body, code, reason, at FROM refused WHERE key = ? ORDER BY seq DESC LIMIT 1',
+    );
     this.#append = this.#db.transaction((records: readonly OutboxRecord[]) => {
       const at = new Date().toISOString();
       let added = 0;
-      for (const record of records) added += this.#insert.run(isKeyed(record) ? recordKey(record) : `${record.kind}:${randomUUID()}`, record.kind, JSON.stringify(record.body), at).changes;
+      for (const record of records)
+        added += this.#insert.run(
+          isKeyed(record) ? recordKey(record) : `${record.kind}:${randomUUID()}`,
+          record.kind,
+          JSON.stringify(record.body),
+          at,
+        ).changes;
       return added;
     });
-    this.#settle = this.#db.transaction((recorded: readonly number[], refused: readonly (StoredRecord & { code: string; reason: string })[]) => {
-      const at = new Date().toISOString();
-      for (const seq of recorded) this.#delete.run(seq);
-      for (const r of refused) {
-        this.#keepRefused.run(r.seq, r.key, r.record.kind, JSON.stringify(r.record.body), r.code, r.reason, at);
-        this.#delete.run(r.seq);
-      }
-    });
+    this.#settle = this.#db.transaction(
+      (
+        recorded: readonly number[],
+        refused: readonly (StoredRecord & { code: string; reason: string })[],
+      ) => {
+        const at = new Date().toISOString();
+        for (const seq of recorded) this.#delete.run(seq);
+        for (const r of refused) {
+          this.#keepRefused.run(
+            r.seq,
+            r.key,
+            r.record.kind,
+            JSON.stringify(r.record.body),
+            r.code,
+            r.reason,
+            at,
+          );
+          this.#delete.run(r.seq);
+        }
+      },
+    );
   }
 
   /** Appends records in one transaction; those whose key waits already are skipped. Returns how many were added. */
@@ -91,7 +131,11 @@ export class SqliteOutboxStore {
 
   /** The records waiting after `afterSeq`, oldest first, at most `limit`. */
   waiting(limit: number, afterSeq = 0): StoredRecord[] {
-    return (this.#page.all(afterSeq, limit) as Row[]).map((row) => ({ seq: row.seq, key: row.key, record: recordOf(row) }));
+    return (this.#page.all(afterSeq, limit) as Row[]).map((row) => ({
+      seq: row.seq,
+      key: row.key,
+      record: recordOf(row),
+    }));
   }
 
   /** How many records wait. */
@@ -100,14 +144,27 @@ export class SqliteOutboxStore {
   }
 
   /** Removes recorded records and moves refused ones aside, in one transaction. */
-  settle(recorded: readonly number[], refused: readonly (StoredRecord & { code: string; reason: string })[]): void {
+  settle(
+    recorded: readonly number[],
+    refused: readonly (StoredRecord & { code: string; reason: string })[],
+  ): void {
     this.#settle(recorded, refused);
   }
 
   /** The latest refusal of the record with this key, if the ledger refused it. */
   refusal(key: string): RefusedRecord | undefined {
-    const row = this.#refusedByKey.get(key) as (Row & { code: string; reason: string; at: string }) | undefined;
-    return row ? { seq: row.seq, key: row.key, record: recordOf(row), code: row.code, reason: row.reason, at: row.at } : undefined;
+    const row = this.#refusedByKey.get(key) as
+      (Row & { code: string; reason: string; at: string }) | undefined;
+    return row
+      ? {
+          seq: row.seq,
+          key: row.key,
+          record: recordOf(row),
+          code: row.code,
+          reason: row.reason,
+          at: row.at,
+        }
+      : undefined;
   }
 
   close(): void {

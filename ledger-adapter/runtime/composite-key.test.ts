@@ -3,10 +3,13 @@ import { createCompositeKey, displayKey, splitCompositeKey } from './composite-k
 import { compareKeys, MemoryWorldState } from './world-state.js';
 
 describe('composite keys', () => {
-  it('builds Fabric\'s layout and splits it back', () => {
+  it("builds Fabric's layout and splits it back", () => {
     const key = createCompositeKey('anchor', ['88.1001.1/PVI-000001', '88.1001.3.F0002']);
     expect(key).toBe('\u0000anchor\u000088.1001.1/PVI-000001\u000088.1001.3.F0002\u0000');
-    expect(splitCompositeKey(key)).toEqual({ objectType: 'anchor', attributes: ['88.1001.1/PVI-000001', '88.1001.3.F0002'] });
+    expect(splitCompositeKey(key)).toEqual({
+      objectType: 'anchor',
+      attributes: ['88.1001.1/PVI-000001', '88.1001.3.F0002'],
+    });
     expect(displayKey(key)).toBe('anchor | 88.1001.1/PVI-000001 | 88.1001.3.F0002');
   });
 
@@ -25,11 +28,14 @@ describe('composite keys', () => {
     const state = new MemoryWorldState();
     const v = { blockNumber: 1n, txNumber: 0 };
     const bytes = new Uint8Array([1]);
-    state.apply([
-      { key: createCompositeKey('tamper', ['88.1', 'b']), value: bytes },
-      { key: createCompositeKey('tamper', ['88.1', 'a']), value: bytes },
-      { key: createCompositeKey('tamper', ['88.10', 'c']), value: bytes },
-    ], v);
+    state.apply(
+      [
+        { key: createCompositeKey('tamper', ['88.1', 'b']), value: bytes },
+        { key: createCompositeKey('tamper', ['88.1', 'a']), value: bytes },
+        { key: createCompositeKey('tamper', ['88.10', 'c']), value: bytes },
+      ],
+      v,
+    );
     const prefix = createCompositeKey('tamper', ['88.1']);
     const keys: string[] = [];
     for await (const e of state.range(prefix, `${prefix}\u{10FFFF}`)) keys.push(displayKey(e.key));

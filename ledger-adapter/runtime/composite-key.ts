@@ -35,6 +35,8 @@ export function displayKey(key: string): string {
 }
 
 function checkPart(part: string, what: string): void {
-  if (part.includes(SEPARATOR)) throw new TypeError(`composite key ${what} must not contain U+0000`);
-  if (LONE_SURROGATE.test(part)) throw new TypeError(`composite key ${what} must be well-formed UTF-16`);
+  if (part.includes(SEPARATOR))
+    throw new TypeError(`composite key ${what} must not contain U+0000`);
+  if (LONE_SURROGATE.test(part))
+    throw new TypeError(`composite key ${what} must be well-formed UTF-16`);
 }

@@ -18,9 +18,18 @@ const reflect = Reflect as unknown as { getMetadata(key: string, target: object)
  * Describes the transactions of the contract as fabric-contract-api recorded them from the
  * decorators: name, whether it submits, and how many arguments it takes.
  */
-export function describeContractTransactions(): readonly { readonly name: string; readonly submit: boolean; readonly arity: number }[] {
-  const recorded = (reflect.getMetadata('fabric:transactions', GridmarkContract.prototype) ?? []) as TransactionMetadata[];
-  return recorded.map((t) => ({ name: t.name, submit: t.tag?.includes('SUBMIT') ?? false, arity: t.parameters?.length ?? 0 }));
+export function describeContractTransactions(): readonly {
+  readonly name: string;
+  readonly submit: boolean;
+  readonly arity: number;
+}[] {
+  const recorded = (reflect.getMetadata('fabric:transactions', GridmarkContract.prototype) ??
+    []) as TransactionMetadata[];
+  return recorded.map((t) => ({
+    name: t.name,
+    submit: t.tag?.includes('SUBMIT') ?? false,
+    arity: t.parameters?.length ?? 0,
+  }));
 }
 
 const EMPTY = new Uint8Array(0);
@@ -50,19 +59,41 @@ export function createContractRunner(): ContractRunner {
       const transaction = transactions.get(input.transaction);
       if (!transaction) {
         await contract.unknownTransaction(ctx);
-        throw new ContractError('UNKNOWN_TRANSACTION', `the contract has no transaction ${input.transaction}`);
+        throw new ContractError(
+          'UNKNOWN_TRANSACTION',
+          `the contract has no transaction ${input.transaction}`,
+        );
       }
       if (transaction.arity !== input.args.length) {
-        throw new ContractError('UNKNOWN_TRANSACTION', `${input.transaction} takes ${transaction.arity} argument(s), ${input.args.length} given`);
+        throw new ContractError(
+          'UNKNOWN_TRANSACTION',
+          `${input.transaction} takes ${transaction.arity} argument(s), ${input.args.length} given`,
+        );
       }
       await contract.beforeTransaction(ctx);
-      const result: unknown = await contract.aroundTransaction(ctx, input.transaction as unknown as () => void, [...input.args]);
+      const result: unknown = await contract.aroundTransaction(
+        ctx,
+        input.transaction as unknown as () => void,
+        [...input.args],
+      );
       await contract.afterTransaction(ctx, result);
-      const payload = result === undefined || result === null ? EMPTY : typeof result === 'string' ? encoder.encode(result) : canonicalBytes(result);
+      const payload =
+        result === undefined || result === null
+          ? EMPTY
+          : typeof result === 'string'
+            ? encoder.encode(result)
+            : canonicalBytes(result);
       return { status: 'OK', payload, message: '', ...stub.recorded } satisfies TransactionOutcome;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { status: 'ERROR', payload: EMPTY, message: message.startsWith('[') ? message : `[INTERNAL] ${message}`, reads: stub.recorded.reads, writes: [], event: null };
+      return {
+        status: 'ERROR',
+        payload: EMPTY,
+        message: message.startsWith('[') ? message : `[INTERNAL] ${message}`,
+        reads: stub.recorded.reads,
+        writes: [],
+        event: null,
+      };
     }
   };
 }

@@ -5,4 +5,11 @@
 export { createContractRunner, describeContractTransactions } from './contract-runner.js';
 export { createCompositeKey, splitCompositeKey, displayKey } from './composite-key.js';
 export { MemoryWorldState, compareKeys } from './world-state.js';
-export type { ContractRunner, TransactionInput, TransactionOutcome, WorldStateReader, StateEntry, TransactionCreator } from '../contract-runtime.js';
+export type {
+  ContractRunner,
+  TransactionInput,
+  TransactionOutcome,
+  WorldStateReader,
+  StateEntry,
+  TransactionCreator,
+} from '../contract-runtime.js';

@@ -1,5 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import type { StateEntry, TransactionCreator, TransactionInput, TransactionOutcome, WorldStateReader } from '../contract-runtime.js';
+import type {
+  StateEntry,
+  TransactionCreator,
+  TransactionInput,
+  TransactionOutcome,
+  WorldStateReader,
+} from '../contract-runtime.js';
 import type { ContractClientIdentity, ContractStub } from '../contract/index.js';
 import { createCompositeKey, MAX_KEY_SUFFIX } from './composite-key.js';
 
@@ -45,12 +51,21 @@ export class LocalStub implements ContractStub {
     return Promise.resolve();
   }
 
-  getStateByRange(startKey: string, endKey: string): AsyncIterable<{ key: string; value: Uint8Array }> {
+  getStateByRange(
+    startKey: string,
+    endKey: string,
+  ): AsyncIterable<{ key: string; value: Uint8Array }> {
     // As on Fabric: an empty start skips composite keys (they begin with U+0000), an empty end is open.
-    return this.#range(startKey === '' ? '\u0001' : startKey, endKey === '' ? MAX_KEY_SUFFIX : endKey);
+    return this.#range(
+      startKey === '' ? '\u0001' : startKey,
+      endKey === '' ? MAX_KEY_SUFFIX : endKey,
+    );
   }
 
-  getStateByPartialCompositeKey(objectType: string, attributes: string[]): AsyncIterable<{ key: string; value: Uint8Array }> {
+  getStateByPartialCompositeKey(
+    objectType: string,
+    attributes: string[],
+  ): AsyncIterable<{ key: string; value: Uint8Array }> {
     const prefix = createCompositeKey(objectType, attributes);
     return this.#range(prefix, `${prefix}${MAX_KEY_SUFFIX}`);
   }
@@ -60,7 +75,8 @@ export class LocalStub implements ContractStub {
   }
 
   setEvent(name: string, payload: Uint8Array): void {
-    if (typeof name !== 'string' || name.length === 0) throw new TypeError('event name must be a non-empty string');
+    if (typeof name !== 'string' || name.length === 0)
+      throw new TypeError('event name must be a non-empty string');
     this.#event = { name, payload: Uint8Array.from(payload) };
   }
 
@@ -78,7 +94,10 @@ export class LocalStub implements ContractStub {
   }
 
   getCreator(): { mspid: string; idBytes: Uint8Array } {
-    return { mspid: this.#input.creator.mspId, idBytes: new TextEncoder().encode(this.#input.creator.certificatePem) };
+    return {
+      mspid: this.#input.creator.mspId,
+      idBytes: new TextEncoder().encode(this.#input.creator.certificatePem),
+    };
   }
 
   getFunctionAndParameters(): { fcn: string; params: string[] } {
@@ -87,10 +106,17 @@ export class LocalStub implements ContractStub {
 
   /** The recorded read set, write set and event. */
   get recorded(): Pick<TransactionOutcome, 'reads' | 'writes' | 'event'> {
-    return { reads: [...this.#reads.values()], writes: [...this.#writes.values()], event: this.#event };
+    return {
+      reads: [...this.#reads.values()],
+      writes: [...this.#writes.values()],
+      event: this.#event,
+    };
   }
 
-  async *#range(startKey: string, endKey: string): AsyncGenerator<{ key: string; value: Uint8Array }> {
+  async *#range(
+    startKey: string,
+    endKey: string,
+  ): AsyncGenerator<{ key: string; value: Uint8Array }> {
     for await (const entry of this.#state.range(startKey, endKey)) {
       this.#recordRead(entry.key, entry);
       yield { key: entry.key, value: entry.value };
@@ -103,7 +129,8 @@ export class LocalStub implements ContractStub {
 }
 
 function checkKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0) throw new TypeError('state key must be a non-empty string');
+  if (typeof key !== 'string' || key.length === 0)
+    throw new TypeError('state key must be a non-empty string');
 }
 
 /**

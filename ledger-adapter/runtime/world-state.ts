@@ -16,8 +16,13 @@ export class MemoryWorldState implements WorldStateReader {
     return Promise.resolve(this.#entries.get(key));
   }
 
-  async *range(startKey: string, endKey: string): AsyncIterable<{ readonly key: string } & StateEntry> {
-    const keys = [...this.#entries.keys()].filter((k) => compareKeys(k, startKey) >= 0 && compareKeys(k, endKey) < 0).sort(compareKeys);
+  async *range(
+    startKey: string,
+    endKey: string,
+  ): AsyncIterable<{ readonly key: string } & StateEntry> {
+    const keys = [...this.#entries.keys()]
+      .filter((k) => compareKeys(k, startKey) >= 0 && compareKeys(k, endKey) < 0)
+      .sort(compareKeys);
     for (const key of keys) {
       const entry = this.#entries.get(key);
       if (entry) yield { key, ...entry };
@@ -25,7 +30,10 @@ export class MemoryWorldState implements WorldStateReader {
     return Promise.resolve();
   }
 
-  apply(writes: readonly { readonly key: string; readonly value: Uint8Array | null }[], version: StateEntry['version']): void {
+  apply(
+    writes: readonly { readonly key: string; readonly value: Uint8Array | null }[],
+    version: StateEntry['version'],
+  ): void {
     for (const write of writes) {
       if (write.value === null) this.#entries.delete(write.key);
       else this.#entries.set(write.key, { value: write.value, version });

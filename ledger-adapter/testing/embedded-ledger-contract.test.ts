@@ -7,4 +7,6 @@ import { describeLedgerContract } from './describe-ledger-contract.js';
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-describeLedgerContract('the embedded ledger', () => createEmbeddedLedger({ path: join(tmp.dir, 'ledger.db') }));
+describeLedgerContract('the embedded ledger', () =>
+  createEmbeddedLedger({ path: join(tmp.dir, 'ledger.db') }),
+);

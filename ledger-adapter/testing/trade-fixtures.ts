@@ -33,24 +33,51 @@ export interface TradeMarketOptions {
  * @example const market = await openTradeMarket(ledger, { tag: 1, resolutions: 10 });
  *          await ledger.recordTrades([market.trade('T-1', market.resolutionIds[0])]);
  */
-export async function openTradeMarket(ledger: LedgerAdapter, options: TradeMarketOptions): Promise<TradeMarket> {
+export async function openTradeMarket(
+  ledger: LedgerAdapter,
+  options: TradeMarketOptions,
+): Promise<TradeMarket> {
   const tag = String(options.tag);
-  if (!/^\d{1,6}$/.test(tag)) throw new RangeError(`a market's tag is a number from 0 to 999999, got ${tag}`);
+  if (!/^\d{1,6}$/.test(tag))
+    throw new RangeError(`a market's tag is a number from 0 to 999999, got ${tag}`);
   const systemCount = options.systems ?? 3;
   const resolutionCount = options.resolutions ?? 1;
   const perResolution = options.devicesPerResolution ?? 2;
   const systems = Array.from({ length: systemCount }, (_, s) => {
     const systemCode = `88.${7000 + s}.${tag}`;
-    return { systemCode, fields: [1, 2, 3].map((n) => ({ fieldCode: `${systemCode}.F000${n}`, coordinate: `Device.m${tag}s${s}f${n}`, feeFen: 10 * n })) };
+    return {
+      systemCode,
+      fields: [1, 2, 3].map((n) => ({
+        fieldCode: `${systemCode}.F000${n}`,
+        coordinate: `Device.m${tag}s${s}f${n}`,
+        feeFen: 10 * n,
+      })),
+    };
   });
   for (const { systemCode, fields } of systems) await ledger.registerFields({ systemCode, fields });
 
-  const deviceIds = Array.from({ length: perResolution * 4 }, (_, d) => `88.1001.1/MKT-${tag}-${d}`);
-  await ledger.putCatalogEntries({ entries: deviceIds.map((deviceId) => ({ deviceId, holdings: systems.map((s) => ({ systemCode: s.systemCode, fieldCodes: s.fields.map((f) => f.fieldCode) })) })) });
+  const deviceIds = Array.from(
+    { length: perResolution * 4 },
+    (_, d) => `88.1001.1/MKT-${tag}-${d}`,
+  );
+  await ledger.putCatalogEntries({
+    entries: deviceIds.map((deviceId) => ({
+      deviceId,
+      holdings: systems.map((s) => ({
+        systemCode: s.systemCode,
+        fieldCodes: s.fields.map((f) => f.fieldCode),
+      })),
+    })),
+  });
   const applicationId = `APP-MKT-${tag}`;
   const fn = 'trading';
   const allFields = systems.flatMap((s) => s.fields);
-  await ledger.putParsingRule({ applicationId, function: fn, role: '*', fieldCodes: allFields.map((f) => f.fieldCode) });
+  await ledger.putParsingRule({
+    applicationId,
+    function: fn,
+    role: '*',
+    fieldCodes: allFields.map((f) => f.fieldCode),
+  });
 
   const devicesOf = new Map<string, readonly string[]>();
   const requests = Array.from({ length: resolutionCount }, (_, r) => {
@@ -62,7 +89,10 @@ export async function openTradeMarket(ledger: LedgerAdapter, options: TradeMarke
   });
   for (let i = 0; i < requests.length; i += MAX_RESOLUTIONS_PER_BATCH) {
     const { refused } = await ledger.resolveBatch(requests.slice(i, i + MAX_RESOLUTIONS_PER_BATCH));
-    if (refused.length > 0) throw new Error(`the ledger refused ${refused.length} resolutions of the market, the first ${refused[0]?.resolutionId} (${refused[0]?.code})`);
+    if (refused.length > 0)
+      throw new Error(
+        `the ledger refused ${refused.length} resolutions of the market, the first ${refused[0]?.resolutionId} (${refused[0]?.code})`,
+      );
   }
 
   const payees = systems.map((s) => {
@@ -80,7 +110,17 @@ export async function openTradeMarket(ledger: LedgerAdapter, options: TradeMarke
     trade(tradeId, resolutionId, at = new Date().toISOString()) {
       const devices = devicesOf.get(resolutionId);
       if (!devices) throw new Error(`resolution ${resolutionId} is not one of this market's`);
-      return { tradeId, applicationId, resolutionId, function: fn, items: devices.map((deviceId) => ({ deviceId, fieldCodes })), payees, platformFeeFen, amountFen, at };
+      return {
+        tradeId,
+        applicationId,
+        resolutionId,
+        function: fn,
+        items: devices.map((deviceId) => ({ deviceId, fieldCodes })),
+        payees,
+        platformFeeFen,
+        amountFen,
+        at,
+      };
     },
   };
 }

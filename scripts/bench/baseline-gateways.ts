@@ -1,11 +1,20 @@
 import { join } from 'node:path';
-import { ApolloGateway, IntrospectAndCompose, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
+import {
+  ApolloGateway,
+  IntrospectAndCompose,
+  LocalGraphQLDataSource,
+  RemoteGraphQLDataSource,
+} from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { CATALOG_SUBGRAPH, createCatalogSchema } from '../../gateway/catalog/catalog-subgraph.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import type { Logger } from '../../schema/index.js';
-import { createMemoryDirectory, type DeviceKind, type DirectoryEntry } from '../../gateway/catalog/device-directory.js';
+import {
+  createMemoryDirectory,
+  type DeviceKind,
+  type DirectoryEntry,
+} from '../../gateway/catalog/device-directory.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../../subgraphs/demo/sqlite-store.js';
 
 /** A baseline gateway of the benchmark, serving. */
@@ -26,10 +35,22 @@ export async function startBareGateway(options: {
   readonly dataDir: string;
   readonly systems: readonly { readonly name: string; readonly url: string }[];
 }): Promise<BaselineGateway> {
-  const catalog = createCatalogSchema(createMemoryDirectory(readDirectory(options.dataDir, options.systems.map((s) => s.name))));
+  const catalog = createCatalogSchema(
+    createMemoryDirectory(
+      readDirectory(
+        options.dataDir,
+        options.systems.map((s) => s.name),
+      ),
+    ),
+  );
   const gateway = new ApolloGateway({
-    supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: CATALOG_SUBGRAPH, url: 'local://catalog' }, ...options.systems] }),
-    buildService: ({ name, url }) => (name === CATALOG_SUBGRAPH ? new LocalGraphQLDataSource(catalog.schema) : new RemoteGraphQLDataSource({ url })),
+    supergraphSdl: new IntrospectAndCompose({
+      subgraphs: [{ name: CATALOG_SUBGRAPH, url: 'local://catalog' }, ...options.systems],
+    }),
+    buildService: ({ name, url }) =>
+      name === CATALOG_SUBGRAPH
+        ? new LocalGraphQLDataSource(catalog.schema)
+        : new RemoteGraphQLDataSource({ url }),
   });
   // The benchmark's process owns its signals, as gridmark's does.
   const server = new ApolloServer({ gateway, stopOnTerminationSignals: false });
@@ -49,7 +70,16 @@ export async function startOpenGateway(options: {
   readonly systems: readonly { readonly name: string; readonly url: string }[];
   readonly logger: Logger;
 }): Promise<BaselineGateway> {
-  const gateway = createGateway({ systems: options.systems, directory: createMemoryDirectory(readDirectory(options.dataDir, options.systems.map((s) => s.name))), logger: options.logger });
+  const gateway = createGateway({
+    systems: options.systems,
+    directory: createMemoryDirectory(
+      readDirectory(
+        options.dataDir,
+        options.systems.map((s) => s.name),
+      ),
+    ),
+    logger: options.logger,
+  });
   await gateway.start();
   const url = await gateway.listen(0, '127.0.0.1');
   return { url, stop: () => gateway.stop() };

@@ -4,5 +4,8 @@ export interface Benchmark {
   readonly name: string;
   readonly summary: string;
   /** Runs and returns the lines of its report (Markdown table rows or plain lines). */
-  run(options: { readonly quick: boolean; readonly log: (line: string) => void }): Promise<readonly string[]>;
+  run(options: {
+    readonly quick: boolean;
+    readonly log: (line: string) => void;
+  }): Promise<readonly string[]>;
 }

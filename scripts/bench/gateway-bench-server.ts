@@ -26,11 +26,17 @@ import { startBareGateway, startOpenGateway } from './baseline-gateways.js';
 type AnchoringCredentials = Parameters<DemoSystems['startAnchoring']>[1];
 
 /** Messages from the parent. */
-export type GatewayBenchRequest = { readonly type: 'cpu' } | { readonly type: 'anchored'; readonly name: string; readonly anchored: number };
+export type GatewayBenchRequest =
+  | { readonly type: 'cpu' }
+  | { readonly type: 'anchored'; readonly name: string; readonly anchored: number };
 /** Messages to the parent. */
 export type GatewayBenchReply =
   /** Serving; `headers` go with every request (gridmark's: the demo application's key, function and role). */
-  | { readonly type: 'ready'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'ready';
+      readonly url: string;
+      readonly headers: Readonly<Record<string, string>>;
+    }
   | { readonly type: 'cpu'; readonly micros: number; readonly ledger?: LedgerCallStats }
   /** The parent, which runs the business systems, should tell `name` its registration (it answers `anchored`). */
   | { readonly type: 'anchor'; readonly name: string; readonly credentials: AnchoringCredentials };
@@ -47,11 +53,23 @@ async function main(): Promise<void> {
   // takes one per subgraph request. A deployment runs compiled JavaScript without them, and so
   // does every gateway measured here.
   process.setSourceMapsEnabled(false);
-  const { values } = parseArgs({ options: { kind: { type: 'string' }, 'data-dir': { type: 'string' }, systems: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      kind: { type: 'string' },
+      'data-dir': { type: 'string' },
+      systems: { type: 'string' },
+    },
+  });
   const dataDir = values['data-dir'];
   const kind = values.kind;
-  if ((kind !== 'bare' && kind !== 'open' && kind !== 'checked' && kind !== 'gridmark') || dataDir === undefined || values.systems === undefined) {
-    throw new Error('usage: gateway-bench-server --kind bare|open|checked|gridmark --data-dir <dir> --systems <json>');
+  if (
+    (kind !== 'bare' && kind !== 'open' && kind !== 'checked' && kind !== 'gridmark') ||
+    dataDir === undefined ||
+    values.systems === undefined
+  ) {
+    throw new Error(
+      'usage: gateway-bench-server --kind bare|open|checked|gridmark --data-dir <dir> --systems <json>',
+    );
   }
   const systems = JSON.parse(values.systems) as DemoSystemEndpoint[];
   /** gridmark as `npm start` runs it charges per use; `checked` measures access control alone. */
@@ -70,22 +88,45 @@ async function main(): Promise<void> {
   // The business systems are the parent's children: it relays their registration to them.
   const startAnchoring = (name: string, credentials: AnchoringCredentials): Promise<number> =>
     new Promise((resolve, reject) => {
-      anchoring.set(name, (anchored) => (anchored < 0 ? reject(new Error(`business system "${name}" could not anchor its values`)) : resolve(anchored)));
+      anchoring.set(name, (anchored) =>
+        anchored < 0
+          ? reject(new Error(`business system "${name}" could not anchor its values`))
+          : resolve(anchored),
+      );
       send({ type: 'anchor', name, credentials });
     });
   const startGridmark = async (): Promise<Running> => {
     const grantKeyPem = process.env['GATEWAY_BENCH_GRANT_KEY'];
-    const network = await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, systems, startAnchoring, billing: charging, ...(grantKeyPem ? { grantKey: createPrivateKey(grantKeyPem) } : {}) });
+    const network = await startDemoNetwork({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      logger,
+      systems,
+      startAnchoring,
+      billing: charging,
+      ...(grantKeyPem ? { grantKey: createPrivateKey(grantKeyPem) } : {}),
+    });
     // Every query is paid for, as in the demo: fund the application for the whole run.
-    if (charging) await fundForBenchmark(network.registryUrl, network.adminKey, network.application.appId);
+    if (charging)
+      await fundForBenchmark(network.registryUrl, network.adminKey, network.application.appId);
     ledgerCalls = () => network.ledgerCalls();
     return {
       url: network.gatewayUrl,
-      headers: { authorization: `Bearer ${network.application.apiKey}`, [FUNCTION_HEADER]: DEMO_APPLICATION.function, [ROLE_HEADER]: 'om-engineer' },
+      headers: {
+        authorization: `Bearer ${network.application.apiKey}`,
+        [FUNCTION_HEADER]: DEMO_APPLICATION.function,
+        [ROLE_HEADER]: 'om-engineer',
+      },
       stop: () => network.stop(),
     };
   };
-  const running: Running = kind === 'bare' ? { ...(await startBareGateway({ dataDir, systems })), headers: {} } : kind === 'open' ? { ...(await startOpenGateway({ dataDir, systems, logger })), headers: {} } : await startGridmark();
+  const running: Running =
+    kind === 'bare'
+      ? { ...(await startBareGateway({ dataDir, systems })), headers: {} }
+      : kind === 'open'
+        ? { ...(await startOpenGateway({ dataDir, systems, logger })), headers: {} }
+        : await startGridmark();
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -107,12 +148,21 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`gateway for the benchmark failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `gateway for the benchmark failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
   if (process.connected) process.disconnect();
 });
 
 /** Tops the demo application up with ten million yuan, enough for any benchmark run. */
-async function fundForBenchmark(registryUrl: string, adminKey: string, appId: string): Promise<void> {
-  await createGraphqlClient({ url: registryUrl, apiKey: adminKey }).request('mutation ($app: ID!, $ref: String!) { topUp(applicationId: $app, amountFen: 1000000000, paymentReference: $ref) { balanceFen } }', { app: appId, ref: `bench-${process.pid}-${Date.now()}` });
+async function fundForBenchmark(
+  registryUrl: string,
+  adminKey: string,
+  appId: string,
+): Promise<void> {
+  await createGraphqlClient({ url: registryUrl, apiKey: adminKey }).request(
+    'mutation ($app: ID!, $ref: String!) { topUp(applicationId: $app, amountFen: 1000000000, paymentReference: $ref) { balanceFen } }',
+    { app: appId, ref: `bench-${process.pid}-${Date.now()}` },
+  );
 }

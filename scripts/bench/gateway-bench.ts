@@ -105,7 +105,8 @@ interface Round {
  */
 const gatewayBench: Benchmark = {
   name: 'gateway',
-  summary: 'gridmark gateway vs bare Apollo Gateway over the five demo systems (throughput, latency, CPU per request)',
+  summary:
+    'gridmark gateway vs bare Apollo Gateway over the five demo systems (throughput, latency, CPU per request)',
   async run({ quick, log }) {
     const settings = readSettings(quick);
     const loadBefore = loadavg();
@@ -119,11 +120,19 @@ const gatewayBench: Benchmark = {
       const openDir = join(dir, 'open');
       mkdirSync(openDir);
       const seeded = seedDemoData(openDir);
-      const guardedDirs = Object.fromEntries(CHECKED_KINDS.map((kind) => [kind, join(dir, kind)])) as Record<(typeof CHECKED_KINDS)[number], string>;
+      const guardedDirs = Object.fromEntries(
+        CHECKED_KINDS.map((kind) => [kind, join(dir, kind)]),
+      ) as Record<(typeof CHECKED_KINDS)[number], string>;
       for (const copy of Object.values(guardedDirs)) cpSync(openDir, copy, { recursive: true });
-      log(`seeded the demo plant (${seeded.devices} devices) ${1 + CHECKED_KINDS.length} times in ${dir}`);
+      log(
+        `seeded the demo plant (${seeded.devices} devices) ${1 + CHECKED_KINDS.length} times in ${dir}`,
+      );
       const grantKey = generateKeyPairSync('ed25519');
-      const start = (dataDir: string, set: string, gatewayPublicKeyPem?: string): Promise<DemoSystems> =>
+      const start = (
+        dataDir: string,
+        set: string,
+        gatewayPublicKeyPem?: string,
+      ): Promise<DemoSystems> =>
         withBenchEnvironment(() =>
           startDemoSystems({
             port: 0,
@@ -138,18 +147,31 @@ const gatewayBench: Benchmark = {
       sets.push(open);
       const guarded: Partial<Record<GatewayKind, DemoSystems>> = {};
       for (const kind of CHECKED_KINDS) {
-        const systems = await start(guardedDirs[kind], kind, grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+        const systems = await start(
+          guardedDirs[kind],
+          kind,
+          grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        );
         sets.push(systems);
         guarded[kind] = systems;
       }
-      log(`five open business systems and, for each gridmark with access control, five that require grants are serving`);
+      log(
+        `five open business systems and, for each gridmark with access control, five that require grants are serving`,
+      );
       const setOf = (kind: GatewayKind): { dataDir: string; systems: DemoSystems } => {
         const systems = guarded[kind];
-        return (kind === 'checked' || kind === 'gridmark') && systems ? { dataDir: guardedDirs[kind], systems } : { dataDir: openDir, systems: open };
+        return (kind === 'checked' || kind === 'gridmark') && systems
+          ? { dataDir: guardedDirs[kind], systems }
+          : { dataDir: openDir, systems: open };
       };
       for (const kind of KINDS) {
         // Kept before the wait, so that a gateway that fails to start is still stopped.
-        const forked = forkGateway(kind, setOf(kind).dataDir, setOf(kind).systems, grantKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+        const forked = forkGateway(
+          kind,
+          setOf(kind).dataDir,
+          setOf(kind).systems,
+          grantKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        );
         gateways.push(forked);
         gateways[gateways.length - 1] = { ...forked, ...(await forked.ready) };
         log(`${kind} gateway serving at ${gateways.at(-1)?.url ?? ''}`);
@@ -157,22 +179,46 @@ const gatewayBench: Benchmark = {
       // Every gateway gets the same request, with access headers (the others ignore them); each
       // gridmark with access control has its own registry, so its own application key.
       const accessHeaders = gateways.find((g) => g.kind === 'checked')?.headers ?? {};
-      const measured = gateways.map((g) => ({ ...g, headers: Object.keys(g.headers).length > 0 ? g.headers : accessHeaders }));
+      const measured = gateways.map((g) => ({
+        ...g,
+        headers: Object.keys(g.headers).length > 0 ? g.headers : accessHeaders,
+      }));
       await checkSameData(measured);
       log('the gateways return the same data for the query');
 
       // Every gateway and its systems run hot before the first round: a first round that also
       // compiles the code measures the compiler.
-      for (const gateway of measured) await runHttpLoad({ url: gateway.url, headers: gateway.headers, body: BODY, connections: settings.connections, durationMs: 2 * settings.warmupMs });
+      for (const gateway of measured)
+        await runHttpLoad({
+          url: gateway.url,
+          headers: gateway.headers,
+          body: BODY,
+          connections: settings.connections,
+          durationMs: 2 * settings.warmupMs,
+        });
       log('warmed up');
-      const rounds: Record<GatewayKind, Round[]> = { bare: [], open: [], checked: [], gridmark: [] };
+      const rounds: Record<GatewayKind, Round[]> = {
+        bare: [],
+        open: [],
+        checked: [],
+        gridmark: [],
+      };
       for (let r = 0; r < settings.rounds; r++) {
         // Each round starts with the next gateway, so that none is always measured first (or last)
         // when the machine speeds up or slows down within a round.
-        for (const gateway of [...measured.slice(r % measured.length), ...measured.slice(0, r % measured.length)]) {
-          const round = await measureRound(gateway, setOf(gateway.kind).systems.systems.map((s) => s.pid), settings);
+        for (const gateway of [
+          ...measured.slice(r % measured.length),
+          ...measured.slice(0, r % measured.length),
+        ]) {
+          const round = await measureRound(
+            gateway,
+            setOf(gateway.kind).systems.systems.map((s) => s.pid),
+            settings,
+          );
           rounds[gateway.kind].push(round);
-          log(`round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, systems' CPU ${round.subgraphsCpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms/request, load generator's CPU ${round.clientCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`);
+          log(
+            `round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, systems' CPU ${round.subgraphsCpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms/request, load generator's CPU ${round.clientCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`,
+          );
         }
       }
       return report(rounds, settings, quick, loadBefore);
@@ -189,7 +235,8 @@ function readSettings(quick: boolean): Settings {
     const text = process.env[name];
     if (text === undefined || text === '') return fallback;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${text}"`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a positive integer, not "${text}"`);
     return value;
   };
   return {
@@ -202,12 +249,17 @@ function readSettings(quick: boolean): Settings {
 
 /** What every process of the benchmark runs with: Apollo's usage telemetry off, logs at `warn` unless chosen. */
 function benchEnvironment(): Record<string, string> {
-  return { APOLLO_TELEMETRY_DISABLED: 'true', GRIDMARK_LOG_LEVEL: process.env['GRIDMARK_LOG_LEVEL'] ?? 'warn' };
+  return {
+    APOLLO_TELEMETRY_DISABLED: 'true',
+    GRIDMARK_LOG_LEVEL: process.env['GRIDMARK_LOG_LEVEL'] ?? 'warn',
+  };
 }
 
 /** Runs `start` (which forks processes that inherit `process.env`) in {@link benchEnvironment}; restored afterwards. */
 async function withBenchEnvironment<T>(start: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(benchEnvironment()).map((name) => [name, process.env[name]]));
+  const saved = Object.fromEntries(
+    Object.keys(benchEnvironment()).map((name) => [name, process.env[name]]),
+  );
   Object.assign(process.env, benchEnvironment());
   try {
     return await start();
@@ -220,33 +272,70 @@ async function withBenchEnvironment<T>(start: () => Promise<T>): Promise<T> {
 }
 
 /** Forks one gateway process; its `ready` resolves with the gateway's URL. */
-function forkGateway(kind: GatewayKind, dataDir: string, systems: DemoSystems, grantKeyPem: string): GatewayProcess & { readonly ready: Promise<{ url: string; headers: Readonly<Record<string, string>> }> } {
+function forkGateway(
+  kind: GatewayKind,
+  dataDir: string,
+  systems: DemoSystems,
+  grantKeyPem: string,
+): GatewayProcess & {
+  readonly ready: Promise<{ url: string; headers: Readonly<Record<string, string>> }>;
+} {
   const endpoints = systems.systems.map(({ name, title, url }) => ({ name, title, url }));
-  const child = fork(SERVER_ENTRY, ['--kind', kind, '--data-dir', dataDir, '--systems', JSON.stringify(endpoints)], {
-    execArgv: ['--import', import.meta.resolve('tsx'), ...profileArgs(kind)],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    // gridmark's gateway signs with the key whose public half its systems were started with.
-    env: { ...process.env, ...benchEnvironment(), ...(kind === 'checked' || kind === 'gridmark' ? { GATEWAY_BENCH_GRANT_KEY: grantKeyPem } : {}) },
-  });
+  const child = fork(
+    SERVER_ENTRY,
+    ['--kind', kind, '--data-dir', dataDir, '--systems', JSON.stringify(endpoints)],
+    {
+      execArgv: ['--import', import.meta.resolve('tsx'), ...profileArgs(kind)],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // gridmark's gateway signs with the key whose public half its systems were started with.
+      env: {
+        ...process.env,
+        ...benchEnvironment(),
+        ...(kind === 'checked' || kind === 'gridmark'
+          ? { GATEWAY_BENCH_GRANT_KEY: grantKeyPem }
+          : {}),
+      },
+    },
+  );
   // gridmark's gateway registers the systems; the parent, which runs them, tells them to anchor.
   child.on('message', (message: GatewayBenchReply) => {
     if (message.type !== 'anchor') return;
-    const reply = (anchored: number): void => void child.send({ type: 'anchored', name: message.name, anchored } satisfies GatewayBenchRequest);
+    const reply = (anchored: number): void =>
+      void child.send({
+        type: 'anchored',
+        name: message.name,
+        anchored,
+      } satisfies GatewayBenchRequest);
     systems.startAnchoring(message.name, message.credentials).then(reply, () => reply(-1));
   });
-  const ready = new Promise<{ url: string; headers: Readonly<Record<string, string>> }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the ${kind} gateway did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the ${kind} gateway exited during start (${signal ?? `code ${code}`})`));
-    });
-    child.on('message', (message: GatewayBenchReply) => {
-      if (message.type !== 'ready') return;
-      clearTimeout(timer);
-      resolve({ url: message.url, headers: message.headers });
-    });
-  });
-  return { kind, url: '', headers: {}, ready, sample: () => askCpu(child), stop: () => stopProcess(child) };
+  const ready = new Promise<{ url: string; headers: Readonly<Record<string, string>> }>(
+    (resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`the ${kind} gateway did not start within ${READY_TIMEOUT_MS / 1000} s`),
+          ),
+        READY_TIMEOUT_MS,
+      );
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the ${kind} gateway exited during start (${signal ?? `code ${code}`})`));
+      });
+      child.on('message', (message: GatewayBenchReply) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        resolve({ url: message.url, headers: message.headers });
+      });
+    },
+  );
+  return {
+    kind,
+    url: '',
+    headers: {},
+    ready,
+    sample: () => askCpu(child),
+    stop: () => stopProcess(child),
+  };
 }
 
 /**
@@ -293,15 +382,30 @@ function stopProcess(child: ChildProcess): Promise<void> {
 /** Posts the query once to each gateway; throws unless they all answer the same, complete data. */
 async function checkSameData(gateways: readonly GatewayProcess[]): Promise<void> {
   const answer = async (gateway: GatewayProcess): Promise<unknown> => {
-    const response = await fetch(gateway.url, { method: 'POST', headers: { ...gateway.headers, 'content-type': 'application/json' }, body: BODY, signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { ...gateway.headers, 'content-type': 'application/json' },
+      body: BODY,
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await response.text();
-    const body = JSON.parse(text) as { data?: { devices?: (Record<string, unknown> | null)[] }; errors?: unknown };
-    if (response.status !== 200 || body.errors !== undefined) throw new Error(`the ${gateway.kind} gateway answered the benchmark query with ${response.status}: ${text.slice(0, 1_000)}`);
+    const body = JSON.parse(text) as {
+      data?: { devices?: (Record<string, unknown> | null)[] };
+      errors?: unknown;
+    };
+    if (response.status !== 200 || body.errors !== undefined)
+      throw new Error(
+        `the ${gateway.kind} gateway answered the benchmark query with ${response.status}: ${text.slice(0, 1_000)}`,
+      );
     const devices = body.data?.devices ?? [];
-    if (devices.length !== DEVICE_IDS.length || devices.some((d) => d === null)) throw new Error(`the ${gateway.kind} gateway did not return all ${DEVICE_IDS.length} devices: ${text.slice(0, 1_000)}`);
+    if (devices.length !== DEVICE_IDS.length || devices.some((d) => d === null))
+      throw new Error(
+        `the ${gateway.kind} gateway did not return all ${DEVICE_IDS.length} devices: ${text.slice(0, 1_000)}`,
+      );
     for (const [system, fields] of Object.entries(FIELDS_BY_SYSTEM)) {
       const names = fields.map((f) => f.split(' ')[0] ?? f);
-      if (!devices.some((d) => names.some((n) => d?.[n] !== null && d?.[n] !== undefined))) throw new Error(`the ${gateway.kind} gateway returned no field of the ${system} system`);
+      if (!devices.some((d) => names.some((n) => d?.[n] !== null && d?.[n] !== undefined)))
+        throw new Error(`the ${gateway.kind} gateway returned no field of the ${system} system`);
     }
     return body.data;
   };
@@ -309,14 +413,25 @@ async function checkSameData(gateways: readonly GatewayProcess[]): Promise<void>
   const [first, ...others] = answers;
   others.forEach((data, i) => {
     if (!isDeepStrictEqual(first, data)) {
-      throw new Error(`the gateways answer the benchmark query differently:\n${gateways[0]?.kind ?? ''}: ${JSON.stringify(first).slice(0, 2_000)}\n${gateways[i + 1]?.kind ?? ''}: ${JSON.stringify(data).slice(0, 2_000)}`);
+      throw new Error(
+        `the gateways answer the benchmark query differently:\n${gateways[0]?.kind ?? ''}: ${JSON.stringify(first).slice(0, 2_000)}\n${gateways[i + 1]?.kind ?? ''}: ${JSON.stringify(data).slice(0, 2_000)}`,
+      );
     }
   });
 }
 
 /** Warm-up, then one measured window with the gateway's and the subgraphs' CPU read around it. */
-async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (number | undefined)[], settings: Settings): Promise<Round> {
-  const load = { url: gateway.url, headers: gateway.headers, body: BODY, connections: settings.connections };
+async function measureRound(
+  gateway: GatewayProcess,
+  subgraphPids: readonly (number | undefined)[],
+  settings: Settings,
+): Promise<Round> {
+  const load = {
+    url: gateway.url,
+    headers: gateway.headers,
+    body: BODY,
+    connections: settings.connections,
+  };
   await runHttpLoad({ ...load, durationMs: settings.warmupMs });
   const before = await gateway.sample();
   const subgraphsBefore = subgraphsCpuMs(subgraphPids);
@@ -325,18 +440,32 @@ async function measureRound(gateway: GatewayProcess, subgraphPids: readonly (num
   const client = process.cpuUsage(clientBefore);
   const after = await gateway.sample();
   const subgraphsAfter = subgraphsCpuMs(subgraphPids);
-  if (result.firstFailure !== undefined) process.stderr.write(`  ${gateway.kind}: ${result.failed} failed; the first: ${result.firstFailure}\n`);
+  if (result.firstFailure !== undefined)
+    process.stderr.write(
+      `  ${gateway.kind}: ${result.failed} failed; the first: ${result.firstFailure}\n`,
+    );
   if (result.ok === 0 || result.failed > result.ok / 100) {
-    throw new Error(`the ${gateway.kind} gateway failed ${result.failed} of ${result.ok + result.failed} requests in a measured window`);
+    throw new Error(
+      `the ${gateway.kind} gateway failed ${result.failed} of ${result.ok + result.failed} requests in a measured window`,
+    );
   }
   return {
     requestsPerSecond: result.ok / (result.elapsedMs / 1_000),
     p50Ms: quantile(result.latenciesMs, 0.5),
     p99Ms: quantile(result.latenciesMs, 0.99),
     gatewayCpuMsPerRequest: (after.micros - before.micros) / 1_000 / result.ok,
-    ledgerReadsPerRequest: before.ledger && after.ledger ? (after.ledger.evaluations - before.ledger.evaluations) / result.ok : undefined,
-    ledgerWritesPerRequest: before.ledger && after.ledger ? (after.ledger.submissions - before.ledger.submissions) / result.ok : undefined,
-    subgraphsCpuMsPerRequest: subgraphsBefore === undefined || subgraphsAfter === undefined ? undefined : (subgraphsAfter - subgraphsBefore) / result.ok,
+    ledgerReadsPerRequest:
+      before.ledger && after.ledger
+        ? (after.ledger.evaluations - before.ledger.evaluations) / result.ok
+        : undefined,
+    ledgerWritesPerRequest:
+      before.ledger && after.ledger
+        ? (after.ledger.submissions - before.ledger.submissions) / result.ok
+        : undefined,
+    subgraphsCpuMsPerRequest:
+      subgraphsBefore === undefined || subgraphsAfter === undefined
+        ? undefined
+        : (subgraphsAfter - subgraphsBefore) / result.ok,
     clientCpuMsPerRequest: (client.user + client.system) / 1_000 / result.ok,
     ok: result.ok,
     failed: result.failed,
@@ -365,37 +494,76 @@ function subgraphsCpuMs(pids: readonly (number | undefined)[]): number | undefin
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
 }
 
-function report(rounds: Record<GatewayKind, Round[]>, settings: Settings, quick: boolean, loadBefore: readonly number[]): string[] {
-  const of = (kind: GatewayKind, pick: (r: Round) => number | undefined): number => median(rounds[kind].map((r) => pick(r) ?? Number.NaN));
+function report(
+  rounds: Record<GatewayKind, Round[]>,
+  settings: Settings,
+  quick: boolean,
+  loadBefore: readonly number[],
+): string[] {
+  const of = (kind: GatewayKind, pick: (r: Round) => number | undefined): number =>
+    median(rounds[kind].map((r) => pick(r) ?? Number.NaN));
   const bareRps = of('bare', (r) => r.requestsPerSecond);
-  const totalCpu = (kind: GatewayKind): number => of(kind, (r) => r.gatewayCpuMsPerRequest) + of(kind, (r) => r.subgraphsCpuMsPerRequest);
-  const ms = (value: number, digits: number): string => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(digits)} ms`);
+  const totalCpu = (kind: GatewayKind): number =>
+    of(kind, (r) => r.gatewayCpuMsPerRequest) + of(kind, (r) => r.subgraphsCpuMsPerRequest);
+  const ms = (value: number, digits: number): string =>
+    Number.isNaN(value) ? 'n/a' : `${value.toFixed(digits)} ms`;
   const rows = [
-    '| gateway | requests/s | p50 | p99 | gateway CPU per request | five systems\' CPU per request | load generator\'s CPU per request | throughput vs bare |',
+    "| gateway | requests/s | p50 | p99 | gateway CPU per request | five systems' CPU per request | load generator's CPU per request | throughput vs bare |",
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...KINDS.map((kind) => {
       const rps = of(kind, (r) => r.requestsPerSecond);
-      return `| ${LABELS[kind]} | ${rps.toFixed(0)} | ${ms(of(kind, (r) => r.p50Ms), 1)} | ${ms(of(kind, (r) => r.p99Ms), 1)} | ${ms(of(kind, (r) => r.gatewayCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.subgraphsCpuMsPerRequest), 2)} | ${ms(of(kind, (r) => r.clientCpuMsPerRequest), 2)} | ${(rps / bareRps).toFixed(2)} |`;
+      return `| ${LABELS[kind]} | ${rps.toFixed(0)} | ${ms(
+        of(kind, (r) => r.p50Ms),
+        1,
+      )} | ${ms(
+        of(kind, (r) => r.p99Ms),
+        1,
+      )} | ${ms(
+        of(kind, (r) => r.gatewayCpuMsPerRequest),
+        2,
+      )} | ${ms(
+        of(kind, (r) => r.subgraphsCpuMsPerRequest),
+        2,
+      )} | ${ms(
+        of(kind, (r) => r.clientCpuMsPerRequest),
+        2,
+      )} | ${(rps / bareRps).toFixed(2)} |`;
     }),
     '',
     `CPU per request of the gateway and its five systems together, bare against gridmark: ${CHECKED_KINDS.map((kind) => `${kind === 'checked' ? 'with access control' : 'as `npm start` runs it'} ${(totalCpu('bare') / totalCpu(kind)).toFixed(2)} (${ms(totalCpu(kind), 1)} against ${ms(totalCpu('bare'), 1)})`).join('; ')}: the ratio throughput tends to on a machine they share.`,
     `What gridmark's checks cost, gridmark with access control against its own gateway without it: ${ms(of('checked', (r) => r.gatewayCpuMsPerRequest) - of('open', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU and ${ms(of('checked', (r) => r.subgraphsCpuMsPerRequest) - of('open', (r) => r.subgraphsCpuMsPerRequest), 2)} more business-system CPU per request (grants checked, proofs sent); throughput ${(of('checked', (r) => r.requestsPerSecond) / of('open', (r) => r.requestsPerSecond)).toFixed(2)} of it.`,
     `What per-use charging costs on top: ${ms(of('gridmark', (r) => r.gatewayCpuMsPerRequest) - of('checked', (r) => r.gatewayCpuMsPerRequest), 2)} more gateway CPU per request; throughput ${(of('gridmark', (r) => r.requestsPerSecond) / of('checked', (r) => r.requestsPerSecond)).toFixed(2)} of access control alone.`,
-    ...CHECKED_KINDS.map((kind) => `Ledger calls of gridmark ${kind === 'checked' ? 'with access control' : 'as `npm start` runs it'} in the measured windows: ${of(kind, (r) => r.ledgerReadsPerRequest).toFixed(3)} reads per request (a warm cache answers every rule, catalog, field and anchor read), ${of(kind, (r) => r.ledgerWritesPerRequest).toFixed(3)} write transactions per request (resolutions${kind === 'gridmark' ? ' and trades' : ''} are recorded in batches).`),
+    ...CHECKED_KINDS.map(
+      (kind) =>
+        `Ledger calls of gridmark ${kind === 'checked' ? 'with access control' : 'as `npm start` runs it'} in the measured windows: ${of(kind, (r) => r.ledgerReadsPerRequest).toFixed(3)} reads per request (a warm cache answers every rule, catalog, field and anchor read), ${of(kind, (r) => r.ledgerWritesPerRequest).toFixed(3)} write transactions per request (resolutions${kind === 'gridmark' ? ' and trades' : ''} are recorded in batches).`,
+    ),
     `One \`devices(ids:)\` query, ${DEVICE_IDS.length} devices x ${Object.values(FIELDS_BY_SYSTEM).flat().length} fields over the five demo business systems (each its own process); ${settings.connections} concurrent keep-alive connections; ${settings.rounds} rounds per gateway, alternating (each round starting with the next gateway) after a ${(2 * settings.warmupMs) / 1_000} s warm-up of each, each round ${settings.warmupMs / 1_000} s warm-up + ${settings.durationMs / 1_000} s measured; medians of the rounds. Only 200 responses without \`errors\` count. CPU: the gateway process's own user + system time over the measured window, per successful request.`,
-    `Throughput against bare round by round (each round measures the gateways one after another): ${KINDS.filter((k) => k !== 'bare').map((kind) => `${kind} ${rounds[kind].map((r, i) => (r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN)).toFixed(2)).join(', ')} (median ${median(rounds[kind].map((r, i) => r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN))).toFixed(2)})`).join('; ')}.`,
+    `Throughput against bare round by round (each round measures the gateways one after another): ${KINDS.filter(
+      (k) => k !== 'bare',
+    )
+      .map(
+        (kind) =>
+          `${kind} ${rounds[kind].map((r, i) => (r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN)).toFixed(2)).join(', ')} (median ${median(rounds[kind].map((r, i) => r.requestsPerSecond / (rounds.bare[i]?.requestsPerSecond ?? Number.NaN))).toFixed(2)})`,
+      )
+      .join('; ')}.`,
     `Rounds (requests/s): ${KINDS.map((kind) => `${kind} ${rounds[kind].map((r) => r.requestsPerSecond.toFixed(0)).join(', ')}`).join('; ')}. Failed responses: ${KINDS.map((kind) => `${kind} ${rounds[kind].reduce((n, r) => n + r.failed, 0)}`).join(', ')}.`,
-    `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the run, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after.`,
+    `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the run, ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} after.`,
     `Reproduce: \`${reproduceCommand(quick)}\``,
   ];
   return rows;
 }
 
 function reproduceCommand(quick: boolean): string {
-  const env = ['GATEWAY_BENCH_CONNECTIONS', 'GATEWAY_BENCH_SECONDS', 'GATEWAY_BENCH_ROUNDS'].filter((name) => (process.env[name] ?? '') !== '').map((name) => `${name}=${process.env[name] ?? ''} `);
+  const env = ['GATEWAY_BENCH_CONNECTIONS', 'GATEWAY_BENCH_SECONDS', 'GATEWAY_BENCH_ROUNDS']
+    .filter((name) => (process.env[name] ?? '') !== '')
+    .map((name) => `${name}=${process.env[name] ?? ''} `);
   return `${env.join('')}npm run bench -- gateway${quick ? ' --quick' : ''}`;
 }
 

@@ -55,7 +55,8 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
         });
         const text = await response.text();
         // Inside JSON strings quotes are escaped, so `"errors":` can only be a member name.
-        if (response.status === 200 && !text.includes('"errors":')) latencies.push(performance.now() - t);
+        if (response.status === 200 && !text.includes('"errors":'))
+          latencies.push(performance.now() - t);
         else fail(`status ${response.status}: ${text.slice(0, 500)}`);
       } catch (error) {
         fail(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -64,11 +65,19 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   const elapsedMs = performance.now() - started;
-  return { ok: latencies.length, failed, elapsedMs, latenciesMs: Float64Array.from(latencies).sort(), firstFailure };
+  return {
+    ok: latencies.length,
+    failed,
+    elapsedMs,
+    latenciesMs: Float64Array.from(latencies).sort(),
+    firstFailure,
+  };
 }
 
 /** The `p` quantile (0..1) of ascending samples, nearest rank; NaN when there are none. */
 export function quantile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN
+  );
 }

@@ -22,7 +22,12 @@ const FIELDS_PER_SYSTEM = 10;
 const BATCH = 1000;
 const SUBMITTERS_PER_SYSTEM = 2;
 
-async function openLedger(): Promise<{ ledger: EmbeddedLedger; adapter: LedgerAdapter; dir: string; done: () => Promise<void> }> {
+async function openLedger(): Promise<{
+  ledger: EmbeddedLedger;
+  adapter: LedgerAdapter;
+  dir: string;
+  done: () => Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'gridmark-ledger-bench-'));
   const ledger = createEmbeddedLedger({ path: join(dir, 'ledger.db') });
   const adapter = await createLedgerAdapter(ledger);
@@ -30,7 +35,11 @@ async function openLedger(): Promise<{ ledger: EmbeddedLedger; adapter: LedgerAd
     const systemCode = `88.1001.${s}`;
     await adapter.registerFields({
       systemCode,
-      fields: Array.from({ length: FIELDS_PER_SYSTEM }, (_, f) => ({ fieldCode: `${systemCode}.F${String(f + 1).padStart(4, '0')}`, coordinate: `Device.s${s}f${f + 1}`, feeFen: 1 })),
+      fields: Array.from({ length: FIELDS_PER_SYSTEM }, (_, f) => ({
+        fieldCode: `${systemCode}.F${String(f + 1).padStart(4, '0')}`,
+        coordinate: `Device.s${s}f${f + 1}`,
+        feeFen: 1,
+      })),
     });
   }
   return {
@@ -45,17 +54,30 @@ async function openLedger(): Promise<{ ledger: EmbeddedLedger; adapter: LedgerAd
 }
 
 // A commitment is a SHA-256, different for every value anchored: compressing blocks gains nothing from it.
-const commitment = (...of: readonly (string | number)[]): string => createHash('sha256').update(of.join(':')).digest('hex');
+const commitment = (...of: readonly (string | number)[]): string =>
+  createHash('sha256').update(of.join(':')).digest('hex');
 
 /** Batch `n` of a submitter: BATCH commitments over devices × fields, cycling through `keySpace` keys. */
-function batchOf(system: number, submitter: number, n: number, keySpace: number): { systemCode: string; commitments: { deviceId: string; fieldCode: string; commitment: string }[] } {
+function batchOf(
+  system: number,
+  submitter: number,
+  n: number,
+  keySpace: number,
+): {
+  systemCode: string;
+  commitments: { deviceId: string; fieldCode: string; commitment: string }[];
+} {
   const systemCode = `88.1001.${system}`;
   const commitments = [];
   for (let i = 0; i < BATCH; i++) {
     const k = (n * BATCH + i) % keySpace;
     const device = Math.floor(k / FIELDS_PER_SYSTEM);
     const field = (k % FIELDS_PER_SYSTEM) + 1;
-    commitments.push({ deviceId: `88.1001.1/S${submitter}-PV-${String(device).padStart(7, '0')}`, fieldCode: `${systemCode}.F${String(field).padStart(4, '0')}`, commitment: commitment(systemCode, submitter, n, i) });
+    commitments.push({
+      deviceId: `88.1001.1/S${submitter}-PV-${String(device).padStart(7, '0')}`,
+      fieldCode: `${systemCode}.F${String(field).padStart(4, '0')}`,
+      commitment: commitment(systemCode, submitter, n, i),
+    });
   }
   return { systemCode, commitments };
 }
@@ -67,7 +89,14 @@ async function sustain(
   seconds: number,
   keySpace: number,
   startRound: number,
-): Promise<{ rate: number; commitments: number; blocks: bigint; p50: number; p99: number; cpuSeconds: number }> {
+): Promise<{
+  rate: number;
+  commitments: number;
+  blocks: bigint;
+  p50: number;
+  p99: number;
+  cpuSeconds: number;
+}> {
   const latencies: number[] = [];
   const cpuBefore = process.cpuUsage();
   let commitments = 0;
@@ -84,13 +113,22 @@ async function sustain(
     }
   };
   const jobs = [];
-  for (let s = 1; s <= SYSTEMS; s++) for (let j = 0; j < SUBMITTERS_PER_SYSTEM; j++) jobs.push(submitter(s, j));
+  for (let s = 1; s <= SYSTEMS; s++)
+    for (let j = 0; j < SUBMITTERS_PER_SYSTEM; j++) jobs.push(submitter(s, j));
   await Promise.all(jobs);
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const at = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   const cpu = process.cpuUsage(cpuBefore);
-  return { rate: commitments / elapsed, commitments, blocks: ledger.height - heightBefore, p50: at(0.5), p99: at(0.99), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return {
+    rate: commitments / elapsed,
+    commitments,
+    blocks: ledger.height - heightBefore,
+    p50: at(0.5),
+    p99: at(0.99),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 const anchoring: Benchmark = {
@@ -113,7 +151,8 @@ const anchoring: Benchmark = {
       const again = await sustain(adapter, ledger, seconds, 20_000, 0);
       log(`re-anchors: ${Math.round(again.rate)}/s`);
       const afterAgain = measureTables(path);
-      const size = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+      const size =
+        statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
       const perCommitment = (from: TableFootprint, to: TableFootprint, r: typeof fresh): string => {
         const grown = growth(from, to);
         const table = (name: string): number => grown.byTable.find(([n]) => n === name)?.[1] ?? 0;
@@ -124,8 +163,8 @@ const anchoring: Benchmark = {
       const all = fresh.commitments + again.commitments;
       return [
         `${seconds} s per phase, target 50,000 commitments/s; synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
-        'Per CPU-second counts the process\'s CPU time on all threads (the contract on the main thread, block writing on a worker), so it moves less with the machine\'s load.',
-        'Bytes per commitment: growth of the ledger file\'s pages in use (SQLite dbstat) over the phase, divided by its commitments.',
+        "Per CPU-second counts the process's CPU time on all threads (the contract on the main thread, block writing on a worker), so it moves less with the machine's load.",
+        "Bytes per commitment: growth of the ledger file's pages in use (SQLite dbstat) over the phase, divided by its commitments.",
         '',
         '| Phase | Commitments/s | Commitments per CPU-second | Commitments | Blocks | Commitments/block | Submit latency p50 / p99 (ms) | Bytes per commitment |',
         '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -148,27 +187,51 @@ async function timePerRead(reads: number, read: (i: number) => Promise<unknown>)
 
 const reads: Benchmark = {
   name: 'ledger-reads',
-  summary: 'a hash-record read (GetAnchors) served by the adapter\'s cache against one that reaches the embedded ledger',
+  summary:
+    "a hash-record read (GetAnchors) served by the adapter's cache against one that reaches the embedded ledger",
   async run({ quick, log }) {
     const devices = quick ? 2000 : 10_000;
     const { adapter, done } = await openLedger();
     try {
       const deviceId = (i: number): string => `88.1001.1/PVI-${String(i).padStart(6, '0')}`;
       for (let from = 0; from < devices; from += BATCH) {
-        await adapter.anchorCommitments({ systemCode: '88.1001.1', commitments: Array.from({ length: BATCH }, (_, i) => ({ deviceId: deviceId(from + i), fieldCode: '88.1001.1.F0001', commitment: commitment(1, from + i) })) });
+        await adapter.anchorCommitments({
+          systemCode: '88.1001.1',
+          commitments: Array.from({ length: BATCH }, (_, i) => ({
+            deviceId: deviceId(from + i),
+            fieldCode: '88.1001.1.F0001',
+            commitment: commitment(1, from + i),
+          })),
+        });
       }
       const half = devices / 2;
       // One read at a time: the first half reaches the ledger (never read before), then the same keys again from the cache.
       const calls0 = adapter.stats.evaluations;
-      const uncached = await timePerRead(half, (i) => adapter.getAnchor(deviceId(i), '88.1001.1.F0001'));
+      const uncached = await timePerRead(half, (i) =>
+        adapter.getAnchor(deviceId(i), '88.1001.1.F0001'),
+      );
       const calls1 = adapter.stats.evaluations;
-      const cached = await timePerRead(half, (i) => adapter.getAnchor(deviceId(i), '88.1001.1.F0001'));
+      const cached = await timePerRead(half, (i) =>
+        adapter.getAnchor(deviceId(i), '88.1001.1.F0001'),
+      );
       const calls2 = adapter.stats.evaluations;
       // A request's worth: 100 anchors asked in one tick (one GetAnchors call when cold).
       const groups = Math.floor(half / 100);
-      const batchCold = await timePerRead(groups, (g) => Promise.all(Array.from({ length: 100 }, (_, i) => adapter.getAnchor(deviceId(half + g * 100 + i), '88.1001.1.F0001'))));
+      const batchCold = await timePerRead(groups, (g) =>
+        Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            adapter.getAnchor(deviceId(half + g * 100 + i), '88.1001.1.F0001'),
+          ),
+        ),
+      );
       const calls3 = adapter.stats.evaluations;
-      const batchWarm = await timePerRead(groups, (g) => Promise.all(Array.from({ length: 100 }, (_, i) => adapter.getAnchor(deviceId(half + g * 100 + i), '88.1001.1.F0001'))));
+      const batchWarm = await timePerRead(groups, (g) =>
+        Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            adapter.getAnchor(deviceId(half + g * 100 + i), '88.1001.1.F0001'),
+          ),
+        ),
+      );
       const calls4 = adapter.stats.evaluations;
       log(`uncached ${uncached.toFixed(1)} µs, cached ${cached.toFixed(1)} µs`);
       return [

@@ -15,30 +15,51 @@ import { startDemoNetwork } from '../demo-network.js';
 import type { Benchmark } from './benchmark.js';
 import { growth, measureTables, type TableFootprint } from './disk-footprint.js';
 
-const FIELDS = 'id kind heldBy model brand ratedPowerW installLocation commissioningDate operatingStatus outputPowerW lastReadingAt maintenanceRecords { time fault remedy } assetStatus assetValueFen';
+const FIELDS =
+  'id kind heldBy model brand ratedPowerW installLocation commissioningDate operatingStatus outputPowerW lastReadingAt maintenanceRecords { time fault remedy } assetStatus assetValueFen';
 const INVERTERS = 8;
 /** Queries in flight at once: a few clients, then a busy gateway (more queries share each ledger transaction and block). */
 const CONCURRENCY = [4, 32] as const;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const deviceOf = (i: number): string => `88.1001.1/PVI-${String((i % INVERTERS) + 1).padStart(6, '0')}`;
+const deviceOf = (i: number): string =>
+  `88.1001.1/PVI-${String((i % INVERTERS) + 1).padStart(6, '0')}`;
 
 async function query(url: string, apiKey: string, deviceId: string): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, 'x-gridmark-function': DEMO_APPLICATION.function, 'x-gridmark-role': 'om-engineer' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${apiKey}`,
+      'x-gridmark-function': DEMO_APPLICATION.function,
+      'x-gridmark-role': 'om-engineer',
+    },
     body: JSON.stringify({ query: `{ device(id: ${JSON.stringify(deviceId)}) { ${FIELDS} } }` }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
-  const body = (await response.json()) as { errors?: unknown[]; extensions?: { gridmark?: { charge?: unknown } } };
-  if (!response.ok || body.errors) throw new Error(`query for ${deviceId} failed: ${response.status} ${JSON.stringify(body.errors)}`);
+  const body = (await response.json()) as {
+    errors?: unknown[];
+    extensions?: { gridmark?: { charge?: unknown } };
+  };
+  if (!response.ok || body.errors)
+    throw new Error(
+      `query for ${deviceId} failed: ${response.status} ${JSON.stringify(body.errors)}`,
+    );
 }
 
-function tableLines(label: string, before: TableFootprint, after: TableFootprint, queries: number): string[] {
+function tableLines(
+  label: string,
+  before: TableFootprint,
+  after: TableFootprint,
+  queries: number,
+): string[] {
   const grown = growth(before, after);
   return [
     `| ${label} | **${Math.round(grown.total / queries).toLocaleString('en-US')}** | ${(grown.total / 1e6).toFixed(2)} MB |`,
-    ...grown.byTable.map(([name, bytes]) => `| &nbsp;&nbsp;${name} | ${Math.round(bytes / queries).toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(2)} MB |`),
+    ...grown.byTable.map(
+      ([name, bytes]) =>
+        `| &nbsp;&nbsp;${name} | ${Math.round(bytes / queries).toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(2)} MB |`,
+    ),
   ];
 }
 
@@ -49,10 +70,16 @@ interface Footprint {
 }
 
 /** Sends `queries` queries, `concurrency` at a time, from device `first` on. */
-async function send(network: { gatewayUrl: string; application: { apiKey: string } }, first: number, queries: number, concurrency: number): Promise<void> {
+async function send(
+  network: { gatewayUrl: string; application: { apiKey: string } },
+  first: number,
+  queries: number,
+  concurrency: number,
+): Promise<void> {
   let next = first;
   const worker = async (): Promise<void> => {
-    while (next < first + queries) await query(network.gatewayUrl, network.application.apiKey, deviceOf(next++));
+    while (next < first + queries)
+      await query(network.gatewayUrl, network.application.apiKey, deviceOf(next++));
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
@@ -62,7 +89,10 @@ async function tradesRecorded(bookPath: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const db = new Database(bookPath, { readonly: true, fileMustExist: true });
-    const pending = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'").get()?.n ?? 0;
+    const pending =
+      db
+        .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM trades WHERE status = 'PENDING'")
+        .get()?.n ?? 0;
     db.close();
     if (pending === 0) return;
     if (Date.now() > deadline) throw new Error(`${pending} trade(s) still wait for the ledger`);
@@ -70,10 +100,15 @@ async function tradesRecorded(bookPath: string): Promise<void> {
   }
 }
 
-function report(concurrency: number, queries: number, before: Footprint, after: Footprint): string[] {
+function report(
+  concurrency: number,
+  queries: number,
+  before: Footprint,
+  after: Footprint,
+): string[] {
   const total = growth(before.ledger, after.ledger).total + growth(before.book, after.book).total;
   return [
-    `${queries.toLocaleString('en-US')} queries, ${concurrency} at a time: **${Math.round(total / queries).toLocaleString('en-US')} bytes per query** (${((total / queries) * 1000 / 1e6).toFixed(2)} MB per 1,000)`,
+    `${queries.toLocaleString('en-US')} queries, ${concurrency} at a time: **${Math.round(total / queries).toLocaleString('en-US')} bytes per query** (${(((total / queries) * 1000) / 1e6).toFixed(2)} MB per 1,000)`,
     '',
     '| File / table | Bytes per query | Growth |',
     '|---|---:|---:|',
@@ -85,21 +120,34 @@ function report(concurrency: number, queries: number, before: Footprint, after: 
 
 const footprint: Benchmark = {
   name: 'query-footprint',
-  summary: 'bytes on disk per charged single-device query of the 14 demo fields, in the embedded ledger and the billing book, table by table',
+  summary:
+    'bytes on disk per charged single-device query of the 14 demo fields, in the embedded ledger and the billing book, table by table',
   async run({ quick, log }) {
     const queries = quick ? 200 : 1000;
     const dir = mkdtempSync(join(tmpdir(), 'gridmark-footprint-'));
     try {
       seedDemoData(dir);
       // No scheduled anchoring pass during the run: what is measured is the queries' own cost.
-      const network = await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir: dir, logger: silentLogger, anchorIntervalMs: 24 * 3_600_000 });
+      const network = await startDemoNetwork({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: dir,
+        logger: silentLogger,
+        anchorIntervalMs: 24 * 3_600_000,
+      });
       const ledgerPath = join(dir, LEDGER_FILE);
       const bookPath = join(dir, BILLING_FILE);
-      const measure = (): Footprint => ({ ledger: measureTables(ledgerPath), book: measureTables(bookPath) });
+      const measure = (): Footprint => ({
+        ledger: measureTables(ledgerPath),
+        book: measureTables(bookPath),
+      });
       const lines: string[] = [];
       try {
         const admin = createGraphqlClient({ url: network.registryUrl, apiKey: network.adminKey });
-        await admin.request('mutation ($app: ID!, $amount: Fen!) { topUp(applicationId: $app, amountFen: $amount, paymentReference: "footprint-bench") { balanceFen } }', { app: network.application.appId, amount: 100_000_000 });
+        await admin.request(
+          'mutation ($app: ID!, $amount: Fen!) { topUp(applicationId: $app, amountFen: $amount, paymentReference: "footprint-bench") { balanceFen } }',
+          { app: network.application.appId, amount: 100_000_000 },
+        );
         // One query of each device first, so that what is measured is the steady cost.
         await send(network, 0, INVERTERS, 1);
         let sent = INVERTERS;

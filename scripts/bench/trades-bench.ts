@@ -61,7 +61,11 @@ const appendToOutbox: AddTrades = (outbox, trades) => {
 function chargeThroughBook(book: BillingStore): AddTrades {
   return async (outbox, trades) => {
     for (const trade of trades) {
-      await book.hold({ holdId: trade.tradeId, accountId: trade.applicationId, amountFen: trade.amountFen });
+      await book.hold({
+        holdId: trade.tradeId,
+        accountId: trade.applicationId,
+        amountFen: trade.amountFen,
+      });
       const charged = await book.charge(trade.tradeId, trade, 'benchmark');
       void outbox.append({ kind: 'trade', body: charged.trade }).catch(() => undefined);
     }
@@ -126,7 +130,10 @@ export async function measureTradeRecording(
       }
       const chunk = Array.from({ length: CHUNK }, () => {
         serial += 1;
-        return market.trade(`${prefix}${serial}`, market.resolutionIds[serial % market.resolutionIds.length] as string);
+        return market.trade(
+          `${prefix}${serial}`,
+          market.resolutionIds[serial % market.resolutionIds.length] as string,
+        );
       });
       const now = performance.now();
       for (const t of chunk) addedAt.set(t.tradeId, now);
@@ -142,9 +149,21 @@ export async function measureTradeRecording(
   const cpu = process.cpuUsage(cpuBefore);
   unhook();
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const at = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   // The book dates a charged trade itself: a sampled receipt proves the trade as recorded, so compare by id and re-read it.
-  const proven = (await Promise.all(sample.map(async (s) => (s.receipt ? verifyTradeReceipt((await adapter.getTrade(s.trade.tradeId))?.trade ?? s.trade, s.receipt) : false)))).filter(Boolean).length;
+  const proven = (
+    await Promise.all(
+      sample.map(async (s) =>
+        s.receipt
+          ? verifyTradeReceipt(
+              (await adapter.getTrade(s.trade.tradeId))?.trade ?? s.trade,
+              s.receipt,
+            )
+          : false,
+      ),
+    )
+  ).filter(Boolean).length;
   return {
     seconds: Math.max(elapsed, producedFor),
     trades,
@@ -170,31 +189,64 @@ const tradesBenchmark: Benchmark = {
     const ledger = createEmbeddedLedger({ path: join(dir, 'ledger.db') });
     const adapter = await createLedgerAdapter(ledger);
     try {
-      const market = await openTradeMarket(adapter, { tag: 1, systems: SYSTEMS, resolutions: RESOLUTIONS, devicesPerResolution: DEVICES_PER_TRADE });
+      const market = await openTradeMarket(adapter, {
+        tag: 1,
+        systems: SYSTEMS,
+        resolutions: RESOLUTIONS,
+        devicesPerResolution: DEVICES_PER_TRADE,
+      });
       log(`${RESOLUTIONS} resolutions recorded; producing trades for ${seconds} s`);
       const n = (x: number): string => Math.round(x).toLocaleString('en-US');
       const row = (label: string, r: TradeRecordingFigures): string =>
         `| ${label} | ${n(r.trades / r.seconds)} | ${n(r.trades)} | ${r.refused} | ${n(r.transactions)} | ${(r.trades / Math.max(1, r.transactions)).toFixed(0)} | ${r.blocks} | ${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} | ${((r.cpuSeconds * 1e6) / Math.max(1, r.trades)).toFixed(0)} |`;
       const memory = openLedgerOutbox({ ledger: adapter, logger: silentLogger });
-      const saturated = await measureTradeRecording(memory, appendToOutbox, { adapter, ledger, market, seconds });
+      const saturated = await measureTradeRecording(memory, appendToOutbox, {
+        adapter,
+        ledger,
+        market,
+        seconds,
+      });
       log(`as fast as recorded: ${n(saturated.trades / saturated.seconds)} trades/s`);
-      const paced = await measureTradeRecording(memory, appendToOutbox, { adapter, ledger, market, seconds, rate: PACED_RATE });
+      const paced = await measureTradeRecording(memory, appendToOutbox, {
+        adapter,
+        ledger,
+        market,
+        seconds,
+        rate: PACED_RATE,
+      });
       await memory.close();
       log(`paced at ${PACED_RATE}/s: p50 ${paced.p50.toFixed(0)} ms`);
       // Through the billing book and the outbox's file: each trade is a query's charge, durable twice.
       const book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
-      const durable = openLedgerOutbox({ ledger: adapter, path: join(dir, 'outbox.db'), logger: silentLogger });
+      const durable = openLedgerOutbox({
+        ledger: adapter,
+        path: join(dir, 'outbox.db'),
+        logger: silentLogger,
+      });
       const link = await linkBookToLedger(book, durable, silentLogger);
       await book.openAccount(market.applicationId, 'APPLICATION');
-      await book.topUp({ accountId: market.applicationId, amountFen: 1e15, paymentReference: 'bench', memo: 'benchmark funds' });
-      const booked = await measureTradeRecording(durable, chargeThroughBook(book), { adapter, ledger, market, seconds });
+      await book.topUp({
+        accountId: market.applicationId,
+        amountFen: 1e15,
+        paymentReference: 'bench',
+        memo: 'benchmark funds',
+      });
+      const booked = await measureTradeRecording(durable, chargeThroughBook(book), {
+        adapter,
+        ledger,
+        market,
+        seconds,
+      });
       link.disconnect();
       await durable.close();
       const bookCheck = await book.check();
       const pendingInBook = await book.pendingCount();
       await book.close();
       log(`through the billing book: ${n(booked.trades / booked.seconds)} trades/s`);
-      const proven = [saturated.proven[0] + paced.proven[0], saturated.proven[1] + paced.proven[1]] as const;
+      const proven = [
+        saturated.proven[0] + paced.proven[0],
+        saturated.proven[1] + paced.proven[1],
+      ] as const;
       return [
         `${seconds} s of production per phase, then the backlog flushed; the first two phases with the outbox in memory, the third with its file; ledger synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
         `Trades cycle over ${RESOLUTIONS.toLocaleString('en-US')} recorded resolutions; each is checked by the contract against its resolution's fee standards.`,

@@ -20,7 +20,23 @@ describe('an amount typed on the command line', () => {
     expect(parseAmountOption('9007199254740991', 'fen')).toBe(Number.MAX_SAFE_INTEGER);
   });
 
-  it.each(['1e3', '0x10', '0b11', '0o7', ' 7', '7 ', '12.', '12.5', '-5', '+5', '1_000', 'Infinity', 'NaN', '', '١٢'])('refuses "%s" with BAD_AMOUNT naming the option', (text) => {
+  it.each([
+    '1e3',
+    '0x10',
+    '0b11',
+    '0o7',
+    ' 7',
+    '7 ',
+    '12.',
+    '12.5',
+    '-5',
+    '+5',
+    '1_000',
+    'Infinity',
+    'NaN',
+    '',
+    '١٢',
+  ])('refuses "%s" with BAD_AMOUNT naming the option', (text) => {
     const error = refusal(text);
     expect(error.code).toBe('BAD_AMOUNT');
     expect(error.details).toEqual({ field: 'amount-fen' });

@@ -12,10 +12,18 @@ import { GridmarkError } from '../../schema/index.js';
  */
 export function parseAmountOption(text: string, option: string): number {
   if (!/^[0-9]+$/.test(text)) {
-    throw new GridmarkError('BAD_AMOUNT', `--${option} must be a whole number of fen written in decimal digits only (1 yuan = 100 fen), not "${text}".`, { details: { field: option } });
+    throw new GridmarkError(
+      'BAD_AMOUNT',
+      `--${option} must be a whole number of fen written in decimal digits only (1 yuan = 100 fen), not "${text}".`,
+      { details: { field: option } },
+    );
   }
   if (BigInt(text) > BigInt(MAX_AMOUNT_FEN)) {
-    throw new GridmarkError('BAD_AMOUNT', `--${option} is larger than gridmark handles (at most ${MAX_AMOUNT_FEN} fen).`, { details: { field: option } });
+    throw new GridmarkError(
+      'BAD_AMOUNT',
+      `--${option} is larger than gridmark handles (at most ${MAX_AMOUNT_FEN} fen).`,
+      { details: { field: option } },
+    );
   }
   return Number(text);
 }

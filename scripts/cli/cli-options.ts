@@ -10,23 +10,32 @@ export const REGISTRY_OPTIONS = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a command's arguments; unknown options and missing values are `BAD_CONFIGURATION`. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: readonly string[],
+  options: T,
+) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (cause) {
-    throw new GridmarkError('BAD_CONFIGURATION', cause instanceof Error ? cause.message : String(cause), { cause });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      cause instanceof Error ? cause.message : String(cause),
+      { cause },
+    );
   }
 }
 
 /** A required option's value. */
 export function required(value: string | undefined, name: string): string {
-  if (value === undefined || value === '') throw new GridmarkError('BAD_CONFIGURATION', `--${name} is required.`);
+  if (value === undefined || value === '')
+    throw new GridmarkError('BAD_CONFIGURATION', `--${name} is required.`);
   return value;
 }
 
 /** The one positional argument a command takes. */
 export function onePositional(positionals: readonly string[], what: string): string {
-  if (positionals.length !== 1 || positionals[0] === undefined) throw new GridmarkError('BAD_CONFIGURATION', `give exactly one ${what}.`);
+  if (positionals.length !== 1 || positionals[0] === undefined)
+    throw new GridmarkError('BAD_CONFIGURATION', `give exactly one ${what}.`);
   return positionals[0];
 }
 
@@ -39,7 +48,10 @@ export function registryUrl(values: { readonly registry?: string | undefined }):
  * A registry client with the caller's key: from `--key-file` (the file holds the key), else from
  * `GRIDMARK_API_KEY`. Keys are never taken on the command line, where `ps` would show them.
  */
-export function registryClient(values: { readonly registry?: string | undefined; readonly 'key-file'?: string | undefined }, options: { readonly needsKey: boolean }): GraphqlClient {
+export function registryClient(
+  values: { readonly registry?: string | undefined; readonly 'key-file'?: string | undefined },
+  options: { readonly needsKey: boolean },
+): GraphqlClient {
   let apiKey = process.env['GRIDMARK_API_KEY'];
   const file = values['key-file'];
   if (file !== undefined) {
@@ -49,10 +61,18 @@ export function registryClient(values: { readonly registry?: string | undefined;
       throw new GridmarkError('BAD_CONFIGURATION', `cannot read the key file ${file}.`, { cause });
     }
   }
-  if (options.needsKey && !apiKey) throw new GridmarkError('UNAUTHENTICATED', 'this command needs an API key: set GRIDMARK_API_KEY or pass --key-file.');
+  if (options.needsKey && !apiKey)
+    throw new GridmarkError(
+      'UNAUTHENTICATED',
+      'this command needs an API key: set GRIDMARK_API_KEY or pass --key-file.',
+    );
   const url = registryUrl(values);
   // fetch would only say "fetch failed"; say why.
   const badPort = URL.canParse(url) ? fetchBadPortOf(new URL(url)) : undefined;
-  if (badPort !== undefined) throw new GridmarkError('BAD_CONFIGURATION', `the registry URL ${url} ${fetchBadPortMessage(badPort)}`);
+  if (badPort !== undefined)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `the registry URL ${url} ${fetchBadPortMessage(badPort)}`,
+    );
   return createGraphqlClient({ url, ...(apiKey ? { apiKey } : {}) });
 }

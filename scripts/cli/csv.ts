@@ -15,18 +15,33 @@ export interface CsvRow {
 export function parseCsv(text: string, required: readonly string[]): CsvRow[] {
   const records = splitRecords(text.replace(/^\uFEFF/, ''));
   const header = records.shift();
-  if (!header) throw new GridmarkError('BAD_DEVICE_ROW', 'the file is empty; it needs a header row.', { details: { row: 1 } });
+  if (!header)
+    throw new GridmarkError('BAD_DEVICE_ROW', 'the file is empty; it needs a header row.', {
+      details: { row: 1 },
+    });
   const columns = header.fields.map((c) => c.trim());
   for (const column of required) {
-    if (!columns.includes(column)) throw new GridmarkError('BAD_DEVICE_ROW', `line 1: the header needs a "${column}" column (has ${columns.join(', ')}).`, { details: { row: 1 } });
+    if (!columns.includes(column))
+      throw new GridmarkError(
+        'BAD_DEVICE_ROW',
+        `line 1: the header needs a "${column}" column (has ${columns.join(', ')}).`,
+        { details: { row: 1 } },
+      );
   }
   return records
     .filter((r) => !(r.fields.length === 1 && r.fields[0] === ''))
     .map((record) => {
       if (record.fields.length !== columns.length) {
-        throw new GridmarkError('BAD_DEVICE_ROW', `line ${record.line}: ${record.fields.length} fields where the header has ${columns.length}.`, { details: { row: record.line } });
+        throw new GridmarkError(
+          'BAD_DEVICE_ROW',
+          `line ${record.line}: ${record.fields.length} fields where the header has ${columns.length}.`,
+          { details: { row: record.line } },
+        );
       }
-      return { line: record.line, values: Object.fromEntries(columns.map((c, i) => [c, record.fields[i] ?? ''])) };
+      return {
+        line: record.line,
+        values: Object.fromEntries(columns.map((c, i) => [c, record.fields[i] ?? ''])),
+      };
     });
 }
 
@@ -61,7 +76,10 @@ function splitRecords(text: string): { line: number; fields: string[] }[] {
       start = ++line;
     } else field += c;
   }
-  if (quoted) throw new GridmarkError('BAD_DEVICE_ROW', `line ${start}: a quoted field is not closed.`, { details: { row: start } });
+  if (quoted)
+    throw new GridmarkError('BAD_DEVICE_ROW', `line ${start}: a quoted field is not closed.`, {
+      details: { row: start },
+    });
   if (field !== '' || fields.length > 0) {
     fields.push(field);
     records.push({ line: start, fields });
@@ -80,6 +98,13 @@ function csvField(value: unknown): string {
 }
 
 /** Writes rows as CSV (RFC 4180, CRLF line ends) with a header row of `columns`. */
-export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): string {
-  return [columns, ...rows.map((row) => columns.map((c) => row[c]))].map((cells) => cells.map(csvField).join(',')).join('\r\n') + '\r\n';
+export function toCsv(
+  columns: readonly string[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+): string {
+  return (
+    [columns, ...rows.map((row) => columns.map((c) => row[c]))]
+      .map((cells) => cells.map(csvField).join(','))
+      .join('\r\n') + '\r\n'
+  );
 }

@@ -26,16 +26,30 @@ export function readDeviceFile(path: string, columns: readonly string[]): Device
     try {
       parsed = JSON.parse(text);
     } catch (cause) {
-      throw new GridmarkError('BAD_DEVICE_ROW', `${path} is not valid JSON.`, { cause, details: { row: 0 } });
+      throw new GridmarkError('BAD_DEVICE_ROW', `${path} is not valid JSON.`, {
+        cause,
+        details: { row: 0 },
+      });
     }
-    if (!Array.isArray(parsed)) throw new GridmarkError('BAD_DEVICE_ROW', `${path} must hold a JSON array of rows.`, { details: { row: 0 } });
+    if (!Array.isArray(parsed))
+      throw new GridmarkError('BAD_DEVICE_ROW', `${path} must hold a JSON array of rows.`, {
+        details: { row: 0 },
+      });
     return parsed.map((item: unknown, i) => {
       const row = i + 1;
-      if (typeof item !== 'object' || item === null) throw new GridmarkError('BAD_DEVICE_ROW', `row ${row}: not an object.`, { details: { row } });
+      if (typeof item !== 'object' || item === null)
+        throw new GridmarkError('BAD_DEVICE_ROW', `row ${row}: not an object.`, {
+          details: { row },
+        });
       const values: Record<string, string> = {};
       for (const column of columns) {
         const value = (item as Record<string, unknown>)[column];
-        if (typeof value !== 'string' || value === '') throw new GridmarkError('BAD_DEVICE_ROW', `row ${row}: "${column}" is missing or not a string.`, { details: { row } });
+        if (typeof value !== 'string' || value === '')
+          throw new GridmarkError(
+            'BAD_DEVICE_ROW',
+            `row ${row}: "${column}" is missing or not a string.`,
+            { details: { row } },
+          );
         values[column] = value;
       }
       return { row, values };
@@ -43,8 +57,14 @@ export function readDeviceFile(path: string, columns: readonly string[]): Device
   }
   return parseCsv(text, columns).map((r) => {
     for (const column of columns) {
-      if ((r.values[column] ?? '').trim() === '') throw new GridmarkError('BAD_DEVICE_ROW', `line ${r.line}: "${column}" is empty.`, { details: { row: r.line } });
+      if ((r.values[column] ?? '').trim() === '')
+        throw new GridmarkError('BAD_DEVICE_ROW', `line ${r.line}: "${column}" is empty.`, {
+          details: { row: r.line },
+        });
     }
-    return { row: r.line, values: Object.fromEntries(columns.map((c) => [c, (r.values[c] ?? '').trim()])) };
+    return {
+      row: r.line,
+      values: Object.fromEntries(columns.map((c) => [c, (r.values[c] ?? '').trim()])),
+    };
   });
 }

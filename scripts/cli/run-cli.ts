@@ -6,7 +6,11 @@ import type { CliCommand, CliIo } from './command.js';
  * the error code's exit code for a GridmarkError, 1 for anything else. A reader that stops
  * reading (`gridmark ledger show | head`) ends the output quietly: see {@link quietOnClosedPipes}.
  */
-export async function runCli(argv: readonly string[], commands: readonly CliCommand[], io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  commands: readonly CliCommand[],
+  io: CliIo,
+): Promise<number> {
   quietOnClosedPipes();
   const match = commands
     .filter((c) => c.path.every((word, i) => argv[i] === word))
@@ -29,7 +33,9 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
       if (error.code === 'BAD_CONFIGURATION') io.err(`${match.usage}\n`);
       return error.exitCode;
     }
-    io.err(`gridmark ${match.path.join(' ')}: INTERNAL_ERROR: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(
+      `gridmark ${match.path.join(' ')}: INTERNAL_ERROR: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }
@@ -37,7 +43,12 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
 function helpText(commands: readonly CliCommand[]): string {
   const width = Math.max(0, ...commands.map((c) => c.path.join(' ').length));
   const lines = commands.map((c) => `  gridmark ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
-  return ['usage: gridmark <command> [options]   (gridmark <command> --help for its options)', '', ...lines, ''].join('\n');
+  return [
+    'usage: gridmark <command> [options]   (gridmark <command> --help for its options)',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 let pipesWatched = false;

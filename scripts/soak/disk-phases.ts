@@ -51,7 +51,11 @@ export async function waitForQuiet(paths: StorePaths): Promise<StoreSizes> {
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const now = measureStores(paths);
-    if (now.ledger.usedBytes !== last.ledger.usedBytes || now.book.usedBytes !== last.book.usedBytes) stableSince = Date.now();
+    if (
+      now.ledger.usedBytes !== last.ledger.usedBytes ||
+      now.book.usedBytes !== last.book.usedBytes
+    )
+      stableSince = Date.now();
     last = now;
     if (Date.now() - stableSince >= QUIET_MS) return now;
   }
@@ -72,21 +76,36 @@ const growth = (before: StoreSizes, after: StoreSizes): DiskGrowth => ({
  * value changes), until `count` were charged (or ten times the time that should take), and
  * measures what the ledger and the book grew by per 1,000.
  */
-export async function measureQueryDisk(options: { readonly traffic: TrafficDriver; readonly paths: StorePaths; readonly count: number; readonly rate: number }): Promise<QueryDiskCost> {
+export async function measureQueryDisk(options: {
+  readonly traffic: TrafficDriver;
+  readonly paths: StorePaths;
+  readonly count: number;
+  readonly rate: number;
+}): Promise<QueryDiskCost> {
   const before = await waitForQuiet(options.paths);
   options.traffic.window();
   const started = performance.now();
   const deadline = started + (options.count / options.rate) * 10_000;
   let charged = 0;
   while (charged < options.count && performance.now() < deadline) {
-    await options.traffic.run({ single: options.rate }, Math.max(1_000, ((options.count - charged) / options.rate) * 1_000));
+    await options.traffic.run(
+      { single: options.rate },
+      Math.max(1_000, ((options.count - charged) / options.rate) * 1_000),
+    );
     charged += options.traffic.window().counts.single.charged;
   }
   const seconds = (performance.now() - started) / 1_000;
   const after = await waitForQuiet(options.paths);
   const g = growth(before, after);
-  const per1000 = (bytes: number): number => (charged === 0 ? Number.NaN : (bytes * 1_000) / charged);
-  return { ...g, charged, seconds, ledgerBytesPer1000: per1000(g.ledgerBytes), bookBytesPer1000: per1000(g.bookBytes) };
+  const per1000 = (bytes: number): number =>
+    charged === 0 ? Number.NaN : (bytes * 1_000) / charged;
+  return {
+    ...g,
+    charged,
+    seconds,
+    ledgerBytesPer1000: per1000(g.ledgerBytes),
+    bookBytesPer1000: per1000(g.bookBytes),
+  };
 }
 
 /**
@@ -106,11 +125,19 @@ export async function measureAnchorDisk(options: {
   for (let round = 0; round < options.rounds; round++) {
     const since = new Date().toISOString();
     options.writer.write(options.writer.devices);
-    commitments += await waitForAnchoring(options.dataDir, since, options.anchorIntervalMs * 2 + 30_000);
+    commitments += await waitForAnchoring(
+      options.dataDir,
+      since,
+      options.anchorIntervalMs * 2 + 30_000,
+    );
   }
   const after = await waitForQuiet(options.paths);
   const g = growth(before, after);
-  return { ...g, commitments, ledgerBytesPerCommitment: commitments === 0 ? Number.NaN : g.ledgerBytes / commitments };
+  return {
+    ...g,
+    commitments,
+    ledgerBytesPerCommitment: commitments === 0 ? Number.NaN : g.ledgerBytes / commitments,
+  };
 }
 
 /**
@@ -119,7 +146,11 @@ export async function measureAnchorDisk(options: {
  *
  * @throws Error when none are anchored within `timeoutMs`
  */
-export async function waitForAnchoring(dataDir: string, since: string, timeoutMs: number): Promise<number> {
+export async function waitForAnchoring(
+  dataDir: string,
+  since: string,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -127,14 +158,21 @@ export async function waitForAnchoring(dataDir: string, since: string, timeoutMs
     // A pass records each batch of 500 devices at once; the monitoring system holds fewer.
     if (anchored > 0) return anchored;
   }
-  throw new Error(`the monitoring system anchored none of the changed readings within ${timeoutMs / 1_000} s`);
+  throw new Error(
+    `the monitoring system anchored none of the changed readings within ${timeoutMs / 1_000} s`,
+  );
 }
 
 /** Entries of the monitoring system's anchor journal recorded at or after `since` (ISO time). */
 function anchoredSince(dataDir: string, since: string): number {
-  const db = new Database(join(dataDir, 'monitoring.anchors.db'), { readonly: true, fileMustExist: true });
+  const db = new Database(join(dataDir, 'monitoring.anchors.db'), {
+    readonly: true,
+    fileMustExist: true,
+  });
   try {
-    return Number(db.prepare('SELECT count(*) FROM anchor_journal WHERE anchored_at >= ?').pluck().get(since));
+    return Number(
+      db.prepare('SELECT count(*) FROM anchor_journal WHERE anchored_at >= ?').pluck().get(since),
+    );
   } finally {
     db.close();
   }

@@ -16,18 +16,40 @@ export interface JsonPoster {
  * A poster with at most `connections` sockets; a request gets `timeoutMs` from being sent to its
  * whole answer, then fails.
  */
-export function createJsonPoster(options: { readonly connections: number; readonly timeoutMs: number }): JsonPoster {
+export function createJsonPoster(options: {
+  readonly connections: number;
+  readonly timeoutMs: number;
+}): JsonPoster {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   return {
     post: (url, headers, body) =>
       new Promise((resolve, reject) => {
-        const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+        const req = request(
+          url,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              ...headers,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.setTimeout(options.timeoutMs, () =>
+          req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
+        );
         req.on('error', reject);
         req.end(body);
       }),

@@ -72,7 +72,9 @@ export class MemorySampler {
 
   async #take(): Promise<void> {
     const t = (performance.now() - this.#started) / 1_000;
-    const rss = Object.fromEntries(this.#options.processes.map((p) => [p.name, residentBytes(p.pid) ?? null]));
+    const rss = Object.fromEntries(
+      this.#options.processes.map((p) => [p.name, residentBytes(p.pid) ?? null]),
+    );
     const heap = await this.#options.gatewayMemory().catch(() => undefined);
     const w = this.#options.traffic.window();
     const queries = w.counts.single.ok + w.counts.multi.ok + w.counts.quote.ok;

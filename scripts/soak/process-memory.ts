@@ -17,7 +17,12 @@ export function residentBytes(pid: number): number | undefined {
 
 function residentBytesFromPs(pid: number): number | undefined {
   try {
-    const kb = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8', timeout: 5_000 }).trim());
+    const kb = Number(
+      execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], {
+        encoding: 'utf8',
+        timeout: 5_000,
+      }).trim(),
+    );
     return Number.isFinite(kb) && kb > 0 ? kb * 1024 : undefined;
   } catch {
     return undefined;
@@ -48,7 +53,9 @@ export function childProcesses(pid: number): ChildProcessInfo[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent !== pid) continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((a) => a !== '');
       children.push({ pid: Number(name), argv });
     } catch {
       // The process ended while the list was read.

@@ -21,8 +21,12 @@ export interface ReadingWriter {
 export function openReadingWriter(dataDir: string): ReadingWriter {
   const db = new Database(join(dataDir, 'monitoring.db'), { fileMustExist: true });
   db.pragma('busy_timeout = 10000');
-  const tags = db.prepare('SELECT local_code FROM device_identifiers ORDER BY local_code').pluck().all() as string[];
-  const insert = db.prepare(`INSERT INTO readings (tag, at, status, output_power_w, voltage_v, current_a, temperature_c, energy_today_kwh)
+  const tags = db
+    .prepare('SELECT local_code FROM device_identifiers ORDER BY local_code')
+    .pluck()
+    .all() as string[];
+  const insert =
+    db.prepare(`INSERT INTO readings (tag, at, status, output_power_w, voltage_v, current_a, temperature_c, energy_today_kwh)
     SELECT tag, @at, status, round(coalesce(output_power_w, 0) + @power, 1), voltage_v, current_a, round(coalesce(temperature_c, 20) + 1, 1), energy_today_kwh
     FROM readings WHERE tag = @tag ORDER BY at DESC LIMIT 1`);
   let next = 0;
@@ -38,7 +42,10 @@ export function openReadingWriter(dataDir: string): ReadingWriter {
   return {
     devices: tags.length,
     write(count) {
-      const chosen = Array.from({ length: Math.min(count, tags.length) }, () => tags[next++ % tags.length] as string);
+      const chosen = Array.from(
+        { length: Math.min(count, tags.length) },
+        () => tags[next++ % tags.length] as string,
+      );
       write(chosen);
       return chosen.length;
     },

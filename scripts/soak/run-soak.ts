@@ -14,11 +14,24 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GridmarkError } from '../../schema/index.js';
-import { measureAnchorDisk, measureQueryDisk, waitForAnchoring, type AnchorDiskCost, type QueryDiskCost } from './disk-phases.js';
+import {
+  measureAnchorDisk,
+  measureQueryDisk,
+  waitForAnchoring,
+  type AnchorDiskCost,
+  type QueryDiskCost,
+} from './disk-phases.js';
 import { createJsonPoster } from './http-client.js';
 import { MemorySampler, type MemorySample } from './memory-sampler.js';
 import { openReadingWriter } from './reading-writer.js';
-import { adminClient, checkBook, reconcileAll, verifyLedger, waitForTrades, type CheckResult } from './soak-checks.js';
+import {
+  adminClient,
+  checkBook,
+  reconcileAll,
+  verifyLedger,
+  waitForTrades,
+  type CheckResult,
+} from './soak-checks.js';
 import { readDevicePools } from './soak-devices.js';
 import { startSoakNetwork, type SoakNetwork } from './soak-network.js';
 import { createSoakOperations } from './soak-operations.js';
@@ -33,7 +46,13 @@ const READINGS_EVERY_MS = 10_000;
 
 /** The mixed traffic at `rate` gateway queries per second, plus the platform admin's operations. */
 function mixAt(rate: number): TrafficMix {
-  return { single: rate * 0.75, multi: rate * 0.13, quote: rate * 0.12, 'top-up': 0.5, register: 0.2 };
+  return {
+    single: rate * 0.75,
+    multi: rate * 0.13,
+    quote: rate * 0.12,
+    'top-up': 0.5,
+    register: 0.2,
+  };
 }
 
 /** What the traffic and disk phases produced. */
@@ -55,8 +74,15 @@ async function main(): Promise<void> {
   say(`soak: ${options.minutes} min at ${options.rate} queries/s; data and logs in ${work}`);
   let keep = options.keepData;
   try {
-    const network = await startSoakNetwork({ dataDir, logFile: join(work, 'network.log'), anchorIntervalMs: options.anchorIntervalMs, nodeArguments: options.gatewayNodeArguments });
-    say(`soak: network serving at ${network.gatewayUrl} (${network.processes.map((p) => `${p.name} ${p.pid}`).join(', ')}); ${network.anchored} commitments anchored at start`);
+    const network = await startSoakNetwork({
+      dataDir,
+      logFile: join(work, 'network.log'),
+      anchorIntervalMs: options.anchorIntervalMs,
+      nodeArguments: options.gatewayNodeArguments,
+    });
+    say(
+      `soak: network serving at ${network.gatewayUrl} (${network.processes.map((p) => `${p.name} ${p.pid}`).join(', ')}); ${network.anchored} commitments anchored at start`,
+    );
     let run: SoakRun;
     try {
       run = await soak(network, options, startedAt);
@@ -86,7 +112,10 @@ async function main(): Promise<void> {
 /** The mixed traffic with memory sampling, the disk phases, and the checks made while the network runs. */
 async function soak(network: SoakNetwork, options: SoakOptions, startedAt: Date): Promise<SoakRun> {
   const poster = createJsonPoster({ connections: options.connections, timeoutMs: 30_000 });
-  const traffic = new TrafficDriver(createSoakOperations({ network, poster, pools: readDevicePools(network.dataDir) }), options.connections);
+  const traffic = new TrafficDriver(
+    createSoakOperations({ network, poster, pools: readDevicePools(network.dataDir) }),
+    options.connections,
+  );
   const writer = openReadingWriter(network.dataDir);
   const stopEarly = new AbortController();
   process.once('SIGINT', () => {
@@ -100,7 +129,10 @@ async function soak(network: SoakNetwork, options: SoakOptions, startedAt: Date)
       intervalMs: options.sampleSeconds * 1_000,
       traffic,
       gatewayMemory: () => network.gatewayMemory(),
-      onSample: (s) => say(`  ${(s.t / 60).toFixed(1).padStart(5)} min  ${s.queriesPerSecond.toFixed(0).padStart(4)} q/s  p99 ${s.p99Ms.toFixed(0)} ms  skipped ${s.skipped} failed ${s.failed}  gateway ${((s.rss['gateway'] ?? 0) / 1e6).toFixed(0)} MB (heap ${((s.gatewayHeapUsed ?? 0) / 1e6).toFixed(0)})  systems ${names.map((p) => ((s.rss[p.name] ?? 0) / 1e6).toFixed(0)).join('/')} MB`),
+      onSample: (s) =>
+        say(
+          `  ${(s.t / 60).toFixed(1).padStart(5)} min  ${s.queriesPerSecond.toFixed(0).padStart(4)} q/s  p99 ${s.p99Ms.toFixed(0)} ms  skipped ${s.skipped} failed ${s.failed}  gateway ${((s.rss['gateway'] ?? 0) / 1e6).toFixed(0)} MB (heap ${((s.gatewayHeapUsed ?? 0) / 1e6).toFixed(0)})  systems ${names.map((p) => ((s.rss[p.name] ?? 0) / 1e6).toFixed(0)).join('/')} MB`,
+        ),
     });
     const readings = setInterval(() => writer.write(READINGS_PER_WRITE), READINGS_EVERY_MS);
     sampler.start();
@@ -113,11 +145,27 @@ async function soak(network: SoakNetwork, options: SoakOptions, startedAt: Date)
     const totals = traffic.totals();
     for (const failure of totals.failures) say(`soak: failure: ${failure}`);
     const lastReadings = writer.lastWrittenAt();
-    if (lastReadings !== undefined) await waitForAnchoring(network.dataDir, lastReadings, options.anchorIntervalMs * 2 + 30_000);
-    say(`soak: disk phase, ${options.diskQueries} charged single-device queries at ${options.rate}/s`);
-    const queryDisk = await measureQueryDisk({ traffic, paths: network, count: options.diskQueries, rate: options.rate });
-    say(`soak: anchoring phase, ${options.anchorRounds} rounds of new readings of ${writer.devices} devices`);
-    const anchorDisk = await measureAnchorDisk({ paths: network, dataDir: network.dataDir, writer, rounds: options.anchorRounds, anchorIntervalMs: options.anchorIntervalMs });
+    if (lastReadings !== undefined)
+      await waitForAnchoring(network.dataDir, lastReadings, options.anchorIntervalMs * 2 + 30_000);
+    say(
+      `soak: disk phase, ${options.diskQueries} charged single-device queries at ${options.rate}/s`,
+    );
+    const queryDisk = await measureQueryDisk({
+      traffic,
+      paths: network,
+      count: options.diskQueries,
+      rate: options.rate,
+    });
+    say(
+      `soak: anchoring phase, ${options.anchorRounds} rounds of new readings of ${writer.devices} devices`,
+    );
+    const anchorDisk = await measureAnchorDisk({
+      paths: network,
+      dataDir: network.dataDir,
+      writer,
+      rounds: options.anchorRounds,
+      anchorIntervalMs: options.anchorIntervalMs,
+    });
     const admin = adminClient(network.registryUrl, network.adminKey);
     await waitForTrades(admin, startedAt.toISOString());
     say('soak: checking the book and reconciling every trade with the ledger');
@@ -129,16 +177,28 @@ async function soak(network: SoakNetwork, options: SoakOptions, startedAt: Date)
   }
 }
 
-function printReport(options: SoakOptions, run: SoakRun, checks: readonly CheckResult[], finalSizes: StoreSizes): void {
+function printReport(
+  options: SoakOptions,
+  run: SoakRun,
+  checks: readonly CheckResult[],
+  finalSizes: StoreSizes,
+): void {
   const c = run.traffic.counts;
   const queriesOk = c.single.ok + c.multi.ok + c.quote.ok;
   const mixedSeconds = run.samples.at(-1)?.t ?? 0;
   const lines = [
     `## Soak: ${options.minutes} min at ${options.rate} gateway queries/s asked`,
     '',
-    `Achieved over the mixed traffic: ${(queriesOk / Math.max(1, mixedSeconds)).toFixed(0)} queries/s answered. Sent: ${Object.entries(c)
-      .map(([kind, k]) => `${kind} ${k.ok.toLocaleString('en-US')} ok / ${k.failed} failed / ${k.skipped} skipped${k.charged > 0 ? ` (${k.charged.toLocaleString('en-US')} charged)` : ''}`)
-      .join('; ')}; new readings of ${READINGS_PER_WRITE} devices every ${READINGS_EVERY_MS / 1_000} s, anchored by the monitoring system every ${options.anchorIntervalMs / 1_000} s.`,
+    `Achieved over the mixed traffic: ${(queriesOk / Math.max(1, mixedSeconds)).toFixed(0)} queries/s answered. Sent: ${Object.entries(
+      c,
+    )
+      .map(
+        ([kind, k]) =>
+          `${kind} ${k.ok.toLocaleString('en-US')} ok / ${k.failed} failed / ${k.skipped} skipped${k.charged > 0 ? ` (${k.charged.toLocaleString('en-US')} charged)` : ''}`,
+      )
+      .join(
+        '; ',
+      )}; new readings of ${READINGS_PER_WRITE} devices every ${READINGS_EVERY_MS / 1_000} s, anchored by the monitoring system every ${options.anchorIntervalMs / 1_000} s.`,
     '',
     ...memoryTable(run.samples, options.tableSeconds),
     '',
@@ -148,18 +208,41 @@ function printReport(options: SoakOptions, run: SoakRun, checks: readonly CheckR
     '',
     ...checks.map((check) => `- ${check.ok ? 'PASS' : 'FAIL'} ${check.name}: ${check.detail}`),
     '',
-    `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}. Reproduce: \`npm run soak -- --minutes ${options.minutes} --rate ${options.rate}\``,
+    `Machine: ${cpus().length} cores, Node ${process.versions.node}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )}. Reproduce: \`npm run soak -- --minutes ${options.minutes} --rate ${options.rate}\``,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function writeResult(options: SoakOptions, result: { readonly startedAt: Date; readonly run: SoakRun; readonly checks: readonly CheckResult[]; readonly finalSizes: StoreSizes; readonly verdict: ReturnType<typeof memoryVerdict>; readonly ok: boolean }): void {
+function writeResult(
+  options: SoakOptions,
+  result: {
+    readonly startedAt: Date;
+    readonly run: SoakRun;
+    readonly checks: readonly CheckResult[];
+    readonly finalSizes: StoreSizes;
+    readonly verdict: ReturnType<typeof memoryVerdict>;
+    readonly ok: boolean;
+  },
+): void {
   const { run } = result;
   const c = run.traffic.counts;
   const mixedSeconds = run.samples.at(-1)?.t ?? 0;
   const json = {
     startedAt: result.startedAt.toISOString(),
-    options: { minutes: options.minutes, rate: options.rate, sampleSeconds: options.sampleSeconds, connections: options.connections, diskQueries: options.diskQueries, anchorRounds: options.anchorRounds, anchorIntervalMs: options.anchorIntervalMs, gatewayNodeArguments: options.gatewayNodeArguments },
+    options: {
+      minutes: options.minutes,
+      rate: options.rate,
+      sampleSeconds: options.sampleSeconds,
+      connections: options.connections,
+      diskQueries: options.diskQueries,
+      anchorRounds: options.anchorRounds,
+      anchorIntervalMs: options.anchorIntervalMs,
+      gatewayNodeArguments: options.gatewayNodeArguments,
+    },
     machine: { cores: cpus().length, node: process.versions.node, loadAverage: loadavg() },
     achievedQueriesPerSecond: (c.single.ok + c.multi.ok + c.quote.ok) / Math.max(1, mixedSeconds),
     traffic: c,
@@ -174,6 +257,8 @@ function writeResult(options: SoakOptions, result: { readonly startedAt: Date; r
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = error instanceof GridmarkError ? error.exitCode : 1;
 });

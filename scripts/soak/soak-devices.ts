@@ -27,8 +27,11 @@ export function readDevicePools(dataDir: string): DevicePools {
       db.close();
     }
   }
-  const everywhere = [...heldBy].filter(([, d]) => d.systems === DEMO_SYSTEMS.length).map(([id]) => id);
+  const everywhere = [...heldBy]
+    .filter(([, d]) => d.systems === DEMO_SYSTEMS.length)
+    .map(([id]) => id);
   const modules = [...heldBy].filter(([, d]) => d.kind === 'MODULE').map(([id]) => id);
-  if (everywhere.length === 0 || modules.length === 0) throw new Error(`the demo plant in ${dataDir} has no devices for the soak`);
+  if (everywhere.length === 0 || modules.length === 0)
+    throw new Error(`the demo plant in ${dataDir} has no devices for the soak`);
   return { everywhere, modules };
 }

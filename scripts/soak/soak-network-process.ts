@@ -9,7 +9,12 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConsoleLogger, createGraphqlClient, ensureOwnerOnlyDirectory, type Logger } from '../../schema/index.js';
+import {
+  createConsoleLogger,
+  createGraphqlClient,
+  ensureOwnerOnlyDirectory,
+  type Logger,
+} from '../../schema/index.js';
 import { BILLING_FILE, seedDemoData } from '../demo-data.js';
 import { startDemoNetwork, type DemoNetwork } from '../demo-network.js';
 import type { SoakNetworkReply, SoakNetworkRequest } from './soak-messages.js';
@@ -18,19 +23,36 @@ import type { SoakNetworkReply, SoakNetworkRequest } from './soak-messages.js';
 const OPENING_TOP_UP_FEN = 1_000_000_000;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'anchor-interval-ms': { type: 'string', default: '30000' } } });
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      'anchor-interval-ms': { type: 'string', default: '30000' },
+    },
+  });
   const dataDir = values['data-dir'];
   const anchorIntervalMs = Number(values['anchor-interval-ms']);
   if (dataDir === undefined || !Number.isInteger(anchorIntervalMs) || anchorIntervalMs < 1_000) {
-    throw new Error('usage: soak-network-process --data-dir <empty dir> [--anchor-interval-ms N >= 1000]');
+    throw new Error(
+      'usage: soak-network-process --data-dir <empty dir> [--anchor-interval-ms N >= 1000]',
+    );
   }
   const logger = createConsoleLogger('soak-network');
   ensureOwnerOnlyDirectory(dataDir, { tighten: true, logger });
   seedDemoData(dataDir);
-  const network = await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger, anchorIntervalMs });
+  const network = await startDemoNetwork({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logger,
+    anchorIntervalMs,
+  });
   await createGraphqlClient({ url: network.registryUrl, apiKey: network.adminKey }).request(
     'mutation ($app: ID!, $amount: Fen!, $ref: String!) { topUp(applicationId: $app, amountFen: $amount, paymentReference: $ref) { balanceFen } }',
-    { app: network.application.appId, amount: OPENING_TOP_UP_FEN, ref: `soak-opening-${process.pid}` },
+    {
+      app: network.application.appId,
+      amount: OPENING_TOP_UP_FEN,
+      ref: `soak-opening-${process.pid}`,
+    },
   );
   const send = (reply: SoakNetworkReply): void => void process.send?.(reply);
   handleParent(network, send, logger);
@@ -48,7 +70,11 @@ async function main(): Promise<void> {
   });
 }
 
-function handleParent(network: DemoNetwork, send: (reply: SoakNetworkReply) => void, logger: Logger): void {
+function handleParent(
+  network: DemoNetwork,
+  send: (reply: SoakNetworkReply) => void,
+  logger: Logger,
+): void {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -74,7 +100,9 @@ function handleParent(network: DemoNetwork, send: (reply: SoakNetworkReply) => v
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`soak network failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `soak network failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
   if (process.connected) process.disconnect();
 });

@@ -47,11 +47,19 @@ export async function startSoakNetwork(options: SoakNetworkOptions): Promise<Soa
   const log = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = fork(ENTRY, ['--data-dir', options.dataDir, '--anchor-interval-ms', String(options.anchorIntervalMs)], {
-      execArgv: ['--import', import.meta.resolve('tsx'), ...(options.nodeArguments ?? [])],
-      stdio: ['ignore', log, log, 'ipc'],
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', GRIDMARK_LOG_LEVEL: process.env['GRIDMARK_LOG_LEVEL'] ?? 'warn' },
-    });
+    child = fork(
+      ENTRY,
+      ['--data-dir', options.dataDir, '--anchor-interval-ms', String(options.anchorIntervalMs)],
+      {
+        execArgv: ['--import', import.meta.resolve('tsx'), ...(options.nodeArguments ?? [])],
+        stdio: ['ignore', log, log, 'ipc'],
+        env: {
+          ...process.env,
+          APOLLO_TELEMETRY_DISABLED: 'true',
+          GRIDMARK_LOG_LEVEL: process.env['GRIDMARK_LOG_LEVEL'] ?? 'warn',
+        },
+      },
+    );
   } finally {
     closeSync(log);
   }
@@ -63,7 +71,15 @@ export async function startSoakNetwork(options: SoakNetworkOptions): Promise<Soa
       const name = argv[argv.indexOf('--system') + 1];
       return argv.includes('--system') && name !== undefined ? [{ name, pid: systemPid }] : [];
     });
-    return { ...info, processes: [{ name: 'gateway', pid }, ...systems.sort((a, b) => a.name.localeCompare(b.name))], gatewayMemory: () => askMemory(child), stop };
+    return {
+      ...info,
+      processes: [
+        { name: 'gateway', pid },
+        ...systems.sort((a, b) => a.name.localeCompare(b.name)),
+      ],
+      gatewayMemory: () => askMemory(child),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -72,10 +88,17 @@ export async function startSoakNetwork(options: SoakNetworkOptions): Promise<Soa
 
 function ready(child: ChildProcess): Promise<SoakNetworkInfo> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the soak network did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the soak network did not start within ${READY_TIMEOUT_MS / 1000} s`)),
+      READY_TIMEOUT_MS,
+    );
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`the soak network exited during start (${signal ?? `code ${code}`}); see its log`));
+      reject(
+        new Error(
+          `the soak network exited during start (${signal ?? `code ${code}`}); see its log`,
+        ),
+      );
     });
     child.on('message', (message: SoakNetworkReply) => {
       if (message.type !== 'ready') return;

@@ -35,11 +35,15 @@ export const SOAK_USAGE = `usage: npm run soak -- --minutes N [--rate 250] [--sa
  */
 export function readSoakOptions(args: readonly string[]): SoakOptions {
   const { values } = parseOrRefuse(args);
-  if (values.minutes === undefined) throw new GridmarkError('BAD_CONFIGURATION', `--minutes is required\n${SOAK_USAGE}`);
+  if (values.minutes === undefined)
+    throw new GridmarkError('BAD_CONFIGURATION', `--minutes is required\n${SOAK_USAGE}`);
   const positive = (name: string, text: string, integer: boolean): number => {
     const value = Number(text);
     if (!/^\d+(\.\d+)?$/.test(text) || value <= 0 || (integer && !Number.isInteger(value))) {
-      throw new GridmarkError('BAD_CONFIGURATION', `--${name} must be a positive ${integer ? 'integer' : 'number'}, not "${text}"\n${SOAK_USAGE}`);
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `--${name} must be a positive ${integer ? 'integer' : 'number'}, not "${text}"\n${SOAK_USAGE}`,
+      );
     }
     return value;
   };
@@ -51,7 +55,10 @@ export function readSoakOptions(args: readonly string[]): SoakOptions {
     connections: positive('connections', values.connections, true),
     diskQueries: positive('disk-queries', values['disk-queries'], true),
     anchorRounds: positive('anchor-rounds', values['anchor-rounds'], true),
-    anchorIntervalMs: Math.max(1_000, positive('anchor-interval-seconds', values['anchor-interval-seconds'], false) * 1_000),
+    anchorIntervalMs: Math.max(
+      1_000,
+      positive('anchor-interval-seconds', values['anchor-interval-seconds'], false) * 1_000,
+    ),
     out: values.out,
     keepData: values['keep-data'],
     gatewayNodeArguments: values['gateway-node-arg'],
@@ -78,6 +85,10 @@ function parseOrRefuse(args: readonly string[]) {
       },
     });
   } catch (error) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${error instanceof Error ? error.message : String(error)}\n${SOAK_USAGE}`, { cause: error });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${error instanceof Error ? error.message : String(error)}\n${SOAK_USAGE}`,
+      { cause: error },
+    );
   }
 }

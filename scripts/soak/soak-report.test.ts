@@ -21,7 +21,12 @@ function series(minutes: number, rss: (t: number) => number): MemorySample[] {
 describe('memoryVerdict', () => {
   it('passes a gateway that levels off under 300 MB after five minutes', () => {
     const verdict = memoryVerdict(series(30, (t) => Math.min(250, 150 + t / 3)));
-    expect(verdict).toMatchObject({ ok: true, judged: true, levelBytes: 250e6, maxAfterBytes: 250e6 });
+    expect(verdict).toMatchObject({
+      ok: true,
+      judged: true,
+      levelBytes: 250e6,
+      maxAfterBytes: 250e6,
+    });
   });
 
   it('fails a gateway that keeps growing after five minutes', () => {
@@ -41,11 +46,20 @@ describe('memoryVerdict', () => {
 
 describe('memoryTable', () => {
   it('prints one row per interval and the last sample, each process in its column', () => {
-    const lines = memoryTable(series(2, () => 200), 30);
+    const lines = memoryTable(
+      series(2, () => 200),
+      30,
+    );
     expect(lines[0]).toContain('gateway RSS MB');
     expect(lines[0]).toContain('monitoring RSS MB');
     // 0:00, 0:30, 1:00, 1:30 and 2:00.
-    expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual(['| 0:00', '| 0:30', '| 1:00', '| 1:30', '| 2:00']);
+    expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual([
+      '| 0:00',
+      '| 0:30',
+      '| 1:00',
+      '| 1:30',
+      '| 2:00',
+    ]);
     expect(lines[2]).toContain('| 200 | 100 / 150 | 20 | 120 |');
   });
 });

@@ -5,9 +5,12 @@ import type { CheckResult } from './soak-checks.js';
 /** The memory target of issue 13: after its first five minutes the gateway stays within 20 % of its level then, and under 300 MB. */
 export const MEMORY_TARGET = { settleSeconds: 300, tolerance: 0.2, limitBytes: 300e6 } as const;
 
-const mb = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? 'n/a' : (bytes / 1e6).toFixed(0));
-const kb = (bytes: number): string => (Number.isNaN(bytes) ? 'n/a' : (bytes / 1e3).toLocaleString('en-US', { maximumFractionDigits: 1 }));
-const fixed = (value: number, digits: number): string => (Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+const mb = (bytes: number | null | undefined): string =>
+  bytes === null || bytes === undefined ? 'n/a' : (bytes / 1e6).toFixed(0);
+const kb = (bytes: number): string =>
+  Number.isNaN(bytes) ? 'n/a' : (bytes / 1e3).toLocaleString('en-US', { maximumFractionDigits: 1 });
+const fixed = (value: number, digits: number): string =>
+  Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
 /**
  * The memory series as a Markdown table, one row per `everySeconds` (the sample nearest each
@@ -37,19 +40,44 @@ export function memoryTable(samples: readonly MemorySample[], everySeconds: numb
 }
 
 /** The gateway's RSS judged against {@link MEMORY_TARGET}; not judged for a soak of five minutes or less. */
-export function memoryVerdict(samples: readonly MemorySample[]): CheckResult & { readonly judged: boolean; readonly levelBytes: number | null; readonly maxAfterBytes: number | null; readonly lastBytes: number | null } {
+export function memoryVerdict(samples: readonly MemorySample[]): CheckResult & {
+  readonly judged: boolean;
+  readonly levelBytes: number | null;
+  readonly maxAfterBytes: number | null;
+  readonly lastBytes: number | null;
+} {
   const rss = (s: MemorySample): number => s.rss['gateway'] ?? Number.NaN;
   const settled = samples.find((s) => s.t >= MEMORY_TARGET.settleSeconds);
   const after = samples.filter((s) => settled !== undefined && s.t >= settled.t);
   const lastBytes = samples.length > 0 ? rss(samples.at(-1) as MemorySample) : null;
   const name = `gateway memory: within ${MEMORY_TARGET.tolerance * 100} % of its level at ${MEMORY_TARGET.settleSeconds / 60} min, under ${MEMORY_TARGET.limitBytes / 1e6} MB`;
-  if (!settled || after.length < 2) return { name, ok: true, judged: false, levelBytes: null, maxAfterBytes: null, lastBytes, detail: `not judged: the soak ran ${MEMORY_TARGET.settleSeconds / 60} minutes or less` };
+  if (!settled || after.length < 2)
+    return {
+      name,
+      ok: true,
+      judged: false,
+      levelBytes: null,
+      maxAfterBytes: null,
+      lastBytes,
+      detail: `not judged: the soak ran ${MEMORY_TARGET.settleSeconds / 60} minutes or less`,
+    };
   const level = rss(settled);
   const values = after.map(rss);
   const max = Math.max(...values);
   const min = Math.min(...values);
-  const ok = max <= level * (1 + MEMORY_TARGET.tolerance) && min >= level * (1 - MEMORY_TARGET.tolerance) && max < MEMORY_TARGET.limitBytes;
-  return { name, ok, judged: true, levelBytes: level, maxAfterBytes: max, lastBytes, detail: `RSS ${mb(level)} MB at ${(settled.t / 60).toFixed(1)} min, then ${mb(min)} to ${mb(max)} MB (${fixed(((max - level) / level) * 100, 0)} % above), ${mb(lastBytes)} MB at the end` };
+  const ok =
+    max <= level * (1 + MEMORY_TARGET.tolerance) &&
+    min >= level * (1 - MEMORY_TARGET.tolerance) &&
+    max < MEMORY_TARGET.limitBytes;
+  return {
+    name,
+    ok,
+    judged: true,
+    levelBytes: level,
+    maxAfterBytes: max,
+    lastBytes,
+    detail: `RSS ${mb(level)} MB at ${(settled.t / 60).toFixed(1)} min, then ${mb(min)} to ${mb(max)} MB (${fixed(((max - level) / level) * 100, 0)} % above), ${mb(lastBytes)} MB at the end`,
+  };
 }
 
 /** The disk figures as lines. */

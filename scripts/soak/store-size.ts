@@ -23,8 +23,14 @@ export function measureStore(path: string): StoreSize {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const pragma = (name: string): number => Number(db.pragma(name, { simple: true }));
-    const read = db.transaction(() => (pragma('page_count') - pragma('freelist_count')) * pragma('page_size'));
-    return { fileBytes: sizeOf(path) + walBytes + sizeOf(`${path}-shm`), walBytes, usedBytes: read() };
+    const read = db.transaction(
+      () => (pragma('page_count') - pragma('freelist_count')) * pragma('page_size'),
+    );
+    return {
+      fileBytes: sizeOf(path) + walBytes + sizeOf(`${path}-shm`),
+      walBytes,
+      usedBytes: read(),
+    };
   } finally {
     db.close();
   }
@@ -37,6 +43,9 @@ export interface StoreSizes {
 }
 
 /** Measures the ledger and the book. */
-export function measureStores(paths: { readonly ledgerPath: string; readonly billingPath: string }): StoreSizes {
+export function measureStores(paths: {
+  readonly ledgerPath: string;
+  readonly billingPath: string;
+}): StoreSizes {
   return { ledger: measureStore(paths.ledgerPath), book: measureStore(paths.billingPath) };
 }

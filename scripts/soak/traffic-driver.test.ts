@@ -17,7 +17,9 @@ describe('TrafficDriver', () => {
     }
     const { counts } = driver.totals();
     expect(counts.single.scheduled).toBeGreaterThan(5);
-    expect(counts.single.ok + counts.single.failed + counts.single.skipped).toBe(counts.single.scheduled);
+    expect(counts.single.ok + counts.single.failed + counts.single.skipped).toBe(
+      counts.single.scheduled,
+    );
     expect(counts.single.skipped).toBeGreaterThan(0);
     expect(counts.single.charged).toBe(counts.single.ok);
   });
@@ -26,7 +28,11 @@ describe('TrafficDriver', () => {
     const sent: OperationKind[] = [];
     const driver = new TrafficDriver((kind) => {
       sent.push(kind);
-      return Promise.resolve(kind === 'quote' ? { ok: false, charged: false, failure: 'status 503' } : { ok: true, charged: kind === 'single' });
+      return Promise.resolve(
+        kind === 'quote'
+          ? { ok: false, charged: false, failure: 'status 503' }
+          : { ok: true, charged: kind === 'single' },
+      );
     }, 64);
     await driver.run({ single: 100, quote: 100 }, 100);
     const window = driver.window();

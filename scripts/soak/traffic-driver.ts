@@ -31,7 +31,9 @@ const TICK_MS = 2;
 const KEPT_FAILURES = 5;
 
 const emptyCounts = (): Record<OperationKind, KindCounts> =>
-  Object.fromEntries(OPERATION_KINDS.map((k) => [k, { scheduled: 0, skipped: 0, ok: 0, failed: 0, charged: 0 }])) as Record<OperationKind, KindCounts>;
+  Object.fromEntries(
+    OPERATION_KINDS.map((k) => [k, { scheduled: 0, skipped: 0, ok: 0, failed: 0, charged: 0 }]),
+  ) as Record<OperationKind, KindCounts>;
 
 /**
  * Open-loop traffic at a steady rate: each kind's operations are due at its rate from the start,
@@ -43,8 +45,18 @@ export class TrafficDriver {
   readonly #operations: SoakOperations;
   readonly #maxInFlight: number;
   #inFlight = 0;
-  #window = { started: performance.now(), counts: emptyCounts(), latencies: [] as number[], failures: [] as string[] };
-  readonly #total = { started: performance.now(), counts: emptyCounts(), latencies: [] as number[], failures: [] as string[] };
+  #window = {
+    started: performance.now(),
+    counts: emptyCounts(),
+    latencies: [] as number[],
+    failures: [] as string[],
+  };
+  readonly #total = {
+    started: performance.now(),
+    counts: emptyCounts(),
+    latencies: [] as number[],
+    failures: [] as string[],
+  };
 
   constructor(operations: SoakOperations, maxInFlight: number) {
     this.#operations = operations;
@@ -77,16 +89,33 @@ export class TrafficDriver {
   /** What happened since the previous call (or the start). */
   window(): TrafficWindow {
     const w = this.#window;
-    this.#window = { started: performance.now(), counts: emptyCounts(), latencies: [], failures: [] };
-    return { seconds: (performance.now() - w.started) / 1_000, counts: w.counts, latenciesMs: Float64Array.from(w.latencies).sort(), failures: w.failures };
+    this.#window = {
+      started: performance.now(),
+      counts: emptyCounts(),
+      latencies: [],
+      failures: [],
+    };
+    return {
+      seconds: (performance.now() - w.started) / 1_000,
+      counts: w.counts,
+      latenciesMs: Float64Array.from(w.latencies).sort(),
+      failures: w.failures,
+    };
   }
 
   /** Everything since the driver was made. Latencies are not kept over the whole run. */
   totals(): TrafficWindow {
     const t = this.#total;
     // A copy: the driver goes on counting into its own.
-    const counts = Object.fromEntries(OPERATION_KINDS.map((k) => [k, { ...t.counts[k] }])) as Record<OperationKind, KindCounts>;
-    return { seconds: (performance.now() - t.started) / 1_000, counts, latenciesMs: new Float64Array(), failures: [...t.failures] };
+    const counts = Object.fromEntries(
+      OPERATION_KINDS.map((k) => [k, { ...t.counts[k] }]),
+    ) as Record<OperationKind, KindCounts>;
+    return {
+      seconds: (performance.now() - t.started) / 1_000,
+      counts,
+      latenciesMs: new Float64Array(),
+      failures: [...t.failures],
+    };
   }
 
   #send(kind: OperationKind): Promise<void> | undefined {
@@ -106,9 +135,11 @@ export class TrafficDriver {
         if (outcome.ok) c.ok += 1;
         else c.failed += 1;
         if (outcome.charged) c.charged += 1;
-        if (!outcome.ok && b.failures.length < KEPT_FAILURES) b.failures.push(`${kind}: ${outcome.failure ?? 'failed'}`);
+        if (!outcome.ok && b.failures.length < KEPT_FAILURES)
+          b.failures.push(`${kind}: ${outcome.failure ?? 'failed'}`);
       }
-      if (outcome.ok && QUERY_KINDS.has(kind)) this.#window.latencies.push(performance.now() - sentAt);
+      if (outcome.ok && QUERY_KINDS.has(kind))
+        this.#window.latencies.push(performance.now() - sentAt);
     });
   }
 }

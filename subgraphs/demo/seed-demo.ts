@@ -28,15 +28,24 @@ export interface SeededDemo {
  * Builds the demo plant and writes each business system's slice into its own SQLite database:
  * `<dataDir>/<system>.db`, or in memory when `dataDir` is omitted.
  */
-export function seedDemo(options: { readonly dataDir?: string; readonly plant?: PlantOptions } = {}): SeededDemo {
+export function seedDemo(
+  options: { readonly dataDir?: string; readonly plant?: PlantOptions } = {},
+): SeededDemo {
   const plant = buildPlant(options.plant);
   const heldBy = new Map<string, string[]>();
   const systems = DEMO_SYSTEMS.map((system) => {
-    const db = openSystemDatabase(options.dataDir === undefined ? ':memory:' : join(options.dataDir, `${system.name}.db`));
+    const db = openSystemDatabase(
+      options.dataDir === undefined ? ':memory:' : join(options.dataDir, `${system.name}.db`),
+    );
     system.createTables(db);
-    for (const id of system.seed(db, plant)) heldBy.set(id, [...(heldBy.get(id) ?? []), system.name]);
+    for (const id of system.seed(db, plant))
+      heldBy.set(id, [...(heldBy.get(id) ?? []), system.name]);
     return { system, db };
   });
-  const holdings = plant.devices.map((d) => ({ id: d.id, kind: d.kind, heldBy: (heldBy.get(d.id) ?? []).sort() }));
+  const holdings = plant.devices.map((d) => ({
+    id: d.id,
+    kind: d.kind,
+    heldBy: (heldBy.get(d.id) ?? []).sort(),
+  }));
   return { plant, systems, holdings, close: () => systems.forEach((s) => s.db.close()) };
 }

@@ -8,8 +8,14 @@ export type SqliteDatabase = Database.Database;
  * Opens (creating if needed) a business system's database in WAL mode, so its subgraph can read
  * while its own processes write.
  */
-export function openSystemDatabase(path: string, options: { readonly readonly?: boolean } = {}): SqliteDatabase {
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+export function openSystemDatabase(
+  path: string,
+  options: { readonly readonly?: boolean } = {},
+): SqliteDatabase {
+  const db = new Database(path, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   if (!options.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   return db;
@@ -36,7 +42,11 @@ export interface IdentifierHolding {
 
 /** Every identifier the system holds, with its local code and device kind. */
 export function listIdentifierHoldings(db: SqliteDatabase): IdentifierHolding[] {
-  return db.prepare('SELECT identifier, local_code AS localCode, kind FROM device_identifiers ORDER BY identifier').all() as IdentifierHolding[];
+  return db
+    .prepare(
+      'SELECT identifier, local_code AS localCode, kind FROM device_identifiers ORDER BY identifier',
+    )
+    .all() as IdentifierHolding[];
 }
 
 /**

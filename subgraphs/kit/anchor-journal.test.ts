@@ -9,13 +9,25 @@ const dir = mkdtempSync(join(tmpdir(), 'gridmark-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-const entry = (deviceId: string, field: string, salt: string): JournalEntry => ({ deviceId, field, fieldCode: `S.${field}`, salt, commitment: `c-${salt}`, txId: 't1', anchoredAt: '2026-12-01T00:00:00.000Z' });
+const entry = (deviceId: string, field: string, salt: string): JournalEntry => ({
+  deviceId,
+  field,
+  fieldCode: `S.${field}`,
+  salt,
+  commitment: `c-${salt}`,
+  txId: 't1',
+  anchoredAt: '2026-12-01T00:00:00.000Z',
+});
 
 describe('the anchor journal', () => {
   it('finds the entries of the devices asked for, per field, across reopening', () => {
     const path = join(dir, `j${++n}.db`);
     const journal = openAnchorJournal(path);
-    journal.record([entry('D/1', 'model', 's1'), entry('D/1', 'ratedPowerW', 's2'), entry('D/2', 'model', 's3')]);
+    journal.record([
+      entry('D/1', 'model', 's1'),
+      entry('D/1', 'ratedPowerW', 's2'),
+      entry('D/2', 'model', 's3'),
+    ]);
     const view = journal.lookup(['D/1', 'D/3']);
     expect(view.get('D/1', 'model')?.salt).toBe('s1');
     expect(view.get('D/1', 'ratedPowerW')?.salt).toBe('s2');
@@ -45,7 +57,11 @@ describe('the anchor journal', () => {
 
   it('answers right beyond the devices it keeps in memory', () => {
     const journal = openAnchorJournal(':memory:', 1);
-    journal.record([entry('D/1', 'model', 'a'), entry('D/2', 'model', 'b'), entry('D/3', 'model', 'c')]);
+    journal.record([
+      entry('D/1', 'model', 'a'),
+      entry('D/2', 'model', 'b'),
+      entry('D/3', 'model', 'c'),
+    ]);
     const view = journal.lookup(['D/1', 'D/2', 'D/3']);
     expect(['D/1', 'D/2', 'D/3'].map((id) => view.get(id, 'model')?.salt)).toEqual(['a', 'b', 'c']);
     expect(journal.lookup(['D/2']).get('D/2', 'model')?.salt).toBe('b');

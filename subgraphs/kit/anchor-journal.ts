@@ -50,10 +50,15 @@ export function openAnchorJournal(path: string, cachedDevices = 100_000): Anchor
     anchored_at TEXT NOT NULL,
     PRIMARY KEY (device_id, field)
   ) STRICT, WITHOUT ROWID`);
-  const select = db.prepare('SELECT device_id AS deviceId, field, field_code AS fieldCode, salt, commitment, tx_id AS txId, anchored_at AS anchoredAt FROM json_each(?) AS j JOIN anchor_journal AS a ON a.device_id = j.value');
-  const upsert = db.prepare('INSERT INTO anchor_journal VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, field) DO UPDATE SET field_code = excluded.field_code, salt = excluded.salt, commitment = excluded.commitment, tx_id = excluded.tx_id, anchored_at = excluded.anchored_at');
+  const select = db.prepare(
+    'SELECT device_id AS deviceId, field, field_code AS fieldCode, salt, commitment, tx_id AS txId, anchored_at AS anchoredAt FROM json_each(?) AS j JOIN anchor_journal AS a ON a.device_id = j.value',
+  );
+  const upsert = db.prepare(
+    'INSERT INTO anchor_journal VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, field) DO UPDATE SET field_code = excluded.field_code, salt = excluded.salt, commitment = excluded.commitment, tx_id = excluded.tx_id, anchored_at = excluded.anchored_at',
+  );
   const write = db.transaction((entries: readonly JournalEntry[]) => {
-    for (const e of entries) upsert.run(e.deviceId, e.field, e.fieldCode, e.salt, e.commitment, e.txId, e.anchoredAt);
+    for (const e of entries)
+      upsert.run(e.deviceId, e.field, e.fieldCode, e.salt, e.commitment, e.txId, e.anchoredAt);
   });
   const byDevice = new BoundedMap<string, ReadonlyMap<string, JournalEntry>>(cachedDevices);
   return {
@@ -67,7 +72,8 @@ export function openAnchorJournal(path: string, cachedDevices = 100_000): Anchor
       }
       if (missing.length > 0) {
         const read = new Map(missing.map((id) => [id, new Map<string, JournalEntry>()]));
-        for (const entry of select.all(JSON.stringify(missing)) as JournalEntry[]) read.get(entry.deviceId)?.set(entry.field, Object.freeze(entry));
+        for (const entry of select.all(JSON.stringify(missing)) as JournalEntry[])
+          read.get(entry.deviceId)?.set(entry.field, Object.freeze(entry));
         for (const [id, entries] of read) {
           found.set(id, entries);
           byDevice.set(id, entries);

@@ -25,7 +25,14 @@ export interface AnchorSink {
    * vouches for the values from its write path, so they may replace anchors of `refuse` fields
    * (the ledger refuses that otherwise).
    */
-  anchor(commitments: readonly { readonly deviceId: string; readonly fieldCode: string; readonly commitment: string }[], options?: { readonly vouched?: boolean }): Promise<{ readonly txId: string }>;
+  anchor(
+    commitments: readonly {
+      readonly deviceId: string;
+      readonly fieldCode: string;
+      readonly commitment: string;
+    }[],
+    options?: { readonly vouched?: boolean },
+  ): Promise<{ readonly txId: string }>;
 }
 
 /** A value the anchorer cannot vouch for: the ledger holds an anchor of it, the journal does not. */
@@ -120,37 +127,62 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
     for (let i = 0; i < ids.length; i += batchSize) {
       const chunk = ids.slice(i, i + batchSize);
       const records = await options.declaration.loadDevices(chunk);
-      const { pending, unjournaled } = changedValues(records, options.journal.lookup(chunk), fields, vouched);
-      const lost = vouched ? new Set<Unjournaled>() : await anchoredAlready(options.sink, unjournaled);
+      const { pending, unjournaled } = changedValues(
+        records,
+        options.journal.lookup(chunk),
+        fields,
+        vouched,
+      );
+      const lost = vouched
+        ? new Set<Unjournaled>()
+        : await anchoredAlready(options.sink, unjournaled);
       for (const u of unjournaled) {
         if (!lost.has(u) || u.policy === 'release-unverified') pending.push(u.entry);
       }
-      const unproven = [...lost].filter((u) => u.policy === 'refuse').map((u) => ({ deviceId: u.entry.deviceId, field: u.entry.field, fieldCode: u.entry.fieldCode }));
+      const unproven = [...lost]
+        .filter((u) => u.policy === 'refuse')
+        .map((u) => ({
+          deviceId: u.entry.deviceId,
+          field: u.entry.field,
+          fieldCode: u.entry.fieldCode,
+        }));
       if (unproven.length > 0) report(unproven);
       unprovable += unproven.length;
       if (pending.length === 0) continue;
       const { txId } = await options.sink.anchor(
-        pending.map((p) => ({ deviceId: p.deviceId, fieldCode: p.fieldCode, commitment: p.commitment })),
+        pending.map((p) => ({
+          deviceId: p.deviceId,
+          fieldCode: p.fieldCode,
+          commitment: p.commitment,
+        })),
         vouched ? { vouched: true } : {},
       );
       const at = new Date().toISOString();
       options.journal.record(pending.map((p) => ({ ...p, txId, anchoredAt: at })));
       anchored += pending.length;
     }
-    if (anchored > 0) logger.info(`anchored ${anchored} field commitments of ${options.declaration.name}`);
+    if (anchored > 0)
+      logger.info(`anchored ${anchored} field commitments of ${options.declaration.name}`);
     return { anchored, unprovable };
   };
 
   const report = (values: readonly UnprovableValue[]): void => {
-    const named = values.slice(0, LOGGED_VALUES).map((v) => `${v.deviceId} ${v.field}`).join(', ');
+    const named = values
+      .slice(0, LOGGED_VALUES)
+      .map((v) => `${v.deviceId} ${v.field}`)
+      .join(', ');
     const more = values.length > LOGGED_VALUES ? ` and ${values.length - LOGGED_VALUES} more` : '';
-    logger.warn(`${values.length} values of ${options.declaration.name} are anchored on the ledger but missing from the anchor journal, so nothing shows they are unchanged; they are not anchored again and stay unverifiable until the system vouches for them (anchorNow): ${named}${more}`);
+    logger.warn(
+      `${values.length} values of ${options.declaration.name} are anchored on the ledger but missing from the anchor journal, so nothing shows they are unchanged; they are not anchored again and stay unverifiable until the system vouches for them (anchorNow): ${named}${more}`,
+    );
     options.onUnprovable?.(values);
   };
 
   const queue = (deviceIds: readonly string[] | undefined): Promise<AnchorPassResult> => {
     // One pass at a time: a pass asked for during another runs after it.
-    const next = (running ?? Promise.resolve({ anchored: 0, unprovable: 0 })).catch(() => ({ anchored: 0, unprovable: 0 })).then(() => pass(deviceIds));
+    const next = (running ?? Promise.resolve({ anchored: 0, unprovable: 0 }))
+      .catch(() => ({ anchored: 0, unprovable: 0 }))
+      .then(() => pass(deviceIds));
     running = next.finally(() => {
       if (running === next) running = undefined;
     });
@@ -163,7 +195,11 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
     start(intervalMs) {
       if (timer) return;
       timer = setInterval(() => {
-        queue(undefined).catch((error: unknown) => logger.warn(`anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`));
+        queue(undefined).catch((error: unknown) =>
+          logger.warn(
+            `anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
       }, intervalMs);
       timer.unref();
     },
@@ -183,7 +219,11 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
 function changedValues(
   records: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
   journal: ReturnType<AnchorJournal['lookup']>,
-  fields: readonly { readonly name: string; readonly code: string; readonly changePolicy: ChangePolicy }[],
+  fields: readonly {
+    readonly name: string;
+    readonly code: string;
+    readonly changePolicy: ChangePolicy;
+  }[],
   vouched: boolean,
 ): { pending: Pending[]; unjournaled: Unjournaled[] } {
   const pending: Pending[] = [];
@@ -192,12 +232,22 @@ function changedValues(
     for (const field of fields) {
       const value = record[field.name] ?? null;
       const known = journal.get(deviceId, field.name);
-      const entry = (salt = newSalt()): Pending => ({ deviceId, field: field.name, fieldCode: field.code, salt, commitment: commitField({ deviceId, fieldCode: field.code, salt, value }) });
+      const entry = (salt = newSalt()): Pending => ({
+        deviceId,
+        field: field.name,
+        fieldCode: field.code,
+        salt,
+        commitment: commitField({ deviceId, fieldCode: field.code, salt, value }),
+      });
       if (!known || known.fieldCode !== field.code) {
         unjournaled.push({ entry: entry(), policy: field.changePolicy });
         continue;
       }
-      if (commitField({ deviceId, fieldCode: field.code, salt: known.salt, value }) === known.commitment) continue;
+      if (
+        commitField({ deviceId, fieldCode: field.code, salt: known.salt, value }) ===
+        known.commitment
+      )
+        continue;
       if (!vouched && field.changePolicy === 'refuse') continue;
       pending.push(entry());
     }
@@ -206,8 +256,13 @@ function changedValues(
 }
 
 /** The values among `unjournaled` that the ledger already holds an anchor of. */
-async function anchoredAlready(sink: AnchorSink, unjournaled: readonly Unjournaled[]): Promise<Set<Unjournaled>> {
+async function anchoredAlready(
+  sink: AnchorSink,
+  unjournaled: readonly Unjournaled[],
+): Promise<Set<Unjournaled>> {
   if (unjournaled.length === 0) return new Set();
-  const anchored = await sink.anchored(unjournaled.map((u) => [u.entry.deviceId, u.entry.fieldCode] as const));
+  const anchored = await sink.anchored(
+    unjournaled.map((u) => [u.entry.deviceId, u.entry.fieldCode] as const),
+  );
   return new Set(unjournaled.filter((_, i) => anchored[i] === true));
 }

@@ -69,7 +69,9 @@ export function validateDeclaration(declaration: SubgraphDeclaration): void {
   const seen = new Set<string>();
   for (const field of declaration.fields) {
     if (!FIELD_NAME.test(field.name)) {
-      bad(`field "${field.name}" must be camelCase letters and digits, starting with a lower-case letter.`);
+      bad(
+        `field "${field.name}" must be camelCase letters and digits, starting with a lower-case letter.`,
+      );
     }
     if (RESERVED_DEVICE_FIELDS.has(field.name)) {
       bad(`field "${field.name}" is reserved for the aggregator's device catalog.`);

@@ -50,11 +50,20 @@ describe('defineSubgraph', () => {
     const subgraph = defineSubgraph(declaration({ loadDevices }));
     const server = createSubgraphServer(subgraph, { logger: silentLogger });
     await server.start();
-    const representations = ['88.1.9/INV-1', '88.1.9/INV-2', '88.1.9/INV-404', '88.1.9/INV-1'].map((id) => ({ __typename: 'Device', id }));
-    const response = await server.executeOperation({ query: ENTITIES, variables: { r: representations } }, { contextValue: subgraph.createContext() });
+    const representations = ['88.1.9/INV-1', '88.1.9/INV-2', '88.1.9/INV-404', '88.1.9/INV-1'].map(
+      (id) => ({ __typename: 'Device', id }),
+    );
+    const response = await server.executeOperation(
+      { query: ENTITIES, variables: { r: representations } },
+      { contextValue: subgraph.createContext() },
+    );
     await server.stop();
     expect(loadDevices).toHaveBeenCalledTimes(1);
-    expect(loadDevices.mock.calls[0]?.[0]).toEqual(['88.1.9/INV-1', '88.1.9/INV-2', '88.1.9/INV-404']);
+    expect(loadDevices.mock.calls[0]?.[0]).toEqual([
+      '88.1.9/INV-1',
+      '88.1.9/INV-2',
+      '88.1.9/INV-404',
+    ]);
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     expect(result?.errors).toBeUndefined();
     expect(result?.data?.['_entities']).toEqual([
@@ -66,10 +75,17 @@ describe('defineSubgraph', () => {
   });
 
   it('masks a failing loader as SYSTEM_ERROR without its message', async () => {
-    const subgraph = defineSubgraph(declaration({ loadDevices: () => Promise.reject(new Error('SQLITE_CORRUPT: /srv/scada.db')) }));
+    const subgraph = defineSubgraph(
+      declaration({
+        loadDevices: () => Promise.reject(new Error('SQLITE_CORRUPT: /srv/scada.db')),
+      }),
+    );
     const server = createSubgraphServer(subgraph, { logger: silentLogger });
     await server.start();
-    const response = await server.executeOperation({ query: ENTITIES, variables: { r: [{ __typename: 'Device', id: '88.1.9/INV-1' }] } }, { contextValue: subgraph.createContext() });
+    const response = await server.executeOperation(
+      { query: ENTITIES, variables: { r: [{ __typename: 'Device', id: '88.1.9/INV-1' }] } },
+      { contextValue: subgraph.createContext() },
+    );
     await server.stop();
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     expect(result?.errors?.[0]?.extensions?.['code']).toBe('SYSTEM_ERROR');
@@ -79,12 +95,41 @@ describe('defineSubgraph', () => {
   it.each([
     ['a bad subgraph name', { name: 'SCADA System' }, /name must be/],
     ['no fields', { fields: [] }, /at least one/],
-    ['a field named like a type', { fields: [{ name: 'OutputPower', type: 'Float', description: 'x' }] }, /camelCase/],
-    ['the reserved id field', { fields: [{ name: 'id', type: 'ID', description: 'x' }] }, /reserved/],
-    ['the catalog field heldBy', { fields: [{ name: 'heldBy', type: 'String', description: 'x' }] }, /reserved/],
-    ['a duplicate field', { fields: [{ name: 'a', type: 'Int', description: 'x' }, { name: 'a', type: 'Int', description: 'y' }] }, /twice/],
-    ['an empty description', { fields: [{ name: 'a', type: 'Int', description: ' ' }] }, /description/],
-    ['an unknown type', { fields: [{ name: 'a', type: 'Wattage', description: 'x' }], typeDefs: '' }, /does not build/],
+    [
+      'a field named like a type',
+      { fields: [{ name: 'OutputPower', type: 'Float', description: 'x' }] },
+      /camelCase/,
+    ],
+    [
+      'the reserved id field',
+      { fields: [{ name: 'id', type: 'ID', description: 'x' }] },
+      /reserved/,
+    ],
+    [
+      'the catalog field heldBy',
+      { fields: [{ name: 'heldBy', type: 'String', description: 'x' }] },
+      /reserved/,
+    ],
+    [
+      'a duplicate field',
+      {
+        fields: [
+          { name: 'a', type: 'Int', description: 'x' },
+          { name: 'a', type: 'Int', description: 'y' },
+        ],
+      },
+      /twice/,
+    ],
+    [
+      'an empty description',
+      { fields: [{ name: 'a', type: 'Int', description: ' ' }] },
+      /description/,
+    ],
+    [
+      'an unknown type',
+      { fields: [{ name: 'a', type: 'Wattage', description: 'x' }], typeDefs: '' },
+      /does not build/,
+    ],
   ])('refuses a declaration with %s as BAD_DECLARATION', (_, overrides, message) => {
     const error = badDeclaration(overrides);
     expect(error.code).toBe('BAD_DECLARATION');

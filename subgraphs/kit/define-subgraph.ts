@@ -3,8 +3,19 @@ import { Kind, parse, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GridmarkError } from '../../schema/index.js';
 import type { AnchorJournal, JournalView } from './anchor-journal.js';
-import { validateDeclaration, type DeviceRecord, type ShareableField, type SubgraphDeclaration } from './declaration.js';
-import { createAccessChecker, requireCovered, type AccessPolicy, type HeaderReader, type RequestAccess } from './field-access.js';
+import {
+  validateDeclaration,
+  type DeviceRecord,
+  type ShareableField,
+  type SubgraphDeclaration,
+} from './declaration.js';
+import {
+  createAccessChecker,
+  requireCovered,
+  type AccessPolicy,
+  type HeaderReader,
+  type RequestAccess,
+} from './field-access.js';
 import { ProofCollector } from './served-proofs.js';
 import { renderSubgraphSdl } from './subgraph-sdl.js';
 
@@ -57,7 +68,10 @@ type LoadedRecord = DeviceRecord & { readonly id: string; readonly [JOURNAL]?: J
  *   loadDevices: async (ids) => new Map(rows(ids).map((r) => [r.id, r])),
  * }, { access: { kind: 'grants', gatewayPublicKey } });
  */
-export function defineSubgraph(declaration: SubgraphDeclaration, options: SubgraphOptions = {}): Subgraph {
+export function defineSubgraph(
+  declaration: SubgraphDeclaration,
+  options: SubgraphOptions = {},
+): Subgraph {
   validateDeclaration(declaration);
   const sdl = renderSubgraphSdl(declaration);
   const checker = createAccessChecker(options.access ?? { kind: 'open' }, declaration.name);
@@ -71,7 +85,13 @@ export function defineSubgraph(declaration: SubgraphDeclaration, options: Subgra
       requireCovered(context.access, record.id, field);
       const value = record[field] ?? null;
       const entry = record[JOURNAL]?.get(record.id, field);
-      if (entry) context.proofs.add(record.id, field, { code: entry.fieldCode, salt: entry.salt }, composite.has(field) ? value : undefined);
+      if (entry)
+        context.proofs.add(
+          record.id,
+          field,
+          { code: entry.fieldCode, salt: entry.salt },
+          composite.has(field) ? value : undefined,
+        );
       return value;
     };
   const schema = buildSchema(declaration, sdl, {
@@ -117,20 +137,40 @@ function compositeFields(declaration: SubgraphDeclaration): Set<string> {
   const objectTypes = new Set<string>();
   if (declaration.typeDefs?.trim()) {
     for (const definition of parse(declaration.typeDefs).definitions) {
-      if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_DEFINITION || definition.kind === Kind.UNION_TYPE_DEFINITION) objectTypes.add(definition.name.value);
+      if (
+        definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+        definition.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+        definition.kind === Kind.UNION_TYPE_DEFINITION
+      )
+        objectTypes.add(definition.name.value);
     }
   }
-  return new Set(declaration.fields.filter((f) => objectTypes.has(f.type.replace(/[[\]!\s]/g, ''))).map((f) => f.name));
+  return new Set(
+    declaration.fields
+      .filter((f) => objectTypes.has(f.type.replace(/[[\]!\s]/g, '')))
+      .map((f) => f.name),
+  );
 }
 
-function buildSchema(declaration: SubgraphDeclaration, sdl: string, deviceResolvers: Record<string, unknown>): GraphQLSchema {
+function buildSchema(
+  declaration: SubgraphDeclaration,
+  sdl: string,
+  deviceResolvers: Record<string, unknown>,
+): GraphQLSchema {
   try {
-    return buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: { Device: deviceResolvers } as never });
+    return buildSubgraphSchema({
+      typeDefs: parse(sdl),
+      resolvers: { Device: deviceResolvers } as never,
+    });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new GridmarkError('BAD_DECLARATION', `Subgraph "${declaration.name}": its schema does not build: ${reason}`, {
-      details: { subgraph: declaration.name },
-      cause,
-    });
+    throw new GridmarkError(
+      'BAD_DECLARATION',
+      `Subgraph "${declaration.name}": its schema does not build: ${reason}`,
+      {
+        details: { subgraph: declaration.name },
+        cause,
+      },
+    );
   }
 }

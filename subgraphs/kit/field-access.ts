@@ -1,5 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { GRANT_HEADER, GridmarkError, createGrantVerifier, createReplayGuard, refuseGrant, type Grant, type ReplayGuard } from '../../schema/index.js';
+import {
+  GRANT_HEADER,
+  GridmarkError,
+  createGrantVerifier,
+  createReplayGuard,
+  refuseGrant,
+  type Grant,
+  type ReplayGuard,
+} from '../../schema/index.js';
 
 /** How a subgraph decides who may read: only holders of a gateway grant, or anyone (tests). */
 export type AccessPolicy =
@@ -15,7 +23,12 @@ export type AccessPolicy =
 /** The outcome of checking one request's grant. */
 export type RequestAccess =
   | { readonly kind: 'open' }
-  | { readonly kind: 'granted'; readonly grant: Grant; readonly devices: ReadonlySet<string>; readonly fields: ReadonlySet<string> }
+  | {
+      readonly kind: 'granted';
+      readonly grant: Grant;
+      readonly devices: ReadonlySet<string>;
+      readonly fields: ReadonlySet<string>;
+    }
   | { readonly kind: 'refused'; readonly error: GridmarkError };
 
 /** Reads a request header by lower-case name. */
@@ -33,7 +46,11 @@ export function createAccessChecker(policy: AccessPolicy, subgraph: string): Acc
   if (policy.kind === 'open') return { check: () => ({ kind: 'open' }) };
   const now = policy.now ?? Date.now;
   const guard: ReplayGuard = createReplayGuard(now);
-  const verifier = createGrantVerifier({ gatewayPublicKey: policy.gatewayPublicKey, subgraph, ...(policy.grantKey === undefined ? {} : { grantKey: policy.grantKey }) });
+  const verifier = createGrantVerifier({
+    gatewayPublicKey: policy.gatewayPublicKey,
+    subgraph,
+    ...(policy.grantKey === undefined ? {} : { grantKey: policy.grantKey }),
+  });
   return {
     grantKey: verifier.grantKey,
     check(headers) {
@@ -42,7 +59,12 @@ export function createAccessChecker(policy: AccessPolicy, subgraph: string): Acc
         if (!guard.firstUse(grant.nonce, grant.exp)) {
           refuseGrant('REPLAYED', 'The grant was already used.');
         }
-        return { kind: 'granted', grant, devices: new Set(grant.devices), fields: new Set(grant.fields) };
+        return {
+          kind: 'granted',
+          grant,
+          devices: new Set(grant.devices),
+          fields: new Set(grant.fields),
+        };
       } catch (error) {
         if (error instanceof GridmarkError) return { kind: 'refused', error };
         throw error;
@@ -56,6 +78,10 @@ export function requireCovered(access: RequestAccess, deviceId: string, field?: 
   if (access.kind === 'open') return;
   if (access.kind === 'refused') throw access.error;
   if (!access.devices.has(deviceId) || (field !== undefined && !access.fields.has(field))) {
-    throw new GridmarkError('GRANT_REFUSED', `The grant does not cover ${field === undefined ? deviceId : `Device.${field} of ${deviceId}`}.`, { details: { reason: 'NOT_COVERED' } });
+    throw new GridmarkError(
+      'GRANT_REFUSED',
+      `The grant does not cover ${field === undefined ? deviceId : `Device.${field} of ${deviceId}`}.`,
+      { details: { reason: 'NOT_COVERED' } },
+    );
   }
 }

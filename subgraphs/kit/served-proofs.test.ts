@@ -20,12 +20,18 @@ describe('the proofs a subgraph sends', () => {
     const proofs = new ProofCollector();
     proofs.add('D/1', 'model', { code: 'S.F0001', salt: 'a' });
     proofs.add('D/2', 'model', { code: 'OLD.F0009', salt: 'b' });
-    expect(proofs.collect()).toEqual({ fields: { model: { code: 'S.F0001' } }, salts: { 'D/1': { model: 'a' } } });
+    expect(proofs.collect()).toEqual({
+      fields: { model: { code: 'S.F0001' } },
+      salts: { 'D/1': { model: 'a' } },
+    });
   });
 
   it('take field names that objects inherit, such as constructor, as plain names', () => {
     const proofs = new ProofCollector();
     proofs.add('D/1', 'constructor', { code: 'S.F0003', salt: 'k' });
-    expect(JSON.parse(JSON.stringify(proofs.collect()))).toEqual({ fields: { constructor: { code: 'S.F0003' } }, salts: { 'D/1': { constructor: 'k' } } });
+    expect(JSON.parse(JSON.stringify(proofs.collect()))).toEqual({
+      fields: { constructor: { code: 'S.F0003' } },
+      salts: { 'D/1': { constructor: 'k' } },
+    });
   });
 });

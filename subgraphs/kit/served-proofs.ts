@@ -25,11 +25,17 @@ export class ProofCollector {
    * Records the salt of one served value. A value anchored under another code than the one
    * already stated for its field is left without a proof (the gateway then withholds it).
    */
-  add(deviceId: string, field: string, proof: { readonly code: string; readonly salt: string }, wholeValue?: unknown): void {
+  add(
+    deviceId: string,
+    field: string,
+    proof: { readonly code: string; readonly salt: string },
+    wholeValue?: unknown,
+  ): void {
     const stated = (this.#fields[field] ??= { code: proof.code });
     if (stated.code !== proof.code) return;
     (this.#salts[deviceId] ??= dictionary())[field] = proof.salt;
-    if (wholeValue !== undefined) ((this.#values ??= dictionary())[deviceId] ??= dictionary())[field] = wholeValue;
+    if (wholeValue !== undefined)
+      ((this.#values ??= dictionary())[deviceId] ??= dictionary())[field] = wholeValue;
     this.#empty = false;
   }
 
@@ -38,7 +44,9 @@ export class ProofCollector {
   }
 
   collect(): ServedProofs {
-    return this.#values ? { fields: this.#fields, salts: this.#salts, values: this.#values } : { fields: this.#fields, salts: this.#salts };
+    return this.#values
+      ? { fields: this.#fields, salts: this.#salts, values: this.#values }
+      : { fields: this.#fields, salts: this.#salts };
   }
 }
 

@@ -3,7 +3,12 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { GRAPHQL_CLIENT_CODES, GridmarkError, createConsoleLogger, type Logger } from '../../schema/index.js';
+import {
+  GRAPHQL_CLIENT_CODES,
+  GridmarkError,
+  createConsoleLogger,
+  type Logger,
+} from '../../schema/index.js';
 import type { Subgraph, SubgraphContext } from './define-subgraph.js';
 import type { ServedProofs } from './served-proofs.js';
 
@@ -33,13 +38,29 @@ export function createSubgraphServer(
   });
 }
 
-function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+function maskError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logger: Logger,
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof GridmarkError) return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
+  if (original instanceof GridmarkError)
+    return {
+      ...formatted,
+      message: original.message,
+      extensions: { ...original.details, code: original.code },
+    };
   const code = formatted.extensions?.['code'];
-  if (typeof code === 'string' && GRAPHQL_CLIENT_CODES.has(code)) return { message: formatted.message, extensions: { code } };
-  logger.error(`resolver failed: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
-  return { message: 'The business system failed to resolve this field.', path: formatted.path, extensions: { code: 'SYSTEM_ERROR' } };
+  if (typeof code === 'string' && GRAPHQL_CLIENT_CODES.has(code))
+    return { message: formatted.message, extensions: { code } };
+  logger.error(
+    `resolver failed: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`,
+  );
+  return {
+    message: 'The business system failed to resolve this field.',
+    path: formatted.path,
+    extensions: { code: 'SYSTEM_ERROR' },
+  };
 }
 
 /**
@@ -51,7 +72,11 @@ const gridmarkExtensionsPlugin: ApolloServerPlugin<SubgraphContext> = {
   requestDidStart: () =>
     Promise.resolve({
       willSendResponse: ({ response, contextValue }) => {
-        if (response.body.kind !== 'single' || (contextValue.proofs.empty && contextValue.grantKey === undefined)) return Promise.resolve();
+        if (
+          response.body.kind !== 'single' ||
+          (contextValue.proofs.empty && contextValue.grantKey === undefined)
+        )
+          return Promise.resolve();
         const result = response.body.singleResult;
         const gridmark: { proofs?: ServedProofs; grantKey?: string } = {};
         if (!contextValue.proofs.empty) gridmark.proofs = contextValue.proofs.collect();
@@ -86,7 +111,8 @@ export async function serveSubgraph(
   const server = createSubgraphServer(subgraph, options);
   const { url } = await startStandaloneServer(server, {
     listen: { port: listen.port, host: listen.host ?? '127.0.0.1' },
-    context: ({ req }) => Promise.resolve(subgraph.createContext((name) => headerValue(req.headers[name]))),
+    context: ({ req }) =>
+      Promise.resolve(subgraph.createContext((name) => headerValue(req.headers[name]))),
   });
   return { name: subgraph.name, url, stop: () => server.stop() };
 }

@@ -12,7 +12,11 @@ import { sameTrade } from '../../ledger-adapter/contract/trades.js';
 import { OWNER_ONLY_FILE_MODE, silentLogger } from '../../schema/index.js';
 import { DEMO_APPLICATION } from '../../scripts/demo-application.js';
 import { seedDemoData } from '../../scripts/demo-data.js';
-import { startDemoNetwork, startDemoSystems, type DemoSystems } from '../../scripts/demo-network.js';
+import {
+  startDemoNetwork,
+  startDemoSystems,
+  type DemoSystems,
+} from '../../scripts/demo-network.js';
 import { runGridmark } from '../fixtures/gridmark-cli.js';
 
 /**
@@ -23,8 +27,14 @@ import { runGridmark } from '../fixtures/gridmark-cli.js';
  */
 const FIXTURE = fileURLToPath(new URL('../fixtures/crash-gateway.ts', import.meta.url));
 const KILLS = 22;
-const DEVICES = ['88.1001.1/PVI-000001', '88.1001.1/PVI-000002', '88.1001.1/PVI-000003', '88.1001.1/PVI-000004'];
-const QUERY = (device: string) => `{ device(id: "${device}") { model brand ratedPowerW installLocation commissioningDate operatingStatus outputPowerW assetStatus assetValueFen } }`;
+const DEVICES = [
+  '88.1001.1/PVI-000001',
+  '88.1001.1/PVI-000002',
+  '88.1001.1/PVI-000003',
+  '88.1001.1/PVI-000004',
+];
+const QUERY = (device: string) =>
+  `{ device(id: "${device}") { model brand ratedPowerW installLocation commissioningDate operatingStatus outputPowerW assetStatus assetValueFen } }`;
 
 const dir = mkdtempSync(join(tmpdir(), 'gridmark-gateway-crash-'));
 const dataDir = join(dir, 'demo');
@@ -42,18 +52,26 @@ interface Ready {
 
 /** Starts the gateway process and resolves once it serves. */
 async function startGateway(run: string): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, keyFile, endpoints, `crash-top-up-${run}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', FIXTURE, dataDir, keyFile, endpoints, `crash-top-up-${run}`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   gateway = child;
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const ready = await new Promise<Ready>((resolve, reject) => {
-    child.once('exit', (code, signal) => reject(new Error(`the gateway exited before serving (${signal ?? `code ${code}`})`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the gateway exited before serving (${signal ?? `code ${code}`})`)),
+    );
     lines.once('line', (line) => resolve(JSON.parse(line) as Ready));
   });
   return { child, ready };
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** What the clients saw. */
@@ -61,13 +79,25 @@ const seen = { sent: 0, charged: new Set<string>(), refused: 0, cutOff: 0, uncha
 
 /** Charged queries from `clients` loops until `stop` is set; each answer is filed in `seen`. */
 function traffic(ready: Ready, clients: number, state: { stop: boolean }): Promise<void[]> {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${ready.apiKey}`, 'x-gridmark-function': DEMO_APPLICATION.function, 'x-gridmark-role': 'analyst' };
+  const headers = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${ready.apiKey}`,
+    'x-gridmark-function': DEMO_APPLICATION.function,
+    'x-gridmark-role': 'analyst',
+  };
   const client = async (): Promise<void> => {
     while (!state.stop) {
       seen.sent++;
       try {
-        const response = await fetch(ready.gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query: QUERY(DEVICES[randomInt(DEVICES.length)] as string) }) });
-        const body = (await response.json()) as { data?: unknown; extensions?: { gridmark?: { charge?: { tradeId?: string | null } } } };
+        const response = await fetch(ready.gatewayUrl, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ query: QUERY(DEVICES[randomInt(DEVICES.length)] as string) }),
+        });
+        const body = (await response.json()) as {
+          data?: unknown;
+          extensions?: { gridmark?: { charge?: { tradeId?: string | null } } };
+        };
         const tradeId = body.extensions?.gridmark?.charge?.tradeId;
         if (tradeId) seen.charged.add(tradeId);
         else if (body.data) seen.uncharged++;
@@ -84,13 +114,31 @@ function traffic(ready: Ready, clients: number, state: { stop: boolean }): Promi
 beforeAll(async () => {
   seedDemoData(dataDir);
   const key = generateKeyPairSync('ed25519');
-  writeFileSync(keyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: OWNER_ONLY_FILE_MODE });
+  writeFileSync(keyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: OWNER_ONLY_FILE_MODE,
+  });
   const gatewayPublicKeyPem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  systems = await startDemoSystems({ port: 0, host: '127.0.0.1', dataDir, logger: silentLogger, gatewayPublicKeyPem });
+  systems = await startDemoSystems({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logger: silentLogger,
+    gatewayPublicKeyPem,
+  });
   const served = systems.systems.map(({ name, title, url }) => ({ name, title, url }));
   endpoints = JSON.stringify(served);
   // The first start anchors every value, in this process; the systems outlive it and every gateway after it.
-  const first = await startDemoNetwork({ port: 0, host: '127.0.0.1', dataDir, logger: silentLogger, systems: served, startAnchoring: (name, credentials) => (systems as DemoSystems).startAnchoring(name, credentials), grantKey: key.privateKey, anchorIntervalMs: 3_600_000 });
+  const first = await startDemoNetwork({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logger: silentLogger,
+    systems: served,
+    startAnchoring: (name, credentials) =>
+      (systems as DemoSystems).startAnchoring(name, credentials),
+    grantKey: key.privateKey,
+    anchorIntervalMs: 3_600_000,
+  });
   await first.stop();
 }, 180_000);
 
@@ -130,26 +178,43 @@ describe('a gateway killed in the middle of charged queries', () => {
     const { child, ready } = await startGateway('final');
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const health = (await (await fetch(new URL('/healthz', ready.gatewayUrl))).json()) as { ledger?: { outboxBacklog?: number } };
+      const health = (await (await fetch(new URL('/healthz', ready.gatewayUrl))).json()) as {
+        ledger?: { outboxBacklog?: number };
+      };
       if (health.ledger?.outboxBacklog === 0 || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const adminKeyFile = join(dir, 'admin.key');
     writeFileSync(adminKeyFile, ready.adminKey, { mode: OWNER_ONLY_FILE_MODE });
-    const reconcile = await runGridmark(ready.registryUrl, ['finance', 'reconcile', '--key-file', adminKeyFile]);
+    const reconcile = await runGridmark(ready.registryUrl, [
+      'finance',
+      'reconcile',
+      '--key-file',
+      adminKeyFile,
+    ]);
     child.kill('SIGTERM');
     await exited(child);
 
     const book = openSqliteBillingStore({ path: join(dataDir, 'billing.db') });
     const ledger = await createLedger({ kind: 'embedded', path: join(dataDir, 'ledger.db') });
     try {
-      const trades = await book.tradePage({ from: '1970-01-01T00:00:00.000Z', to: new Date(Date.now() + 60_000).toISOString(), afterEntryId: 0, limit: 1_000_000 });
+      const trades = await book.tradePage({
+        from: '1970-01-01T00:00:00.000Z',
+        to: new Date(Date.now() + 60_000).toISOString(),
+        afterEntryId: 0,
+        limit: 1_000_000,
+      });
       const outcome = { recorded: 0, refunded: 0, lost: [] as string[] };
       for (const record of trades) {
         const onLedger = await ledger.getTrade(record.trade.tradeId);
-        if (record.status === 'RECORDED' && onLedger && sameTrade(onLedger.trade, record.trade)) outcome.recorded++;
-        else if (record.status === 'REFUSED' && !onLedger && record.refundEntryId !== null) outcome.refunded++;
-        else outcome.lost.push(`${record.trade.tradeId} ${record.status} ${onLedger ? 'on the ledger' : 'not on the ledger'}`);
+        if (record.status === 'RECORDED' && onLedger && sameTrade(onLedger.trade, record.trade))
+          outcome.recorded++;
+        else if (record.status === 'REFUSED' && !onLedger && record.refundEntryId !== null)
+          outcome.refunded++;
+        else
+          outcome.lost.push(
+            `${record.trade.tradeId} ${record.status} ${onLedger ? 'on the ledger' : 'not on the ledger'}`,
+          );
       }
       const inBook = new Set(trades.map((t) => t.trade.tradeId));
       const unknown = [...seen.charged].filter((id) => !inBook.has(id));
@@ -165,7 +230,11 @@ describe('a gateway killed in the middle of charged queries', () => {
       expect(seen.charged.size).toBeGreaterThan(KILLS);
       expect(seen.cutOff).toBeGreaterThan(0);
       expect(await book.pendingTrades(10)).toEqual([]);
-      expect(await book.check()).toMatchObject({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [] });
+      expect(await book.check()).toMatchObject({
+        sumOfBalancesFen: 0,
+        unbalancedEntries: [],
+        driftedAccounts: [],
+      });
       expect(reconcile.stderr).toBe('');
       expect(reconcile).toMatchObject({ code: 0 });
       expect(reconcile.stdout).toContain('reconciled: every one of the');

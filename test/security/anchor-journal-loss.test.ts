@@ -16,14 +16,22 @@ import { startAnchoringSystem, type AnchoringSystem } from '../fixtures/anchorin
 const DEVICE = '88.1001.1/INV-1';
 const rows = new Map<string, DeviceRecord>([[DEVICE, { model: 'SV-150K', outputPowerW: 1200 }]]);
 const warnings: string[] = [];
-const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+const logger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m) => warnings.push(m),
+  error: (m) => warnings.push(m),
+};
 let network: AnchoringSystem;
 
 /** Deletes a row of the anchor journal behind the system's back, edits its database, and restarts the system. */
 async function loseJournalRow(field: string, value: unknown): Promise<void> {
   const db = new Database(network.journalPath);
   try {
-    expect(db.prepare('DELETE FROM anchor_journal WHERE device_id = ? AND field = ?').run(DEVICE, field).changes).toBe(1);
+    expect(
+      db.prepare('DELETE FROM anchor_journal WHERE device_id = ? AND field = ?').run(DEVICE, field)
+        .changes,
+    ).toBe(1);
   } finally {
     db.close();
   }
@@ -33,13 +41,25 @@ async function loseJournalRow(field: string, value: unknown): Promise<void> {
 
 beforeAll(async () => {
   network = await startAnchoringSystem({
-    fields: [{ name: 'model', type: 'String', description: 'Model.' }, { name: 'outputPowerW', type: 'Float', description: 'Output.', unit: 'W', changePolicy: 'release-unverified' }],
+    fields: [
+      { name: 'model', type: 'String', description: 'Model.' },
+      {
+        name: 'outputPowerW',
+        type: 'Float',
+        description: 'Output.',
+        unit: 'W',
+        changePolicy: 'release-unverified',
+      },
+    ],
     rows,
     logger,
   });
   expect((await network.anchorer().anchorPass()).anchored).toBe(2);
   const r = await network.query(`{ device(id: "${DEVICE}") { model outputPowerW } }`);
-  expect(readReceipt(r.extensions?.gridmark).map((v) => v.status)).toEqual(['VERIFIED', 'VERIFIED']);
+  expect(readReceipt(r.extensions?.gridmark).map((v) => v.status)).toEqual([
+    'VERIFIED',
+    'VERIFIED',
+  ]);
 }, 60_000);
 
 afterAll(() => network?.stop());
@@ -50,13 +70,19 @@ describe('a lost anchor journal row', () => {
     const pass = await network.anchorer().anchorPass();
     expect(pass).toMatchObject({ anchored: 0, unprovable: 1 });
     expect(warnings.join('\n')).toContain(`${DEVICE} model`);
-    expect((await network.ledger.getAnchors([[DEVICE, network.fieldCodes.get('model') ?? '']]))[0]).toMatchObject({ version: 1 });
+    expect(
+      (await network.ledger.getAnchors([[DEVICE, network.fieldCodes.get('model') ?? '']]))[0],
+    ).toMatchObject({ version: 1 });
   });
 
   it('leaves the edited value unverifiable at the gateway, and gridmark verify proves nothing of it', async () => {
     const r = await network.query(`{ device(id: "${DEVICE}") { model } }`);
     expect(r.data).toEqual({ device: { model: null } });
-    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNVERIFIABLE', device: DEVICE, field: 'model' });
+    expect(r.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNVERIFIABLE',
+      device: DEVICE,
+      field: 'model',
+    });
     expect(JSON.stringify(r)).not.toContain('SV-999K');
     expect(readReceipt(r.extensions?.gridmark).filter((v) => v.status === 'VERIFIED')).toEqual([]);
     const report = await recheckResponse(r, network.ledger);
@@ -65,22 +91,41 @@ describe('a lost anchor journal row', () => {
 
   it('is refused by the ledger when the system anchors it without vouching for it', async () => {
     const fieldCode = network.fieldCodes.get('model') ?? '';
-    const commitment = commitField({ deviceId: DEVICE, fieldCode, salt: 'a'.repeat(32), value: 'SV-999K' });
+    const commitment = commitField({
+      deviceId: DEVICE,
+      fieldCode,
+      salt: 'a'.repeat(32),
+      value: 'SV-999K',
+    });
     const response = await fetch(network.registryUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${network.system.apiKey}` },
-      body: JSON.stringify({ query: 'mutation ($c: ID!, $list: [CommitmentInput!]!) { anchorCommitments(systemCode: $c, commitments: $list) { txId } }', variables: { c: network.system.code, list: [{ deviceId: DEVICE, fieldCode, commitment }] } }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${network.system.apiKey}`,
+      },
+      body: JSON.stringify({
+        query:
+          'mutation ($c: ID!, $list: [CommitmentInput!]!) { anchorCommitments(systemCode: $c, commitments: $list) { txId } }',
+        variables: { c: network.system.code, list: [{ deviceId: DEVICE, fieldCode, commitment }] },
+      }),
     });
     const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LEDGER_REJECTED', contractCode: 'NOT_VOUCHED' });
-    expect((await network.ledger.getAnchors([[DEVICE, fieldCode]]))[0]).toMatchObject({ version: 1 });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'LEDGER_REJECTED',
+      contractCode: 'NOT_VOUCHED',
+    });
+    expect((await network.ledger.getAnchors([[DEVICE, fieldCode]]))[0]).toMatchObject({
+      version: 1,
+    });
   });
 
   it('is anchored again once the system vouches for the value from its write path', async () => {
     expect((await network.anchorer().anchorNow([DEVICE])).anchored).toBe(1);
     const r = await network.query(`{ device(id: "${DEVICE}") { model } }`);
     expect(r.data).toEqual({ device: { model: 'SV-999K' } });
-    expect(readReceipt(r.extensions?.gridmark)).toEqual([expect.objectContaining({ field: 'model', status: 'VERIFIED' })]);
+    expect(readReceipt(r.extensions?.gridmark)).toEqual([
+      expect.objectContaining({ field: 'model', status: 'VERIFIED' }),
+    ]);
   });
 
   it('of a field whose policy lets values change is anchored again by a scheduled pass', async () => {

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteBillingStore, openSqliteRegistryStore } from '../../gateway/index.js';
 import { latestCheckpointInFile } from '../../gateway/storage/sqlite-checkpoint-witness.js';
-import { createLedger, type LedgerAdapter, type LedgerCheckpoint } from '../../ledger-adapter/index.js';
+import {
+  createLedger,
+  type LedgerAdapter,
+  type LedgerCheckpoint,
+} from '../../ledger-adapter/index.js';
 import { GridmarkError } from '../../schema/index.js';
 import { runGridmark, type GridmarkRun } from '../fixtures/gridmark-cli.js';
 
@@ -31,11 +35,16 @@ const keyPath = (base = dir) => join(base, 'keys', 'ledger.db.node-key.pem');
 const FILES = ['ledger.db', 'billing.db', 'registry.db', join('keys', 'ledger.db.node-key.pem')];
 
 /** Opens the ledger as a gateway does: with the billing book and the registry as its witnesses. */
-async function openWitnessed(base = dir): Promise<{ ledger: LedgerAdapter; close: () => Promise<void> }> {
+async function openWitnessed(
+  base = dir,
+): Promise<{ ledger: LedgerAdapter; close: () => Promise<void> }> {
   const book = openSqliteBillingStore({ path: join(base, 'billing.db') });
   const registry = openSqliteRegistryStore({ path: join(base, 'registry.db') });
   try {
-    const ledger = await createLedger({ kind: 'embedded', path: ledgerPath(base) }, { checkpoints: { witnesses: [book, registry] } });
+    const ledger = await createLedger(
+      { kind: 'embedded', path: ledgerPath(base) },
+      { checkpoints: { witnesses: [book, registry] } },
+    );
     return {
       ledger,
       close: async () => {
@@ -54,13 +63,20 @@ async function openWitnessed(base = dir): Promise<{ ledger: LedgerAdapter; close
 /** Anchors `count` values of the system's field, from device `from` on, `batches` times. */
 async function anchor(ledger: LedgerAdapter, from: number, batches: number): Promise<void> {
   for (let b = 0; b < batches; b++) {
-    const commitments = Array.from({ length: 5 }, (_, i) => ({ deviceId: `88.1001.1/PVM-${String(from + b * 5 + i).padStart(6, '0')}`, fieldCode: FIELD, commitment: String((b % 9) + 1).repeat(64) }));
+    const commitments = Array.from({ length: 5 }, (_, i) => ({
+      deviceId: `88.1001.1/PVM-${String(from + b * 5 + i).padStart(6, '0')}`,
+      fieldCode: FIELD,
+      commitment: String((b % 9) + 1).repeat(64),
+    }));
     await ledger.anchorCommitments({ systemCode: SYSTEM, commitments });
   }
 }
 
 async function registerAndAnchor(ledger: LedgerAdapter, batches: number): Promise<void> {
-  await ledger.registerFields({ systemCode: SYSTEM, fields: [{ fieldCode: FIELD, coordinate: 'Device.outputPowerW', feeFen: 1 }] });
+  await ledger.registerFields({
+    systemCode: SYSTEM,
+    fields: [{ fieldCode: FIELD, coordinate: 'Device.outputPowerW', feeFen: 1 }],
+  });
   await anchor(ledger, 0, batches);
 }
 
@@ -70,14 +86,20 @@ function copyFiles(from: string, to: string, files = FILES): void {
   for (const file of files) {
     for (const suffix of ['-wal', '-shm']) rmSync(join(to, file + suffix), { force: true });
     copyFileSync(join(from, file), join(to, file));
-    for (const suffix of ['-wal', '-shm']) if (existsSync(join(from, file + suffix))) copyFileSync(join(from, file + suffix), join(to, file + suffix));
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(join(from, file + suffix)))
+        copyFileSync(join(from, file + suffix), join(to, file + suffix));
   }
 }
 
-const gridmark = (...args: string[]): Promise<GridmarkRun> => runGridmark('http://127.0.0.1:9/registry', args);
+const gridmark = (...args: string[]): Promise<GridmarkRun> =>
+  runGridmark('http://127.0.0.1:9/registry', args);
 
 async function refusal(promise: Promise<unknown>): Promise<GridmarkError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GridmarkError);
   return error as GridmarkError;
 }
@@ -120,8 +142,17 @@ describe('the ledger head is witnessed outside the ledger file', () => {
   it('the billing book and the registry keep the head the ledger signed when it closed, and an untouched ledger opens', async () => {
     expect(witnessed.height).toBe(olderHeight + 4);
     expect(latestCheckpointInFile(join(dir, 'registry.db'))).toEqual(witnessed);
-    const verified = await gridmark('ledger', 'verify', '--path', ledgerPath(), '--checkpoint', external);
-    expect(verified.stdout).toContain(`head  height ${witnessed.height} (block ${witnessed.height - 1})  ${witnessed.head}`);
+    const verified = await gridmark(
+      'ledger',
+      'verify',
+      '--path',
+      ledgerPath(),
+      '--checkpoint',
+      external,
+    );
+    expect(verified.stdout).toContain(
+      `head  height ${witnessed.height} (block ${witnessed.height - 1})  ${witnessed.head}`,
+    );
     expect(verified.code).toBe(0);
     const network = await openWitnessed();
     await network.close();
@@ -133,10 +164,26 @@ describe('the ledger head is witnessed outside the ledger file', () => {
     expect(bare.code).toBe(0);
     expect(bare.stdout).toContain(`head  height ${olderHeight} `);
 
-    const expected = await gridmark('ledger', 'verify', '--path', ledgerPath(), '--expect-head', `${witnessed.height}:${witnessed.head}`);
+    const expected = await gridmark(
+      'ledger',
+      'verify',
+      '--path',
+      ledgerPath(),
+      '--expect-head',
+      `${witnessed.height}:${witnessed.head}`,
+    );
     expect(expected.code).toBe(8);
-    expect(expected.stderr).toContain(`LEDGER_HEAD_MISMATCH: ${ledgerPath()} does not hold what it is expected to: the chain ends at height ${olderHeight} (block ${olderHeight - 1}), before the head at height ${witnessed.height} (--expect-head): 4 block(s) are not there.`);
-    const byCheckpoint = await gridmark('ledger', 'verify', '--path', ledgerPath(), '--checkpoint', external);
+    expect(expected.stderr).toContain(
+      `LEDGER_HEAD_MISMATCH: ${ledgerPath()} does not hold what it is expected to: the chain ends at height ${olderHeight} (block ${olderHeight - 1}), before the head at height ${witnessed.height} (--expect-head): 4 block(s) are not there.`,
+    );
+    const byCheckpoint = await gridmark(
+      'ledger',
+      'verify',
+      '--path',
+      ledgerPath(),
+      '--checkpoint',
+      external,
+    );
     expect(byCheckpoint.code).toBe(8);
 
     const error = await refusal(openWitnessed());
@@ -144,7 +191,9 @@ describe('the ledger head is witnessed outside the ledger file', () => {
     expect(error.message).toContain(`the chain ends at height ${olderHeight}`);
     expect(error.message).toContain(`kept in the billing book ${join(dir, 'billing.db')}`);
     // Refused before anything was written: the file is as it was put back, and not locked.
-    expect((await gridmark('ledger', 'verify', '--path', ledgerPath(), '--no-reexecute')).stdout).toContain(`head  height ${olderHeight} `);
+    expect(
+      (await gridmark('ledger', 'verify', '--path', ledgerPath(), '--no-reexecute')).stdout,
+    ).toContain(`head  height ${olderHeight} `);
     expect(existsSync(`${ledgerPath()}.lock`)).toBe(false);
   });
 
@@ -156,8 +205,19 @@ describe('the ledger head is witnessed outside the ledger file', () => {
     await forged.close();
     const error = await refusal(openWitnessed());
     expect(error.code).toBe('LEDGER_HEAD_MISMATCH');
-    expect(error.message).toMatch(new RegExp(`block ${witnessed.height - 1} is [0-9a-f]{16}…, not the head ${witnessed.head.slice(0, 16)}… at height ${witnessed.height}`));
-    const byCheckpoint = await gridmark('ledger', 'verify', '--path', ledgerPath(), '--checkpoint', external);
+    expect(error.message).toMatch(
+      new RegExp(
+        `block ${witnessed.height - 1} is [0-9a-f]{16}…, not the head ${witnessed.head.slice(0, 16)}… at height ${witnessed.height}`,
+      ),
+    );
+    const byCheckpoint = await gridmark(
+      'ledger',
+      'verify',
+      '--path',
+      ledgerPath(),
+      '--checkpoint',
+      external,
+    );
     expect(byCheckpoint.code).toBe(8);
     expect(byCheckpoint.stderr).toContain('LEDGER_HEAD_MISMATCH');
   });
@@ -172,13 +232,26 @@ describe('the ledger head is witnessed outside the ledger file', () => {
 
     const bare = await gridmark('ledger', 'verify', '--path', ledgerPath());
     expect(bare.code).toBe(0);
-    const byKey = await gridmark('ledger', 'verify', '--path', ledgerPath(), '--expect-key', witnessed.keyId);
+    const byKey = await gridmark(
+      'ledger',
+      'verify',
+      '--path',
+      ledgerPath(),
+      '--expect-key',
+      witnessed.keyId,
+    );
     expect(byKey.code).toBe(8);
-    expect(byKey.stderr).toMatch(new RegExp(`LEDGER_HEAD_MISMATCH: .*the chain is signed by key sha256:[0-9a-f]{64}, not by ${witnessed.keyId} \\(--expect-key\\)`));
+    expect(byKey.stderr).toMatch(
+      new RegExp(
+        `LEDGER_HEAD_MISMATCH: .*the chain is signed by key sha256:[0-9a-f]{64}, not by ${witnessed.keyId} \\(--expect-key\\)`,
+      ),
+    );
 
     const error = await refusal(openWitnessed());
     expect(error.code).toBe('LEDGER_HEAD_MISMATCH');
-    expect(error.message).toMatch(new RegExp(`the chain is signed by key sha256:[0-9a-f]{64}, not by ${witnessed.keyId}`));
+    expect(error.message).toMatch(
+      new RegExp(`the chain is signed by key sha256:[0-9a-f]{64}, not by ${witnessed.keyId}`),
+    );
   });
 
   it('a node key substituted alone does not open the ledger, and verify names it', async () => {
@@ -188,20 +261,28 @@ describe('the ledger head is witnessed outside the ledger file', () => {
     copyFileSync(keyPath(attacker), keyPath());
     const error = await refusal(openWitnessed());
     expect(error.code).toBe('LEDGER_HEAD_MISMATCH');
-    expect(error.message).toContain(`The node key ${keyPath()} is not the key of the ledger ${ledgerPath()}: block 0 records another key.`);
+    expect(error.message).toContain(
+      `The node key ${keyPath()} is not the key of the ledger ${ledgerPath()}: block 0 records another key.`,
+    );
     const verified = await gridmark('ledger', 'verify', '--path', ledgerPath(), '--no-reexecute');
     expect(verified.code).toBe(8);
-    expect(verified.stderr).toContain(`block 0 records another key than the node key file ${keyPath()}`);
+    expect(verified.stderr).toContain(
+      `block 0 records another key than the node key file ${keyPath()}`,
+    );
   });
 
   it('a checkpoint edited in the billing book (to match a rollback) stops the open: it no longer verifies', async () => {
     copyFiles(join(root, 'older'), dir, ['ledger.db']);
     const book = new Database(join(dir, 'billing.db'));
     const edited = { ...witnessed, height: olderHeight };
-    book.prepare('UPDATE ledger_checkpoints SET height = ?, checkpoint = ? WHERE height = ?').run(olderHeight, JSON.stringify(edited), witnessed.height);
+    book
+      .prepare('UPDATE ledger_checkpoints SET height = ?, checkpoint = ? WHERE height = ?')
+      .run(olderHeight, JSON.stringify(edited), witnessed.height);
     book.close();
     const error = await refusal(openWitnessed());
-    expect(error.message).toBe(`The billing book ${join(dir, 'billing.db')} holds a checkpoint of the ledger that is not valid: its signature does not verify.`);
+    expect(error.message).toBe(
+      `The billing book ${join(dir, 'billing.db')} holds a checkpoint of the ledger that is not valid: its signature does not verify.`,
+    );
   });
 
   it('when the book and the registry lose their checkpoints as well, the ledger opens; the external witness still finds the rollback', async () => {
@@ -213,7 +294,14 @@ describe('the ledger head is witnessed outside the ledger file', () => {
     }
     const network = await openWitnessed();
     await network.close();
-    const byCheckpoint = await gridmark('ledger', 'verify', '--path', ledgerPath(), '--checkpoint', external);
+    const byCheckpoint = await gridmark(
+      'ledger',
+      'verify',
+      '--path',
+      ledgerPath(),
+      '--checkpoint',
+      external,
+    );
     expect(byCheckpoint.code).toBe(8);
     expect(byCheckpoint.stderr).toContain(`the chain ends at height ${olderHeight}`);
   });

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readReceipt, recheckResponse } from '../../gateway/index.js';
 import type { DeviceRecord } from '../../subgraphs/index.js';
-import { startAnchoringSystem, type AnchoringSystem, type GraphqlBody } from '../fixtures/anchoring-system.js';
+import {
+  startAnchoringSystem,
+  type AnchoringSystem,
+  type GraphqlBody,
+} from '../fixtures/anchoring-system.js';
 
 /**
  * An application may alias members inside an object field (`records { t: time }`). The gateway
@@ -18,7 +22,14 @@ const rows = new Map<string, DeviceRecord>([
       model: 'SV-150K',
       records: [
         { time: '2026-03-01T08:00:00Z', work: 'inspection', parts: [{ name: 'fan', count: 2 }] },
-        { time: '2026-06-01T08:00:00Z', work: 'fan replaced', parts: [{ name: 'fan', count: 1 }, { name: 'filter', count: 3 }] },
+        {
+          time: '2026-06-01T08:00:00Z',
+          work: 'fan replaced',
+          parts: [
+            { name: 'fan', count: 1 },
+            { name: 'filter', count: 3 },
+          ],
+        },
       ],
     },
   ],
@@ -34,11 +45,15 @@ beforeAll(async () => {
       { name: 'model', type: 'String', description: 'Model.' },
       { name: 'records', type: '[MakerRecord!]', description: 'Maintenance records.' },
     ],
-    typeDefs: 'type MakerRecord { time: String! work: String! parts: [MakerPart!]! } type MakerPart { name: String! count: Int! }',
+    typeDefs:
+      'type MakerRecord { time: String! work: String! parts: [MakerPart!]! } type MakerPart { name: String! count: Int! }',
     rows,
     rewrite: (body) => {
       const entities = (body['data'] as { _entities?: unknown[] } | undefined)?._entities;
-      if (edit) for (const entity of entities ?? []) if (entity !== null && typeof entity === 'object') edit(entity as Record<string, unknown>);
+      if (edit)
+        for (const entity of entities ?? [])
+          if (entity !== null && typeof entity === 'object')
+            edit(entity as Record<string, unknown>);
       return body;
     },
   });
@@ -50,7 +65,8 @@ afterAll(async () => {
 });
 
 /** The receipt's status of each value, as `field status`. */
-const statuses = (reply: GraphqlBody) => readReceipt(reply.extensions?.gridmark).map((v) => `${v.field} ${v.status}`);
+const statuses = (reply: GraphqlBody) =>
+  readReceipt(reply.extensions?.gridmark).map((v) => `${v.field} ${v.status}`);
 
 describe('aliases inside an object field', () => {
   const query = `{ device(id: "${DEVICE}") { id log: records { t: time w: work parts { n: name c: count } } } }`;
@@ -64,26 +80,53 @@ describe('aliases inside an object field', () => {
         id: DEVICE,
         log: [
           { t: '2026-03-01T08:00:00Z', w: 'inspection', parts: [{ n: 'fan', c: 2 }] },
-          { t: '2026-06-01T08:00:00Z', w: 'fan replaced', parts: [{ n: 'fan', c: 1 }, { n: 'filter', c: 3 }] },
+          {
+            t: '2026-06-01T08:00:00Z',
+            w: 'fan replaced',
+            parts: [
+              { n: 'fan', c: 1 },
+              { n: 'filter', c: 3 },
+            ],
+          },
         ],
       },
     });
     expect(statuses(reply)).toEqual(['records VERIFIED']);
     const report = await recheckResponse(reply, system.ledger, { request: { query } });
     expect(report).toMatchObject({ ok: true, data: { matched: 1, findings: [] } });
-    const altered = structuredClone(reply) as { data: { device: { log: { parts: { c: number }[] }[] } } };
+    const altered = structuredClone(reply) as {
+      data: { device: { log: { parts: { c: number }[] }[] } };
+    };
     (altered.data.device.log[1]?.parts[1] ?? { c: 0 }).c = 30;
-    expect((await recheckResponse(altered, system.ledger, { request: { query } })).data.findings).toMatchObject([{ outcome: 'ALTERED', path: 'device.log[1].parts[1].c', field: 'records' }]);
+    expect(
+      (await recheckResponse(altered, system.ledger, { request: { query } })).data.findings,
+    ).toMatchObject([{ outcome: 'ALTERED', path: 'device.log[1].parts[1].c', field: 'records' }]);
   });
 
   it('releases a member selected under two aliases, with __typename and in a fragment, VERIFIED', async () => {
     edit = undefined;
-    const reply = await system.query(`{ device(id: "${DEVICE}") { records { a: time b: time kind: __typename ...R } } } fragment R on MakerRecord { parts { label: name } }`);
+    const reply = await system.query(
+      `{ device(id: "${DEVICE}") { records { a: time b: time kind: __typename ...R } } } fragment R on MakerRecord { parts { label: name } }`,
+    );
     expect(reply.errors).toBeUndefined();
-    expect(reply.data).toEqual({ device: { records: [
-      { a: '2026-03-01T08:00:00Z', b: '2026-03-01T08:00:00Z', kind: 'MakerRecord', parts: [{ label: 'fan' }] },
-      { a: '2026-06-01T08:00:00Z', b: '2026-06-01T08:00:00Z', kind: 'MakerRecord', parts: [{ label: 'fan' }, { label: 'filter' }] },
-    ] } });
+    expect(reply.data).toEqual({
+      device: {
+        records: [
+          {
+            a: '2026-03-01T08:00:00Z',
+            b: '2026-03-01T08:00:00Z',
+            kind: 'MakerRecord',
+            parts: [{ label: 'fan' }],
+          },
+          {
+            a: '2026-06-01T08:00:00Z',
+            b: '2026-06-01T08:00:00Z',
+            kind: 'MakerRecord',
+            parts: [{ label: 'fan' }, { label: 'filter' }],
+          },
+        ],
+      },
+    });
     expect(statuses(reply)).toEqual(['records VERIFIED']);
   });
 
@@ -95,7 +138,9 @@ describe('aliases inside an object field', () => {
     };
     const deep = await system.query(query);
     expect(deep.data).toEqual({ device: { id: DEVICE, log: null } });
-    expect(deep.errors).toMatchObject([{ extensions: { code: 'TAMPERED', device: DEVICE, field: 'records' } }]);
+    expect(deep.errors).toMatchObject([
+      { extensions: { code: 'TAMPERED', device: DEVICE, field: 'records' } },
+    ]);
     expect(statuses(deep)).toEqual(['records TAMPERED']);
     edit = (entity) => {
       const [first] = entity['log'] as { t: string; w: string }[];

@@ -3,10 +3,24 @@ import { lookup } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVELOPMENT_OUTBOUND, createGateway, createRegistry, openSqliteRegistryStore, type Gateway, type OutboundOptions, type Registry } from '../../gateway/index.js';
+import {
+  DEVELOPMENT_OUTBOUND,
+  createGateway,
+  createRegistry,
+  openSqliteRegistryStore,
+  type Gateway,
+  type OutboundOptions,
+  type Registry,
+} from '../../gateway/index.js';
 import { silentLogger } from '../../schema/index.js';
 import { defineSubgraph, serveSubgraph, type RunningSubgraph } from '../../subgraphs/index.js';
-import { serveEndlessBody, serveRedirect, serveSdl, serveTrickle, type HostileServer } from './outbound-servers.js';
+import {
+  serveEndlessBody,
+  serveRedirect,
+  serveSdl,
+  serveTrickle,
+  type HostileServer,
+} from './outbound-servers.js';
 
 /**
  * Registration makes the registry call a URL the applicant chose. An applicant uses that to reach
@@ -17,8 +31,10 @@ import { serveEndlessBody, serveRedirect, serveSdl, serveTrickle, type HostileSe
  */
 const dir = mkdtempSync(join(tmpdir(), 'gridmark-outbound-'));
 const CREDIT_CODE = '91320500MA1N7PXK3R';
-const REGISTER = 'mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code url } } }';
-const ENDPOINT = 'mutation ($c: ID!, $u: String!) { updateSystemEndpoint(code: $c, url: $u) { url } }';
+const REGISTER =
+  'mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code url } } }';
+const ENDPOINT =
+  'mutation ($c: ID!, $u: String!) { updateSystemEndpoint(code: $c, url: $u) { url } }';
 
 type GraphqlError = { message: string; extensions?: Record<string, unknown> };
 type Answer = { status: number; data?: Record<string, unknown> | null; errors?: GraphqlError[] };
@@ -33,21 +49,55 @@ interface RunningRegistry {
 
 let seq = 0;
 async function startRegistry(outbound?: OutboundOptions): Promise<RunningRegistry> {
-  const registry = createRegistry({ store: openSqliteRegistryStore({ path: join(dir, `registry-${++seq}.db`) }), authorityPrefix: '88.1001', logger: silentLogger, ...(outbound ? { outbound } : {}) });
+  const registry = createRegistry({
+    store: openSqliteRegistryStore({ path: join(dir, `registry-${++seq}.db`) }),
+    authorityPrefix: '88.1001',
+    logger: silentLogger,
+    ...(outbound ? { outbound } : {}),
+  });
   const gateway: Gateway = createGateway({ registry, logger: silentLogger, mode: 'development' });
   await gateway.start();
   const base = await gateway.listen(0);
-  const call = async (query: string, variables: Record<string, unknown>, key?: string): Promise<Answer> => {
-    const response = await fetch(new URL('/registry', base), { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const call = async (
+    query: string,
+    variables: Record<string, unknown>,
+    key?: string,
+  ): Promise<Answer> => {
+    const response = await fetch(new URL('/registry', base), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: response.status, ...((await response.json()) as Omit<Answer, 'status'>) };
   };
   const admin = await registry.bootstrapAdminKey('test console');
-  const created = await call('mutation ($input: EnterpriseInput!) { createEnterprise(input: $input) { apiKey } }', { input: { creditCode: CREDIT_CODE, name: 'Maker Co.' } }, admin);
-  const operator = (created.data?.['createEnterprise'] as { apiKey: string } | undefined)?.apiKey ?? '';
+  const created = await call(
+    'mutation ($input: EnterpriseInput!) { createEnterprise(input: $input) { apiKey } }',
+    { input: { creditCode: CREDIT_CODE, name: 'Maker Co.' } },
+    admin,
+  );
+  const operator =
+    (created.data?.['createEnterprise'] as { apiKey: string } | undefined)?.apiKey ?? '';
   return {
     registry,
     call: (query, variables) => call(query, variables, operator),
-    register: (subgraphName, url) => call(REGISTER, { input: { creditCode: CREDIT_CODE, systemName: subgraphName, subgraphName, description: 'A business system.', url } }, operator),
+    register: (subgraphName, url) =>
+      call(
+        REGISTER,
+        {
+          input: {
+            creditCode: CREDIT_CODE,
+            systemName: subgraphName,
+            subgraphName,
+            description: 'A business system.',
+            url,
+          },
+        },
+        operator,
+      ),
     async stop() {
       await gateway.stop();
       await registry.close();
@@ -55,7 +105,8 @@ async function startRegistry(outbound?: OutboundOptions): Promise<RunningRegistr
   };
 }
 
-const refusal = (answer: Answer): Record<string, unknown> | undefined => answer.errors?.[0]?.extensions;
+const refusal = (answer: Answer): Record<string, unknown> | undefined =>
+  answer.errors?.[0]?.extensions;
 /** Runs `work` and resolves with how long it took, in ms. */
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
@@ -65,7 +116,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
 
 const servers: HostileServer[] = [];
 const registries: RunningRegistry[] = [];
-const track = async <T extends HostileServer | RunningRegistry>(started: Promise<T>): Promise<T> => {
+const track = async <T extends HostileServer | RunningRegistry>(
+  started: Promise<T>,
+): Promise<T> => {
   const value = await started;
   if ('hits' in value) servers.push(value);
   else registries.push(value);
@@ -87,8 +140,15 @@ describe('a registry with the default outbound policy', () => {
   }, 30_000);
 
   it('refuses file:, gopher: and ftp: URLs', async () => {
-    for (const url of ['file:///etc/passwd', 'gopher://127.0.0.1:70/_GET', 'ftp://127.0.0.1/schema.graphql']) {
-      expect(refusal(await guarded.register('maker', url)), url).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'SCHEME' });
+    for (const url of [
+      'file:///etc/passwd',
+      'gopher://127.0.0.1:70/_GET',
+      'ftp://127.0.0.1/schema.graphql',
+    ]) {
+      expect(refusal(await guarded.register('maker', url)), url).toMatchObject({
+        code: 'URL_NOT_ALLOWED',
+        reason: 'SCHEME',
+      });
     }
     expect(await guarded.registry.listSystems()).toEqual([]);
   });
@@ -118,8 +178,15 @@ describe('a registry with the default outbound policy', () => {
       'http://[fd00::1]/',
       'http://[fe80::1]/',
     ];
-    const { result, ms } = await timed(() => Promise.all(urls.map((url) => guarded.register('maker', url))));
-    result.forEach((answer, i) => expect(refusal(answer), urls[i]).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' }));
+    const { result, ms } = await timed(() =>
+      Promise.all(urls.map((url) => guarded.register('maker', url))),
+    );
+    result.forEach((answer, i) =>
+      expect(refusal(answer), urls[i]).toMatchObject({
+        code: 'URL_NOT_ALLOWED',
+        reason: 'ADDRESS',
+      }),
+    );
     // Refused from the address alone: nothing waited on a connection to an unroutable host.
     expect(ms).toBeLessThan(2_000);
     expect(subgraph.hits()).toBe(0);
@@ -129,7 +196,9 @@ describe('a registry with the default outbound policy', () => {
 describe('a registry for a network on one machine (loopback allowed), with a 1 s deadline and a 64 KiB cap', () => {
   let local: RunningRegistry;
   beforeAll(async () => {
-    local = await track(startRegistry({ ...DEVELOPMENT_OUTBOUND, timeoutMs: 1_000, maxResponseBytes: 64 * 1024 }));
+    local = await track(
+      startRegistry({ ...DEVELOPMENT_OUTBOUND, timeoutMs: 1_000, maxResponseBytes: 64 * 1024 }),
+    );
   }, 30_000);
 
   it('does not follow a redirect to another host', async () => {
@@ -145,7 +214,10 @@ describe('a registry for a network on one machine (loopback allowed), with a 1 s
   it('cuts a server that streams an endless body off at the cap', async () => {
     const endless = await track(serveEndlessBody());
     const { result, ms } = await timed(() => local.register('maker', endless.url));
-    expect(refusal(result)).toMatchObject({ code: 'SYSTEM_UNREACHABLE', reason: 'RESPONSE_TOO_LARGE' });
+    expect(refusal(result)).toMatchObject({
+      code: 'SYSTEM_UNREACHABLE',
+      reason: 'RESPONSE_TOO_LARGE',
+    });
     expect(ms).toBeLessThan(1_000);
     // What the server got out before the registry hung up: the cap and what socket buffers hold, not the stream.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -161,7 +233,10 @@ describe('a registry for a network on one machine (loopback allowed), with a 1 s
   });
 
   it('still refuses a private address that development does not allow', async () => {
-    expect(refusal(await local.register('maker', 'http://10.0.0.1/'))).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
+    expect(refusal(await local.register('maker', 'http://10.0.0.1/'))).toMatchObject({
+      code: 'URL_NOT_ALLOWED',
+      reason: 'ADDRESS',
+    });
   });
 });
 
@@ -175,37 +250,54 @@ describe('a registry whose operator allows one network', () => {
   let allowing: RunningRegistry;
   let guarded: RunningRegistry;
   beforeAll(async () => {
-    const resolve = (hostname: string) => Promise.resolve((NAMES[hostname] ?? []).map((address) => ({ address, family: 4 })));
+    const resolve = (hostname: string) =>
+      Promise.resolve((NAMES[hostname] ?? []).map((address) => ({ address, family: 4 })));
     allowing = await track(startRegistry({ allow: ['127.0.0.1/32'], resolve }));
     guarded = await track(startRegistry());
   }, 30_000);
 
   it('admits a system in the allowed network that the default policy refuses, and nothing beside it', async () => {
     const subgraph = await track(serveSdl('model'));
-    expect(refusal(await guarded.register('maker', subgraph.url))).toMatchObject({ code: 'URL_NOT_ALLOWED' });
+    expect(refusal(await guarded.register('maker', subgraph.url))).toMatchObject({
+      code: 'URL_NOT_ALLOWED',
+    });
     const answer = await allowing.register('maker', subgraph.url);
     expect(answer.errors).toBeUndefined();
     expect(answer.data).toMatchObject({ registerSystem: { system: { code: '88.1001.1' } } });
-    expect(refusal(await allowing.register('other', `http://[::1]:${subgraph.port}/`))).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
-    expect(refusal(await allowing.register('other', `http://127.0.0.2:${subgraph.port}/`))).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
+    expect(
+      refusal(await allowing.register('other', `http://[::1]:${subgraph.port}/`)),
+    ).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
+    expect(
+      refusal(await allowing.register('other', `http://127.0.0.2:${subgraph.port}/`)),
+    ).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
   });
 
   it('checks the address a name resolves to, and connects to the address it checked', async () => {
     const byName = await track(serveSdl('outputPowerW'));
-    expect(refusal(await allowing.register('scada', `http://intranet.plant.example:${byName.port}/`))).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
+    expect(
+      refusal(await allowing.register('scada', `http://intranet.plant.example:${byName.port}/`)),
+    ).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
     expect(byName.hits()).toBe(0);
     // The name resolves nowhere but in the registry's resolver: a connection reached it only through the checked address.
     const answer = await allowing.register('scada', `http://maker.plant.example:${byName.port}/`);
     expect(answer.errors).toBeUndefined();
     expect(byName.hits()).toBe(1);
     const mixed = await track(serveSdl('voltageV'));
-    expect((await allowing.register('meter', `http://mixed.plant.example:${mixed.port}/`)).errors).toBeUndefined();
+    expect(
+      (await allowing.register('meter', `http://mixed.plant.example:${mixed.port}/`)).errors,
+    ).toBeUndefined();
   });
 
   it('guards an endpoint change as it guards a registration', async () => {
     const moved = await track(serveSdl('model'));
-    for (const url of [`http://[::1]:${moved.port}/`, `http://intranet.plant.example:${moved.port}/`, 'http://169.254.169.254/']) {
-      expect(refusal(await allowing.call(ENDPOINT, { c: '88.1001.1', u: url })), url).toMatchObject({ code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' });
+    for (const url of [
+      `http://[::1]:${moved.port}/`,
+      `http://intranet.plant.example:${moved.port}/`,
+      'http://169.254.169.254/',
+    ]) {
+      expect(refusal(await allowing.call(ENDPOINT, { c: '88.1001.1', u: url })), url).toMatchObject(
+        { code: 'URL_NOT_ALLOWED', reason: 'ADDRESS' },
+      );
     }
     expect(moved.hits()).toBe(0);
     expect((await allowing.registry.getSystem('88.1001.1'))?.url).not.toContain(String(moved.port));
@@ -220,16 +312,32 @@ describe('the gateway, for a registry that guards its calls', () => {
   let internal: HostileServer;
   const kits: RunningSubgraph[] = [];
   beforeAll(async () => {
-    const resolve = (hostname: string) => Promise.resolve(answers.has(hostname) ? [{ address: answers.get(hostname) ?? '', family: 4 }] : []);
+    const resolve = (hostname: string) =>
+      Promise.resolve(
+        answers.has(hostname) ? [{ address: answers.get(hostname) ?? '', family: 4 }] : [],
+      );
     allowing = await track(startRegistry({ allow: ['127.0.0.1/32'], resolve }));
     // What only the registry's host reaches: a service on another loopback address.
     internal = await track(serveSdl('secret', '127.0.0.2'));
-    for (const [name, field] of [['maker', 'model'], ['scada', 'outputPowerW']] as const) {
-      const kit = defineSubgraph({ name, title: name, fields: [{ name: field, type: 'String', description: `${field}.` }], loadDevices: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { [field]: `${field} of ${id}` }]))) });
+    for (const [name, field] of [
+      ['maker', 'model'],
+      ['scada', 'outputPowerW'],
+    ] as const) {
+      const kit = defineSubgraph({
+        name,
+        title: name,
+        fields: [{ name: field, type: 'String', description: `${field}.` }],
+        loadDevices: (ids) =>
+          Promise.resolve(new Map(ids.map((id) => [id, { [field]: `${field} of ${id}` }]))),
+      });
       kits.push(await serveSubgraph(kit, { port: 0 }, { logger: silentLogger }));
     }
     gatewayUrl = await (async () => {
-      const gateway = createGateway({ registry: allowing.registry, logger: silentLogger, mode: 'development' });
+      const gateway = createGateway({
+        registry: allowing.registry,
+        logger: silentLogger,
+        mode: 'development',
+      });
       await gateway.start();
       const url = await gateway.listen(0);
       registries.push({ ...allowing, stop: () => gateway.stop() });
@@ -238,19 +346,48 @@ describe('the gateway, for a registry that guards its calls', () => {
   }, 30_000);
   afterAll(async () => Promise.all(kits.map((k) => k.stop())));
 
-  it('resolves a system\'s name through the guard, and reaches nothing new when the name changes its answer', async () => {
+  it("resolves a system's name through the guard, and reaches nothing new when the name changes its answer", async () => {
     const admin = { role: 'PLATFORM_ADMIN', keyId: 't', label: 't' } as const;
-    for (const [i, name, field] of [[0, 'maker', 'model'], [1, 'scada', 'outputPowerW']] as const) {
+    for (const [i, name, field] of [
+      [0, 'maker', 'model'],
+      [1, 'scada', 'outputPowerW'],
+    ] as const) {
       answers.set(`${name}.plant.example`, '127.0.0.1');
-      expect((await allowing.register(name, `http://${name}.plant.example:${kits[i]?.url.split(':')[2] ?? ''}`)).errors).toBeUndefined();
+      expect(
+        (
+          await allowing.register(
+            name,
+            `http://${name}.plant.example:${kits[i]?.url.split(':')[2] ?? ''}`,
+          )
+        ).errors,
+      ).toBeUndefined();
       await allowing.registry.registerFields(admin, `88.1001.${i + 1}`, [{ name: field }]);
     }
-    await allowing.registry.registerDevices(admin, '88.1001.1', [{ localCode: 'INV-1', kind: 'INVERTER' }]);
-    await allowing.registry.claimDevices(admin, '88.1001.2', [{ identifier: '88.1001.1/INV-1', localCode: 'S-1' }]);
-    const query = async (fields: string) => (await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ device(id: "88.1001.1/INV-1") { ${fields} } }` }) })).json() as Promise<{ data?: { device: Record<string, unknown> | null }; errors?: GraphqlError[] }>;
+    await allowing.registry.registerDevices(admin, '88.1001.1', [
+      { localCode: 'INV-1', kind: 'INVERTER' },
+    ]);
+    await allowing.registry.claimDevices(admin, '88.1001.2', [
+      { identifier: '88.1001.1/INV-1', localCode: 'S-1' },
+    ]);
+    const query = async (fields: string) =>
+      (
+        await fetch(gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `{ device(id: "88.1001.1/INV-1") { ${fields} } }` }),
+        })
+      ).json() as Promise<{
+        data?: { device: Record<string, unknown> | null };
+        errors?: GraphqlError[];
+      }>;
     // Only the registry's resolver knows these names: the maker's value comes through the guard.
-    for (let tries = 0; (await query('model')).data?.device?.['model'] !== 'model of 88.1001.1/INV-1'; tries++) {
-      if (tries > 50) throw new Error('the gateway never served the maker through its registered name');
+    for (
+      let tries = 0;
+      (await query('model')).data?.device?.['model'] !== 'model of 88.1001.1/INV-1';
+      tries++
+    ) {
+      if (tries > 50)
+        throw new Error('the gateway never served the maker through its registered name');
       await new Promise((r) => setTimeout(r, 100));
     }
     // Let the supergraph take up the SCADA's registered field (its schema is read through the guard too).

@@ -13,7 +13,11 @@ export interface HostileServer {
   stop(): Promise<void>;
 }
 
-type Handler = (request: IncomingMessage, response: ServerResponse, sent: (bytes: number) => void) => void;
+type Handler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  sent: (bytes: number) => void,
+) => void;
 
 async function serve(handler: Handler, host = '127.0.0.1'): Promise<HostileServer> {
   let hits = 0;
@@ -39,7 +43,8 @@ async function serve(handler: Handler, host = '127.0.0.1'): Promise<HostileServe
 }
 
 /** A federation subgraph SDL with one `Device` field of the system's own. */
-export const deviceSdl = (field: string): string => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Device @key(fields: "id") { id: ID! ${field}: String }`;
+export const deviceSdl = (field: string): string =>
+  `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Device @key(fields: "id") { id: ID! ${field}: String }`;
 
 /** Answers every request with `_service { sdl }` of {@link deviceSdl}: a subgraph as far as the registry can tell. */
 export function serveSdl(field: string, host?: string): Promise<HostileServer> {

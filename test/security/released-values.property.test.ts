@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readReceipt, type Caller } from '../../gateway/index.js';
-import { MAKER_FIELDS, SCADA_FIELDS, startChargedNetwork, type ChargedNetwork, type Reply } from './charged-network.js';
+import {
+  MAKER_FIELDS,
+  SCADA_FIELDS,
+  startChargedNetwork,
+  type ChargedNetwork,
+  type Reply,
+} from './charged-network.js';
 
 /**
  * Random operations against random rules, over HTTP through a real gateway with access control
@@ -15,11 +21,26 @@ const ADMIN: Caller = { role: 'PLATFORM_ADMIN', keyId: 'test', label: 'test' };
 const FIELDS = [...MAKER_FIELDS, ...SCADA_FIELDS] as const;
 type FieldName = (typeof FIELDS)[number];
 /** What a selection of each field looks like (object-valued fields need a subselection). */
-const SELECTION: Readonly<Record<FieldName, string>> = { model: 'model', brand: 'brand', ratedPowerW: 'ratedPowerW', outputPowerW: 'outputPowerW', online: 'online', events: 'events@ { code at }' };
+const SELECTION: Readonly<Record<FieldName, string>> = {
+  model: 'model',
+  brand: 'brand',
+  ratedPowerW: 'ratedPowerW',
+  outputPowerW: 'outputPowerW',
+  online: 'online',
+  events: 'events@ { code at }',
+};
 /** Where a field's own directive goes in its text: after its name and arguments, before its selections. */
 const AT = '@';
 
-type Condition = { readonly kind: 'none' } | { readonly kind: 'literal'; readonly directive: 'include' | 'skip'; readonly value: boolean } | { readonly kind: 'variable'; readonly directive: 'include' | 'skip'; readonly value: boolean; readonly defaulted: boolean };
+type Condition =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'literal'; readonly directive: 'include' | 'skip'; readonly value: boolean }
+  | {
+      readonly kind: 'variable';
+      readonly directive: 'include' | 'skip';
+      readonly value: boolean;
+      readonly defaulted: boolean;
+    };
 type Wrap = 'none' | 'inline' | 'fragment';
 interface FieldSpec {
   readonly name: FieldName;
@@ -42,11 +63,25 @@ interface RootSpec {
 
 const condition: fc.Arbitrary<Condition> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'none' } as const) },
-  fc.record({ kind: fc.constant('literal' as const), directive: fc.constantFrom('include' as const, 'skip' as const), value: fc.boolean() }),
-  fc.record({ kind: fc.constant('variable' as const), directive: fc.constantFrom('include' as const, 'skip' as const), value: fc.boolean(), defaulted: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('literal' as const),
+    directive: fc.constantFrom('include' as const, 'skip' as const),
+    value: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('variable' as const),
+    directive: fc.constantFrom('include' as const, 'skip' as const),
+    value: fc.boolean(),
+    defaulted: fc.boolean(),
+  }),
 );
 const wrap = fc.constantFrom<Wrap>('none', 'none', 'inline', 'fragment');
-const field: fc.Arbitrary<FieldSpec> = fc.record({ name: fc.constantFrom(...FIELDS), alias: fc.boolean(), wrap, condition });
+const field: fc.Arbitrary<FieldSpec> = fc.record({
+  name: fc.constantFrom(...FIELDS),
+  alias: fc.boolean(),
+  wrap,
+  condition,
+});
 const root: fc.Arbitrary<RootSpec> = fc.record({
   kind: fc.constantFrom('device' as const, 'devices' as const),
   // Index 4 is a well-formed identifier no system holds.
@@ -98,7 +133,8 @@ function build(roots: readonly RootSpec[], ids: readonly string[]): Built {
   };
   const argument = (spec: RootSpec): string => {
     const chosen = spec.devices.map((i) => ids[i] ?? '');
-    const value: string | string[] = spec.kind === 'device' || spec.single ? (chosen[0] ?? '') : chosen;
+    const value: string | string[] =
+      spec.kind === 'device' || spec.single ? (chosen[0] ?? '') : chosen;
     const type = spec.kind === 'device' ? 'ID!' : '[ID!]!';
     if (spec.argument === 'literal') return JSON.stringify(value);
     const name = `v${++n}`;
@@ -117,24 +153,41 @@ function build(roots: readonly RootSpec[], ids: readonly string[]): Built {
       selected.add(f.name);
       const key = f.alias ? `k${++n}_${f.name}` : f.name;
       keys.set(key, f.name);
-      return wrapped(f.wrap, 'Device', `${f.alias ? `${key}: ` : ''}${SELECTION[f.name]}`, f.condition);
+      return wrapped(
+        f.wrap,
+        'Device',
+        `${f.alias ? `${key}: ` : ''}${SELECTION[f.name]}`,
+        f.condition,
+      );
     });
     const text = `r${++n}: ${spec.kind}(${spec.kind === 'device' ? 'id' : 'ids'}: ${argument(spec)})${AT} { id ${fields.join(' ')} }`;
     return wrapped(spec.wrap, 'Query', text, spec.condition);
   });
-  const head = definitions.length > 0 ? `query Generated(${definitions.join(', ')})` : 'query Generated';
-  return { query: [`${head} { ${rootTexts.join(' ')} }`, ...fragments].join('\n'), variables, keys, selected };
+  const head =
+    definitions.length > 0 ? `query Generated(${definitions.join(', ')})` : 'query Generated';
+  return {
+    query: [`${head} { ${rootTexts.join(' ')} }`, ...fragments].join('\n'),
+    variables,
+    keys,
+    selected,
+  };
 }
 
 /** The (device, field) pairs whose values a response's data carries. */
-function releasedPairs(data: Record<string, unknown>, keys: ReadonlyMap<string, FieldName>): { device: string; field: FieldName }[] {
+function releasedPairs(
+  data: Record<string, unknown>,
+  keys: ReadonlyMap<string, FieldName>,
+): { device: string; field: FieldName }[] {
   const pairs: { device: string; field: FieldName }[] = [];
-  const devices = Object.values(data).flatMap((value): unknown[] => (Array.isArray(value) ? (value as unknown[]) : [value])) as (Record<string, unknown> | null)[];
+  const devices = Object.values(data).flatMap((value): unknown[] =>
+    Array.isArray(value) ? (value as unknown[]) : [value],
+  ) as (Record<string, unknown> | null)[];
   for (const device of devices) {
     if (!device) continue;
     for (const [key, value] of Object.entries(device)) {
       const name = keys.get(key);
-      if (name !== undefined && value !== null && value !== undefined) pairs.push({ device: String(device['id']), field: name });
+      if (name !== undefined && value !== null && value !== undefined)
+        pairs.push({ device: String(device['id']), field: name });
     }
   }
   return pairs;
@@ -153,15 +206,24 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  process.stdout.write(`released-values property: ${ran} generated operations sent over HTTP and checked\n`);
+  process.stdout.write(
+    `released-values property: ${ran} generated operations sent over HTTP and checked\n`,
+  );
   await network.stop();
 });
 
 /** The headers of the application acting under the rule `mask`, published on first use. */
 async function ruleHeaders(mask: number): Promise<Readonly<Record<string, string>>> {
   if (!published.has(mask)) {
-    const fieldCodes = FIELDS.filter((_, i) => mask & (1 << i)).map((f) => network.codes.get(f) ?? f);
-    await network.registry.publishRule(ADMIN, { appId, function: `rule-${mask}`, role: '*', fieldCodes });
+    const fieldCodes = FIELDS.filter((_, i) => mask & (1 << i)).map(
+      (f) => network.codes.get(f) ?? f,
+    );
+    await network.registry.publishRule(ADMIN, {
+      appId,
+      function: `rule-${mask}`,
+      role: '*',
+      fieldCodes,
+    });
     published.add(mask);
   }
   return { ...headers, 'x-gridmark-function': `rule-${mask}` };
@@ -179,20 +241,34 @@ async function check(reply: Reply, built: Built, granted: ReadonlySet<string>): 
   }
   expect(reply.status, JSON.stringify(reply)).toBe(200);
   const pairs = releasedPairs(reply.data ?? {}, built.keys);
-  for (const { field } of pairs) expect(granted.has(field), `Device.${field} released outside the rule`).toBe(true);
+  for (const { field } of pairs)
+    expect(granted.has(field), `Device.${field} released outside the rule`).toBe(true);
   if (pairs.length === 0) return;
-  const receipt = new Map(readReceipt(reply.extensions?.gridmark).map((v) => [`${v.device} ${v.field}`, v]));
+  const receipt = new Map(
+    readReceipt(reply.extensions?.gridmark).map((v) => [`${v.device} ${v.field}`, v]),
+  );
   const id = reply.extensions?.gridmark?.resolution?.id ?? '';
   const resolution = await network.recordedResolution(id);
   expect(resolution, `resolution ${id} on the ledger`).not.toBeNull();
-  const resolved = new Set(resolution?.devices.flatMap((d) => d.fields.map((f) => `${d.deviceId} ${f.fieldCode}`)));
-  const charged = new Set((reply.extensions?.gridmark?.charge?.items ?? []).flatMap((i) => i.fieldCodes.map((c) => `${i.deviceId} ${c}`)));
+  const resolved = new Set(
+    resolution?.devices.flatMap((d) => d.fields.map((f) => `${d.deviceId} ${f.fieldCode}`)),
+  );
+  const charged = new Set(
+    (reply.extensions?.gridmark?.charge?.items ?? []).flatMap((i) =>
+      i.fieldCodes.map((c) => `${i.deviceId} ${c}`),
+    ),
+  );
   for (const { device, field } of pairs) {
     const line = receipt.get(`${device} ${field}`);
-    expect(line?.status, `Device.${field} of ${device} in the receipt`).toMatch(/^(VERIFIED|UNVERIFIED)$/);
+    expect(line?.status, `Device.${field} of ${device} in the receipt`).toMatch(
+      /^(VERIFIED|UNVERIFIED)$/,
+    );
     const pair = `${device} ${network.codes.get(field) ?? ''}`;
-    expect(resolved.has(pair), `Device.${field} of ${device} in the recorded resolution`).toBe(true);
-    if (line?.status === 'VERIFIED') expect(charged.has(pair), `Device.${field} of ${device} in the charge`).toBe(true);
+    expect(resolved.has(pair), `Device.${field} of ${device} in the recorded resolution`).toBe(
+      true,
+    );
+    if (line?.status === 'VERIFIED')
+      expect(charged.has(pair), `Device.${field} of ${device} in the charge`).toBe(true);
   }
 }
 
@@ -203,7 +279,10 @@ describe('released values', () => {
       fc.asyncProperty(operation, rule, async (roots, mask) => {
         const built = build(roots, ids);
         const granted = new Set(FIELDS.filter((_, i) => mask & (1 << i)));
-        const reply = await network.post({ query: built.query, variables: built.variables }, await ruleHeaders(mask));
+        const reply = await network.post(
+          { query: built.query, variables: built.variables },
+          await ruleHeaders(mask),
+        );
         ran += 1;
         await check(reply, built, granted);
       }),

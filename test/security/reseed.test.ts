@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -10,7 +20,13 @@ import { seedDemoData } from '../../scripts/demo-data.js';
 import { startDemoNetwork, type DemoNetwork } from '../../scripts/demo-network.js';
 import { DATA_MANIFEST_FILE } from '../../scripts/demo-data-files.js';
 import { confirmReseed, reseedDemoData } from '../../scripts/demo-reseed.js';
-import { hasScriptCommand, snapshotOf, startOnTerminal, startRefused, startUntilReady } from './demo-start-process.js';
+import {
+  hasScriptCommand,
+  snapshotOf,
+  startOnTerminal,
+  startRefused,
+  startUntilReady,
+} from './demo-start-process.js';
 
 /**
  * `npm start -- --reseed` replaces the demo network as a whole: the systems' databases, their
@@ -36,10 +52,18 @@ async function statusesOfOneDevice(): Promise<string[]> {
   try {
     const response = await fetch(network.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${network.application.apiKey}`, 'x-gridmark-function': DEMO_APPLICATION.function, 'x-gridmark-role': 'om-engineer' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${network.application.apiKey}`,
+        'x-gridmark-function': DEMO_APPLICATION.function,
+        'x-gridmark-role': 'om-engineer',
+      },
       body: JSON.stringify({ query: QUERY }),
     });
-    const body = (await response.json()) as { errors?: unknown[]; extensions?: { gridmark?: unknown } };
+    const body = (await response.json()) as {
+      errors?: unknown[];
+      extensions?: { gridmark?: unknown };
+    };
     expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
     return readReceipt(body.extensions?.gridmark).map((v) => v.status);
   } finally {
@@ -58,7 +82,15 @@ describe('reseeding the demo network', () => {
     const reseeded = reseedDemoData(dataDir, new Date('2026-06-21T05:00:00Z'));
     expect(reseeded.movedTo).toBe(`${dataDir}.old-20260621T050000Z`);
     // The old network is kept whole: databases, journals, ledger, registry, book.
-    expect(readdirSync(reseeded.movedTo ?? '')).toEqual(expect.arrayContaining(['production.db', 'production.anchors.db', 'ledger.db', 'registry.db', 'billing.db']));
+    expect(readdirSync(reseeded.movedTo ?? '')).toEqual(
+      expect.arrayContaining([
+        'production.db',
+        'production.anchors.db',
+        'ledger.db',
+        'registry.db',
+        'billing.db',
+      ]),
+    );
     const again = await statusesOfOneDevice();
     expect(again).toHaveLength(first.length);
     expect(again.filter((s) => s !== 'VERIFIED')).toEqual([]);
@@ -67,12 +99,19 @@ describe('reseeding the demo network', () => {
   it('asks before it replaces anything, and without a terminal needs --yes', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: false });
     const output = Object.assign(new PassThrough(), { isTTY: false });
-    const refused = await confirmReseed(dataDir, { yes: false, terminal: { input, output } }).catch((e: unknown) => e);
+    const refused = await confirmReseed(dataDir, { yes: false, terminal: { input, output } }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(GridmarkError);
     expect((refused as GridmarkError).code).toBe('NOT_CONFIRMED');
-    await expect(confirmReseed(dataDir, { yes: true, terminal: { input, output } })).resolves.toBeUndefined();
+    await expect(
+      confirmReseed(dataDir, { yes: true, terminal: { input, output } }),
+    ).resolves.toBeUndefined();
     const tty = Object.assign(new PassThrough(), { isTTY: true });
-    const answered = confirmReseed(dataDir, { yes: false, terminal: { input: tty, output: Object.assign(new PassThrough(), { isTTY: true }) } });
+    const answered = confirmReseed(dataDir, {
+      yes: false,
+      terminal: { input: tty, output: Object.assign(new PassThrough(), { isTTY: true }) },
+    });
     tty.write('n\n');
     expect(((await answered.catch((e: unknown) => e)) as GridmarkError).code).toBe('NOT_CONFIRMED');
   });
@@ -81,7 +120,9 @@ describe('reseeding the demo network', () => {
     const other = join(root, 'other');
     seedDemoData(other);
     writeFileSync(join(other, 'ledger.db'), 'a ledger');
-    expect(() => seedDemoData(other)).toThrow(expect.objectContaining({ code: 'BAD_CONFIGURATION' }) as Error);
+    expect(() => seedDemoData(other)).toThrow(
+      expect.objectContaining({ code: 'BAD_CONFIGURATION' }) as Error,
+    );
     expect(readFileSync(join(other, 'ledger.db'), 'utf8')).toBe('a ledger');
   });
 });
@@ -92,39 +133,65 @@ const started = join(root, 'machine', 'demo');
 const aside = join(root, 'aside');
 
 /** Runs `npm start` on `started` with `file` moved away, and puts it back. */
-async function startWithout(file: string): Promise<{ code: number | null; stderr: string; unchanged: boolean }> {
+async function startWithout(
+  file: string,
+): Promise<{ code: number | null; stderr: string; unchanged: boolean }> {
   const kept = join(aside, basename(file));
   renameSync(join(started, file), kept);
   try {
     const before = snapshotOf(started);
     const run = await startRefused(['--data-dir', started]);
-    return { code: run.code, stderr: run.stderr, unchanged: JSON.stringify(snapshotOf(started)) === JSON.stringify(before) };
+    return {
+      code: run.code,
+      stderr: run.stderr,
+      unchanged: JSON.stringify(snapshotOf(started)) === JSON.stringify(before),
+    };
   } finally {
     renameSync(kept, join(started, file));
   }
 }
 
 describe('npm start on a data directory', () => {
-  it('seeds and starts on a new machine, where the data directory does not exist, and lists the network\'s files', async () => {
+  it("seeds and starts on a new machine, where the data directory does not exist, and lists the network's files", async () => {
     mkdirSync(aside);
     const run = await startUntilReady(['--data-dir', started]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('gridmark demo network is ready');
-    const listed = (JSON.parse(readFileSync(join(started, DATA_MANIFEST_FILE), 'utf8')) as { files: string[] }).files;
+    const listed = (
+      JSON.parse(readFileSync(join(started, DATA_MANIFEST_FILE), 'utf8')) as { files: string[] }
+    ).files;
     const systems = ['asset', 'construction', 'monitoring', 'om', 'production'];
-    expect(listed).toEqual(expect.arrayContaining([...systems.flatMap((s) => [`${s}.anchors.db`, `${s}.db`]), 'billing.db', 'ledger.db', 'registry.db']));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        ...systems.flatMap((s) => [`${s}.anchors.db`, `${s}.db`]),
+        'billing.db',
+        'ledger.db',
+        'registry.db',
+      ]),
+    );
     expect(existsSync(join(started, 'keys', 'ledger.db.node-key.pem'))).toBe(true);
   }, 240_000);
 
-  it.each(['ledger.db', join('keys', 'ledger.db.node-key.pem'), 'registry.db', 'billing.db', 'production.db', 'om.anchors.db'])('refuses to start without %s, names it, says how to reseed, and changes nothing', async (file) => {
-    const run = await startWithout(file);
-    expect(run.code).toBe(8);
-    expect(run.stderr).toContain('DATA_FILE_MISSING');
-    expect(run.stderr).toContain(`${join(started, file)} is missing`);
-    expect(run.stderr).toContain(`npm start -- --data-dir ${started} --reseed`);
-    // Nothing was created in its place, nothing else touched.
-    expect(run.unchanged).toBe(true);
-  }, 60_000);
+  it.each([
+    'ledger.db',
+    join('keys', 'ledger.db.node-key.pem'),
+    'registry.db',
+    'billing.db',
+    'production.db',
+    'om.anchors.db',
+  ])(
+    'refuses to start without %s, names it, says how to reseed, and changes nothing',
+    async (file) => {
+      const run = await startWithout(file);
+      expect(run.code).toBe(8);
+      expect(run.stderr).toContain('DATA_FILE_MISSING');
+      expect(run.stderr).toContain(`${join(started, file)} is missing`);
+      expect(run.stderr).toContain(`npm start -- --data-dir ${started} --reseed`);
+      // Nothing was created in its place, nothing else touched.
+      expect(run.unchanged).toBe(true);
+    },
+    60_000,
+  );
 
   it('refuses a file of the network that is not what it should be, names it, and leaves it as it is', async () => {
     renameSync(join(started, 'billing.db'), join(aside, 'billing.db'));
@@ -134,37 +201,45 @@ describe('npm start on a data directory', () => {
     try {
       const garbage = await startRefused(['--data-dir', started]);
       expect(garbage.code).toBe(8);
-      expect(garbage.stderr).toMatch(/DATA_FILE_UNREADABLE: .*billing\.db is not a SQLite database/);
+      expect(garbage.stderr).toMatch(
+        /DATA_FILE_UNREADABLE: .*billing\.db is not a SQLite database/,
+      );
       expect(readFileSync(join(started, 'billing.db'), 'utf8')).toBe('not a book');
       renameSync(join(aside, 'billing.db'), join(started, 'billing.db'));
       const directory = await startRefused(['--data-dir', started]);
       expect(directory.code).toBe(8);
       expect(directory.stderr).toMatch(/DATA_FILE_UNREADABLE: .*registry\.db is not a file/);
     } finally {
-      if (existsSync(join(aside, 'billing.db'))) renameSync(join(aside, 'billing.db'), join(started, 'billing.db'));
+      if (existsSync(join(aside, 'billing.db')))
+        renameSync(join(aside, 'billing.db'), join(started, 'billing.db'));
       rmSync(join(started, 'registry.db'), { recursive: true });
       renameSync(join(aside, 'registry.db'), join(started, 'registry.db'));
     }
   }, 60_000);
 
   // The superuser reads any file whatever its mode.
-  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')('refuses a file of the network its user cannot read', async () => {
-    chmodSync(join(started, 'ledger.db'), 0o000);
-    try {
-      const run = await startRefused(['--data-dir', started]);
-      expect(run.code).toBe(8);
-      expect(run.stderr).toMatch(/DATA_FILE_UNREADABLE: .*ledger\.db cannot be opened/);
-    } finally {
-      chmodSync(join(started, 'ledger.db'), 0o600);
-    }
-  });
+  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
+    'refuses a file of the network its user cannot read',
+    async () => {
+      chmodSync(join(started, 'ledger.db'), 0o000);
+      try {
+        const run = await startRefused(['--data-dir', started]);
+        expect(run.code).toBe(8);
+        expect(run.stderr).toMatch(/DATA_FILE_UNREADABLE: .*ledger\.db cannot be opened/);
+      } finally {
+        chmodSync(join(started, 'ledger.db'), 0o600);
+      }
+    },
+  );
 
   it('holds a directory from before the list of files to the network it shows', async () => {
     renameSync(join(started, DATA_MANIFEST_FILE), join(aside, DATA_MANIFEST_FILE));
     try {
       const run = await startWithout('billing.db');
       expect(run.code).toBe(8);
-      expect(run.stderr).toContain(`DATA_FILE_MISSING: The demo network in ${started} is incomplete: ${join(started, 'billing.db')} is missing`);
+      expect(run.stderr).toContain(
+        `DATA_FILE_MISSING: The demo network in ${started} is incomplete: ${join(started, 'billing.db')} is missing`,
+      );
       expect(run.unchanged).toBe(true);
     } finally {
       renameSync(join(aside, DATA_MANIFEST_FILE), join(started, DATA_MANIFEST_FILE));
@@ -175,19 +250,27 @@ describe('npm start on a data directory', () => {
     const before = snapshotOf(started);
     const run = await startRefused(['--data-dir', started, '--reseed']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`NOT_CONFIRMED: replacing the demo network in ${started} (it is moved aside, not deleted) needs a confirmation on a terminal, or --yes`);
+    expect(run.stderr).toContain(
+      `NOT_CONFIRMED: replacing the demo network in ${started} (it is moved aside, not deleted) needs a confirmation on a terminal, or --yes`,
+    );
     expect(snapshotOf(started)).toEqual(before);
     expect(readdirSync(join(root, 'machine'))).toEqual(['demo']);
   }, 60_000);
 
-  it.skipIf(!hasScriptCommand)('asks on a terminal before --reseed replaces anything, and a "no" changes nothing', async () => {
-    const before = snapshotOf(started);
-    const run = await startOnTerminal(['--data-dir', started, '--reseed'], 'n');
-    expect(run.stdout).toContain(`Move the demo network in ${started} aside (to ${started}.old-<time>) and seed a new one? [y/N]`);
-    expect(run.stdout).toContain(`NOT_CONFIRMED: not confirmed; ${started} is unchanged.`);
-    expect(run.code).toBe(2);
-    expect(snapshotOf(started)).toEqual(before);
-  }, 60_000);
+  it.skipIf(!hasScriptCommand)(
+    'asks on a terminal before --reseed replaces anything, and a "no" changes nothing',
+    async () => {
+      const before = snapshotOf(started);
+      const run = await startOnTerminal(['--data-dir', started, '--reseed'], 'n');
+      expect(run.stdout).toContain(
+        `Move the demo network in ${started} aside (to ${started}.old-<time>) and seed a new one? [y/N]`,
+      );
+      expect(run.stdout).toContain(`NOT_CONFIRMED: not confirmed; ${started} is unchanged.`);
+      expect(run.code).toBe(2);
+      expect(snapshotOf(started)).toEqual(before);
+    },
+    60_000,
+  );
 
   it('with --reseed --yes moves a network that lost its ledger aside, whole, and starts a new one', async () => {
     renameSync(join(started, 'ledger.db'), join(aside, 'ledger.db'));
@@ -199,6 +282,8 @@ describe('npm start on a data directory', () => {
     // Every file the old network still had went aside with it, byte for byte.
     const old = snapshotOf(join(root, 'machine', moved[0] ?? ''));
     expect(old).toEqual(kept);
-    expect(readdirSync(started)).toEqual(expect.arrayContaining(['ledger.db', 'registry.db', 'billing.db', DATA_MANIFEST_FILE]));
+    expect(readdirSync(started)).toEqual(
+      expect.arrayContaining(['ledger.db', 'registry.db', 'billing.db', DATA_MANIFEST_FILE]),
+    );
   }, 240_000);
 });

@@ -32,15 +32,22 @@ async function apolloServerFor(schema: HostileSchema): Promise<ApolloServer> {
   const root = schema.root ?? {};
   const device = schema.device ?? {};
   const resolvers = {
-    ...(Object.keys(root).length > 0 ? { Query: Object.fromEntries(Object.entries(root).map(([k, v]) => [k, () => v])) } : {}),
+    ...(Object.keys(root).length > 0
+      ? { Query: Object.fromEntries(Object.entries(root).map(([k, v]) => [k, () => v])) }
+      : {}),
     Device: { __resolveReference: (reference: { id: string }) => ({ ...device, ...reference }) },
   };
-  const server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(schema.typeDefs), resolvers }), plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const server = new ApolloServer({
+    schema: buildSubgraphSchema({ typeDefs: parse(schema.typeDefs), resolvers }),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
   await server.start();
   return server;
 }
 
-async function bodyOf(request: IncomingMessage): Promise<{ query?: string; variables?: Record<string, unknown> }> {
+async function bodyOf(
+  request: IncomingMessage,
+): Promise<{ query?: string; variables?: Record<string, unknown> }> {
   let text = '';
   for await (const chunk of request) text += String(chunk);
   return JSON.parse(text) as { query?: string; variables?: Record<string, unknown> };
@@ -57,8 +64,14 @@ export async function serveHostileSubgraph(schema: HostileSchema): Promise<Hosti
     void (async () => {
       const body = await bodyOf(request);
       received.push(body.query ?? '');
-      const result = await current.executeOperation({ query: body.query ?? '', ...(body.variables ? { variables: body.variables } : {}) });
-      const single = result.body.kind === 'single' ? result.body.singleResult : { errors: [{ message: 'incremental' }] };
+      const result = await current.executeOperation({
+        query: body.query ?? '',
+        ...(body.variables ? { variables: body.variables } : {}),
+      });
+      const single =
+        result.body.kind === 'single'
+          ? result.body.singleResult
+          : { errors: [{ message: 'incremental' }] };
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(single));
     })().catch(() => {

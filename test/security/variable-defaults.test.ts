@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccounted, startChargedNetwork, type ChargedNetwork, type Reply } from './charged-network.js';
+import {
+  expectAccounted,
+  startChargedNetwork,
+  type ChargedNetwork,
+  type Reply,
+} from './charged-network.js';
 
 /**
  * Device identifiers reach the gateway in every shape the executor accepts: as a variable's
@@ -21,18 +26,27 @@ afterAll(async () => {
 });
 
 /** The devices and field codes a reply was charged for, as `device field-code` lines. */
-const chargedPairs = (reply: Reply) => (reply.extensions?.gridmark?.charge?.items ?? []).flatMap((i) => i.fieldCodes.map((c) => `${i.deviceId} ${c}`)).sort();
-const pair = (device: string | undefined, field: string) => `${device ?? ''} ${network.codes.get(field) ?? ''}`;
+const chargedPairs = (reply: Reply) =>
+  (reply.extensions?.gridmark?.charge?.items ?? [])
+    .flatMap((i) => i.fieldCodes.map((c) => `${i.deviceId} ${c}`))
+    .sort();
+const pair = (device: string | undefined, field: string) =>
+  `${device ?? ''} ${network.codes.get(field) ?? ''}`;
 
 describe('device identifiers the access check must see', () => {
-  it('resolves, records and charges a device named only by a variable\'s default value', async () => {
+  it("resolves, records and charges a device named only by a variable's default value", async () => {
     const [device] = network.devices;
-    const reply = await network.post({ query: `query Defaulted($id: ID! = "${device ?? ''}") { device(id: $id) { model } }` }, headers);
+    const reply = await network.post(
+      { query: `query Defaulted($id: ID! = "${device ?? ''}") { device(id: $id) { model } }` },
+      headers,
+    );
     expect(reply.status).toBe(200);
     expect(reply.errors).toBeUndefined();
     expect(reply.data).toEqual({ device: { model: 'SV-100K' } });
     expect(reply.extensions?.gridmark?.resolution?.id).toMatch(/^[0-9a-f]{64}$/);
-    const resolution = await network.recordedResolution(reply.extensions?.gridmark?.resolution?.id ?? '');
+    const resolution = await network.recordedResolution(
+      reply.extensions?.gridmark?.resolution?.id ?? '',
+    );
     expect(resolution?.devices.map((d) => d.deviceId)).toEqual([device]);
     expect(chargedPairs(reply)).toEqual([pair(device, 'model')]);
     expect((await expectAccounted(network, reply)).map((v) => v.status)).toEqual(['VERIFIED']);
@@ -51,11 +65,17 @@ describe('device identifiers the access check must see', () => {
 
   it('resolves a single identifier where a list is expected, as a literal and as a variable', async () => {
     const [, b, c] = network.devices;
-    const literal = await network.post({ query: `{ devices(ids: "${b ?? ''}") { model } }` }, headers);
+    const literal = await network.post(
+      { query: `{ devices(ids: "${b ?? ''}") { model } }` },
+      headers,
+    );
     expect(literal.data).toEqual({ devices: [{ model: 'SV-101K' }] });
     expect(chargedPairs(literal)).toEqual([pair(b, 'model')]);
     await expectAccounted(network, literal);
-    const variable = await network.post({ query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }', variables: { ids: c } }, headers);
+    const variable = await network.post(
+      { query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }', variables: { ids: c } },
+      headers,
+    );
     expect(variable.data).toEqual({ devices: [{ model: 'SV-102K' }] });
     expect(chargedPairs(variable)).toEqual([pair(c, 'model')]);
     await expectAccounted(network, variable);
@@ -75,21 +95,45 @@ describe('device identifiers the access check must see', () => {
       fragment Maker on Device { label: model }`;
     const reply = await network.post({ query }, headers);
     expect(reply.errors).toBeUndefined();
-    expect(reply.data).toEqual({ first: { power: 1000, brand: 'Sunvolt' }, rest: [{ label: 'SV-103K' }], other: { m: 'SV-101K' } });
-    expect(chargedPairs(reply)).toEqual([pair(a, 'brand'), pair(a, 'outputPowerW'), pair(b, 'model'), pair(d, 'model')].sort());
-    const resolution = await network.recordedResolution(reply.extensions?.gridmark?.resolution?.id ?? '');
+    expect(reply.data).toEqual({
+      first: { power: 1000, brand: 'Sunvolt' },
+      rest: [{ label: 'SV-103K' }],
+      other: { m: 'SV-101K' },
+    });
+    expect(chargedPairs(reply)).toEqual(
+      [pair(a, 'brand'), pair(a, 'outputPowerW'), pair(b, 'model'), pair(d, 'model')].sort(),
+    );
+    const resolution = await network.recordedResolution(
+      reply.extensions?.gridmark?.resolution?.id ?? '',
+    );
     expect(resolution?.devices.map((x) => x.deviceId).sort()).toEqual([a, b, d].sort());
     expect(await expectAccounted(network, reply)).toHaveLength(4);
   });
 
   it('refuses variables that do not coerce with 400 BAD_INPUT before anything is resolved, recorded or charged', async () => {
     const [a, b] = network.devices;
-    const cases: readonly { readonly query: string; readonly variables: Record<string, unknown> }[] = [
+    const cases: readonly {
+      readonly query: string;
+      readonly variables: Record<string, unknown>;
+    }[] = [
       // A variable that names no device fails, beside one that names a device well.
-      { query: 'query ($ids: [ID!]!, $show: Boolean!) { devices(ids: $ids) { model @include(if: $show) } }', variables: { ids: [a], show: 'yes' } },
-      { query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }', variables: { ids: [a, null] } },
-      { query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }', variables: { ids: [a, { id: b }] } },
-      { query: `query ($id: ID! = "${a ?? ''}", $n: Boolean! = false) { device(id: $id) { model @skip(if: $n) } }`, variables: { n: 1 } },
+      {
+        query:
+          'query ($ids: [ID!]!, $show: Boolean!) { devices(ids: $ids) { model @include(if: $show) } }',
+        variables: { ids: [a], show: 'yes' },
+      },
+      {
+        query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }',
+        variables: { ids: [a, null] },
+      },
+      {
+        query: 'query ($ids: [ID!]!) { devices(ids: $ids) { model } }',
+        variables: { ids: [a, { id: b }] },
+      },
+      {
+        query: `query ($id: ID! = "${a ?? ''}", $n: Boolean! = false) { device(id: $id) { model @skip(if: $n) } }`,
+        variables: { n: 1 },
+      },
       { query: 'query ($id: ID!) { device(id: $id) { model } }', variables: {} },
     ];
     for (const { query, variables } of cases) {
@@ -100,7 +144,12 @@ describe('device identifiers the access check must see', () => {
       expect(reply.extensions?.gridmark).toBeUndefined();
       expect(reply.status).toBe(400);
       expect(reply.data ?? null).toBeNull();
-      expect(reply.errors).toEqual([{ message: expect.stringMatching(/^Variable "\$\w+"/) as unknown, extensions: { code: 'BAD_INPUT' } }]);
+      expect(reply.errors).toEqual([
+        {
+          message: expect.stringMatching(/^Variable "\$\w+"/) as unknown,
+          extensions: { code: 'BAD_INPUT' },
+        },
+      ]);
     }
   });
 });

@@ -78,7 +78,8 @@ const FenScalar = new GraphQLScalarType({
 });
 
 type Args = Record<string, unknown>;
-const optional = (args: Args, key: string): string | null => (typeof args[key] === 'string' ? args[key] : null);
+const optional = (args: Args, key: string): string | null =>
+  typeof args[key] === 'string' ? args[key] : null;
 const text = (args: Args, key: string): string => optional(args, key) ?? '';
 
 /** Resolvers: thin, all rules live in the billing service. */
@@ -91,21 +92,46 @@ export function createBillingResolvers(billing: Billing) {
   return {
     Fen: FenScalar,
     Query: {
-      account: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => billing.account(caller, text(args, 'id'))),
-      statement: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => billing.statement(caller, text(args, 'account'), period(args))),
-      trade: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => billing.trade(caller, text(args, 'id'))),
+      account: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.account(caller, text(args, 'id'))),
+      statement: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.statement(caller, text(args, 'account'), period(args))),
+      trade: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.trade(caller, text(args, 'id'))),
       trades: (_: unknown, args: Args, { caller }: RegistryContext) =>
-        wrap(() => billing.trades(caller, { ...period(args), applicationId: optional(args, 'applicationId'), systemCode: optional(args, 'systemCode'), limit: typeof args['limit'] === 'number' ? args['limit'] : null })),
-      settlements: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => billing.settlements(caller)),
-      journal: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => billing.journal(caller, period(args))),
-      reconciliation: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => billing.reconcile(caller, period(args))),
-      bookCheck: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => billing.check(caller)),
+        wrap(() =>
+          billing.trades(caller, {
+            ...period(args),
+            applicationId: optional(args, 'applicationId'),
+            systemCode: optional(args, 'systemCode'),
+            limit: typeof args['limit'] === 'number' ? args['limit'] : null,
+          }),
+        ),
+      settlements: (_: unknown, __: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.settlements(caller)),
+      journal: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.journal(caller, period(args))),
+      reconciliation: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.reconcile(caller, period(args))),
+      bookCheck: (_: unknown, __: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.check(caller)),
       tariff: () => billing.tariff,
     },
     Mutation: {
-      topUp: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => billing.topUp(caller, { applicationId: text(args, 'applicationId'), amountFen: args['amountFen'], paymentReference: text(args, 'paymentReference') })),
-      setCreditLimit: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => billing.setCreditLimit(caller, text(args, 'applicationId'), args['creditLimitFen'])),
-      settle: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => billing.settle(caller)),
+      topUp: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          billing.topUp(caller, {
+            applicationId: text(args, 'applicationId'),
+            amountFen: args['amountFen'],
+            paymentReference: text(args, 'paymentReference'),
+          }),
+        ),
+      setCreditLimit: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          billing.setCreditLimit(caller, text(args, 'applicationId'), args['creditLimitFen']),
+        ),
+      settle: (_: unknown, __: Args, { caller }: RegistryContext) =>
+        wrap(() => billing.settle(caller)),
     },
   };
 }

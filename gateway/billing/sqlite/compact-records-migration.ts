@@ -1,7 +1,8 @@
 import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
 
 /** True for text that is 64 lower-case hex digits (SQL): such ids are kept as their 32 bytes. */
-const IS_HEX_ID = (column: string): string => `(typeof(${column}) = 'text' AND length(${column}) = 64 AND ${column} NOT GLOB '*[^0-9a-f]*')`;
+const IS_HEX_ID = (column: string): string =>
+  `(typeof(${column}) = 'text' AND length(${column}) = 64 AND ${column} NOT GLOB '*[^0-9a-f]*')`;
 
 /** The trades' parties: each (CHARGE entry, account) of the trade's application and payees (SQL over version 3's tables). */
 const OLD_PARTIES = `

@@ -35,37 +35,71 @@ interface CopiedRow {
  * updated, so that the pages its whole copy filled are given back. Returns how many trades were
  * looked at.
  */
-export function compactCopiedTrades(db: Database.Database, bodies: TradeBodies, batches: ReceiptBatches): number {
-  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trades_to_compact'").get() === undefined) return 0;
-  const next = db.prepare<[number], Queued>('SELECT tx_id, merkle_root, entry_id FROM trades_to_compact ORDER BY tx_id, merkle_root, entry_id LIMIT ?');
-  const restOfBatch = db.prepare<[string, string, number], Queued>('SELECT tx_id, merkle_root, entry_id FROM trades_to_compact WHERE tx_id = ? AND merkle_root = ? AND entry_id > ? ORDER BY entry_id');
-  const readRow = db.prepare<[number], CopiedRow>('SELECT t.entry_id, t.trade_key, t.trade_id, t.resolution_id, t.body_id, t.amount_fen, t.status, t.batch_id, t.leaf, t.receipt, t.refusal, t.body, e.at FROM trades t JOIN entries e USING (entry_id) WHERE t.entry_id = ?');
+export function compactCopiedTrades(
+  db: Database.Database,
+  bodies: TradeBodies,
+  batches: ReceiptBatches,
+): number {
+  if (
+    db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trades_to_compact'")
+      .get() === undefined
+  )
+    return 0;
+  const next = db.prepare<[number], Queued>(
+    'SELECT tx_id, merkle_root, entry_id FROM trades_to_compact ORDER BY tx_id, merkle_root, entry_id LIMIT ?',
+  );
+  const restOfBatch = db.prepare<[string, string, number], Queued>(
+    'SELECT tx_id, merkle_root, entry_id FROM trades_to_compact WHERE tx_id = ? AND merkle_root = ? AND entry_id > ? ORDER BY entry_id',
+  );
+  const readRow = db.prepare<[number], CopiedRow>(
+    'SELECT t.entry_id, t.trade_key, t.trade_id, t.resolution_id, t.body_id, t.amount_fen, t.status, t.batch_id, t.leaf, t.receipt, t.refusal, t.body, e.at FROM trades t JOIN entries e USING (entry_id) WHERE t.entry_id = ?',
+  );
   const remove = db.prepare('DELETE FROM trades WHERE entry_id = ?');
   const insert = db.prepare(
     'INSERT INTO trades (entry_id, trade_key, resolution_id, body_id, amount_fen, status, batch_id, leaf, receipt, refusal, body) VALUES (@entry_id, @trade_key, @resolution_id, @body_id, @amount_fen, @status, @batch_id, @leaf, @receipt, @refusal, @body)',
   );
-  const dequeue = db.prepare('DELETE FROM trades_to_compact WHERE tx_id = ? AND merkle_root = ? AND entry_id = ?');
+  const dequeue = db.prepare(
+    'DELETE FROM trades_to_compact WHERE tx_id = ? AND merkle_root = ? AND entry_id = ?',
+  );
 
   /** The shared body's id when the trade rebuilt from its parts is the one kept whole. */
   const sharedBodyId = (row: CopiedRow): number | undefined => {
     const trade = row.body === null ? undefined : parsed<Trade>(row.body);
     if (typeof trade !== 'object' || trade === null || Array.isArray(trade)) return undefined;
-    const rebuilt = rebuildTrade({ tradeId: row.trade_id, resolutionId: row.resolution_id, at: row.at, body: sharedBody(trade) });
+    const rebuilt = rebuildTrade({
+      tradeId: row.trade_id,
+      resolutionId: row.resolution_id,
+      at: row.at,
+      body: sharedBody(trade),
+    });
     return isDeepStrictEqual(rebuilt, trade) ? bodies.idOf(trade) : undefined;
   };
   /** The batch the rows' receipts are the whole of, stored, or undefined. */
-  const storedBatch = (rows: readonly CopiedRow[]): { batchId: number; batch: ReceiptBatch } | undefined => {
-    const receipts = rows.map((row) => (row.receipt === null ? undefined : parsed<TradeReceipt>(row.receipt)));
-    if (receipts.some((r, i) => typeof r !== 'object' || r === null || r.tradeId !== rows[i]?.trade_id)) return undefined;
+  const storedBatch = (
+    rows: readonly CopiedRow[],
+  ): { batchId: number; batch: ReceiptBatch } | undefined => {
+    const receipts = rows.map((row) =>
+      row.receipt === null ? undefined : parsed<TradeReceipt>(row.receipt),
+    );
+    if (
+      receipts.some(
+        (r, i) => typeof r !== 'object' || r === null || r.tradeId !== rows[i]?.trade_id,
+      )
+    )
+      return undefined;
     const batch = wholeBatch(receipts as TradeReceipt[]);
     return batch && { batchId: batches.add(batch), batch };
   };
   const chunk = db.transaction((): number => {
     const queued = next.all(CHUNK);
     const last = queued.at(-1);
-    if (last && last.tx_id !== '') queued.push(...restOfBatch.all(last.tx_id, last.merkle_root, last.entry_id));
+    if (last && last.tx_id !== '')
+      queued.push(...restOfBatch.all(last.tx_id, last.merkle_root, last.entry_id));
     for (const group of byBatch(queued)) {
-      const rows = group.map((q) => readRow.get(q.entry_id)).filter((row): row is CopiedRow => row !== undefined);
+      const rows = group
+        .map((q) => readRow.get(q.entry_id))
+        .filter((row): row is CopiedRow => row !== undefined);
       const stored = (group[0] as Queued).tx_id === '' ? undefined : storedBatch(rows);
       for (const row of rows) {
         const bodyId = sharedBodyId(row);
@@ -101,7 +135,14 @@ function byBatch(queued: readonly Queued[]): Queued[][] {
   for (const q of queued) {
     const group = groups.at(-1);
     const first = group?.[0];
-    if (group && first && first.tx_id === q.tx_id && first.merkle_root === q.merkle_root && q.tx_id !== '') group.push(q);
+    if (
+      group &&
+      first &&
+      first.tx_id === q.tx_id &&
+      first.merkle_root === q.merkle_root &&
+      q.tx_id !== ''
+    )
+      group.push(q);
     else groups.push([q]);
   }
   return groups;

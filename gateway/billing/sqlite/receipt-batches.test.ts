@@ -4,20 +4,29 @@ import type { TradeReceipt } from '../../../ledger-adapter/contract/records.js';
 import { leafPlace, receiptsByBatch, wholeBatch } from './receipt-batches.js';
 
 const TX = 'a1'.repeat(32);
-const leaves = (n: number, tag = 'trade'): string[] => Array.from({ length: n }, (_, i) => sha256Hex(`${tag} ${i}`));
+const leaves = (n: number, tag = 'trade'): string[] =>
+  Array.from({ length: n }, (_, i) => sha256Hex(`${tag} ${i}`));
 
 /** The receipts a ledger transaction of `n` trades gives, as buildReceipts writes them. */
 function receiptsOf(n: number, txId = TX, tag = 'trade'): TradeReceipt[] {
   const hashes = leaves(n, tag);
   const { root, proofs } = merkleTree(hashes);
-  return hashes.map((leafHash, i) => ({ tradeId: `${tag}-${i}`, txId, leafHash, merkleRoot: root, proof: proofs[i] ?? [] }));
+  return hashes.map((leafHash, i) => ({
+    tradeId: `${tag}-${i}`,
+    txId,
+    leafHash,
+    merkleRoot: root,
+    proof: proofs[i] ?? [],
+  }));
 }
 
 describe('receipt batches', () => {
   it("finds each leaf's place in trees of 1 to 40 leaves from its proof alone", () => {
     for (let n = 1; n <= 40; n++) {
       const { proofs } = merkleTree(leaves(n));
-      expect(proofs.map((proof) => leafPlace(proof, n))).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(proofs.map((proof) => leafPlace(proof, n))).toEqual(
+        Array.from({ length: n }, (_, i) => i),
+      );
     }
   });
 
@@ -32,7 +41,9 @@ describe('receipt batches', () => {
     const batch = wholeBatch([...receipts].reverse());
     expect(batch?.leaves).toEqual(leaves(11));
     expect(batch?.merkleRoot).toBe(receipts[0]?.merkleRoot);
-    expect(receipts.map((r) => batch?.places.get(r.tradeId))).toEqual(Array.from({ length: 11 }, (_, i) => i));
+    expect(receipts.map((r) => batch?.places.get(r.tradeId))).toEqual(
+      Array.from({ length: 11 }, (_, i) => i),
+    );
     expect(wholeBatch(receiptsOf(1))?.leaves).toEqual(leaves(1));
   });
 
@@ -41,10 +52,21 @@ describe('receipt batches', () => {
     expect(wholeBatch(receipts.slice(1))).toBeUndefined();
     const [first, ...rest] = receipts as [TradeReceipt, ...TradeReceipt[]];
     const step = first.proof[0] as TradeReceipt['proof'][number];
-    expect(wholeBatch([{ ...first, proof: [{ ...step, hash: sha256Hex('other') }, ...first.proof.slice(1)] }, ...rest])).toBeUndefined();
-    expect(wholeBatch([{ ...first, tradeId: (rest[0] as TradeReceipt).tradeId }, ...rest])).toBeUndefined();
-    expect(wholeBatch([{ ...first, leafHash: first.leafHash.toUpperCase() }, ...rest])).toBeUndefined();
-    expect(wholeBatch([{ tradeId: 'T-1', txId: 'tx', leafHash: 'l', merkleRoot: 'm', proof: [] }])).toBeUndefined();
+    expect(
+      wholeBatch([
+        { ...first, proof: [{ ...step, hash: sha256Hex('other') }, ...first.proof.slice(1)] },
+        ...rest,
+      ]),
+    ).toBeUndefined();
+    expect(
+      wholeBatch([{ ...first, tradeId: (rest[0] as TradeReceipt).tradeId }, ...rest]),
+    ).toBeUndefined();
+    expect(
+      wholeBatch([{ ...first, leafHash: first.leafHash.toUpperCase() }, ...rest]),
+    ).toBeUndefined();
+    expect(
+      wholeBatch([{ tradeId: 'T-1', txId: 'tx', leafHash: 'l', merkleRoot: 'm', proof: [] }]),
+    ).toBeUndefined();
   });
 
   it('groups receipts by transaction and root', () => {

@@ -54,8 +54,19 @@ export function receiptsByBatch(receipts: readonly TradeReceipt[]): TradeReceipt
 }
 
 /** The receipt of the trade at leaf `place` of a batch whose tree gave `proofs`. */
-function receiptAt(batch: Omit<ReceiptBatch, 'places'>, proofs: readonly (readonly ProofStep[])[], tradeId: string, place: number): TradeReceipt {
-  return { tradeId, txId: batch.txId, leafHash: batch.leaves[place] as string, merkleRoot: batch.merkleRoot, proof: proofs[place] as ProofStep[] };
+function receiptAt(
+  batch: Omit<ReceiptBatch, 'places'>,
+  proofs: readonly (readonly ProofStep[])[],
+  tradeId: string,
+  place: number,
+): TradeReceipt {
+  return {
+    tradeId,
+    txId: batch.txId,
+    leafHash: batch.leaves[place] as string,
+    merkleRoot: batch.merkleRoot,
+    proof: proofs[place] as ProofStep[],
+  };
 }
 
 /**
@@ -69,7 +80,14 @@ export function wholeBatch(receipts: readonly TradeReceipt[]): ReceiptBatch | un
   const leaves: string[] = [];
   const places = new Map<string, number>();
   for (const r of receipts) {
-    if (r.txId !== first.txId || r.merkleRoot !== first.merkleRoot || !isHexId(r.leafHash) || places.has(r.tradeId) || !Array.isArray(r.proof)) return undefined;
+    if (
+      r.txId !== first.txId ||
+      r.merkleRoot !== first.merkleRoot ||
+      !isHexId(r.leafHash) ||
+      places.has(r.tradeId) ||
+      !Array.isArray(r.proof)
+    )
+      return undefined;
     const place = leafPlace(r.proof, receipts.length);
     if (place === undefined || leaves[place] !== undefined) return undefined;
     leaves[place] = r.leafHash;
@@ -78,7 +96,11 @@ export function wholeBatch(receipts: readonly TradeReceipt[]): ReceiptBatch | un
   const batch: ReceiptBatch = { txId: first.txId, merkleRoot: first.merkleRoot, leaves, places };
   const { root, proofs } = merkleTree(leaves);
   if (root !== first.merkleRoot) return undefined;
-  return receipts.every((r) => isDeepStrictEqual(receiptAt(batch, proofs, r.tradeId, places.get(r.tradeId) as number), r)) ? batch : undefined;
+  return receipts.every((r) =>
+    isDeepStrictEqual(receiptAt(batch, proofs, r.tradeId, places.get(r.tradeId) as number), r),
+  )
+    ? batch
+    : undefined;
 }
 
 /** The book's table of receipt batches. */
@@ -95,15 +117,22 @@ const CACHED_TREES = 16;
 /** Receipt batches in the book's SQLite file. */
 export function receiptBatches(db: Database.Database): ReceiptBatches {
   const insert = db.prepare('INSERT INTO receipt_batches (tx_id, leaves) VALUES (?, ?)');
-  const read = db.prepare<[number], { tx_id: unknown; leaves: Buffer }>('SELECT tx_id, leaves FROM receipt_batches WHERE batch_id = ?');
+  const read = db.prepare<[number], { tx_id: unknown; leaves: Buffer }>(
+    'SELECT tx_id, leaves FROM receipt_batches WHERE batch_id = ?',
+  );
   /** Rows are never changed (a trigger refuses it), so a tree read once stays true. */
-  const trees = new Map<number, { batch: Omit<ReceiptBatch, 'places'>; proofs: readonly (readonly ProofStep[])[] }>();
+  const trees = new Map<
+    number,
+    { batch: Omit<ReceiptBatch, 'places'>; proofs: readonly (readonly ProofStep[])[] }
+  >();
   const treeOf = (batchId: number) => {
     const cached = trees.get(batchId);
     if (cached) return cached;
     const row = read.get(batchId);
     if (!row) throw new Error(`receipt batch ${batchId} is missing from the billing book`);
-    const leaves = Array.from({ length: row.leaves.length / 32 }, (_, i) => row.leaves.subarray(i * 32, i * 32 + 32).toString('hex'));
+    const leaves = Array.from({ length: row.leaves.length / 32 }, (_, i) =>
+      row.leaves.subarray(i * 32, i * 32 + 32).toString('hex'),
+    );
     // The root is the leaves' (wholeBatch checked it when the batch was stored).
     const { root, proofs } = merkleTree(leaves);
     const tree = { batch: { txId: unpackId(row.tx_id), merkleRoot: root, leaves }, proofs };
@@ -112,10 +141,19 @@ export function receiptBatches(db: Database.Database): ReceiptBatches {
     return tree;
   };
   return {
-    add: (batch) => Number(insert.run(packId(batch.txId), Buffer.concat(batch.leaves.map((leaf) => Buffer.from(leaf, 'hex')))).lastInsertRowid),
+    add: (batch) =>
+      Number(
+        insert.run(
+          packId(batch.txId),
+          Buffer.concat(batch.leaves.map((leaf) => Buffer.from(leaf, 'hex'))),
+        ).lastInsertRowid,
+      ),
     receipt(batchId, place, tradeId) {
       const { batch, proofs } = treeOf(batchId);
-      if (place < 0 || place >= batch.leaves.length) throw new Error(`trade ${tradeId} names leaf ${place} of receipt batch ${batchId}, which has ${batch.leaves.length}`);
+      if (place < 0 || place >= batch.leaves.length)
+        throw new Error(
+          `trade ${tradeId} names leaf ${place} of receipt batch ${batchId}, which has ${batch.leaves.length}`,
+        );
       return receiptAt(batch, proofs, tradeId, place);
     },
   };

@@ -8,7 +8,10 @@ import { BookConflict } from '../billing-store.js';
 import { openSqliteBillingStore } from './sqlite-billing-store.js';
 
 const APP = 'APP-0001';
-const trade = (tradeId: string, amounts: { a: number; b: number; platform: number }): Omit<Trade, 'at'> => ({
+const trade = (
+  tradeId: string,
+  amounts: { a: number; b: number; platform: number },
+): Omit<Trade, 'at'> => ({
   tradeId,
   applicationId: APP,
   resolutionId: 'r'.repeat(64),
@@ -33,20 +36,33 @@ async function funded(amountFen: number, path = ':memory:') {
 describe('the billing book (SQLite)', () => {
   it('credits a payment once: a replayed reference is refused and changes nothing', async () => {
     const store = await funded(1_000);
-    await expect(store.topUp({ accountId: APP, amountFen: 1_000, paymentReference: 'BANK-1', memo: 'again' })).rejects.toMatchObject({ reason: 'DUPLICATE_PAYMENT' });
+    await expect(
+      store.topUp({ accountId: APP, amountFen: 1_000, paymentReference: 'BANK-1', memo: 'again' }),
+    ).rejects.toMatchObject({ reason: 'DUPLICATE_PAYMENT' });
     expect((await store.getAccount(APP))?.balanceFen).toBe(1_000);
     expect((await store.getAccount('EXTERNAL'))?.balanceFen).toBe(-1_000);
-    await expect(store.topUp({ accountId: 'APP-0404', amountFen: 5, paymentReference: 'BANK-2', memo: '' })).rejects.toMatchObject({ reason: 'UNKNOWN_ACCOUNT' });
+    await expect(
+      store.topUp({ accountId: 'APP-0404', amountFen: 5, paymentReference: 'BANK-2', memo: '' }),
+    ).rejects.toMatchObject({ reason: 'UNKNOWN_ACCOUNT' });
   });
 
   it('holds what a query may cost and refuses a hold beyond balance and credit limit', async () => {
     const store = await funded(100);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 60 });
-    await expect(store.hold({ holdId: id(2), accountId: APP, amountFen: 41 })).rejects.toBeInstanceOf(BookConflict);
-    await expect(store.hold({ holdId: id(2), accountId: APP, amountFen: 41 })).rejects.toMatchObject({ reason: 'PAYMENT_REQUIRED' });
+    await expect(
+      store.hold({ holdId: id(2), accountId: APP, amountFen: 41 }),
+    ).rejects.toBeInstanceOf(BookConflict);
+    await expect(
+      store.hold({ holdId: id(2), accountId: APP, amountFen: 41 }),
+    ).rejects.toMatchObject({ reason: 'PAYMENT_REQUIRED' });
     await store.setCreditLimit(APP, 1);
     const account = await store.hold({ holdId: id(3), accountId: APP, amountFen: 41 });
-    expect(account).toMatchObject({ balanceFen: 100, heldFen: 101, creditLimitFen: 1, availableFen: 0 });
+    expect(account).toMatchObject({
+      balanceFen: 100,
+      heldFen: 101,
+      creditLimitFen: 1,
+      availableFen: 0,
+    });
     // Lowering the limit below what is held is refused.
     await expect(store.setCreditLimit(APP, 0)).rejects.toMatchObject({ reason: 'INVALID_STATE' });
   });
@@ -54,22 +70,35 @@ describe('the billing book (SQLite)', () => {
   it('turns a hold into a balanced charge, once; the trade waits in the outbox', async () => {
     const store = await funded(100);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 50 });
-    const { account } = await store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test');
+    const { account } = await store.charge(
+      id(1),
+      trade(id(1), { a: 20, b: 15, platform: 5 }),
+      'test',
+    );
     expect(account).toMatchObject({ balanceFen: 60, heldFen: 0, availableFen: 60 });
     expect((await store.getAccount('88.1001.1'))?.balanceFen).toBe(20);
     expect((await store.getAccount('88.1001.2'))?.balanceFen).toBe(15);
     expect((await store.getAccount('PLATFORM'))?.balanceFen).toBe(5);
-    await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test')).rejects.toMatchObject({ reason: 'INVALID_STATE' });
+    await expect(
+      store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test'),
+    ).rejects.toMatchObject({ reason: 'INVALID_STATE' });
     expect((await store.pendingTrades(10)).map((t) => t.tradeId)).toEqual([id(1)]);
     expect(await store.tradedWith(APP, '88.1001.2')).toBe(true);
     expect(await store.tradedWith(APP, '88.1001.9')).toBe(false);
-    expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
+    expect(await store.check()).toEqual({
+      sumOfBalancesFen: 0,
+      unbalancedEntries: [],
+      driftedAccounts: [],
+      heldMismatches: [],
+    });
   });
 
   it('never charges more than was held, and leaves nothing written when it refuses', async () => {
     const store = await funded(100);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 10 });
-    await expect(store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test')).rejects.toMatchObject({ reason: 'INVALID_STATE' });
+    await expect(
+      store.charge(id(1), trade(id(1), { a: 20, b: 15, platform: 5 }), 'test'),
+    ).rejects.toMatchObject({ reason: 'INVALID_STATE' });
     // The refused charge spent its hold: the query releases no data and pays nothing.
     expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 100, heldFen: 0 });
     expect(await store.pendingTrades(10)).toEqual([]);
@@ -93,21 +122,48 @@ describe('the billing book (SQLite)', () => {
       await store.hold({ holdId: id(n), accountId: APP, amountFen: 10 });
       await store.charge(id(n), trade(id(n), { a: 1, b: 1, platform: 1 }), 'test');
     }
-    await store.recorded([{ tradeId: id(1), txId: 'tx', leafHash: 'l', merkleRoot: 'm', proof: [] }]);
+    await store.recorded([
+      { tradeId: id(1), txId: 'tx', leafHash: 'l', merkleRoot: 'm', proof: [] },
+    ]);
     expect(await store.refund(id(2), 'INVALID_ARGUMENT', 'bad')).toBe(true);
     expect(await store.refund(id(2), 'INVALID_ARGUMENT', 'bad')).toBe(false);
     expect(await store.refund(id(1), 'INVALID_ARGUMENT', 'bad')).toBe(false);
     expect(await store.pendingTrades(10)).toEqual([]);
-    expect(await store.getTrade(id(1))).toMatchObject({ status: 'RECORDED', receipt: { txId: 'tx' } });
-    expect(await store.getTrade(id(2))).toMatchObject({ status: 'REFUSED', refusal: 'INVALID_ARGUMENT: bad' });
+    expect(await store.getTrade(id(1))).toMatchObject({
+      status: 'RECORDED',
+      receipt: { txId: 'tx' },
+    });
+    expect(await store.getTrade(id(2))).toMatchObject({
+      status: 'REFUSED',
+      refusal: 'INVALID_ARGUMENT: bad',
+    });
     // The refused trade is paid back once, by a REFUND entry the statement shows: the application paid only for the recorded one.
     expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 97 });
-    const statement = await store.statement(APP, '1970-01-01T00:00:00.000Z', new Date(Date.now() + 1_000).toISOString());
-    expect(statement.lines.filter((l) => l.kind === 'REFUND')).toEqual([expect.objectContaining({ reference: id(2), amountFen: 3 })]);
+    const statement = await store.statement(
+      APP,
+      '1970-01-01T00:00:00.000Z',
+      new Date(Date.now() + 1_000).toISOString(),
+    );
+    expect(statement.lines.filter((l) => l.kind === 'REFUND')).toEqual([
+      expect.objectContaining({ reference: id(2), amountFen: 3 }),
+    ]);
     expect((await store.getAccount('PLATFORM'))?.balanceFen).toBe(1);
-    const page = await store.tradePage({ from: '1970-01-01T00:00:00.000Z', to: new Date(Date.now() + 1_000).toISOString(), afterEntryId: 0, limit: 10 });
-    expect(page.map((t) => [t.trade.tradeId, t.status, t.refundEntryId !== null])).toEqual([[id(1), 'RECORDED', false], [id(2), 'REFUSED', true]]);
-    expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
+    const page = await store.tradePage({
+      from: '1970-01-01T00:00:00.000Z',
+      to: new Date(Date.now() + 1_000).toISOString(),
+      afterEntryId: 0,
+      limit: 10,
+    });
+    expect(page.map((t) => [t.trade.tradeId, t.status, t.refundEntryId !== null])).toEqual([
+      [id(1), 'RECORDED', false],
+      [id(2), 'REFUSED', true],
+    ]);
+    expect(await store.check()).toEqual({
+      sumOfBalancesFen: 0,
+      unbalancedEntries: [],
+      driftedAccounts: [],
+      heldMismatches: [],
+    });
   });
 
   it('charges each registration fee once', async () => {
@@ -120,14 +176,24 @@ describe('the billing book (SQLite)', () => {
 
   it('states an account over a period with opening and closing balances', async () => {
     let clock = Date.parse('2026-12-01T00:00:00Z');
-    const store = openSqliteBillingStore({ path: ':memory:', now: () => new Date((clock += 1_000)) });
+    const store = openSqliteBillingStore({
+      path: ':memory:',
+      now: () => new Date((clock += 1_000)),
+    });
     await store.openAccount(APP, 'APPLICATION');
     await store.topUp({ accountId: APP, amountFen: 100, paymentReference: 'P1', memo: '' });
     const between = new Date(clock + 500).toISOString();
     await store.topUp({ accountId: APP, amountFen: 50, paymentReference: 'P2', memo: '' });
     const statement = await store.statement(APP, between, '2027-01-01T00:00:00.000Z');
-    expect(statement).toMatchObject({ openingFen: 100, creditsFen: 50, debitsFen: 0, closingFen: 150 });
-    expect(statement.lines.map((l) => [l.kind, l.reference, l.amountFen, l.balanceFen])).toEqual([['TOP_UP', 'P2', 50, 150]]);
+    expect(statement).toMatchObject({
+      openingFen: 100,
+      creditsFen: 50,
+      debitsFen: 0,
+      closingFen: 150,
+    });
+    expect(statement.lines.map((l) => [l.kind, l.reference, l.amountFen, l.balanceFen])).toEqual([
+      ['TOP_UP', 'P2', 50, 150],
+    ]);
   });
 
   it('settles: pays systems their receivables, closes the period, keeps the book balanced', async () => {
@@ -152,13 +218,25 @@ describe('the billing book (SQLite)', () => {
     for (const n of [1, 2, 3]) await store.hold({ holdId: id(n), accountId: APP, amountFen: 50 });
     // The second trade's payee is the application itself: its account is no system account, so
     // that charge is refused; the others in the same group are written.
-    const bad = { ...trade(id(2), { a: 1, b: 1, platform: 1 }), payees: [{ systemCode: APP, grossFen: 2, amountFen: 2 }] };
-    const outcomes = await Promise.allSettled([store.charge(id(1), trade(id(1), { a: 1, b: 1, platform: 1 }), 't'), store.charge(id(2), bad, 't'), store.charge(id(3), trade(id(3), { a: 2, b: 2, platform: 2 }), 't')]);
+    const bad = {
+      ...trade(id(2), { a: 1, b: 1, platform: 1 }),
+      payees: [{ systemCode: APP, grossFen: 2, amountFen: 2 }],
+    };
+    const outcomes = await Promise.allSettled([
+      store.charge(id(1), trade(id(1), { a: 1, b: 1, platform: 1 }), 't'),
+      store.charge(id(2), bad, 't'),
+      store.charge(id(3), trade(id(3), { a: 2, b: 2, platform: 2 }), 't'),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await store.getAccount(APP)).toMatchObject({ balanceFen: 1_000 - 3 - 6, heldFen: 0 });
     expect(await store.getTrade(id(2))).toBeUndefined();
     expect((await store.pendingTrades(10)).map((t) => t.tradeId)).toEqual([id(1), id(3)]);
-    expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
+    expect(await store.check()).toEqual({
+      sumOfBalancesFen: 0,
+      unbalancedEntries: [],
+      driftedAccounts: [],
+      heldMismatches: [],
+    });
   });
   it("keeps a ledger transaction's receipts as its batch and gives each back as the ledger gave it", async () => {
     const tmp = tempDir('gridmark-book-');
@@ -167,29 +245,59 @@ describe('the billing book (SQLite)', () => {
     const charged: Trade[] = [];
     for (let n = 1; n <= 8; n++) {
       await store.hold({ holdId: id(n), accountId: APP, amountFen: 10 });
-      charged.push((await store.charge(id(n), trade(id(n), { a: 1, b: n, platform: 1 }), 'test')).trade);
+      charged.push(
+        (await store.charge(id(n), trade(id(n), { a: 1, b: n, platform: 1 }), 'test')).trade,
+      );
     }
     // Trades 1-5 are one transaction of the ledger; 6 and 7 are two of a transaction of three (the
     // third trade is not in this book); 8 has a receipt the book cannot rebuild.
     const whole = buildReceipts(charged.slice(0, 5), 'c1'.repeat(32)).receipts;
-    const partial = buildReceipts([...charged.slice(5, 7), { ...(charged[0] as Trade), tradeId: 'elsewhere' }], 'c2'.repeat(32)).receipts.slice(0, 2);
-    const odd: TradeReceipt = { tradeId: id(8), txId: 'tx', leafHash: 'l', merkleRoot: 'm', proof: [] };
-    await store.recorded([whole[3], partial[1], whole[0], odd, whole[4], whole[1], partial[0], whole[2]] as TradeReceipt[]);
+    const partial = buildReceipts(
+      [...charged.slice(5, 7), { ...(charged[0] as Trade), tradeId: 'elsewhere' }],
+      'c2'.repeat(32),
+    ).receipts.slice(0, 2);
+    const odd: TradeReceipt = {
+      tradeId: id(8),
+      txId: 'tx',
+      leafHash: 'l',
+      merkleRoot: 'm',
+      proof: [],
+    };
+    await store.recorded([
+      whole[3],
+      partial[1],
+      whole[0],
+      odd,
+      whole[4],
+      whole[1],
+      partial[0],
+      whole[2],
+    ] as TradeReceipt[]);
     const given = [...whole, ...partial, odd];
     for (const [i, receipt] of given.entries()) {
       const record = await store.getTrade(id(i + 1));
       expect(record).toMatchObject({ status: 'RECORDED', receipt, trade: charged[i] });
-      if (i < 7) expect(record?.receipt && verifyTradeReceipt(record.trade, record.receipt)).toBe(true);
+      if (i < 7)
+        expect(record?.receipt && verifyTradeReceipt(record.trade, record.receipt)).toBe(true);
     }
-    const page = await store.tradePage({ from: '1970-01-01T00:00:00.000Z', to: new Date(Date.now() + 1_000).toISOString(), afterEntryId: 0, limit: 10 });
+    const page = await store.tradePage({
+      from: '1970-01-01T00:00:00.000Z',
+      to: new Date(Date.now() + 1_000).toISOString(),
+      afterEntryId: 0,
+      limit: 10,
+    });
     expect(page.map((t) => t.receipt)).toEqual(given);
-    expect((await store.listTrades({ limit: 10 })).map((t) => t.receipt)).toEqual([...given].reverse());
+    expect((await store.listTrades({ limit: 10 })).map((t) => t.receipt)).toEqual(
+      [...given].reverse(),
+    );
     expect(await store.pendingTrades(10)).toEqual([]);
     await store.close();
     // The whole transaction is one row of leaves; the receipts of the others are kept as given.
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) AS n FROM receipt_batches').get()).toEqual({ n: 1 });
-    expect(db.prepare('SELECT trade_id FROM trades WHERE receipt IS NOT NULL ORDER BY entry_id').all()).toEqual([id(6), id(7), id(8)].map((trade_id) => ({ trade_id })));
+    expect(
+      db.prepare('SELECT trade_id FROM trades WHERE receipt IS NOT NULL ORDER BY entry_id').all(),
+    ).toEqual([id(6), id(7), id(8)].map((trade_id) => ({ trade_id })));
     db.close();
     tmp.remove();
   });
@@ -200,9 +308,15 @@ describe('the billing book (SQLite)', () => {
     await store.charge(id(1), trade(id(1), { a: 3, b: 0, platform: 1 }), 'test');
     await store.hold({ holdId: id(2), accountId: APP, amountFen: 0 });
     await store.charge(id(2), trade(id(2), { a: 0, b: 0, platform: 0 }), 'free');
-    expect((await store.listTrades({ systemCode: '88.1001.2', limit: 10 })).map((t) => t.trade.tradeId)).toEqual([id(2), id(1)]);
-    expect((await store.listTrades({ systemCode: '88.1001.1', limit: 10 })).map((t) => t.trade.tradeId)).toEqual([id(2), id(1)]);
-    expect((await store.listTrades({ applicationId: APP, limit: 10 })).map((t) => t.trade.tradeId)).toEqual([id(2), id(1)]);
+    expect(
+      (await store.listTrades({ systemCode: '88.1001.2', limit: 10 })).map((t) => t.trade.tradeId),
+    ).toEqual([id(2), id(1)]);
+    expect(
+      (await store.listTrades({ systemCode: '88.1001.1', limit: 10 })).map((t) => t.trade.tradeId),
+    ).toEqual([id(2), id(1)]);
+    expect(
+      (await store.listTrades({ applicationId: APP, limit: 10 })).map((t) => t.trade.tradeId),
+    ).toEqual([id(2), id(1)]);
     // A filter names a party of its kind only: no application is paid, no system pays.
     expect(await store.listTrades({ applicationId: '88.1001.1', limit: 10 })).toEqual([]);
     expect(await store.listTrades({ systemCode: APP, limit: 10 })).toEqual([]);
@@ -213,9 +327,17 @@ describe('the billing book (SQLite)', () => {
   it("shows each charge with its trade's id and memo in statements and the journal", async () => {
     const store = await funded(100);
     await store.hold({ holdId: id(1), accountId: APP, amountFen: 10 });
-    await store.charge(id(1), trade(id(1), { a: 2, b: 1, platform: 1 }), 'monitoring: 1 device(s), 2 value(s)');
+    await store.charge(
+      id(1),
+      trade(id(1), { a: 2, b: 1, platform: 1 }),
+      'monitoring: 1 device(s), 2 value(s)',
+    );
     await store.hold({ holdId: id(2), accountId: APP, amountFen: 10 });
-    await store.charge(id(2), trade(id(2), { a: 2, b: 1, platform: 1 }), 'monitoring: 1 device(s), 2 value(s)');
+    await store.charge(
+      id(2),
+      trade(id(2), { a: 2, b: 1, platform: 1 }),
+      'monitoring: 1 device(s), 2 value(s)',
+    );
     const until = new Date(Date.now() + 1_000).toISOString();
     const statement = await store.statement(APP, '1970-01-01T00:00:00.000Z', until);
     expect(statement.lines.map((l) => [l.kind, l.reference, l.amountFen, l.memo])).toEqual([
@@ -224,7 +346,11 @@ describe('the billing book (SQLite)', () => {
       ['CHARGE', id(2), -4, 'monitoring: 1 device(s), 2 value(s)'],
     ]);
     const journal = await store.journal('1970-01-01T00:00:00.000Z', until);
-    expect(journal.filter((r) => r.kind === 'CHARGE').map((r) => [r.reference, r.accountId, r.amountFen])).toEqual([
+    expect(
+      journal
+        .filter((r) => r.kind === 'CHARGE')
+        .map((r) => [r.reference, r.accountId, r.amountFen]),
+    ).toEqual([
       [id(1), '88.1001.1', 2],
       [id(1), '88.1001.2', 1],
       [id(1), APP, -4],
@@ -236,8 +362,15 @@ describe('the billing book (SQLite)', () => {
     ]);
     // A trade id used again is refused, as before: the first charge stands alone.
     await store.hold({ holdId: id(3), accountId: APP, amountFen: 10 });
-    await expect(store.charge(id(3), trade(id(1), { a: 2, b: 1, platform: 1 }), 'again')).rejects.toThrow(/UNIQUE/);
-    expect(await store.check()).toEqual({ sumOfBalancesFen: 0, unbalancedEntries: [], driftedAccounts: [], heldMismatches: [] });
+    await expect(
+      store.charge(id(3), trade(id(1), { a: 2, b: 1, platform: 1 }), 'again'),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await store.check()).toEqual({
+      sumOfBalancesFen: 0,
+      unbalancedEntries: [],
+      driftedAccounts: [],
+      heldMismatches: [],
+    });
     expect((await store.getAccount(APP))?.balanceFen).toBe(92);
   });
 });

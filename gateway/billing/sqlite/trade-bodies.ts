@@ -29,7 +29,13 @@ export interface TradeParts {
 /** The trade its parts were taken from, with its members in the order a charge writes them. */
 export function rebuildTrade(parts: TradeParts): Trade {
   const { applicationId, ...rest } = JSON.parse(parts.body) as Record<string, unknown>;
-  return { tradeId: parts.tradeId, applicationId, resolutionId: unpackId(parts.resolutionId), ...rest, at: parts.at } as unknown as Trade;
+  return {
+    tradeId: parts.tradeId,
+    applicationId,
+    resolutionId: unpackId(parts.resolutionId),
+    ...rest,
+    at: parts.at,
+  } as unknown as Trade;
 }
 
 /** The book's table of shared trade bodies. */
@@ -43,7 +49,9 @@ export interface TradeBodies {
  * index lookup): an id remembered in memory could outlive a rolled-back insert.
  */
 export function tradeBodies(db: Database.Database): TradeBodies {
-  const byHash = db.prepare<[Buffer], number>('SELECT body_id FROM trade_bodies WHERE hash = ?').pluck();
+  const byHash = db
+    .prepare<[Buffer], number>('SELECT body_id FROM trade_bodies WHERE hash = ?')
+    .pluck();
   const insert = db.prepare('INSERT INTO trade_bodies (hash, body) VALUES (?, ?)');
   return {
     idOf(trade) {

@@ -7,7 +7,11 @@ import { GridmarkError, type Logger } from '../../../schema/index.js';
 import { createErrorFormatter } from '../../error-formatting.js';
 import { bearerToken } from '../../http/bearer-token.js';
 import type { Registry } from '../registry-service.js';
-import { REGISTRY_TYPE_DEFS, createRegistryResolvers, type RegistryContext } from './registry-schema.js';
+import {
+  REGISTRY_TYPE_DEFS,
+  createRegistryResolvers,
+  type RegistryContext,
+} from './registry-schema.js';
 
 /** A further part of the control plane served at `/registry` (e.g. billing): its schema extends the registry's. */
 export interface RegistryApiExtension {
@@ -16,7 +20,10 @@ export interface RegistryApiExtension {
 }
 
 /** Resolvers as Apollo Server takes them (one map of a resolver list). */
-type ApiResolvers = Extract<NonNullable<ApolloServerOptionsWithTypeDefs<RegistryContext>['resolvers']>, object[]>[number];
+type ApiResolvers = Extract<
+  NonNullable<ApolloServerOptionsWithTypeDefs<RegistryContext>['resolvers']>,
+  object[]
+>[number];
 
 /** The registry API server and how to build a request's context. */
 export interface RegistryApi {
@@ -29,7 +36,14 @@ export interface RegistryApi {
  * control plane (who may publish what), with its own credentials, and it must keep answering
  * while the data plane's supergraph recomposes.
  */
-export function createRegistryApi(registry: Registry, options: { readonly mode: 'development' | 'production'; readonly logger: Logger; readonly extensions?: readonly RegistryApiExtension[] }): RegistryApi {
+export function createRegistryApi(
+  registry: Registry,
+  options: {
+    readonly mode: 'development' | 'production';
+    readonly logger: Logger;
+    readonly extensions?: readonly RegistryApiExtension[];
+  },
+): RegistryApi {
   const extensions = options.extensions ?? [];
   const server = new ApolloServer<RegistryContext>({
     typeDefs: [REGISTRY_TYPE_DEFS, ...extensions.map((e) => e.typeDefs)],
@@ -39,17 +53,23 @@ export function createRegistryApi(registry: Registry, options: { readonly mode: 
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(options.logger),
-    plugins: [options.mode === 'development' ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      options.mode === 'development'
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   return {
     server,
     async context(request) {
       const key = bearerToken(request.headers.authorization);
-      if (key === null) throw unauthenticated('The Authorization header must be "Bearer <API key>".');
+      if (key === null)
+        throw unauthenticated('The Authorization header must be "Bearer <API key>".');
       try {
         return { caller: await registry.authenticate(key) };
       } catch (error) {
-        if (error instanceof GridmarkError && error.code === 'UNAUTHENTICATED') throw unauthenticated(error.message);
+        if (error instanceof GridmarkError && error.code === 'UNAUTHENTICATED')
+          throw unauthenticated(error.message);
         throw error;
       }
     },
@@ -57,5 +77,7 @@ export function createRegistryApi(registry: Registry, options: { readonly mode: 
 }
 
 function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }

@@ -2,7 +2,13 @@ import { GridmarkError } from '../../../schema/index.js';
 import type { Registry } from '../registry-service.js';
 import { mayActForSystem } from '../caller-permissions.js';
 import type { EnterpriseInput } from '../enterprise-onboarding.js';
-import type { AuditStatus, Caller, EnterpriseStatus, IdentifierStatus, SystemStatus } from '../registry-types.js';
+import type {
+  AuditStatus,
+  Caller,
+  EnterpriseStatus,
+  IdentifierStatus,
+  SystemStatus,
+} from '../registry-types.js';
 
 /** The registry API's schema: served at `/registry`, beside the device supergraph. */
 export const REGISTRY_TYPE_DEFS = `#graphql
@@ -220,62 +226,224 @@ export function createRegistryResolvers(registry: Registry) {
     });
   return {
     Query: {
-      me: (_: unknown, __: Args, { caller }: RegistryContext) => (caller.role === 'ANONYMOUS' ? null : caller),
-      enterprise: (_: unknown, args: Args) => registry.getEnterprise(text(args, 'creditCode').toUpperCase()),
-      enterprises: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.listEnterprises(caller, (args['status'] as EnterpriseStatus | null) ?? undefined)),
+      me: (_: unknown, __: Args, { caller }: RegistryContext) =>
+        caller.role === 'ANONYMOUS' ? null : caller,
+      enterprise: (_: unknown, args: Args) =>
+        registry.getEnterprise(text(args, 'creditCode').toUpperCase()),
+      enterprises: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          registry.listEnterprises(
+            caller,
+            (args['status'] as EnterpriseStatus | null) ?? undefined,
+          ),
+        ),
       system: (_: unknown, args: Args) => registry.getSystem(text(args, 'code')),
-      systems: (_: unknown, args: Args) => registry.listSystems((args['status'] as SystemStatus | null) ?? undefined),
-      fields: (_: unknown, args: Args) => registry.listFields((args['systemCode'] as string | null) ?? undefined),
-      ledgerAnchors: (_: unknown, args: { keys: { deviceId: string; fieldCode: string }[] }) => wrap(() => registry.ledgerAnchors(args.keys.map((k) => [k.deviceId, k.fieldCode] as const))),
-      ledgerResolution: (_: unknown, args: Args) => wrap(() => registry.ledgerResolution(text(args, 'id'))),
+      systems: (_: unknown, args: Args) =>
+        registry.listSystems((args['status'] as SystemStatus | null) ?? undefined),
+      fields: (_: unknown, args: Args) =>
+        registry.listFields((args['systemCode'] as string | null) ?? undefined),
+      ledgerAnchors: (_: unknown, args: { keys: { deviceId: string; fieldCode: string }[] }) =>
+        wrap(() =>
+          registry.ledgerAnchors(args.keys.map((k) => [k.deviceId, k.fieldCode] as const)),
+        ),
+      ledgerResolution: (_: unknown, args: Args) =>
+        wrap(() => registry.ledgerResolution(text(args, 'id'))),
       application: (_: unknown, args: Args) => registry.getApplication(text(args, 'appId')),
-      applicationKeys: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.applicationKeys(caller, text(args, 'appId'))),
+      applicationKeys: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.applicationKeys(caller, text(args, 'appId'))),
       identifier: (_: unknown, args: Args) => registry.getIdentifier(text(args, 'id')),
       association: (_: unknown, args: Args) => registry.association(text(args, 'deviceId')),
-      statistics: (_: unknown, __: Args, { caller }: RegistryContext) => wrap(() => registry.statistics(caller)),
-      creditHistory: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.creditHistory(caller, historyFilter(args))),
-      registryLog: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.log(caller, Number(args['after']), Number(args['limit']))).map((e) => ({ ...e, details: JSON.stringify(e.details) }))),
+      statistics: (_: unknown, __: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.statistics(caller)),
+      creditHistory: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.creditHistory(caller, historyFilter(args))),
+      registryLog: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(async () =>
+          (await registry.log(caller, Number(args['after']), Number(args['limit']))).map((e) => ({
+            ...e,
+            details: JSON.stringify(e.details),
+          })),
+        ),
     },
     Mutation: {
-      applyForEnterprise: (_: unknown, args: { input: EnterpriseInput }, { caller }: RegistryContext) => wrap(() => registry.applyForEnterprise(caller, args.input)),
-      createEnterprise: (_: unknown, args: { input: EnterpriseInput }, { caller }: RegistryContext) => wrap(() => registry.createEnterprise(caller, args.input)),
-      approveEnterprise: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.approveEnterprise(caller, text(args, 'creditCode'))),
-      rejectEnterprise: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.rejectEnterprise(caller, text(args, 'creditCode'), text(args, 'reason'))),
-      issueEnterpriseKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueEnterpriseKey(caller, text(args, 'creditCode'))),
-      registerSystem: (_: unknown, args: { input: Parameters<Registry['registerSystem']>[1] }, { caller }: RegistryContext) => wrap(() => registry.registerSystem(caller, args.input)),
-      updateSystemEndpoint: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.updateSystemEndpoint(caller, text(args, 'code'), text(args, 'url'))),
-      setSystemStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setSystemStatus(caller, text(args, 'code'), args['status'] as SystemStatus, text(args, 'reason'))),
-      registerFields: (_: unknown, args: { systemCode: string; fields: Parameters<Registry['registerFields']>[2] }, { caller }: RegistryContext) => wrap(() => registry.registerFields(caller, args.systemCode, args.fields)),
-      registerDevices: (_: unknown, args: { systemCode: string; devices: Parameters<Registry['registerDevices']>[2]; dryRun?: boolean | null }, { caller }: RegistryContext) => wrap(() => registry.registerDevices(caller, args.systemCode, args.devices, { dryRun: args.dryRun === true })),
-      claimDevices: (_: unknown, args: { systemCode: string; claims: Parameters<Registry['claimDevices']>[2]; dryRun?: boolean | null }, { caller }: RegistryContext) => wrap(() => registry.claimDevices(caller, args.systemCode, args.claims, { dryRun: args.dryRun === true })),
-      setIdentifierStatus: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setIdentifierStatus(caller, text(args, 'id'), args['status'] as IdentifierStatus, text(args, 'reason'))),
-      auditIdentifier: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.auditIdentifier(caller, text(args, 'id'), args['result'] as Exclude<AuditStatus, 'UNAUDITED'>, (args['note'] as string | null) ?? null)),
-      setCreditScore: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.setCreditScore(caller, text(args, 'creditCode'), Number(args['score']), text(args, 'reason'))),
-      registerApplication: (_: unknown, args: { name: string; roles: string[] }, { caller }: RegistryContext) => wrap(() => registry.registerApplication(caller, args)),
-      issueApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueApplicationKey(caller, text(args, 'name'))),
-      revokeApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.revokeApplicationKey(caller, text(args, 'appId'), text(args, 'keyId'))),
-      publishRule: (_: unknown, args: { appId: string; function: string; role: string; fieldCodes: string[] }, { caller }: RegistryContext) => wrap(() => registry.publishRule(caller, args)),
-      anchorCommitments: (_: unknown, args: { systemCode: string; commitments: Parameters<Registry['anchorCommitments']>[2]; vouched?: boolean | null }, { caller }: RegistryContext) => wrap(() => registry.anchorCommitments(caller, args.systemCode, args.commitments, { vouched: args.vouched === true })),
-      submitFeedback: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(async () => (await registry.submitFeedback(caller, { systemCode: text(args, 'systemCode'), score: Number(args['score']), reason: text(args, 'reason') })).event),
+      applyForEnterprise: (
+        _: unknown,
+        args: { input: EnterpriseInput },
+        { caller }: RegistryContext,
+      ) => wrap(() => registry.applyForEnterprise(caller, args.input)),
+      createEnterprise: (
+        _: unknown,
+        args: { input: EnterpriseInput },
+        { caller }: RegistryContext,
+      ) => wrap(() => registry.createEnterprise(caller, args.input)),
+      approveEnterprise: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.approveEnterprise(caller, text(args, 'creditCode'))),
+      rejectEnterprise: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          registry.rejectEnterprise(caller, text(args, 'creditCode'), text(args, 'reason')),
+        ),
+      issueEnterpriseKey: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.issueEnterpriseKey(caller, text(args, 'creditCode'))),
+      registerSystem: (
+        _: unknown,
+        args: { input: Parameters<Registry['registerSystem']>[1] },
+        { caller }: RegistryContext,
+      ) => wrap(() => registry.registerSystem(caller, args.input)),
+      updateSystemEndpoint: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.updateSystemEndpoint(caller, text(args, 'code'), text(args, 'url'))),
+      setSystemStatus: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          registry.setSystemStatus(
+            caller,
+            text(args, 'code'),
+            args['status'] as SystemStatus,
+            text(args, 'reason'),
+          ),
+        ),
+      registerFields: (
+        _: unknown,
+        args: { systemCode: string; fields: Parameters<Registry['registerFields']>[2] },
+        { caller }: RegistryContext,
+      ) => wrap(() => registry.registerFields(caller, args.systemCode, args.fields)),
+      registerDevices: (
+        _: unknown,
+        args: {
+          systemCode: string;
+          devices: Parameters<Registry['registerDevices']>[2];
+          dryRun?: boolean | null;
+        },
+        { caller }: RegistryContext,
+      ) =>
+        wrap(() =>
+          registry.registerDevices(caller, args.systemCode, args.devices, {
+            dryRun: args.dryRun === true,
+          }),
+        ),
+      claimDevices: (
+        _: unknown,
+        args: {
+          systemCode: string;
+          claims: Parameters<Registry['claimDevices']>[2];
+          dryRun?: boolean | null;
+        },
+        { caller }: RegistryContext,
+      ) =>
+        wrap(() =>
+          registry.claimDevices(caller, args.systemCode, args.claims, {
+            dryRun: args.dryRun === true,
+          }),
+        ),
+      setIdentifierStatus: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          registry.setIdentifierStatus(
+            caller,
+            text(args, 'id'),
+            args['status'] as IdentifierStatus,
+            text(args, 'reason'),
+          ),
+        ),
+      auditIdentifier: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          registry.auditIdentifier(
+            caller,
+            text(args, 'id'),
+            args['result'] as Exclude<AuditStatus, 'UNAUDITED'>,
+            (args['note'] as string | null) ?? null,
+          ),
+        ),
+      setCreditScore: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          registry.setCreditScore(
+            caller,
+            text(args, 'creditCode'),
+            Number(args['score']),
+            text(args, 'reason'),
+          ),
+        ),
+      registerApplication: (
+        _: unknown,
+        args: { name: string; roles: string[] },
+        { caller }: RegistryContext,
+      ) => wrap(() => registry.registerApplication(caller, args)),
+      issueApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.issueApplicationKey(caller, text(args, 'name'))),
+      revokeApplicationKey: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() => registry.revokeApplicationKey(caller, text(args, 'appId'), text(args, 'keyId'))),
+      publishRule: (
+        _: unknown,
+        args: { appId: string; function: string; role: string; fieldCodes: string[] },
+        { caller }: RegistryContext,
+      ) => wrap(() => registry.publishRule(caller, args)),
+      anchorCommitments: (
+        _: unknown,
+        args: {
+          systemCode: string;
+          commitments: Parameters<Registry['anchorCommitments']>[2];
+          vouched?: boolean | null;
+        },
+        { caller }: RegistryContext,
+      ) =>
+        wrap(() =>
+          registry.anchorCommitments(caller, args.systemCode, args.commitments, {
+            vouched: args.vouched === true,
+          }),
+        ),
+      submitFeedback: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(
+          async () =>
+            (
+              await registry.submitFeedback(caller, {
+                systemCode: text(args, 'systemCode'),
+                score: Number(args['score']),
+                reason: text(args, 'reason'),
+              })
+            ).event,
+        ),
       reinstateSystem: (_: unknown, args: Args, { caller }: RegistryContext) =>
         wrap(async () => {
-          const { system, event } = await registry.reinstateSystem(caller, text(args, 'code'), { reason: text(args, 'reason'), ...(typeof args['score'] === 'number' ? { score: args['score'] } : {}) });
+          const { system, event } = await registry.reinstateSystem(caller, text(args, 'code'), {
+            reason: text(args, 'reason'),
+            ...(typeof args['score'] === 'number' ? { score: args['score'] } : {}),
+          });
           return { system, creditEvent: event };
         }),
-      issueKey: (_: unknown, args: Args, { caller }: RegistryContext) => wrap(() => registry.issueKey(caller, args['role'] as 'PLATFORM_ADMIN' | 'AUDITOR', text(args, 'label'))),
+      issueKey: (_: unknown, args: Args, { caller }: RegistryContext) =>
+        wrap(() =>
+          registry.issueKey(
+            caller,
+            args['role'] as 'PLATFORM_ADMIN' | 'AUDITOR',
+            text(args, 'label'),
+          ),
+        ),
     },
     BusinessSystem: {
       // Subgraph addresses are infrastructure: not for anonymous callers or other systems.
-      url: (system: { code: string; enterpriseCreditCode: string; url: string }, _: Args, { caller }: RegistryContext) => (caller.role === 'AUDITOR' || mayActForSystem(caller, system) ? system.url : null),
+      url: (
+        system: { code: string; enterpriseCreditCode: string; url: string },
+        _: Args,
+        { caller }: RegistryContext,
+      ) => (caller.role === 'AUDITOR' || mayActForSystem(caller, system) ? system.url : null),
       fields: (system: { code: string }) => registry.listFields(system.code),
-      enterprise: (system: { enterpriseCreditCode: string }) => registry.getEnterprise(system.enterpriseCreditCode),
+      enterprise: (system: { enterpriseCreditCode: string }) =>
+        registry.getEnterprise(system.enterpriseCreditCode),
     },
     // The API spells policies as enum values; the registry and the ledger as the kit declares them.
     ChangePolicy: { REFUSE: 'refuse', RELEASE_UNVERIFIED: 'release-unverified' },
     Enterprise: {
       // How to reach an applicant is for those who review applications.
-      contact: (enterprise: { contact: string | null }, _: Args, { caller }: RegistryContext) => (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' ? enterprise.contact : null),
-      creditHistory: (enterprise: { creditCode: string }, args: Args, { caller }: RegistryContext) => wrap(() => registry.creditHistory(caller, { ...historyFilter(args), creditCode: enterprise.creditCode })),
+      contact: (enterprise: { contact: string | null }, _: Args, { caller }: RegistryContext) =>
+        caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR' ? enterprise.contact : null,
+      creditHistory: (
+        enterprise: { creditCode: string },
+        args: Args,
+        { caller }: RegistryContext,
+      ) =>
+        wrap(() =>
+          registry.creditHistory(caller, {
+            ...historyFilter(args),
+            creditCode: enterprise.creditCode,
+          }),
+        ),
     },
   };
 }

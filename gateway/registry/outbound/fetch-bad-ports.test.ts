@@ -13,11 +13,16 @@ async function refusal(port: number): Promise<string> {
   }
 }
 
-describe("the ports fetch refuses", () => {
+describe('the ports fetch refuses', () => {
   it("holds exactly the ports Node's fetch refuses, checked on each listed port and its neighbours", async () => {
-    const neighbours = [...FETCH_BAD_PORTS].flatMap((p) => [p - 1, p + 1]).filter((p) => p > 0 && !FETCH_BAD_PORTS.has(p));
+    const neighbours = [...FETCH_BAD_PORTS]
+      .flatMap((p) => [p - 1, p + 1])
+      .filter((p) => p > 0 && !FETCH_BAD_PORTS.has(p));
     const listed = await Promise.all([...FETCH_BAD_PORTS].map(refusal));
-    expect(listed.every((why) => why === 'bad port'), listed.join(', ')).toBe(true);
+    expect(
+      listed.every((why) => why === 'bad port'),
+      listed.join(', '),
+    ).toBe(true);
     const others = await Promise.all(neighbours.map(refusal));
     expect(others.filter((why) => why === 'bad port')).toEqual([]);
   }, 60_000);

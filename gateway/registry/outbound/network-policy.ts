@@ -78,8 +78,15 @@ function blockListOf(networks: readonly string[]): BlockList {
     const family = isIP(address);
     const bits = prefix === undefined ? undefined : Number(prefix);
     const max = family === 4 ? 32 : 128;
-    if (family === 0 || rest.length > 0 || (bits !== undefined && !(prefix !== '' && Number.isInteger(bits) && bits >= 0 && bits <= max))) {
-      throw new GridmarkError('BAD_CONFIGURATION', `"${network}" is not a network: give a CIDR such as 10.0.0.0/8 or fd00::/8, or an address.`);
+    if (
+      family === 0 ||
+      rest.length > 0 ||
+      (bits !== undefined && !(prefix !== '' && Number.isInteger(bits) && bits >= 0 && bits <= max))
+    ) {
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `"${network}" is not a network: give a CIDR such as 10.0.0.0/8 or fd00::/8, or an address.`,
+      );
     }
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (bits === undefined) list.addAddress(address, type);

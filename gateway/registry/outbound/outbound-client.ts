@@ -3,7 +3,11 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { GridmarkError } from '../../../schema/index.js';
-import { createNetworkPolicy, type NetworkPolicy, type OutboundNetworks } from './network-policy.js';
+import {
+  createNetworkPolicy,
+  type NetworkPolicy,
+  type OutboundNetworks,
+} from './network-policy.js';
 
 /** How calls to applicant URLs are constrained: the networks they may reach, a deadline, a size cap. */
 export interface OutboundOptions extends OutboundNetworks {
@@ -12,7 +16,9 @@ export interface OutboundOptions extends OutboundNetworks {
   /** Answers longer than this are cut off and refused (default 1 MiB). */
   readonly maxResponseBytes?: number;
   /** Name resolution; by default the operating system's. Each address it gives is checked before use. */
-  readonly resolve?: (hostname: string) => Promise<readonly { readonly address: string; readonly family: number }[]>;
+  readonly resolve?: (
+    hostname: string,
+  ) => Promise<readonly { readonly address: string; readonly family: number }[]>;
 }
 
 /**
@@ -51,7 +57,11 @@ export interface OutboundClient {
    * @throws GridmarkError `URL_NOT_ALLOWED` (`details.reason` `SCHEME`, `CREDENTIALS`, `ADDRESS`);
    * {@link OutboundRequestError} for a timeout, a redirect, an oversized answer or a transport failure.
    */
-  postJson(url: string, body: unknown, options?: { readonly timeoutMs?: number }): Promise<OutboundResponse>;
+  postJson(
+    url: string,
+    body: unknown,
+    options?: { readonly timeoutMs?: number },
+  ): Promise<OutboundResponse>;
   /**
    * Checks the scheme and credentials of `url` (not its address, which is checked when it is called).
    * @throws GridmarkError `URL_NOT_ALLOWED`.
@@ -71,7 +81,8 @@ function notAllowed(reason: 'SCHEME' | 'CREDENTIALS' | 'ADDRESS', message: strin
 /** Creates the client; the networks are checked now. @throws GridmarkError `BAD_CONFIGURATION` for a malformed network. */
 export function createOutboundClient(options: OutboundOptions = {}): OutboundClient {
   const policy = createNetworkPolicy(options);
-  const resolve = options.resolve ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true }));
+  const resolve =
+    options.resolve ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true }));
   const lookup = guardedLookup(policy, resolve);
   const checkUrl = (text: string): URL => {
     let url: URL;
@@ -80,8 +91,13 @@ export function createOutboundClient(options: OutboundOptions = {}): OutboundCli
     } catch {
       throw notAllowed('SCHEME', 'the URL is not a URL.');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw notAllowed('SCHEME', `the registry calls http and https URLs only, not ${url.protocol.replace(/:$/, '')}.`);
-    if (url.username !== '' || url.password !== '') throw notAllowed('CREDENTIALS', 'the URL must not carry a user name or password.');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw notAllowed(
+        'SCHEME',
+        `the registry calls http and https URLs only, not ${url.protocol.replace(/:$/, '')}.`,
+      );
+    if (url.username !== '' || url.password !== '')
+      throw notAllowed('CREDENTIALS', 'the URL must not carry a user name or password.');
     return url;
   };
   return {
@@ -91,7 +107,11 @@ export function createOutboundClient(options: OutboundOptions = {}): OutboundCli
       const url = checkUrl(text);
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
       // An address in the URL is connected to as it is: no lookup runs, so it is checked here.
-      if (isIP(host) !== 0 && !policy.admits(host)) throw notAllowed('ADDRESS', 'the URL names an address in a network the registry does not call.');
+      if (isIP(host) !== 0 && !policy.admits(host))
+        throw notAllowed(
+          'ADDRESS',
+          'the URL names an address in a network the registry does not call.',
+        );
       return send(url, Buffer.from(JSON.stringify(body)), {
         lookup,
         timeoutMs: request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -106,18 +126,42 @@ export function createOutboundClient(options: OutboundOptions = {}): OutboundCli
  * rest, so the socket connects to an address that was checked (no second resolution a DNS answer
  * could change in between).
  */
-function guardedLookup(policy: NetworkPolicy, resolve: NonNullable<OutboundOptions['resolve']>): LookupFunction {
+function guardedLookup(
+  policy: NetworkPolicy,
+  resolve: NonNullable<OutboundOptions['resolve']>,
+): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     resolve(hostname).then(
       (addresses) => {
-        const family = lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : undefined;
-        const admitted = addresses.filter((a) => (family === undefined || a.family === family) && policy.admits(a.address));
+        const family =
+          lookupOptions.family === 4 || lookupOptions.family === 6
+            ? lookupOptions.family
+            : undefined;
+        const admitted = addresses.filter(
+          (a) => (family === undefined || a.family === family) && policy.admits(a.address),
+        );
         const first = admitted[0];
         if (first === undefined) {
-          callback(notAllowed('ADDRESS', 'the URL\'s host resolves only to addresses in networks the registry does not call.'), '', 0);
+          callback(
+            notAllowed(
+              'ADDRESS',
+              "the URL's host resolves only to addresses in networks the registry does not call.",
+            ),
+            '',
+            0,
+          );
           return;
         }
-        if (lookupOptions.all === true) (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, admitted.map((a) => ({ address: a.address, family: a.family })));
+        if (lookupOptions.all === true)
+          (
+            callback as unknown as (
+              error: null,
+              addresses: { address: string; family: number }[],
+            ) => void
+          )(
+            null,
+            admitted.map((a) => ({ address: a.address, family: a.family })),
+          );
         else callback(null, first.address, first.family);
       },
       (error: unknown) => callback(error as NodeJS.ErrnoException, '', 0),
@@ -126,12 +170,31 @@ function guardedLookup(policy: NetworkPolicy, resolve: NonNullable<OutboundOptio
 }
 
 /** One POST over a fresh connection: settles once, with the answer or the first failure. */
-function send(url: URL, body: Buffer, options: { readonly lookup: LookupFunction; readonly timeoutMs: number; readonly maxBytes: number }): Promise<OutboundResponse> {
+function send(
+  url: URL,
+  body: Buffer,
+  options: {
+    readonly lookup: LookupFunction;
+    readonly timeoutMs: number;
+    readonly maxBytes: number;
+  },
+): Promise<OutboundResponse> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length };
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers, agent: false, lookup: options.lookup });
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'content-length': body.length,
+    };
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: 'POST',
+      headers,
+      agent: false,
+      lookup: options.lookup,
+    });
     let settled = false;
-    const finish = (outcome: { readonly error: Error } | { readonly response: OutboundResponse }): void => {
+    const finish = (
+      outcome: { readonly error: Error } | { readonly response: OutboundResponse },
+    ): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -140,22 +203,38 @@ function send(url: URL, body: Buffer, options: { readonly lookup: LookupFunction
         reject(outcome.error);
       } else resolve(outcome.response);
     };
-    const fail = (reason: OutboundFailureReason, message: string, cause?: unknown): void => finish({ error: new OutboundRequestError(reason, message, { cause }) });
-    const timer = setTimeout(() => fail('TIMEOUT', `no whole answer within ${options.timeoutMs} ms`), options.timeoutMs);
-    request.once('error', (error: Error) => (error instanceof GridmarkError ? finish({ error }) : fail('UNREACHABLE', 'unreachable', error)));
+    const fail = (reason: OutboundFailureReason, message: string, cause?: unknown): void =>
+      finish({ error: new OutboundRequestError(reason, message, { cause }) });
+    const timer = setTimeout(
+      () => fail('TIMEOUT', `no whole answer within ${options.timeoutMs} ms`),
+      options.timeoutMs,
+    );
+    request.once('error', (error: Error) =>
+      error instanceof GridmarkError
+        ? finish({ error })
+        : fail('UNREACHABLE', 'unreachable', error),
+    );
     request.once('response', (response: IncomingMessage) => {
       const status = response.statusCode ?? 0;
       response.once('error', (error: Error) => fail('UNREACHABLE', 'the answer broke off', error));
-      if (status >= 300 && status < 400) return fail('REDIRECT', `answered with a redirect (HTTP ${status}), which the registry does not follow`);
-      if (Number(response.headers['content-length'] ?? 0) > options.maxBytes) return fail('RESPONSE_TOO_LARGE', `the answer is longer than ${options.maxBytes} bytes`);
+      if (status >= 300 && status < 400)
+        return fail(
+          'REDIRECT',
+          `answered with a redirect (HTTP ${status}), which the registry does not follow`,
+        );
+      if (Number(response.headers['content-length'] ?? 0) > options.maxBytes)
+        return fail('RESPONSE_TOO_LARGE', `the answer is longer than ${options.maxBytes} bytes`);
       const chunks: Buffer[] = [];
       let length = 0;
       response.on('data', (chunk: Buffer) => {
         length += chunk.length;
-        if (length > options.maxBytes) fail('RESPONSE_TOO_LARGE', `the answer is longer than ${options.maxBytes} bytes`);
+        if (length > options.maxBytes)
+          fail('RESPONSE_TOO_LARGE', `the answer is longer than ${options.maxBytes} bytes`);
         else chunks.push(chunk);
       });
-      response.once('end', () => finish({ response: { status, body: Buffer.concat(chunks, length).toString('utf8') } }));
+      response.once('end', () =>
+        finish({ response: { status, body: Buffer.concat(chunks, length).toString('utf8') } }),
+      );
     });
     request.end(body);
   });

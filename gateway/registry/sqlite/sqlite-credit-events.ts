@@ -1,6 +1,18 @@
 import type Database from 'better-sqlite3';
-import { StoreConflict, type CreditEventInput, type CreditEventResult, type LogInput, type RegistryStore } from '../registry-store.js';
-import type { BusinessSystem, CreditEvent, CreditEventKind, CreditReference, Enterprise } from '../registry-types.js';
+import {
+  StoreConflict,
+  type CreditEventInput,
+  type CreditEventResult,
+  type LogInput,
+  type RegistryStore,
+} from '../registry-store.js';
+import type {
+  BusinessSystem,
+  CreditEvent,
+  CreditEventKind,
+  CreditReference,
+  Enterprise,
+} from '../registry-types.js';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
@@ -18,15 +30,25 @@ export interface CreditEventsContext {
  * The credit part of the SQLite registry store: the score change, its event, its log entry and the
  * suspensions it causes, in one transaction (the `credit_events` table, migration 4).
  */
-export function sqliteCreditEvents(context: CreditEventsContext): Pick<RegistryStore, 'recordCreditEvent' | 'creditHistory'> {
+export function sqliteCreditEvents(
+  context: CreditEventsContext,
+): Pick<RegistryStore, 'recordCreditEvent' | 'creditHistory'> {
   const { db, now, log } = context;
   const scoreOf = db.prepare('SELECT credit_score FROM enterprises WHERE credit_code = ?');
   const setScore = db.prepare('UPDATE enterprises SET credit_score = ? WHERE credit_code = ?');
-  const systemBrief = db.prepare('SELECT enterprise_credit_code, status FROM systems WHERE code = ?');
-  const ratedToday = db.prepare(`SELECT 1 FROM credit_events WHERE kind = 'FEEDBACK' AND app_id = ? AND system_code = ? AND substr(at, 1, 10) = ?`);
-  const insert = db.prepare('INSERT INTO credit_events (at, credit_code, system_code, kind, delta, score_before, score_after, reason, actor, reference, app_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const systemBrief = db.prepare(
+    'SELECT enterprise_credit_code, status FROM systems WHERE code = ?',
+  );
+  const ratedToday = db.prepare(
+    `SELECT 1 FROM credit_events WHERE kind = 'FEEDBACK' AND app_id = ? AND system_code = ? AND substr(at, 1, 10) = ?`,
+  );
+  const insert = db.prepare(
+    'INSERT INTO credit_events (at, credit_code, system_code, kind, delta, score_before, score_after, reason, actor, reference, app_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const eventRow = db.prepare('SELECT * FROM credit_events WHERE seq = ?');
-  const activeSystems = db.prepare(`SELECT code FROM systems WHERE enterprise_credit_code = ? AND status = 'ACTIVE' ORDER BY seq`);
+  const activeSystems = db.prepare(
+    `SELECT code FROM systems WHERE enterprise_credit_code = ? AND status = 'ACTIVE' ORDER BY seq`,
+  );
   const setStatus = db.prepare('UPDATE systems SET status = ?, updated_at = ? WHERE code = ?');
 
   const record = db.transaction((input: CreditEventInput): CreditEventResult => {
@@ -35,35 +57,102 @@ export function sqliteCreditEvents(context: CreditEventsContext): Pick<RegistryS
     if (!stored) throw new StoreConflict('NOT_FOUND', `no enterprise ${input.creditCode}`);
     if (input.systemCode !== null) {
       const system = systemBrief.get(input.systemCode) as Row | undefined;
-      if (!system || str(system['enterprise_credit_code']) !== input.creditCode) throw new StoreConflict('NOT_FOUND', `no business system ${input.systemCode} of ${input.creditCode}`, { systemCode: input.systemCode });
+      if (!system || str(system['enterprise_credit_code']) !== input.creditCode)
+        throw new StoreConflict(
+          'NOT_FOUND',
+          `no business system ${input.systemCode} of ${input.creditCode}`,
+          { systemCode: input.systemCode },
+        );
     }
     const appId = input.kind === 'FEEDBACK' ? (input.reference.appId ?? '') : null;
     if (appId !== null && ratedToday.get(appId, input.systemCode, at.slice(0, 10))) {
-      throw new StoreConflict('FEEDBACK_LIMIT', `${appId} already rated ${input.systemCode ?? ''} on ${at.slice(0, 10)} (UTC)`, { systemCode: input.systemCode });
+      throw new StoreConflict(
+        'FEEDBACK_LIMIT',
+        `${appId} already rated ${input.systemCode ?? ''} on ${at.slice(0, 10)} (UTC)`,
+        { systemCode: input.systemCode },
+      );
     }
     const before = Number(stored['credit_score']);
-    const after = Math.min(100, Math.max(0, 'by' in input.change ? before + input.change.by : input.change.to));
+    const after = Math.min(
+      100,
+      Math.max(0, 'by' in input.change ? before + input.change.by : input.change.to),
+    );
     setScore.run(after, input.creditCode);
-    const seq = Number(insert.run(at, input.creditCode, input.systemCode, input.kind, after - before, before, after, input.reason, input.actor, JSON.stringify(input.reference), appId).lastInsertRowid);
-    log({ actor: input.actor, action: `credit.${input.kind.toLowerCase()}`, subject: input.creditCode, details: { seq, systemCode: input.systemCode, from: before, to: after, reason: input.reason, reference: input.reference } }, at);
+    const seq = Number(
+      insert.run(
+        at,
+        input.creditCode,
+        input.systemCode,
+        input.kind,
+        after - before,
+        before,
+        after,
+        input.reason,
+        input.actor,
+        JSON.stringify(input.reference),
+        appId,
+      ).lastInsertRowid,
+    );
+    log(
+      {
+        actor: input.actor,
+        action: `credit.${input.kind.toLowerCase()}`,
+        subject: input.creditCode,
+        details: {
+          seq,
+          systemCode: input.systemCode,
+          from: before,
+          to: after,
+          reason: input.reason,
+          reference: input.reference,
+        },
+      },
+      at,
+    );
 
     let reactivated: BusinessSystem | null = null;
     if (input.reactivate) {
       const { systemCode } = input.reactivate;
       const system = systemBrief.get(systemCode) as Row | undefined;
-      if (!system) throw new StoreConflict('NOT_FOUND', `no business system ${systemCode}`, { systemCode });
-      if (str(system['status']) !== 'SUSPENDED') throw new StoreConflict('INVALID_STATE', `business system ${systemCode} is ${str(system['status']).toLowerCase()}, not suspended`, { systemCode });
+      if (!system)
+        throw new StoreConflict('NOT_FOUND', `no business system ${systemCode}`, { systemCode });
+      if (str(system['status']) !== 'SUSPENDED')
+        throw new StoreConflict(
+          'INVALID_STATE',
+          `business system ${systemCode} is ${str(system['status']).toLowerCase()}, not suspended`,
+          { systemCode },
+        );
       setStatus.run('ACTIVE', at, systemCode);
       log(input.reactivate.log, at);
       reactivated = context.getSystem(systemCode) ?? null;
     }
 
-    const suspended = after < input.suspendBelow ? (activeSystems.all(input.creditCode) as Row[]).map((r) => str(r['code'])) : [];
+    const suspended =
+      after < input.suspendBelow
+        ? (activeSystems.all(input.creditCode) as Row[]).map((r) => str(r['code']))
+        : [];
     for (const code of suspended) {
       setStatus.run('SUSPENDED', at, code);
-      log({ actor: 'credit', action: 'system.suspended', subject: code, details: { reason: `credit score of ${input.creditCode} fell to ${after}, below ${input.suspendBelow}: ${input.reason}`, from: 'ACTIVE', creditEvent: seq } }, at);
+      log(
+        {
+          actor: 'credit',
+          action: 'system.suspended',
+          subject: code,
+          details: {
+            reason: `credit score of ${input.creditCode} fell to ${after}, below ${input.suspendBelow}: ${input.reason}`,
+            from: 'ACTIVE',
+            creditEvent: seq,
+          },
+        },
+        at,
+      );
     }
-    return { enterprise: context.getEnterprise(input.creditCode) as Enterprise, event: toCreditEvent(eventRow.get(seq) as Row), suspended, reactivated };
+    return {
+      enterprise: context.getEnterprise(input.creditCode) as Enterprise,
+      event: toCreditEvent(eventRow.get(seq) as Row),
+      suspended,
+      reactivated,
+    };
   });
 
   return {
@@ -79,7 +168,9 @@ export function sqliteCreditEvents(context: CreditEventsContext): Pick<RegistryS
         where.push('system_code = ?');
         params.push(filter.systemCode);
       }
-      const rows = db.prepare(`SELECT * FROM credit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, filter.limit) as Row[];
+      const rows = db
+        .prepare(`SELECT * FROM credit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+        .all(...params, filter.limit) as Row[];
       return Promise.resolve(rows.map(toCreditEvent));
     },
   };

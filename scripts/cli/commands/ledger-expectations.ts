@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { headProblem, keyFingerprint, keyProblem, parseCheckpoint, parseHeadExpectation, readFingerprint, type ChainHead, type HeadExpectation } from '../../../ledger-adapter/checkpoints/index.js';
+import {
+  headProblem,
+  keyFingerprint,
+  keyProblem,
+  parseCheckpoint,
+  parseHeadExpectation,
+  readFingerprint,
+  type ChainHead,
+  type HeadExpectation,
+} from '../../../ledger-adapter/checkpoints/index.js';
 import type { VerifiedHead } from '../../../ledger-adapter/embedded/index.js';
 import { GridmarkError } from '../../../schema/index.js';
 
@@ -27,22 +36,41 @@ export interface ExpectationOptions {
 export function readExpectations(values: ExpectationOptions): LedgerExpectations {
   const file = values.checkpoint;
   if (file !== undefined) {
-    if (values['expect-head'] !== undefined || values['expect-key'] !== undefined) throw new GridmarkError('BAD_CONFIGURATION', '--checkpoint gives the head and the key: leave out --expect-head and --expect-key.');
+    if (values['expect-head'] !== undefined || values['expect-key'] !== undefined)
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        '--checkpoint gives the head and the key: leave out --expect-head and --expect-key.',
+      );
     let checkpoint;
     try {
       checkpoint = parseCheckpoint(readText(file, '--checkpoint'));
     } catch (error) {
       if (error instanceof GridmarkError) throw error;
-      throw new GridmarkError('BAD_CONFIGURATION', `${file} is not a signed checkpoint: ${error instanceof Error ? error.message : String(error)}.`);
+      throw new GridmarkError(
+        'BAD_CONFIGURATION',
+        `${file} is not a signed checkpoint: ${error instanceof Error ? error.message : String(error)}.`,
+      );
     }
     const label = `checkpoint ${file} signed ${checkpoint.at}`;
-    return { head: { expected: { height: checkpoint.height, hash: checkpoint.head }, label }, keyId: { expected: checkpoint.keyId, label } };
+    return {
+      head: { expected: { height: checkpoint.height, hash: checkpoint.head }, label },
+      keyId: { expected: checkpoint.keyId, label },
+    };
   }
   const head = values['expect-head'];
   const key = values['expect-key'];
   return {
-    ...(head === undefined ? {} : { head: { expected: parseHeadExpectation(head), label: '--expect-head' } }),
-    ...(key === undefined ? {} : { keyId: { expected: readFingerprint(key) ?? fingerprintOfFile(key), label: '--expect-key' } }),
+    ...(head === undefined
+      ? {}
+      : { head: { expected: parseHeadExpectation(head), label: '--expect-head' } }),
+    ...(key === undefined
+      ? {}
+      : {
+          keyId: {
+            expected: readFingerprint(key) ?? fingerprintOfFile(key),
+            label: '--expect-key',
+          },
+        }),
   };
 }
 
@@ -51,7 +79,11 @@ function fingerprintOfFile(file: string): string {
   try {
     return keyFingerprint(text);
   } catch (cause) {
-    throw new GridmarkError('BAD_CONFIGURATION', `--expect-key ${file} is neither a key fingerprint (sha256:<64 hex digits>) nor a PEM key file.`, { cause });
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `--expect-key ${file} is neither a key fingerprint (sha256:<64 hex digits>) nor a PEM key file.`,
+      { cause },
+    );
   }
 }
 
@@ -80,7 +112,8 @@ export class HeadWatch {
   readonly onBlock = (number: number, hash: string): void => {
     const expected = this.#expected;
     if (expected === undefined) return;
-    if (expected.height !== undefined && number === expected.height - 1) this.#seen.set(number, hash);
+    if (expected.height !== undefined && number === expected.height - 1)
+      this.#seen.set(number, hash);
     if (hash === expected.hash) this.#foundAt ??= number;
   };
 

@@ -10,11 +10,21 @@ import { GridmarkError, silentLogger } from '../../../schema/index.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 function gridmark(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const request = (id: string): BatchedResolveInput => ({ resolutionId: id, applicationId: 'APP-0001', function: 'monitoring', role: '*', deviceIds: ['88.1001.1/INV-1'] });
+const request = (id: string): BatchedResolveInput => ({
+  resolutionId: id,
+  applicationId: 'APP-0001',
+  function: 'monitoring',
+  role: '*',
+  deviceIds: ['88.1001.1/INV-1'],
+});
 
 describe('gridmark ledger outbox', () => {
   const tmp = tempDir('gridmark-outbox-cli-');
@@ -25,13 +35,28 @@ describe('gridmark ledger outbox', () => {
     const ledger = {
       resolveBatch: (requests: readonly BatchedResolveInput[]) => {
         if (state.down) return Promise.reject(new GridmarkError('LEDGER_UNAVAILABLE', 'down'));
-        return Promise.resolve({ recorded: [], refused: requests.map((r) => ({ resolutionId: r.resolutionId, code: 'NO_RULE' })) });
+        return Promise.resolve({
+          recorded: [],
+          refused: requests.map((r) => ({ resolutionId: r.resolutionId, code: 'NO_RULE' })),
+        });
       },
     } as unknown as OutboxLedger;
-    const outbox = openLedgerOutbox({ ledger, path, logger: silentLogger, lingerMs: 1, stopTimeoutMs: 100 });
-    expect(await outbox.append({ kind: 'resolution', body: request('r-refused') })).toMatchObject({ status: 'refused', code: 'NO_RULE' });
+    const outbox = openLedgerOutbox({
+      ledger,
+      path,
+      logger: silentLogger,
+      lingerMs: 1,
+      stopTimeoutMs: 100,
+    });
+    expect(await outbox.append({ kind: 'resolution', body: request('r-refused') })).toMatchObject({
+      status: 'refused',
+      code: 'NO_RULE',
+    });
     state.down = true;
-    outbox.appendAll([{ kind: 'resolution', body: request('r-waiting') }, { kind: 'fields', body: { systemCode: '88.1001.1', fields: [] } }]);
+    outbox.appendAll([
+      { kind: 'resolution', body: request('r-waiting') },
+      { kind: 'fields', body: { systemCode: '88.1001.1', fields: [] } },
+    ]);
     await outbox.close();
   });
   afterAll(() => tmp.remove());
@@ -42,7 +67,10 @@ describe('gridmark ledger outbox', () => {
     expect(run.stdout).toContain('2 record(s) wait for the ledger (1 fields, 1 resolution;');
     expect(run.stdout).toContain('1 refused by the ledger');
     expect(run.stdout).toMatch(/REFUSED \S+ resolution:r-refused: \[NO_RULE\]/);
-    const json = JSON.parse(gridmark('ledger', 'outbox', '--path', path, '--json').stdout) as { waiting: Record<string, number>; refusedCount: number };
+    const json = JSON.parse(gridmark('ledger', 'outbox', '--path', path, '--json').stdout) as {
+      waiting: Record<string, number>;
+      refusedCount: number;
+    };
     expect(json).toMatchObject({ waiting: { fields: 1, resolution: 1 }, refusedCount: 1 });
   });
 

@@ -1,13 +1,30 @@
 import type { ShareableField, SubgraphDeclaration } from '../../index.js';
 import type { Plant, PlantDevice } from '../plant/plant-model.js';
 import { createRandom } from '../plant/random.js';
-import { createIdentifierTable, reseed, sqliteBatchLoader, type SqliteDatabase } from '../sqlite-store.js';
+import {
+  createIdentifierTable,
+  reseed,
+  sqliteBatchLoader,
+  type SqliteDatabase,
+} from '../sqlite-store.js';
 
 /** The O&M contractor's system: the maintenance history of every device it looks after. */
 export const OM_FIELDS: readonly ShareableField[] = [
-  { name: 'maintenanceRecords', type: '[OmMaintenanceRecord!]', description: 'Work orders on the device, oldest first.' },
-  { name: 'lastMaintenanceAt', type: 'String', description: 'Time of the latest work order, ISO-8601 UTC.' },
-  { name: 'openFault', type: 'String', description: 'The fault of a work order still open, if any.' },
+  {
+    name: 'maintenanceRecords',
+    type: '[OmMaintenanceRecord!]',
+    description: 'Work orders on the device, oldest first.',
+  },
+  {
+    name: 'lastMaintenanceAt',
+    type: 'String',
+    description: 'Time of the latest work order, ISO-8601 UTC.',
+  },
+  {
+    name: 'openFault',
+    type: 'String',
+    description: 'The fault of a work order still open, if any.',
+  },
 ];
 
 const TYPE_DEFS = `
@@ -44,14 +61,19 @@ export function seedOm(db: SqliteDatabase, plant: Plant): string[] {
   const random = createRandom(7);
   const held: string[] = [];
   reseed(db, ['device_identifiers', 'work_orders'], () => {
-    const id = db.prepare('INSERT INTO device_identifiers (identifier, local_code, kind) VALUES (?, ?, ?)');
-    const order = db.prepare('INSERT INTO work_orders (om_code, at, fault, technician, remedy) VALUES (?, ?, ?, ?, ?)');
+    const id = db.prepare(
+      'INSERT INTO device_identifiers (identifier, local_code, kind) VALUES (?, ?, ?)',
+    );
+    const order = db.prepare(
+      'INSERT INTO work_orders (om_code, at, fault, technician, remedy) VALUES (?, ?, ?, ?, ?)',
+    );
     let n = 0;
     for (const device of plant.devices) {
       const code = `OM-${String(++n).padStart(5, '0')}`;
       id.run(device.id, code, device.kind);
       held.push(device.id);
-      for (const o of workOrders(device, plant)) order.run(code, o.time, o.fault, random.pick(TECHNICIANS), o.remedy);
+      for (const o of workOrders(device, plant))
+        order.run(code, o.time, o.fault, random.pick(TECHNICIANS), o.remedy);
     }
   });
   return held;
@@ -67,20 +89,40 @@ function workOrders(device: PlantDevice, plant: Plant): WorkOrder[] {
   const orders: WorkOrder[] = [];
   const routine = (year: number, remedy: string): void => {
     const time = `${year}-06-1${device.block ?? 0}T02:30:00.000Z`;
-    if (time < plant.now.toISOString() && (device.scrappedAt === null || time.slice(0, 10) < device.scrappedAt)) orders.push({ time, fault: null, remedy });
+    if (
+      time < plant.now.toISOString() &&
+      (device.scrappedAt === null || time.slice(0, 10) < device.scrappedAt)
+    )
+      orders.push({ time, fault: null, remedy });
   };
-  if (device.kind === 'COMBINER_BOX') for (const y of [2024, 2025, 2026]) routine(y, 'Annual inspection: fuses, surge arresters and terminals checked, torque re-applied.');
-  if (device.kind === 'INVERTER') for (const y of [2024, 2025, 2026]) routine(y, 'Annual inspection: fans and filters cleaned, firmware checked.');
-  if (device.kind === 'TRANSFORMER') for (const y of [2024, 2025, 2026]) routine(y, 'Oil sample analysed (DGA normal); bushings cleaned.');
+  if (device.kind === 'COMBINER_BOX')
+    for (const y of [2024, 2025, 2026])
+      routine(
+        y,
+        'Annual inspection: fuses, surge arresters and terminals checked, torque re-applied.',
+      );
+  if (device.kind === 'INVERTER')
+    for (const y of [2024, 2025, 2026])
+      routine(y, 'Annual inspection: fans and filters cleaned, firmware checked.');
+  if (device.kind === 'TRANSFORMER')
+    for (const y of [2024, 2025, 2026])
+      routine(y, 'Oil sample analysed (DGA normal); bushings cleaned.');
   if (device.scrappedAt !== null) {
     const inverter = device.kind === 'INVERTER';
     orders.push({
       time: `${device.scrappedAt}T03:00:00.000Z`,
-      fault: inverter ? 'IGBT module failure; inverter tripped with fault code 2031.' : 'Hot spot of 38 K found by infrared drone survey; cracked cell.',
+      fault: inverter
+        ? 'IGBT module failure; inverter tripped with fault code 2031.'
+        : 'Hot spot of 38 K found by infrared drone survey; cracked cell.',
       remedy: `${inverter ? 'Inverter' : 'Module'} replaced with ${device.replacedBy ?? 'a new unit'}; old unit scrapped.`,
     });
   }
-  if (device.openFault) orders.push({ time: device.openFault.since, fault: device.openFault.description, remedy: null });
+  if (device.openFault)
+    orders.push({
+      time: device.openFault.since,
+      fault: device.openFault.description,
+      remedy: null,
+    });
   return orders;
 }
 
@@ -100,7 +142,10 @@ export function declareOm(db: SqliteDatabase): SubgraphDeclaration {
               (SELECT fault FROM work_orders WHERE om_code = i.local_code AND remedy IS NULL ORDER BY at DESC LIMIT 1) AS openFault
        FROM json_each(?) AS j
        JOIN device_identifiers AS i ON i.identifier = j.value`,
-      ({ records, ...row }) => ({ ...row, maintenanceRecords: JSON.parse(String(records)) as unknown }),
+      ({ records, ...row }) => ({
+        ...row,
+        maintenanceRecords: JSON.parse(String(records)) as unknown,
+      }),
     ),
   };
 }

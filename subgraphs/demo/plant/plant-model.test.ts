@@ -9,14 +9,25 @@ describe('demo plant', () => {
   it('has over 2,000 devices of every kind, all with valid, unique identifiers', () => {
     expect(plant.devices.length).toBeGreaterThanOrEqual(2_000);
     const kinds = new Set(plant.devices.map((d) => d.kind));
-    expect([...kinds].sort()).toEqual(['COMBINER_BOX', 'INVERTER', 'METER', 'MODULE', 'STRING', 'TRANSFORMER']);
+    expect([...kinds].sort()).toEqual([
+      'COMBINER_BOX',
+      'INVERTER',
+      'METER',
+      'MODULE',
+      'STRING',
+      'TRANSFORMER',
+    ]);
     expect(new Set(plant.devices.map((d) => d.id)).size).toBe(plant.devices.length);
-    expect(plant.devices.every((d) => isValidIdentifier(d.id) && d.id.endsWith(`/${d.ownCode}`))).toBe(true);
+    expect(
+      plant.devices.every((d) => isValidIdentifier(d.id) && d.id.endsWith(`/${d.ownCode}`)),
+    ).toBe(true);
   });
 
   it('is the same plant for the same seed', () => {
     const again = buildPlant({ now: plant.now });
-    expect(again.devices.map((d) => [d.id, d.productionDate, d.scrappedAt])).toEqual(plant.devices.map((d) => [d.id, d.productionDate, d.scrappedAt]));
+    expect(again.devices.map((d) => [d.id, d.productionDate, d.scrappedAt])).toEqual(
+      plant.devices.map((d) => [d.id, d.productionDate, d.scrappedAt]),
+    );
   });
 
   it('gives every scrapped device a replacement in its place and no live output', () => {
@@ -34,7 +45,8 @@ describe('demo plant', () => {
 
   it('makes output follow the sun: nothing at night, most near solar noon', () => {
     const meter = plant.devices.find((d) => d.kind === 'METER');
-    const power = (iso: string): number => readingsAt(plant, new Date(iso)).get(meter?.id ?? '')?.outputPowerW ?? -1;
+    const power = (iso: string): number =>
+      readingsAt(plant, new Date(iso)).get(meter?.id ?? '')?.outputPowerW ?? -1;
     const midnight = power('2026-06-21T16:00:00Z'); // 00:00 local
     const morning = power('2026-06-21T00:30:00Z'); // 08:30 local
     const noon = power('2026-06-21T05:00:00Z'); // 13:00 local, near solar noon at 106° E
