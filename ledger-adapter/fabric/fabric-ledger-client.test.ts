@@ -145,9 +145,8 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     const start = testPeer.height();
     const first = await ledger.submit('Put', ['ev-a', '1']);
     const abort = new AbortController();
-    const iterator = ledger
-      .events({ startBlock: start, signal: abort.signal })
-      [Symbol.asyncIterator]();
+    const events = ledger.events({ startBlock: start, signal: abort.signal });
+    const iterator = events[Symbol.asyncIterator]();
     const replayed = await iterator.next();
     expect(replayed.value).toMatchObject({
       name: 'Put',
@@ -290,10 +289,8 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     });
     try {
       await client.submit('Put', ['alive', 'yes']);
-      const following = client
-        .events({ startBlock: doomed.height() })
-        [Symbol.asyncIterator]()
-        .next();
+      const events = client.events({ startBlock: doomed.height() });
+      const following = events[Symbol.asyncIterator]().next();
       await doomed.stop();
       // A stream that was open when the peer went away ends with the same error, not a hang.
       expect((await rejection(following)).code).toBe('LEDGER_UNAVAILABLE');
