@@ -289,8 +289,8 @@ describe('Fabric ledger client against the test peer (real fabric-gateway client
     });
     try {
       await client.submit('Put', ['alive', 'yes']);
-      const events = client.events({ startBlock: doomed.height() });
-      const following = events[Symbol.asyncIterator]().next();
+      const stream = client.events({ startBlock: doomed.height() });
+      const following = stream[Symbol.asyncIterator]().next();
       await doomed.stop();
       // A stream that was open when the peer went away ends with the same error, not a hang.
       expect((await rejection(following)).code).toBe('LEDGER_UNAVAILABLE');
