@@ -1,6 +1,7 @@
 // Lint rules: the recommended TypeScript set, type-aware, plus a few that keep the code honest.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { frontDoorPlugin } from './scripts/lint/front-door-rule.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'scratch/**'] },
@@ -18,7 +19,37 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'scripts/gridmark-bin.js'],
+    // Rooms and their front doors (docs/architecture.md): code outside a folder that has an
+    // index.ts imports only that index.ts. Public doors besides the top-level ones: the package's
+    // other entry points and the test support.
+    files: ['**/*.ts'],
+    plugins: { gridmark: frontDoorPlugin },
+    rules: {
+      'gridmark/front-door': [
+        'warn',
+        {
+          root: import.meta.dirname,
+          publicRooms: [
+            'gateway/testing',
+            'ledger-adapter/fabric',
+            'ledger-adapter/testing',
+            'schema/testing',
+            'test/support',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // One screen per function: a longer one is telling where it splits.
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', 'test/**'],
+    rules: {
+      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ['eslint.config.js', 'scripts/gridmark-bin.js', 'scripts/lint/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );
