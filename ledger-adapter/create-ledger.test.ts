@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GridmarkError } from '../schema/errors.js';
+import { GridmarkError } from '../schema/index.js';
 import { tempDir } from './embedded/test-fixtures.js';
 import { createLedger, type LedgerConfig } from './create-ledger.js';
 

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { GridmarkError } from '../schema/errors.js';
+import { GridmarkError } from '../schema/index.js';
 import { ensureOwnerOnlyDirectory } from '../schema/owner-only-files.js';
 import type { Logger } from '../schema/logger.js';
 import {

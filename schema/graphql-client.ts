@@ -1,5 +1,4 @@
-import { isErrorCode } from './error-codes.js';
-import { GridmarkError } from './errors.js';
+import { GridmarkError, isErrorCode } from './protocol/index.js';
 
 /**
  * A small GraphQL-over-HTTP client for gridmark's own APIs (the registry API), shared by the

@@ -1,41 +1,11 @@
 /**
- * The vocabulary shared by the gateway, the subgraph kit and the ledger adapter: device
- * identifiers and the error codes.
+ * The vocabulary shared by the gateway, the subgraph kit, the ledger adapter and applications:
+ * the protocol between them (`protocol/`: identifiers, grants, error codes, field commitments,
+ * proofs and receipts) and the small utilities every part uses (logger, bounded map, owner-only
+ * files, GraphQL client). Imports nothing outside `schema/`.
  */
-export { ERROR_CODES, GRAPHQL_CLIENT_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
-export { GridmarkError } from './errors.js';
-export {
-  parseIdentifier,
-  formatIdentifier,
-  isValidIdentifier,
-  isValidPrefix,
-  isValidSuffix,
-  MAX_IDENTIFIER_LENGTH,
-  type DeviceIdentifier,
-} from './identifier.js';
+export * from './protocol/index.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
-export { RESERVED_DEVICE_FIELDS } from './reserved-fields.js';
-export {
-  signGrant,
-  verifyGrant,
-  refuseGrant,
-  createReplayGuard,
-  grantPublicKey,
-  GRANT_HEADER,
-  type Grant,
-  type GrantRefusal,
-  type ReplayGuard,
-} from './grant.js';
-export {
-  createGrantVerifier,
-  isGrantKey,
-  newGrantKeyPair,
-  openGrantChannel,
-  sealGrant,
-  type GrantChannel,
-  type GrantKeyPair,
-  type GrantVerifier,
-} from './grant-channel.js';
 export {
   createGraphqlClient,
   type GraphqlClient,

@@ -10,7 +10,7 @@ export type {
   ChangePolicy,
 } from './kit/declaration.js';
 export type { Subgraph, SubgraphContext, SubgraphOptions } from './kit/define-subgraph.js';
-export type { ServedProofs } from './kit/served-proofs.js';
+export type { ServedProofs } from '../schema/index.js';
 export type { AccessPolicy, RequestAccess, HeaderReader } from './kit/field-access.js';
 export { openAnchorJournal, type AnchorJournal, type JournalEntry } from './kit/anchor-journal.js';
 export type { RunningSubgraph, SubgraphServerOptions } from './kit/subgraph-server.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitField } from '../../ledger-adapter/commitments/index.js';
+import { commitField } from '../../schema/index.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 
 const served = {

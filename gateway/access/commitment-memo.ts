@@ -1,4 +1,4 @@
-import { commitField, type FieldCommitmentInput } from '../../ledger-adapter/commitments/index.js';
+import { commitField, type FieldCommitmentInput } from '../../schema/index.js';
 import { BoundedMap } from '../../schema/index.js';
 
 /** Remembers which served values hashed to which anchored commitments. */

@@ -1,28 +1,7 @@
+import type { ReceiptValue, ReceiptValues } from '../../schema/index.js';
 import type { FieldVerification } from './request-access.js';
 
-/**
- * One value's line in a receipt: what the gateway checked it against. `anchor` indexes the
- * receipt's `anchors` (ledger transaction ids), so a transaction that anchored many values is
- * written once.
- */
-export interface ReceiptValue {
-  /** The field code (`<system code>.F0001`): the system is its prefix. */
-  readonly code: string;
-  readonly status: FieldVerification['status'];
-  readonly anchor: number | null;
-  /** The anchor's version; its commitment is what the value and salt hash to (`commitField`). */
-  readonly version?: number;
-  readonly salt: string | null;
-  /** The whole value released, as committed (absent for withheld values). */
-  readonly value?: unknown;
-}
-
-/** The verification part of `extensions.gridmark`. */
-export interface ReceiptValues {
-  readonly anchors: readonly string[];
-  /** Per device identifier, per field name. */
-  readonly values: Readonly<Record<string, Readonly<Record<string, ReceiptValue>>>>;
-}
+export type { ReceiptValue, ReceiptValues };
 
 /** A value as a saved receipt states it, in either format (the earlier one wrote out each anchor's commitment). */
 export interface ReceivedValue extends Omit<FieldVerification, 'system' | 'anchor'> {

@@ -1,5 +1,5 @@
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import { commitField } from '../../ledger-adapter/commitments/index.js';
+import { commitField } from '../../schema/index.js';
 import { checkHeldValues, type HeldCheck } from './held-value-check.js';
 import { readHeldValues } from './held-values.js';
 import { UNKNOWN_KEYS, operationKeys, type OperationRequest } from './operation-keys.js';

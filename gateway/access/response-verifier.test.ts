@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import { commitField } from '../../ledger-adapter/commitments/index.js';
+import { commitField } from '../../schema/index.js';
 import type { Anchor, Resolution } from '../../ledger-adapter/contract/records.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 import { entityFieldKeys } from './entity-field-names.js';

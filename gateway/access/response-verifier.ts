@@ -1,7 +1,7 @@
 import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
 import type { ReportTamperInput } from '../../ledger-adapter/contract/index.js';
 import type { Anchor } from '../../ledger-adapter/contract/records.js';
-import type { ServedProofs } from '../../subgraphs/index.js';
+import type { ServedProofs } from '../../schema/index.js';
 import type { CommitmentMemo } from './commitment-memo.js';
 import type { DirectoryField, FieldDirectory } from './field-directory.js';
 import { UNKNOWN_KEYS, type ResponseKeys, type SelectedKey } from './operation-keys.js';

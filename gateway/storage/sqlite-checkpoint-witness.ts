@@ -4,7 +4,7 @@ import {
   type CheckpointWitness,
   type LedgerCheckpoint,
 } from '../../ledger-adapter/index.js';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 
 /*
  * The ledger's checkpoints kept in a gateway store's SQLite file (the billing book's migration 3,

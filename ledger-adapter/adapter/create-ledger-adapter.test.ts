@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { createEmbeddedLedger, type EmbeddedLedger } from '../embedded/index.js';
 import { commitmentsOf, fieldsOf, tempDir } from '../embedded/test-fixtures.js';
 import type { LedgerClient, LedgerEvent } from '../ledger-client.js';

@@ -19,7 +19,7 @@ import type {
   TradeReceipt,
 } from '../contract/index.js';
 import type { LedgerClient } from '../ledger-client.js';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { silentLogger, type Logger } from '../../schema/logger.js';
 import { anchorKey, catalogKey, fieldKey, ruleKey } from './cache-keys.js';
 import { EventFollower } from './event-follower.js';

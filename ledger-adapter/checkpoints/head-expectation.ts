@@ -1,4 +1,4 @@
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { isFingerprint, normalizeFingerprint } from './key-fingerprint.js';
 
 /** A head the chain must hold: the hash of a block, and the height it makes when known. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { parseHeadExpectation, headProblem, readFingerprint } from './head-expectation.js';
 import { checkpointAt, hash, testSigner } from './test-signer.js';
 import { memoryWitness } from './test-witness.js';

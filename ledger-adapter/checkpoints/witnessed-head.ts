@@ -1,4 +1,4 @@
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import type { CheckpointWitness } from './checkpoint-witness.js';
 import { headProblem, keyProblem, type ChainHead } from './head-expectation.js';
 import { checkpointProblem, type LedgerCheckpoint } from './ledger-checkpoint.js';

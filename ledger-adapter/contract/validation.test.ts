@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidIdentifier } from '../../schema/identifier.js';
+import { isValidIdentifier } from '../../schema/index.js';
 import { ContractError, parseContractMessage } from './contract-error.js';
 import {
   expectDeviceId,

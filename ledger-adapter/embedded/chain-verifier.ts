@@ -7,7 +7,7 @@ import {
   displayKey,
   MemoryWorldState,
 } from '../runtime/index.js';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import {
   decodeBlockData,
   GENESIS_PREVIOUS_HASH,

@@ -1,4 +1,4 @@
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { parseContractMessage } from '../contract/contract-error.js';
 
 /** An error of the embedded ledger: `LEDGER_REJECTED` (the contract refused) or `LEDGER_UNAVAILABLE`. */

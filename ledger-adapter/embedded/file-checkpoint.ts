@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/ledger-checkpoint.js';
 import { decodeBlockData, headerHash, type StoredBlock } from './block-codec.js';
 import { LedgerDatabase } from './ledger-database.js';

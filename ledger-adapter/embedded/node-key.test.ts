@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import type { Logger } from '../../schema/logger.js';
 import { createEmbeddedLedger } from './embedded-ledger.js';
 import { legacyNodeKeyPath, locateNodeKey, nodeKeyPath } from './node-key.js';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { createTestCertificateAuthority } from '../fabric-test-peer/test-credentials.js';
 import { createFabricLedgerClient, type FabricLedgerConfig } from './index.js';
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 
 /** Where a PEM comes from: a file, or the bytes themselves. */
 export type PemSource = { readonly path: string } | { readonly pem: string | Uint8Array };

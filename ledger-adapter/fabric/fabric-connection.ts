@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { Client, credentials, type CallOptions } from '@grpc/grpc-js';
 import { connect, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import type { ResolvedFabricConfig } from './fabric-config.js';
 
 /** An open connection to a Fabric gateway peer, for one identity and one channel. */

@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 
 /** The step of a ledger call that failed. */
 export type FabricStage = 'evaluate' | 'endorse' | 'submit' | 'commit-status' | 'commit' | 'events';

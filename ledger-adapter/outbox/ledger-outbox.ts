@@ -1,6 +1,6 @@
 import { ContractError } from '../contract/contract-error.js';
 import { parseResolveBatch } from '../contract/resolution.js';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import type { Logger } from '../../schema/logger.js';
 import { DELIVERIES, type OutboxLedger } from './outbox-delivery.js';
 import {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import type { OutboxKind } from './outbox-records.js';
 
 /** What an outbox file holds, read without changing it. */

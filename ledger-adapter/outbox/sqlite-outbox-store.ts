@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { prepareOwnerOnlyDatabase } from '../../schema/owner-only-files.js';
 import {
   isKeyed,

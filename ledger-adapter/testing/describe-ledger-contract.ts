@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../schema/errors.js';
+import { GridmarkError } from '../../schema/index.js';
 import { createLedgerAdapter, type LedgerAdapter } from '../adapter/index.js';
 import type { Trade } from '../contract/index.js';
 import { verifyTradeReceipt } from '../contract/trades.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { GridmarkError } from '../errors.js';
+import { GridmarkError } from '../protocol/index.js';
 
 /** Runs `work`, expects it to refuse a grant (`GRANT_REFUSED`), and returns the refusal's reason. */
 export function grantRefusal(work: () => unknown): string {

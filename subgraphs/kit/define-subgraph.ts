@@ -16,7 +16,7 @@ import {
   type HeaderReader,
   type RequestAccess,
 } from './field-access.js';
-import { ProofCollector } from './served-proofs.js';
+import { ProofCollector } from './proof-collector.js';
 import { renderSubgraphSdl } from './subgraph-sdl.js';
 
 /** Per-request state of a subgraph. */

@@ -10,7 +10,7 @@ import {
   type Logger,
 } from '../../schema/index.js';
 import type { Subgraph, SubgraphContext } from './define-subgraph.js';
-import type { ServedProofs } from './served-proofs.js';
+import type { ServedProofs } from '../../schema/index.js';
 
 /** Options for serving a subgraph. */
 export interface SubgraphServerOptions {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readReceipt, recheckResponse } from '../../gateway/index.js';
-import { commitField } from '../../ledger-adapter/commitments/index.js';
+import { commitField } from '../../schema/index.js';
 import type { Logger } from '../../schema/index.js';
 import type { DeviceRecord } from '../../subgraphs/index.js';
 import { startAnchoringSystem, type AnchoringSystem } from '../fixtures/anchoring-system.js';

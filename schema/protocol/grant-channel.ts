@@ -9,7 +9,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '../bounded-map.js';
 import { GridmarkError } from './errors.js';
 import { readGrant, refuseGrant, verifyGrant, type Grant, type GrantExpectation } from './grant.js';
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createReplayGuard, signGrant, verifyGrant, type Grant } from './grant.js';
-import { grantRefusal } from './testing/grant-refusal.js';
+import { grantRefusal } from '../testing/index.js';
 
 const gateway = generateKeyPairSync('ed25519');
 const intruder = generateKeyPairSync('ed25519');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProofCollector } from './served-proofs.js';
+import { ProofCollector } from './proof-collector.js';
 
 describe('the proofs a subgraph sends', () => {
   it('state each field once, a salt per value, and whole values of object-typed fields', () => {

@@ -20,7 +20,7 @@ describe('error code table', () => {
   });
 
   it('documents every code in docs/errors.md', () => {
-    const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
     for (const code of codes) expect(doc, code).toContain(`\`${code}\``);
   });
 

@@ -9,7 +9,7 @@ import {
   sealGrant,
   type GrantChannel,
 } from './grant-channel.js';
-import { grantRefusal } from './testing/grant-refusal.js';
+import { grantRefusal } from '../testing/index.js';
 
 const gateway = generateKeyPairSync('ed25519');
 const intruder = generateKeyPairSync('ed25519');

@@ -1,0 +1,43 @@
+/**
+ * The protocol between the gateway, the business systems and the applications: device
+ * identifiers, grants and the grant channel, the error codes and the error that carries them,
+ * the field commitment a system anchors, the proofs a system returns in
+ * `extensions.gridmark.proofs`, and the receipt the gateway writes in `extensions.gridmark`.
+ * Imports nothing outside `schema/`.
+ */
+export { ERROR_CODES, GRAPHQL_CLIENT_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
+export { GridmarkError } from './errors.js';
+export {
+  parseIdentifier,
+  formatIdentifier,
+  isValidIdentifier,
+  isValidPrefix,
+  isValidSuffix,
+  MAX_IDENTIFIER_LENGTH,
+  type DeviceIdentifier,
+} from './identifier.js';
+export { RESERVED_DEVICE_FIELDS } from './reserved-fields.js';
+export {
+  signGrant,
+  verifyGrant,
+  refuseGrant,
+  createReplayGuard,
+  grantPublicKey,
+  GRANT_HEADER,
+  type Grant,
+  type GrantRefusal,
+  type ReplayGuard,
+} from './grant.js';
+export {
+  createGrantVerifier,
+  isGrantKey,
+  newGrantKeyPair,
+  openGrantChannel,
+  sealGrant,
+  type GrantChannel,
+  type GrantKeyPair,
+  type GrantVerifier,
+} from './grant-channel.js';
+export { commitField, newSalt, stableJson, type FieldCommitmentInput } from './field-commitment.js';
+export type { ServedProofs } from './served-proofs.js';
+export type { ReceiptValue, ReceiptValues, VerificationStatus } from './response-receipt.js';
