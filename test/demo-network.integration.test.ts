@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNetwork, type TestNetwork } from '../gateway/testing/index.js';
-import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
-import { buildPlant } from '../subgraphs/demo/plant/plant-model.js';
+import { DEMO_SYSTEMS, buildPlant } from '../scripts/demo/index.js';
 
 /**
  * The five demo business systems over their real SQLite schemas, served in-process and composed by

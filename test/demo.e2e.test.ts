@@ -161,7 +161,7 @@ describe('npm start', () => {
     const device = /npm run demo:tamper -- (\S+)/.exec(output)?.[1] ?? '';
     await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'scripts/demo-tamper.ts', device, '--data-dir', dataDir],
+      ['--import', 'tsx', 'scripts/demo/tamper-demo.ts', device, '--data-dir', dataDir],
       { cwd: root },
     );
     const tampered = JSON.parse(

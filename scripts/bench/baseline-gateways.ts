@@ -15,7 +15,7 @@ import {
   type DeviceKind,
   type DirectoryEntry,
 } from '../../gateway/catalog/device-directory.js';
-import { listIdentifierHoldings, openSystemDatabase } from '../../subgraphs/demo/sqlite-store.js';
+import { listIdentifierHoldings, openSystemDatabase } from '../demo/index.js';
 
 /** A baseline gateway of the benchmark, serving. */
 export interface BaselineGateway {

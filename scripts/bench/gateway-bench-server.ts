@@ -18,8 +18,12 @@ import { parseArgs } from 'node:util';
 import type { LedgerCallStats } from '../../ledger-adapter/index.js';
 import { createConsoleLogger, createGraphqlClient } from '../../schema/index.js';
 import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
-import { DEMO_APPLICATION } from '../demo-application.js';
-import { startDemoNetwork, type DemoSystemEndpoint, type DemoSystems } from '../demo-network.js';
+import {
+  DEMO_APPLICATION,
+  startDemoNetwork,
+  type DemoSystemEndpoint,
+  type DemoSystems,
+} from '../demo/index.js';
 import { startBareGateway, startOpenGateway } from './baseline-gateways.js';
 
 /** What the demo network hands a business system so that it starts anchoring. */

@@ -9,9 +9,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGraphqlClient, silentLogger } from '../../schema/index.js';
-import { DEMO_APPLICATION } from '../demo-application.js';
-import { BILLING_FILE, LEDGER_FILE, seedDemoData } from '../demo-data.js';
-import { startDemoNetwork } from '../demo-network.js';
+import {
+  DEMO_APPLICATION,
+  BILLING_FILE,
+  LEDGER_FILE,
+  seedDemoData,
+  startDemoNetwork,
+} from '../demo/index.js';
 import type { Benchmark } from './benchmark.js';
 import { growth, measureTables, type TableFootprint } from './disk-footprint.js';
 

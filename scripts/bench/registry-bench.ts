@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRegistry, openSqliteRegistryStore, type Caller } from '../../gateway/index.js';
-import { createRandom } from '../../subgraphs/demo/plant/random.js';
+import { createRandom } from '../demo/index.js';
 import type { Benchmark } from './benchmark.js';
 
 const ADMIN: Caller = { role: 'PLATFORM_ADMIN', keyId: 'bench', label: 'bench' };

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { DEMO_SYSTEMS } from '../../subgraphs/demo/demo-systems.js';
-import { listIdentifierHoldings, openSystemDatabase } from '../../subgraphs/demo/sqlite-store.js';
+import { DEMO_SYSTEMS, listIdentifierHoldings, openSystemDatabase } from '../demo/index.js';
 
 /** The devices the soak asks for, read from the seeded plant. */
 export interface DevicePools {

@@ -15,8 +15,7 @@ import {
   ensureOwnerOnlyDirectory,
   type Logger,
 } from '../../schema/index.js';
-import { BILLING_FILE, seedDemoData } from '../demo-data.js';
-import { startDemoNetwork, type DemoNetwork } from '../demo-network.js';
+import { BILLING_FILE, seedDemoData, startDemoNetwork, type DemoNetwork } from '../demo/index.js';
 import type { SoakNetworkReply, SoakNetworkRequest } from './soak-messages.js';
 
 /** What the application is topped up with at start, so the first minutes never run dry. */

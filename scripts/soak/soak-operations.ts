@@ -1,6 +1,6 @@
 import { QUOTE_HEADER } from '../../gateway/billing/index.js';
 import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
-import { DEMO_APPLICATION } from '../demo-application.js';
+import { DEMO_APPLICATION } from '../demo/index.js';
 import type { JsonPoster, PostResult } from './http-client.js';
 import type { DevicePools } from './soak-devices.js';
 import type { SoakNetworkInfo } from './soak-messages.js';

@@ -10,13 +10,13 @@ import { openSqliteBillingStore } from '../../gateway/index.js';
 import { createLedger } from '../../ledger-adapter/index.js';
 import { sameTrade } from '../../ledger-adapter/contract/trades.js';
 import { OWNER_ONLY_FILE_MODE, silentLogger } from '../../schema/index.js';
-import { DEMO_APPLICATION } from '../../scripts/demo-application.js';
-import { seedDemoData } from '../../scripts/demo-data.js';
 import {
+  DEMO_APPLICATION,
+  seedDemoData,
   startDemoNetwork,
   startDemoSystems,
   type DemoSystems,
-} from '../../scripts/demo-network.js';
+} from '../../scripts/demo/index.js';
 import { runGridmark } from '../fixtures/gridmark-cli.js';
 
 /**

@@ -6,7 +6,7 @@ import { openSqliteBillingStore, openSqliteRegistryStore } from '../../gateway/i
 import { createLedger } from '../../ledger-adapter/index.js';
 import { ensureOwnerOnlyDirectory, prepareOwnerOnlyDatabase } from '../../schema/index.js';
 import { openAnchorJournal } from '../../subgraphs/index.js';
-import { seedDemoData } from '../../scripts/demo-data.js';
+import { seedDemoData } from '../../scripts/demo/index.js';
 
 /**
  * Files that hold salts, keys and books are created readable by their owner only, whatever the

@@ -15,11 +15,15 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readReceipt } from '../../gateway/index.js';
 import { GridmarkError, silentLogger } from '../../schema/index.js';
-import { DEMO_APPLICATION } from '../../scripts/demo-application.js';
-import { seedDemoData } from '../../scripts/demo-data.js';
-import { startDemoNetwork, type DemoNetwork } from '../../scripts/demo-network.js';
-import { DATA_MANIFEST_FILE } from '../../scripts/demo-data-files.js';
-import { confirmReseed, reseedDemoData } from '../../scripts/demo-reseed.js';
+import {
+  DEMO_APPLICATION,
+  seedDemoData,
+  startDemoNetwork,
+  type DemoNetwork,
+  DATA_MANIFEST_FILE,
+  confirmReseed,
+  reseedDemoData,
+} from '../../scripts/demo/index.js';
 import {
   hasScriptCommand,
   snapshotOf,

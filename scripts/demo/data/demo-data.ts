@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { recordDemoDataFiles } from './demo-data-files.js';
-import { seedDemo } from '../subgraphs/demo/seed-demo.js';
-import { GridmarkError, ensureOwnerOnlyDirectory } from '../schema/index.js';
+import { seedDemo } from '../systems/seed-systems.js';
+import { GridmarkError, ensureOwnerOnlyDirectory } from '../../../schema/index.js';
 
 export { BILLING_FILE, LEDGER_FILE, REGISTRY_FILE } from './demo-data-files.js';
 

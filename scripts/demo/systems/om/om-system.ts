@@ -1,6 +1,6 @@
-import type { ShareableField, SubgraphDeclaration } from '../../index.js';
-import type { Plant, PlantDevice } from '../plant/plant-model.js';
-import { createRandom } from '../plant/random.js';
+import type { ShareableField, SubgraphDeclaration } from '../../../../subgraphs/index.js';
+import type { Plant, PlantDevice } from '../../plant/plant-model.js';
+import { createRandom } from '../../plant/random.js';
 import {
   createIdentifierTable,
   reseed,

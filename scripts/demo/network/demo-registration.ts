@@ -4,9 +4,9 @@ import {
   createGraphqlClient,
   type GraphqlClient,
   type Logger,
-} from '../schema/index.js';
-import { DEMO_SYSTEMS, type DemoSystem } from '../subgraphs/demo/demo-systems.js';
-import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
+} from '../../../schema/index.js';
+import { DEMO_SYSTEMS, type DemoSystem } from '../systems/demo-systems.js';
+import { listIdentifierHoldings, openSystemDatabase } from '../systems/sqlite-store.js';
 
 const BATCH = 2_000;
 

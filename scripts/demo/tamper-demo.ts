@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GridmarkError, parseIdentifier } from '../schema/index.js';
-import { openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
+import { GridmarkError, parseIdentifier } from '../../schema/index.js';
+import { openSystemDatabase } from './systems/sqlite-store.js';
 
 function main(): void {
   const { values, positionals } = parseArgs({

@@ -1,4 +1,4 @@
-import { createGraphqlClient, type GraphqlClient } from '../schema/index.js';
+import { createGraphqlClient, type GraphqlClient } from '../../../schema/index.js';
 
 /** The demo's data application (patent [0069]-[0074]): PV device full-lifecycle management. */
 export const DEMO_APPLICATION = {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { GridmarkError } from '../schema/index.js';
+import { GridmarkError } from '../../../schema/index.js';
 import { seedDemoData } from './demo-data.js';
 
 /** True when `dataDir` exists and holds anything. */

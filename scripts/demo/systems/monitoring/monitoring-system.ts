@@ -1,6 +1,6 @@
-import type { ShareableField, SubgraphDeclaration } from '../../index.js';
-import type { Plant } from '../plant/plant-model.js';
-import { MONITORED_KINDS, readingsAt } from '../plant/telemetry.js';
+import type { ShareableField, SubgraphDeclaration } from '../../../../subgraphs/index.js';
+import type { Plant } from '../../plant/plant-model.js';
+import { MONITORED_KINDS, readingsAt } from '../../plant/telemetry.js';
 import {
   createIdentifierTable,
   reseed,

@@ -11,15 +11,15 @@ import {
   type Gateway,
   type Registry,
   type Tariff,
-} from '../gateway/index.js';
-import { GridmarkError, type Logger } from '../schema/index.js';
-import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
+} from '../../../gateway/index.js';
+import { GridmarkError, type Logger } from '../../../schema/index.js';
+import { DEMO_SYSTEMS } from '../systems/demo-systems.js';
 import {
   createLedger,
   openLedgerOutbox,
   type LedgerAdapter,
   type LedgerCallStats,
-} from '../ledger-adapter/index.js';
+} from '../../../ledger-adapter/index.js';
 import {
   BILLING_FILE,
   LEDGER_FILE,
@@ -27,7 +27,7 @@ import {
   REGISTRY_FILE,
   inspectDemoDataDirectory,
   recordDemoDataFiles,
-} from './demo-data-files.js';
+} from '../data/demo-data-files.js';
 import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
 
@@ -123,14 +123,14 @@ export interface DemoNetwork {
   stop(): Promise<void>;
 }
 
-const SYSTEM_ENTRY = fileURLToPath(new URL('./run-demo-system.ts', import.meta.url));
+const SYSTEM_ENTRY = fileURLToPath(new URL('../run-demo-system.ts', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the five demo business systems, each its own process over its own database, then the
  * gateway composing them. Any failure on the way stops what was started. The data directory must
  * hold a seeded network, every file of which is present and readable (see
- * `demo-data-files.ts`); nothing is opened otherwise. Given `systems` that
+ * `../data/demo-data-files.ts`); nothing is opened otherwise. Given `systems` that
  * already serve, it registers those instead and leaves them running when it stops.
  *
  * @throws GridmarkError `DATA_FILE_MISSING` or `DATA_FILE_UNREADABLE` naming a file of the

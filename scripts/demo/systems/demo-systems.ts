@@ -3,9 +3,9 @@ import {
   type Subgraph,
   type SubgraphDeclaration,
   type SubgraphOptions,
-} from '../index.js';
-import type { Plant } from './plant/plant-model.js';
-import { DEMO_PREFIXES } from './plant/plant-model.js';
+} from '../../../subgraphs/index.js';
+import type { Plant } from '../plant/plant-model.js';
+import { DEMO_PREFIXES } from '../plant/plant-model.js';
 import type { SqliteDatabase } from './sqlite-store.js';
 import { declareAsset, createAssetTables, seedAsset } from './asset/asset-system.js';
 import {

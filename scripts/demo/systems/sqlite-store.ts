@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DeviceBatchLoader, DeviceRecord } from '../index.js';
+import type { DeviceBatchLoader, DeviceRecord } from '../../../subgraphs/index.js';
 
 /** A demo business system's own SQLite database. */
 export type SqliteDatabase = Database.Database;

@@ -10,9 +10,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
-import { locateNodeKey, NODE_KEY_ENV } from '../ledger-adapter/embedded/index.js';
-import { GridmarkError, OWNER_ONLY_FILE_MODE } from '../schema/index.js';
-import { DEMO_SYSTEMS } from '../subgraphs/demo/demo-systems.js';
+import { locateNodeKey, NODE_KEY_ENV } from '../../../ledger-adapter/embedded/index.js';
+import { GridmarkError, OWNER_ONLY_FILE_MODE } from '../../../schema/index.js';
+import { DEMO_SYSTEMS } from '../systems/demo-systems.js';
 
 /*
  * A demo network's data directory keeps a list of the databases it holds (`gridmark-data.json`):

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { GridmarkError } from '../schema/index.js';
+import { GridmarkError } from '../../../schema/index.js';
 import {
   DATA_MANIFEST_FILE,
   demoNetworkFiles,

@@ -1,5 +1,5 @@
-import type { ShareableField, SubgraphDeclaration } from '../../index.js';
-import type { Plant } from '../plant/plant-model.js';
+import type { ShareableField, SubgraphDeclaration } from '../../../../subgraphs/index.js';
+import type { Plant } from '../../plant/plant-model.js';
 import {
   createIdentifierTable,
   reseed,

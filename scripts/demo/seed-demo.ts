@@ -6,8 +6,8 @@
  *   npm run seed -- [--data-dir data/demo] [--yes]
  */
 import { parseArgs } from 'node:util';
-import { GridmarkError } from '../schema/index.js';
-import { confirmReseed, holdsDemoData, reseedDemoData } from './demo-reseed.js';
+import { GridmarkError } from '../../schema/index.js';
+import { confirmReseed, holdsDemoData, reseedDemoData } from './data/demo-reseed.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { DEMO_SYSTEMS, type DemoSystem } from './demo-systems.js';
-import { buildPlant, type DeviceKind, type Plant, type PlantOptions } from './plant/plant-model.js';
+import {
+  buildPlant,
+  type DeviceKind,
+  type Plant,
+  type PlantOptions,
+} from '../plant/plant-model.js';
 import { openSystemDatabase, type SqliteDatabase } from './sqlite-store.js';
 
 /** A seeded demo system and its open database. */

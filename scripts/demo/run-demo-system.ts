@@ -2,7 +2,7 @@
  * Runs one demo business system as its own process: its SQLite database, its subgraph and its
  * anchoring.
  *
- *   node --import tsx scripts/run-demo-system.ts --system monitoring --port 4003 --db data/demo/monitoring.db \
+ *   node --import tsx scripts/demo/run-demo-system.ts --system monitoring --port 4003 --db data/demo/monitoring.db \
  *     [--journal data/demo/monitoring.anchors.db]
  *
  * With `GRIDMARK_GATEWAY_PUBLIC_KEY` (PEM) set, the subgraph serves only requests that carry a
@@ -11,7 +11,7 @@
  * SIGTERM it stops serving and closes its database.
  */
 import { parseArgs } from 'node:util';
-import { createConsoleLogger, grantPublicKey } from '../schema/index.js';
+import { createConsoleLogger, grantPublicKey } from '../../schema/index.js';
 import {
   createAnchorer,
   createRegistryAnchorSink,
@@ -20,9 +20,9 @@ import {
   serveSubgraph,
   type Anchorer,
   type SubgraphOptions,
-} from '../subgraphs/index.js';
-import { demoSystem } from '../subgraphs/demo/demo-systems.js';
-import { listIdentifierHoldings, openSystemDatabase } from '../subgraphs/demo/sqlite-store.js';
+} from '../../subgraphs/index.js';
+import { demoSystem } from './systems/demo-systems.js';
+import { listIdentifierHoldings, openSystemDatabase } from './systems/sqlite-store.js';
 
 /** What the parent sends once the system is registered. */
 interface AnchorMessage {

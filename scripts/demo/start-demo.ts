@@ -11,14 +11,18 @@
  *   npm start -- [--port 4000] [--host 127.0.0.1] [--data-dir data/demo] [--reseed [--yes]]
  */
 import { parseArgs } from 'node:util';
-import { formatYuan } from '../gateway/index.js';
-import { FETCH_BAD_PORTS, fetchBadPortMessage } from '../gateway/registry/outbound/index.js';
-import { createConsoleLogger, ensureOwnerOnlyDirectory, GridmarkError } from '../schema/index.js';
-import { DEMO_APPLICATION } from './demo-application.js';
-import { seedDemoData } from './demo-data.js';
-import { inspectDemoDataDirectory } from './demo-data-files.js';
-import { confirmReseed, holdsDemoData, reseedDemoData } from './demo-reseed.js';
-import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './demo-network.js';
+import { formatYuan } from '../../gateway/index.js';
+import { FETCH_BAD_PORTS, fetchBadPortMessage } from '../../gateway/registry/outbound/index.js';
+import {
+  createConsoleLogger,
+  ensureOwnerOnlyDirectory,
+  GridmarkError,
+} from '../../schema/index.js';
+import { DEMO_APPLICATION } from './network/demo-application.js';
+import { seedDemoData } from './data/demo-data.js';
+import { inspectDemoDataDirectory } from './data/demo-data-files.js';
+import { confirmReseed, holdsDemoData, reseedDemoData } from './data/demo-reseed.js';
+import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './network/demo-network.js';
 
 const SAMPLE_DEVICE = '88.1001.1/PVI-000001';
 const REFUSED_QUERY = `{ device(id: "${SAMPLE_DEVICE}") { model maintenanceRecords { fault } } }`;
