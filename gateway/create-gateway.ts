@@ -6,46 +6,58 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { LedgerAdapter } from '../ledger-adapter/adapter/index.js';
-import { openLedgerOutbox, type LedgerOutbox } from '../ledger-adapter/outbox/index.js';
-import { createAccessPlugin } from './access/access-plugin.js';
 import {
-  createOperationLimitGuards,
-  operationLimits,
-  type OperationLimits,
-} from './access/operation-limits.js';
-import { createOperationGate, queriesOnlyRule } from './access/operation-gate.js';
-import { stringifyAsciiJson } from './http/ascii-json.js';
-import { createSubgraphFetcher } from './http/subgraph-fetcher.js';
-import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/api/billing-schema.js';
-import type { BillingStore } from './billing/billing-store.js';
-import { createBillingPlugin } from './billing/billing-plugin.js';
-import { createBilling } from './billing/billing-service.js';
-import type { Tariff } from './billing/tariff.js';
-import { createFieldDirectory } from './access/field-directory.js';
-import { createResolutionRecorder } from './access/resolution-recorder.js';
-import type { GatewayContext } from './access/request-access.js';
-import { createSubgraphGuard } from './access/subgraph-guard.js';
+  openLedgerOutbox,
+  type LedgerAdapter,
+  type LedgerOutbox,
+} from '../ledger-adapter/index.js';
 import { createConsoleLogger, type Logger } from '../schema/index.js';
-import { CATALOG_SUBGRAPH, createCatalogSchema } from './catalog/catalog-subgraph.js';
-import { CatalogDataSource } from './catalog/catalog-data-source.js';
-import type { DeviceDirectory } from './catalog/device-directory.js';
+import {
+  createAccessPlugin,
+  createFieldDirectory,
+  createOperationGate,
+  createOperationLimitGuards,
+  createResolutionRecorder,
+  createSubgraphGuard,
+  operationLimits,
+  queriesOnlyRule,
+  type GatewayContext,
+  type OperationLimits,
+} from './access/index.js';
+import {
+  BILLING_TYPE_DEFS,
+  createBilling,
+  createBillingPlugin,
+  createBillingResolvers,
+  type BillingStore,
+  type Tariff,
+} from './billing/index.js';
+import {
+  CATALOG_SUBGRAPH,
+  CatalogDataSource,
+  createCatalogSchema,
+  type DeviceDirectory,
+} from './catalog/index.js';
 import { createErrorFormatter } from './error-formatting.js';
 import {
   answerClientError,
   createGraphqlHttpHandler,
+  createSubgraphFetcher,
   sendJson,
-} from './http/graphql-http-handler.js';
-import { createRegistryApi } from './registry/api/registry-api.js';
-import { createIdentifierResolverRoute } from './registry/identifier-resolver-route.js';
-import type { Registry } from './registry/registry-service.js';
+  stringifyAsciiJson,
+} from './http/index.js';
+import {
+  createIdentifierResolverRoute,
+  createRegistryApi,
+  type Registry,
+} from './registry/index.js';
 import { SystemDataSource } from './system-data-source.js';
 import {
   createSubgraphSupergraphManager,
   type SubgraphSource,
   type SubgraphSupergraphManager,
   type SupergraphStatus,
-} from './supergraph/subgraph-supergraph-manager.js';
+} from './supergraph/index.js';
 
 /** A business system the gateway composes. */
 export interface SystemEndpoint {

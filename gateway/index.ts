@@ -15,36 +15,35 @@ export {
   type DeviceDirectory,
   type DirectoryEntry,
   type DeviceKind,
-} from './catalog/device-directory.js';
-export {
   CATALOG_SDL,
   CATALOG_SUBGRAPH,
   DEFAULT_MAX_DEVICES_PER_QUERY,
-} from './catalog/catalog-subgraph.js';
+} from './catalog/index.js';
 export {
   composeSupergraph,
   CompositionError,
   type CompositionIssue,
   type SubgraphSdl,
-} from './supergraph/compose-supergraph.js';
-export type { SupergraphStatus } from './supergraph/subgraph-supergraph-manager.js';
+  type SupergraphStatus,
+} from './supergraph/index.js';
 export * from './registry/index.js';
 export {
   recheckResponse,
+  readReceipt,
+  FUNCTION_HEADER,
+  ROLE_HEADER,
+  DEFAULT_OPERATION_LIMITS,
   type ResponseRecheck,
   type FieldRecheck,
   type RecheckOptions,
-} from './access/received-response-check.js';
-export type { HeldCheck, HeldFinding } from './access/held-value-check.js';
-export type { OperationRequest } from './access/operation-keys.js';
-export type { FieldVerification } from './access/request-access.js';
-export {
-  readReceipt,
+  type HeldCheck,
+  type HeldFinding,
+  type OperationRequest,
+  type FieldVerification,
   type ReceiptValue,
   type ReceiptValues,
   type ReceivedValue,
-} from './access/receipt.js';
-export { FUNCTION_HEADER, ROLE_HEADER } from './access/access-plugin.js';
-export { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './access/operation-limits.js';
+  type OperationLimits,
+} from './access/index.js';
 export { GATEWAY_KEY_PATH, type GatewayAccess, type GatewayBilling } from './create-gateway.js';
 export * from './billing/index.js';

@@ -1,6 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { SubgraphGuard } from './access/subgraph-guard.js';
-import type { GatewayContext } from './access/request-access.js';
+import type { GatewayContext, SubgraphGuard } from './access/index.js';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GridmarkError, type Logger } from '../schema/index.js';
 import { createEntityFetchCheck, type EntityFetchCheck } from './supergraph/index.js';

@@ -49,11 +49,14 @@ export {
   type LedgerOutboxOptions,
   type OutboxOutcome,
   type OutboxRecord,
+  type OutboxLedger,
 } from './outbox/index.js';
 export { createContractRunner } from './runtime/index.js';
 // Straight from the modules that do not load fabric-contract-api (see runtime/load-contract.ts).
 export { CONTRACT_ERROR_CODES, type ContractErrorCode } from './contract/contract-error.js';
 export { verifyTradeReceipt } from './contract/trades.js';
+export { buildResolution, MAX_DEVICES_PER_RESOLUTION } from './contract/resolution.js';
+export type { BatchedResolveInput, ReportTamperInput } from './contract/index.js';
 export type * from './contract/records.js';
 export type { LedgerClient, LedgerEvent, SubmitResult } from './ledger-client.js';
 export type {
@@ -61,4 +64,5 @@ export type {
   TransactionInput,
   TransactionOutcome,
   WorldStateReader,
+  StateEntry,
 } from './contract-runtime.js';

@@ -4,13 +4,16 @@ import type {
   GraphQLRequestContextDidResolveOperation,
 } from '@apollo/server';
 import { randomBytes } from 'node:crypto';
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import type { ParsingRule, Resolution } from '../../ledger-adapter/contract/records.js';
-import { buildResolution } from '../../ledger-adapter/contract/resolution.js';
+import {
+  buildResolution,
+  type LedgerAdapter,
+  type ParsingRule,
+  type Resolution,
+} from '../../ledger-adapter/index.js';
 import type { ResolutionRecorder } from './resolution-recorder.js';
 import { GridmarkError, RESERVED_DEVICE_FIELDS, type Logger } from '../../schema/index.js';
-import type { Registry } from '../registry/registry-service.js';
-import { bearerToken } from '../http/bearer-token.js';
+import type { Registry } from '../registry/index.js';
+import { bearerToken } from '../http/index.js';
 import type { FieldDirectory } from './field-directory.js';
 import { functionFromHeader, roleFromHeader } from './gridmark-headers.js';
 import { DEFAULT_OPERATION_LIMITS, refuseTooManyDevices } from './operation-limits.js';

@@ -1,5 +1,4 @@
-import type { Registry } from '../registry/registry-service.js';
-import type { RegisteredField } from '../registry/registry-types.js';
+import type { RegisteredField, Registry } from '../registry/index.js';
 
 /** A registered shareable field as the gateway needs it. */
 export interface DirectoryField {

@@ -1,5 +1,5 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import type { Resolution } from '../../ledger-adapter/index.js';
 import {
   GRANT_HEADER,
   GridmarkError,

@@ -11,7 +11,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { MAX_DEVICES_PER_RESOLUTION } from '../../ledger-adapter/contract/resolution.js';
+import { MAX_DEVICES_PER_RESOLUTION } from '../../ledger-adapter/index.js';
 import { GridmarkError } from '../../schema/index.js';
 
 /** How large one operation may be. Every limit is a positive whole number. */

@@ -1,4 +1,4 @@
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import type { Resolution } from '../../ledger-adapter/index.js';
 
 /** How one released (or withheld) field value stands against the ledger. */
 export interface FieldVerification {

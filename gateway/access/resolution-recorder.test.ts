@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BatchedResolveInput } from '../../ledger-adapter/contract/resolution.js';
 import {
   openLedgerOutbox,
+  type BatchedResolveInput,
   type LedgerOutbox,
   type OutboxLedger,
-} from '../../ledger-adapter/outbox/index.js';
+} from '../../ledger-adapter/index.js';
 import { GridmarkError, silentLogger } from '../../schema/index.js';
 import { createResolutionRecorder } from './resolution-recorder.js';
 

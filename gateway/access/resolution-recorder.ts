@@ -1,5 +1,4 @@
-import type { BatchedResolveInput } from '../../ledger-adapter/contract/resolution.js';
-import type { LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
+import type { BatchedResolveInput, LedgerOutbox } from '../../ledger-adapter/index.js';
 import { GridmarkError } from '../../schema/index.js';
 
 /** Records the gateway's resolutions on the ledger, through the ledger outbox. */

@@ -1,4 +1,4 @@
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import type { Resolution } from '../../ledger-adapter/index.js';
 
 /** Per device of a resolution, the field code it resolved each field name to. */
 export type ResolvedFields = ReadonlyMap<string, ReadonlyMap<string, string>>;

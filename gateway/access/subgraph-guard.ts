@@ -1,8 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import type { LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
+import type { LedgerAdapter, LedgerOutbox } from '../../ledger-adapter/index.js';
 import type { Logger } from '../../schema/index.js';
-import type { Registry } from '../registry/registry-service.js';
+import type { Registry } from '../registry/index.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 import type { FieldDirectory } from './field-directory.js';
 import { entityFieldKeys } from './entity-field-names.js';

@@ -27,3 +27,5 @@ export {
   type JournalRow,
   type BookCheck,
 } from './billing-types.js';
+export { BILLING_TYPE_DEFS, createBillingResolvers } from './api/billing-schema.js';
+export { createBillingPlugin, type BillingPluginOptions } from './billing-plugin.js';

@@ -43,3 +43,15 @@ export { checkCreditCode, creditCodeCheckCharacter } from './credit-code.js';
 export { resolveIdentifier, type IdentifierResolution } from './identifier-resolver-route.js';
 export { DEFAULT_CODING_RULE } from './coding-rule.js';
 export type * from './registry-types.js';
+export {
+  createRegistryApi,
+  type RegistryApi,
+  type RegistryApiExtension,
+} from './api/registry-api.js';
+export { createIdentifierResolverRoute } from './identifier-resolver-route.js';
+export {
+  ANY_NETWORK,
+  OutboundRequestError,
+  createOutboundClient,
+  type OutboundResponse,
+} from './outbound/index.js';

@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { defineSubgraph } from '../../subgraphs/index.js';
-import { CATALOG_SDL } from '../catalog/catalog-subgraph.js';
+import { CATALOG_SDL } from '../catalog/index.js';
 import { serviceSdl } from './federation-boilerplate.js';
 import { policySubject } from './schema-ownership.js';
 import {

@@ -3,7 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { silentLogger, type Logger } from '../../schema/index.js';
 import { createSubgraphServer, type DeviceRecord, type Subgraph } from '../../subgraphs/index.js';
-import { createMemoryDirectory, type DirectoryEntry } from '../catalog/device-directory.js';
+import { createMemoryDirectory, type DirectoryEntry } from '../catalog/index.js';
 import { createGateway, type Gateway, type GraphqlResponse } from '../create-gateway.js';
 import { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';
 
