@@ -1,4 +1,4 @@
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { LedgerAdapter } from '../../ledger-adapter/index.js';
 import { commitField } from '../../schema/index.js';
 import { checkHeldValues, type HeldCheck } from './held-value-check.js';
 import { readHeldValues } from './held-values.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
+import type { Anchor, LedgerAdapter, Resolution } from '../../ledger-adapter/index.js';
 import { commitField } from '../../schema/index.js';
-import type { Anchor, Resolution } from '../../ledger-adapter/contract/records.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 import { entityFieldKeys } from './entity-field-names.js';
 import type { DirectoryField, FieldDirectory } from './field-directory.js';

@@ -1,6 +1,4 @@
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import type { ReportTamperInput } from '../../ledger-adapter/contract/index.js';
-import type { Anchor } from '../../ledger-adapter/contract/records.js';
+import type { Anchor, LedgerAdapter, ReportTamperInput } from '../../ledger-adapter/index.js';
 import type { ServedProofs } from '../../schema/index.js';
 import type { CommitmentMemo } from './commitment-memo.js';
 import type { DirectoryField, FieldDirectory } from './field-directory.js';

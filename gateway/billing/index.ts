@@ -29,3 +29,4 @@ export {
 } from './billing-types.js';
 export { BILLING_TYPE_DEFS, createBillingResolvers } from './api/billing-schema.js';
 export { createBillingPlugin, type BillingPluginOptions } from './billing-plugin.js';
+export { BILLING_MIGRATIONS } from './sqlite/billing-migrations.js';

@@ -55,3 +55,4 @@ export {
   createOutboundClient,
   type OutboundResponse,
 } from './outbound/index.js';
+export { REGISTRY_MIGRATIONS } from './sqlite/registry-migrations.js';

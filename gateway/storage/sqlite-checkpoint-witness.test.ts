@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { checkpointAt, hash, testSigner } from '../../ledger-adapter/checkpoints/test-signer.js';
 import { GridmarkError } from '../../schema/index.js';
-import { BILLING_MIGRATIONS } from '../billing/sqlite/billing-migrations.js';
-import { REGISTRY_MIGRATIONS } from '../registry/sqlite/registry-migrations.js';
+import { BILLING_MIGRATIONS } from '../billing/index.js';
+import { REGISTRY_MIGRATIONS } from '../registry/index.js';
 import { sqliteCheckpointWitness } from './sqlite-checkpoint-witness.js';
 import { applySqliteMigrations, type SqliteMigration } from './sqlite-migrations.js';
 
