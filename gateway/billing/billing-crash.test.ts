@@ -22,7 +22,7 @@ import { linkBookToLedger } from './book-ledger-link.js';
  * leaves no lost charge and no double charge: after a restart the book releases the hold of a query
  * that was never charged, and records on the ledger, once, a trade that was.
  */
-const FIXTURE = fileURLToPath(new URL('../../test/fixtures/charge-then-die.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../test/support/charge-then-die.ts', import.meta.url));
 const APP = 'APP-0001';
 const SYSTEM = '88.7001.1';
 const FIELD = `${SYSTEM}.F0001`;

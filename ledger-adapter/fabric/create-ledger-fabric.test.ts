@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedger } from '../create-ledger.js';
-import { startFabricTestPeer, type FabricTestPeer } from '../fabric-test-peer/index.js';
 import {
+  startFabricTestPeer,
+  type FabricTestPeer,
   createTestNetworkCredentials,
   type TestNetworkCredentials,
-} from '../fabric-test-peer/test-support.js';
+} from '../../test/support/fabric-test-peer/index.js';
 
 describe('createLedger({ kind: "fabric" })', () => {
   let creds: TestNetworkCredentials;

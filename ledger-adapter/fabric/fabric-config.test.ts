@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GridmarkError } from '../../schema/index.js';
-import { createTestCertificateAuthority } from '../fabric-test-peer/test-credentials.js';
+import { createTestCertificateAuthority } from '../../test/support/fabric-test-peer/index.js';
 import { createFabricLedgerClient, type FabricLedgerConfig } from './index.js';
 
 const ca = await createTestCertificateAuthority();

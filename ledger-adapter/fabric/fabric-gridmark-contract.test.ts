@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFabricTestPeer, type FabricTestPeer } from '../fabric-test-peer/index.js';
-import { createTestNetworkCredentials } from '../fabric-test-peer/test-support.js';
+import {
+  startFabricTestPeer,
+  type FabricTestPeer,
+  createTestNetworkCredentials,
+} from '../../test/support/fabric-test-peer/index.js';
 import type { LedgerClient } from '../ledger-client.js';
 import { createFabricLedgerClient, FabricLedgerError } from './index.js';
 

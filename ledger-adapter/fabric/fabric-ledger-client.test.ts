@@ -8,13 +8,11 @@ import {
   createTestCertificateAuthority,
   startFabricTestPeer,
   type FabricTestPeer,
-} from '../fabric-test-peer/index.js';
-import {
   createTestNetworkCredentials,
   keyValueRunner,
   TEST_PEER_TLS_NAME,
   type TestNetworkCredentials,
-} from '../fabric-test-peer/test-support.js';
+} from '../../test/support/fabric-test-peer/index.js';
 import type { LedgerClient, LedgerEvent } from '../ledger-client.js';
 import { createFabricLedgerClient, FabricLedgerError, type FabricLedgerConfig } from './index.js';
 

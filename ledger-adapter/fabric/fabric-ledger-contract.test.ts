@@ -1,8 +1,8 @@
-import { startFabricTestPeer } from '../fabric-test-peer/index.js';
 import {
+  startFabricTestPeer,
   createTestNetworkCredentials,
   TEST_PEER_TLS_NAME,
-} from '../fabric-test-peer/test-support.js';
+} from '../../test/support/fabric-test-peer/index.js';
 import type { LedgerClient } from '../ledger-client.js';
 import { describeLedgerContract } from '../testing/index.js';
 import { createFabricLedgerClient } from './index.js';

@@ -1,5 +1,5 @@
 import { ledger } from '@hyperledger/fabric-protos';
-import type { TransactionOutcome } from '../contract-runtime.js';
+import type { TransactionOutcome } from '../../../ledger-adapter/index.js';
 import type { StateWrite } from './world-state.js';
 
 const { TxReadWriteSet, NsReadWriteSet, kvrwset } = ledger.rwset;

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
-import type { ContractRunner, TransactionOutcome } from '../contract-runtime.js';
+import type { ContractRunner, TransactionOutcome } from '../../../ledger-adapter/index.js';
 import { signLowS } from './ecdsa-der.js';
 import type { IdentityVerifier } from './identity-verifier.js';
 import {

@@ -1,4 +1,4 @@
-import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
+import type { StateEntry, WorldStateReader } from '../../../ledger-adapter/index.js';
 
 /** A write to apply: a value, or null to delete the key. */
 export interface StateWrite {

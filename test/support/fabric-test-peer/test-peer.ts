@@ -1,9 +1,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { gateway, msp } from '@hyperledger/fabric-protos';
-import type { ContractRunner } from '../contract-runtime.js';
+import type { ContractRunner } from '../../../ledger-adapter/index.js';
 import { createBlockCutter } from './block-cutter.js';
-import { createEndorser } from './endorser.js';
+import { createEndorser, type PeerSigningIdentity } from './endorser.js';
 import { createGatewayService } from './gateway-service.js';
 import { createIdentityVerifier, type TrustedMsps } from './identity-verifier.js';
 import { createPeerLedger, type TransactionStatus } from './peer-ledger.js';
@@ -75,14 +75,7 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
   const chaincodeName = options.chaincodeName ?? 'gridmark';
   const host = options.host ?? '127.0.0.1';
 
-  const serialized = new msp.SerializedIdentity();
-  serialized.setMspid(mspId);
-  serialized.setIdBytes(Buffer.from(options.identity.certificatePem));
-  const identity = {
-    mspId,
-    serialized: serialized.serializeBinary(),
-    privateKey: createPrivateKey(options.identity.privateKeyPem),
-  };
+  const identity = signingIdentity(mspId, options.identity);
 
   const verifier = createIdentityVerifier(options.trustedMsps);
   const state = createWorldState();
@@ -124,26 +117,7 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
       verifier,
     }),
   );
-  const credentials =
-    options.tls === undefined
-      ? ServerCredentials.createInsecure()
-      : ServerCredentials.createSsl(
-          options.tls.clientCaCertificatePem === undefined
-            ? null
-            : Buffer.from(options.tls.clientCaCertificatePem),
-          [
-            {
-              cert_chain: Buffer.from(options.tls.certificatePem),
-              private_key: Buffer.from(options.tls.privateKeyPem),
-            },
-          ],
-          options.tls.clientCaCertificatePem !== undefined,
-        );
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    );
-  });
+  const port = await bind(server, `${host}:${options.port ?? 0}`, serverCredentials(options.tls));
   address = `${host}:${port}`;
 
   return {
@@ -164,9 +138,40 @@ export async function startFabricTestPeer(options: FabricTestPeerOptions): Promi
   };
 }
 
+/** The identity the peer signs endorsements with, as its MSP serializes it. */
+function signingIdentity(mspId: string, keyPair: TestKeyPair): PeerSigningIdentity {
+  const serialized = new msp.SerializedIdentity();
+  serialized.setMspid(mspId);
+  serialized.setIdBytes(Buffer.from(keyPair.certificatePem));
+  return {
+    mspId,
+    serialized: serialized.serializeBinary(),
+    privateKey: createPrivateKey(keyPair.privateKeyPem),
+  };
+}
+
+/** Plaintext without `tls`; TLS with it, mutual when it names a client CA. */
+function serverCredentials(tls: FabricTestPeerOptions['tls']): ServerCredentials {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    tls.clientCaCertificatePem === undefined ? null : Buffer.from(tls.clientCaCertificatePem),
+    [{ cert_chain: Buffer.from(tls.certificatePem), private_key: Buffer.from(tls.privateKeyPem) }],
+    tls.clientCaCertificatePem !== undefined,
+  );
+}
+
+/** Binds the server; resolves with the port it got. */
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, credentials, (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+}
+
 async function loadGridmarkRunner(): Promise<ContractRunner> {
   // Imported lazily: loading the contract pulls in fabric-contract-api, which tests with their
   // own runner do not need.
-  const { createContractRunner } = await import('../runtime/index.js');
+  const { createContractRunner } = await import('../../../ledger-adapter/index.js');
   return createContractRunner();
 }

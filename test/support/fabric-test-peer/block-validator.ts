@@ -1,6 +1,6 @@
 import { verify, type X509Certificate } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { StateEntry } from '../contract-runtime.js';
+import type { StateEntry } from '../../../ledger-adapter/index.js';
 import type { IdentityVerifier } from './identity-verifier.js';
 import { decodeReadWriteSet } from './rwset.js';
 import type { StateWrite, WorldState } from './world-state.js';

@@ -14,12 +14,13 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, ledger, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFabricTestPeer, type FabricTestPeer } from './index.js';
 import {
   createTestNetworkCredentials,
   keyValueRunner,
+  startFabricTestPeer,
+  type FabricTestPeer,
   type TestNetworkCredentials,
-} from './test-support.js';
+} from './index.js';
 
 const text = new TextDecoder();
 
