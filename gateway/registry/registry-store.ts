@@ -19,7 +19,7 @@ import type {
   Role,
   SystemStatus,
 } from './registry-types.js';
-import type { DeviceKind, DirectoryEntry } from '../catalog/device-directory.js';
+import type { DeviceKind, DirectoryEntry } from '../catalog/index.js';
 
 /** What is appended to the registry log with every change, in the same transaction. */
 export interface LogInput {
@@ -284,16 +284,16 @@ export interface RegistryStore {
   close(): Promise<void>;
 }
 
-/**
- * A write the store refused because of what is already stored (a duplicate identifier, a local
- * code used twice, an unknown identifier). `reason` is the registry error code to raise.
- */
 /** How a device batch is written. */
 export interface DeviceBatchOptions {
   /** Check the batch against the registry as it is, and write nothing. */
   readonly dryRun?: boolean;
 }
 
+/**
+ * A write the store refused because of what is already stored (a duplicate identifier, a local
+ * code used twice, an unknown identifier). `reason` is the registry error code to raise.
+ */
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
   constructor(

@@ -1,5 +1,4 @@
-import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
-import { LEDGER_CHECKPOINTS_SQL } from '../../storage/sqlite-checkpoint-witness.js';
+import { LEDGER_CHECKPOINTS_SQL, type SqliteMigration } from '../../storage/index.js';
 
 /**
  * The registry's schema, as numbered migrations applied in order, each in its own transaction and

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeviceKind, DirectoryEntry } from '../../catalog/device-directory.js';
+import type { DeviceKind, DirectoryEntry } from '../../catalog/index.js';
 import type { AssociationEntry, BusinessSystem, RegistryStatistics } from '../registry-types.js';
 import { str, type Row } from './sqlite-rows.js';
 

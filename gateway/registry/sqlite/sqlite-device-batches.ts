@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeviceKind } from '../../catalog/device-directory.js';
+import type { DeviceKind } from '../../catalog/index.js';
 import { StoreConflict, type DeviceBatchOptions, type LogInput } from '../registry-store.js';
 import type { ClaimInput, DeviceBatchResult } from '../registry-types.js';
 import { str, type Row, type SqliteStoreContext } from './sqlite-rows.js';

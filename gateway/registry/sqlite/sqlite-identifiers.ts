@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeviceKind } from '../../catalog/device-directory.js';
+import type { DeviceKind } from '../../catalog/index.js';
 import { StoreConflict, type LogInput } from '../registry-store.js';
 import type { AuditStatus, IdentifierRecord, IdentifierStatus } from '../registry-types.js';
 import { str, strOrNull, type Row, type SqliteStoreContext } from './sqlite-rows.js';

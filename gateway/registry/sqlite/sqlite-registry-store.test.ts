@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeRegistryStore } from '../testing/registry-store-suite.js';
 import type { RegistryStore } from '../registry-store.js';
-import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
+import { applySqliteMigrations } from '../../storage/index.js';
 import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
 import { openSqliteRegistryStore } from './sqlite-registry-store.js';
 
