@@ -109,153 +109,190 @@ export interface CreditContext {
 
 /** Creates the credit part of the registry service. */
 export function createCreditEvaluation(context: CreditContext): CreditEvaluation {
-  const { store, threshold, systemOf } = context;
-  const record = async (input: Omit<CreditEventInput, 'suspendBelow'>): Promise<CreditOutcome> => {
+  return new CreditService(context);
+}
+
+/** Credit evaluation over the registry store: each method records at most one credit event. */
+class CreditService implements CreditEvaluation {
+  readonly #context: CreditContext;
+
+  constructor(context: CreditContext) {
+    this.#context = context;
+  }
+
+  async setCreditScore(
+    caller: Caller,
+    creditCode: string,
+    score: number,
+    reason: string,
+  ): Promise<CreditOutcome> {
+    requireAdmin(caller, 'set credit scores');
+    if (!isCreditScore(score))
+      badInput('score must be an integer from 0 to 100.', { field: 'score' });
+    return this.#record({
+      creditCode,
+      systemCode: null,
+      kind: 'ADMIN',
+      change: { to: score },
+      reason: requireText(reason, 'reason', 500),
+      actor: this.#context.actor(caller),
+      reference: {},
+    });
+  }
+
+  async penalizeTampering(
+    systemCode: string,
+    finding: { readonly deviceId: string; readonly fieldCode: string },
+  ): Promise<CreditOutcome> {
+    const system = await this.#context.systemOf(systemCode);
+    const reason = `served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`;
+    return this.#record({
+      creditCode: system.enterpriseCreditCode,
+      systemCode,
+      kind: 'TAMPER',
+      change: { by: -TAMPER_CREDIT_PENALTY },
+      reason,
+      actor: 'gateway',
+      reference: { deviceId: finding.deviceId, fieldCode: finding.fieldCode },
+    });
+  }
+
+  async penalizeFailedVerification(
+    systemCode: string,
+    finding: { readonly resolutionId: string | null; readonly fieldCodes: readonly string[] },
+  ): Promise<CreditOutcome> {
+    const system = await this.#context.systemOf(systemCode);
+    const fieldCodes = [...new Set(finding.fieldCodes)].slice(0, 100);
+    if (fieldCodes.length === 0)
+      badInput('a failed verification names at least one field code.', { field: 'fieldCodes' });
+    const reason = `served values without a proof or an anchor (${fieldCodes.join(', ')})`;
+    return this.#record({
+      creditCode: system.enterpriseCreditCode,
+      systemCode,
+      kind: 'FAILED_VERIFICATION',
+      change: { by: -FAILED_VERIFICATION_PENALTY },
+      reason,
+      actor: 'gateway',
+      reference: { resolutionId: finding.resolutionId, fieldCodes },
+    });
+  }
+
+  async submitFeedback(
+    caller: Caller,
+    input: { readonly systemCode: string; readonly score: number; readonly reason: string },
+  ): Promise<CreditOutcome> {
+    if (caller.role !== 'APPLICATION') return forbid(caller, 'rate business systems');
+    if (!isFeedbackRating(input.score))
+      badInput('score must be an integer from 1 to 5.', { field: 'score' });
+    const reason = requireText(input.reason, 'reason', 500);
+    const system = await this.#context.systemOf(input.systemCode);
+    if (!(await this.#context.tradedWith?.(caller.appId, system.code))) {
+      throw new GridmarkError(
+        'NO_TRADE_WITH_SYSTEM',
+        `${caller.appId} has not traded with ${system.code}; only its customers may rate it.`,
+        { details: { systemCode: system.code } },
+      );
+    }
+    return this.#record({
+      creditCode: system.enterpriseCreditCode,
+      systemCode: system.code,
+      kind: 'FEEDBACK',
+      change: { by: feedbackDelta(input.score) },
+      reason,
+      actor: this.#context.actor(caller),
+      reference: { appId: caller.appId, rating: input.score },
+    });
+  }
+
+  async reinstateSystem(
+    caller: Caller,
+    code: string,
+    input: { readonly reason: string; readonly score?: number },
+  ): Promise<{ readonly system: BusinessSystem; readonly event: CreditEvent | null }> {
+    const { store, threshold } = this.#context;
+    requireOverseer(caller, 'reinstate systems');
+    const reason = requireText(input.reason, 'reason', 500);
+    if (input.score !== undefined && !(isCreditScore(input.score) && input.score >= threshold))
+      badInput(
+        `score must be an integer from ${threshold} (the threshold) to ${MAX_CREDIT_SCORE}.`,
+        { field: 'score' },
+      );
+    const system = await this.#suspendedSystem(code);
+    const enterprise = await store.getEnterprise(system.enterpriseCreditCode);
+    if (!enterprise)
+      throw new GridmarkError('NOT_FOUND', `no enterprise ${system.enterpriseCreditCode}`);
+    await this.#context.checkReactivation(system);
+    const log: LogInput = {
+      actor: this.#context.actor(caller),
+      action: 'system.active',
+      subject: code,
+      details: { reason, from: 'SUSPENDED', reinstated: true },
+    };
+    if (enterprise.creditScore >= threshold) {
+      const reactivated = await store
+        .updateSystem(code, { status: 'ACTIVE' }, log)
+        .catch(this.#context.translate);
+      this.#context.systemsChanged();
+      return { system: reactivated, event: null };
+    }
     const result = await store
-      .recordCreditEvent({ ...input, suspendBelow: threshold })
-      .catch(context.translate);
-    // After the commit: the supergraph recomposes without the suspended systems.
-    if (result.suspended.length > 0 || result.reactivated) context.systemsChanged();
-    return { ...result.enterprise, event: result.event, suspended: result.suspended };
-  };
-
-  return {
-    async setCreditScore(caller, creditCode, score, reason) {
-      requireAdmin(caller, 'set credit scores');
-      if (!isCreditScore(score))
-        badInput('score must be an integer from 0 to 100.', { field: 'score' });
-      return record({
-        creditCode,
-        systemCode: null,
-        kind: 'ADMIN',
-        change: { to: score },
-        reason: requireText(reason, 'reason', 500),
-        actor: context.actor(caller),
+      .recordCreditEvent({
+        creditCode: enterprise.creditCode,
+        systemCode: code,
+        kind: 'REINSTATEMENT',
+        change: { to: input.score ?? threshold },
+        reason,
+        actor: this.#context.actor(caller),
         reference: {},
-      });
-    },
+        suspendBelow: threshold,
+        reactivate: { systemCode: code, log },
+      })
+      .catch(this.#context.translate);
+    this.#context.systemsChanged();
+    return { system: result.reactivated ?? system, event: result.event };
+  }
 
-    async penalizeTampering(systemCode, finding) {
-      const system = await systemOf(systemCode);
-      const reason = `served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`;
-      return record({
-        creditCode: system.enterpriseCreditCode,
-        systemCode,
-        kind: 'TAMPER',
-        change: { by: -TAMPER_CREDIT_PENALTY },
-        reason,
-        actor: 'gateway',
-        reference: { deviceId: finding.deviceId, fieldCode: finding.fieldCode },
+  async creditHistory(
+    caller: Caller,
+    filter: Parameters<CreditEvaluation['creditHistory']>[1],
+  ): Promise<readonly CreditEvent[]> {
+    if (caller.role === 'ANONYMOUS') forbid(caller, 'read the credit history');
+    const after = filter.after ?? 0;
+    if (!Number.isSafeInteger(after) || after < 0)
+      badInput('after must be a non-negative integer (a credit event sequence number).', {
+        field: 'after',
       });
-    },
+    const limit = Number.isFinite(filter.limit)
+      ? Math.min(Math.max(Math.trunc(filter.limit ?? 0), 1), MAX_HISTORY)
+      : 100;
+    return this.#context.store.creditHistory({
+      ...(filter.creditCode ? { creditCode: filter.creditCode.toUpperCase() } : {}),
+      ...(filter.systemCode ? { systemCode: filter.systemCode } : {}),
+      after,
+      limit,
+    });
+  }
 
-    async penalizeFailedVerification(systemCode, finding) {
-      const system = await systemOf(systemCode);
-      const fieldCodes = [...new Set(finding.fieldCodes)].slice(0, 100);
-      if (fieldCodes.length === 0)
-        badInput('a failed verification names at least one field code.', { field: 'fieldCodes' });
-      const reason = `served values without a proof or an anchor (${fieldCodes.join(', ')})`;
-      return record({
-        creditCode: system.enterpriseCreditCode,
-        systemCode,
-        kind: 'FAILED_VERIFICATION',
-        change: { by: -FAILED_VERIFICATION_PENALTY },
-        reason,
-        actor: 'gateway',
-        reference: { resolutionId: finding.resolutionId, fieldCodes },
-      });
-    },
+  /** Records a credit event; the supergraph follows the systems it suspended or reactivated. */
+  async #record(input: Omit<CreditEventInput, 'suspendBelow'>): Promise<CreditOutcome> {
+    const result = await this.#context.store
+      .recordCreditEvent({ ...input, suspendBelow: this.#context.threshold })
+      .catch(this.#context.translate);
+    // After the commit: the supergraph recomposes without the suspended systems.
+    if (result.suspended.length > 0 || result.reactivated) this.#context.systemsChanged();
+    return { ...result.enterprise, event: result.event, suspended: result.suspended };
+  }
 
-    async submitFeedback(caller, input) {
-      if (caller.role !== 'APPLICATION') return forbid(caller, 'rate business systems');
-      if (!isFeedbackRating(input.score))
-        badInput('score must be an integer from 1 to 5.', { field: 'score' });
-      const reason = requireText(input.reason, 'reason', 500);
-      const system = await systemOf(input.systemCode);
-      if (!(await context.tradedWith?.(caller.appId, system.code))) {
-        throw new GridmarkError(
-          'NO_TRADE_WITH_SYSTEM',
-          `${caller.appId} has not traded with ${system.code}; only its customers may rate it.`,
-          { details: { systemCode: system.code } },
-        );
-      }
-      return record({
-        creditCode: system.enterpriseCreditCode,
-        systemCode: system.code,
-        kind: 'FEEDBACK',
-        change: { by: feedbackDelta(input.score) },
-        reason,
-        actor: context.actor(caller),
-        reference: { appId: caller.appId, rating: input.score },
-      });
-    },
-
-    async reinstateSystem(caller, code, input) {
-      requireOverseer(caller, 'reinstate systems');
-      const reason = requireText(input.reason, 'reason', 500);
-      if (input.score !== undefined && !(isCreditScore(input.score) && input.score >= threshold))
-        badInput(
-          `score must be an integer from ${threshold} (the threshold) to ${MAX_CREDIT_SCORE}.`,
-          { field: 'score' },
-        );
-      const system = await systemOf(code);
-      if (system.status !== 'SUSPENDED') {
-        throw new GridmarkError(
-          'INVALID_STATE',
-          `business system ${code} is ${system.status.toLowerCase()}${system.status === 'REVOKED' ? '; revocation is final' : ''}; only a suspended system is reinstated.`,
-          { details: { systemCode: code } },
-        );
-      }
-      const enterprise = await store.getEnterprise(system.enterpriseCreditCode);
-      if (!enterprise)
-        throw new GridmarkError('NOT_FOUND', `no enterprise ${system.enterpriseCreditCode}`);
-      await context.checkReactivation(system);
-      const log: LogInput = {
-        actor: context.actor(caller),
-        action: 'system.active',
-        subject: code,
-        details: { reason, from: 'SUSPENDED', reinstated: true },
-      };
-      if (enterprise.creditScore >= threshold) {
-        const reactivated = await store
-          .updateSystem(code, { status: 'ACTIVE' }, log)
-          .catch(context.translate);
-        context.systemsChanged();
-        return { system: reactivated, event: null };
-      }
-      const result = await store
-        .recordCreditEvent({
-          creditCode: enterprise.creditCode,
-          systemCode: code,
-          kind: 'REINSTATEMENT',
-          change: { to: input.score ?? threshold },
-          reason,
-          actor: context.actor(caller),
-          reference: {},
-          suspendBelow: threshold,
-          reactivate: { systemCode: code, log },
-        })
-        .catch(context.translate);
-      context.systemsChanged();
-      return { system: result.reactivated ?? system, event: result.event };
-    },
-
-    async creditHistory(caller, filter) {
-      if (caller.role === 'ANONYMOUS') forbid(caller, 'read the credit history');
-      const after = filter.after ?? 0;
-      if (!Number.isSafeInteger(after) || after < 0)
-        badInput('after must be a non-negative integer (a credit event sequence number).', {
-          field: 'after',
-        });
-      const limit = Number.isFinite(filter.limit)
-        ? Math.min(Math.max(Math.trunc(filter.limit ?? 0), 1), MAX_HISTORY)
-        : 100;
-      return store.creditHistory({
-        ...(filter.creditCode ? { creditCode: filter.creditCode.toUpperCase() } : {}),
-        ...(filter.systemCode ? { systemCode: filter.systemCode } : {}),
-        after,
-        limit,
-      });
-    },
-  };
+  /** @throws GridmarkError `NOT_FOUND`, `INVALID_STATE` unless the system is suspended. */
+  async #suspendedSystem(code: string): Promise<BusinessSystem> {
+    const system = await this.#context.systemOf(code);
+    if (system.status !== 'SUSPENDED') {
+      throw new GridmarkError(
+        'INVALID_STATE',
+        `business system ${code} is ${system.status.toLowerCase()}${system.status === 'REVOKED' ? '; revocation is final' : ''}; only a suspended system is reinstated.`,
+        { details: { systemCode: code } },
+      );
+    }
+    return system;
+  }
 }

@@ -108,8 +108,109 @@ export async function approvedEnterprise(
 
 /** Creates the enterprise-account part of the registry service. */
 export function createEnterpriseOnboarding(context: OnboardingContext): EnterpriseOnboarding {
-  const { store, translate } = context;
-  const account = (caller: Caller, input: EnterpriseInput, action: string) => {
+  return new EnterpriseAccounts(context);
+}
+
+/** An operator key to hand over once, and what the store keeps of it. */
+interface OperatorKeyIssue {
+  readonly apiKey: string;
+  readonly stored: { readonly keyId: string; readonly secretHash: string; readonly label: string };
+}
+
+/** Enterprise accounts over the registry store: applications, reviews and operator keys. */
+class EnterpriseAccounts implements EnterpriseOnboarding {
+  readonly #context: OnboardingContext;
+
+  constructor(context: OnboardingContext) {
+    this.#context = context;
+  }
+
+  async applyForEnterprise(caller: Caller, input: EnterpriseInput): Promise<Enterprise> {
+    return this.#context.store
+      .applyEnterprise(this.#account(caller, input, 'enterprise.apply'))
+      .catch(this.#context.translate);
+  }
+
+  async createEnterprise(caller: Caller, input: EnterpriseInput): Promise<EnterpriseKey> {
+    requireAdmin(caller, 'create enterprise accounts');
+    const opened = this.#account(caller, input, 'enterprise.create');
+    const key = operatorKey(opened);
+    const enterprise = await this.#context.store
+      .createEnterprise({
+        ...opened,
+        log: { ...opened.log, details: { ...opened.log.details, keyId: key.stored.keyId } },
+        key: key.stored,
+      })
+      .catch(this.#context.translate);
+    return { enterprise, apiKey: key.apiKey };
+  }
+
+  async approveEnterprise(caller: Caller, rawCreditCode: string): Promise<EnterpriseKey> {
+    requireAdmin(caller, 'approve enterprises');
+    const creditCode = requireCreditCode(rawCreditCode);
+    const pending = await this.#context.store.getEnterprise(creditCode);
+    if (!pending)
+      throw new GridmarkError('NOT_FOUND', `no application from enterprise ${creditCode}`, {
+        details: { creditCode },
+      });
+    const key = operatorKey(pending);
+    const enterprise = await this.#context.store
+      .reviewEnterprise(
+        creditCode,
+        { status: 'APPROVED', key: key.stored },
+        this.#logged(caller, 'enterprise.approve', creditCode, { keyId: key.stored.keyId }),
+      )
+      .catch(this.#context.translate);
+    return { enterprise, apiKey: key.apiKey };
+  }
+
+  async rejectEnterprise(
+    caller: Caller,
+    rawCreditCode: string,
+    rawReason: string,
+  ): Promise<Enterprise> {
+    requireAdmin(caller, 'reject enterprises');
+    const creditCode = requireCreditCode(rawCreditCode);
+    const reason = requireText(rawReason, 'reason', 500);
+    return this.#context.store
+      .reviewEnterprise(
+        creditCode,
+        { status: 'REJECTED', reason },
+        this.#logged(caller, 'enterprise.reject', creditCode, { reason }),
+      )
+      .catch(this.#context.translate);
+  }
+
+  async issueEnterpriseKey(caller: Caller, rawCreditCode: string): Promise<EnterpriseKey> {
+    requireAdmin(caller, 'issue enterprise keys');
+    const { store } = this.#context;
+    const enterprise = await approvedEnterprise(store, requireCreditCode(rawCreditCode));
+    const key = operatorKey(enterprise);
+    await store
+      .createPrincipal(
+        {
+          ...key.stored,
+          role: 'ENTERPRISE_OPERATOR',
+          systemCode: null,
+          appId: null,
+          creditCode: enterprise.creditCode,
+        },
+        this.#logged(caller, 'key.issue', key.stored.keyId, {
+          role: 'ENTERPRISE_OPERATOR',
+          creditCode: enterprise.creditCode,
+        }),
+      )
+      .catch(this.#context.translate);
+    return { enterprise, apiKey: key.apiKey };
+  }
+
+  async listEnterprises(caller: Caller, status?: EnterpriseStatus): Promise<readonly Enterprise[]> {
+    requireOverseer(caller, 'list enterprises');
+    return this.#context.store.listEnterprises(status);
+  }
+
+  /** The account an application or an opening asks for, checked. @throws GridmarkError `BAD_CREDIT_CODE`, `BAD_INPUT`. */
+  #account(caller: Caller, input: EnterpriseInput, action: string) {
     const creditCode = requireCreditCode(input.creditCode);
     const name = requireText(input.name, 'name');
     const contact =
@@ -120,104 +221,26 @@ export function createEnterpriseOnboarding(context: OnboardingContext): Enterpri
       creditCode,
       name,
       contact,
-      initialScore: context.initialScore,
-      log: { actor: context.actor(caller), action, details: { name } },
+      initialScore: this.#context.initialScore,
+      log: { actor: this.#context.actor(caller), action, details: { name } },
     };
-  };
-  const operatorKey = (enterprise: { readonly name: string }) => {
-    const key = issueApiKey();
-    return {
-      apiKey: key.apiKey,
-      stored: {
-        keyId: key.keyId,
-        secretHash: key.secretHash,
-        label: `${enterprise.name} operator`,
-      },
-    };
-  };
-  const logged = (
+  }
+
+  #logged(
     caller: Caller,
     action: string,
     subject: string,
     details: Record<string, unknown>,
-  ): LogInput => ({ actor: context.actor(caller), action, subject, details });
+  ): LogInput {
+    return { actor: this.#context.actor(caller), action, subject, details };
+  }
+}
 
+/** A new operator key for the enterprise, labelled with its name. */
+function operatorKey(enterprise: { readonly name: string }): OperatorKeyIssue {
+  const key = issueApiKey();
   return {
-    async applyForEnterprise(caller, input) {
-      return store.applyEnterprise(account(caller, input, 'enterprise.apply')).catch(translate);
-    },
-
-    async createEnterprise(caller, input) {
-      requireAdmin(caller, 'create enterprise accounts');
-      const opened = account(caller, input, 'enterprise.create');
-      const key = operatorKey(opened);
-      const enterprise = await store
-        .createEnterprise({
-          ...opened,
-          log: { ...opened.log, details: { ...opened.log.details, keyId: key.stored.keyId } },
-          key: key.stored,
-        })
-        .catch(translate);
-      return { enterprise, apiKey: key.apiKey };
-    },
-
-    async approveEnterprise(caller, rawCreditCode) {
-      requireAdmin(caller, 'approve enterprises');
-      const creditCode = requireCreditCode(rawCreditCode);
-      const pending = await store.getEnterprise(creditCode);
-      if (!pending)
-        throw new GridmarkError('NOT_FOUND', `no application from enterprise ${creditCode}`, {
-          details: { creditCode },
-        });
-      const key = operatorKey(pending);
-      const enterprise = await store
-        .reviewEnterprise(
-          creditCode,
-          { status: 'APPROVED', key: key.stored },
-          logged(caller, 'enterprise.approve', creditCode, { keyId: key.stored.keyId }),
-        )
-        .catch(translate);
-      return { enterprise, apiKey: key.apiKey };
-    },
-
-    async rejectEnterprise(caller, rawCreditCode, rawReason) {
-      requireAdmin(caller, 'reject enterprises');
-      const creditCode = requireCreditCode(rawCreditCode);
-      const reason = requireText(rawReason, 'reason', 500);
-      return store
-        .reviewEnterprise(
-          creditCode,
-          { status: 'REJECTED', reason },
-          logged(caller, 'enterprise.reject', creditCode, { reason }),
-        )
-        .catch(translate);
-    },
-
-    async issueEnterpriseKey(caller, rawCreditCode) {
-      requireAdmin(caller, 'issue enterprise keys');
-      const enterprise = await approvedEnterprise(store, requireCreditCode(rawCreditCode));
-      const key = operatorKey(enterprise);
-      await store
-        .createPrincipal(
-          {
-            ...key.stored,
-            role: 'ENTERPRISE_OPERATOR',
-            systemCode: null,
-            appId: null,
-            creditCode: enterprise.creditCode,
-          },
-          logged(caller, 'key.issue', key.stored.keyId, {
-            role: 'ENTERPRISE_OPERATOR',
-            creditCode: enterprise.creditCode,
-          }),
-        )
-        .catch(translate);
-      return { enterprise, apiKey: key.apiKey };
-    },
-
-    async listEnterprises(caller, status) {
-      requireOverseer(caller, 'list enterprises');
-      return store.listEnterprises(status);
-    },
+    apiKey: key.apiKey,
+    stored: { keyId: key.keyId, secretHash: key.secretHash, label: `${enterprise.name} operator` },
   };
 }

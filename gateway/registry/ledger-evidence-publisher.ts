@@ -1,6 +1,6 @@
-import type { LedgerOutbox, OutboxRecord } from '../../ledger-adapter/outbox/index.js';
+import type { LedgerOutbox, OutboxRecord } from '../../ledger-adapter/index.js';
 import { GridmarkError, type Logger } from '../../schema/index.js';
-import type { RegistryStore } from './registry-store.js';
+import type { OutboxEntry, RegistryStore } from './registry-store.js';
 
 /** The chunk sizes the contract accepts per call. */
 const CATALOG_CHUNK = 1_000;
@@ -33,117 +33,163 @@ export function createLedgerEvidencePublisher(
   logger: Logger,
   options: { readonly retryMs?: number } = {},
 ): LedgerEvidencePublisher {
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let backoff = options.retryMs ?? 1_000;
+  return new OutboxEvidencePublisher(store, outbox, logger, options.retryMs ?? 1_000);
+}
 
-  /** Hands one pass of changes over; returns how many there were. */
-  const handOver = async (): Promise<number> => {
-    const batch = await store.outboxBatch(CHANGES_PER_PASS);
-    if (batch.length === 0) return 0;
-    const records: OutboxRecord[] = [];
-    for (const systemCode of new Set(
-      batch.filter((e) => e.kind === 'fields').map((e) => e.subject),
-    )) {
-      const fields = await store.listFields(systemCode);
-      if (fields.length > 0)
-        records.push({
-          kind: 'fields',
-          body: {
-            systemCode,
-            fields: fields.map((f) => ({
-              fieldCode: f.code,
-              coordinate: f.coordinate,
-              feeFen: f.feeFen ?? 0,
-              changePolicy: f.changePolicy,
-            })),
-          },
-        });
+/** Longest wait between two attempts after failures. */
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * One hand-over runs at a time; a poke during it asks for another pass. A failed pass retries
+ * with a doubling delay until one succeeds or the publisher stops.
+ */
+class OutboxEvidencePublisher implements LedgerEvidencePublisher {
+  readonly #store: RegistryStore;
+  readonly #outbox: LedgerOutbox;
+  readonly #logger: Logger;
+  readonly #retryMs: number;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+  #backoff: number;
+
+  constructor(store: RegistryStore, outbox: LedgerOutbox, logger: Logger, retryMs: number) {
+    this.#store = store;
+    this.#outbox = outbox;
+    this.#logger = logger;
+    this.#retryMs = retryMs;
+    this.#backoff = retryMs;
+  }
+
+  async flush(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // A pass already under way may have read the log before the newest changes: loop until empty.
+    while (!this.#stopped) {
+      await this.#run();
+      if ((await this.#store.outboxBatch(1)).length === 0) break;
+      if (Date.now() > deadline)
+        throw new GridmarkError(
+          'LEDGER_UNAVAILABLE',
+          `the registry's evidence did not reach the ledger outbox within ${timeoutMs} ms`,
+        );
+      await new Promise((r) => setTimeout(r, 50));
     }
-    const devices = [...new Set(batch.filter((e) => e.kind === 'catalog').map((e) => e.subject))];
-    for (let i = 0; i < devices.length; i += CATALOG_CHUNK) {
-      const chunk = devices.slice(i, i + CATALOG_CHUNK);
-      const associations = await store.associations(chunk);
-      const entries = chunk.flatMap((deviceId) => {
-        const entry = associations.get(deviceId);
-        return entry
-          ? [
-              {
-                deviceId,
-                holdings: entry.holdings.map((h) => ({
-                  systemCode: h.systemCode,
-                  fieldCodes: h.fieldCodes,
-                })),
-              },
-            ]
-          : [];
+    await this.#outbox.flush(Math.max(1, deadline - Date.now()));
+  }
+
+  poke(): void {
+    if (!this.#stopped) void this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** Starts a drain, or asks the one under way for another pass; settles when it ends. */
+  #run(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#drain()
+      .then(() => {
+        this.#backoff = this.#retryMs;
+      })
+      .catch((error: unknown) => this.#retryLater(error))
+      .finally(() => {
+        this.#running = undefined;
       });
-      if (entries.length > 0) records.push({ kind: 'catalog', body: { entries } });
-    }
-    outbox.appendAll(records);
-    await store.outboxDone(batch.at(-1)?.seq ?? 0);
-    return batch.length;
-  };
+    return this.#running;
+  }
 
-  const drain = async (): Promise<void> => {
+  async #drain(): Promise<void> {
     do {
-      again = false;
-      while ((await handOver()) > 0) {
+      this.#again = false;
+      while ((await this.#handOver()) > 0) {
         /* keep going until the change log is empty */
       }
-    } while (again);
-  };
+    } while (this.#again);
+  }
 
-  const run = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = drain()
-      .then(() => {
-        backoff = options.retryMs ?? 1_000;
-      })
-      .catch((error: unknown) => {
-        logger.warn(
-          `ledger evidence not handed to the outbox yet, retrying in ${backoff} ms: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        if (!stopped) {
-          timer = setTimeout(() => void run(), backoff);
-          timer.unref();
-          backoff = Math.min(backoff * 2, 30_000);
-        }
-      })
-      .finally(() => {
-        running = undefined;
+  #retryLater(error: unknown): void {
+    this.#logger.warn(
+      `ledger evidence not handed to the outbox yet, retrying in ${this.#backoff} ms: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => void this.#run(), this.#backoff);
+    this.#timer.unref();
+    this.#backoff = Math.min(this.#backoff * 2, MAX_RETRY_MS);
+  }
+
+  /** Hands one pass of changes over; returns how many there were. */
+  async #handOver(): Promise<number> {
+    const batch = await this.#store.outboxBatch(CHANGES_PER_PASS);
+    if (batch.length === 0) return 0;
+    const subjects = (kind: OutboxEntry['kind']): string[] => [
+      ...new Set(batch.filter((e) => e.kind === kind).map((e) => e.subject)),
+    ];
+    const records = [
+      ...(await fieldRecords(this.#store, subjects('fields'))),
+      ...(await catalogRecords(this.#store, subjects('catalog'))),
+    ];
+    this.#outbox.appendAll(records);
+    await this.#store.outboxDone(batch.at(-1)?.seq ?? 0);
+    return batch.length;
+  }
+}
+
+/** `RegisterFields` records: each system's current fields (none for a system that has none). */
+async function fieldRecords(
+  store: RegistryStore,
+  systemCodes: readonly string[],
+): Promise<OutboxRecord[]> {
+  const records: OutboxRecord[] = [];
+  for (const systemCode of systemCodes) {
+    const fields = await store.listFields(systemCode);
+    if (fields.length > 0)
+      records.push({
+        kind: 'fields',
+        body: {
+          systemCode,
+          fields: fields.map((f) => ({
+            fieldCode: f.code,
+            coordinate: f.coordinate,
+            feeFen: f.feeFen ?? 0,
+            changePolicy: f.changePolicy,
+          })),
+        },
       });
-    return running;
-  };
+  }
+  return records;
+}
 
-  return {
-    async flush(timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      // A pass already under way may have read the log before the newest changes: loop until empty.
-      while (!stopped) {
-        await run();
-        if ((await store.outboxBatch(1)).length === 0) break;
-        if (Date.now() > deadline)
-          throw new GridmarkError(
-            'LEDGER_UNAVAILABLE',
-            `the registry's evidence did not reach the ledger outbox within ${timeoutMs} ms`,
-          );
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      await outbox.flush(Math.max(1, deadline - Date.now()));
-    },
-    poke() {
-      if (!stopped) void run();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+/** `PutCatalogEntries` records: the devices' current holdings, in chunks the contract accepts. */
+async function catalogRecords(
+  store: RegistryStore,
+  devices: readonly string[],
+): Promise<OutboxRecord[]> {
+  const records: OutboxRecord[] = [];
+  for (let i = 0; i < devices.length; i += CATALOG_CHUNK) {
+    const chunk = devices.slice(i, i + CATALOG_CHUNK);
+    const associations = await store.associations(chunk);
+    const entries = chunk.flatMap((deviceId) => {
+      const entry = associations.get(deviceId);
+      return entry
+        ? [
+            {
+              deviceId,
+              holdings: entry.holdings.map((h) => ({
+                systemCode: h.systemCode,
+                fieldCodes: h.fieldCodes,
+              })),
+            },
+          ]
+        : [];
+    });
+    if (entries.length > 0) records.push({ kind: 'catalog', body: { entries } });
+  }
+  return records;
 }
