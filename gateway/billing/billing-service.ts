@@ -7,15 +7,15 @@ import type { Registry } from '../registry/registry-service.js';
 import { requireAdmin, requireOverseer } from '../registry/caller-permissions.js';
 import type { Caller } from '../registry/registry-types.js';
 import type { FieldDirectory } from '../access/field-directory.js';
-import type { Billing, ChargedQuery } from './billing.js';
+import type { Billing, BillingOptions, ChargedQuery } from './billing.js';
 import { periodOf, requirePaymentReference, type PeriodInput } from './billing-inputs.js';
 import { listingFilter, requireAccountReader, requireTradeVisible } from './billing-readers.js';
-import { BookConflict, type BillingStore } from './billing-store.js';
+import { BookConflict, translateBookConflict, type BillingStore } from './billing-store.js';
+import { applicationAccount, knownAccount, type AccountSources } from './known-accounts.js';
 import { linkBookToLedger, type BookLedgerLink } from './book-ledger-link.js';
 import { reconcilePeriod, type Reconciliation } from './reconciliation.js';
 import {
   EXTERNAL_ACCOUNT,
-  PLATFORM_ACCOUNT,
   type Account,
   type BookCheck,
   type JournalRow,
@@ -27,20 +27,7 @@ import { requireAmountFen, sumFen } from './money.js';
 import { chargeDelivered, quoteQuery, type Charge, type Quote } from './pricing.js';
 import { checkTariff, type Tariff } from './tariff.js';
 
-export type { Billing, ChargedQuery } from './billing.js';
-
-/** Options of {@link createBilling}. */
-export interface BillingOptions {
-  readonly store: BillingStore;
-  readonly ledger: LedgerAdapter;
-  readonly registry: Registry;
-  /** The gateway's directory of the active systems' fields. */
-  readonly fields: Pick<FieldDirectory, 'byName'>;
-  readonly tariff: Tariff;
-  /** Where trades wait for the ledger, after the resolutions they pay for. */
-  readonly outbox: LedgerOutbox;
-  readonly logger: Logger;
-}
+export type { Billing, BillingOptions, ChargedQuery } from './billing.js';
 
 /** How long a settlement waits for pending trades to reach the ledger. */
 const SETTLE_FLUSH_MS = 10_000;
@@ -65,6 +52,8 @@ export class BillingService implements Billing {
   readonly #store: BillingStore;
   readonly #ledger: LedgerAdapter;
   readonly #registry: Registry;
+  /** The book and the registry, from which accounts open on first use. */
+  readonly #accounts: AccountSources;
   readonly #fields: Pick<FieldDirectory, 'byName'>;
   readonly #outbox: LedgerOutbox;
   readonly #logger: Logger;
@@ -77,6 +66,7 @@ export class BillingService implements Billing {
     this.#store = options.store;
     this.#ledger = options.ledger;
     this.#registry = options.registry;
+    this.#accounts = { store: options.store, registry: options.registry };
     this.#fields = options.fields;
     this.#outbox = options.outbox;
     this.#logger = options.logger;
@@ -108,10 +98,10 @@ export class BillingService implements Billing {
     const account = await hold()
       .catch(async (error: unknown) => {
         if (!(error instanceof BookConflict && error.reason === 'UNKNOWN_ACCOUNT')) throw error;
-        await this.#knownAccount(applicationId);
+        await knownAccount(this.#accounts, applicationId);
         return hold();
       })
-      .catch(translateConflict);
+      .catch(translateBookConflict);
     return { holdId, account };
   }
 
@@ -136,7 +126,7 @@ export class BillingService implements Billing {
         },
         this.#chargeMemo(input.function, charge),
       )
-      .catch(translateConflict);
+      .catch(translateBookConflict);
     // The book holds the trade as PENDING; should the process die before this append, start() offers it again.
     const onLedger = this.#outbox.append({ kind: 'trade', body: charged.trade }).then(
       (outcome) => (outcome.status === 'recorded' ? (outcome.receipt ?? null) : null),
@@ -147,14 +137,15 @@ export class BillingService implements Billing {
 
   async account(caller: Caller, accountId: string): Promise<Account> {
     requireAccountReader(caller, accountId);
-    return this.#knownAccount(accountId);
+    return knownAccount(this.#accounts, accountId);
   }
 
   async topUp(caller: Caller, input: Parameters<Billing['topUp']>[1]): Promise<Account> {
     requireAdmin(caller, 'record payments');
     const amountFen = requireAmountFen(input.amountFen, 'amountFen', { positive: true });
     const reference = requirePaymentReference(input.paymentReference);
-    const account = await this.#applicationAccount(
+    const account = await applicationAccount(
+      this.#accounts,
       input.applicationId,
       `${input.applicationId} is not an application account; only applications are topped up.`,
     );
@@ -171,7 +162,7 @@ export class BillingService implements Billing {
         paymentReference: reference,
         memo: `payment ${reference} recorded by ${keyOf(caller)}`,
       })
-      .catch(translateConflict);
+      .catch(translateBookConflict);
     this.#logger.info(`top-up of ${input.applicationId}: ${amountFen} fen (payment ${reference})`);
     return updated;
   }
@@ -183,18 +174,19 @@ export class BillingService implements Billing {
   ): Promise<Account> {
     requireAdmin(caller, 'set credit limits');
     const limit = requireAmountFen(creditLimitFen, 'creditLimitFen');
-    await this.#applicationAccount(
+    await applicationAccount(
+      this.#accounts,
       applicationId,
       `${applicationId} is not an application account.`,
     );
-    return this.#store.setCreditLimit(applicationId, limit).catch(translateConflict);
+    return this.#store.setCreditLimit(applicationId, limit).catch(translateBookConflict);
   }
 
   async statement(caller: Caller, accountId: string, input: PeriodInput): Promise<Statement> {
     requireAccountReader(caller, accountId);
-    await this.#knownAccount(accountId);
+    await knownAccount(this.#accounts, accountId);
     const { from, to } = periodOf(input);
-    return this.#store.statement(accountId, from, to).catch(translateConflict);
+    return this.#store.statement(accountId, from, to).catch(translateBookConflict);
   }
 
   async trade(caller: Caller, tradeId: string): Promise<TradeRecord> {
@@ -213,7 +205,7 @@ export class BillingService implements Billing {
     // Give the period's last trades a moment to reach the ledger; a ledger that is down refuses the run below.
     await this.#outbox.flush(SETTLE_FLUSH_MS).catch(() => undefined);
     await this.#requirePeriodRecorded();
-    const settlement = await this.#store.settle(keyOf(caller)).catch(translateConflict);
+    const settlement = await this.#store.settle(keyOf(caller)).catch(translateBookConflict);
     this.#logger.info(
       `settlement ${settlement.id} closed ${settlement.from} to ${settlement.to}: ${settlement.trades} trade(s), ${settlement.payouts.length} payout(s)`,
     );
@@ -306,41 +298,6 @@ export class BillingService implements Billing {
         `${counts.pending} trade(s) of the period are not on the ledger yet; a period settles only when its trades are recorded.`,
       );
   }
-
-  /** The account of a registered application. @throws GridmarkError UNKNOWN_ACCOUNT with `message` when it is another kind */
-  async #applicationAccount(accountId: string, message: string): Promise<Account> {
-    const account = await this.#knownAccount(accountId);
-    if (account.kind !== 'APPLICATION')
-      throw new GridmarkError('UNKNOWN_ACCOUNT', message, { details: { account: accountId } });
-    return account;
-  }
-
-  /** Opens the account of a registered application or system on first use; anything else is unknown. */
-  async #knownAccount(accountId: string): Promise<Account> {
-    const store = this.#store;
-    const existing = await store.getAccount(accountId);
-    if (existing) return existing;
-    if (await this.#registry.getApplication(accountId))
-      return store.openAccount(accountId, 'APPLICATION');
-    if (await this.#registry.getSystem(accountId)) return store.openAccount(accountId, 'SYSTEM');
-    if (accountId === PLATFORM_ACCOUNT) return store.openAccount(accountId, 'PLATFORM');
-    if (accountId === EXTERNAL_ACCOUNT) return store.openAccount(accountId, 'EXTERNAL');
-    throw new GridmarkError(
-      'UNKNOWN_ACCOUNT',
-      `there is no account ${accountId}: accounts are registered applications (APP-nnnn), business systems (their codes), ${PLATFORM_ACCOUNT} and ${EXTERNAL_ACCOUNT}.`,
-      { details: { account: accountId } },
-    );
-  }
-}
-
-/** A book's refusal as the GridmarkError its reason names; anything else as it is. */
-function translateConflict(error: unknown): never {
-  if (error instanceof BookConflict)
-    throw new GridmarkError(error.reason, error.message, {
-      details: { ...error.details },
-      cause: error,
-    });
-  throw error;
 }
 
 /** Who did it, for the book: the caller's key id. */

@@ -1,4 +1,5 @@
 import type { Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
+import { GridmarkError } from '../../schema/index.js';
 import type {
   Account,
   AccountKind,
@@ -23,6 +24,21 @@ export class BookConflict extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Rethrows a book's refusal as the GridmarkError its reason names (the conflict as its cause),
+ * anything else as it is: for `.catch(translateBookConflict)` at the service's boundary.
+ *
+ * @throws GridmarkError PAYMENT_REQUIRED, DUPLICATE_PAYMENT, UNKNOWN_ACCOUNT, INVALID_STATE
+ */
+export function translateBookConflict(error: unknown): never {
+  if (error instanceof BookConflict)
+    throw new GridmarkError(error.reason, error.message, {
+      details: { ...error.details },
+      cause: error,
+    });
+  throw error;
 }
 
 /**

@@ -1,5 +1,14 @@
-import type { Resolution, Trade, TradeReceipt } from '../../ledger-adapter/index.js';
-import type { Caller } from '../registry/index.js';
+import type {
+  LedgerAdapter,
+  LedgerOutbox,
+  Resolution,
+  Trade,
+  TradeReceipt,
+} from '../../ledger-adapter/index.js';
+import type { Logger } from '../../schema/index.js';
+import type { FieldDirectory } from '../access/field-directory.js';
+import type { Caller, Registry } from '../registry/index.js';
+import type { BillingStore } from './billing-store.js';
 import type {
   Account,
   BookCheck,
@@ -94,4 +103,17 @@ export interface Billing {
   /** Releases holds left by a stopped process, charges registration fees, records pending trades. */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Options of `createBilling`. */
+export interface BillingOptions {
+  readonly store: BillingStore;
+  readonly ledger: LedgerAdapter;
+  readonly registry: Registry;
+  /** The gateway's directory of the active systems' fields. */
+  readonly fields: Pick<FieldDirectory, 'byName'>;
+  readonly tariff: Tariff;
+  /** Where trades wait for the ledger, after the resolutions they pay for. */
+  readonly outbox: LedgerOutbox;
+  readonly logger: Logger;
 }
