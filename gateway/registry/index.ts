@@ -56,3 +56,4 @@ export {
   type OutboundResponse,
 } from './outbound/index.js';
 export { REGISTRY_MIGRATIONS } from './sqlite/registry-migrations.js';
+export { onboardEnterprise, TEST_ADMIN } from './testing/onboard-enterprise.js';
