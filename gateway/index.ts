@@ -2,14 +2,16 @@
  * The aggregation gateway: Apollo Gateway composing the business systems' subgraphs and the
  * aggregator's device catalog into one `Device`.
  */
-export {
-  createGateway,
-  type Gateway,
-  type GatewayOptions,
-  type SystemEndpoint,
-  type GraphqlRequest,
-  type GraphqlResponse,
-} from './create-gateway.js';
+export { createGateway } from './create-gateway.js';
+export type {
+  Gateway,
+  GatewayOptions,
+  SystemEndpoint,
+  GraphqlRequest,
+  GraphqlResponse,
+  GatewayAccess,
+  GatewayBilling,
+} from './gateway-options.js';
 export {
   createMemoryDirectory,
   type DeviceDirectory,
@@ -45,5 +47,5 @@ export {
   type ReceivedValue,
   type OperationLimits,
 } from './access/index.js';
-export { GATEWAY_KEY_PATH, type GatewayAccess, type GatewayBilling } from './create-gateway.js';
+export { GATEWAY_KEY_PATH } from './gateway-routes.js';
 export * from './billing/index.js';

@@ -4,7 +4,8 @@ import { parse } from 'graphql';
 import { silentLogger, type Logger } from '../../schema/index.js';
 import { createSubgraphServer, type DeviceRecord, type Subgraph } from '../../subgraphs/index.js';
 import { createMemoryDirectory, type DirectoryEntry } from '../catalog/index.js';
-import { createGateway, type Gateway, type GraphqlResponse } from '../create-gateway.js';
+import { createGateway } from '../create-gateway.js';
+import type { Gateway, GraphqlResponse } from '../gateway-options.js';
 import { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';
 
 /**
