@@ -48,7 +48,9 @@ export interface SqliteBillingStoreOptions {
  *
  * @example const book = openSqliteBillingStore({ path: 'data/billing.db' });
  */
-export function openSqliteBillingStore(options: SqliteBillingStoreOptions): SqliteBillingStore {
+export function openSqliteBillingStore(
+  options: SqliteBillingStoreOptions,
+): BillingStore & CheckpointWitness {
   return new SqliteBillingStore(options);
 }
 
