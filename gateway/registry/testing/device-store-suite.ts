@@ -140,9 +140,9 @@ export function describeDeviceDryRuns(open: OpenStore): void {
   });
 }
 
-/** Claims on devices, and the association catalog they keep current. */
+/** The association catalog, kept current by claims on devices. */
 export function describeAssociationCatalog(open: OpenStore): void {
-  describe('claims and the association catalog', () => {
+  describe('association catalog', () => {
     it('keeps the association catalog current as claims arrive', async () => {
       const store = await open();
       const { maker, scada } = await twoSystems(store);
@@ -194,7 +194,12 @@ export function describeAssociationCatalog(open: OpenStore): void {
       ).toEqual({ id: `${maker}/INV-1`, kind: 'INVERTER', heldBy: ['maker', 'scada'] });
       await store.close();
     });
+  });
+}
 
+/** Claims refused, writing none of their batch. */
+export function describeRefusedClaims(open: OpenStore): void {
+  describe('refused claims', () => {
     it('refuses a claim on an unknown identifier and writes none of its batch', async () => {
       const store = await open();
       const { maker, scada } = await twoSystems(store);

@@ -11,6 +11,7 @@ import {
   describeDeviceDryRuns,
   describeDeviceRegistration,
   describeIdentifierStatus,
+  describeRefusedClaims,
   describeSuspendedSystems,
 } from './device-store-suite.js';
 import {
@@ -31,6 +32,7 @@ export function describeRegistryStore(name: string, open: () => Promise<Registry
     describeDeviceDryRuns(open);
     describeApplicationKeys(open);
     describeAssociationCatalog(open);
+    describeRefusedClaims(open);
     describeSuspendedSystems(open);
     describeFields(open);
     describeIdentifierStatus(open);
