@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GridmarkError } from '../schema/index.js';
-import { tempDir } from './embedded/test-fixtures.js';
+import { tempDir } from './testing/index.js';
 import { createLedger, type LedgerConfig } from './create-ledger.js';
 
 describe('createLedger', () => {

@@ -2,6 +2,9 @@
  * The ledger: association catalog, parsing rules, resolutions, anchored field commitments,
  * trade contracts and tamper reports, kept by one smart contract on the embedded ledger (the
  * default) or on Hyperledger Fabric. `createLedger(config)` gives the typed, cached adapter.
+ * This is the package's door (`gridmark/ledger-adapter`): it re-exports, from each room's door,
+ * what the gateway, the CLI and applications use. It loads fabric-contract-api only through the
+ * runtime's quiet loader (runtime/load-contract.ts), and gRPC only for a Fabric configuration.
  */
 export {
   createLedger,
@@ -21,19 +24,33 @@ export {
 } from './adapter/index.js';
 export {
   checkpointProblem,
+  headProblem,
   keyFingerprint,
+  keyProblem,
   parseCheckpoint,
+  parseHeadExpectation,
+  readFingerprint,
+  type ChainHead,
   type CheckpointOptions,
   type CheckpointWitness,
+  type HeadExpectation,
   type LedgerCheckpoint,
 } from './checkpoints/index.js';
 export {
+  archiveLedger,
   createEmbeddedLedger,
+  inspectLedgerFile,
+  locateNodeKey,
+  pruneLedger,
+  signFileCheckpoint,
   verifyLedgerFile,
   EmbeddedLedgerError,
+  NODE_KEY_ENV,
+  type ChainReport,
   type EmbeddedLedger,
   type EmbeddedLedgerOptions,
-  type ChainReport,
+  type InspectedBlock,
+  type VerifiedHead,
 } from './embedded/index.js';
 // The Fabric client itself (createFabricLedgerClient, FabricLedgerError) is `gridmark/ledger-adapter/fabric`:
 // it loads gRPC, which `createLedger` loads only for a Fabric configuration.
@@ -44,20 +61,47 @@ export type {
   PemSource,
 } from './fabric/index.js';
 export {
+  DEFAULT_OUTBOX_PATH,
+  inspectOutboxFile,
   LedgerOutbox,
   openLedgerOutbox,
   type LedgerOutboxOptions,
+  type OutboxLedger,
   type OutboxOutcome,
   type OutboxRecord,
-  type OutboxLedger,
+  type SettledRecord,
 } from './outbox/index.js';
-export { createContractRunner } from './runtime/index.js';
-// Straight from the modules that do not load fabric-contract-api (see runtime/load-contract.ts).
-export { CONTRACT_ERROR_CODES, type ContractErrorCode } from './contract/contract-error.js';
-export { verifyTradeReceipt } from './contract/trades.js';
-export { buildResolution, MAX_DEVICES_PER_RESOLUTION } from './contract/resolution.js';
-export type { BatchedResolveInput, ReportTamperInput } from './contract/index.js';
-export type * from './contract/records.js';
+export { createContractRunner, displayKey } from './runtime/index.js';
+export {
+  buildReceipts,
+  buildResolution,
+  merkleTree,
+  sameTrade,
+  sha256Hex,
+  verifyTradeReceipt,
+  CONTRACT_ERROR_CODES,
+  MAX_DEVICES_PER_RESOLUTION,
+  type BatchedResolveInput,
+  type ContractErrorCode,
+  type ReportTamperInput,
+} from './contract/index.js';
+// The records the contract keeps, as the adapter returns them.
+export type {
+  Anchor,
+  CatalogEntry,
+  FieldChangePolicy,
+  FieldRecord,
+  Holding,
+  ParsingRule,
+  ProofStep,
+  ResolvedField,
+  Resolution,
+  TamperReport,
+  Trade,
+  TradeItem,
+  TradePayee,
+  TradeReceipt,
+} from './contract/index.js';
 export type { LedgerClient, LedgerEvent, SubmitResult } from './ledger-client.js';
 export type {
   ContractRunner,

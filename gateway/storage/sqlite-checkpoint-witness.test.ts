@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { checkpointAt, hash, testSigner } from '../../ledger-adapter/checkpoints/test-signer.js';
+import { checkpointAt, hash, testSigner } from '../../ledger-adapter/testing/index.js';
 import { GridmarkError } from '../../schema/index.js';
 import { BILLING_MIGRATIONS } from '../billing/index.js';
 import { REGISTRY_MIGRATIONS } from '../registry/index.js';

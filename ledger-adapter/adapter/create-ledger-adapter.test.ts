@@ -3,7 +3,7 @@ import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GridmarkError } from '../../schema/index.js';
 import { createEmbeddedLedger, type EmbeddedLedger } from '../embedded/index.js';
-import { commitmentsOf, fieldsOf, tempDir } from '../embedded/test-fixtures.js';
+import { commitmentsOf, fieldsOf, tempDir } from '../testing/index.js';
 import type { LedgerClient, LedgerEvent } from '../ledger-client.js';
 import { createLedgerAdapter, type LedgerAdapter } from './index.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../schema/logger.js';
 import { CheckpointPublisher } from './checkpoint-publisher.js';
-import { checkpointAt, testSigner } from './test-signer.js';
-import { memoryWitness } from './test-witness.js';
+import { checkpointAt, testSigner } from '../testing/index.js';
+import { memoryWitness } from '../testing/index.js';
 
 const signer = testSigner();
 

@@ -3,6 +3,7 @@
  * its node key and publishes it to stores outside its file (the billing book, the registry) and
  * to whoever prints it; a ledger behind, beside or under another key than a witnessed head does
  * not open, and `gridmark ledger verify --expect-head/--expect-key` checks one by hand.
+ * May import: `schema/`, the contract's door (canonical JSON) and `ledger-client.ts`.
  */
 export {
   CHECKPOINT_TYPE,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../contract/canonical-json.js';
 import { keyFingerprint } from './key-fingerprint.js';
 import { checkpointProblem, parseCheckpoint } from './ledger-checkpoint.js';
-import { checkpointAt, hash, testSigner } from './test-signer.js';
+import { checkpointAt, hash, testSigner } from '../testing/index.js';
 
 describe('ledger checkpoints', () => {
   const signer = testSigner();

@@ -5,7 +5,7 @@
  */
 import { writeSync } from 'node:fs';
 import { createEmbeddedLedger } from './embedded-ledger.js';
-import { commitmentsOf, fieldsOf } from './test-fixtures.js';
+import { commitmentsOf, fieldsOf } from '../testing/index.js';
 
 const path = process.argv[2] as string;
 const say = (line: string): void => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LedgerDatabase } from './ledger-database.js';
 import { verifyLedgerFile } from './chain-verifier.js';
-import { tempDir } from './test-fixtures.js';
+import { tempDir } from '../testing/index.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 

@@ -11,7 +11,8 @@ import {
   verifyLedgerFile,
   type EmbeddedLedger,
 } from './index.js';
-import { commitmentsOf, editBlockData, fieldsOf, tempDir } from './test-fixtures.js';
+import { commitmentsOf, fieldsOf, tempDir } from '../testing/index.js';
+import { editBlockData } from './block-tampering.js';
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes));
 

@@ -15,7 +15,8 @@ import {
   verifyLedgerFile,
   type EmbeddedLedger,
 } from './index.js';
-import { forgeHeadBlock, tempDir } from './test-fixtures.js';
+import { tempDir } from '../testing/index.js';
+import { forgeHeadBlock } from './block-tampering.js';
 
 /*
  * A ledger written before blocks were compressed and records stored compact: every block's data is

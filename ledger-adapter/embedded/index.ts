@@ -1,6 +1,8 @@
 /**
  * The embedded ledger, gridmark's default: the contract run in-process over a signed chain of
  * blocks in one SQLite file, the verifier that re-walks such a file, and archiving and pruning.
+ * May import: `schema/`, the doors of checkpoints, contract and runtime, `contract-runtime.ts`
+ * and `ledger-client.ts` (and `testing/`, in the crash test's child process only).
  */
 export {
   createEmbeddedLedger,

@@ -12,7 +12,7 @@ import {
   verifyLedgerFile,
   type EmbeddedLedger,
 } from './index.js';
-import { commitmentsOf, fieldsOf, tempDir } from './test-fixtures.js';
+import { commitmentsOf, fieldsOf, tempDir } from '../testing/index.js';
 
 describe('archiving and pruning', () => {
   let cleanup: (() => Promise<void> | void)[] = [];

@@ -5,7 +5,7 @@ import { GridmarkError } from '../../schema/index.js';
 import type { Logger } from '../../schema/logger.js';
 import { createEmbeddedLedger } from './embedded-ledger.js';
 import { legacyNodeKeyPath, locateNodeKey, nodeKeyPath } from './node-key.js';
-import { fieldsOf, tempDir } from './test-fixtures.js';
+import { fieldsOf, tempDir } from '../testing/index.js';
 
 /** A logger that keeps its warnings. */
 function recordingLogger(): Logger & { readonly warnings: string[] } {

@@ -1,6 +1,7 @@
 /**
  * The Hyperledger Fabric ledger client: the gridmark {@link LedgerClient} over a Fabric gateway
  * peer. See docs/fabric.md for pointing it at a Fabric 2.5 network.
+ * May import: `schema/`, `ledger-client.ts`, gRPC and the Fabric Gateway client.
  */
 export { createFabricLedgerClient } from './fabric-ledger-client.js';
 export {

@@ -1,6 +1,7 @@
 /**
  * The ledger outbox: the one durable, ordered way gridmark writes resolutions, trades, tamper
  * reports and the registry's evidence to the ledger.
+ * May import: `schema/` and the doors of adapter and contract.
  */
 export {
   LedgerOutbox,

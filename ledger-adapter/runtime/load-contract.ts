@@ -6,10 +6,12 @@
  * loads and removes the two handlers it installed. The chaincode package does not go through
  * here; on a peer the library behaves as Fabric expects.
  */
+import { importChaincode } from '../contract/index.js';
+
 const LEVEL_VARIABLE = 'CORE_CHAINCODE_LOGGING_LEVEL';
 const previousLevel = process.env[LEVEL_VARIABLE];
 process.env[LEVEL_VARIABLE] = previousLevel ?? 'ERROR';
-const contractModule = await import('../contract/index.js');
+const contractModule = await importChaincode();
 if (previousLevel === undefined) delete process.env[LEVEL_VARIABLE];
 else process.env[LEVEL_VARIABLE] = previousLevel;
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createEmbeddedLedger } from '../embedded/index.js';
-import { tempDir } from '../embedded/test-fixtures.js';
+import { tempDir } from './temp-dir.js';
 import { describeLedgerContract } from './describe-ledger-contract.js';
 
 const tmp = tempDir();

@@ -1,6 +1,5 @@
 import type { LedgerAdapter } from '../adapter/index.js';
-import type { Trade } from '../contract/records.js';
-import { MAX_RESOLUTIONS_PER_BATCH } from '../contract/resolution.js';
+import { MAX_RESOLUTIONS_PER_BATCH, type Trade } from '../contract/index.js';
 
 /** Resolutions on a ledger, and trades that pay for them as the contract requires. */
 export interface TradeMarket {

@@ -16,7 +16,7 @@ import {
   commitmentsOf,
   fieldsOf,
   tempDir,
-} from '../../../ledger-adapter/embedded/test-fixtures.js';
+} from '../../../ledger-adapter/testing/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

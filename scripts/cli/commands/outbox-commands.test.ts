@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchedResolveInput } from '../../../ledger-adapter/contract/index.js';
-import { tempDir } from '../../../ledger-adapter/embedded/test-fixtures.js';
+import { tempDir } from '../../../ledger-adapter/testing/index.js';
 import { openLedgerOutbox, type OutboxLedger } from '../../../ledger-adapter/outbox/index.js';
 import { GridmarkError, silentLogger } from '../../../schema/index.js';
 

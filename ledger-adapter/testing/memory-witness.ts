@@ -1,5 +1,4 @@
-import type { CheckpointWitness } from './checkpoint-witness.js';
-import type { LedgerCheckpoint } from './ledger-checkpoint.js';
+import type { CheckpointWitness, LedgerCheckpoint } from '../checkpoints/index.js';
 
 /** A witness in memory that keeps every checkpoint it is given (tests of the ledger's side). */
 export function memoryWitness(

@@ -1,43 +1,10 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { headerHash } from './block-codec.js';
 import { packBlockData, unpackBlockData } from './block-compression.js';
 import { headerColumns, signatureColumn } from './block-row.js';
 import { LedgerDatabase } from './ledger-database.js';
 import { loadNodeKey } from './node-key.js';
-
-/** A fresh temporary directory and a function that removes it. */
-export function tempDir(prefix = 'gridmark-ledger-'): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** `RegisterFields` argument: `count` fields of `systemCode`, F0001 upwards. */
-export function fieldsOf(systemCode: string, count: number, feeFen = 5): string {
-  return JSON.stringify({
-    systemCode,
-    fields: Array.from({ length: count }, (_, i) => ({
-      fieldCode: `${systemCode}.F${String(i + 1).padStart(4, '0')}`,
-      coordinate: `Device.field${systemCode.replaceAll('.', '')}x${i + 1}`,
-      feeFen,
-    })),
-  });
-}
-
-/** `AnchorCommitments` argument: one commitment per device for field F0001 of `systemCode`. */
-export function commitmentsOf(systemCode: string, from: number, count: number, fill = 'a'): string {
-  return JSON.stringify({
-    systemCode,
-    commitments: Array.from({ length: count }, (_, i) => ({
-      deviceId: `88.1001.1/PVM-${String(from + i).padStart(6, '0')}`,
-      fieldCode: `${systemCode}.F0001`,
-      commitment: fill.repeat(64),
-    })),
-  });
-}
 
 /**
  * Edits a block's data text in the file as someone holding the file could: decompressed, changed,

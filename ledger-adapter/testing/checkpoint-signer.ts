@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { signCheckpoint, type LedgerCheckpoint } from './ledger-checkpoint.js';
+import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/index.js';
 
 /** A node key for tests: signs checkpoints as the embedded ledger does. */
 export function testSigner(): {

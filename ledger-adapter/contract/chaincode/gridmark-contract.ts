@@ -1,11 +1,11 @@
 import fabricContractApi, { type Context } from 'fabric-contract-api';
-import { anchorVersion, getAnchors, putAnchors } from './anchor-store.js';
-import { parseAnchorCommitments, parseAnchorKeys, requireVouchedReplacement } from './anchors.js';
-import { buildCatalogEntry, parsePutCatalogEntries } from './catalog.js';
-import { canonicalJson } from './canonical-json.js';
-import { ContractState, type ContractClientIdentity, type ContractStub } from './contract-stub.js';
-import { asContractError, ContractError } from './contract-error.js';
-import { buildField, parseRegisterFields } from './fields.js';
+import { anchorVersion, getAnchors, putAnchors } from '../anchor-store.js';
+import { parseAnchorCommitments, parseAnchorKeys, requireVouchedReplacement } from '../anchors.js';
+import { buildCatalogEntry, parsePutCatalogEntries } from '../catalog.js';
+import { canonicalJson } from '../canonical-json.js';
+import { ContractState, type ContractClientIdentity, type ContractStub } from '../contract-stub.js';
+import { asContractError, ContractError } from '../contract-error.js';
+import { buildField, parseRegisterFields } from '../fields.js';
 import {
   STATE_TYPES as T,
   type CatalogEntry,
@@ -14,26 +14,26 @@ import {
   type Resolution,
   type TamperReport,
   type Trade,
-} from './records.js';
+} from '../records.js';
 import {
   buildResolution,
   parseResolve,
   parseResolveBatch,
   resolveDevices,
   type ResolvedDevices,
-} from './resolution.js';
-import { getResolution, putResolutions } from './resolution-store.js';
-import { buildRule, chooseRule, parsePutParsingRule, parseRuleKey } from './rules.js';
-import { buildTamperReport, parseReportTamper, parseTamperQuery, sortReports } from './tamper.js';
-import { TradeReader, putTrades, type TradeRecord } from './trade-store.js';
-import { checkTradeAgainstResolution, parseRecordTrades, sameTrade } from './trades.js';
+} from '../resolution.js';
+import { getResolution, putResolutions } from '../resolution-store.js';
+import { buildRule, chooseRule, parsePutParsingRule, parseRuleKey } from '../rules.js';
+import { buildTamperReport, parseReportTamper, parseTamperQuery, sortReports } from '../tamper.js';
+import { TradeReader, putTrades, type TradeRecord } from '../trade-store.js';
+import { checkTradeAgainstResolution, parseRecordTrades, sameTrade } from '../trades.js';
 import {
   expectArray,
   expectFieldCode,
   expectDeviceId,
   expectRecordId,
   parseArgument,
-} from './validation.js';
+} from '../validation.js';
 
 // fabric-contract-api is CommonJS and assigns its decorators with Object.assign, which Node's ESM
 // loader cannot see as named exports; take them from the module object instead.
