@@ -3,11 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedLedger } from '../../../ledger-adapter/embedded/index.js';
-import {
-  commitmentsOf,
-  fieldsOf,
-  tempDir,
-} from '../../../ledger-adapter/testing/index.js';
+import { commitmentsOf, fieldsOf, tempDir } from '../../../ledger-adapter/testing/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -12,11 +12,7 @@ import {
   createEmbeddedLedger,
   type EmbeddedLedger,
 } from '../../../ledger-adapter/embedded/index.js';
-import {
-  commitmentsOf,
-  fieldsOf,
-  tempDir,
-} from '../../../ledger-adapter/testing/index.js';
+import { commitmentsOf, fieldsOf, tempDir } from '../../../ledger-adapter/testing/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
