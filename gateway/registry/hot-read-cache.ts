@@ -1,4 +1,4 @@
-import type { DirectoryEntry } from '../catalog/device-directory.js';
+import type { DirectoryEntry } from '../catalog/index.js';
 import type { RegistryStore, StoredPrincipal } from './registry-store.js';
 
 /** Options of {@link cacheHotReads}. */

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GridmarkError } from '../../schema/index.js';
 import { parseIdentifier } from '../../schema/index.js';
-import { sendJson } from '../http/graphql-http-handler.js';
-import type { Registry } from './registry-service.js';
+import { sendJson } from '../http/index.js';
+import type { Registry } from './registry.js';
 
 /** What `GET /id/<identifier>` answers: the device's catalog entry. */
 export interface IdentifierResolution {

@@ -1,5 +1,5 @@
-import type { FieldChangePolicy } from '../../ledger-adapter/contract/records.js';
-import type { DeviceKind } from '../catalog/device-directory.js';
+import type { FieldChangePolicy } from '../../ledger-adapter/index.js';
+import type { DeviceKind } from '../catalog/index.js';
 
 /**
  * Who may do what in the registry (patent [0066]). An enterprise operator acts for one onboarded

@@ -1,7 +1,6 @@
 import { parse, Kind } from 'graphql';
 import { GridmarkError, RESERVED_DEVICE_FIELDS, isValidSuffix } from '../../schema/index.js';
-import { CATALOG_SDL, CATALOG_SUBGRAPH } from '../catalog/catalog-subgraph.js';
-import type { DeviceKind } from '../catalog/device-directory.js';
+import { CATALOG_SDL, CATALOG_SUBGRAPH, type DeviceKind } from '../catalog/index.js';
 import { policySubject, requireSubgraphSchema } from '../supergraph/index.js';
 import { fetchBadPortMessage, fetchBadPortOf } from './outbound/index.js';
 import type { RegistryStore } from './registry-store.js';

@@ -5,8 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { GridmarkError, type Logger } from '../../../schema/index.js';
 import { createErrorFormatter } from '../../error-formatting.js';
-import { bearerToken } from '../../http/bearer-token.js';
-import type { Registry } from '../registry-service.js';
+import { bearerToken } from '../../http/index.js';
+import type { Registry } from '../registry.js';
 import {
   REGISTRY_TYPE_DEFS,
   createRegistryResolvers,
