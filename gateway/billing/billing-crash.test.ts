@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Trade } from '../../ledger-adapter/contract/records.js';
 import {
   createLedger,
   verifyTradeReceipt,
+  openLedgerOutbox,
+  type Trade,
   type LedgerAdapter,
 } from '../../ledger-adapter/index.js';
 import { silentLogger } from '../../schema/index.js';
 import type { BillingStore } from './billing-store.js';
 import { openSqliteBillingStore } from './sqlite/sqlite-billing-store.js';
-import { openLedgerOutbox } from '../../ledger-adapter/outbox/index.js';
 import { linkBookToLedger } from './book-ledger-link.js';
 
 /**

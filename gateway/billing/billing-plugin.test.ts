@@ -1,8 +1,7 @@
-import { writeReceipt } from '../access/receipt.js';
+import { writeReceipt, type GatewayContext } from '../access/index.js';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { describe, expect, it } from 'vitest';
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
-import type { GatewayContext } from '../access/request-access.js';
+import type { Resolution } from '../../ledger-adapter/index.js';
 import { createBillingPlugin } from './billing-plugin.js';
 import type { Billing } from './billing-service.js';
 import { quoteQuery } from './pricing.js';

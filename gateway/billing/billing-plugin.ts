@@ -1,10 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import { GridmarkError } from '../../schema/index.js';
-import { withoutValues } from '../access/receipt.js';
-import type { GatewayContext } from '../access/request-access.js';
+import { withoutValues, type GatewayContext } from '../access/index.js';
 import type { Billing, ChargedQuery } from './billing-service.js';
-import type { TradeReceipt } from '../../ledger-adapter/contract/records.js';
+import type { TradeReceipt } from '../../ledger-adapter/index.js';
 import type { Quote } from './pricing.js';
 
 /** The header that asks for a quote instead of data: `X-Gridmark-Quote: only`. */

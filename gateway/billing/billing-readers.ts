@@ -1,6 +1,5 @@
 import { GridmarkError } from '../../schema/index.js';
-import { forbid, requireOverseer } from '../registry/caller-permissions.js';
-import type { Caller } from '../registry/registry-types.js';
+import { forbid, requireOverseer, type Caller } from '../registry/index.js';
 import type { Billing } from './billing.js';
 import { periodOf } from './billing-inputs.js';
 import type { BillingStore } from './billing-store.js';

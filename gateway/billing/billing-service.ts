@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import type { LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import type { LedgerAdapter, LedgerOutbox, Resolution } from '../../ledger-adapter/index.js';
 import { GridmarkError, type Logger } from '../../schema/index.js';
-import type { Registry } from '../registry/registry-service.js';
-import { requireAdmin, requireOverseer } from '../registry/caller-permissions.js';
-import type { Caller } from '../registry/registry-types.js';
-import type { FieldDirectory } from '../access/field-directory.js';
+import { requireAdmin, requireOverseer, type Registry, type Caller } from '../registry/index.js';
+import type { FieldDirectory } from '../access/index.js';
 import type { Billing, BillingOptions, ChargedQuery } from './billing.js';
 import { periodOf, requirePaymentReference, type PeriodInput } from './billing-inputs.js';
 import { listingFilter, requireAccountReader, requireTradeVisible } from './billing-readers.js';

@@ -1,4 +1,4 @@
-import type { Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
+import type { Trade, TradeReceipt } from '../../ledger-adapter/index.js';
 import { GridmarkError } from '../../schema/index.js';
 import type {
   Account,

@@ -1,4 +1,4 @@
-import type { Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
+import type { Trade, TradeReceipt } from '../../ledger-adapter/index.js';
 
 /**
  * Who holds money: an application (prepaid, optionally with a credit limit), a business system

@@ -6,7 +6,7 @@ import type {
   TradeReceipt,
 } from '../../ledger-adapter/index.js';
 import type { Logger } from '../../schema/index.js';
-import type { FieldDirectory } from '../access/field-directory.js';
+import type { FieldDirectory } from '../access/index.js';
 import type { Caller, Registry } from '../registry/index.js';
 import type { BillingStore } from './billing-store.js';
 import type {

@@ -1,4 +1,4 @@
-import type { LedgerOutbox, SettledRecord } from '../../ledger-adapter/outbox/index.js';
+import type { LedgerOutbox, SettledRecord } from '../../ledger-adapter/index.js';
 import type { Logger } from '../../schema/index.js';
 import type { BillingStore } from './billing-store.js';
 

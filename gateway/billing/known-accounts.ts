@@ -1,5 +1,5 @@
 import { GridmarkError } from '../../schema/index.js';
-import type { Registry } from '../registry/registry-service.js';
+import type { Registry } from '../registry/index.js';
 import type { BillingStore } from './billing-store.js';
 import { EXTERNAL_ACCOUNT, PLATFORM_ACCOUNT, type Account } from './billing-types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import type { Resolution } from '../../ledger-adapter/index.js';
 import { chargeDelivered, quoteQuery } from './pricing.js';
 import type { Tariff } from './tariff.js';
 

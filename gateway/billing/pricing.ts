@@ -1,4 +1,4 @@
-import type { Resolution, TradeItem, TradePayee } from '../../ledger-adapter/contract/records.js';
+import type { Resolution, TradeItem, TradePayee } from '../../ledger-adapter/index.js';
 import { sumFen } from './money.js';
 import { commissionOf, type Tariff } from './tariff.js';
 

@@ -1,11 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import { createLedger } from '../../ledger-adapter/create-ledger.js';
-import { tempDir } from '../../ledger-adapter/embedded/test-fixtures.js';
-import { openLedgerOutbox } from '../../ledger-adapter/outbox/index.js';
-import { openTradeMarket } from '../../ledger-adapter/testing/index.js';
+import { createLedger, openLedgerOutbox, type LedgerAdapter } from '../../ledger-adapter/index.js';
+import { tempDir, openTradeMarket } from '../../ledger-adapter/testing/index.js';
 import { silentLogger } from '../../schema/index.js';
 import type { BillingStore } from './billing-store.js';
 import { linkBookToLedger } from './book-ledger-link.js';

@@ -1,5 +1,4 @@
-import type { LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import { sameTrade, verifyTradeReceipt } from '../../ledger-adapter/contract/trades.js';
+import { sameTrade, verifyTradeReceipt, type LedgerAdapter } from '../../ledger-adapter/index.js';
 import type { BillingStore } from './billing-store.js';
 import type { TradeRecord } from './billing-types.js';
 

@@ -1,7 +1,11 @@
 /**
  * The identifier registry: onboarded enterprises register their business systems, whose shareable
  * fields and devices follow; the association catalog follows; the gateway's supergraph follows the
- * active systems.
+ * active systems. The room owns the registry service and its parts (`service/`), its GraphQL API
+ * (`api/`), its store and the SQLite one (`sqlite/`), the guard of its calls to applicant URLs
+ * (`outbound/`), credit evaluation and enterprise onboarding. It imports only the doors of the
+ * schema, the ledger adapter and the gateway's catalog, http, storage and supergraph rooms, and
+ * the gateway's error formatting.
  */
 export {
   createRegistry,
@@ -57,3 +61,7 @@ export {
 } from './outbound/index.js';
 export { REGISTRY_MIGRATIONS } from './sqlite/registry-migrations.js';
 export { onboardEnterprise, TEST_ADMIN } from './testing/onboard-enterprise.js';
+export { forbid, requireAdmin, requireOverseer } from './caller-permissions.js';
+export type { RegistryContext } from './api/resolver-support.js';
+export { FETCH_BAD_PORTS, fetchBadPortMessage, fetchBadPortOf } from './outbound/index.js';
+export { requireKind, requireLocalCode } from './registry-validation.js';

@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { GridmarkError } from '../../../schema/index.js';
-import type { RegistryContext } from '../../registry/api/registry-schema.js';
+import type { RegistryContext } from '../../registry/index.js';
 import type { Billing } from '../billing-service.js';
 import { AmountLiteral } from '../money.js';
 

@@ -1,5 +1,4 @@
-import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
-import { LEDGER_CHECKPOINTS_SQL } from '../../storage/sqlite-checkpoint-witness.js';
+import { LEDGER_CHECKPOINTS_SQL, type SqliteMigration } from '../../storage/index.js';
 import { COMPACT_RECORDS_MIGRATION } from './compact-records-migration.js';
 
 /** The billing book's schema (its own SQLite file beside the registry's). */

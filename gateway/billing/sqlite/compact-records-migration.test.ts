@@ -2,10 +2,14 @@ import Database from 'better-sqlite3';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Trade, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
-import { buildReceipts, verifyTradeReceipt } from '../../../ledger-adapter/contract/trades.js';
-import { tempDir } from '../../../ledger-adapter/embedded/test-fixtures.js';
-import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
+import {
+  buildReceipts,
+  verifyTradeReceipt,
+  type Trade,
+  type TradeReceipt,
+} from '../../../ledger-adapter/index.js';
+import { tempDir } from '../../../ledger-adapter/testing/index.js';
+import { applySqliteMigrations } from '../../storage/index.js';
 import type { JournalRow } from '../billing-types.js';
 import { BILLING_MIGRATIONS } from './billing-migrations.js';
 import { openSqliteBillingStore } from './sqlite-billing-store.js';

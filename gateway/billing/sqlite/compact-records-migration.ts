@@ -1,4 +1,4 @@
-import type { SqliteMigration } from '../../storage/sqlite-migrations.js';
+import type { SqliteMigration } from '../../storage/index.js';
 
 /** True for text that is 64 lower-case hex digits (SQL): such ids are kept as their 32 bytes. */
 const IS_HEX_ID = (column: string): string =>

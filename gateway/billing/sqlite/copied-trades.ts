@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
-import type { Trade, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
+import type { Trade, TradeReceipt } from '../../../ledger-adapter/index.js';
 import { wholeBatch, type ReceiptBatch, type ReceiptBatches } from './receipt-batches.js';
 import { rebuildTrade, sharedBody, type TradeBodies } from './trade-bodies.js';
 

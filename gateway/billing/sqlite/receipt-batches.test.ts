@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { merkleTree, sha256Hex } from '../../../ledger-adapter/contract/merkle.js';
-import type { TradeReceipt } from '../../../ledger-adapter/contract/records.js';
+import { merkleTree, sha256Hex, type TradeReceipt } from '../../../ledger-adapter/index.js';
 import { leafPlace, receiptsByBatch, wholeBatch } from './receipt-batches.js';
 
 const TX = 'a1'.repeat(32);

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
-import { merkleTree } from '../../../ledger-adapter/contract/merkle.js';
-import type { ProofStep, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
+import { merkleTree, type ProofStep, type TradeReceipt } from '../../../ledger-adapter/index.js';
 import { isHexId, packId, unpackId } from './book-ids.js';
 
 /*

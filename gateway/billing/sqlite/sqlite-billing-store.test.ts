@@ -1,9 +1,13 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReceipts, verifyTradeReceipt } from '../../../ledger-adapter/contract/trades.js';
-import type { Trade, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
-import { tempDir } from '../../../ledger-adapter/embedded/test-fixtures.js';
+import {
+  buildReceipts,
+  verifyTradeReceipt,
+  type Trade,
+  type TradeReceipt,
+} from '../../../ledger-adapter/index.js';
+import { tempDir } from '../../../ledger-adapter/testing/index.js';
 import { BookConflict } from '../billing-store.js';
 import { openSqliteBillingStore } from './sqlite-billing-store.js';
 

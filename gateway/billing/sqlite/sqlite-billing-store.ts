@@ -6,8 +6,7 @@ import type {
   TradeReceipt,
 } from '../../../ledger-adapter/index.js';
 import { prepareOwnerOnlyDatabase } from '../../../schema/index.js';
-import { sqliteCheckpointWitness } from '../../storage/sqlite-checkpoint-witness.js';
-import { applySqliteMigrations } from '../../storage/sqlite-migrations.js';
+import { sqliteCheckpointWitness, applySqliteMigrations } from '../../storage/index.js';
 import type { BillingStore } from '../billing-store.js';
 import type {
   Account,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import type { Trade } from '../../../ledger-adapter/contract/records.js';
+import type { Trade } from '../../../ledger-adapter/index.js';
 import { unpackId } from './book-ids.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Trade, TradeReceipt } from '../../../ledger-adapter/contract/records.js';
+import type { Trade, TradeReceipt } from '../../../ledger-adapter/index.js';
 import type { TradeRecord } from '../billing-types.js';
 import type { ReceiptBatches } from './receipt-batches.js';
 import { rebuildTrade } from './trade-bodies.js';
