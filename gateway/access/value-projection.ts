@@ -67,3 +67,11 @@ function sameValue(part: unknown, whole: unknown): boolean {
 function at(path: readonly (string | number)[], maybeAlias: boolean): ProjectionDifference {
   return { path, maybeAlias };
 }
+
+/**
+ * True when `part` (what the query selected, under its response keys) is a projection of `whole`
+ * (what was anchored): see {@link projectionDifference}.
+ */
+export function projects(part: unknown, whole: unknown, keys: ResponseKeys): boolean {
+  return projectionDifference(part, whole, keys) === null;
+}
