@@ -17,7 +17,7 @@ import { bearerToken } from '../http/index.js';
 import type { FieldDirectory } from './field-directory.js';
 import { functionFromHeader, roleFromHeader } from './gridmark-headers.js';
 import { DEFAULT_OPERATION_LIMITS, refuseTooManyDevices } from './operation-limits.js';
-import type { GatewayContext } from './request-access.js';
+import type { GatewayContext, RequestAccess } from './request-access.js';
 import { writeReceipt } from './receipt.js';
 import { selectDeviceFields } from './selected-device-fields.js';
 
@@ -64,61 +64,13 @@ export function createAccessPlugin(
   options: AccessPluginOptions,
 ): ApolloServerPlugin<GatewayContext> {
   const maxDevices = options.maxDevices ?? DEFAULT_OPERATION_LIMITS.maxDevices;
-  /** The rule check and resolution of one operation; sets `contextValue.access` when data may be fetched, and returns its record's outcome. */
-  const decide = async ({
-    schema,
-    document,
-    operation,
-    request,
-    contextValue,
-  }: GraphQLRequestContextDidResolveOperation<GatewayContext>): Promise<{
-    readonly recorded?: Promise<void>;
-  }> => {
-    if (!operation) return {};
-    const selection = (() => {
-      try {
-        return selectDeviceFields(schema, document, operation, request.variables ?? {});
-      } catch (error) {
-        return asRefusal(error);
-      }
-    })();
-    // Before anything is looked up or queued: an operation over the limit costs nothing more.
-    if (selection.deviceIds.length > maxDevices)
-      refuseTooManyDevices(selection.deviceIds.length, maxDevices);
-    const business = [...selection.fields].filter(
-      (f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'),
-    );
-    if (business.length === 0) return {};
-    if (selection.unnamed.length > 0) {
-      throw new GridmarkError(
-        'DEVICES_NOT_NAMED',
-        `Business-system fields are read only from devices named by identifier in device(id:) or devices(ids:); ${selection.unnamed.join(', ')} return devices the operation does not name.`,
-        { details: { fields: selection.unnamed } },
-      ).toRequestRefusal();
-    }
-    const caller = await authorize(options, contextValue, business);
-    let resolution: Resolution | null = null;
-    let recorded: Promise<void> | undefined;
-    if (caller.rule && selection.deviceIds.length > 0) {
-      ({ resolution, recorded } = await resolve(options, caller, caller.rule, selection.deviceIds));
-    }
-    contextValue.access = {
-      applicationId: caller.applicationId,
-      function: caller.function,
-      role: caller.role,
-      resolution,
-      fields: new Set(business),
-      verifications: [],
-    };
-    return recorded ? { recorded } : {};
-  };
   return {
     requestDidStart: () => {
       let recorded: Promise<void> | undefined;
       return Promise.resolve({
         async didResolveOperation(requestContext) {
           // Plugins' hooks run side by side: later checks (billing) wait for this decision.
-          const decision = decide(requestContext);
+          const decision = decide(options, maxDevices, requestContext);
           requestContext.contextValue.accessDecided = decision.then(
             () => undefined,
             () => undefined,
@@ -137,27 +89,109 @@ export function createAccessPlugin(
           }),
         willSendResponse({ response, contextValue }) {
           const access = contextValue.access;
-          if (!access || response.body.kind !== 'single') return Promise.resolve();
-          const result = response.body.singleResult;
-          result.extensions = {
-            ...result.extensions,
-            gridmark: {
-              application: access.applicationId,
-              function: access.function,
-              role: access.role,
-              resolution: access.resolution
-                ? {
-                    id: access.resolution.resolutionId,
-                    resolvedAt: access.resolution.resolvedAt,
-                    totalFeeFen: access.resolution.totalFeeFen,
-                  }
-                : null,
-              ...writeReceipt(access.verifications),
-            },
-          };
+          if (access && response.body.kind === 'single')
+            writeAccessExtension(response.body.singleResult, access);
           return Promise.resolve();
         },
       });
+    },
+  };
+}
+
+/** The devices an operation names and the business-system fields it selects of them. */
+interface BusinessSelection {
+  readonly deviceIds: readonly string[];
+  readonly business: readonly string[];
+}
+
+/**
+ * The rule check and resolution of one operation; sets `contextValue.access` when data may be
+ * fetched, and returns its record's outcome.
+ */
+async function decide(
+  options: AccessPluginOptions,
+  maxDevices: number,
+  requestContext: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+): Promise<{ readonly recorded?: Promise<void> }> {
+  const selection = selectBusinessFields(requestContext, maxDevices);
+  if (!selection) return {};
+  const { contextValue } = requestContext;
+  const caller = await authorize(options, contextValue, selection.business);
+  let resolution: Resolution | null = null;
+  let recorded: Promise<void> | undefined;
+  if (caller.rule && selection.deviceIds.length > 0) {
+    ({ resolution, recorded } = await resolve(options, caller, caller.rule, selection.deviceIds));
+  }
+  contextValue.access = {
+    applicationId: caller.applicationId,
+    function: caller.function,
+    role: caller.role,
+    resolution,
+    fields: new Set(selection.business),
+    verifications: [],
+  };
+  return recorded ? { recorded } : {};
+}
+
+/**
+ * The business-system fields an operation selects, and the devices it names; undefined when it
+ * selects none (catalog-only queries are public).
+ *
+ * @throws GraphQLError refusals `TOO_MANY_DEVICES`, `DEVICES_NOT_NAMED`, and those of the selection
+ */
+function selectBusinessFields(
+  {
+    schema,
+    document,
+    operation,
+    request,
+  }: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+  maxDevices: number,
+): BusinessSelection | undefined {
+  if (!operation) return undefined;
+  const selection = (() => {
+    try {
+      return selectDeviceFields(schema, document, operation, request.variables ?? {});
+    } catch (error) {
+      return asRefusal(error);
+    }
+  })();
+  // Before anything is looked up or queued: an operation over the limit costs nothing more.
+  if (selection.deviceIds.length > maxDevices)
+    refuseTooManyDevices(selection.deviceIds.length, maxDevices);
+  const business = [...selection.fields].filter(
+    (f) => !RESERVED_DEVICE_FIELDS.has(f) && !f.startsWith('__'),
+  );
+  if (business.length === 0) return undefined;
+  if (selection.unnamed.length > 0) {
+    throw new GridmarkError(
+      'DEVICES_NOT_NAMED',
+      `Business-system fields are read only from devices named by identifier in device(id:) or devices(ids:); ${selection.unnamed.join(', ')} return devices the operation does not name.`,
+      { details: { fields: selection.unnamed } },
+    ).toRequestRefusal();
+  }
+  return { deviceIds: selection.deviceIds, business };
+}
+
+/** `extensions.gridmark` of a response: who asked, the resolution, and the receipt of the values. */
+function writeAccessExtension(
+  result: { extensions?: Record<string, unknown> },
+  access: RequestAccess,
+): void {
+  result.extensions = {
+    ...result.extensions,
+    gridmark: {
+      application: access.applicationId,
+      function: access.function,
+      role: access.role,
+      resolution: access.resolution
+        ? {
+            id: access.resolution.resolutionId,
+            resolvedAt: access.resolution.resolvedAt,
+            totalFeeFen: access.resolution.totalFeeFen,
+          }
+        : null,
+      ...writeReceipt(access.verifications),
     },
   };
 }

@@ -5,10 +5,10 @@ import type { Registry } from '../registry/index.js';
 import { createCommitmentMemo } from './commitment-memo.js';
 import type { FieldDirectory } from './field-directory.js';
 import { entityFieldKeys } from './entity-field-names.js';
-import { createGrantChannels } from './grant-channels.js';
+import { createGrantChannels, type GrantChannels } from './grant-channels.js';
 import { issueGrant } from './grant-issuer.js';
 import type { GatewayContext } from './request-access.js';
-import { verifyEntities, type SubgraphResponse } from './response-verifier.js';
+import { verifyEntities, type SubgraphResponse, type TamperFinding } from './response-verifier.js';
 
 /** What the gateway's data sources do around every subgraph request when access control is on. */
 export interface SubgraphGuard {
@@ -56,85 +56,122 @@ export interface SubgraphGuardOptions {
  * after the response, so a slow ledger delays no one, and failures are logged.
  */
 export function createSubgraphGuard(options: SubgraphGuardOptions): SubgraphGuard {
-  const representationsOf = (
+  return new LedgerSubgraphGuard(options);
+}
+
+class LedgerSubgraphGuard implements SubgraphGuard {
+  readonly #options: SubgraphGuardOptions;
+  readonly #commitments = createCommitmentMemo();
+  readonly #channels: GrantChannels;
+
+  constructor(options: SubgraphGuardOptions) {
+    this.#options = options;
+    this.#channels = createGrantChannels({
+      signingKey: options.signingKey,
+      logger: options.logger,
+    });
+  }
+
+  headersFor(
+    subgraph: string,
     variables: Readonly<Record<string, unknown>> | undefined,
-  ): readonly { id?: unknown }[] =>
-    Array.isArray(variables?.['representations'])
-      ? (variables['representations'] as { id?: unknown }[])
-      : [];
-  const commitments = createCommitmentMemo();
-  const channels = createGrantChannels({ signingKey: options.signingKey, logger: options.logger });
-  return {
-    headersFor(subgraph, variables, context, request = {}) {
-      if (!context.access) return {};
-      const channel = request.signed === true ? undefined : channels.channelFor(subgraph);
-      const grant = issueGrant({
-        access: context.access,
-        subgraph,
-        representations: representationsOf(variables),
-        fields: options.fields,
-        signingKey: options.signingKey,
-        channel,
-      });
-      return { [grant.header]: grant.value };
-    },
-    refusedStaleGrant(response) {
-      return (response.errors ?? []).some((e) => {
-        const extensions = (e as { extensions?: { code?: unknown; reason?: unknown } } | null)
-          ?.extensions;
-        return extensions?.code === 'GRANT_REFUSED' && extensions.reason === 'STALE_KEY';
-      });
-    },
-    async verify(subgraph, response, request, context) {
-      channels.learn(
-        subgraph,
-        (response.extensions?.['gridmark'] as { grantKey?: unknown } | undefined)?.grantKey,
+    context: GatewayContext,
+    request: { readonly signed?: boolean } = {},
+  ): Record<string, string> {
+    if (!context.access) return {};
+    const channel = request.signed === true ? undefined : this.#channels.channelFor(subgraph);
+    const grant = issueGrant({
+      access: context.access,
+      subgraph,
+      representations: representationsOf(variables),
+      fields: this.#options.fields,
+      signingKey: this.#options.signingKey,
+      channel,
+    });
+    return { [grant.header]: grant.value };
+  }
+
+  refusedStaleGrant(response: { readonly errors?: readonly unknown[] }): boolean {
+    return (response.errors ?? []).some((e) => {
+      const extensions = (e as { extensions?: { code?: unknown; reason?: unknown } } | null)
+        ?.extensions;
+      return extensions?.code === 'GRANT_REFUSED' && extensions.reason === 'STALE_KEY';
+    });
+  }
+
+  async verify(
+    subgraph: string,
+    response: SubgraphResponse,
+    request: { readonly query?: string; readonly variables?: Readonly<Record<string, unknown>> },
+    context: GatewayContext,
+  ): Promise<SubgraphResponse> {
+    this.#channels.learn(
+      subgraph,
+      (response.extensions?.['gridmark'] as { grantKey?: unknown } | undefined)?.grantKey,
+    );
+    const access = context.access;
+    if (!access) return response;
+    return verifyEntities({
+      response,
+      fieldKeys: entityFieldKeys(request.query ?? ''),
+      representations: representationsOf(request.variables),
+      subgraph,
+      access,
+      fields: this.#options.fields,
+      ledger: this.#options.ledger,
+      commitments: this.#commitments,
+      onTamper: (finding) => this.#reportTamper(finding),
+      onUnproven: (finding) =>
+        this.#reportUnproven(finding, access.resolution?.resolutionId ?? null),
+    });
+  }
+
+  /** On the ledger (after the resolution that caught it), then against the system's credit. */
+  #reportTamper(finding: TamperFinding): void {
+    const { logger, outbox, registry } = this.#options;
+    logger.warn(
+      `TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`,
+    );
+    outbox
+      .append({ kind: 'tamper', body: finding })
+      .then((outcome) => {
+        if (outcome.status === 'refused')
+          throw new Error(`the ledger refused the report [${outcome.code}] ${outcome.reason}`);
+        return registry.penalizeTampering(finding.systemCode, finding);
+      })
+      .catch((error: unknown) =>
+        logger.error(
+          `could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`,
+        ),
       );
-      if (!context.access) return response;
-      return verifyEntities({
-        response,
-        fieldKeys: entityFieldKeys(request.query ?? ''),
-        representations: representationsOf(request.variables),
-        subgraph,
-        access: context.access,
-        fields: options.fields,
-        ledger: options.ledger,
-        commitments,
-        onTamper: (finding) => {
-          options.logger.warn(
-            `TAMPERED: ${finding.systemCode} served Device field ${finding.fieldCode} of ${finding.deviceId} that does not match its anchor`,
-          );
-          options.outbox
-            .append({ kind: 'tamper', body: finding })
-            .then((outcome) => {
-              if (outcome.status === 'refused')
-                throw new Error(
-                  `the ledger refused the report [${outcome.code}] ${outcome.reason}`,
-                );
-              return options.registry.penalizeTampering(finding.systemCode, finding);
-            })
-            .catch((error: unknown) =>
-              options.logger.error(
-                `could not record the tampering of ${finding.deviceId} ${finding.fieldCode}: ${String(error)}`,
-              ),
-            );
-        },
-        onUnproven: (finding) => {
-          options.logger.warn(
-            `UNVERIFIABLE: ${finding.systemCode} served ${finding.fieldCodes.join(', ')} without a proof or an anchor`,
-          );
-          options.registry
-            .penalizeFailedVerification(finding.systemCode, {
-              resolutionId: context.access?.resolution?.resolutionId ?? null,
-              fieldCodes: finding.fieldCodes,
-            })
-            .catch((error: unknown) =>
-              options.logger.error(
-                `could not record the failed verification of ${finding.systemCode}: ${String(error)}`,
-              ),
-            );
-        },
-      });
-    },
-  };
+  }
+
+  /** Values served without a proof or an anchor count against the system's credit. */
+  #reportUnproven(
+    finding: { readonly systemCode: string; readonly fieldCodes: readonly string[] },
+    resolutionId: string | null,
+  ): void {
+    const { logger, registry } = this.#options;
+    logger.warn(
+      `UNVERIFIABLE: ${finding.systemCode} served ${finding.fieldCodes.join(', ')} without a proof or an anchor`,
+    );
+    registry
+      .penalizeFailedVerification(finding.systemCode, {
+        resolutionId,
+        fieldCodes: finding.fieldCodes,
+      })
+      .catch((error: unknown) =>
+        logger.error(
+          `could not record the failed verification of ${finding.systemCode}: ${String(error)}`,
+        ),
+      );
+  }
+}
+
+function representationsOf(
+  variables: Readonly<Record<string, unknown>> | undefined,
+): readonly { id?: unknown }[] {
+  return Array.isArray(variables?.['representations'])
+    ? (variables['representations'] as { id?: unknown }[])
+    : [];
 }
