@@ -16,18 +16,15 @@
 import { createPrivateKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { LedgerCallStats } from '../../ledger-adapter/index.js';
-import { createConsoleLogger, createGraphqlClient } from '../../schema/index.js';
+import { createConsoleLogger, createGraphqlClient, type Logger } from '../../schema/index.js';
 import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
 import {
   DEMO_APPLICATION,
   startDemoNetwork,
+  type AnchoringCredentials,
   type DemoSystemEndpoint,
-  type DemoSystems,
 } from '../demo/index.js';
 import { startBareGateway, startOpenGateway } from './baseline-gateways.js';
-
-/** What the demo network hands a business system so that it starts anchoring. */
-type AnchoringCredentials = Parameters<DemoSystems['startAnchoring']>[1];
 
 /** Messages from the parent. */
 export type GatewayBenchRequest =
@@ -52,11 +49,32 @@ interface Running {
   stop(): Promise<void>;
 }
 
+type GatewayKind = 'bare' | 'open' | 'checked' | 'gridmark';
+
 async function main(): Promise<void> {
   // tsx turns on source maps, which make every \`new Error().stack\` costly; Apollo's HTTP agent
   // takes one per subgraph request. A deployment runs compiled JavaScript without them, and so
   // does every gateway measured here.
   process.setSourceMapsEnabled(false);
+  const { kind, dataDir, systems } = readOptions();
+  const logger = createConsoleLogger(`${kind}-gateway`);
+  const parent = new ParentChannel();
+  const running: Running =
+    kind === 'bare'
+      ? { ...(await startBareGateway({ dataDir, systems })), headers: {} }
+      : kind === 'open'
+        ? { ...(await startOpenGateway({ dataDir, systems, logger })), headers: {} }
+        : // gridmark as `npm start` runs it charges per use; `checked` measures access control alone.
+          await startGridmark({ dataDir, systems, logger, charging: kind === 'gridmark', parent });
+  stopOnSignals(running, logger);
+  parent.send({ type: 'ready', url: running.url, headers: running.headers });
+}
+
+function readOptions(): {
+  kind: GatewayKind;
+  dataDir: string;
+  systems: DemoSystemEndpoint[];
+} {
   const { values } = parseArgs({
     options: {
       kind: { type: 'string' },
@@ -75,62 +93,80 @@ async function main(): Promise<void> {
       'usage: gateway-bench-server --kind bare|open|checked|gridmark --data-dir <dir> --systems <json>',
     );
   }
-  const systems = JSON.parse(values.systems) as DemoSystemEndpoint[];
-  /** gridmark as `npm start` runs it charges per use; `checked` measures access control alone. */
-  const charging = kind === 'gridmark';
-  const logger = createConsoleLogger(`${kind}-gateway`);
-  const send = (reply: GatewayBenchReply): void => void process.send?.(reply);
-  const anchoring = new Map<string, (anchored: number) => void>();
-  let ledgerCalls: (() => LedgerCallStats) | undefined;
-  process.on('message', (message: GatewayBenchRequest) => {
-    if (message.type === 'anchored') anchoring.get(message.name)?.(message.anchored);
-    if (message.type !== 'cpu') return;
-    const usage = process.cpuUsage();
-    const ledger = ledgerCalls?.();
-    send({ type: 'cpu', micros: usage.user + usage.system, ...(ledger ? { ledger } : {}) });
-  });
-  // The business systems are the parent's children: it relays their registration to them.
-  const startAnchoring = (name: string, credentials: AnchoringCredentials): Promise<number> =>
-    new Promise((resolve, reject) => {
-      anchoring.set(name, (anchored) =>
+  return { kind, dataDir, systems: JSON.parse(values.systems) as DemoSystemEndpoint[] };
+}
+
+/** The parent process: it asks for the CPU time, and relays the business systems' anchoring. */
+class ParentChannel {
+  /** Where gridmark's ledger calls so far are read, once it runs. */
+  ledgerCalls: (() => LedgerCallStats) | undefined;
+  readonly #anchoring = new Map<string, (anchored: number) => void>();
+
+  constructor() {
+    process.on('message', (message: GatewayBenchRequest) => this.#receive(message));
+  }
+
+  send(reply: GatewayBenchReply): void {
+    void process.send?.(reply);
+  }
+
+  /** The business systems are the parent's children: it relays their registration to them. */
+  startAnchoring(name: string, credentials: AnchoringCredentials): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#anchoring.set(name, (anchored) =>
         anchored < 0
           ? reject(new Error(`business system "${name}" could not anchor its values`))
           : resolve(anchored),
       );
-      send({ type: 'anchor', name, credentials });
+      this.send({ type: 'anchor', name, credentials });
     });
-  const startGridmark = async (): Promise<Running> => {
-    const grantKeyPem = process.env['GATEWAY_BENCH_GRANT_KEY'];
-    const network = await startDemoNetwork({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      logger,
-      systems,
-      startAnchoring,
-      billing: charging,
-      ...(grantKeyPem ? { grantKey: createPrivateKey(grantKeyPem) } : {}),
-    });
-    // Every query is paid for, as in the demo: fund the application for the whole run.
-    if (charging)
-      await fundForBenchmark(network.registryUrl, network.adminKey, network.application.appId);
-    ledgerCalls = () => network.ledgerCalls();
-    return {
-      url: network.gatewayUrl,
-      headers: {
-        authorization: `Bearer ${network.application.apiKey}`,
-        [FUNCTION_HEADER]: DEMO_APPLICATION.function,
-        [ROLE_HEADER]: 'om-engineer',
-      },
-      stop: () => network.stop(),
-    };
+  }
+
+  #receive(message: GatewayBenchRequest): void {
+    if (message.type === 'anchored') this.#anchoring.get(message.name)?.(message.anchored);
+    if (message.type !== 'cpu') return;
+    const usage = process.cpuUsage();
+    const ledger = this.ledgerCalls?.();
+    this.send({ type: 'cpu', micros: usage.user + usage.system, ...(ledger ? { ledger } : {}) });
+  }
+}
+
+/** The demo network's gateway over the parent's systems, as `npm start` runs it. */
+async function startGridmark(options: {
+  readonly dataDir: string;
+  readonly systems: readonly DemoSystemEndpoint[];
+  readonly logger: Logger;
+  readonly charging: boolean;
+  readonly parent: ParentChannel;
+}): Promise<Running> {
+  const { charging, parent } = options;
+  const grantKeyPem = process.env['GATEWAY_BENCH_GRANT_KEY'];
+  const network = await startDemoNetwork({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: options.dataDir,
+    logger: options.logger,
+    systems: options.systems,
+    startAnchoring: (name, credentials) => parent.startAnchoring(name, credentials),
+    billing: charging,
+    ...(grantKeyPem ? { grantKey: createPrivateKey(grantKeyPem) } : {}),
+  });
+  // Every query is paid for, as in the demo: fund the application for the whole run.
+  if (charging)
+    await fundForBenchmark(network.registryUrl, network.adminKey, network.application.appId);
+  parent.ledgerCalls = () => network.ledgerCalls();
+  return {
+    url: network.gatewayUrl,
+    headers: {
+      authorization: `Bearer ${network.application.apiKey}`,
+      [FUNCTION_HEADER]: DEMO_APPLICATION.function,
+      [ROLE_HEADER]: 'om-engineer',
+    },
+    stop: () => network.stop(),
   };
-  const running: Running =
-    kind === 'bare'
-      ? { ...(await startBareGateway({ dataDir, systems })), headers: {} }
-      : kind === 'open'
-        ? { ...(await startOpenGateway({ dataDir, systems, logger })), headers: {} }
-        : await startGridmark();
+}
+
+function stopOnSignals(running: Running, logger: Logger): void {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -148,7 +184,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
-  send({ type: 'ready', url: running.url, headers: running.headers });
 }
 
 main().catch((error: unknown) => {

@@ -109,82 +109,12 @@ const gatewayBench: Benchmark = {
   async run({ quick, log }) {
     const settings = readSettings(quick);
     const loadBefore = loadavg();
-    const dir = mkdtempSync(join(tmpdir(), 'gridmark-bench-gateway-'));
-    const sets: DemoSystems[] = [];
-    const gateways: GatewayProcess[] = [];
+    const rig = new GatewayBenchRig(log);
     try {
-      // Copies of the same plant: one set of systems open to any caller (what a bare gateway can
-      // query), and for each gridmark with access control a set that requires its grants and
-      // anchors on its ledger, as `npm start` runs them.
-      const openDir = join(dir, 'open');
-      mkdirSync(openDir);
-      const seeded = seedDemoData(openDir);
-      const guardedDirs = Object.fromEntries(
-        CHECKED_KINDS.map((kind) => [kind, join(dir, kind)]),
-      ) as Record<(typeof CHECKED_KINDS)[number], string>;
-      for (const copy of Object.values(guardedDirs)) cpSync(openDir, copy, { recursive: true });
-      log(
-        `seeded the demo plant (${seeded.devices} devices) ${1 + CHECKED_KINDS.length} times in ${dir}`,
-      );
-      const grantKey = generateKeyPairSync('ed25519');
-      const start = (
-        dataDir: string,
-        set: string,
-        gatewayPublicKeyPem?: string,
-      ): Promise<DemoSystems> =>
-        withBenchEnvironment(() =>
-          startDemoSystems({
-            port: 0,
-            host: '127.0.0.1',
-            dataDir,
-            logger: createConsoleLogger('gateway-bench'),
-            nodeArguments: (system) => profileArgs(`${set}-${system}`),
-            ...(gatewayPublicKeyPem ? { gatewayPublicKeyPem } : {}),
-          }),
-        );
-      const open = await start(openDir, 'open');
-      sets.push(open);
-      const guarded: Partial<Record<GatewayKind, DemoSystems>> = {};
-      for (const kind of CHECKED_KINDS) {
-        const systems = await start(
-          guardedDirs[kind],
-          kind,
-          grantKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        );
-        sets.push(systems);
-        guarded[kind] = systems;
-      }
-      log(
-        `five open business systems and, for each gridmark with access control, five that require grants are serving`,
-      );
-      const setOf = (kind: GatewayKind): { dataDir: string; systems: DemoSystems } => {
-        const systems = guarded[kind];
-        return (kind === 'checked' || kind === 'gridmark') && systems
-          ? { dataDir: guardedDirs[kind], systems }
-          : { dataDir: openDir, systems: open };
-      };
-      for (const kind of KINDS) {
-        // Kept before the wait, so that a gateway that fails to start is still stopped.
-        const forked = forkGateway(
-          kind,
-          setOf(kind).dataDir,
-          setOf(kind).systems,
-          grantKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        );
-        gateways.push(forked);
-        gateways[gateways.length - 1] = { ...forked, ...(await forked.ready) };
-        log(`${kind} gateway serving at ${gateways.at(-1)?.url ?? ''}`);
-      }
-      // Every gateway gets the same request, with access headers (the others ignore them); each
-      // gridmark with access control has its own registry, so its own application key.
-      const accessHeaders = gateways.find((g) => g.kind === 'checked')?.headers ?? {};
-      const measured = gateways.map((g) => ({
-        ...g,
-        headers: Object.keys(g.headers).length > 0 ? g.headers : accessHeaders,
-      }));
+      await rig.start();
+      const measured = rig.measuredGateways();
       await checkSameData(measured);
       log('the gateways return the same data for the query');
-
       // Every gateway and its systems run hot before the first round: a first round that also
       // compiles the code measures the compiler.
       for (const gateway of measured)
@@ -196,38 +126,150 @@ const gatewayBench: Benchmark = {
           durationMs: 2 * settings.warmupMs,
         });
       log('warmed up');
-      const rounds: Record<GatewayKind, Round[]> = {
-        bare: [],
-        open: [],
-        checked: [],
-        gridmark: [],
-      };
-      for (let r = 0; r < settings.rounds; r++) {
-        // Each round starts with the next gateway, so that none is always measured first (or last)
-        // when the machine speeds up or slows down within a round.
-        for (const gateway of [
-          ...measured.slice(r % measured.length),
-          ...measured.slice(0, r % measured.length),
-        ]) {
-          const round = await measureRound(
-            gateway,
-            setOf(gateway.kind).systems.systems.map((s) => s.pid),
-            settings,
-          );
-          rounds[gateway.kind].push(round);
-          log(
-            `round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, systems' CPU ${round.subgraphsCpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms/request, load generator's CPU ${round.clientCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`,
-          );
-        }
-      }
+      const rounds = await measureRounds(measured, rig, settings, log);
       return report(rounds, settings, quick, loadBefore);
     } finally {
-      await Promise.all(gateways.map((g) => g.stop()));
-      await Promise.all(sets.map((s) => s.stop()));
-      rmSync(dir, { recursive: true, force: true });
+      await rig.stop();
     }
   },
 };
+
+/**
+ * The gateways and the business systems behind them. Copies of the same plant: one set of
+ * systems open to any caller (what a bare gateway can query), and for each gridmark with access
+ * control a set that requires its grants and anchors on its ledger, as `npm start` runs them.
+ */
+class GatewayBenchRig {
+  readonly #log: (line: string) => void;
+  readonly #dir = mkdtempSync(join(tmpdir(), 'gridmark-bench-gateway-'));
+  readonly #openDir = join(this.#dir, 'open');
+  readonly #guardedDirs = Object.fromEntries(
+    CHECKED_KINDS.map((kind) => [kind, join(this.#dir, kind)]),
+  ) as Record<(typeof CHECKED_KINDS)[number], string>;
+  readonly #grantKey = generateKeyPairSync('ed25519');
+  readonly #sets: DemoSystems[] = [];
+  #open: DemoSystems | undefined;
+  readonly #guarded: Partial<Record<GatewayKind, DemoSystems>> = {};
+  readonly #gateways: GatewayProcess[] = [];
+
+  constructor(log: (line: string) => void) {
+    this.#log = log;
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.#openDir);
+    const seeded = seedDemoData(this.#openDir);
+    for (const copy of Object.values(this.#guardedDirs))
+      cpSync(this.#openDir, copy, { recursive: true });
+    this.#log(
+      `seeded the demo plant (${seeded.devices} devices) ${1 + CHECKED_KINDS.length} times in ${this.#dir}`,
+    );
+    await this.#startSystems();
+    for (const kind of KINDS) await this.#startGateway(kind);
+  }
+
+  /** The business systems a gateway of `kind` composes, and their data directory. */
+  setOf(kind: GatewayKind): { dataDir: string; systems: DemoSystems } {
+    const systems = this.#guarded[kind];
+    if ((kind === 'checked' || kind === 'gridmark') && systems)
+      return { dataDir: this.#guardedDirs[kind], systems };
+    if (this.#open === undefined) throw new Error('the open business systems are not running');
+    return { dataDir: this.#openDir, systems: this.#open };
+  }
+
+  /**
+   * The gateways as measured: every gateway gets the same request, with access headers (the
+   * others ignore them); each gridmark with access control has its own registry, so its own
+   * application key.
+   */
+  measuredGateways(): GatewayProcess[] {
+    const accessHeaders = this.#gateways.find((g) => g.kind === 'checked')?.headers ?? {};
+    return this.#gateways.map((g) => ({
+      ...g,
+      headers: Object.keys(g.headers).length > 0 ? g.headers : accessHeaders,
+    }));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#gateways.map((g) => g.stop()));
+    await Promise.all(this.#sets.map((s) => s.stop()));
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  async #startSystems(): Promise<void> {
+    this.#open = await this.#startSet(this.#openDir, 'open');
+    const publicKeyPem = this.#grantKey.publicKey
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    for (const kind of CHECKED_KINDS)
+      this.#guarded[kind] = await this.#startSet(this.#guardedDirs[kind], kind, publicKeyPem);
+    this.#log(
+      `five open business systems and, for each gridmark with access control, five that require grants are serving`,
+    );
+  }
+
+  async #startSet(
+    dataDir: string,
+    set: string,
+    gatewayPublicKeyPem?: string,
+  ): Promise<DemoSystems> {
+    const systems = await withBenchEnvironment(() =>
+      startDemoSystems({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        logger: createConsoleLogger('gateway-bench'),
+        nodeArguments: (system) => profileArgs(`${set}-${system}`),
+        ...(gatewayPublicKeyPem ? { gatewayPublicKeyPem } : {}),
+      }),
+    );
+    this.#sets.push(systems);
+    return systems;
+  }
+
+  async #startGateway(kind: GatewayKind): Promise<void> {
+    const { dataDir, systems } = this.setOf(kind);
+    // Kept before the wait, so that a gateway that fails to start is still stopped.
+    const forked = forkGateway(
+      kind,
+      dataDir,
+      systems,
+      this.#grantKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
+    this.#gateways.push(forked);
+    this.#gateways[this.#gateways.length - 1] = { ...forked, ...(await forked.ready) };
+    this.#log(`${kind} gateway serving at ${this.#gateways.at(-1)?.url ?? ''}`);
+  }
+}
+
+/** The measured rounds, each starting with the next gateway. */
+async function measureRounds(
+  measured: readonly GatewayProcess[],
+  rig: GatewayBenchRig,
+  settings: Settings,
+  log: (line: string) => void,
+): Promise<Record<GatewayKind, Round[]>> {
+  const rounds: Record<GatewayKind, Round[]> = { bare: [], open: [], checked: [], gridmark: [] };
+  for (let r = 0; r < settings.rounds; r++) {
+    // Each round starts with the next gateway, so that none is always measured first (or last)
+    // when the machine speeds up or slows down within a round.
+    for (const gateway of [
+      ...measured.slice(r % measured.length),
+      ...measured.slice(0, r % measured.length),
+    ]) {
+      const round = await measureRound(
+        gateway,
+        rig.setOf(gateway.kind).systems.systems.map((s) => s.pid),
+        settings,
+      );
+      rounds[gateway.kind].push(round);
+      log(
+        `round ${r + 1}/${settings.rounds} ${gateway.kind}: ${round.requestsPerSecond.toFixed(0)} requests/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms, gateway CPU ${round.gatewayCpuMsPerRequest.toFixed(2)} ms/request, systems' CPU ${round.subgraphsCpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms/request, load generator's CPU ${round.clientCpuMsPerRequest.toFixed(2)} ms/request, ${round.failed} failed`,
+      );
+    }
+  }
+  return rounds;
+}
 
 function readSettings(quick: boolean): Settings {
   const fromEnv = (name: string, fallback: number): number => {

@@ -72,89 +72,132 @@ function chargeThroughBook(book: BillingStore): AddTrades {
   };
 }
 
+/** What {@link measureTradeRecording} measures over. */
+export interface TradeRecordingOptions {
+  readonly adapter: LedgerAdapter;
+  readonly ledger: EmbeddedLedger;
+  readonly market: TradeMarket;
+  readonly seconds: number;
+  /** Trades added per second by one paced producer; without it, producers add as fast as the outbox takes them. */
+  readonly rate?: number;
+}
+
 /**
  * Runs producers that append trades for `market`'s resolutions to `outbox` for `seconds`, while the
  * outbox moves them to `adapter`, and measures from each append to its settlement.
  */
-export async function measureTradeRecording(
+export function measureTradeRecording(
   outbox: LedgerOutbox,
   add: AddTrades,
-  options: {
-    readonly adapter: LedgerAdapter;
-    readonly ledger: EmbeddedLedger;
-    readonly market: TradeMarket;
-    readonly seconds: number;
-    /** Trades added per second by one paced producer; without it, producers add as fast as the outbox takes them. */
-    readonly rate?: number;
-  },
+  options: TradeRecordingOptions,
 ): Promise<TradeRecordingFigures> {
-  const { adapter, ledger, market, seconds, rate } = options;
-  const addedAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let trades = 0;
-  let refused = 0;
-  const sample: { trade: Trade; receipt?: TradeReceipt }[] = [];
-  const unhook = outbox.onSettled('trade', (settled) => {
+  runs += 1;
+  return new TradeRecording(outbox, options, `TB${runs}-`).measure(add);
+}
+
+/** One measurement: the trades added, when, and what the outbox settled. */
+class TradeRecording {
+  readonly #outbox: LedgerOutbox;
+  readonly #options: TradeRecordingOptions;
+  readonly #prefix: string;
+  readonly #addedAt = new Map<string, number>();
+  readonly #latencies: number[] = [];
+  readonly #sample: { trade: Trade; receipt?: TradeReceipt }[] = [];
+  #trades = 0;
+  #refused = 0;
+  #serial = 0;
+
+  constructor(outbox: LedgerOutbox, options: TradeRecordingOptions, prefix: string) {
+    this.#outbox = outbox;
+    this.#options = options;
+    this.#prefix = prefix;
+  }
+
+  async measure(add: AddTrades): Promise<TradeRecordingFigures> {
+    const { adapter, ledger, seconds, rate } = this.#options;
+    const unhook = this.#outbox.onSettled('trade', (settled) => this.#settled(settled));
+    const submissionsBefore = adapter.stats.submissions;
+    const heightBefore = ledger.height;
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: rate === undefined ? PRODUCERS : 1 }, () =>
+        this.#produce(add, started, deadline),
+      ),
+    );
+    const producedFor = (performance.now() - started) / 1000;
+    await this.#outbox.flush(120_000);
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    unhook();
+    const latencies = this.#latencies.sort((a, b) => a - b);
+    const at = (q: number): number =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    return {
+      seconds: Math.max(elapsed, producedFor),
+      trades: this.#trades,
+      refused: this.#refused,
+      transactions: adapter.stats.submissions - submissionsBefore,
+      blocks: ledger.height - heightBefore,
+      p50: at(0.5),
+      p99: at(0.99),
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      proven: [await this.#provenSamples(), this.#sample.length],
+    };
+  }
+
+  #settled(settled: Parameters<Parameters<LedgerOutbox['onSettled']>[1]>[0]): void {
     const now = performance.now();
     for (const { stored, outcome } of settled) {
       if (stored.record.kind !== 'trade') continue;
       const { tradeId } = stored.record.body;
-      if (outcome.status === 'refused') refused += 1;
+      if (outcome.status === 'refused') this.#refused += 1;
       else {
-        trades += 1;
-        latencies.push(now - (addedAt.get(tradeId) ?? now));
-        const sampled = sample.find((s) => s.trade.tradeId === tradeId);
+        this.#trades += 1;
+        this.#latencies.push(now - (this.#addedAt.get(tradeId) ?? now));
+        const sampled = this.#sample.find((s) => s.trade.tradeId === tradeId);
         if (sampled && outcome.receipt) sampled.receipt = outcome.receipt;
       }
-      addedAt.delete(tradeId);
+      this.#addedAt.delete(tradeId);
     }
-  });
-  const submissionsBefore = adapter.stats.submissions;
-  const heightBefore = ledger.height;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  let serial = 0;
-  runs += 1;
-  const prefix = `TB${runs}-`;
-  const producer = async (): Promise<void> => {
+  }
+
+  /** One producer: adds trades a chunk at a time until the deadline, paced or as the backlog allows. */
+  async #produce(add: AddTrades, started: number, deadline: number): Promise<void> {
+    const { market, rate } = this.#options;
     while (performance.now() < deadline) {
-      const due = rate === undefined ? 0 : started + (serial / rate) * 1000;
+      const due = rate === undefined ? 0 : started + (this.#serial / rate) * 1000;
       if (due > performance.now()) {
         await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
         continue;
       }
-      if (outbox.backlog >= MAX_BACKLOG) {
+      if (this.#outbox.backlog >= MAX_BACKLOG) {
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;
       }
       const chunk = Array.from({ length: CHUNK }, () => {
-        serial += 1;
+        this.#serial += 1;
         return market.trade(
-          `${prefix}${serial}`,
-          market.resolutionIds[serial % market.resolutionIds.length] as string,
+          `${this.#prefix}${this.#serial}`,
+          market.resolutionIds[this.#serial % market.resolutionIds.length] as string,
         );
       });
       const now = performance.now();
-      for (const t of chunk) addedAt.set(t.tradeId, now);
-      if (serial % 500 < CHUNK && sample.length < 50) sample.push({ trade: chunk[0] as Trade });
-      await add(outbox, chunk);
+      for (const t of chunk) this.#addedAt.set(t.tradeId, now);
+      if (this.#serial % 500 < CHUNK && this.#sample.length < 50)
+        this.#sample.push({ trade: chunk[0] as Trade });
+      await add(this.#outbox, chunk);
       await new Promise((resolve) => setImmediate(resolve));
     }
-  };
-  await Promise.all(Array.from({ length: rate === undefined ? PRODUCERS : 1 }, producer));
-  const producedFor = (performance.now() - started) / 1000;
-  await outbox.flush(120_000);
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  unhook();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  // The book dates a charged trade itself: a sampled receipt proves the trade as recorded, so compare by id and re-read it.
-  const proven = (
-    await Promise.all(
-      sample.map(async (s) =>
+  }
+
+  /** The sampled receipts that prove their trades. */
+  async #provenSamples(): Promise<number> {
+    const { adapter } = this.#options;
+    // The book dates a charged trade itself: a sampled receipt proves the trade as recorded, so compare by id and re-read it.
+    const verdicts = await Promise.all(
+      this.#sample.map(async (s) =>
         s.receipt
           ? verifyTradeReceipt(
               (await adapter.getTrade(s.trade.tradeId))?.trade ?? s.trade,
@@ -162,19 +205,16 @@ export async function measureTradeRecording(
             )
           : false,
       ),
-    )
-  ).filter(Boolean).length;
-  return {
-    seconds: Math.max(elapsed, producedFor),
-    trades,
-    refused,
-    transactions: adapter.stats.submissions - submissionsBefore,
-    blocks: ledger.height - heightBefore,
-    p50: at(0.5),
-    p99: at(0.99),
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    proven: [proven, sample.length],
-  };
+    );
+    return verdicts.filter(Boolean).length;
+  }
+}
+
+/** The book's state after its phase, for the report. */
+interface BookAfter {
+  readonly sumOfBalancesFen: number;
+  readonly unbalancedEntries: number;
+  readonly pending: number;
 }
 
 const tradesBenchmark: Benchmark = {
@@ -196,78 +236,101 @@ const tradesBenchmark: Benchmark = {
         devicesPerResolution: DEVICES_PER_TRADE,
       });
       log(`${RESOLUTIONS} resolutions recorded; producing trades for ${seconds} s`);
-      const n = (x: number): string => Math.round(x).toLocaleString('en-US');
-      const row = (label: string, r: TradeRecordingFigures): string =>
-        `| ${label} | ${n(r.trades / r.seconds)} | ${n(r.trades)} | ${r.refused} | ${n(r.transactions)} | ${(r.trades / Math.max(1, r.transactions)).toFixed(0)} | ${r.blocks} | ${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} | ${((r.cpuSeconds * 1e6) / Math.max(1, r.trades)).toFixed(0)} |`;
+      const options = { adapter, ledger, market, seconds };
       const memory = openLedgerOutbox({ ledger: adapter, logger: silentLogger });
-      const saturated = await measureTradeRecording(memory, appendToOutbox, {
-        adapter,
-        ledger,
-        market,
-        seconds,
-      });
-      log(`as fast as recorded: ${n(saturated.trades / saturated.seconds)} trades/s`);
+      const saturated = await measureTradeRecording(memory, appendToOutbox, options);
+      log(`as fast as recorded: ${perSecond(saturated)} trades/s`);
       const paced = await measureTradeRecording(memory, appendToOutbox, {
-        adapter,
-        ledger,
-        market,
-        seconds,
+        ...options,
         rate: PACED_RATE,
       });
       await memory.close();
       log(`paced at ${PACED_RATE}/s: p50 ${paced.p50.toFixed(0)} ms`);
-      // Through the billing book and the outbox's file: each trade is a query's charge, durable twice.
-      const book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
-      const durable = openLedgerOutbox({
-        ledger: adapter,
-        path: join(dir, 'outbox.db'),
-        logger: silentLogger,
-      });
-      const link = await linkBookToLedger(book, durable, silentLogger);
-      await book.openAccount(market.applicationId, 'APPLICATION');
-      await book.topUp({
-        accountId: market.applicationId,
-        amountFen: 1e15,
-        paymentReference: 'bench',
-        memo: 'benchmark funds',
-      });
-      const booked = await measureTradeRecording(durable, chargeThroughBook(book), {
-        adapter,
-        ledger,
-        market,
-        seconds,
-      });
-      link.disconnect();
-      await durable.close();
-      const bookCheck = await book.check();
-      const pendingInBook = await book.pendingCount();
-      await book.close();
-      log(`through the billing book: ${n(booked.trades / booked.seconds)} trades/s`);
-      const proven = [
-        saturated.proven[0] + paced.proven[0],
-        saturated.proven[1] + paced.proven[1],
-      ] as const;
-      return [
-        `${seconds} s of production per phase, then the backlog flushed; the first two phases with the outbox in memory, the third with its file; ledger synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
-        `Trades cycle over ${RESOLUTIONS.toLocaleString('en-US')} recorded resolutions; each is checked by the contract against its resolution's fee standards.`,
-        `Saturated: ${PRODUCERS} producers keep up to ${MAX_BACKLOG.toLocaleString('en-US')} trades waiting, so the time to receipt is mostly that backlog. Paced: one producer adds ${PACED_RATE} trades a second.`,
-        'CPU is the whole process (producers, outbox, contract, block writing on the worker thread).',
-        '',
-        '| Phase | Trades/s | Trades | Refused | Transactions | Trades/transaction | Blocks | Outbox to receipt p50 / p99 (ms) | CPU per trade (µs) |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-        row('saturated', saturated),
-        row(`paced, ${PACED_RATE}/s`, paced),
-        row('saturated, charged through the billing book and the outbox file (SQLite)', booked),
-        '',
-        `The billing book after its phase: balances sum to ${bookCheck.sumOfBalancesFen} fen, ${bookCheck.unbalancedEntries.length} unbalanced entries, ${pendingInBook} trade(s) still pending.`,
-        `Sampled receipts proving their trades (verifyTradeReceipt): ${proven[0]} of ${proven[1]}.`,
-      ];
+      const { booked, book } = await measureThroughBook(dir, options);
+      log(`through the billing book: ${perSecond(booked)} trades/s`);
+      return tradesReport({ seconds, loadBefore, saturated, paced, booked, book });
     } finally {
       await adapter.close();
       rmSync(dir, { recursive: true, force: true });
     }
   },
 };
+
+/** Through the billing book and the outbox's file: each trade is a query's charge, durable twice. */
+async function measureThroughBook(
+  dir: string,
+  options: TradeRecordingOptions,
+): Promise<{ booked: TradeRecordingFigures; book: BookAfter }> {
+  const { adapter, market } = options;
+  const book = openSqliteBillingStore({ path: join(dir, 'billing.db') });
+  const durable = openLedgerOutbox({
+    ledger: adapter,
+    path: join(dir, 'outbox.db'),
+    logger: silentLogger,
+  });
+  const link = await linkBookToLedger(book, durable, silentLogger);
+  await book.openAccount(market.applicationId, 'APPLICATION');
+  await book.topUp({
+    accountId: market.applicationId,
+    amountFen: 1e15,
+    paymentReference: 'bench',
+    memo: 'benchmark funds',
+  });
+  const booked = await measureTradeRecording(durable, chargeThroughBook(book), options);
+  link.disconnect();
+  await durable.close();
+  const bookCheck = await book.check();
+  const pending = await book.pendingCount();
+  await book.close();
+  return {
+    booked,
+    book: {
+      sumOfBalancesFen: bookCheck.sumOfBalancesFen,
+      unbalancedEntries: bookCheck.unbalancedEntries.length,
+      pending,
+    },
+  };
+}
+
+function n(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
+function perSecond(r: TradeRecordingFigures): string {
+  return n(r.trades / r.seconds);
+}
+
+function tradesReport(figures: {
+  readonly seconds: number;
+  readonly loadBefore: string;
+  readonly saturated: TradeRecordingFigures;
+  readonly paced: TradeRecordingFigures;
+  readonly booked: TradeRecordingFigures;
+  readonly book: BookAfter;
+}): string[] {
+  const { seconds, loadBefore, saturated, paced, booked, book } = figures;
+  const row = (label: string, r: TradeRecordingFigures): string =>
+    `| ${label} | ${perSecond(r)} | ${n(r.trades)} | ${r.refused} | ${n(r.transactions)} | ${(r.trades / Math.max(1, r.transactions)).toFixed(0)} | ${r.blocks} | ${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} | ${((r.cpuSeconds * 1e6) / Math.max(1, r.trades)).toFixed(0)} |`;
+  const proven = [
+    saturated.proven[0] + paced.proven[0],
+    saturated.proven[1] + paced.proven[1],
+  ] as const;
+  return [
+    `${seconds} s of production per phase, then the backlog flushed; the first two phases with the outbox in memory, the third with its file; ledger synchronous=FULL (one fsync per block); load average before: ${loadBefore}.`,
+    `Trades cycle over ${RESOLUTIONS.toLocaleString('en-US')} recorded resolutions; each is checked by the contract against its resolution's fee standards.`,
+    `Saturated: ${PRODUCERS} producers keep up to ${MAX_BACKLOG.toLocaleString('en-US')} trades waiting, so the time to receipt is mostly that backlog. Paced: one producer adds ${PACED_RATE} trades a second.`,
+    'CPU is the whole process (producers, outbox, contract, block writing on the worker thread).',
+    '',
+    '| Phase | Trades/s | Trades | Refused | Transactions | Trades/transaction | Blocks | Outbox to receipt p50 / p99 (ms) | CPU per trade (µs) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row('saturated', saturated),
+    row(`paced, ${PACED_RATE}/s`, paced),
+    row('saturated, charged through the billing book and the outbox file (SQLite)', booked),
+    '',
+    `The billing book after its phase: balances sum to ${book.sumOfBalancesFen} fen, ${book.unbalancedEntries} unbalanced entries, ${book.pending} trade(s) still pending.`,
+    `Sampled receipts proving their trades (verifyTradeReceipt): ${proven[0]} of ${proven[1]}.`,
+  ];
+}
 
 /** The trade recording benchmark. */
 export const benchmarks: readonly Benchmark[] = [tradesBenchmark];

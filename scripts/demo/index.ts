@@ -10,12 +10,16 @@ export {
   DEMO_AUTHORITY_PREFIX,
   DEMO_TARIFF,
   startDemoNetwork,
-  startDemoSystems,
   type DemoNetwork,
   type DemoNetworkOptions,
+} from './network/demo-network.js';
+export {
+  startDemoSystems,
+  type AnchoringCredentials,
   type DemoSystemEndpoint,
   type DemoSystems,
-} from './network/demo-network.js';
+  type DemoSystemsOptions,
+} from './network/system-processes.js';
 export { DEMO_APPLICATION, DEMO_OPENING_BALANCE_FEN } from './network/demo-application.js';
 export { seedDemoData } from './data/demo-data.js';
 export {

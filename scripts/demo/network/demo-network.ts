@@ -1,13 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   DEVELOPMENT_OUTBOUND,
   createGateway,
   createRegistry,
   openSqliteBillingStore,
   openSqliteRegistryStore,
+  type BillingStore,
   type Gateway,
   type Registry,
   type Tariff,
@@ -18,6 +17,7 @@ import {
   createLedger,
   openLedgerOutbox,
   type LedgerAdapter,
+  type LedgerOutbox,
   type LedgerCallStats,
 } from '../../../ledger-adapter/index.js';
 import {
@@ -30,6 +30,7 @@ import {
 } from '../data/demo-data-files.js';
 import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
+import { startDemoSystems, type DemoSystemEndpoint, type DemoSystems } from './system-processes.js';
 
 /** The demo aggregator's authority prefix: systems become 88.1001.1, 88.1001.2, ... */
 export const DEMO_AUTHORITY_PREFIX = '88.1001';
@@ -72,31 +73,6 @@ export interface DemoNetworkOptions {
   readonly grantKey?: KeyObject;
 }
 
-/** Where one demo business system serves its subgraph. */
-export interface DemoSystemEndpoint {
-  readonly name: string;
-  readonly title: string;
-  readonly url: string;
-}
-
-/** The five demo business systems, each running as its own process. */
-export interface DemoSystems {
-  /** The systems with their process ids (for measuring their CPU time). */
-  readonly systems: readonly (DemoSystemEndpoint & { readonly pid: number | undefined })[];
-  /** Tells a system its registration, so it starts anchoring; resolves with the commitments of its first pass. */
-  startAnchoring(
-    name: string,
-    credentials: {
-      readonly registryUrl: string;
-      readonly systemCode: string;
-      readonly apiKey: string;
-      readonly intervalMs: number;
-    },
-  ): Promise<number>;
-  /** Stops every system: SIGTERM, SIGKILL after 5 s. */
-  stop(): Promise<void>;
-}
-
 /** The running demo network. */
 export interface DemoNetwork {
   readonly gatewayUrl: string;
@@ -123,9 +99,6 @@ export interface DemoNetwork {
   stop(): Promise<void>;
 }
 
-const SYSTEM_ENTRY = fileURLToPath(new URL('../run-demo-system.ts', import.meta.url));
-const READY_TIMEOUT_MS = 30_000;
-
 /**
  * Starts the five demo business systems, each its own process over its own database, then the
  * gateway composing them. Any failure on the way stops what was started. The data directory must
@@ -144,8 +117,29 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       `${options.dataDir} holds no demo network; seed one first (npm run seed -- --data-dir ${options.dataDir}).`,
     );
   }
-  let started: DemoSystems | undefined;
-  let gateway: Gateway | undefined;
+  const parts = await openNetworkParts(options);
+  try {
+    return await runNetwork(parts, options);
+  } catch (error) {
+    await parts.stop();
+    throw error;
+  }
+}
+
+/** What a running network holds, and how it stops them in order. */
+interface NetworkParts {
+  readonly ledger: LedgerAdapter;
+  readonly outbox: LedgerOutbox;
+  readonly billingStore: BillingStore;
+  readonly registry: Registry;
+  gateway?: Gateway;
+  /** The business systems the network started itself (none when it was given `systems`). */
+  started?: DemoSystems;
+  stop(): Promise<void>;
+}
+
+/** Opens the book, the registry's store, the ledger and its outbox, and the registry over them. */
+async function openNetworkParts(options: DemoNetworkOptions): Promise<NetworkParts> {
   const billingStore = openSqliteBillingStore({ path: join(options.dataDir, BILLING_FILE) });
   const registryStore = openSqliteRegistryStore({ path: join(options.dataDir, REGISTRY_FILE) });
   let ledger: LedgerAdapter;
@@ -178,190 +172,130 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     outbox,
     tradedWith: (appId, systemCode) => billingStore.tradedWith(appId, systemCode),
   });
-  const stop = async (): Promise<void> => {
-    await gateway
-      ?.stop()
-      .catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
-    await started?.stop();
-    await registry.close();
-    await outbox.close();
-    // The ledger publishes its last head to the book as it closes: the book closes after it.
-    await ledger.close();
-    await billingStore.close();
+  const parts: NetworkParts = {
+    ledger,
+    outbox,
+    billingStore,
+    registry,
+    stop: async () => {
+      await parts.gateway
+        ?.stop()
+        .catch((e: unknown) => options.logger.error(`gateway stop failed: ${String(e)}`));
+      await parts.started?.stop();
+      await registry.close();
+      await outbox.close();
+      // The ledger publishes its last head to the book as it closes: the book closes after it.
+      await ledger.close();
+      await billingStore.close();
+    },
   };
-  try {
-    // From now on the ledger, its node key, the registry and the book belong to this network.
-    recordDemoDataFiles(options.dataDir);
-    const adminKey = await registry.bootstrapAdminKey('demo console');
-    // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
-    const signingKey = options.grantKey ?? generateKeyPairSync('ed25519').privateKey;
-    const gatewayPublicKeyPem = createPublicKey(signingKey)
-      .export({ type: 'spki', format: 'pem' })
-      .toString();
-    gateway = createGateway({
-      registry,
-      access: {
-        ledger,
-        signingKey,
-        outbox,
-        ...(options.billing === false
-          ? {}
-          : { billing: { store: billingStore, tariff: DEMO_TARIFF } }),
-      },
-      logger: options.logger,
-      pollIntervalMs: 5_000,
-    });
-    await gateway.start();
-    const gatewayUrl = await gateway.listen(options.port, options.host);
-    const registryUrl = new URL('/registry', gatewayUrl).toString();
-    const systems =
-      options.systems ??
-      (started = await startDemoSystems({ ...options, gatewayPublicKeyPem })).systems.map(
-        ({ name, title, url }) => ({ name, title, url }),
-      );
-    // ... and so do the systems' anchor journals.
-    recordDemoDataFiles(options.dataDir);
-    const operators = await registerDemoSystems({
-      registryUrl,
-      adminKey,
-      dataDir: options.dataDir,
-      urls: new Map(systems.map((s) => [s.name, s.url])),
-      logger: options.logger,
-    });
-    await waitForComposition(
-      gateway,
-      DEMO_SYSTEMS.map((s) => s.name),
+  return parts;
+}
+
+/** Starts the gateway and the systems, registers them and the demo application. */
+async function runNetwork(parts: NetworkParts, options: DemoNetworkOptions): Promise<DemoNetwork> {
+  // From now on the ledger, its node key, the registry and the book belong to this network.
+  recordDemoDataFiles(options.dataDir);
+  const adminKey = await parts.registry.bootstrapAdminKey('demo console');
+  // A fresh grant key per run: nothing secret is stored; the systems get the public half at start.
+  const signingKey = options.grantKey ?? generateKeyPairSync('ed25519').privateKey;
+  const gateway = (parts.gateway = createDemoGateway(parts, signingKey, options));
+  await gateway.start();
+  const gatewayUrl = await gateway.listen(options.port, options.host);
+  const registryUrl = new URL('/registry', gatewayUrl).toString();
+  const gatewayPublicKeyPem = createPublicKey(signingKey)
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
+  const systems =
+    options.systems ??
+    (parts.started = await startDemoSystems({ ...options, gatewayPublicKeyPem })).systems.map(
+      ({ name, title, url }) => ({ name, title, url }),
     );
-    await registry.flushLedgerEvidence();
-    let anchored = 0;
-    const running = started;
-    const startAnchoring: DemoSystems['startAnchoring'] | undefined = running
+  // ... and so do the systems' anchor journals.
+  recordDemoDataFiles(options.dataDir);
+  const operators = await registerDemoSystems({
+    registryUrl,
+    adminKey,
+    dataDir: options.dataDir,
+    urls: new Map(systems.map((s) => [s.name, s.url])),
+    logger: options.logger,
+  });
+  await waitForComposition(
+    gateway,
+    DEMO_SYSTEMS.map((s) => s.name),
+  );
+  await parts.registry.flushLedgerEvidence();
+  const running = parts.started;
+  const anchored = await anchorSystems(
+    operators,
+    registryUrl,
+    running
       ? (name, credentials) => running.startAnchoring(name, credentials)
-      : options.startAnchoring;
-    if (startAnchoring) {
-      const counts = await Promise.all(
-        [...operators].map(([name, o]) =>
-          startAnchoring(name, {
-            registryUrl,
-            systemCode: o.code,
-            apiKey: o.apiKey,
-            intervalMs: options.anchorIntervalMs ?? 600_000,
-          }),
-        ),
-      );
-      anchored = counts.reduce((a, b) => a + b, 0);
-      options.logger.info(
-        `the business systems anchored ${anchored} field commitments on the ledger`,
-      );
-    }
-    const application = await registerDemoApplication(registryUrl, adminKey);
-    const balanceFen =
-      options.billing === false
-        ? 0
-        : await fundDemoApplication(registryUrl, adminKey, application.appId);
-    return {
-      gatewayUrl,
-      ledgerPath: join(options.dataDir, LEDGER_FILE),
-      registryUrl,
-      adminKey,
-      application: { ...application, balanceFen },
-      anchored,
-      systems,
-      ledgerCalls: () => ledger.stats,
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+      : options.startAnchoring,
+    options,
+  );
+  const application = await registerDemoApplication(registryUrl, adminKey);
+  const balanceFen =
+    options.billing === false
+      ? 0
+      : await fundDemoApplication(registryUrl, adminKey, application.appId);
+  return {
+    gatewayUrl,
+    ledgerPath: join(options.dataDir, LEDGER_FILE),
+    registryUrl,
+    adminKey,
+    application: { ...application, balanceFen },
+    anchored,
+    systems,
+    ledgerCalls: () => parts.ledger.stats,
+    stop: () => parts.stop(),
+  };
+}
+
+function createDemoGateway(
+  parts: NetworkParts,
+  signingKey: KeyObject,
+  options: DemoNetworkOptions,
+): Gateway {
+  return createGateway({
+    registry: parts.registry,
+    access: {
+      ledger: parts.ledger,
+      signingKey,
+      outbox: parts.outbox,
+      ...(options.billing === false
+        ? {}
+        : { billing: { store: parts.billingStore, tariff: DEMO_TARIFF } }),
+    },
+    logger: options.logger,
+    pollIntervalMs: 5_000,
+  });
 }
 
 /**
- * Starts only the five demo business systems, each its own process over its database in
- * `dataDir`, on the five ports after `port` (or free ports when `port` is 0). Resolves when all
- * five serve; if one fails to start, stops the others and throws.
+ * Hands each registered system its credentials so that it anchors its values; returns the
+ * commitments their first passes anchored (0 when there is no way to reach the systems).
  */
-export async function startDemoSystems(
-  options: Omit<DemoNetworkOptions, 'systems' | 'startAnchoring'> & {
-    readonly gatewayPublicKeyPem?: string;
-    /** Extra Node arguments for a system's process (the benchmark's CPU profiles). */
-    readonly nodeArguments?: (system: string) => readonly string[];
-  },
-): Promise<DemoSystems> {
-  const children: ChildProcess[] = [];
-  const byName = new Map<string, ChildProcess>();
-  const stop = async (): Promise<void> => {
-    await Promise.all(children.map(stopChild));
-  };
-  try {
-    const systems = await Promise.all(
-      DEMO_SYSTEMS.map(async (system) => {
-        const port = options.port === 0 ? 0 : options.port + system.portOffset;
-        const child = fork(
-          SYSTEM_ENTRY,
-          [
-            '--system',
-            system.name,
-            '--port',
-            String(port),
-            '--host',
-            options.host,
-            '--db',
-            join(options.dataDir, `${system.name}.db`),
-            '--journal',
-            join(options.dataDir, `${system.name}.anchors.db`),
-          ],
-          {
-            execArgv: [
-              '--import',
-              import.meta.resolve('tsx'),
-              ...(options.nodeArguments?.(system.name) ?? []),
-            ],
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-            env: {
-              ...process.env,
-              ...(options.gatewayPublicKeyPem
-                ? { GRIDMARK_GATEWAY_PUBLIC_KEY: options.gatewayPublicKeyPem }
-                : {}),
-            },
-          },
-        );
-        children.push(child);
-        byName.set(system.name, child);
-        const url = await readyUrl(child, system.name);
-        child.on('exit', (code, signal) => {
-          if (code !== 0 || signal)
-            options.logger.warn(
-              `business system "${system.name}" exited (${signal ?? `code ${code}`}); its fields are null until it is back`,
-            );
-        });
-        return { name: system.name, title: system.title, url, pid: child.pid };
+async function anchorSystems(
+  operators: ReadonlyMap<string, { readonly code: string; readonly apiKey: string }>,
+  registryUrl: string,
+  startAnchoring: DemoSystems['startAnchoring'] | undefined,
+  options: DemoNetworkOptions,
+): Promise<number> {
+  if (!startAnchoring) return 0;
+  const counts = await Promise.all(
+    [...operators].map(([name, o]) =>
+      startAnchoring(name, {
+        registryUrl,
+        systemCode: o.code,
+        apiKey: o.apiKey,
+        intervalMs: options.anchorIntervalMs ?? 600_000,
       }),
-    );
-    const startAnchoring: DemoSystems['startAnchoring'] = (name, credentials) =>
-      new Promise((resolve, reject) => {
-        const child = byName.get(name);
-        if (!child) return reject(new Error(`no demo system ${name}`));
-        const timer = setTimeout(
-          () => reject(new Error(`business system "${name}" did not finish anchoring in time`)),
-          120_000,
-        );
-        const onMessage = (message: { type?: string; anchored?: number }): void => {
-          if (message.type !== 'anchored') return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          if ((message.anchored ?? -1) < 0)
-            reject(new Error(`business system "${name}" could not anchor its values`));
-          else resolve(message.anchored ?? 0);
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'anchor', ...credentials });
-      });
-    return { systems, startAnchoring, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    ),
+  );
+  const anchored = counts.reduce((a, b) => a + b, 0);
+  options.logger.info(`the business systems anchored ${anchored} field commitments on the ledger`);
+  return anchored;
 }
 
 /** Registration triggers recomposition; wait until the supergraph has every system. */
@@ -374,38 +308,4 @@ async function waitForComposition(gateway: Gateway, names: readonly string[]): P
       );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function readyUrl(child: ChildProcess, name: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(`business system "${name}" did not start within ${READY_TIMEOUT_MS / 1000} s`),
-        ),
-      READY_TIMEOUT_MS,
-    );
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`business system "${name}" exited during start (code ${code})`));
-    });
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'ready' && typeof message.url === 'string') {
-        clearTimeout(timer);
-        resolve(message.url);
-      }
-    });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

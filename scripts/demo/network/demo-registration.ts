@@ -69,34 +69,8 @@ export async function registerDemoSystems(
     if (url === undefined)
       throw new GridmarkError('BAD_CONFIGURATION', `no URL for demo system ${system.name}`);
     const existing = systems.find((s) => s.subgraphName === system.name);
-    let operatorKey = await operatorKeyOf(admin, system.enterprise);
-    let operator = createGraphqlClient({ url: options.registryUrl, apiKey: operatorKey });
-    let code: string;
-    if (existing) {
-      code = existing.code;
-      await operator.request(
-        'mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }',
-        { code, url },
-      );
-    } else {
-      const input = {
-        creditCode: system.enterprise.creditCode,
-        systemName: system.title,
-        subgraphName: system.name,
-        description: system.description,
-        url,
-      };
-      const { registerSystem } = await operator.request<{
-        registerSystem: { system: { code: string }; apiKey: string };
-      }>(
-        'mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }',
-        { input },
-      );
-      code = registerSystem.system.code;
-      // The system's own key acts for this system only: what the running system holds.
-      operatorKey = registerSystem.apiKey;
-      operator = createGraphqlClient({ url: options.registryUrl, apiKey: operatorKey });
-    }
+    const operator = await registerSystem(admin, system, existing, url, options.registryUrl);
+    const { code } = operator;
     if (code !== system.prefix) {
       throw new GridmarkError(
         'BAD_CONFIGURATION',
@@ -104,47 +78,110 @@ export async function registerDemoSystems(
       );
     }
     const fields = fieldsToRegister(system, options.dataDir);
-    await operator.request(
+    await operator.client.request(
       'mutation ($code: ID!, $fields: [FieldInput!]!) { registerFields(systemCode: $code, fields: $fields) { code } }',
       { code, fields },
     );
-    const db = openSystemDatabase(join(options.dataDir, `${system.name}.db`), { readonly: true });
-    let holdings;
-    try {
-      holdings = listIdentifierHoldings(db);
-    } finally {
-      db.close();
-    }
-    const own = holdings
-      .filter((h) => h.identifier === `${code}/${h.localCode}`)
-      .map((h) => ({ localCode: h.localCode, kind: h.kind }));
-    const claims = holdings
-      .filter((h) => h.identifier !== `${code}/${h.localCode}`)
-      .map((h) => ({ identifier: h.identifier, localCode: h.localCode }));
-    let registered = 0;
-    for (let i = 0; i < own.length; i += BATCH) {
-      const { registerDevices } = await operator.request<{
-        registerDevices: { registered: number };
-      }>(
-        'mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered } }',
-        { code, devices: own.slice(i, i + BATCH) },
-      );
-      registered += registerDevices.registered;
-    }
-    // Claims name identifiers other systems issue: those register first (DEMO_SYSTEMS is in issuing order).
-    for (let i = 0; i < claims.length; i += BATCH) {
-      const { claimDevices } = await operator.request<{ claimDevices: { registered: number } }>(
-        'mutation ($code: ID!, $claims: [ClaimInput!]!) { claimDevices(systemCode: $code, claims: $claims) { registered } }',
-        { code, claims: claims.slice(i, i + BATCH) },
-      );
-      registered += claimDevices.registered;
-    }
+    const devices = await registerDevices(operator.client, code, system, options.dataDir);
     options.logger.info(
-      `${existing ? 're-registered' : 'registered'} ${system.name} as ${code}: ${fields.length} fields, ${own.length} own devices, ${claims.length} claims (${registered} new)`,
+      `${existing ? 're-registered' : 'registered'} ${system.name} as ${code}: ${fields.length} fields, ${devices.own} own devices, ${devices.claims} claims (${devices.registered} new)`,
     );
-    operators.set(system.name, { code, apiKey: operatorKey });
+    operators.set(system.name, { code, apiKey: operator.apiKey });
   }
   return operators;
+}
+
+/** A system's operator at the registry: the system's code, a key acting for it, a client with that key. */
+interface SystemOperator {
+  readonly code: string;
+  readonly apiKey: string;
+  readonly client: GraphqlClient;
+}
+
+/**
+ * Registers a demo system as its operator (credit code, URL), or, when the registry knows it
+ * already, points it at its new URL.
+ */
+async function registerSystem(
+  admin: GraphqlClient,
+  system: DemoSystem,
+  existing: { readonly code: string } | undefined,
+  url: string,
+  registryUrl: string,
+): Promise<SystemOperator> {
+  const operatorKey = await operatorKeyOf(admin, system.enterprise);
+  const operator = createGraphqlClient({ url: registryUrl, apiKey: operatorKey });
+  if (existing) {
+    await operator.request(
+      'mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }',
+      { code: existing.code, url },
+    );
+    return { code: existing.code, apiKey: operatorKey, client: operator };
+  }
+  const input = {
+    creditCode: system.enterprise.creditCode,
+    systemName: system.title,
+    subgraphName: system.name,
+    description: system.description,
+    url,
+  };
+  const { registerSystem } = await operator.request<{
+    registerSystem: { system: { code: string }; apiKey: string };
+  }>(
+    'mutation ($input: RegisterSystemInput!) { registerSystem(input: $input) { system { code } apiKey } }',
+    { input },
+  );
+  // The system's own key acts for this system only: what the running system holds.
+  const { apiKey } = registerSystem;
+  return {
+    code: registerSystem.system.code,
+    apiKey,
+    client: createGraphqlClient({ url: registryUrl, apiKey }),
+  };
+}
+
+/**
+ * Registers the devices a system issued the identifiers of, and claims those other systems
+ * issued, in batches. Returns how many of each it sent and how many the registry took as new.
+ */
+async function registerDevices(
+  operator: GraphqlClient,
+  code: string,
+  system: DemoSystem,
+  dataDir: string,
+): Promise<{ own: number; claims: number; registered: number }> {
+  const db = openSystemDatabase(join(dataDir, `${system.name}.db`), { readonly: true });
+  let holdings;
+  try {
+    holdings = listIdentifierHoldings(db);
+  } finally {
+    db.close();
+  }
+  const own = holdings
+    .filter((h) => h.identifier === `${code}/${h.localCode}`)
+    .map((h) => ({ localCode: h.localCode, kind: h.kind }));
+  const claims = holdings
+    .filter((h) => h.identifier !== `${code}/${h.localCode}`)
+    .map((h) => ({ identifier: h.identifier, localCode: h.localCode }));
+  let registered = 0;
+  for (let i = 0; i < own.length; i += BATCH) {
+    const { registerDevices } = await operator.request<{
+      registerDevices: { registered: number };
+    }>(
+      'mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered } }',
+      { code, devices: own.slice(i, i + BATCH) },
+    );
+    registered += registerDevices.registered;
+  }
+  // Claims name identifiers other systems issue: those register first (DEMO_SYSTEMS is in issuing order).
+  for (let i = 0; i < claims.length; i += BATCH) {
+    const { claimDevices } = await operator.request<{ claimDevices: { registered: number } }>(
+      'mutation ($code: ID!, $claims: [ClaimInput!]!) { claimDevices(systemCode: $code, claims: $claims) { registered } }',
+      { code, claims: claims.slice(i, i + BATCH) },
+    );
+    registered += claimDevices.registered;
+  }
+  return { own: own.length, claims: claims.length, registered };
 }
 
 /** A demo system's fields as it registers them: fee standards, and the change policies it declares. */

@@ -34,6 +34,21 @@ const GRID_V = 35_000;
  * they were scrapped; a faulty string is isolated and produces nothing.
  */
 export function readingsAt(plant: Plant, at: Date): Map<string, Reading> {
+  const readings = new PlantReadings(plant, skyAt(plant, at));
+  for (const device of plant.devices) readings.read(device);
+  return readings.all;
+}
+
+/** The sky over the plant at one instant, and what it does to the modules. */
+interface Sky {
+  readonly stamp: string;
+  readonly irradiance: number;
+  readonly ambient: number;
+  readonly moduleTemp: number;
+  readonly daylight: boolean;
+}
+
+function skyAt(plant: Plant, at: Date): Sky {
   const stamp = at.toISOString();
   const dayKey = stamp.slice(0, 10);
   // Cloudiness varies by day and drifts within the day; the whole plant sees the same sky.
@@ -42,9 +57,17 @@ export function readingsAt(plant: Plant, at: Date): Map<string, Reading> {
   const elevation = sunElevationDeg(at, plant.latitude, plant.longitude);
   const irradiance = irradianceWm2(elevation, Math.min(1, clearness));
   const ambient = ambientTemperatureC(at, plant.utcOffsetHours);
-  const moduleTemp = ambient + 0.03 * irradiance;
-  const daylight = irradiance > 15;
-  const out = new Map<string, Reading>();
+  return {
+    stamp,
+    irradiance,
+    ambient,
+    moduleTemp: ambient + 0.03 * irradiance,
+    daylight: irradiance > 15,
+  };
+}
+
+/** The devices in service that feed each device, by its id. */
+function feedersOf(plant: Plant): Map<string, PlantDevice[]> {
   const children = new Map<string, PlantDevice[]>();
   for (const device of plant.devices) {
     // The meter hangs off the transformer but measures its output rather than feeding it.
@@ -53,104 +76,138 @@ export function readingsAt(plant: Plant, at: Date): Map<string, Reading> {
     list.push(device);
     children.set(device.parentId, list);
   }
-  const read = (device: PlantDevice): Reading | undefined => {
-    const cached = out.get(device.id);
+  return children;
+}
+
+/** The plant's readings at one instant, each device read once, after the devices feeding it. */
+class PlantReadings {
+  readonly all = new Map<string, Reading>();
+  readonly #plant: Plant;
+  readonly #sky: Sky;
+  readonly #feeders: Map<string, PlantDevice[]>;
+
+  constructor(plant: Plant, sky: Sky) {
+    this.#plant = plant;
+    this.#sky = sky;
+    this.#feeders = feedersOf(plant);
+  }
+
+  read(device: PlantDevice): Reading | undefined {
+    const cached = this.all.get(device.id);
     if (cached) return cached;
-    const reading = compute(device);
-    if (reading) out.set(device.id, reading);
+    const reading = this.#compute(device);
+    if (reading) this.all.set(device.id, reading);
     return reading;
-  };
-  const compute = (device: PlantDevice): Reading | undefined => {
+  }
+
+  #compute(device: PlantDevice): Reading | undefined {
     if (!MONITORED_KINDS.has(device.kind)) return undefined;
-    if (device.scrappedAt !== null) {
-      return {
-        at: `${device.scrappedAt}T10:00:00.000Z`,
-        status: 'DECOMMISSIONED',
-        outputPowerW: null,
-        voltageV: null,
-        currentA: null,
-        temperatureC: null,
-      };
-    }
-    const inputs = (children.get(device.id) ?? [])
-      .map(read)
+    if (device.scrappedAt !== null) return decommissioned(device.scrappedAt);
+    const inputs = (this.#feeders.get(device.id) ?? [])
+      .map((feeder) => this.read(feeder))
       .filter((r): r is Reading => r !== undefined);
-    const inputPower = inputs.reduce((sum, r) => sum + (r.outputPowerW ?? 0), 0);
-    const inputCurrent = inputs.reduce((sum, r) => sum + (r.currentA ?? 0), 0);
-    const noise = 1 + 0.02 * (hashUnit(`${device.id}@${stamp}`) - 0.5);
+    const input = {
+      powerW: inputs.reduce((sum, r) => sum + (r.outputPowerW ?? 0), 0),
+      currentA: inputs.reduce((sum, r) => sum + (r.currentA ?? 0), 0),
+    };
+    const sky = this.#sky;
     switch (device.kind) {
-      case 'STRING': {
-        if (device.openFault && device.openFault.since <= stamp) {
-          return {
-            at: stamp,
-            status: 'FAULT',
-            outputPowerW: 0,
-            voltageV: 0,
-            currentA: 0,
-            temperatureC: round(moduleTemp, 1),
-          };
-        }
-        const ratedW = device.moduleCount * 550;
-        const power = daylight
-          ? ratedW * (irradiance / 1000) * (1 + TEMP_COEFF_POWER * (moduleTemp - 25)) * 0.97 * noise
-          : 0;
-        const voltage = daylight
-          ? device.moduleCount * MODULE_VMP_V * (1 - 0.0029 * (moduleTemp - 25))
-          : 0;
-        return {
-          at: stamp,
-          status: daylight ? 'RUNNING' : 'STANDBY',
-          outputPowerW: round(power, 1),
-          voltageV: round(voltage, 1),
-          currentA: voltage > 0 ? round(power / voltage, 2) : 0,
-          temperatureC: round(moduleTemp, 1),
-        };
-      }
-      case 'COMBINER_BOX': {
-        const voltage = inputPower > 0 ? inputPower / Math.max(inputCurrent, 1e-9) : 0;
-        return {
-          at: stamp,
-          status: daylight ? 'RUNNING' : 'STANDBY',
-          outputPowerW: round(inputPower * 0.998, 1),
-          voltageV: round(voltage, 1),
-          currentA: round(inputCurrent, 2),
-          temperatureC: round(ambient + 0.008 * irradiance, 1),
-        };
-      }
-      case 'INVERTER': {
-        const power = Math.min(150_000, inputPower * INVERTER_EFFICIENCY);
-        return {
-          at: stamp,
-          status: power > 0 ? 'RUNNING' : 'STANDBY',
-          outputPowerW: round(power, 1),
-          voltageV: power > 0 ? INVERTER_AC_V : 0,
-          currentA: round(power / (Math.sqrt(3) * INVERTER_AC_V), 2),
-          temperatureC: round(ambient + 6 + power / 6_000, 1),
-        };
-      }
+      case 'STRING':
+        return stringReading(device, sky, 1 + 0.02 * (hashUnit(`${device.id}@${sky.stamp}`) - 0.5));
+      case 'COMBINER_BOX':
+        return combinerReading(input, sky);
+      case 'INVERTER':
+        return inverterReading(input.powerW, sky);
       case 'TRANSFORMER':
+        return gridReading('TRANSFORMER', input.powerW * 0.99, sky);
       case 'METER': {
-        const source =
-          device.kind === 'METER' ? plant.devices.find((d) => d.kind === 'TRANSFORMER') : undefined;
-        const power = source ? (read(source)?.outputPowerW ?? 0) * 0.998 : inputPower * 0.99;
-        return {
-          at: stamp,
-          status: 'RUNNING',
-          outputPowerW: round(power, 1),
-          voltageV: GRID_V,
-          currentA: round(power / (Math.sqrt(3) * GRID_V), 2),
-          temperatureC:
-            device.kind === 'TRANSFORMER'
-              ? round(ambient + 12 + power / 40_000, 1)
-              : round(ambient, 1),
-        };
+        const transformer = this.#plant.devices.find((d) => d.kind === 'TRANSFORMER');
+        const fed = transformer ? (this.read(transformer)?.outputPowerW ?? 0) : 0;
+        return gridReading('METER', fed * 0.998, sky);
       }
       default:
         return undefined;
     }
+  }
+}
+
+/** A scrapped device: its last reading, taken the day it was scrapped. */
+function decommissioned(scrappedAt: string): Reading {
+  return {
+    at: `${scrappedAt}T10:00:00.000Z`,
+    status: 'DECOMMISSIONED',
+    outputPowerW: null,
+    voltageV: null,
+    currentA: null,
+    temperatureC: null,
   };
-  for (const device of plant.devices) read(device);
-  return out;
+}
+
+/** A string of modules in series: output from irradiance, derated by module temperature. */
+function stringReading(device: PlantDevice, sky: Sky, noise: number): Reading {
+  const { stamp, moduleTemp, daylight, irradiance } = sky;
+  if (device.openFault && device.openFault.since <= stamp) {
+    return {
+      at: stamp,
+      status: 'FAULT',
+      outputPowerW: 0,
+      voltageV: 0,
+      currentA: 0,
+      temperatureC: round(moduleTemp, 1),
+    };
+  }
+  const ratedW = device.moduleCount * 550;
+  const power = daylight
+    ? ratedW * (irradiance / 1000) * (1 + TEMP_COEFF_POWER * (moduleTemp - 25)) * 0.97 * noise
+    : 0;
+  const voltage = daylight
+    ? device.moduleCount * MODULE_VMP_V * (1 - 0.0029 * (moduleTemp - 25))
+    : 0;
+  return {
+    at: stamp,
+    status: daylight ? 'RUNNING' : 'STANDBY',
+    outputPowerW: round(power, 1),
+    voltageV: round(voltage, 1),
+    currentA: voltage > 0 ? round(power / voltage, 2) : 0,
+    temperatureC: round(moduleTemp, 1),
+  };
+}
+
+function combinerReading(input: { powerW: number; currentA: number }, sky: Sky): Reading {
+  const voltage = input.powerW > 0 ? input.powerW / Math.max(input.currentA, 1e-9) : 0;
+  return {
+    at: sky.stamp,
+    status: sky.daylight ? 'RUNNING' : 'STANDBY',
+    outputPowerW: round(input.powerW * 0.998, 1),
+    voltageV: round(voltage, 1),
+    currentA: round(input.currentA, 2),
+    temperatureC: round(sky.ambient + 0.008 * sky.irradiance, 1),
+  };
+}
+
+function inverterReading(inputPowerW: number, sky: Sky): Reading {
+  const power = Math.min(150_000, inputPowerW * INVERTER_EFFICIENCY);
+  return {
+    at: sky.stamp,
+    status: power > 0 ? 'RUNNING' : 'STANDBY',
+    outputPowerW: round(power, 1),
+    voltageV: power > 0 ? INVERTER_AC_V : 0,
+    currentA: round(power / (Math.sqrt(3) * INVERTER_AC_V), 2),
+    temperatureC: round(sky.ambient + 6 + power / 6_000, 1),
+  };
+}
+
+/** The transformer, or the meter on its export feeder: grid voltage. */
+function gridReading(kind: 'TRANSFORMER' | 'METER', power: number, sky: Sky): Reading {
+  return {
+    at: sky.stamp,
+    status: 'RUNNING',
+    outputPowerW: round(power, 1),
+    voltageV: GRID_V,
+    currentA: round(power / (Math.sqrt(3) * GRID_V), 2),
+    temperatureC:
+      kind === 'TRANSFORMER' ? round(sky.ambient + 12 + power / 40_000, 1) : round(sky.ambient, 1),
+  };
 }
 
 function round(value: number, digits: number): number {
