@@ -7,6 +7,8 @@
  * schema, the ledger adapter and the gateway's catalog, http, storage and supergraph rooms, and
  * the gateway's error formatting.
  */
+
+// The service and what it speaks
 export {
   createRegistry,
   type Registry,
@@ -14,10 +16,26 @@ export {
   type SystemRegistrationInput,
   type RegisteredSubgraph,
 } from './registry-service.js';
+export type * from './registry-types.js';
+export { forbid, requireAdmin, requireOverseer } from './caller-permissions.js';
+export { DEFAULT_CODING_RULE } from './coding-rule.js';
+export { requireKind, requireLocalCode } from './registry-validation.js';
+
+// Enterprises and their credit
+export type {
+  EnterpriseInput,
+  EnterpriseKey,
+  EnterpriseOnboarding,
+} from './enterprise-onboarding.js';
+export { checkCreditCode, creditCodeCheckCharacter } from './credit-code.js';
+export type { CreditEvaluation } from './credit.js';
 export {
-  openSqliteRegistryStore,
-  type SqliteRegistryStoreOptions,
-} from './sqlite/sqlite-registry-store.js';
+  TAMPER_CREDIT_PENALTY,
+  FAILED_VERIFICATION_PENALTY,
+  FEEDBACK_DELTAS,
+} from './credit-rules.js';
+
+// Storage
 export {
   StoreConflict,
   type RegistryStore,
@@ -26,42 +44,39 @@ export {
   type CreditEventInput,
   type CreditEventResult,
 } from './registry-store.js';
-export type { CreditEvaluation } from './credit.js';
-export type {
-  EnterpriseInput,
-  EnterpriseKey,
-  EnterpriseOnboarding,
-} from './enterprise-onboarding.js';
 export {
-  DEVELOPMENT_OUTBOUND,
-  RESTRICTED_NETWORKS,
-  type OutboundClient,
-  type OutboundOptions,
-} from './outbound/index.js';
-export {
-  TAMPER_CREDIT_PENALTY,
-  FAILED_VERIFICATION_PENALTY,
-  FEEDBACK_DELTAS,
-} from './credit-rules.js';
-export { checkCreditCode, creditCodeCheckCharacter } from './credit-code.js';
-export { resolveIdentifier, type IdentifierResolution } from './identifier-resolver-route.js';
-export { DEFAULT_CODING_RULE } from './coding-rule.js';
-export type * from './registry-types.js';
+  openSqliteRegistryStore,
+  type SqliteRegistryStoreOptions,
+} from './sqlite/sqlite-registry-store.js';
+export { REGISTRY_MIGRATIONS } from './sqlite/registry-migrations.js';
+
+// Served over HTTP: the GraphQL API at /registry and the identifier resolver at /id/
 export {
   createRegistryApi,
   type RegistryApi,
   type RegistryApiExtension,
 } from './api/registry-api.js';
-export { createIdentifierResolverRoute } from './identifier-resolver-route.js';
+export type { RegistryContext } from './api/registry-schema.js';
+export {
+  createIdentifierResolverRoute,
+  resolveIdentifier,
+  type IdentifierResolution,
+} from './identifier-resolver-route.js';
+
+// Calls to applicant URLs
 export {
   ANY_NETWORK,
+  DEVELOPMENT_OUTBOUND,
+  RESTRICTED_NETWORKS,
+  FETCH_BAD_PORTS,
   OutboundRequestError,
   createOutboundClient,
+  fetchBadPortMessage,
+  fetchBadPortOf,
+  type OutboundClient,
+  type OutboundOptions,
   type OutboundResponse,
 } from './outbound/index.js';
-export { REGISTRY_MIGRATIONS } from './sqlite/registry-migrations.js';
+
+// Test support: onboarding an enterprise in-process
 export { onboardEnterprise, TEST_ADMIN } from './testing/onboard-enterprise.js';
-export { forbid, requireAdmin, requireOverseer } from './caller-permissions.js';
-export type { RegistryContext } from './api/resolver-support.js';
-export { FETCH_BAD_PORTS, fetchBadPortMessage, fetchBadPortOf } from './outbound/index.js';
-export { requireKind, requireLocalCode } from './registry-validation.js';
