@@ -1,7 +1,5 @@
 import { dirname } from 'node:path';
-import { GridmarkError } from '../schema/index.js';
-import { ensureOwnerOnlyDirectory } from '../schema/owner-only-files.js';
-import type { Logger } from '../schema/logger.js';
+import { GridmarkError, ensureOwnerOnlyDirectory, type Logger } from '../schema/index.js';
 import {
   createLedgerAdapter,
   type LedgerAdapter,

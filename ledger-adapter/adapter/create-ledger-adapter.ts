@@ -19,8 +19,7 @@ import type {
   TradeReceipt,
 } from '../contract/index.js';
 import type { LedgerClient } from '../ledger-client.js';
-import { GridmarkError } from '../../schema/index.js';
-import { silentLogger, type Logger } from '../../schema/logger.js';
+import { GridmarkError, silentLogger, type Logger } from '../../schema/index.js';
 import { anchorKey, catalogKey, fieldKey, ruleKey } from './cache-keys.js';
 import { EventFollower } from './event-follower.js';
 import type { LedgerAdapter, LedgerCallStats } from './ledger-adapter.js';

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../schema/logger.js';
+import { silentLogger } from '../../schema/index.js';
 import type { LedgerClient, LedgerEvent } from '../ledger-client.js';
 import { EventFollower } from './event-follower.js';
 import { ReadCache } from './read-cache.js';

@@ -1,5 +1,5 @@
 import type { LedgerClient } from '../ledger-client.js';
-import type { Logger } from '../../schema/logger.js';
+import type { Logger } from '../../schema/index.js';
 import { staleKeysOf } from './cache-keys.js';
 import type { ReadCache } from './read-cache.js';
 

@@ -1,5 +1,5 @@
 import { GridmarkError } from '../../schema/index.js';
-import { parseContractMessage } from '../contract/contract-error.js';
+import { parseContractMessage } from '../contract/index.js';
 
 /**
  * Any failure of a {@link LedgerClient} call as a gridmark error. The clients already throw

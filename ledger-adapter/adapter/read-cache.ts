@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
-import { BoundedMap } from '../../schema/bounded-map.js';
+import { BoundedMap } from '../../schema/index.js';
 
 interface Stored<T> {
   readonly v: T;

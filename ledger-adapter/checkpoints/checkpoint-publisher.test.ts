@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../schema/logger.js';
+import type { Logger } from '../../schema/index.js';
 import { CheckpointPublisher } from './checkpoint-publisher.js';
-import { checkpointAt, testSigner } from '../testing/index.js';
-import { memoryWitness } from '../testing/index.js';
+import { checkpointAt, testSigner, memoryWitness } from '../testing/index.js';
 
 const signer = testSigner();
 

@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '../../schema/logger.js';
+import { silentLogger, type Logger } from '../../schema/index.js';
 import type { CheckpointWitness } from './checkpoint-witness.js';
 import type { LedgerCheckpoint } from './ledger-checkpoint.js';
 

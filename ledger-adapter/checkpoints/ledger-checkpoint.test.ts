@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../contract/canonical-json.js';
+import { canonicalJson } from '../contract/index.js';
 import { keyFingerprint } from './key-fingerprint.js';
 import { checkpointProblem, parseCheckpoint } from './ledger-checkpoint.js';
 import { checkpointAt, hash, testSigner } from '../testing/index.js';

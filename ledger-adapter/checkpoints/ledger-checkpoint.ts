@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { canonicalBytes } from '../contract/canonical-json.js';
+import { canonicalBytes } from '../contract/index.js';
 import { keyFingerprint } from './key-fingerprint.js';
 
 /*

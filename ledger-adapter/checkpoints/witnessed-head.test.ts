@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GridmarkError } from '../../schema/index.js';
 import { parseHeadExpectation, headProblem, readFingerprint } from './head-expectation.js';
-import { checkpointAt, hash, testSigner } from '../testing/index.js';
-import { memoryWitness } from '../testing/index.js';
+import { checkpointAt, hash, testSigner, memoryWitness } from '../testing/index.js';
 import { checkWitnessedHead, type WitnessedChain } from './witnessed-head.js';
 
 const signer = testSigner();

@@ -1,4 +1,4 @@
-import type { Logger } from '../../schema/logger.js';
+import type { Logger } from '../../schema/index.js';
 import type { LedgerClient } from '../ledger-client.js';
 import { CheckpointPublisher, type CheckpointSource } from './checkpoint-publisher.js';
 import type { CheckpointWitness } from './checkpoint-witness.js';

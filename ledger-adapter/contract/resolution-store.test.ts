@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionInput } from '../contract-runtime.js';
-import { createCompositeKey } from '../runtime/composite-key.js';
-import { createContractRunner } from '../runtime/contract-runner.js';
-import { MemoryWorldState } from '../runtime/world-state.js';
+import { createCompositeKey, createContractRunner, MemoryWorldState } from '../runtime/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { RESOLUTION_BODY_TYPE, resolutionBodyHash } from './resolution-store.js';
 

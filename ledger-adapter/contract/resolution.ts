@@ -1,5 +1,4 @@
-import type { RuleKey } from './rules.js';
-import { parseRuleKey } from './rules.js';
+import { parseRuleKey, type RuleKey } from './rules.js';
 import type {
   CatalogEntry,
   FieldRecord,

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TransactionInput, TransactionOutcome } from '../contract-runtime.js';
-import { createCompositeKey } from '../runtime/composite-key.js';
-import { createContractRunner } from '../runtime/contract-runner.js';
-import { MemoryWorldState } from '../runtime/world-state.js';
+import { createCompositeKey, createContractRunner, MemoryWorldState } from '../runtime/index.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Trade, TradeReceipt } from './records.js';
 import { TRADE_BODY_TYPE } from './trade-store.js';

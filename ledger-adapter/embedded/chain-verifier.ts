@@ -16,11 +16,11 @@ import {
   sha256,
   type BlockData,
   type StoredTransaction,
+  type StoredBlock,
 } from './block-codec.js';
 import { LedgerDatabase } from './ledger-database.js';
 import { loadNodeKey, locateNodeKey, verifyBlockSignature } from './node-key.js';
-import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
-import type { StoredBlock } from './block-codec.js';
+import { keyFingerprint } from '../checkpoints/index.js';
 import { readLedgerBase, type LedgerBase } from './ledger-base.js';
 import { stateDigest } from './state-digest.js';
 

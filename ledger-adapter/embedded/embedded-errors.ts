@@ -1,5 +1,5 @@
 import { GridmarkError } from '../../schema/index.js';
-import { parseContractMessage } from '../contract/contract-error.js';
+import { parseContractMessage } from '../contract/index.js';
 
 /** An error of the embedded ledger: `LEDGER_REJECTED` (the contract refused) or `LEDGER_UNAVAILABLE`. */
 export class EmbeddedLedgerError extends GridmarkError {

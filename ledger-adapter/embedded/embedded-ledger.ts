@@ -7,9 +7,8 @@ import type {
 } from '../contract-runtime.js';
 import type { LedgerClient, LedgerEvent, SubmitResult } from '../ledger-client.js';
 import { compareKeys, createContractRunner } from '../runtime/index.js';
-import { GridmarkError } from '../../schema/index.js';
-import { silentLogger, type Logger } from '../../schema/logger.js';
-import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/ledger-checkpoint.js';
+import { GridmarkError, silentLogger, type Logger } from '../../schema/index.js';
+import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/index.js';
 import {
   decodeBlockData,
   encodeBlockData,

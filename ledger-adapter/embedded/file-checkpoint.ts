@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { GridmarkError } from '../../schema/index.js';
-import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/ledger-checkpoint.js';
+import { signCheckpoint, type LedgerCheckpoint } from '../checkpoints/index.js';
 import { decodeBlockData, headerHash, type StoredBlock } from './block-codec.js';
 import { LedgerDatabase } from './ledger-database.js';
 import { loadNodeKey, locateNodeKey, verifyBlockSignature } from './node-key.js';

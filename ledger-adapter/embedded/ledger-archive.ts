@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { GridmarkError } from '../../schema/index.js';
-import { prepareOwnerOnlyDatabase } from '../../schema/owner-only-files.js';
+import { GridmarkError, prepareOwnerOnlyDatabase } from '../../schema/index.js';
 import { verifyLedgerFile, type VerifiedHead } from './chain-verifier.js';
 import { lockLedgerFile } from './file-lock.js';
 import { LEDGER_BASE_SCHEMA, ledgerBaseOf, type LedgerBase } from './ledger-base.js';

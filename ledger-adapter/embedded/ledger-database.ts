@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { prepareOwnerOnlyDatabase } from '../../schema/owner-only-files.js';
+import { prepareOwnerOnlyDatabase } from '../../schema/index.js';
 import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
 import type { StoredBlock } from './block-codec.js';
 import { packBlockData } from './block-compression.js';

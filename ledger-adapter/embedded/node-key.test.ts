@@ -1,8 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../schema/index.js';
-import type { Logger } from '../../schema/logger.js';
+import { GridmarkError, type Logger } from '../../schema/index.js';
 import { createEmbeddedLedger } from './embedded-ledger.js';
 import { legacyNodeKeyPath, locateNodeKey, nodeKeyPath } from './node-key.js';
 import { fieldsOf, tempDir } from '../testing/index.js';

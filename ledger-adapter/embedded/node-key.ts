@@ -8,13 +8,13 @@ import {
 } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { GridmarkError } from '../../schema/index.js';
 import {
+  GridmarkError,
   OWNER_ONLY_FILE_MODE,
   ensureOwnerOnlyDirectory,
   isLooserThanOwnerOnly,
-} from '../../schema/owner-only-files.js';
-import { keyFingerprint } from '../checkpoints/key-fingerprint.js';
+} from '../../schema/index.js';
+import { keyFingerprint } from '../checkpoints/index.js';
 
 /** The embedded node's signing key: Ed25519, PKCS#8 PEM in a file only its owner may read. */
 export interface NodeKey {

@@ -4,8 +4,7 @@ import { GridmarkError, silentLogger } from '../../schema/index.js';
 import type { LedgerAdapter } from '../adapter/index.js';
 import type { BatchedResolveInput, Trade } from '../contract/index.js';
 import { createLedger } from '../create-ledger.js';
-import { tempDir } from '../testing/index.js';
-import { openTradeMarket, type TradeMarket } from '../testing/index.js';
+import { tempDir, openTradeMarket, type TradeMarket } from '../testing/index.js';
 import { openLedgerOutbox, type LedgerOutbox } from './index.js';
 
 const opened: { close(): Promise<void> }[] = [];

@@ -1,7 +1,5 @@
-import { ContractError } from '../contract/contract-error.js';
-import { parseResolveBatch } from '../contract/resolution.js';
-import { GridmarkError } from '../../schema/index.js';
-import type { Logger } from '../../schema/logger.js';
+import { ContractError, parseResolveBatch } from '../contract/index.js';
+import { GridmarkError, type Logger } from '../../schema/index.js';
 import { DELIVERIES, type OutboxLedger } from './outbox-delivery.js';
 import {
   DELIVERY_STAGES,

@@ -1,13 +1,12 @@
-import type { LedgerAdapter } from '../adapter/index.js';
-import { translateLedgerError } from '../adapter/ledger-errors.js';
-import type {
-  BatchedResolveInput,
-  PutCatalogEntriesInput,
-  ReportTamperInput,
-  Trade,
+import { translateLedgerError, type LedgerAdapter } from '../adapter/index.js';
+import {
+  MAX_CATALOG_ENTRIES_PER_CALL,
+  MAX_TRADES_PER_CALL,
+  type BatchedResolveInput,
+  type PutCatalogEntriesInput,
+  type ReportTamperInput,
+  type Trade,
 } from '../contract/index.js';
-import { MAX_CATALOG_ENTRIES_PER_CALL } from '../contract/catalog.js';
-import { MAX_TRADES_PER_CALL } from '../contract/trades.js';
 import type { OutboxKind, OutboxOutcome, StoredRecord } from './outbox-records.js';
 
 /** The ledger calls the outbox makes. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { GridmarkError } from '../../schema/index.js';
-import { prepareOwnerOnlyDatabase } from '../../schema/owner-only-files.js';
+import { GridmarkError, prepareOwnerOnlyDatabase } from '../../schema/index.js';
 import {
   isKeyed,
   recordKey,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionInput } from '../contract-runtime.js';
-import type { Trade, TradeReceipt } from '../contract/records.js';
-import { verifyTradeReceipt } from '../contract/trades.js';
+import { verifyTradeReceipt, type Trade, type TradeReceipt } from '../contract/index.js';
 import { createCompositeKey } from './composite-key.js';
 import { createContractRunner, describeContractTransactions } from './contract-runner.js';
 import { MemoryWorldState } from './world-state.js';

@@ -1,7 +1,6 @@
 import type { ContractRunner, TransactionOutcome } from '../contract-runtime.js';
 // Only modules that do not load fabric-contract-api: the contract itself comes through load-contract.
-import { canonicalBytes } from '../contract/canonical-json.js';
-import { ContractError } from '../contract/contract-error.js';
+import { canonicalBytes, ContractError } from '../contract/index.js';
 import { GridmarkContract } from './load-contract.js';
 import { LocalClientIdentity, LocalStub } from './local-stub.js';
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GridmarkError } from '../../schema/index.js';
 import { createLedgerAdapter, type LedgerAdapter } from '../adapter/index.js';
-import type { Trade } from '../contract/index.js';
-import { verifyTradeReceipt } from '../contract/trades.js';
+import { verifyTradeReceipt, type Trade } from '../contract/index.js';
 import type { LedgerClient, LedgerEvent } from '../ledger-client.js';
 
 /**

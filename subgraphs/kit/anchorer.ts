@@ -1,5 +1,4 @@
-import { commitField, newSalt } from '../../schema/index.js';
-import { silentLogger, type Logger } from '../../schema/index.js';
+import { commitField, newSalt, silentLogger, type Logger } from '../../schema/index.js';
 import type { AnchorJournal, JournalEntry } from './anchor-journal.js';
 import type { ChangePolicy, SubgraphDeclaration } from './declaration.js';
 

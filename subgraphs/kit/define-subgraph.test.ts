@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GridmarkError } from '../../schema/index.js';
+import { GridmarkError, silentLogger } from '../../schema/index.js';
 import type { DeviceRecord, SubgraphDeclaration } from './declaration.js';
 import { defineSubgraph } from './define-subgraph.js';
 import { createSubgraphServer } from './subgraph-server.js';
-import { silentLogger } from '../../schema/index.js';
 
 const records = new Map<string, DeviceRecord>([
   ['88.1.9/INV-1', { outputPowerW: 1200.5, operatingStatus: 'RUNNING' }],

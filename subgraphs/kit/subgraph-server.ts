@@ -8,9 +8,9 @@ import {
   GridmarkError,
   createConsoleLogger,
   type Logger,
+  type ServedProofs,
 } from '../../schema/index.js';
 import type { Subgraph, SubgraphContext } from './define-subgraph.js';
-import type { ServedProofs } from '../../schema/index.js';
 
 /** Options for serving a subgraph. */
 export interface SubgraphServerOptions {
