@@ -93,64 +93,142 @@ const NOTHING: ReadonlySet<string> = new Set();
 export function createSubgraphSupergraphManager(
   options: SupergraphManagerOptions,
 ): SubgraphSupergraphManager {
-  const logger = options.logger ?? createConsoleLogger('supergraph');
-  const fetchTimeoutMs = options.fetchTimeoutMs ?? 2_000;
-  let phase: SupergraphStatus['phase'] = 'starting';
-  let current = new Map<string, SubgraphSdl>();
-  let owned: ReadonlyMap<string, ReadonlySet<string>> = new Map();
-  let timer: NodeJS.Timeout | undefined;
-  /** The last refused SDL of each system, so that a poll does not log the same refusal again. */
-  const reported = new Map<string, string>();
+  return new LiveSupergraphManager(options);
+}
 
-  let sources: readonly SubgraphSource[] = [];
+class LiveSupergraphManager implements SubgraphSupergraphManager {
+  readonly #options: SupergraphManagerOptions;
+  readonly #logger: Logger;
+  readonly #fetchTimeoutMs: number;
+  #phase: SupergraphStatus['phase'] = 'starting';
+  #current = new Map<string, SubgraphSdl>();
+  #owned: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+  #timer: NodeJS.Timeout | undefined;
+  /** The last refused SDL of each system, so that a poll does not log the same refusal again. */
+  readonly #reported = new Map<string, string>();
+  #sources: readonly SubgraphSource[] = [];
+  #pending: Promise<void> | undefined;
+  #update: ((supergraphSdl: string) => void) | undefined;
+
+  constructor(options: SupergraphManagerOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? createConsoleLogger('supergraph');
+    this.#fetchTimeoutMs = options.fetchTimeoutMs ?? 2_000;
+  }
+
+  status(): SupergraphStatus {
+    return {
+      phase: this.#phase,
+      composed: [...this.#current.keys()],
+      missing: this.#phase === 'starting' ? [] : this.#missingFrom(this.#current),
+    };
+  }
+
+  refresh(): Promise<void> {
+    return this.#phase === 'serving' ? this.#refresh() : Promise.resolve();
+  }
+
+  ownedFields(name: string): ReadonlySet<string> {
+    return this.#owned.get(name) ?? NOTHING;
+  }
+
+  async initialize(
+    hooks: Parameters<SupergraphManager['initialize']>[0],
+  ): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
+    this.#update = hooks.update;
+    const found = await this.#selectAtStart();
+    const supergraphSdl = composeSupergraph([...found.subgraphs.values()]);
+    this.#current = new Map(found.subgraphs);
+    this.#owned = found.owned;
+    this.#phase = 'serving';
+    this.#startPolling();
+    return {
+      supergraphSdl,
+      cleanup: () => {
+        if (this.#timer) clearInterval(this.#timer);
+        this.#phase = 'stopped';
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** The subgraphs at start: those that answer within the startup deadline. */
+  async #selectAtStart(): Promise<SubgraphSelection> {
+    const deadline = Date.now() + (this.#options.startupTimeoutMs ?? 10_000);
+    let found = await this.#select();
+    while (found.unanswered.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      found = await this.#select();
+    }
+    if (found.unanswered.length > 0)
+      this.#logger.warn(
+        `composing without ${found.unanswered.join(', ')}: not reachable yet; they join when they answer`,
+      );
+    return found;
+  }
+
+  #startPolling(): void {
+    const interval = this.#options.pollIntervalMs ?? 0;
+    if (interval <= 0) return;
+    this.#timer = setInterval(() => {
+      if (this.#pending === undefined) void this.#refresh();
+    }, interval);
+    this.#timer.unref();
+  }
+
   /** Every source's SDL as served now, with what stands in for it. */
-  const readAll = async (): Promise<SubgraphReading[]> => {
-    sources = typeof options.sources === 'function' ? await options.sources() : options.sources;
+  async #readAll(): Promise<SubgraphReading[]> {
+    const { sources, outbound } = this.#options;
+    this.#sources = typeof sources === 'function' ? await sources() : sources;
     return Promise.all(
-      sources.map((source) => read(source, fetchTimeoutMs, logger, options.outbound)),
+      this.#sources.map((source) => read(source, this.#fetchTimeoutMs, this.#logger, outbound)),
     );
-  };
+  }
+
   /** Reads and applies the schema policy; logs each new refusal. */
-  const select = async (): Promise<SubgraphSelection> => {
-    const selection = selectSubgraphs(await readAll(), current);
+  async #select(): Promise<SubgraphSelection> {
+    const selection = selectSubgraphs(await this.#readAll(), this.#current);
+    const reported = this.#reported;
     for (const [name, refusal] of selection.refused) {
       if (reported.get(name) === refusal.sdl) continue;
       reported.set(name, refusal.sdl);
-      logger.warn(
+      this.#logger.warn(
         `${refusal.error.message} ${refusal.kept ? 'It keeps the schema it was composed with.' : 'It is left out of the supergraph.'}`,
       );
     }
     for (const name of reported.keys()) if (!selection.refused.has(name)) reported.delete(name);
     return selection;
-  };
-  const missingFrom = (found: ReadonlyMap<string, SubgraphSdl>): string[] =>
-    sources.filter((s) => !found.has(s.name)).map((s) => s.name);
+  }
 
-  let pending: Promise<void> | undefined;
-  let update: ((supergraphSdl: string) => void) | undefined;
-  const recompose = async (): Promise<void> => {
-    const next = await select();
-    if (!changed(current, next.subgraphs)) {
-      if (!sameOwnership(owned, next.owned)) owned = next.owned;
+  #missingFrom(found: ReadonlyMap<string, SubgraphSdl>): string[] {
+    return this.#sources.filter((s) => !found.has(s.name)).map((s) => s.name);
+  }
+
+  async #recompose(): Promise<void> {
+    const next = await this.#select();
+    if (!changed(this.#current, next.subgraphs)) {
+      if (!sameOwnership(this.#owned, next.owned)) this.#owned = next.owned;
       return;
     }
     try {
       const sdl = composeSupergraph([...next.subgraphs.values()]);
-      current = new Map(next.subgraphs);
-      owned = next.owned;
-      update?.(sdl);
-      logger.info(`supergraph recomposed: ${[...next.subgraphs.keys()].join(', ')}`);
+      this.#current = new Map(next.subgraphs);
+      this.#owned = next.owned;
+      this.#update?.(sdl);
+      this.#logger.info(`supergraph recomposed: ${[...next.subgraphs.keys()].join(', ')}`);
     } catch (error) {
-      logger.error(
+      this.#logger.error(
         error instanceof CompositionError
           ? `kept the live supergraph: ${error.message}`
           : String(error),
       );
     }
-  };
+  }
+
   /** One refresh at a time; a refresh asked for during one runs right after it. */
-  const refresh = (): Promise<void> => {
-    const run = (pending ?? Promise.resolve()).then(recompose, recompose);
+  #refresh(): Promise<void> {
+    const recompose = (): Promise<void> => this.#recompose();
+    const run = (this.#pending ?? Promise.resolve()).then(recompose, recompose);
     // `pending` is the settled tail of the chain; it clears itself when nothing follows it, so that
     // the poll (which runs only while nothing is pending) keeps running.
     const tail: Promise<void> = run
@@ -159,56 +237,11 @@ export function createSubgraphSupergraphManager(
         () => undefined,
       )
       .then(() => {
-        if (pending === tail) pending = undefined;
+        if (this.#pending === tail) this.#pending = undefined;
       });
-    pending = tail;
+    this.#pending = tail;
     return run;
-  };
-
-  return {
-    status: () => ({
-      phase,
-      composed: [...current.keys()],
-      missing: phase === 'starting' ? [] : missingFrom(current),
-    }),
-    refresh: () => (phase === 'serving' ? refresh() : Promise.resolve()),
-    ownedFields: (name) => owned.get(name) ?? NOTHING,
-
-    async initialize(hooks) {
-      update = hooks.update;
-      const deadline = Date.now() + (options.startupTimeoutMs ?? 10_000);
-      let found = await select();
-      while (found.unanswered.length > 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        found = await select();
-      }
-      if (found.unanswered.length > 0)
-        logger.warn(
-          `composing without ${found.unanswered.join(', ')}: not reachable yet; they join when they answer`,
-        );
-      const supergraphSdl = composeSupergraph([...found.subgraphs.values()]);
-      current = new Map(found.subgraphs);
-      owned = found.owned;
-      phase = 'serving';
-
-      const interval = options.pollIntervalMs ?? 0;
-      if (interval > 0) {
-        timer = setInterval(() => {
-          if (pending === undefined) void refresh();
-        }, interval);
-        timer.unref();
-      }
-
-      return {
-        supergraphSdl,
-        cleanup: () => {
-          if (timer) clearInterval(timer);
-          phase = 'stopped';
-          return Promise.resolve();
-        },
-      };
-    },
-  };
+  }
 }
 
 /** One source as read now: a remote system's live SDL when it answers (else only what stands in). */
