@@ -11,7 +11,7 @@ const MAX_LISTING = 1_000;
 /**
  * Admins and auditors see every account; an application its own; a system's operator the system's.
  *
- * @throws GridmarkError FORBIDDEN for anyone else
+ * @throws GridmarkError FORBIDDEN for anyone else (UNAUTHENTICATED without a key)
  */
 export function requireAccountReader(caller: Caller, accountId: string): void {
   if (caller.role === 'PLATFORM_ADMIN' || caller.role === 'AUDITOR') return;
@@ -47,7 +47,8 @@ export function requireTradeVisible(
  * The book's filter for a caller's listing of trades: an application lists its own trades, a
  * system's operator the system's, overseers any; at most {@link MAX_LISTING}.
  *
- * @throws GridmarkError FORBIDDEN for other callers, BAD_INPUT for a period that is not one
+ * @throws GridmarkError FORBIDDEN (UNAUTHENTICATED without a key) for other callers, BAD_INPUT for
+ *   a period that is not one
  */
 export function listingFilter(
   caller: Caller,
