@@ -10,4 +10,4 @@ export {
   type SdlSubgraph,
 } from './test-network.js';
 export { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';
-export { onboardEnterprise, TEST_ADMIN } from '../registry/testing/onboard-enterprise.js';
+export { onboardEnterprise, TEST_ADMIN } from '../registry/index.js';
