@@ -1,7 +1,7 @@
 /**
  * The demo: a PV plant shared by five business systems through gridmark. It owns the plant model
  * (`plant/`), the five systems built with the subgraph kit over their own SQLite databases
- * (`systems/`), the demo's data directory and its seeding (`data/`), and the network that runs it
+ * (`systems/`), the demo's data directory and its seeding (`data-directory/`), and the network that runs it
  * all, gateway, registry, ledger and book included (`network/`). Its entry points are
  * `start-demo.ts` (`npm start`), `seed-demo.ts` (`npm run seed`), `tamper-demo.ts`
  * (`npm run demo:tamper`) and `run-demo-system.ts` (one business system's process).
@@ -21,21 +21,21 @@ export {
   type DemoSystemsOptions,
 } from './network/system-processes.js';
 export { DEMO_APPLICATION, DEMO_OPENING_BALANCE_FEN } from './network/demo-application.js';
-export { seedDemoData } from './data/demo-data.js';
+export { seedDemoData } from './data-directory/demo-data.js';
 export {
   BILLING_FILE,
   DATA_MANIFEST_FILE,
   LEDGER_FILE,
   OUTBOX_FILE,
   REGISTRY_FILE,
-} from './data/demo-data-files.js';
+} from './data-directory/demo-data-files.js';
 export {
   confirmReseed,
   holdsDemoData,
   reseedDemoData,
   type ConfirmationTerminal,
   type Reseeded,
-} from './data/demo-reseed.js';
+} from './data-directory/demo-reseed.js';
 export { DEMO_SYSTEMS, demoSystem, type DemoSystem } from './systems/demo-systems.js';
 export {
   listIdentifierHoldings,

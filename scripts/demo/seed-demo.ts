@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { GridmarkError } from '../../schema/index.js';
-import { confirmReseed, holdsDemoData, reseedDemoData } from './data/demo-reseed.js';
+import { confirmReseed, holdsDemoData, reseedDemoData } from './data-directory/demo-reseed.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

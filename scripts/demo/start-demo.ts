@@ -19,9 +19,9 @@ import {
   GridmarkError,
 } from '../../schema/index.js';
 import { DEMO_APPLICATION } from './network/demo-application.js';
-import { seedDemoData } from './data/demo-data.js';
-import { inspectDemoDataDirectory } from './data/demo-data-files.js';
-import { confirmReseed, holdsDemoData, reseedDemoData } from './data/demo-reseed.js';
+import { seedDemoData } from './data-directory/demo-data.js';
+import { inspectDemoDataDirectory } from './data-directory/demo-data-files.js';
+import { confirmReseed, holdsDemoData, reseedDemoData } from './data-directory/demo-reseed.js';
 import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './network/demo-network.js';
 
 const SAMPLE_DEVICE = '88.1001.1/PVI-000001';

@@ -27,7 +27,7 @@ import {
   REGISTRY_FILE,
   inspectDemoDataDirectory,
   recordDemoDataFiles,
-} from '../data/demo-data-files.js';
+} from '../data-directory/demo-data-files.js';
 import { fundDemoApplication, registerDemoApplication } from './demo-application.js';
 import { registerDemoSystems } from './demo-registration.js';
 import { startDemoSystems, type DemoSystemEndpoint, type DemoSystems } from './system-processes.js';
@@ -103,7 +103,7 @@ export interface DemoNetwork {
  * Starts the five demo business systems, each its own process over its own database, then the
  * gateway composing them. Any failure on the way stops what was started. The data directory must
  * hold a seeded network, every file of which is present and readable (see
- * `../data/demo-data-files.ts`); nothing is opened otherwise. Given `systems` that
+ * `../data-directory/demo-data-files.ts`); nothing is opened otherwise. Given `systems` that
  * already serve, it registers those instead and leaves them running when it stops.
  *
  * @throws GridmarkError `DATA_FILE_MISSING` or `DATA_FILE_UNREADABLE` naming a file of the
