@@ -20,6 +20,7 @@ export {
   CATALOG_SDL,
   CATALOG_SUBGRAPH,
   DEFAULT_MAX_DEVICES_PER_QUERY,
+  createCatalogSchema,
 } from './catalog/index.js';
 export {
   composeSupergraph,
@@ -48,4 +49,5 @@ export {
   type OperationLimits,
 } from './access/index.js';
 export { GATEWAY_KEY_PATH } from './gateway-routes.js';
+export { latestCheckpointInFile } from './storage/index.js';
 export * from './billing/index.js';
