@@ -1,5 +1,5 @@
 import type { ContractRunner, TransactionOutcome } from '../contract-runtime.js';
-// Only modules that do not load fabric-contract-api: the contract itself comes through load-contract.
+// The contract's door does not load fabric-contract-api; the decorated class comes through load-contract.
 import { canonicalBytes, ContractError } from '../contract/index.js';
 import { GridmarkContract } from './load-contract.js';
 import { LocalClientIdentity, LocalStub } from './local-stub.js';

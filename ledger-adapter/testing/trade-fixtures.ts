@@ -39,44 +39,16 @@ export async function openTradeMarket(
   const tag = String(options.tag);
   if (!/^\d{1,6}$/.test(tag))
     throw new RangeError(`a market's tag is a number from 0 to 999999, got ${tag}`);
-  const systemCount = options.systems ?? 3;
   const resolutionCount = options.resolutions ?? 1;
   const perResolution = options.devicesPerResolution ?? 2;
-  const systems = Array.from({ length: systemCount }, (_, s) => {
-    const systemCode = `88.${7000 + s}.${tag}`;
-    return {
-      systemCode,
-      fields: [1, 2, 3].map((n) => ({
-        fieldCode: `${systemCode}.F000${n}`,
-        coordinate: `Device.m${tag}s${s}f${n}`,
-        feeFen: 10 * n,
-      })),
-    };
-  });
-  for (const { systemCode, fields } of systems) await ledger.registerFields({ systemCode, fields });
-
+  const systems = marketSystems(tag, options.systems ?? 3);
   const deviceIds = Array.from(
     { length: perResolution * 4 },
     (_, d) => `88.1001.1/MKT-${tag}-${d}`,
   );
-  await ledger.putCatalogEntries({
-    entries: deviceIds.map((deviceId) => ({
-      deviceId,
-      holdings: systems.map((s) => ({
-        systemCode: s.systemCode,
-        fieldCodes: s.fields.map((f) => f.fieldCode),
-      })),
-    })),
-  });
   const applicationId = `APP-MKT-${tag}`;
   const fn = 'trading';
-  const allFields = systems.flatMap((s) => s.fields);
-  await ledger.putParsingRule({
-    applicationId,
-    function: fn,
-    role: '*',
-    fieldCodes: allFields.map((f) => f.fieldCode),
-  });
+  await registerMarket(ledger, systems, deviceIds, { applicationId, function: fn });
 
   const devicesOf = new Map<string, readonly string[]>();
   const requests = Array.from({ length: resolutionCount }, (_, r) => {
@@ -86,22 +58,10 @@ export async function openTradeMarket(
     devicesOf.set(resolutionId, devices);
     return { resolutionId, applicationId, function: fn, role: 'analyst', deviceIds: devices };
   });
-  for (let i = 0; i < requests.length; i += MAX_RESOLUTIONS_PER_BATCH) {
-    const { refused } = await ledger.resolveBatch(requests.slice(i, i + MAX_RESOLUTIONS_PER_BATCH));
-    if (refused.length > 0)
-      throw new Error(
-        `the ledger refused ${refused.length} resolutions of the market, the first ${refused[0]?.resolutionId} (${refused[0]?.code})`,
-      );
-  }
+  await resolveAll(ledger, requests);
 
-  const payees = systems.map((s) => {
-    const grossFen = s.fields.reduce((sum, f) => sum + f.feeFen, 0) * perResolution;
-    return { systemCode: s.systemCode, grossFen, amountFen: grossFen - Math.floor(grossFen / 10) };
-  });
-  const platformFeeFen = payees.reduce((sum, p) => sum + p.grossFen - p.amountFen, 1);
-  const amountFen = payees.reduce((sum, p) => sum + p.amountFen, platformFeeFen);
-  const fieldCodes = allFields.map((f) => f.fieldCode);
-
+  const { payees, platformFeeFen, amountFen } = marketPrices(systems, perResolution);
+  const fieldCodes = systems.flatMap((s) => s.fields).map((f) => f.fieldCode);
   return {
     applicationId,
     function: fn,
@@ -122,4 +82,80 @@ export async function openTradeMarket(
       };
     },
   };
+}
+
+/** A market's business system: its code and its three fields. */
+interface MarketSystem {
+  readonly systemCode: string;
+  readonly fields: readonly { fieldCode: string; coordinate: string; feeFen: number }[];
+}
+
+/** `count` systems of the market tagged `tag`, each with fields of 10, 20 and 30 fen. */
+function marketSystems(tag: string, count: number): MarketSystem[] {
+  return Array.from({ length: count }, (_, s) => {
+    const systemCode = `88.${7000 + s}.${tag}`;
+    return {
+      systemCode,
+      fields: [1, 2, 3].map((n) => ({
+        fieldCode: `${systemCode}.F000${n}`,
+        coordinate: `Device.m${tag}s${s}f${n}`,
+        feeFen: 10 * n,
+      })),
+    };
+  });
+}
+
+/** Registers the systems' fields, every device as held by every system, and a rule for all fields. */
+async function registerMarket(
+  ledger: LedgerAdapter,
+  systems: readonly MarketSystem[],
+  deviceIds: readonly string[],
+  rule: { readonly applicationId: string; readonly function: string },
+): Promise<void> {
+  for (const { systemCode, fields } of systems) await ledger.registerFields({ systemCode, fields });
+  await ledger.putCatalogEntries({
+    entries: deviceIds.map((deviceId) => ({
+      deviceId,
+      holdings: systems.map((s) => ({
+        systemCode: s.systemCode,
+        fieldCodes: s.fields.map((f) => f.fieldCode),
+      })),
+    })),
+  });
+  await ledger.putParsingRule({
+    ...rule,
+    role: '*',
+    fieldCodes: systems.flatMap((s) => s.fields).map((f) => f.fieldCode),
+  });
+}
+
+/** Records the resolutions in batches the contract takes; any refusal is an error. */
+async function resolveAll(
+  ledger: LedgerAdapter,
+  requests: Parameters<LedgerAdapter['resolveBatch']>[0],
+): Promise<void> {
+  for (let i = 0; i < requests.length; i += MAX_RESOLUTIONS_PER_BATCH) {
+    const { refused } = await ledger.resolveBatch(requests.slice(i, i + MAX_RESOLUTIONS_PER_BATCH));
+    if (refused.length > 0)
+      throw new Error(
+        `the ledger refused ${refused.length} resolutions of the market, the first ${refused[0]?.resolutionId} (${refused[0]?.code})`,
+      );
+  }
+}
+
+/**
+ * What a trade of one resolution pays: each system its fields' fees over the resolution's devices
+ * less a tenth (rounded down), the platform those commissions plus a resolution fee of 1 fen.
+ */
+function marketPrices(
+  systems: readonly MarketSystem[],
+  perResolution: number,
+): Pick<Trade, 'payees' | 'platformFeeFen' | 'amountFen'> {
+  const payees = systems.map((s) => {
+    const grossFen = s.fields.reduce((sum, f) => sum + f.feeFen, 0) * perResolution;
+    return { systemCode: s.systemCode, grossFen, amountFen: grossFen - Math.floor(grossFen / 10) };
+  });
+  const platformFeeFen = payees.reduce((sum, p) => sum + p.grossFen - p.amountFen, 1);
+  const amountFen = payees.reduce((sum, p) => sum + p.amountFen, platformFeeFen);
+  return { payees, platformFeeFen, amountFen };
 }

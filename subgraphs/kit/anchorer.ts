@@ -94,6 +94,11 @@ interface Unjournaled {
   readonly policy: ChangePolicy;
 }
 
+/** A declared field with its registered code and change policy. */
+interface RegisteredField extends SinkField {
+  readonly name: string;
+}
+
 /** How long the list of unprovable values in one log line may get. */
 const LOGGED_VALUES = 20;
 
@@ -107,107 +112,131 @@ const LOGGED_VALUES = 20;
  * can be lost or deleted. Policies and codes are the registered ones, not the declaration's.
  */
 export function createAnchorer(options: AnchorerOptions): Anchorer {
-  const logger = options.logger ?? silentLogger;
-  const batchSize = options.batchSize ?? 500;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<AnchorPassResult> | undefined;
+  return new FieldAnchorer(options);
+}
 
-  const pass = async (only: readonly string[] | undefined): Promise<AnchorPassResult> => {
-    const registered = await options.sink.fields();
-    const fields = options.declaration.fields.flatMap((f) => {
+const NOTHING_DONE: AnchorPassResult = { anchored: 0, unprovable: 0 };
+
+/** The {@link Anchorer}: passes run one at a time, each over its devices in batches. */
+class FieldAnchorer implements Anchorer {
+  readonly #options: AnchorerOptions;
+  readonly #logger: Logger;
+  readonly #batchSize: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<AnchorPassResult> | undefined;
+
+  constructor(options: AnchorerOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#batchSize = options.batchSize ?? 500;
+  }
+
+  anchorNow(deviceIds: readonly string[]): Promise<AnchorPassResult> {
+    return this.#queue(deviceIds);
+  }
+
+  anchorPass(): Promise<AnchorPassResult> {
+    return this.#queue(undefined);
+  }
+
+  start(intervalMs: number): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      this.#queue(undefined).catch((error: unknown) =>
+        this.#logger.warn(
+          `anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running?.catch(() => undefined);
+  }
+
+  #queue(deviceIds: readonly string[] | undefined): Promise<AnchorPassResult> {
+    // One pass at a time: a pass asked for during another runs after it.
+    const next = (this.#running ?? Promise.resolve(NOTHING_DONE))
+      .catch(() => NOTHING_DONE)
+      .then(() => this.#pass(deviceIds));
+    this.#running = next.finally(() => {
+      if (this.#running === next) this.#running = undefined;
+    });
+    return next;
+  }
+
+  /** A pass over `only` (vouched for by the system's write path), or over every device. */
+  async #pass(only: readonly string[] | undefined): Promise<AnchorPassResult> {
+    const { declaration, sink } = this.#options;
+    const registered = await sink.fields();
+    const fields = declaration.fields.flatMap((f) => {
       const field = registered.get(f.name);
       return field ? [{ name: f.name, ...field }] : [];
     });
     if (fields.length === 0) return { anchored: 0, unprovable: 0 };
     const vouched = only !== undefined;
-    const ids = only ?? (await options.listDevices());
+    const ids = only ?? (await this.#options.listDevices());
     let anchored = 0;
     let unprovable = 0;
-    for (let i = 0; i < ids.length; i += batchSize) {
-      const chunk = ids.slice(i, i + batchSize);
-      const records = await options.declaration.loadDevices(chunk);
-      const { pending, unjournaled } = changedValues(
-        records,
-        options.journal.lookup(chunk),
-        fields,
-        vouched,
-      );
-      const lost = vouched
-        ? new Set<Unjournaled>()
-        : await anchoredAlready(options.sink, unjournaled);
-      for (const u of unjournaled) {
-        if (!lost.has(u) || u.policy === 'release-unverified') pending.push(u.entry);
-      }
-      const unproven = [...lost]
-        .filter((u) => u.policy === 'refuse')
-        .map((u) => ({
-          deviceId: u.entry.deviceId,
-          field: u.entry.field,
-          fieldCode: u.entry.fieldCode,
-        }));
-      if (unproven.length > 0) report(unproven);
-      unprovable += unproven.length;
-      if (pending.length === 0) continue;
-      const { txId } = await options.sink.anchor(
-        pending.map((p) => ({
-          deviceId: p.deviceId,
-          fieldCode: p.fieldCode,
-          commitment: p.commitment,
-        })),
-        vouched ? { vouched: true } : {},
-      );
-      const at = new Date().toISOString();
-      options.journal.record(pending.map((p) => ({ ...p, txId, anchoredAt: at })));
-      anchored += pending.length;
+    for (let i = 0; i < ids.length; i += this.#batchSize) {
+      const batch = await this.#anchorBatch(ids.slice(i, i + this.#batchSize), fields, vouched);
+      anchored += batch.anchored;
+      unprovable += batch.unprovable;
     }
     if (anchored > 0)
-      logger.info(`anchored ${anchored} field commitments of ${options.declaration.name}`);
+      this.#logger.info(`anchored ${anchored} field commitments of ${declaration.name}`);
     return { anchored, unprovable };
-  };
+  }
 
-  const report = (values: readonly UnprovableValue[]): void => {
+  /** Commits to one batch of devices' values and anchors the new or changed ones. */
+  async #anchorBatch(
+    chunk: readonly string[],
+    fields: readonly RegisteredField[],
+    vouched: boolean,
+  ): Promise<AnchorPassResult> {
+    const { declaration, journal, sink } = this.#options;
+    const records = await declaration.loadDevices(chunk);
+    const { pending, unjournaled } = changedValues(records, journal.lookup(chunk), fields, vouched);
+    const lost = vouched ? new Set<Unjournaled>() : await anchoredAlready(sink, unjournaled);
+    for (const u of unjournaled) {
+      if (!lost.has(u) || u.policy === 'release-unverified') pending.push(u.entry);
+    }
+    const unproven = [...lost]
+      .filter((u) => u.policy === 'refuse')
+      .map((u) => ({
+        deviceId: u.entry.deviceId,
+        field: u.entry.field,
+        fieldCode: u.entry.fieldCode,
+      }));
+    if (unproven.length > 0) this.#report(unproven);
+    if (pending.length === 0) return { anchored: 0, unprovable: unproven.length };
+    const { txId } = await sink.anchor(
+      pending.map((p) => ({
+        deviceId: p.deviceId,
+        fieldCode: p.fieldCode,
+        commitment: p.commitment,
+      })),
+      vouched ? { vouched: true } : {},
+    );
+    const at = new Date().toISOString();
+    journal.record(pending.map((p) => ({ ...p, txId, anchoredAt: at })));
+    return { anchored: pending.length, unprovable: unproven.length };
+  }
+
+  #report(values: readonly UnprovableValue[]): void {
     const named = values
       .slice(0, LOGGED_VALUES)
       .map((v) => `${v.deviceId} ${v.field}`)
       .join(', ');
     const more = values.length > LOGGED_VALUES ? ` and ${values.length - LOGGED_VALUES} more` : '';
-    logger.warn(
-      `${values.length} values of ${options.declaration.name} are anchored on the ledger but missing from the anchor journal, so nothing shows they are unchanged; they are not anchored again and stay unverifiable until the system vouches for them (anchorNow): ${named}${more}`,
+    this.#logger.warn(
+      `${values.length} values of ${this.#options.declaration.name} are anchored on the ledger but missing from the anchor journal, so nothing shows they are unchanged; they are not anchored again and stay unverifiable until the system vouches for them (anchorNow): ${named}${more}`,
     );
-    options.onUnprovable?.(values);
-  };
-
-  const queue = (deviceIds: readonly string[] | undefined): Promise<AnchorPassResult> => {
-    // One pass at a time: a pass asked for during another runs after it.
-    const next = (running ?? Promise.resolve({ anchored: 0, unprovable: 0 }))
-      .catch(() => ({ anchored: 0, unprovable: 0 }))
-      .then(() => pass(deviceIds));
-    running = next.finally(() => {
-      if (running === next) running = undefined;
-    });
-    return next;
-  };
-
-  return {
-    anchorNow: (deviceIds) => queue(deviceIds),
-    anchorPass: () => queue(undefined),
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(() => {
-        queue(undefined).catch((error: unknown) =>
-          logger.warn(
-            `anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running?.catch(() => undefined);
-    },
-  };
+    this.#options.onUnprovable?.(values);
+  }
 }
 
 /**
@@ -218,11 +247,7 @@ export function createAnchorer(options: AnchorerOptions): Anchorer {
 function changedValues(
   records: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
   journal: ReturnType<AnchorJournal['lookup']>,
-  fields: readonly {
-    readonly name: string;
-    readonly code: string;
-    readonly changePolicy: ChangePolicy;
-  }[],
+  fields: readonly RegisteredField[],
   vouched: boolean,
 ): { pending: Pending[]; unjournaled: Unjournaled[] } {
   const pending: Pending[] = [];
