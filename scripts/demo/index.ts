@@ -20,6 +20,7 @@ export {
   type DemoSystems,
   type DemoSystemsOptions,
 } from './network/system-processes.js';
+export { nodeEntry, type NodeEntry } from './network/node-entry.js';
 export { DEMO_APPLICATION, DEMO_OPENING_BALANCE_FEN } from './network/demo-application.js';
 export { seedDemoData } from './data-directory/demo-data.js';
 export {

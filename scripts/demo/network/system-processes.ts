@@ -1,9 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../schema/index.js';
 import { DEMO_SYSTEMS, type DemoSystem } from '../systems/demo-systems.js';
 import type { DemoNetworkOptions } from './demo-network.js';
+import { nodeEntry } from './node-entry.js';
 
 /** Where one demo business system serves its subgraph. */
 export interface DemoSystemEndpoint {
@@ -37,7 +37,8 @@ export type DemoSystemsOptions = Omit<DemoNetworkOptions, 'systems' | 'startAnch
   readonly nodeArguments?: (system: string) => readonly string[];
 };
 
-const SYSTEM_ENTRY = fileURLToPath(new URL('../run-demo-system.ts', import.meta.url));
+// Compiled under `npm start`; the sources under tsx when the network runs from them (tests, benchmarks).
+const SYSTEM_ENTRY = nodeEntry('../run-demo-system', import.meta.url);
 const READY_TIMEOUT_MS = 30_000;
 const ANCHORING_TIMEOUT_MS = 120_000;
 
@@ -74,11 +75,11 @@ export async function startDemoSystems(options: DemoSystemsOptions): Promise<Dem
   }
 }
 
-/** Forks `run-demo-system.ts` for one system, with IPC to report its URL and its anchoring. */
+/** Forks `run-demo-system` for one system, with IPC to report its URL and its anchoring. */
 function forkSystem(system: DemoSystem, options: DemoSystemsOptions): ChildProcess {
   const port = options.port === 0 ? 0 : options.port + system.portOffset;
   return fork(
-    SYSTEM_ENTRY,
+    SYSTEM_ENTRY.path,
     [
       '--system',
       system.name,
@@ -92,11 +93,7 @@ function forkSystem(system: DemoSystem, options: DemoSystemsOptions): ChildProce
       join(options.dataDir, `${system.name}.anchors.db`),
     ],
     {
-      execArgv: [
-        '--import',
-        import.meta.resolve('tsx'),
-        ...(options.nodeArguments?.(system.name) ?? []),
-      ],
+      execArgv: [...SYSTEM_ENTRY.execArgv, ...(options.nodeArguments?.(system.name) ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: {
         ...process.env,
