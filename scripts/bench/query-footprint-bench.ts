@@ -2,7 +2,8 @@
  * `npm run bench -- query-footprint`: what one charged query costs on disk. Seeds the demo plant
  * in a temporary directory, starts the demo network as `npm start` does (business systems, gateway,
  * embedded ledger, billing book), sends single-device queries of the demo's 14 fields as the
- * O&M engineer, and measures the ledger and the book table by table before and after.
+ * O&M engineer, and measures the ledger and the book table by table before and after, and the
+ * ledger's rows by what they hold (block headers, block data, state records by kind).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,12 +19,21 @@ import {
 } from '../demo/index.js';
 import type { Benchmark } from './benchmark.js';
 import { growth, measureTables, type TableFootprint } from './disk-footprint.js';
+import {
+  measureLedgerRecords,
+  recordGrowth,
+  type LedgerRecords,
+} from './query-footprint-records.js';
 
 const FIELDS =
   'id kind heldBy model brand ratedPowerW installLocation commissioningDate operatingStatus outputPowerW lastReadingAt maintenanceRecords { time fault remedy } assetStatus assetValueFen';
 const INVERTERS = 8;
-/** Queries in flight at once: a few clients, then a busy gateway (more queries share each ledger transaction and block). */
-const CONCURRENCY = [4, 32] as const;
+/**
+ * Queries in flight at once: one (each query's resolution and trade in blocks of their own, as a
+ * gateway answering some 50 queries a second records them), a few clients, then a busy gateway
+ * (more queries share each ledger transaction and block).
+ */
+const CONCURRENCY = [1, 4, 32] as const;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 const deviceOf = (i: number): string =>
@@ -71,6 +81,20 @@ function tableLines(
 interface Footprint {
   readonly ledger: TableFootprint;
   readonly book: TableFootprint;
+  readonly records: LedgerRecords;
+}
+
+function recordLines(before: Footprint, after: Footprint, queries: number): string[] {
+  const fileGrowth = growth(before.ledger, after.ledger).total;
+  return [
+    '| Ledger rows | Rows per query | Bytes per query |',
+    '|---|---:|---:|',
+    ...recordGrowth(before.records, after.records, fileGrowth, queries).map(
+      (l) =>
+        `| ${l.label} | ${l.rowsPerQuery === 0 ? '' : l.rowsPerQuery.toFixed(2)} | ${Math.round(l.bytesPerQuery).toLocaleString('en-US')} |`,
+    ),
+    '',
+  ];
 }
 
 /** Sends `queries` queries, `concurrency` at a time, from device `first` on. */
@@ -119,6 +143,7 @@ function report(
     ...tableLines('ledger', before.ledger, after.ledger, queries),
     ...tableLines('billing book', before.book, after.book, queries),
     '',
+    ...recordLines(before, after, queries),
   ];
 }
 
@@ -144,6 +169,7 @@ const footprint: Benchmark = {
       const measure = (): Footprint => ({
         ledger: measureTables(ledgerPath),
         book: measureTables(bookPath),
+        records: measureLedgerRecords(ledgerPath),
       });
       const lines: string[] = [];
       try {
@@ -167,12 +193,13 @@ const footprint: Benchmark = {
       } finally {
         await network.stop();
       }
-      const fileSize = (path: string): number => statSync(path).size;
+      const fileSize = (path: string): number =>
+        statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
       return [
         `Single-device queries of the demo's 14 fields (${INVERTERS} inverters in turn), each charged; no anchoring pass during the run. Growth of the pages in use (SQLite dbstat), per query.`,
         '',
         ...lines,
-        `Files after the run: ledger ${(fileSize(ledgerPath) / 1e6).toFixed(1)} MB, book ${(fileSize(bookPath) / 1e6).toFixed(1)} MB.`,
+        `Files after the run, write-ahead logs included: ledger ${(fileSize(ledgerPath) / 1e6).toFixed(1)} MB, book ${(fileSize(bookPath) / 1e6).toFixed(1)} MB.`,
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
