@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createGraphqlClient, type GraphqlClient } from '../../schema/index.js';
+import { nodeEntry } from '../demo/index.js';
 
 /** One invariant the soak checks at its end. */
 export interface CheckResult {
@@ -24,7 +24,7 @@ const RECONCILE =
 const BOOK_CHECK =
   '{ bookCheck { sumOfBalancesFen unbalancedEntries driftedAccounts heldMismatches } }';
 const TRADES_DEADLINE_MS = 180_000;
-const GRIDMARK_CLI = fileURLToPath(new URL('../gridmark.ts', import.meta.url));
+const GRIDMARK_CLI = nodeEntry('../gridmark', import.meta.url);
 
 /** The registry API as the platform admin. */
 export function adminClient(registryUrl: string, adminKey: string): GraphqlClient {
@@ -130,15 +130,7 @@ export function verifyLedger(ledgerPath: string): Promise<CheckResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [
-        '--import',
-        import.meta.resolve('tsx'),
-        GRIDMARK_CLI,
-        'ledger',
-        'verify',
-        '--path',
-        ledgerPath,
-      ],
+      [...GRIDMARK_CLI.execArgv, GRIDMARK_CLI.path, 'ledger', 'verify', '--path', ledgerPath],
       { maxBuffer: 16 * 1024 * 1024, timeout: 3_600_000 },
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`

@@ -3,7 +3,9 @@
  * `npm start` does (gateway, registry, embedded ledger and billing book in this process; the five
  * business systems as its children), then tells its parent over IPC where everything is.
  *
- *   node --import tsx scripts/soak/soak-network-process.ts --data-dir <empty dir> [--anchor-interval-ms 30000]
+ *   node dist/scripts/soak/soak-network-process.js --data-dir <empty dir> [--anchor-interval-ms 30000]
+ *
+ * (compiled, as `npm run soak` runs it; from sources, `node --import tsx` on the `.ts` file).
  *
  * The parent may ask for this process's memory (`memory`) and stops it with `stop` or SIGTERM.
  */

@@ -1,10 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { nodeEntry } from '../demo/index.js';
 import { childProcesses } from './process-memory.js';
 import type { SoakNetworkInfo, SoakNetworkReply, SoakNetworkRequest } from './soak-messages.js';
 
-const ENTRY = fileURLToPath(new URL('./soak-network-process.ts', import.meta.url));
+// Compiled under `npm run soak`, as `npm start` runs the demo; the sources under tsx from a test.
+const ENTRY = nodeEntry('./soak-network-process', import.meta.url);
 const READY_TIMEOUT_MS = 180_000;
 const MEMORY_REPLY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 60_000;
@@ -48,10 +49,10 @@ export async function startSoakNetwork(options: SoakNetworkOptions): Promise<Soa
   let child: ChildProcess;
   try {
     child = fork(
-      ENTRY,
+      ENTRY.path,
       ['--data-dir', options.dataDir, '--anchor-interval-ms', String(options.anchorIntervalMs)],
       {
-        execArgv: ['--import', import.meta.resolve('tsx'), ...(options.nodeArguments ?? [])],
+        execArgv: [...ENTRY.execArgv, ...(options.nodeArguments ?? [])],
         stdio: ['ignore', log, log, 'ipc'],
         env: {
           ...process.env,
