@@ -38,6 +38,7 @@ export {
   DEFAULT_OPERATION_LIMITS,
   type ResponseRecheck,
   type FieldRecheck,
+  type LedgerEvidenceReader,
   type RecheckOptions,
   type HeldCheck,
   type HeldFinding,

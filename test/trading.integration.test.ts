@@ -16,8 +16,13 @@ import {
   type Registry,
 } from '../gateway/index.js';
 import { onboardEnterprise } from '../gateway/testing/index.js';
-import { createLedger, verifyTradeReceipt, type LedgerAdapter } from '../ledger-adapter/index.js';
-import type { Trade, TradeReceipt } from '../ledger-adapter/contract/records.js';
+import {
+  createLedger,
+  verifyTradeReceipt,
+  type LedgerAdapter,
+  type Trade,
+  type TradeReceipt,
+} from '../ledger-adapter/index.js';
 import { createGraphqlClient, silentLogger } from '../schema/index.js';
 import { runGridmark } from './fixtures/gridmark-cli.js';
 import {

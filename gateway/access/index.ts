@@ -36,6 +36,7 @@ export {
 export {
   recheckResponse,
   type FieldRecheck,
+  type LedgerEvidenceReader,
   type RecheckOptions,
   type ResponseRecheck,
 } from './received-response-check.js';

@@ -11,3 +11,11 @@ export {
 } from './test-network.js';
 export { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';
 export { onboardEnterprise, TEST_ADMIN } from '../registry/index.js';
+// The grant issuer alone, for the attack suite's check that a grant never covers more than the
+// query's resolution (test/security/grant-coverage.test.ts).
+export {
+  issueGrant,
+  type DirectoryField,
+  type FieldDirectory,
+  type RequestAccess,
+} from '../access/index.js';

@@ -7,14 +7,15 @@ import {
 } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { CATALOG_SUBGRAPH, createCatalogSchema } from '../../gateway/catalog/catalog-subgraph.js';
-import { createGateway } from '../../gateway/create-gateway.js';
-import type { Logger } from '../../schema/index.js';
 import {
+  CATALOG_SUBGRAPH,
+  createCatalogSchema,
+  createGateway,
   createMemoryDirectory,
   type DeviceKind,
   type DirectoryEntry,
-} from '../../gateway/catalog/device-directory.js';
+} from '../../gateway/index.js';
+import type { Logger } from '../../schema/index.js';
 import { listIdentifierHoldings, openSystemDatabase } from '../demo/index.js';
 
 /** A baseline gateway of the benchmark, serving. */

@@ -11,8 +11,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLedgerAdapter, type LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import { createEmbeddedLedger, type EmbeddedLedger } from '../../ledger-adapter/embedded/index.js';
+import {
+  createLedgerAdapter,
+  createEmbeddedLedger,
+  type LedgerAdapter,
+  type EmbeddedLedger,
+} from '../../ledger-adapter/index.js';
 import type { Benchmark } from './benchmark.js';
 import { growth, measureTables, type TableFootprint } from './disk-footprint.js';
 import { benchmarks as footprintBenchmarks } from './query-footprint-bench.js';

@@ -8,16 +8,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkBookToLedger } from '../../gateway/billing/book-ledger-link.js';
-import type { BillingStore } from '../../gateway/billing/billing-store.js';
-import { openSqliteBillingStore } from '../../gateway/billing/sqlite/sqlite-billing-store.js';
-import { createLedgerAdapter, type LedgerAdapter } from '../../ledger-adapter/adapter/index.js';
-import type { Trade, TradeReceipt } from '../../ledger-adapter/contract/records.js';
-import { verifyTradeReceipt } from '../../ledger-adapter/contract/trades.js';
-import { createEmbeddedLedger, type EmbeddedLedger } from '../../ledger-adapter/embedded/index.js';
-import { openLedgerOutbox, type LedgerOutbox } from '../../ledger-adapter/outbox/index.js';
-import { openTradeMarket, type TradeMarket } from '../../ledger-adapter/testing/trade-fixtures.js';
-import { silentLogger } from '../../schema/logger.js';
+import {
+  linkBookToLedger,
+  openSqliteBillingStore,
+  type BillingStore,
+} from '../../gateway/index.js';
+import {
+  createLedgerAdapter,
+  verifyTradeReceipt,
+  createEmbeddedLedger,
+  openLedgerOutbox,
+  type LedgerAdapter,
+  type Trade,
+  type TradeReceipt,
+  type EmbeddedLedger,
+  type LedgerOutbox,
+} from '../../ledger-adapter/index.js';
+import { openTradeMarket, type TradeMarket } from '../../ledger-adapter/testing/index.js';
+import { silentLogger } from '../../schema/index.js';
 import type { Benchmark } from './benchmark.js';
 
 const BATCH = 1_000;

@@ -1,4 +1,4 @@
-import { MAX_AMOUNT_FEN } from '../../gateway/billing/money.js';
+import { MAX_AMOUNT_FEN } from '../../gateway/index.js';
 import { GridmarkError } from '../../schema/index.js';
 
 /**

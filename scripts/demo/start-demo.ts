@@ -11,8 +11,7 @@
  *   npm start -- [--port 4000] [--host 127.0.0.1] [--data-dir data/demo] [--reseed [--yes]]
  */
 import { parseArgs } from 'node:util';
-import { formatYuan } from '../../gateway/index.js';
-import { FETCH_BAD_PORTS, fetchBadPortMessage } from '../../gateway/registry/outbound/index.js';
+import { formatYuan, FETCH_BAD_PORTS, fetchBadPortMessage } from '../../gateway/index.js';
 import {
   createConsoleLogger,
   ensureOwnerOnlyDirectory,

@@ -7,8 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteBillingStore } from '../../gateway/index.js';
-import { createLedger } from '../../ledger-adapter/index.js';
-import { sameTrade } from '../../ledger-adapter/contract/trades.js';
+import { createLedger, sameTrade } from '../../ledger-adapter/index.js';
 import { OWNER_ONLY_FILE_MODE, silentLogger } from '../../schema/index.js';
 import {
   DEMO_APPLICATION,

@@ -17,8 +17,7 @@ import {
   type Registry,
 } from '../../gateway/index.js';
 import { onboardEnterprise } from '../../gateway/testing/index.js';
-import { createLedger, type LedgerAdapter } from '../../ledger-adapter/index.js';
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import { createLedger, type LedgerAdapter, type Resolution } from '../../ledger-adapter/index.js';
 import { GridmarkError, silentLogger } from '../../schema/index.js';
 import {
   createAnchorer,

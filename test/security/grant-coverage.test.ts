@@ -1,9 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { DirectoryField, FieldDirectory } from '../../gateway/access/field-directory.js';
-import { issueGrant } from '../../gateway/access/grant-issuer.js';
-import type { RequestAccess } from '../../gateway/access/request-access.js';
-import type { Resolution } from '../../ledger-adapter/contract/records.js';
+import {
+  issueGrant,
+  type DirectoryField,
+  type FieldDirectory,
+  type RequestAccess,
+} from '../../gateway/testing/index.js';
+import type { Resolution } from '../../ledger-adapter/index.js';
 import { GridmarkError, verifyGrant } from '../../schema/index.js';
 
 /**

@@ -3,8 +3,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteBillingStore, openSqliteRegistryStore } from '../../gateway/index.js';
-import { latestCheckpointInFile } from '../../gateway/storage/sqlite-checkpoint-witness.js';
+import {
+  openSqliteBillingStore,
+  openSqliteRegistryStore,
+  latestCheckpointInFile,
+} from '../../gateway/index.js';
 import {
   createLedger,
   type LedgerAdapter,

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { formatYuan } from '../../../gateway/billing/money.js';
+import { formatYuan } from '../../../gateway/index.js';
 import { GridmarkError } from '../../../schema/index.js';
 import { parseAmountOption } from '../amount-option.js';
 import {

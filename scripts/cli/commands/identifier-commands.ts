@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import QRCode from 'qrcode';
 import { GridmarkError, parseIdentifier } from '../../../schema/index.js';
-import { createRegistry, openSqliteRegistryStore } from '../../../gateway/registry/index.js';
+import { createRegistry, openSqliteRegistryStore } from '../../../gateway/index.js';
 import {
   REGISTRY_OPTIONS,
   onePositional,

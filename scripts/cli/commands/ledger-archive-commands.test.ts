@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddedLedger } from '../../../ledger-adapter/embedded/index.js';
+import { createEmbeddedLedger } from '../../../ledger-adapter/index.js';
 import { commitmentsOf, fieldsOf, tempDir } from '../../../ledger-adapter/testing/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,9 +1,9 @@
-import { DEFAULT_EMBEDDED_LEDGER_PATH } from '../../../ledger-adapter/create-ledger.js';
 import {
+  DEFAULT_EMBEDDED_LEDGER_PATH,
   archiveLedger,
   NODE_KEY_ENV,
   pruneLedger,
-} from '../../../ledger-adapter/embedded/index.js';
+} from '../../../ledger-adapter/index.js';
 import { GridmarkError } from '../../../schema/index.js';
 import { parseCommandArgs, required } from '../cli-options.js';
 import type { CliCommand } from '../command.js';

@@ -6,12 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkpointProblem,
-  type LedgerCheckpoint,
-} from '../../../ledger-adapter/checkpoints/index.js';
-import {
   createEmbeddedLedger,
+  type LedgerCheckpoint,
   type EmbeddedLedger,
-} from '../../../ledger-adapter/embedded/index.js';
+} from '../../../ledger-adapter/index.js';
 import { commitmentsOf, fieldsOf, tempDir } from '../../../ledger-adapter/testing/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

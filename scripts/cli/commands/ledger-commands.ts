@@ -1,18 +1,16 @@
-import { latestCheckpointInFile } from '../../../gateway/storage/sqlite-checkpoint-witness.js';
+import { latestCheckpointInFile } from '../../../gateway/index.js';
 import {
   checkpointProblem,
-  type LedgerCheckpoint,
-} from '../../../ledger-adapter/checkpoints/index.js';
-import { DEFAULT_EMBEDDED_LEDGER_PATH } from '../../../ledger-adapter/create-ledger.js';
-import {
+  DEFAULT_EMBEDDED_LEDGER_PATH,
   inspectLedgerFile,
   NODE_KEY_ENV,
   signFileCheckpoint,
   verifyLedgerFile,
+  displayKey,
+  type LedgerCheckpoint,
   type ChainReport,
   type InspectedBlock,
-} from '../../../ledger-adapter/embedded/index.js';
-import { displayKey } from '../../../ledger-adapter/runtime/index.js';
+} from '../../../ledger-adapter/index.js';
 import { GridmarkError } from '../../../schema/index.js';
 import { parseCommandArgs } from '../cli-options.js';
 import type { CliCommand, CliIo } from '../command.js';

@@ -8,8 +8,8 @@ import {
   readFingerprint,
   type ChainHead,
   type HeadExpectation,
-} from '../../../ledger-adapter/checkpoints/index.js';
-import type { VerifiedHead } from '../../../ledger-adapter/embedded/index.js';
+  type VerifiedHead,
+} from '../../../ledger-adapter/index.js';
 import { GridmarkError } from '../../../schema/index.js';
 
 /** What `gridmark ledger verify` was told the chain must hold, and where each expectation comes from. */

@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchedResolveInput } from '../../../ledger-adapter/contract/index.js';
+import {
+  openLedgerOutbox,
+  type BatchedResolveInput,
+  type OutboxLedger,
+} from '../../../ledger-adapter/index.js';
 import { tempDir } from '../../../ledger-adapter/testing/index.js';
-import { openLedgerOutbox, type OutboxLedger } from '../../../ledger-adapter/outbox/index.js';
 import { GridmarkError, silentLogger } from '../../../schema/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,4 +1,4 @@
-import { DEFAULT_OUTBOX_PATH, inspectOutboxFile } from '../../../ledger-adapter/outbox/index.js';
+import { DEFAULT_OUTBOX_PATH, inspectOutboxFile } from '../../../ledger-adapter/index.js';
 import { parseCommandArgs } from '../cli-options.js';
 import type { CliCommand } from '../command.js';
 

@@ -1,5 +1,5 @@
 import { GridmarkError, parseIdentifier } from '../../../schema/index.js';
-import { requireKind, requireLocalCode } from '../../../gateway/registry/registry-validation.js';
+import { requireKind, requireLocalCode } from '../../../gateway/index.js';
 import {
   REGISTRY_OPTIONS,
   onePositional,

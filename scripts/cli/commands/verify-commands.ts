@@ -3,10 +3,9 @@ import {
   recheckResponse,
   type LedgerEvidenceReader,
   type ResponseRecheck,
-} from '../../../gateway/access/received-response-check.js';
-import type { OperationRequest } from '../../../gateway/access/operation-keys.js';
-import { createLedger } from '../../../ledger-adapter/index.js';
-import type { Anchor, Resolution } from '../../../ledger-adapter/contract/records.js';
+  type OperationRequest,
+} from '../../../gateway/index.js';
+import { createLedger, type Anchor, type Resolution } from '../../../ledger-adapter/index.js';
 import { GridmarkError, type GraphqlClient } from '../../../schema/index.js';
 import {
   REGISTRY_OPTIONS,

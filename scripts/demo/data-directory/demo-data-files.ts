@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
-import { locateNodeKey, NODE_KEY_ENV } from '../../../ledger-adapter/embedded/index.js';
+import { locateNodeKey, NODE_KEY_ENV } from '../../../ledger-adapter/index.js';
 import { GridmarkError, OWNER_ONLY_FILE_MODE } from '../../../schema/index.js';
 import { DEMO_SYSTEMS } from '../systems/demo-systems.js';
 
