@@ -1,19 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { fetchBadPortMessage, fetchBadPortOf } from '../../gateway/registry/outbound/index.js';
+import { fetchBadPortMessage, fetchBadPortOf } from '../../gateway/index.js';
 import { GridmarkError, createGraphqlClient, type GraphqlClient } from '../../schema/index.js';
+
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** Options every registry command takes. */
 export const REGISTRY_OPTIONS = {
   registry: { type: 'string' },
   'key-file': { type: 'string' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+} as const satisfies CommandOptions;
+
+/** What {@link parseCommandArgs} returns for a command's `options`: its values and positionals. */
+export type ParsedCommandArgs<T extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
 
 /** Parses a command's arguments; unknown options and missing values are `BAD_CONFIGURATION`. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommandArgs<T extends CommandOptions>(
   args: readonly string[],
   options: T,
-) {
+): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (cause) {
