@@ -5,6 +5,7 @@ import { packBlockData, unpackBlockData } from './block-compression.js';
 import { headerColumns, signatureColumn } from './block-row.js';
 import { LedgerDatabase } from './ledger-database.js';
 import { loadNodeKey } from './node-key.js';
+import { packStateValue } from './stored-state-values.js';
 
 /**
  * Edits a block's data text in the file as someone holding the file could: decompressed, changed,
@@ -63,6 +64,27 @@ export function forgeHeadBlock(
     db.prepare(
       'UPDATE blocks SET previous_hash = ?, data_hash = ?, hash = ?, data = ?, signature = ? WHERE number = ?',
     ).run(previousHash, dataHash, hash, packBlockData(data), signatureColumn(signed), head.number);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Edits a state value in the file as someone holding the file could: read as the ledger reads
+ * it, changed, and stored again in the form the state table keeps values in, at the same version.
+ */
+export function editStateValue(path: string, key: string, edit: (text: string) => string): void {
+  const reader = new LedgerDatabase(path, { readonly: true });
+  const entry = reader.getState(key);
+  reader.close();
+  if (entry === undefined) throw new Error(`no state value of ${JSON.stringify(key)} in ${path}`);
+  const value = Buffer.from(edit(Buffer.from(entry.value).toString('utf8')), 'utf8');
+  const db = new Database(path);
+  try {
+    db.prepare('UPDATE state SET value = ? WHERE key = ?').run(
+      packStateValue(value),
+      Buffer.from(key, 'utf8'),
+    );
   } finally {
     db.close();
   }

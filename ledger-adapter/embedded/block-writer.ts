@@ -10,6 +10,7 @@ import {
 } from './block-compression.js';
 import { headerColumns, signatureColumn } from './block-row.js';
 import { APPEND_STATEMENTS, type StateWrite } from './ledger-database.js';
+import { storedStateValue } from './stored-state-values.js';
 
 /*
  * Writes blocks on a worker thread with its own SQLite connection, so that the next block is
@@ -131,25 +132,29 @@ export class BlockWriter {
   append(block: StoredBlock, writes: readonly StateWrite[]): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     const keys = writes.map((w) => Buffer.from(w.key, 'utf8'));
+    // Each value in the form the state table keeps it (stored-state-values.ts).
+    const values = writes.map((w) =>
+      w.value === null ? null : storedStateValue(w.key, w.value, block.data.length),
+    );
     let size = 0;
-    for (const [i, write] of writes.entries())
-      size += (keys[i] as Buffer).length + (write.value?.length ?? 0);
+    for (const [i, key] of keys.entries()) size += key.length + (values[i]?.length ?? 0);
     // Keys and values packed into one buffer that moves to the worker without a copy.
     const bytes = Buffer.allocUnsafeSlow(size);
     const index = new Int32Array(writes.length * 5);
     let at = 0;
     for (const [i, write] of writes.entries()) {
       const key = keys[i] as Buffer;
+      const value = values[i] ?? null;
       index[i * 5] = at;
       at += key.copy(bytes, at);
       index[i * 5 + 1] = at;
-      if (write.value === null) {
+      if (value === null) {
         index[i * 5 + 2] = -1;
         index[i * 5 + 3] = -1;
       } else {
         index[i * 5 + 2] = at;
-        bytes.set(write.value, at);
-        at += write.value.length;
+        bytes.set(value, at);
+        at += value.length;
         index[i * 5 + 3] = at;
       }
       index[i * 5 + 4] = write.txNumber;

@@ -323,18 +323,22 @@ function checkBlock(
   return { data, publicKey: key };
 }
 
-/** Compares the replayed state with the file's state table, key by key and version by version. */
+/**
+ * Compares the replayed state with the file's state table, key by key and version by version. A
+ * value the table leaves to its block is the one the replay took from that block's transaction,
+ * so its version is what there is to compare.
+ */
 function stateProblem(database: LedgerDatabase, state: MemoryWorldState): string | undefined {
   const replayed = state.entries();
   let i = 0;
-  for (const row of database.allState()) {
+  for (const row of database.storedState()) {
     const [key, entry] = replayed[i] ?? [];
     if (key !== row.key) {
       return `the state table holds ${displayKey(row.key)}, which the chain ${key === undefined || compareKeys(key, row.key) > 0 ? 'never wrote' : `does not end with; it lacks ${displayKey(key)}`}`;
     }
     if (
       !entry ||
-      Buffer.compare(entry.value, row.value) !== 0 ||
+      (row.value !== undefined && Buffer.compare(entry.value, row.value) !== 0) ||
       entry.version.blockNumber !== row.version.blockNumber ||
       entry.version.txNumber !== row.version.txNumber
     ) {

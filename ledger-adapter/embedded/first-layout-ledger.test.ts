@@ -16,7 +16,7 @@ import {
   type EmbeddedLedger,
 } from './index.js';
 import { tempDir } from '../testing/index.js';
-import { forgeHeadBlock } from './block-tampering.js';
+import { editStateValue, forgeHeadBlock } from './block-tampering.js';
 
 /*
  * A ledger written before blocks were compressed and records stored compact: every block's data is
@@ -221,15 +221,11 @@ describe('a ledger of the first layout', () => {
     forgeHeadBlock(files.path, files.nodeKeyPath, (text) =>
       text.replace(`\\"c\\":\\"${'c'.repeat(64)}\\"`, `\\"c\\":\\"${'d'.repeat(64)}\\"`),
     );
-    const db = new Database(files.path);
-    db.prepare(
-      'UPDATE state SET value = CAST(replace(CAST(value AS TEXT), ?, ?) AS BLOB) WHERE key = ?',
-    ).run(
-      'c'.repeat(64),
-      'd'.repeat(64),
-      Buffer.from('\u0000anchor\u000088.1001.1/PVI-000002\u000088.1001.3.F0001\u0000'),
+    editStateValue(
+      files.path,
+      '\u0000anchor\u000088.1001.1/PVI-000002\u000088.1001.3.F0001\u0000',
+      (text) => text.replace('c'.repeat(64), 'd'.repeat(64)),
     );
-    db.close();
     expect(
       await verifyLedgerFile(files.path, { nodeKeyPath: files.nodeKeyPath, reexecute: false }),
     ).toMatchObject({ ok: true });

@@ -4,6 +4,7 @@ import { GridmarkError, prepareOwnerOnlyDatabase } from '../../schema/index.js';
 import { verifyLedgerFile, type VerifiedHead } from './chain-verifier.js';
 import { lockLedgerFile } from './file-lock.js';
 import { LEDGER_BASE_SCHEMA, ledgerBaseOf, type LedgerBase } from './ledger-base.js';
+import { LedgerDatabase } from './ledger-database.js';
 
 /*
  * Archiving and pruning an embedded ledger. An archive is a copy of the ledger file at its head
@@ -154,6 +155,13 @@ function pruneTo(
     stateDigest: archive.stateDigest,
     prunedAt: new Date().toISOString(),
   };
+  // Pruning removes history, never state: the values the state table leaves to the blocks going are stored first.
+  const ledger = new LedgerDatabase(path, { stateCacheBytes: 0 });
+  try {
+    ledger.storeValuesOfBlocksBefore(height);
+  } finally {
+    ledger.close();
+  }
   const prune = db.transaction((): number => {
     db.exec(LEDGER_BASE_SCHEMA);
     db.prepare(

@@ -3,16 +3,20 @@ import { prepareOwnerOnlyDatabase } from '../../schema/index.js';
 import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
 import type { StoredBlock } from './block-codec.js';
 import { packBlockData } from './block-compression.js';
+import { BlockHeldValues } from './block-held-values.js';
 import { blockFromRow, headerColumns, signatureColumn, type BlockRow } from './block-row.js';
 import { KeyFilter } from './key-filter.js';
 import { StateCache } from './state-cache.js';
+import { keptInBlock, storedStateValue, unpackStateValue } from './stored-state-values.js';
 
 /*
  * The SQLite file of an embedded ledger: the chain of blocks and the world state they produce.
  * A block and its state changes are written in one SQLite transaction (WAL, synchronous=FULL),
  * so after a crash the file holds every committed block and no part of an uncommitted one.
  * A block's data is stored compressed (block-compression.ts); blocks written before that hold
- * their text as it is, and both read back as the text their hashes cover.
+ * their text as it is, and both read back as the text their hashes cover. A state value is stored
+ * packed, or not at all when its block holds it (stored-state-values.ts); values stored before
+ * are as they were, and all read back as the contract wrote them.
  */
 
 const SCHEMA = `
@@ -61,6 +65,13 @@ interface StateRow {
   tx: number;
 }
 
+/** A state entry as the table holds it: its value undefined when its block holds it. */
+export interface StoredStateEntry {
+  readonly key: string;
+  readonly value: Uint8Array | undefined;
+  readonly version: StateEntry['version'];
+}
+
 /**
  * What the state cache holds by default: the records the contract reads again and again (fields,
  * rules, catalog entries, shared resolution bodies, anchors being replaced) fit many times over,
@@ -89,6 +100,7 @@ export class LedgerDatabase {
   readonly #cache: StateCache | undefined;
   // Keys present in the state table (a superset): a key it has never seen needs no lookup.
   #filter: KeyFilter | undefined;
+  readonly #held = new BlockHeldValues((number) => this.block(number));
 
   /**
    * Opens (and, unless `readonly`, creates) the file. `stateCacheBytes` bounds the state cache
@@ -136,7 +148,13 @@ export class LedgerDatabase {
       for (const write of writes) {
         const key = Buffer.from(write.key, 'utf8');
         if (write.value === null) this.#deleteState.run(key);
-        else this.#putState.run(key, write.value, block.number, write.txNumber);
+        else
+          this.#putState.run(
+            key,
+            storedStateValue(write.key, write.value, block.data.length),
+            block.number,
+            write.txNumber,
+          );
       }
     });
   }
@@ -186,6 +204,7 @@ export class LedgerDatabase {
   /** Forgets the state cache (after a failed commit). */
   forgetCache(): void {
     this.#cache?.clear();
+    this.#held.clear();
     if (this.#filter) this.#filter = this.#buildFilter();
   }
 
@@ -222,12 +241,25 @@ export class LedgerDatabase {
     );
   }
 
+  /** A row's entry, its value unpacked or read from its block. */
+  #entry(row: StateRow): StateEntry {
+    const key = row.key.toString('utf8');
+    return {
+      value: keptInBlock(row.value)
+        ? this.#held.valueOf(key, row.block, row.tx)
+        : unpackStateValue(
+            new Uint8Array(row.value.buffer, row.value.byteOffset, row.value.byteLength),
+          ),
+      version: versionOf(row),
+    };
+  }
+
   getState(key: string): StateEntry | undefined {
     const cached = this.#cache?.get(key);
     if (cached !== undefined) return cached ?? undefined;
     if (this.#filter && !this.#filter.mightContain(key)) return undefined;
     const row = this.#getState.get(Buffer.from(key, 'utf8'));
-    const entry = row === undefined ? undefined : toEntry(row);
+    const entry = row === undefined ? undefined : this.#entry(row);
     this.#cache?.set(key, entry ?? null);
     return entry;
   }
@@ -236,15 +268,65 @@ export class LedgerDatabase {
   rangeState(startKey: string, endKey: string): ({ key: string } & StateEntry)[] {
     return this.#rangeState
       .all(Buffer.from(startKey, 'utf8'), Buffer.from(endKey, 'utf8'))
-      .map((row) => ({ key: row.key.toString('utf8'), ...toEntry(row) }));
+      .map((row) => ({ key: row.key.toString('utf8'), ...this.#entry(row) }));
   }
 
-  /** Every state entry in key order (for verification). */
+  /** Every state entry in key order. */
   *allState(): IterableIterator<{ key: string } & StateEntry> {
+    for (const entry of this.storedState()) {
+      const { key, version } = entry;
+      yield {
+        key,
+        value:
+          entry.value ?? this.#held.valueOf(key, Number(version.blockNumber), version.txNumber),
+        version,
+      };
+    }
+  }
+
+  /**
+   * Every state entry in key order as the table holds it, a value its block holds left unread
+   * (for verification, which replays the blocks and so has those values already).
+   */
+  *storedState(): IterableIterator<StoredStateEntry> {
     for (const row of this.#db
       .prepare<[], StateRow>('SELECT key, value, block, tx FROM state ORDER BY key')
       .iterate())
-      yield { key: row.key.toString('utf8'), ...toEntry(row) };
+      yield {
+        key: row.key.toString('utf8'),
+        value: keptInBlock(row.value) ? undefined : unpackStateValue(row.value),
+        version: versionOf(row),
+      };
+  }
+
+  /**
+   * Stores in the state table the values that blocks before `height` hold, before those blocks
+   * are pruned; returns how many. Each batch of values is one SQLite transaction: a value stored
+   * either way reads the same.
+   */
+  storeValuesOfBlocksBefore(height: number): number {
+    const held = this.#db.prepare<[number, Buffer], { key: Buffer; block: number; tx: number }>(
+      `SELECT key, block, tx FROM state WHERE block < ? AND key > ? AND value = x'00' ORDER BY key LIMIT 1000`,
+    );
+    const store = this.#db.prepare<[Uint8Array, Buffer]>(
+      'UPDATE state SET value = ? WHERE key = ?',
+    );
+    let stored = 0;
+    let after: Buffer = Buffer.alloc(0);
+    for (;;) {
+      const rows = held.all(height, after);
+      if (rows.length === 0) return stored;
+      const values = rows.map((row) => {
+        const key = row.key.toString('utf8');
+        // Stored packed whatever the block's size: the block it would be read from is going.
+        return storedStateValue(key, this.#held.valueOf(key, row.block, row.tx), Infinity);
+      });
+      this.#db.transaction(() =>
+        rows.forEach((row, i) => store.run(values[i] as Uint8Array, row.key)),
+      )();
+      stored += rows.length;
+      after = (rows.at(-1) as { key: Buffer }).key;
+    }
   }
 
   /** A world state reader over the committed state. */
@@ -260,11 +342,8 @@ export class LedgerDatabase {
   }
 }
 
-function toEntry(row: StateRow): StateEntry {
-  return {
-    value: new Uint8Array(row.value.buffer, row.value.byteOffset, row.value.byteLength),
-    version: { blockNumber: BigInt(row.block), txNumber: row.tx },
-  };
+function versionOf(row: StateRow): StateEntry['version'] {
+  return { blockNumber: BigInt(row.block), txNumber: row.tx };
 }
 
 async function* toAsync<T>(items: readonly T[]): AsyncIterable<T> {
