@@ -30,6 +30,7 @@ export {
   type SupergraphStatus,
 } from './supergraph/index.js';
 export * from './registry/index.js';
+export * from './outbound/index.js';
 export {
   recheckResponse,
   readReceipt,

@@ -1,8 +1,8 @@
 /**
  * The vocabulary shared by the gateway, the subgraph kit, the ledger adapter and applications:
  * the protocol between them (`protocol/`: identifiers, grants, error codes, field commitments,
- * proofs and receipts) and the small utilities every part uses (logger, bounded map, owner-only
- * files, GraphQL client). Imports nothing outside `schema/`.
+ * proofs, receipts, amounts of money) and the small utilities every part uses (logger, bounded
+ * map, the ports fetch refuses, owner-only files, GraphQL client). Imports nothing outside `schema/`.
  */
 export * from './protocol/index.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
@@ -12,6 +12,7 @@ export {
   type GraphqlClientOptions,
 } from './graphql-client.js';
 export { BoundedMap } from './bounded-map.js';
+export { FETCH_BAD_PORTS, fetchBadPortMessage, fetchBadPortOf } from './fetch-bad-ports.js';
 export {
   ensureOwnerOnlyDirectory,
   ensureOwnerOnlyFile,

@@ -19,7 +19,7 @@ import {
   type Statement,
   type TradeRecord,
 } from './billing-types.js';
-import { requireAmountFen, sumFen } from './money.js';
+import { requireAmountFen, sumFen } from '../../schema/index.js';
 import { chargeDelivered, quoteQuery, type Charge, type Quote } from './pricing.js';
 import { checkTariff, type Tariff } from './tariff.js';
 

@@ -26,7 +26,6 @@ export {
 } from './sqlite/sqlite-billing-store.js';
 export { BILLING_MIGRATIONS } from './sqlite/billing-migrations.js';
 export { FREE_TARIFF, checkTariff, commissionOf, type Tariff } from './tariff.js';
-export { AmountLiteral, MAX_AMOUNT_FEN, formatYuan, requireAmountFen, sumFen } from './money.js';
 export {
   chargeDelivered,
   quoteQuery,

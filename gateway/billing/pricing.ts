@@ -1,5 +1,5 @@
 import type { Resolution, TradeItem, TradePayee } from '../../ledger-adapter/index.js';
-import { sumFen } from './money.js';
+import { sumFen } from '../../schema/index.js';
 import { commissionOf, type Tariff } from './tariff.js';
 
 /** One priced field of one device. */

@@ -1,5 +1,5 @@
 import { GridmarkError } from '../../schema/index.js';
-import { requireAmountFen } from './money.js';
+import { requireAmountFen } from '../../schema/index.js';
 
 /**
  * What the platform charges besides the business systems' fee standards (patent [0066]): a

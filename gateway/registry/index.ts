@@ -2,10 +2,9 @@
  * The identifier registry: onboarded enterprises register their business systems, whose shareable
  * fields and devices follow; the association catalog follows; the gateway's supergraph follows the
  * active systems. The room owns the registry service and its parts (`service/`), its GraphQL API
- * (`api/`), its store and the SQLite one (`sqlite/`), the guard of its calls to applicant URLs
- * (`outbound/`), credit evaluation and enterprise onboarding. It imports only the doors of the
- * schema, the ledger adapter and the gateway's catalog, http, storage and supergraph rooms, and
- * the gateway's error formatting.
+ * (`api/`), its store and the SQLite one (`sqlite/`), credit evaluation and enterprise
+ * onboarding. It imports only the doors of the schema, the ledger adapter and the gateway's
+ * catalog, http, outbound, storage and supergraph rooms, and the gateway's error formatting.
  */
 
 // The service and what it speaks
@@ -62,21 +61,6 @@ export {
   resolveIdentifier,
   type IdentifierResolution,
 } from './identifier-resolver-route.js';
-
-// Calls to applicant URLs
-export {
-  ANY_NETWORK,
-  DEVELOPMENT_OUTBOUND,
-  RESTRICTED_NETWORKS,
-  FETCH_BAD_PORTS,
-  OutboundRequestError,
-  createOutboundClient,
-  fetchBadPortMessage,
-  fetchBadPortOf,
-  type OutboundClient,
-  type OutboundOptions,
-  type OutboundResponse,
-} from './outbound/index.js';
 
 // Test support: onboarding an enterprise in-process
 export { onboardEnterprise, TEST_ADMIN } from './testing/onboard-enterprise.js';

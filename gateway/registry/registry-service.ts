@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { forbid, requireOverseer } from './caller-permissions.js';
 import type { CreditEvaluation } from './credit.js';
 import type { EnterpriseInput, EnterpriseOnboarding } from './enterprise-onboarding.js';
-import type { OutboundClient } from './outbound/index.js';
+import type { OutboundClient } from '../outbound/index.js';
 import type { Registry, RegistryOptions, SystemRegistrationInput } from './registry.js';
 import type { DeviceBatchOptions, RegistryStore } from './registry-store.js';
 import type {

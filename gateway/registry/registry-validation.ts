@@ -2,7 +2,7 @@ import { parse, Kind } from 'graphql';
 import { GridmarkError, RESERVED_DEVICE_FIELDS, isValidSuffix } from '../../schema/index.js';
 import { CATALOG_SDL, CATALOG_SUBGRAPH, type DeviceKind } from '../catalog/index.js';
 import { policySubject, requireSubgraphSchema } from '../supergraph/index.js';
-import { fetchBadPortMessage, fetchBadPortOf } from './outbound/index.js';
+import { fetchBadPortMessage, fetchBadPortOf } from '../../schema/index.js';
 import type { RegistryStore } from './registry-store.js';
 
 /** Device kinds a registration may name. */

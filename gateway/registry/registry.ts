@@ -9,7 +9,7 @@ import type { Logger } from '../../schema/index.js';
 import type { DeviceDirectory } from '../catalog/index.js';
 import type { CreditEvaluation } from './credit.js';
 import type { EnterpriseOnboarding } from './enterprise-onboarding.js';
-import type { OutboundClient, OutboundOptions } from './outbound/index.js';
+import type { OutboundClient, OutboundOptions } from '../outbound/index.js';
 import type { DeviceBatchOptions, RegistryStore } from './registry-store.js';
 import type {
   Application,

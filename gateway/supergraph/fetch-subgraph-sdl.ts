@@ -5,7 +5,7 @@ import {
   createOutboundClient,
   type OutboundClient,
   type OutboundResponse,
-} from '../registry/index.js';
+} from '../outbound/index.js';
 
 /** For URLs the operator configured: any network, with the same scheme, redirect, deadline and size rules. */
 let configuredUrls: OutboundClient | undefined;

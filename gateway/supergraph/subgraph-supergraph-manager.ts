@@ -2,7 +2,7 @@ import type { SupergraphManager } from '@apollo/gateway';
 import { createConsoleLogger, type Logger } from '../../schema/index.js';
 import { CompositionError, composeSupergraph, type SubgraphSdl } from './compose-supergraph.js';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl.js';
-import type { OutboundClient } from '../registry/index.js';
+import type { OutboundClient } from '../outbound/index.js';
 import {
   selectSubgraphs,
   type SubgraphReading,

@@ -41,3 +41,4 @@ export {
 export { commitField, newSalt, stableJson, type FieldCommitmentInput } from './field-commitment.js';
 export type { ServedProofs } from './served-proofs.js';
 export type { ReceiptValue, ReceiptValues, VerificationStatus } from './response-receipt.js';
+export { AmountLiteral, MAX_AMOUNT_FEN, formatYuan, requireAmountFen, sumFen } from './money.js';

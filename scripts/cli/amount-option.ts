@@ -1,5 +1,4 @@
-import { MAX_AMOUNT_FEN } from '../../gateway/index.js';
-import { GridmarkError } from '../../schema/index.js';
+import { MAX_AMOUNT_FEN, GridmarkError } from '../../schema/index.js';
 
 /**
  * An amount option as typed (`--amount-fen 250`): decimal digits only, nothing else. `Number()`

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { fetchBadPortMessage, fetchBadPortOf } from '../../gateway/index.js';
-import { GridmarkError, createGraphqlClient, type GraphqlClient } from '../../schema/index.js';
+import {
+  fetchBadPortMessage,
+  fetchBadPortOf,
+  GridmarkError,
+  createGraphqlClient,
+  type GraphqlClient,
+} from '../../schema/index.js';
 
 type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 

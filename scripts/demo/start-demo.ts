@@ -11,8 +11,10 @@
  *   npm start -- [--port 4000] [--host 127.0.0.1] [--data-dir data/demo] [--reseed [--yes]]
  */
 import { parseArgs } from 'node:util';
-import { formatYuan, FETCH_BAD_PORTS, fetchBadPortMessage } from '../../gateway/index.js';
 import {
+  formatYuan,
+  FETCH_BAD_PORTS,
+  fetchBadPortMessage,
   createConsoleLogger,
   ensureOwnerOnlyDirectory,
   GridmarkError,

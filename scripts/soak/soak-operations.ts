@@ -1,5 +1,4 @@
-import { QUOTE_HEADER } from '../../gateway/billing/index.js';
-import { FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
+import { QUOTE_HEADER, FUNCTION_HEADER, ROLE_HEADER } from '../../gateway/index.js';
 import { DEMO_APPLICATION } from '../demo/index.js';
 import type { JsonPoster, PostResult } from './http-client.js';
 import type { DevicePools } from './soak-devices.js';

@@ -2,7 +2,7 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import { GridmarkError } from '../../../schema/index.js';
 import type { RegistryContext } from '../../registry/index.js';
 import type { Billing } from '../billing-service.js';
-import { AmountLiteral } from '../money.js';
+import { AmountLiteral } from '../../../schema/index.js';
 
 /** The billing part of the registry API (`/registry`): accounts, trades, statements, settlements. */
 export const BILLING_TYPE_DEFS = `#graphql

@@ -3,7 +3,7 @@ import { fetchSubgraphSdl } from '../../supergraph/index.js';
 import { createCreditEvaluation, type CreditEvaluation } from '../credit.js';
 import { createEnterpriseOnboarding, type EnterpriseOnboarding } from '../enterprise-onboarding.js';
 import { cacheHotReads } from '../hot-read-cache.js';
-import { createOutboundClient, type OutboundClient } from '../outbound/index.js';
+import { createOutboundClient, type OutboundClient } from '../../outbound/index.js';
 import type { RegistryOptions } from '../registry.js';
 import type { RegistryStore } from '../registry-store.js';
 import { ApplicationRegistry } from './application-registry.js';

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { formatYuan } from '../../../gateway/index.js';
-import { GridmarkError } from '../../../schema/index.js';
+import { formatYuan, GridmarkError } from '../../../schema/index.js';
 import { parseAmountOption } from '../amount-option.js';
 import {
   REGISTRY_OPTIONS,

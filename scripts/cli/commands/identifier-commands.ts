@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import QRCode from 'qrcode';
 import { GridmarkError, parseIdentifier } from '../../../schema/index.js';
-import { createRegistry, openSqliteRegistryStore } from '../../../gateway/index.js';
 import {
   REGISTRY_OPTIONS,
   onePositional,
@@ -120,6 +119,8 @@ const adminKey: CliCommand = {
       label: { type: 'string', default: 'console' },
       authority: { type: 'string', default: '88.1001' },
     });
+    // The gateway is loaded only by the commands that need it: every other command starts light.
+    const { createRegistry, openSqliteRegistryStore } = await import('../../../gateway/index.js');
     const registry = createRegistry({
       store: openSqliteRegistryStore({ path: required(values.db, 'db') }),
       authorityPrefix: values.authority,

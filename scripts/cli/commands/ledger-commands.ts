@@ -1,4 +1,3 @@
-import { latestCheckpointInFile } from '../../../gateway/index.js';
 import {
   checkpointProblem,
   DEFAULT_EMBEDDED_LEDGER_PATH,
@@ -147,7 +146,7 @@ const ledgerCheckpoint: CliCommand = {
     "             the key must be block 0's and the last block must check; the rest is gridmark ledger verify's job\n" +
     '  --witness  prints the latest checkpoint the gateway published to that billing book or registry (no key needed)\n' +
     '  Keep the output outside this machine; gridmark ledger verify --checkpoint <file> checks the ledger against it.',
-  run(args, io) {
+  async run(args, io) {
     const { values } = parseCommandArgs(args, {
       ...PATH_OPTION,
       ...NODE_KEY_OPTION,
@@ -156,13 +155,14 @@ const ledgerCheckpoint: CliCommand = {
     const checkpoint =
       values.witness === undefined
         ? signFileCheckpoint(values.path, nodeKeyOption(values).nodeKeyPath)
-        : witnessedCheckpoint(values.witness);
+        : await witnessedCheckpoint(values.witness);
     io.out(`${JSON.stringify(checkpoint, null, 2)}\n`);
-    return Promise.resolve();
   },
 };
 
-function witnessedCheckpoint(file: string): LedgerCheckpoint {
+async function witnessedCheckpoint(file: string): Promise<LedgerCheckpoint> {
+  // The gateway is loaded only by the commands that need it: every other command starts light.
+  const { latestCheckpointInFile } = await import('../../../gateway/index.js');
   const kept = latestCheckpointInFile(file);
   if (kept === undefined)
     throw new GridmarkError('BAD_CONFIGURATION', `${file} keeps no checkpoint of the ledger yet.`);

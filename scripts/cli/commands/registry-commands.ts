@@ -1,5 +1,4 @@
 import { GridmarkError, parseIdentifier } from '../../../schema/index.js';
-import { requireKind, requireLocalCode } from '../../../gateway/index.js';
 import {
   REGISTRY_OPTIONS,
   onePositional,
@@ -260,7 +259,12 @@ async function sendBatches(
  *
  * @throws GridmarkError `BAD_DEVICE_ROW` or `DUPLICATE_IDENTIFIER` naming the file row.
  */
-function checkDeviceRows(rows: readonly DeviceFileRow[], verb: 'register' | 'claim'): void {
+async function checkDeviceRows(
+  rows: readonly DeviceFileRow[],
+  verb: 'register' | 'claim',
+): Promise<void> {
+  // The gateway is loaded only by the commands that need it: every other command starts light.
+  const { requireKind, requireLocalCode } = await import('../../../gateway/index.js');
   const firstRow = new Map<string, number>();
   const once = (key: string, row: number, what: string, identifier?: string): void => {
     const first = firstRow.get(key);
@@ -314,7 +318,7 @@ const deviceCommand = (verb: 'register' | 'claim'): CliCommand => ({
       );
     const columns = verb === 'register' ? ['localCode', 'kind'] : ['identifier', 'localCode'];
     const rows = readDeviceFile(required(values.file, 'file'), columns);
-    checkDeviceRows(rows, verb);
+    await checkDeviceRows(rows, verb);
     const client = registryClient(values, { needsKey: true });
     await sendBatches(io, rows, batchSize, async (batch, dryRun) => {
       if (verb === 'register') {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import {
-  recheckResponse,
-  type LedgerEvidenceReader,
-  type ResponseRecheck,
-  type OperationRequest,
+import type {
+  LedgerEvidenceReader,
+  ResponseRecheck,
+  OperationRequest,
 } from '../../../gateway/index.js';
 import { createLedger, type Anchor, type Resolution } from '../../../ledger-adapter/index.js';
 import { GridmarkError, type GraphqlClient } from '../../../schema/index.js';
@@ -43,6 +42,8 @@ const verify: CliCommand = {
           }
         : await createLedger({ kind: 'embedded', path: values.ledger });
     try {
+      // The gateway is loaded only by the commands that need it: every other command starts light.
+      const { recheckResponse } = await import('../../../gateway/index.js');
       const report = await recheckResponse(response, ledger, request ? { request } : {});
       printReport(report, io);
       if (!report.ok)

@@ -1,4 +1,4 @@
-import { GridmarkError } from '../../schema/index.js';
+import { GridmarkError } from './errors.js';
 
 /** The largest amount of money gridmark handles, in fen: exact in a double, and in SQLite's INTEGER. */
 export const MAX_AMOUNT_FEN = Number.MAX_SAFE_INTEGER;

@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { GridmarkError } from '../../../schema/index.js';
+import { GridmarkError } from '../../schema/index.js';
 import {
   createNetworkPolicy,
   type NetworkPolicy,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../../schema/index.js';
+import { GridmarkError } from '../../schema/index.js';
 import { ANY_NETWORK, createNetworkPolicy } from './network-policy.js';
 
 describe('network policy', () => {

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { GridmarkError } from '../../../schema/index.js';
+import { GridmarkError } from '../../schema/index.js';
 
 /**
  * Networks the registry does not call unless the operator allows them: the unspecified, private,

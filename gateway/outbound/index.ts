@@ -1,6 +1,7 @@
 /**
- * The registry's calls to applicant URLs (a business system's `_service { sdl }`): http and https
- * only, no redirects, a deadline, a size cap, and only to networks the operator lets it reach.
+ * Calls to URLs that others gave: the registry's to applicants (a business system's
+ * `_service { sdl }`) and the supergraph's to the systems: http and https only, no redirects, a deadline, a size cap, and only to networks the operator lets it reach.
+ * It imports only the schema's door.
  */
 export {
   createOutboundClient,
@@ -18,4 +19,3 @@ export {
   type NetworkPolicy,
   type OutboundNetworks,
 } from './network-policy.js';
-export { FETCH_BAD_PORTS, fetchBadPortMessage, fetchBadPortOf } from './fetch-bad-ports.js';

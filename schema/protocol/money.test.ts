@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GridmarkError } from '../../schema/index.js';
+import { GridmarkError } from './errors.js';
 import { AmountLiteral, MAX_AMOUNT_FEN, requireAmountFen, sumFen } from './money.js';
-import { commissionOf } from './tariff.js';
 
 function refusal(work: () => unknown): GridmarkError {
   try {
@@ -56,22 +55,5 @@ describe('amounts of money', () => {
       code: 'BAD_AMOUNT',
       details: { field: 'totalFen' },
     });
-  });
-
-  it('takes its commission exactly, also on amounts whose product with the basis points a double cannot hold', () => {
-    expect(
-      commissionOf(MAX_AMOUNT_FEN, {
-        commissionBasisPoints: 1_000,
-        resolutionFeeFen: 0,
-        registrationFeeFen: 0,
-      }),
-    ).toBe(900_719_925_474_099);
-    expect(
-      commissionOf(99, {
-        commissionBasisPoints: 1_000,
-        resolutionFeeFen: 0,
-        registrationFeeFen: 0,
-      }),
-    ).toBe(9);
   });
 });
