@@ -4,8 +4,15 @@ import type { StateEntry, WorldStateReader } from '../contract-runtime.js';
 import type { StoredBlock } from './block-codec.js';
 import { packBlockData } from './block-compression.js';
 import { BlockHeldValues } from './block-held-values.js';
-import { blockFromRow, headerColumns, signatureColumn, type BlockRow } from './block-row.js';
+import {
+  BLOCK_COLUMNS,
+  blockFromRow,
+  headerColumns,
+  signatureColumn,
+  type BlockRow,
+} from './block-row.js';
 import { KeyFilter } from './key-filter.js';
+import { ledgerBaseOf } from './ledger-base.js';
 import { StateCache } from './state-cache.js';
 import { keptInBlock, storedStateValue, unpackStateValue } from './stored-state-values.js';
 
@@ -87,7 +94,15 @@ export class LedgerDatabase {
   readonly #putState: Database.Statement<[Buffer, Uint8Array, number, number]>;
   readonly #deleteState: Database.Statement<[Buffer]>;
   readonly #insertBlock: Database.Statement<
-    [number, Buffer | string, Buffer | string, Buffer | string, string, Buffer, Buffer | string]
+    [
+      number,
+      Buffer | string,
+      Buffer | string,
+      Buffer | string,
+      Buffer | string,
+      Buffer,
+      Buffer | string,
+    ]
   >;
   readonly #dictionaries = new Map<number, Uint8Array>();
   readonly #getBlock: Database.Statement<[number], BlockRow>;
@@ -132,9 +147,9 @@ export class LedgerDatabase {
     this.#putState = this.#db.prepare(APPEND_STATEMENTS.putState);
     this.#deleteState = this.#db.prepare(APPEND_STATEMENTS.deleteState);
     this.#insertBlock = this.#db.prepare(APPEND_STATEMENTS.insertBlock);
-    this.#getBlock = this.#db.prepare('SELECT * FROM blocks WHERE number = ?');
+    this.#getBlock = this.#db.prepare(`SELECT ${BLOCK_COLUMNS} WHERE b.number = ?`);
     this.#blocksFrom = this.#db.prepare(
-      'SELECT * FROM blocks WHERE number >= ? ORDER BY number LIMIT ?',
+      `SELECT ${BLOCK_COLUMNS} WHERE b.number >= ? ORDER BY b.number LIMIT ?`,
     );
     this.#height = this.#db.prepare('SELECT COALESCE(MAX(number) + 1, 0) AS height FROM blocks');
     if (this.#cache) this.#filter = this.#buildFilter();
@@ -210,13 +225,18 @@ export class LedgerDatabase {
 
   block(number: number): StoredBlock | undefined {
     const row = this.#getBlock.get(number);
-    return row === undefined ? undefined : blockFromRow(row, this.#dictionaryOf);
+    return row === undefined ? undefined : blockFromRow(row, this.#dictionaryOf, this.#baseHash);
   }
 
   /** Up to `limit` blocks from `from` on, in order. */
   blocks(from: number, limit: number): StoredBlock[] {
-    return this.#blocksFrom.all(from, limit).map((row) => blockFromRow(row, this.#dictionaryOf));
+    return this.#blocksFrom
+      .all(from, limit)
+      .map((row) => blockFromRow(row, this.#dictionaryOf, this.#baseHash));
   }
+
+  // What the first block after a pruned range links to: the archive's head, as the file records it.
+  readonly #baseHash = (): string | undefined => ledgerBaseOf(this.#db)?.headHash;
 
   // Dictionaries never change once written: each is read once.
   readonly #dictionaryOf = (id: number): Uint8Array | undefined => {
