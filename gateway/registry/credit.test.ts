@@ -4,7 +4,7 @@ import { FEEDBACK_DELTAS } from './credit-rules.js';
 import { createRegistry, type Registry, type RegistryOptions } from './registry-service.js';
 import type { Caller } from './registry-types.js';
 import { openSqliteRegistryStore } from './sqlite/sqlite-registry-store.js';
-import { onboardEnterprise } from './testing/onboard-enterprise.js';
+import { onboardEnterprise } from '../testing/index.js';
 
 const ADMIN: Caller = { role: 'PLATFORM_ADMIN', keyId: 'admin', label: 'admin' };
 const AUDITOR: Caller = { role: 'AUDITOR', keyId: 'auditor', label: 'auditor' };

@@ -61,6 +61,3 @@ export {
   resolveIdentifier,
   type IdentifierResolution,
 } from './identifier-resolver-route.js';
-
-// Test support: onboarding an enterprise in-process
-export { onboardEnterprise, TEST_ADMIN } from './testing/onboard-enterprise.js';

@@ -10,7 +10,7 @@ export {
   type SdlSubgraph,
 } from './test-network.js';
 export { createInProcessFetcher, type Reachability } from './in-process-fetcher.js';
-export { onboardEnterprise, TEST_ADMIN } from '../registry/index.js';
+export { onboardEnterprise, TEST_ADMIN } from './onboard-enterprise.js';
 // The grant issuer alone, for the attack suite's check that a grant never covers more than the
 // query's resolution (test/security/grant-coverage.test.ts).
 export {

@@ -1,5 +1,4 @@
-import type { Registry } from '../registry-service.js';
-import type { Caller } from '../registry-types.js';
+import type { Caller, Registry } from '../registry/index.js';
 
 /** The platform admin a test acts as when it onboards enterprises in-process. */
 export const TEST_ADMIN: Caller = {
