@@ -26,7 +26,7 @@ export default tseslint.config(
     plugins: { gridmark: frontDoorPlugin },
     rules: {
       'gridmark/front-door': [
-        'warn',
+        'error',
         {
           root: import.meta.dirname,
           publicRooms: [
@@ -34,7 +34,6 @@ export default tseslint.config(
             'ledger-adapter/fabric',
             'ledger-adapter/testing',
             'schema/testing',
-            'test/support',
           ],
         },
       ],
@@ -45,7 +44,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     ignores: ['**/*.test.ts', 'test/**'],
     rules: {
-      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
     },
   },
   {
