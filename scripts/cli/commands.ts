@@ -6,7 +6,12 @@ import type { CliCommand } from './command.js';
  */
 export async function loadCommands(): Promise<readonly CliCommand[]> {
   const modules = await Promise.all([
-    import('./commands/registry-commands.js'),
+    import('./commands/enterprise-commands.js'),
+    import('./commands/system-commands.js'),
+    import('./commands/device-commands.js'),
+    import('./commands/identifier-status-commands.js'),
+    import('./commands/registry-oversight-commands.js'),
+    import('./commands/application-commands.js'),
     import('./commands/identifier-commands.js'),
     import('./commands/verify-commands.js'),
     import('./commands/ledger-commands.js'),

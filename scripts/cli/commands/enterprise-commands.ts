@@ -181,7 +181,7 @@ const enterpriseShow: CliCommand = {
 };
 
 /** Enterprise onboarding: applications, their review, operator keys. */
-export const enterpriseCommands: readonly CliCommand[] = [
+export const commands: readonly CliCommand[] = [
   enterpriseApply,
   enterpriseCreate,
   enterpriseApprove,
