@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { GatewayContext } from './access/index.js';
 import type { GatewayControl } from './gateway-control.js';
-import type { Gateway, GraphqlRequest, GraphqlResponse } from './gateway-options.js';
+import type { Gateway, GatewayTls, GraphqlRequest, GraphqlResponse } from './gateway-options.js';
 import { gatewayRoutes } from './gateway-routes.js';
-import { answerClientError, createGraphqlHttpHandler } from './http/index.js';
+import { answerClientError, createGraphqlHttpHandler, type HttpRoute } from './http/index.js';
 import type { Registry, RegistryApi } from './registry/index.js';
 import type { SubgraphSupergraphManager, SupergraphStatus } from './supergraph/index.js';
 
@@ -21,6 +22,10 @@ export interface GatewayParts {
   readonly registryApi: RegistryApi | undefined;
   /** The subgraph fetcher, whose connections close at stop. */
   readonly fetcher: { close(): void };
+  /** Routes served before the gateway's own. */
+  readonly routes?: readonly HttpRoute[];
+  /** With it, `listen` serves HTTPS. */
+  readonly tls?: GatewayTls | undefined;
 }
 
 /**
@@ -76,15 +81,21 @@ export class AggregationGateway implements Gateway {
       server,
       context: (request: IncomingMessage) =>
         this.#context((name) => headerValue(request.headers[name])),
-      routes: gatewayRoutes({
-        publicKeyPem: this.#publicKeyPem,
-        registry,
-        registryApi,
-        manager,
-        control,
-      }),
+      routes: [
+        ...(this.#parts.routes ?? []),
+        ...gatewayRoutes({
+          publicKeyPem: this.#publicKeyPem,
+          registry,
+          registryApi,
+          manager,
+          control,
+        }),
+      ],
     });
-    const http = createServer(handler);
+    const tls = this.#parts.tls;
+    const http = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
+      : createServer(handler);
     this.#http = http;
     http.on('clientError', answerClientError);
     http.keepAliveTimeout = 65_000;
@@ -92,7 +103,9 @@ export class AggregationGateway implements Gateway {
       http.once('error', reject);
       http.listen(port, host, () => {
         const address = http.address() as AddressInfo;
-        resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`);
+        resolve(
+          `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}/`,
+        );
       });
     });
   }

@@ -77,6 +77,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     registry,
     registryApi,
     fetcher,
+    routes: options.routes ?? [],
+    tls: options.tls,
   });
 }
 

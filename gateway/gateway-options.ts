@@ -5,6 +5,7 @@ import type { Logger } from '../schema/index.js';
 import type { OperationLimits } from './access/index.js';
 import type { BillingStore, Tariff } from './billing/index.js';
 import type { DeviceDirectory } from './catalog/index.js';
+import type { HttpRoute } from './http/index.js';
 import type { Registry } from './registry/index.js';
 import type { SupergraphStatus } from './supergraph/index.js';
 
@@ -83,6 +84,19 @@ export interface GatewaySettings {
    */
   readonly limits?: Partial<OperationLimits>;
   readonly logger?: Logger;
+  /**
+   * Routes served before the gateway's own, on every path (e.g. CORS answers, a published key
+   * set): each returns true when it answered the request, or sets headers and returns false.
+   */
+  readonly routes?: readonly HttpRoute[];
+  /** With a certificate and key, `listen` serves HTTPS instead of HTTP. */
+  readonly tls?: GatewayTls;
+}
+
+/** The gateway's TLS certificate (chain) and private key, as PEM. */
+export interface GatewayTls {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
 }
 
 /** One GraphQL request, for in-process execution. */

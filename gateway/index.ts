@@ -11,7 +11,9 @@ export type {
   GraphqlResponse,
   GatewayAccess,
   GatewayBilling,
+  GatewayTls,
 } from './gateway-options.js';
+export type { HttpRoute } from './http/index.js';
 export {
   createMemoryDirectory,
   type DeviceDirectory,
