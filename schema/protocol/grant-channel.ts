@@ -6,12 +6,19 @@ import {
   hkdfSync,
   sign,
   timingSafeEqual,
-  verify,
   type KeyObject,
 } from 'node:crypto';
 import { BoundedMap } from '../bounded-map.js';
 import { GridmarkError } from './errors.js';
-import { readGrant, refuseGrant, verifyGrant, type Grant, type GrantExpectation } from './grant.js';
+import {
+  readGrant,
+  refuseGrant,
+  signedByAny,
+  verifyGrant,
+  type GatewayPublicKeys,
+  type Grant,
+  type GrantExpectation,
+} from './grant.js';
 
 /**
  * Grant channels: sealing a grant with a key that only the gateway and one business system hold,
@@ -146,7 +153,8 @@ const REMEMBERED_CHANNELS = 64;
  * @throws GridmarkError `BAD_CONFIGURATION` when `grantKey` is not an X25519 private key.
  */
 export function createGrantVerifier(options: {
-  readonly gatewayPublicKey: KeyObject;
+  /** The gateway's key, or every key its key set publishes (a rotated key's overlap). */
+  readonly gatewayPublicKey: GatewayPublicKeys;
   readonly subgraph: string;
   readonly grantKey?: KeyObject;
 }): GrantVerifier {
@@ -165,7 +173,7 @@ export function createGrantVerifier(options: {
     let channel = channels.get(id);
     if (!channel) {
       const payload = Buffer.from(statementText, 'base64url');
-      if (!verify(null, payload, options.gatewayPublicKey, Buffer.from(signatureText, 'base64url')))
+      if (!signedByAny(payload, options.gatewayPublicKey, Buffer.from(signatureText, 'base64url')))
         return refuseGrant('BAD_SIGNATURE', 'The grant channel is not signed by the gateway.');
       const statement = readStatement(payload);
       if (statement.sys !== expect.subgraph)

@@ -52,14 +52,26 @@ export function signGrant(grant: Grant, privateKey: KeyObject): string {
 }
 
 /**
- * Checks a grant token: signature by the gateway's key, not expired, meant for this subgraph.
- * Replays are the caller's to check with {@link createReplayGuard}.
+ * The gateway's grant-verifying key, or every key it publishes (in its key set, while a rotated
+ * key's overlap lasts): a signature by any of them is the gateway's.
+ */
+export type GatewayPublicKeys = KeyObject | readonly KeyObject[];
+
+/** True when `signature` over `data` is by one of `keys`. */
+export function signedByAny(data: Buffer, keys: GatewayPublicKeys, signature: Buffer): boolean {
+  const list: readonly KeyObject[] = Array.isArray(keys) ? keys : [keys as KeyObject];
+  return list.some((key) => verify(null, data, key, signature));
+}
+
+/**
+ * Checks a grant token: signature by the gateway's key (any of them, given several), not
+ * expired, meant for this subgraph. Replays are the caller's to check with {@link createReplayGuard}.
  *
  * @throws GridmarkError `GRANT_REFUSED` with `details.reason` a {@link GrantRefusal}.
  */
 export function verifyGrant(
   token: string | undefined,
-  publicKey: KeyObject,
+  publicKey: GatewayPublicKeys,
   expect: GrantExpectation,
 ): Grant {
   if (token === undefined || token === '')
@@ -68,7 +80,7 @@ export function verifyGrant(
   if (!payloadText || !signatureText || extra !== undefined)
     return refuseGrant('MALFORMED', 'The grant is not <payload>.<signature>.');
   const payload = Buffer.from(payloadText, 'base64url');
-  if (!verify(null, payload, publicKey, Buffer.from(signatureText, 'base64url')))
+  if (!signedByAny(payload, publicKey, Buffer.from(signatureText, 'base64url')))
     return refuseGrant('BAD_SIGNATURE', 'The grant is not signed by the gateway.');
   return readGrant(payload, expect);
 }

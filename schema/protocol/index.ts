@@ -24,6 +24,8 @@ export {
   createReplayGuard,
   grantPublicKey,
   GRANT_HEADER,
+  signedByAny,
+  type GatewayPublicKeys,
   type Grant,
   type GrantRefusal,
   type ReplayGuard,
@@ -38,6 +40,12 @@ export {
   type GrantKeyPair,
   type GrantVerifier,
 } from './grant-channel.js';
+export {
+  grantPublicKeysFromJwks,
+  GATEWAY_JWKS_PATH,
+  type GrantPublicJwk,
+  type GrantPublicKeyEntry,
+} from './grant-key-set.js';
 export { commitField, newSalt, stableJson, type FieldCommitmentInput } from './field-commitment.js';
 export type { ServedProofs } from './served-proofs.js';
 export type { ReceiptValue, ReceiptValues, VerificationStatus } from './response-receipt.js';
