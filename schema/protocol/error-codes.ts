@@ -344,6 +344,18 @@ export const ERROR_CODES = {
       "The request holds a mutation or a subscription: the gateway serves devices' fields to read, nothing else. Refused before anything is looked up, resolved or charged.",
     exitCode: 2,
   },
+  KEY_FILE_EXPOSED: {
+    message: 'A key file is open to other users.',
+    meaning:
+      "The gateway's grant key file (or another file of secret keys) may be read or written by its group or others. It is refused, not tightened: a key that may have leaked is replaced (`gridmark keys rotate`), and the file made mode 0600. The message names the file.",
+    exitCode: 8,
+  },
+  ALREADY_INITIALIZED: {
+    message: 'There is already a gateway configuration or data here.',
+    meaning:
+      '`gridmark init` found the configuration file, the data directory (not empty) or the key file it would write. Nothing is overwritten or changed; the message names what exists. Choose another `--dir` or `--config`, or move the old one aside yourself.',
+    exitCode: 2,
+  },
 } as const satisfies Record<string, { message: string; meaning: string; exitCode: number }>;
 
 /** A stable gridmark error code. */
