@@ -3,6 +3,7 @@ import { createOperationLimitGuards, operationLimits } from './access/index.js';
 import { AggregationGateway } from './aggregation-gateway.js';
 import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/index.js';
 import { CatalogDataSource, createCatalogSchema } from './catalog/index.js';
+import { explorerRoutes, resolveExplorerMode } from './explorer/index.js';
 import { GatewayControl } from './gateway-control.js';
 import type { Gateway, GatewayOptions } from './gateway-options.js';
 import { buildApolloGateway, buildApolloServer } from './gateway-server.js';
@@ -24,6 +25,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const mode =
     options.mode ?? (process.env['NODE_ENV'] === 'production' ? 'production' : 'development');
   const limits = operationLimits(options.limits);
+  const explorer = resolveExplorerMode(mode, options.explorer);
   const registry = options.registry;
   const catalog = createCatalogSchema(
     registry ?? options.directory,
@@ -65,6 +67,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     limitGuards: createOperationLimitGuards(limits),
     controlPlugins: control?.plugins ?? [],
+    explorer,
   });
   const registryApi = registry
     ? createRegistryApi(registry, { mode, logger, extensions: billingExtensions(control) })
@@ -77,7 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     registry,
     registryApi,
     fetcher,
-    routes: options.routes ?? [],
+    routes: [...(options.routes ?? []), ...explorerRoutes({ explorer })],
     tls: options.tls,
   });
 }

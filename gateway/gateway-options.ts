@@ -5,6 +5,7 @@ import type { Logger } from '../schema/index.js';
 import type { OperationLimits } from './access/index.js';
 import type { BillingStore, Tariff } from './billing/index.js';
 import type { DeviceDirectory } from './catalog/index.js';
+import type { ExplorerMode } from './explorer/index.js';
 import type { HttpRoute } from './http/index.js';
 import type { Registry } from './registry/index.js';
 import type { SupergraphStatus } from './supergraph/index.js';
@@ -91,6 +92,13 @@ export interface GatewaySettings {
   readonly routes?: readonly HttpRoute[];
   /** With a certificate and key, `listen` serves HTTPS instead of HTTP. */
   readonly tls?: GatewayTls;
+  /**
+   * Which explorer a browser gets: `sandbox` (Apollo Sandbox, from Apollo's CDN), `graphiql` (the
+   * bundled GraphiQL, every file from the gateway), `auto` (Sandbox when its CDN answers, else the
+   * bundled GraphiQL) or `off`. Any but `off` also serves the bundled GraphiQL at `/explorer`.
+   * Default: `auto` in development, `off` in production.
+   */
+  readonly explorer?: ExplorerMode;
 }
 
 /** The gateway's TLS certificate (chain) and private key, as PEM. */

@@ -13,6 +13,7 @@ import {
 } from './access/index.js';
 import { CATALOG_SUBGRAPH, type CatalogDataSource } from './catalog/index.js';
 import { createErrorFormatter } from './error-formatting.js';
+import type { ExplorerMode } from './explorer/index.js';
 import type { SystemEndpoint } from './gateway-options.js';
 import { stringifyAsciiJson } from './http/index.js';
 import type { SubgraphSupergraphManager } from './supergraph/index.js';
@@ -62,6 +63,8 @@ export interface ApolloServerOptions {
   readonly limitGuards: OperationLimitGuards;
   /** Access control's plugins, then billing's, when they are on. */
   readonly controlPlugins: readonly ApolloServerPlugin<GatewayContext>[];
+  /** Apollo Sandbox is served only for `sandbox`; the explorer's routes serve the others. */
+  readonly explorer?: ExplorerMode;
 }
 
 /**
@@ -86,7 +89,7 @@ export function buildApolloServer(options: ApolloServerOptions): ApolloServer<Ga
       // First: a document that does not resolve to one operation is refused before any other hook.
       createOperationGate(),
       limitGuards.plugin,
-      mode === 'development'
+      (options.explorer ?? (mode === 'development' ? 'sandbox' : 'off')) === 'sandbox'
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
       ...options.controlPlugins,

@@ -55,3 +55,4 @@ export {
 export { GATEWAY_KEY_PATH } from './gateway-routes.js';
 export { latestCheckpointInFile } from './storage/index.js';
 export * from './billing/index.js';
+export { EXPLORER_MODES, EXPLORER_PATH, type ExplorerMode } from './explorer/index.js';
