@@ -356,6 +356,18 @@ export const ERROR_CODES = {
       '`gridmark init` found the configuration file, the data directory (not empty) or the key file it would write. Nothing is overwritten or changed; the message names what exists. Choose another `--dir` or `--config`, or move the old one aside yourself.',
     exitCode: 2,
   },
+  UNKNOWN_COMMAND: {
+    message: 'There is no such gridmark command.',
+    meaning:
+      'The words given to `gridmark` name no command. The usage, with every command, goes to standard error; `gridmark help` (or `--help`) prints it and exits 0.',
+    exitCode: 2,
+  },
+  REGISTRY_NOT_SET: {
+    message: 'No registry URL is set.',
+    meaning:
+      'A command that talks to the registry API found no URL: none in `--registry`, `GRIDMARK_REGISTRY`, or a gateway configuration file (`--config` or `GRIDMARK_CONFIG`, whose listen address gives it). There is no default; the message names the flag and the variables to set.',
+    exitCode: 2,
+  },
 } as const satisfies Record<string, { message: string; meaning: string; exitCode: number }>;
 
 /** A stable gridmark error code. */

@@ -5,20 +5,20 @@ import {
   REGISTRY_OPTIONS,
   onePositional,
   parseCommandArgs,
-  registryUrl,
   required,
+  resolveRegistryUrl,
+  type RegistryOptionValues,
 } from '../cli-options.js';
 import type { CliCommand } from '../command.js';
 
 /** The gateway's base URL: `--gateway`, else `GRIDMARK_GATEWAY`, else the registry URL's origin. */
-function gatewayBase(values: {
-  readonly gateway?: string | undefined;
-  readonly registry?: string | undefined;
-}): string {
+async function gatewayBase(
+  values: RegistryOptionValues & { readonly gateway?: string | undefined },
+): Promise<string> {
   const base =
     values.gateway ??
     process.env['GRIDMARK_GATEWAY'] ??
-    new URL('/', registryUrl(values)).toString();
+    new URL('/', await resolveRegistryUrl(values)).toString();
   return base.endsWith('/') ? base : `${base}/`;
 }
 
@@ -38,18 +38,17 @@ const idShow: CliCommand = {
     });
     const identifier = onePositional(positionals, 'identifier');
     parseIdentifier(identifier);
+    const base = await gatewayBase(values);
     let response: Response;
     try {
-      response = await fetch(resolverUrl(gatewayBase(values), identifier), {
+      response = await fetch(resolverUrl(base, identifier), {
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(10_000),
       });
     } catch (cause) {
-      throw new GridmarkError(
-        'SYSTEM_UNAVAILABLE',
-        `the gateway at ${gatewayBase(values)} did not answer.`,
-        { cause },
-      );
+      throw new GridmarkError('SYSTEM_UNAVAILABLE', `the gateway at ${base} did not answer.`, {
+        cause,
+      });
     }
     const body = (await response.json()) as { error?: { code?: string; message?: string } };
     if (!response.ok)
@@ -75,7 +74,7 @@ const idQr: CliCommand = {
     });
     const identifier = onePositional(positionals, 'identifier');
     parseIdentifier(identifier);
-    const content = values.plain ? identifier : resolverUrl(gatewayBase(values), identifier);
+    const content = values.plain ? identifier : resolverUrl(await gatewayBase(values), identifier);
     const out = values.out;
     if (out === undefined) {
       io.out(
