@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { GatewayContext } from './access/index.js';
 import type { GatewayControl } from './gateway-control.js';
+import type { GatewayObservability } from './observability/index.js';
 import type { Gateway, GatewayTls, GraphqlRequest, GraphqlResponse } from './gateway-options.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { answerClientError, createGraphqlHttpHandler, type HttpRoute } from './http/index.js';
@@ -22,6 +23,8 @@ export interface GatewayParts {
   readonly registryApi: RegistryApi | undefined;
   /** The subgraph fetcher, whose connections close at stop. */
   readonly fetcher: { close(): void };
+  /** Request ids, metrics, traces, `/metrics` and `/readyz`, and the drain at stop. */
+  readonly observability?: GatewayObservability;
   /** Routes served before the gateway's own. */
   readonly routes?: readonly HttpRoute[];
   /** With it, `listen` serves HTTPS. */
@@ -77,7 +80,7 @@ export class AggregationGateway implements Gateway {
 
   listen(port: number, host = '127.0.0.1'): Promise<string> {
     const { server, manager, control, registry, registryApi } = this.#parts;
-    const handler = createGraphqlHttpHandler({
+    const gatewayHandler = createGraphqlHttpHandler({
       server,
       context: (request: IncomingMessage) =>
         this.#context((name) => headerValue(request.headers[name])),
@@ -92,6 +95,7 @@ export class AggregationGateway implements Gateway {
         }),
       ],
     });
+    const handler = this.#observe(gatewayHandler);
     const tls = this.#parts.tls;
     const http = tls
       ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
@@ -112,6 +116,8 @@ export class AggregationGateway implements Gateway {
 
   async stop(): Promise<void> {
     const { server, control, registryApi, fetcher } = this.#parts;
+    // New requests are refused and /readyz says so at once; those in flight finish first.
+    await this.#parts.observability?.drain();
     this.#unsubscribe?.();
     control?.closeFields();
     await this.#closeHttp();
@@ -119,6 +125,14 @@ export class AggregationGateway implements Gateway {
     await registryApi?.server.stop();
     await control?.stop();
     fetcher.close();
+    await this.#parts.observability?.shutdown();
+  }
+
+  /** The listener with observability in front (request ids, probes, drain), when there is one. */
+  #observe(
+    handler: (request: IncomingMessage, response: ServerResponse) => void,
+  ): (request: IncomingMessage, response: ServerResponse) => void {
+    return this.#parts.observability?.listener(handler) ?? handler;
   }
 
   #context(headers: (name: string) => string | undefined): Promise<GatewayContext> {

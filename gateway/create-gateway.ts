@@ -1,4 +1,3 @@
-import { createConsoleLogger } from '../schema/index.js';
 import { createOperationLimitGuards, operationLimits } from './access/index.js';
 import { AggregationGateway } from './aggregation-gateway.js';
 import { BILLING_TYPE_DEFS, createBillingResolvers } from './billing/index.js';
@@ -9,6 +8,7 @@ import type { Gateway, GatewayOptions } from './gateway-options.js';
 import { buildApolloGateway, buildApolloServer } from './gateway-server.js';
 import { catalogSource, followSubgraphs } from './gateway-supergraph.js';
 import { createSubgraphFetcher } from './http/index.js';
+import { GatewayObservability, observedParts } from './observability/index.js';
 import { createRegistryApi, type RegistryApiExtension } from './registry/index.js';
 
 /**
@@ -21,7 +21,9 @@ import { createRegistryApi, type RegistryApiExtension } from './registry/index.j
  * console.log(await gateway.listen(4000));
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const logger = options.logger ?? createConsoleLogger('gateway');
+  // Logs, metrics, traces, readiness and shutdown; its logger adds request ids and redacts secrets.
+  const observability = new GatewayObservability(options);
+  const logger = observability.logger;
   const mode =
     options.mode ?? (process.env['NODE_ENV'] === 'production' ? 'production' : 'development');
   const limits = operationLimits(options.limits);
@@ -38,7 +40,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     registry && options.access
       ? new GatewayControl({
           registry,
-          access: options.access,
+          access: { ...options.access, ledger: observability.ledger(options.access.ledger) },
           maxDevices: limits.maxDevices,
           logger,
         })
@@ -58,20 +60,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     catalog: new CatalogDataSource(catalog.schema),
     systems: options.systems ?? [],
     fetcher,
-    guard: control?.guard,
+    guard: observability.guard(control?.guard),
     logger,
+    observeFetcher: (system, given) => observability.fetcher(system, given),
   });
   const server = buildApolloServer({
     gateway,
     mode,
     logger,
     limitGuards: createOperationLimitGuards(limits),
-    controlPlugins: control?.plugins ?? [],
+    controlPlugins: observability.traced(control?.plugins ?? [], [
+      'gridmark.access',
+      'gridmark.billing',
+    ]),
+    observabilityPlugins: [observability.plugin()],
     explorer,
   });
   const registryApi = registry
     ? createRegistryApi(registry, { mode, logger, extensions: billingExtensions(control) })
     : undefined;
+  observability.watch(observedParts({ manager, registry, access: options.access, control }));
   return new AggregationGateway({
     server,
     manager,
@@ -80,6 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     registry,
     registryApi,
     fetcher,
+    observability,
     routes: [...(options.routes ?? []), ...explorerRoutes({ explorer })],
     tls: options.tls,
   });

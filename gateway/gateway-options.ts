@@ -5,6 +5,7 @@ import type { Logger } from '../schema/index.js';
 import type { OperationLimits } from './access/index.js';
 import type { BillingStore, Tariff } from './billing/index.js';
 import type { DeviceDirectory } from './catalog/index.js';
+import type { ObservabilitySettings } from './observability/index.js';
 import type { ExplorerMode } from './explorer/index.js';
 import type { HttpRoute } from './http/index.js';
 import type { Registry } from './registry/index.js';
@@ -85,6 +86,14 @@ export interface GatewaySettings {
    */
   readonly limits?: Partial<OperationLimits>;
   readonly logger?: Logger;
+  /**
+   * Logs, metrics, traces and readiness (see docs/observability.md): JSON or readable logs and
+   * their level, `/metrics` on or off, the OTLP endpoint that receives traces (none: off), and
+   * the ledger backlog over which `/readyz` says not ready.
+   */
+  readonly observability?: ObservabilitySettings;
+  /** How long `stop()` waits for in-flight queries after refusing new ones (default 10 000 ms). */
+  readonly shutdownGraceMs?: number;
   /**
    * Routes served before the gateway's own, on every path (e.g. CORS answers, a published key
    * set): each returns true when it answered the request, or sets headers and returns false.

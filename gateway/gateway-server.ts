@@ -31,6 +31,8 @@ export interface SubgraphServices {
   /** Grants out and verification in, when access control is on. */
   readonly guard: SubgraphGuard | undefined;
   readonly logger: Logger;
+  /** Wraps each system's fetcher to count, time and trace its requests. */
+  readonly observeFetcher?: (system: string, fetcher: Fetcher) => Fetcher;
 }
 
 /** Apollo Gateway over the live supergraph, each business system behind a {@link SystemDataSource}. */
@@ -47,7 +49,8 @@ export function buildApolloGateway(services: SubgraphServices): ApolloGateway {
         name,
         url: url ?? system?.url ?? '',
         logger,
-        fetcher: system?.fetcher ?? fetcher,
+        fetcher:
+          services.observeFetcher?.(name, system?.fetcher ?? fetcher) ?? system?.fetcher ?? fetcher,
         ownedFields: () => manager.ownedFields(name),
         ...(guard ? { guard } : {}),
       });
@@ -63,6 +66,8 @@ export interface ApolloServerOptions {
   readonly limitGuards: OperationLimitGuards;
   /** Access control's plugins, then billing's, when they are on. */
   readonly controlPlugins: readonly ApolloServerPlugin<GatewayContext>[];
+  /** Observability's plugin, which records each operation, before access control's. */
+  readonly observabilityPlugins?: readonly ApolloServerPlugin<GatewayContext>[];
   /** Apollo Sandbox is served only for `sandbox`; the explorer's routes serve the others. */
   readonly explorer?: ExplorerMode;
 }
@@ -92,6 +97,7 @@ export function buildApolloServer(options: ApolloServerOptions): ApolloServer<Ga
       (options.explorer ?? (mode === 'development' ? 'sandbox' : 'off')) === 'sandbox'
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
+      ...(options.observabilityPlugins ?? []),
       ...options.controlPlugins,
     ],
   });

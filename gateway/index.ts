@@ -54,5 +54,17 @@ export {
 } from './access/index.js';
 export { GATEWAY_KEY_PATH } from './gateway-routes.js';
 export { latestCheckpointInFile } from './storage/index.js';
+export {
+  createGatewayLogger,
+  redactSecrets,
+  OBSERVABILITY_DEFAULTS,
+  REQUEST_ID_HEADER,
+  type GatewayLoggerOptions,
+  type LoggingSettings,
+  type MetricsSettings,
+  type ObservabilitySettings,
+  type ReadinessSettings,
+  type TracingSettings,
+} from './observability/index.js';
 export * from './billing/index.js';
 export { EXPLORER_MODES, EXPLORER_PATH, type ExplorerMode } from './explorer/index.js';

@@ -344,6 +344,12 @@ export const ERROR_CODES = {
       "The request holds a mutation or a subscription: the gateway serves devices' fields to read, nothing else. Refused before anything is looked up, resolved or charged.",
     exitCode: 2,
   },
+  SHUTTING_DOWN: {
+    message: 'The gateway is shutting down and takes no new requests.',
+    meaning:
+      'The gateway was told to stop: it finishes the queries it has (up to `shutdownGraceMs`) and refuses new ones with HTTP 503, and `/readyz` answers 503. Retry on another instance, or once it has restarted.',
+    exitCode: 5,
+  },
   KEY_FILE_EXPOSED: {
     message: 'A key file is open to other users.',
     meaning:
