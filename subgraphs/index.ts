@@ -3,3 +3,5 @@
  * door lists it all.
  */
 export * from './kit/index.js';
+// Business systems from a config file, for systems that write no code: `gridmark system serve`.
+export * from './configured/index.js';

@@ -344,6 +344,18 @@ export const ERROR_CODES = {
       "The request holds a mutation or a subscription: the gateway serves devices' fields to read, nothing else. Refused before anything is looked up, resolved or charged.",
     exitCode: 2,
   },
+  SOURCE_UNAVAILABLE: {
+    message: "The business system's own database could not be opened or reached.",
+    meaning:
+      '`gridmark system serve` could not open its SQLite file (missing, not a database) or connect to its PostgreSQL server (refused, unknown host, authentication failed, no such database). `extensions.setting` names the setting; the connection string and password are never told.',
+    exitCode: 4,
+  },
+  SOURCE_QUERY_FAILED: {
+    message: "A configured SQL statement failed in the business system's database.",
+    meaning:
+      "The SQL of a configured business system (`devices.load` or `devices.list`) failed: a syntax error, a missing table or column, a statement that is not a query or writes (the database is opened read-only), a wrong number of parameters, or the statement timeout. `extensions.setting` names the statement and `extensions.reason` says which (`SQL`, `READ_ONLY`, `NOT_A_QUERY`, `PARAMETERS`, `TIMEOUT`); the database's own message stays in the system's log.",
+    exitCode: 4,
+  },
   SHUTTING_DOWN: {
     message: 'The gateway is shutting down and takes no new requests.',
     meaning:

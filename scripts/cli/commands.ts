@@ -8,6 +8,7 @@ export async function loadCommands(): Promise<readonly CliCommand[]> {
   const modules = await Promise.all([
     import('./commands/enterprise-commands.js'),
     import('./commands/system-commands.js'),
+    import('./commands/system-serve-command.js'),
     import('./commands/device-commands.js'),
     import('./commands/identifier-status-commands.js'),
     import('./commands/registry-oversight-commands.js'),

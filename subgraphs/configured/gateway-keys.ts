@@ -1,0 +1,136 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { GridmarkError, grantPublicKey, silentLogger, type Logger } from '../../schema/index.js';
+
+/** The gateway's grant-signing public keys a system trusts, kept current. */
+export interface GatewayKeys {
+  /** The keys trusted now, by key id (the JWK `x`, the raw key in base64url). */
+  current(): ReadonlyMap<string, KeyObject>;
+  /**
+   * Says a grant verified under none of the keys: the gateway may have rotated its key, so the
+   * key set is fetched again (at most every {@link EARLY_REFRESH_MS}).
+   */
+  suspectRotation(): void;
+  stop(): void;
+}
+
+/** Options of {@link openGatewayKeys}; at least one source of keys. */
+export interface GatewayKeysOptions {
+  /** A PEM public key given as text (`GRIDMARK_GATEWAY_PUBLIC_KEY`). */
+  readonly pem?: string;
+  readonly publicKeyFile?: string;
+  /** The gateway's key set, `<gateway>/.well-known/jwks.json`. */
+  readonly jwksUrl?: string;
+  readonly refreshSeconds?: number;
+  readonly fetchTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+/** The soonest a grant under no known key makes the system fetch the key set again. */
+export const EARLY_REFRESH_MS = 30_000;
+
+/**
+ * The gateway's keys from a PEM (text or file) and from its JWKS URL, which is fetched now and
+ * then every `refreshSeconds` (and early when a grant verifies under no key), so that a gateway
+ * can rotate its key with an overlap and its systems follow without a restart. A fetch that
+ * fails keeps the keys the system has.
+ *
+ * @throws GridmarkError `BAD_CONFIGURATION` naming the setting when a key cannot be read or the
+ *   first fetch of the key set fails.
+ */
+export async function openGatewayKeys(options: GatewayKeysOptions): Promise<GatewayKeys> {
+  const logger = options.logger ?? silentLogger;
+  const fixed = new Map<string, KeyObject>();
+  if (options.pem !== undefined) addKey(fixed, grantPublicKey(options.pem));
+  if (options.publicKeyFile !== undefined) addKey(fixed, readPemFile(options.publicKeyFile));
+  let fetched = new Map<string, KeyObject>();
+  const url = options.jwksUrl;
+  if (url === undefined) return { current: () => fixed, suspectRotation() {}, stop() {} };
+
+  const timeoutMs = options.fetchTimeoutMs ?? 5_000;
+  fetched = await fetchKeySet(url, timeoutMs).catch((cause: unknown) => {
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `gateway.jwksUrl: cannot read the gateway's keys from ${url}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { details: { setting: 'gateway.jwksUrl' } },
+    );
+  });
+  let merged = new Map([...fixed, ...fetched]);
+  let lastFetch = Date.now();
+  let inFlight: Promise<void> | undefined;
+  const refresh = (): void => {
+    if (inFlight) return;
+    lastFetch = Date.now();
+    inFlight = fetchKeySet(url, timeoutMs)
+      .then((keys) => {
+        if (!sameKeys(keys, fetched))
+          logger.info(`the gateway's key set now holds ${keys.size} keys`);
+        fetched = keys;
+        merged = new Map([...fixed, ...fetched]);
+      })
+      .catch((error: unknown) =>
+        logger.warn(
+          `cannot refresh the gateway's keys, keeping ${fetched.size}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      )
+      .finally(() => (inFlight = undefined));
+  };
+  const timer = setInterval(refresh, (options.refreshSeconds ?? 300) * 1000);
+  timer.unref();
+  return {
+    current: () => merged,
+    suspectRotation() {
+      if (Date.now() - lastFetch >= EARLY_REFRESH_MS) refresh();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+function readPemFile(path: string): KeyObject {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new GridmarkError('BAD_CONFIGURATION', `gateway.publicKeyFile: cannot read ${path}.`, {
+      cause,
+      details: { setting: 'gateway.publicKeyFile' },
+    });
+  }
+  return grantPublicKey(pem);
+}
+
+function addKey(keys: Map<string, KeyObject>, key: KeyObject): void {
+  keys.set(String(key.export({ format: 'jwk' }).x), key);
+}
+
+/** Reads the Ed25519 signing keys of a JWKS document; others are left out. */
+async function fetchKeySet(url: string, timeoutMs: number): Promise<Map<string, KeyObject>> {
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'error',
+    headers: { accept: 'application/json' },
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const body = (await response.json()) as { keys?: unknown };
+  if (!Array.isArray(body.keys)) throw new Error('the answer holds no "keys" list');
+  const keys = new Map<string, KeyObject>();
+  for (const jwk of body.keys as Record<string, unknown>[]) {
+    if (jwk?.['kty'] !== 'OKP' || jwk['crv'] !== 'Ed25519' || typeof jwk['x'] !== 'string')
+      continue;
+    if (jwk['use'] !== undefined && jwk['use'] !== 'sig') continue;
+    try {
+      addKey(
+        keys,
+        createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk['x'] }, format: 'jwk' }),
+      );
+    } catch {
+      // A key that does not parse is no key the gateway signs with.
+    }
+  }
+  if (keys.size === 0) throw new Error('the key set holds no Ed25519 signing key');
+  return keys;
+}
+
+function sameKeys(a: ReadonlyMap<string, KeyObject>, b: ReadonlyMap<string, KeyObject>): boolean {
+  return a.size === b.size && [...a.keys()].every((k) => b.has(k));
+}
