@@ -68,3 +68,4 @@ export {
 } from './observability/index.js';
 export * from './billing/index.js';
 export { EXPLORER_MODES, EXPLORER_PATH, type ExplorerMode } from './explorer/index.js';
+export * from './config/index.js';
