@@ -67,5 +67,11 @@ export {
   type TracingSettings,
 } from './observability/index.js';
 export * from './billing/index.js';
-export { EXPLORER_MODES, EXPLORER_PATH, type ExplorerMode } from './explorer/index.js';
+export {
+  EXPLORER_MODES,
+  EXPLORER_PATH,
+  SANDBOX_SCRIPT_URL,
+  type ExplorerMode,
+} from './explorer/index.js';
 export * from './config/index.js';
+export * from './serving/index.js';
