@@ -67,7 +67,7 @@ function licenseOf(manifest: { license?: unknown; licenses?: unknown }): string 
     typeof value === 'string'
       ? value
       : typeof value === 'object' && value !== null && 'type' in value
-        ? String((value as { type: unknown }).type)
+        ? String(value.type)
         : undefined;
   const license = typeOf(manifest.license);
   if (license !== undefined) return license;
