@@ -90,8 +90,7 @@ function configError(
   const lines = issues.slice(0, 5).map((issue) => {
     const path = settingPath(issue.path);
     const env = fromEnv.get(issue.path.map(String).join('.'));
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    return `${path || '(top level)'}${env ? ` (from ${env.env})` : ''}: ${issue.message}${keys}`;
+    return `${path || '(top level)'}${env ? ` (from ${env.env})` : ''}: ${issue.message}`;
   });
   const first = issues[0];
   const inFields = first !== undefined && first.path[0] === 'fields' && first.path.length > 1;

@@ -45,29 +45,57 @@ const postgresSource = z.strictObject({
   connectTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(5_000),
 });
 
-/** How the rows of the system's database name their devices. */
-const identifierSchema = z.union([
-  z.strictObject({
-    /** The column that holds the gridmark identifier itself. */
-    column: z.string().min(1).default('identifier'),
-  }),
-  z.strictObject({
-    /** The column that holds the system's own device code. */
-    localColumn: z.string().min(1),
-    /**
-     * How an identifier is made of a local code: `{local}` stands for it, e.g.
-     * `88.1001.7/{local}`. The queries then take and return local codes.
-     */
-    template: z.string().regex(/^[^{}]*\{local\}[^{}]*$/, 'must hold {local} exactly once'),
-  }),
-]);
+/**
+ * How the rows of the system's database name their devices: the column that holds the gridmark
+ * identifier itself (`column`, default `identifier`), or the column of the system's own device
+ * code with the template that makes an identifier of it (`localColumn` and `template`, e.g.
+ * `88.1001.7/{local}`); the queries then take and return local codes.
+ */
+const identifierSchema = z
+  .strictObject({
+    column: z.string().min(1).optional(),
+    localColumn: z.string().min(1).optional(),
+    template: z
+      .string()
+      .regex(/^[^{}]*\{local\}[^{}]*$/, 'must hold {local} exactly once')
+      .optional(),
+  })
+  .superRefine((value, context) => {
+    const local = value.localColumn !== undefined || value.template !== undefined;
+    if (local && value.column !== undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['column'],
+        message: 'give either column, or localColumn with template, not both',
+      });
+    else if (local && value.localColumn === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['localColumn'],
+        message: 'template needs localColumn',
+      });
+    else if (local && value.template === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['template'],
+        message: 'localColumn needs a template such as 88.1001.7/{local}',
+      });
+  })
+  .transform(
+    (
+      value,
+    ): { readonly column: string } | { readonly localColumn: string; readonly template: string } =>
+      value.localColumn !== undefined && value.template !== undefined
+        ? { localColumn: value.localColumn, template: value.template }
+        : { column: value.column ?? 'identifier' },
+  );
 
 const devicesSchema = z.strictObject({
   /** The SQL that loads a batch: one parameter, the list of identifiers (or local codes). */
   load: z.string().min(1),
   /** The SQL that lists every device to anchor: one row per device. */
   list: z.string().min(1),
-  identifier: identifierSchema.default({ column: 'identifier' }),
+  identifier: identifierSchema.prefault({}),
 });
 
 const anchoringSchema = z.strictObject({
