@@ -58,7 +58,7 @@ export class GatewayObservability {
             inFlight: () => this.lifecycle.inFlight,
           })
         : undefined;
-    this.lifecycle = new RequestLifecycle(this.metrics);
+    this.lifecycle = new RequestLifecycle(this.metrics, this.logger);
   }
 
   /** The gateway's parts, for the gauges and the readiness probes. */

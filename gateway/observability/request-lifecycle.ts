@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../schema/index.js';
 import { sendJson } from '../http/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { secondsSince } from './instruments.js';
@@ -7,6 +8,7 @@ import {
   REQUEST_ID_HEADER,
   requestIdFrom,
   runInRequest,
+  type OperationRecord,
   type RequestScope,
 } from './request-scope.js';
 
@@ -26,11 +28,13 @@ type Phase =
  */
 export class RequestLifecycle {
   readonly #metrics: GatewayMetrics | undefined;
+  readonly #logger: Logger;
   #inFlight = 0;
   #phase: Phase = { phase: 'serving' };
 
-  constructor(metrics: GatewayMetrics | undefined) {
+  constructor(metrics: GatewayMetrics | undefined, logger: Logger) {
     this.#metrics = metrics;
+    this.#logger = logger;
   }
 
   /** Requests being served now (probes excluded). */
@@ -84,13 +88,28 @@ export class RequestLifecycle {
       if (ended) return;
       ended = true;
       this.#inFlight -= 1;
-      this.#metrics?.requestEnded(scope.operations, secondsSince(scope.startedAt));
+      const seconds = secondsSince(scope.startedAt);
+      this.#metrics?.requestEnded(scope.operations, seconds);
       endOperationSpans(scope.operations);
+      if (scope.operations.length > 0)
+        this.#logger.debug(
+          `answered ${outcomesOf(scope.operations)} in ${(seconds * 1000).toFixed(1)} ms (HTTP ${response.statusCode})`,
+        );
       if (this.#inFlight === 0 && this.#phase.phase === 'draining') this.#phase.wake();
     };
     response.once('finish', end);
     response.once('close', end);
   }
+}
+
+/** Each operation's outcome: OK or its first error's code. */
+function outcomesOf(operations: readonly OperationRecord[]): string {
+  return operations
+    .map(({ result }) => {
+      const code = result?.errors?.[0]?.extensions?.['code'];
+      return result?.errors?.length ? (typeof code === 'string' ? code : 'ERROR') : 'OK';
+    })
+    .join(', ');
 }
 
 function pathOf(url: string | undefined): string {

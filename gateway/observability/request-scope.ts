@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
+import { redactSecrets } from './secret-redaction.js';
 
 /** The header that carries a request's id, in and out. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -57,9 +58,13 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The id of a request: the client's `x-request-id` when it is a sane token (1-128 of
- * `A-Z a-z 0-9 . _ : -`, so it cannot forge log lines or carry markup), otherwise a new UUID.
+ * `A-Z a-z 0-9 . _ : -`, so it cannot forge log lines or carry markup, and not shaped like a
+ * secret), otherwise a new UUID.
  */
 export function requestIdFrom(header: string | string[] | undefined): string {
   const given = Array.isArray(header) ? header[0] : header;
-  return given !== undefined && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+  // A key sent as a request id would be written on every log line: it is replaced, not logged.
+  return given !== undefined && SANE_REQUEST_ID.test(given) && redactSecrets(given) === given
+    ? given
+    : randomUUID();
 }
