@@ -20,6 +20,9 @@ export async function loadCommands(): Promise<readonly CliCommand[]> {
     import('./commands/outbox-commands.js'),
     import('./commands/credit-commands.js'),
     import('./commands/finance-commands.js'),
+    import('./commands/init-commands.js'),
+    import('./commands/serve-commands.js'),
+    import('./commands/key-commands.js'),
     // Areas add their command modules here, e.g. import('./commands/ledger-commands.js').
   ] as Promise<{ readonly commands: readonly CliCommand[] }>[]);
   return modules.flatMap((m) => m.commands);
