@@ -100,11 +100,17 @@ export class GatewayObservability {
     const tracing = this.tracing;
     if (!guard || !tracing) return guard;
     const verify = guard.verify.bind(guard) as (...args: unknown[]) => Promise<unknown>;
-    return Object.assign(Object.create(guard) as T, {
-      verify: (system: string, ...rest: unknown[]) =>
-        inSpan(tracing, 'gridmark.verification', { 'gridmark.system': system }, () =>
-          verify(system, ...rest),
-        ),
+    const traced = (system: string, ...rest: unknown[]): Promise<unknown> =>
+      inSpan(tracing, 'gridmark.verification', { 'gridmark.system': system }, () =>
+        verify(system, ...rest),
+      );
+    // A proxy, not a prototype: the guard's methods read its private fields, so they run on it.
+    return new Proxy(guard, {
+      get(target, property) {
+        if (property === 'verify') return traced;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
     });
   }
 

@@ -56,8 +56,8 @@ export function observeLedger(ledger: LedgerAdapter, instruments: Instruments): 
   const { metrics, tracing } = instruments;
   if (!metrics && !tracing) return ledger;
   return new Proxy(ledger, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
       if (typeof property !== 'string' || typeof value !== 'function' || NOT_CALLS.has(property))
         return value;
       const method = property;

@@ -48,6 +48,8 @@ export interface ObservedNetwork {
   /** The platform admin's key. */
   readonly adminKey: string;
   post(body: unknown, headers?: Readonly<Record<string, string>>): Promise<Reply>;
+  /** Stops the gateway alone (once; later calls wait for the same stop). */
+  stopGateway(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -201,9 +203,12 @@ export async function startObservedNetwork(
       'x-gridmark-function': 'monitoring',
     },
   };
+  let gatewayStopped: Promise<void> | undefined;
+  const stopGateway = (): Promise<void> => (gatewayStopped ??= gateway.stop());
   return {
     url,
     devices,
+    stopGateway,
     gateway,
     ledger,
     registry,
@@ -224,7 +229,7 @@ export async function startObservedNetwork(
       };
     },
     async stop() {
-      await gateway.stop();
+      await stopGateway();
       await Promise.all(served.map((s) => s.stop()));
       await registry.close();
       await book.close();
