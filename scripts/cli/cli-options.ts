@@ -90,7 +90,7 @@ export async function resolveRegistryUrl(values: RegistryOptionValues): Promise<
   const file = configFileOf(values);
   if (file === undefined) throw registryNotSet(undefined);
   const { registryUrlFromConfigFile } = await import('./registry-from-config.js');
-  return registryUrlFromConfigFile(file);
+  return await registryUrlFromConfigFile(file);
 }
 
 function registryUrlFromFlagOrEnvironment(values: RegistryOptionValues): string | undefined {

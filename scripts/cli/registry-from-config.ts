@@ -1,46 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { GridmarkError } from '../../schema/index.js';
 
 /**
- * The registry API URL of the gateway a configuration file describes: its listen address, with
- * https when the file configures TLS, and the registry's path `/registry`. A wildcard address
- * (`0.0.0.0`, `::`) is reached on the loopback interface of the same machine.
+ * The registry API URL of the gateway a configuration file describes (the file `gridmark serve
+ * --config` reads, with its `GRIDMARK_*` variables laid over it): its listen address, https when
+ * the file configures TLS, and the registry's path `/registry`. A wildcard address (`0.0.0.0`,
+ * `::`) is reached on this machine's loopback interface. The gateway's door is loaded only here,
+ * so commands given a URL stay quick to start.
  *
- * @throws GridmarkError `BAD_CONFIGURATION` naming the file when it cannot be read or parsed, or
- *   holds no listen address.
+ * @throws GridmarkError `BAD_CONFIGURATION` naming the file when it cannot be read or is invalid,
+ *   or when it listens on port 0 (a port picked at start, which no other process can know).
  */
-export function registryUrlFromConfigFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new GridmarkError('BAD_CONFIGURATION', `cannot read the configuration file ${file}.`, {
-      cause,
-    });
-  }
-  let config: unknown;
-  try {
-    config = parseYaml(text);
-  } catch (cause) {
-    throw new GridmarkError('BAD_CONFIGURATION', `${file} is neither YAML nor JSON.`, { cause });
-  }
-  const listen = record(record(config)?.['listen']);
-  const port = listen?.['port'];
-  if (typeof port !== 'number' || !Number.isInteger(port) || port <= 0)
+export async function registryUrlFromConfigFile(file: string): Promise<string> {
+  const { loadGatewayConfig } = await import('../../gateway/index.js');
+  const { config, file: path } = loadGatewayConfig(file);
+  if (config.listen.port === 0)
     throw new GridmarkError(
       'BAD_CONFIGURATION',
-      `${file} sets no listen.port to reach the registry at: pass --registry <url> or set GRIDMARK_REGISTRY.`,
+      `${path} listens on port 0 (picked at start): pass --registry <url> or set GRIDMARK_REGISTRY.`,
     );
-  const host = typeof listen?.['host'] === 'string' ? listen['host'] : 'localhost';
-  const scheme = (record(listen?.['tls']) ?? record(record(config)?.['tls'])) ? 'https' : 'http';
-  return `${scheme}://${reachableHost(host)}:${port}/registry`;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  const scheme = config.tls.cert !== undefined && config.tls.key !== undefined ? 'https' : 'http';
+  return `${scheme}://${reachableHost(config.listen.host)}:${config.listen.port}/registry`;
 }
 
 /** A listen address as a client on the same machine reaches it. */

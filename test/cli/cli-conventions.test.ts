@@ -185,14 +185,30 @@ describe('where the CLI finds the registry', () => {
       expect(await resolveRegistryUrl({})).toBe(env);
       delete process.env['GRIDMARK_REGISTRY'];
       expect(await resolveRegistryUrl({})).toBe(`http://127.0.0.1:${port}/registry`);
-      writeFileSync(join(dir, 'tls.json'), JSON.stringify({ listen: { port: 8443, tls: {} } }));
-      expect(await resolveRegistryUrl({ config: join(dir, 'tls.json') })).toBe(
-        'https://localhost:8443/registry',
+      writeFileSync(join(dir, 'cert.pem'), '');
+      writeFileSync(join(dir, 'key.pem'), '');
+      writeFileSync(
+        join(dir, 'tls.json'),
+        JSON.stringify({
+          listen: { host: 'gateway.example', port: 8443 },
+          tls: { cert: 'cert.pem', key: 'key.pem' },
+        }),
       );
+      expect(await resolveRegistryUrl({ config: join(dir, 'tls.json') })).toBe(
+        'https://gateway.example:8443/registry',
+      );
+      // The file's settings under the environment's, as the gateway reads them.
+      process.env['GRIDMARK_LISTEN_PORT'] = '4555';
+      expect(await resolveRegistryUrl({})).toBe('http://127.0.0.1:4555/registry');
+      delete process.env['GRIDMARK_LISTEN_PORT'];
+      writeFileSync(join(dir, 'picked.yaml'), 'listen:\n  port: 0\n');
+      await expect(resolveRegistryUrl({ config: join(dir, 'picked.yaml') })).rejects.toMatchObject({
+        code: 'BAD_CONFIGURATION',
+      });
     } finally {
       process.env = saved;
     }
-  });
+  }, 60_000);
 
   it('calls the registry the configuration file names, with the key from GRIDMARK_API_KEY', async () => {
     const config = join(dir, 'served.yaml');
