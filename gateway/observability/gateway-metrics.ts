@@ -89,9 +89,20 @@ export class GatewayMetrics {
     [],
   );
 
+  #processMetrics = false;
+
   constructor(sources: MetricSources = {}) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gridmark_' });
     this.#gauges(sources);
+  }
+
+  /**
+   * Adds the process's own metrics (CPU, memory, event loop, GC), prefixed `gridmark_`. Called
+   * when the gateway listens: a gateway run only in-process (tests) does not observe the process.
+   */
+  collectProcessMetrics(): void {
+    if (this.#processMetrics) return;
+    this.#processMetrics = true;
+    collectDefaultMetrics({ register: this.registry, prefix: 'gridmark_' });
   }
 
   /** The metrics in Prometheus' text format. */

@@ -122,6 +122,7 @@ export class GatewayObservability {
     handler: (request: IncomingMessage, response: ServerResponse) => void,
   ): (request: IncomingMessage, response: ServerResponse) => void {
     const routes = this.routes();
+    this.metrics?.collectProcessMetrics();
     return this.lifecycle.observe((request, response) => {
       const path = (request.url ?? '/').split('?', 1)[0];
       if (path !== '/metrics' && path !== '/readyz') return handler(request, response);
