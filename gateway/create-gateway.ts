@@ -6,6 +6,7 @@ import { explorerRoutes, resolveExplorerMode } from './explorer/index.js';
 import { GatewayControl } from './gateway-control.js';
 import type { Gateway, GatewayOptions } from './gateway-options.js';
 import { buildApolloGateway, buildApolloServer } from './gateway-server.js';
+import { createOperationCaches } from './operation-caches.js';
 import { catalogSource, followSubgraphs } from './gateway-supergraph.js';
 import { createSubgraphFetcher } from './http/index.js';
 import { GatewayObservability, observedParts } from './observability/index.js';
@@ -54,7 +55,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     timeoutMs: options.subgraphTimeoutMs ?? 5_000,
     ...(registry ? { lookup: registry.outbound.lookup } : {}),
   });
+  // One pair for the life of the gateway, shared by Apollo Gateway and Apollo Server.
+  const caches = createOperationCaches();
   const gateway = buildApolloGateway({
+    caches,
     manager,
     // One for the life of the gateway: its remembered documents outlive recompositions.
     catalog: new CatalogDataSource(catalog.schema),
@@ -65,6 +69,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     observeFetcher: (system, given) => observability.fetcher(system, given),
   });
   const server = buildApolloServer({
+    caches,
     gateway,
     mode,
     logger,

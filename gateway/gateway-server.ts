@@ -17,6 +17,7 @@ import type { ExplorerMode } from './explorer/index.js';
 import type { SystemEndpoint } from './gateway-options.js';
 import { stringifyAsciiJson } from './http/index.js';
 import type { SubgraphSupergraphManager } from './supergraph/index.js';
+import type { OperationCaches } from './operation-caches.js';
 import { SystemDataSource } from './system-data-source.js';
 
 /** How Apollo Gateway reaches each subgraph: the catalog in-process, every system through its data source. */
@@ -31,6 +32,8 @@ export interface SubgraphServices {
   /** Grants out and verification in, when access control is on. */
   readonly guard: SubgraphGuard | undefined;
   readonly logger: Logger;
+  /** Where parsed operations and their query plans are kept, bounded (see `operation-caches.ts`). */
+  readonly caches: OperationCaches;
   /** Wraps each system's fetcher to count, time and trace its requests. */
   readonly observeFetcher?: (system: string, fetcher: Fetcher) => Fetcher;
 }
@@ -41,6 +44,7 @@ export function buildApolloGateway(services: SubgraphServices): ApolloGateway {
   const byName = new Map(services.systems.map((s) => [s.name, s]));
   return new ApolloGateway({
     supergraphSdl: manager,
+    queryPlannerConfig: { cache: services.caches.queryPlans },
     logger,
     buildService: ({ name, url }) => {
       if (name === CATALOG_SUBGRAPH) return catalog;
@@ -64,6 +68,8 @@ export interface ApolloServerOptions {
   readonly mode: 'development' | 'production';
   readonly logger: Logger;
   readonly limitGuards: OperationLimitGuards;
+  /** The same caches Apollo Gateway was built with. */
+  readonly caches: OperationCaches;
   /** Access control's plugins, then billing's, when they are on. */
   readonly controlPlugins: readonly ApolloServerPlugin<GatewayContext>[];
   /** Observability's plugin, which records each operation, before access control's. */
@@ -80,6 +86,7 @@ export function buildApolloServer(options: ApolloServerOptions): ApolloServer<Ga
   const { mode, logger, limitGuards } = options;
   return new ApolloServer<GatewayContext>({
     gateway: options.gateway,
+    documentStore: options.caches.documents,
     logger,
     introspection: mode === 'development',
     // The process that embeds the server owns its signals and shuts down in order.
