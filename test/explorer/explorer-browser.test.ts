@@ -106,6 +106,26 @@ describe.skipIf(missing !== undefined)('the bundled explorer, offline, in Chromi
     await page.close();
   }, 60_000);
 
+  it('the auto landing page opens the bundled explorer when Sandbox never answers', async () => {
+    const page = await browser.context.newPage();
+    // A firewall that drops packets: the request for Sandbox's script hangs, unanswered.
+    await page.route(SANDBOX_SCRIPT_URL, () => undefined);
+    const started = Date.now();
+    // The page never finishes loading while the script hangs: wait for its first response only.
+    await page.goto(network.url, { waitUntil: 'commit' });
+    await expect
+      .poll(() => page.locator('#gridmark-landing-status').innerText(), { timeout: 5_000 })
+      .toContain('Loading Apollo Sandbox');
+    await page.waitForURL(new URL('/explorer', network.url).href, {
+      timeout: 30_000,
+      waitUntil: 'commit',
+    });
+    // It waited for the script (8 s) before giving up on it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(7_500);
+    await page.locator('#gridmark-key').waitFor();
+    await page.close();
+  }, 60_000);
+
   it('never fills the key from the URL, keeps it in no storage and sends it to no other origin', async () => {
     const attack =
       '/explorer?gridmark-key=stolen&key=stolen&authorization=Bearer%20stolen&function=x&role=y#gridmark-key=stolen';
