@@ -1,6 +1,12 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { GridmarkError, grantPublicKey, silentLogger, type Logger } from '../../schema/index.js';
+import {
+  GridmarkError,
+  grantPublicKey,
+  grantPublicKeysFromJwks,
+  silentLogger,
+  type Logger,
+} from '../../schema/index.js';
 
 /** The gateway's grant-signing public keys a system trusts, kept current. */
 export interface GatewayKeys {
@@ -103,7 +109,7 @@ function addKey(keys: Map<string, KeyObject>, key: KeyObject): void {
   keys.set(String(key.export({ format: 'jwk' }).x), key);
 }
 
-/** Reads the Ed25519 signing keys of a JWKS document; others are left out. */
+/** Fetches the key set and reads its Ed25519 signing keys; others are left out. */
 async function fetchKeySet(url: string, timeoutMs: number): Promise<Map<string, KeyObject>> {
   const response = await fetch(url, {
     signal: AbortSignal.timeout(timeoutMs),
@@ -111,23 +117,9 @@ async function fetchKeySet(url: string, timeoutMs: number): Promise<Map<string, 
     headers: { accept: 'application/json' },
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const body = (await response.json()) as { keys?: unknown };
-  if (!Array.isArray(body.keys)) throw new Error('the answer holds no "keys" list');
   const keys = new Map<string, KeyObject>();
-  for (const jwk of body.keys as Record<string, unknown>[]) {
-    if (jwk?.['kty'] !== 'OKP' || jwk['crv'] !== 'Ed25519' || typeof jwk['x'] !== 'string')
-      continue;
-    if (jwk['use'] !== undefined && jwk['use'] !== 'sig') continue;
-    try {
-      addKey(
-        keys,
-        createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk['x'] }, format: 'jwk' }),
-      );
-    } catch {
-      // A key that does not parse is no key the gateway signs with.
-    }
-  }
-  if (keys.size === 0) throw new Error('the key set holds no Ed25519 signing key');
+  // The protocol's own reading of a key set, as the gateway publishes it.
+  for (const { key } of grantPublicKeysFromJwks(await response.json())) addKey(keys, key);
   return keys;
 }
 
