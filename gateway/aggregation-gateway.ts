@@ -117,7 +117,7 @@ export class AggregationGateway implements Gateway {
   async stop(): Promise<void> {
     const { server, control, registryApi, fetcher } = this.#parts;
     // New requests are refused and /readyz says so at once; those in flight finish first.
-    await this.#parts.observability?.drain();
+    await this.#parts.observability?.drain(this.#http);
     this.#unsubscribe?.();
     control?.closeFields();
     await this.#closeHttp();

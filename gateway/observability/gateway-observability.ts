@@ -159,13 +159,17 @@ export class GatewayObservability {
     ];
   }
 
-  /** Refuses new requests and waits for those in flight, up to `shutdownGraceMs`. */
-  async drain(): Promise<void> {
+  /**
+   * Refuses new requests and waits for those in flight, up to `shutdownGraceMs`; then the
+   * connections of requests still running are closed (`server`), so that the stop ends.
+   */
+  async drain(server?: { closeAllConnections(): void }): Promise<void> {
     const left = await this.lifecycle.drain(this.shutdownGraceMs);
-    if (left > 0)
-      this.logger.warn(
-        `${left} requests still in flight after ${this.shutdownGraceMs} ms; closing`,
-      );
+    if (left === 0) return;
+    this.logger.warn(
+      `${left} requests still in flight after ${this.shutdownGraceMs} ms; closing their connections`,
+    );
+    server?.closeAllConnections();
   }
 
   /** Exports the spans not yet sent. */

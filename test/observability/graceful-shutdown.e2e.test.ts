@@ -41,4 +41,24 @@ describe('graceful shutdown', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(8_000);
     await expect(fetch(new URL('/readyz', network.url))).rejects.toThrow();
   }, 30_000);
+
+  it('closes a query that outlasts the grace period, so that the stop ends', async () => {
+    const short = await startObservedNetwork({ shutdownGraceMs: 300 });
+    try {
+      short.delay.ms = 5_000;
+      const slow = short.post({ query: QUERY, variables: { ids: short.devices } }).then(
+        (reply) => reply.status,
+        (error: unknown) => (error instanceof Error ? error.name : 'failed'),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const stoppedAt = Date.now();
+      await short.stopGateway();
+      expect(Date.now() - stoppedAt).toBeLessThan(4_000);
+      // The client sees its connection closed, not an answer.
+      expect(await slow).toBe('TypeError');
+    } finally {
+      short.delay.ms = 0;
+      await short.stop();
+    }
+  }, 60_000);
 });
