@@ -17,6 +17,9 @@ export type AnchoringState =
   | { readonly phase: 'anchoring'; readonly anchorer: Anchorer }
   | { readonly phase: 'stopped' };
 
+/** How the first anchoring pass ended: commitments anchored, or the error (passes go on). */
+export type FirstPassOutcome = { readonly anchored: number } | { readonly error: unknown };
+
 /** A configured system's anchoring schedule. */
 export interface ConfiguredAnchoring {
   state(): AnchoringState;
@@ -41,6 +44,7 @@ export function startConfiguredAnchoring(options: {
   readonly journal: AnchorJournal;
   readonly env: Environment;
   readonly logger: Logger;
+  readonly onFirstPass?: (outcome: FirstPassOutcome) => void;
 }): ConfiguredAnchoring {
   const { anchoring } = options.config;
   const { registryUrl, systemCode } = anchoring;
@@ -61,10 +65,14 @@ export function startConfiguredAnchoring(options: {
     options.logger.info(`anchoring every ${anchoring.intervalSeconds} s as ${systemCode}`);
     anchorer
       .anchorPass()
-      .catch((error: unknown) =>
-        options.logger.warn(
-          `anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+      .then(
+        ({ anchored }) => options.onFirstPass?.({ anchored }),
+        (error: unknown) => {
+          options.logger.warn(
+            `anchoring failed, will retry: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          options.onFirstPass?.({ error });
+        },
       )
       .finally(() => {
         if (state.phase === 'anchoring') anchorer.start(anchoring.intervalSeconds * 1000);

@@ -7,7 +7,11 @@ import {
   type RunningSubgraph,
   type Subgraph,
 } from '../kit/index.js';
-import { startConfiguredAnchoring, type AnchoringState } from './configured-anchoring.js';
+import {
+  startConfiguredAnchoring,
+  type AnchoringState,
+  type FirstPassOutcome,
+} from './configured-anchoring.js';
 import { declareConfiguredSystem, type ConfiguredDeclaration } from './configured-declaration.js';
 import { openGatewayKeys, type GatewayKeys } from './gateway-keys.js';
 import { createKeyedSubgraph } from './keyed-subgraph.js';
@@ -33,6 +37,11 @@ export interface ConfiguredSystemOptions {
   readonly logger?: Logger;
   /** Where the password, the API key and the gateway's PEM are read; default `process.env`. */
   readonly env?: Environment;
+  /**
+   * Told when the first anchoring pass ends (once credentials are there), so that whoever runs
+   * the system can wait until its values are anchored.
+   */
+  readonly onFirstAnchorPass?: (outcome: FirstPassOutcome) => void;
 }
 
 /**
@@ -67,7 +76,14 @@ export async function startConfiguredSystem(
     opened.push(() => keys?.stop());
     const running = await serveSubgraph(subgraph, config.listen, { logger });
     opened.push(() => running.stop());
-    const anchoring = startConfiguredAnchoring({ config, configured, journal, env, logger });
+    const anchoring = startConfiguredAnchoring({
+      config,
+      configured,
+      journal,
+      env,
+      logger,
+      ...(options.onFirstAnchorPass ? { onFirstPass: options.onFirstAnchorPass } : {}),
+    });
     opened.push(() => anchoring.stop());
     logger.info(
       `serving ${config.system.title} at ${running.url} over ${source.kind}${config.gateway.access === 'open' ? ' (open: no grant required)' : ' (grants required)'}`,

@@ -31,7 +31,11 @@ export { openPostgresSource, type PostgresSourceOptions } from './postgres-sourc
 export { declareConfiguredSystem, type ConfiguredDeclaration } from './configured-declaration.js';
 export { openGatewayKeys, type GatewayKeys, type GatewayKeysOptions } from './gateway-keys.js';
 export { createKeyedSubgraph, type KeyedSubgraphOptions } from './keyed-subgraph.js';
-export { readApiKeyFile, type AnchoringState } from './configured-anchoring.js';
+export {
+  readApiKeyFile,
+  type AnchoringState,
+  type FirstPassOutcome,
+} from './configured-anchoring.js';
 export {
   startConfiguredSystem,
   type ConfiguredSystemOptions,

@@ -103,7 +103,12 @@ describe('a configured system in a network', () => {
       },
       { env, baseDirectory: dir },
     );
-    system = await startConfiguredSystem(config, { env, logger: silentLogger });
+    const firstPasses: unknown[] = [];
+    system = await startConfiguredSystem(config, {
+      env,
+      logger: silentLogger,
+      onFirstAnchorPass: (outcome) => firstPasses.push(outcome),
+    });
     expect(system.anchoring().phase).toBe('waiting-for-key');
 
     const { caller } = await onboardEnterprise(registry, {
@@ -166,6 +171,8 @@ describe('a configured system in a network', () => {
       answer = await ask();
     }
     expect(system.anchoring().phase).toBe('anchoring');
+    // Two devices with two fields each, told once.
+    expect(firstPasses).toEqual([{ anchored: 4 }]);
     expect(answer.data?.device).toEqual({
       id: '88.1001.1/WS-1',
       irradianceWm2: 640.5,

@@ -5,8 +5,11 @@ import type { CliCommand } from '../command.js';
 /**
  * `gridmark system serve --config <file>`: runs a business system from its config file (see
  * docs/system-configuration.md) until SIGINT or SIGTERM, then stops serving, lets an anchoring
- * pass under way finish and closes its files. The subgraph kit and the database drivers load
- * only when the command runs.
+ * pass under way finish and closes its files. It prints `<name> serving at <url>` and, after
+ * the first anchoring pass, `<name> anchored <n> values`; started with an IPC channel (a
+ * parent's `fork`), it also sends `{ type: 'ready', system, url }` and
+ * `{ type: 'anchored', anchored }` (-1 when the pass failed), as the demo's system processes do.
+ * The subgraph kit and the database drivers load only when the command runs.
  */
 const systemServe: CliCommand = {
   path: ['system', 'serve'],
@@ -24,8 +27,19 @@ const systemServe: CliCommand = {
       );
     const { loadSystemConfig, startConfiguredSystem } = await import('../../../subgraphs/index.js');
     const config = loadSystemConfig(file);
-    const running = await startConfiguredSystem(config);
+    const running = await startConfiguredSystem(config, {
+      onFirstAnchorPass: (outcome) => {
+        const anchored = 'anchored' in outcome ? outcome.anchored : -1;
+        io.out(
+          anchored < 0
+            ? `${config.system.name} first anchoring pass failed; retrying on schedule\n`
+            : `${config.system.name} anchored ${anchored} values\n`,
+        );
+        process.send?.({ type: 'anchored', anchored });
+      },
+    });
     io.out(`${running.name} serving at ${running.url}\n`);
+    process.send?.({ type: 'ready', system: running.name, url: running.url });
     await untilSignalled();
     io.out(`${running.name} stopping\n`);
     await running.stop();
