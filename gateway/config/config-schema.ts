@@ -24,7 +24,12 @@ const origin = z.string({ error: 'expected a list of origins (scheme://host[:por
     if (value === '*') return true;
     try {
       const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.origin === value &&
+        // A host name or an address: no wildcard or other character a browser never sends.
+        /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)
+      );
     } catch {
       return false;
     }
@@ -279,10 +284,10 @@ export const gatewayConfigSchema = z
     shutdownGraceMs: integer(0, 600_000)
       .default(10_000)
       .describe('At a stop (SIGINT, SIGTERM), how long in-flight queries may finish, ms.'),
-    explorer: oneOf(['sandbox', 'graphiql', 'auto'])
-      .default('auto')
+    explorer: oneOf(['sandbox', 'graphiql', 'auto', 'off'])
+      .optional()
       .describe(
-        'The explorer served at the GraphQL endpoint in a browser: Apollo Sandbox, the bundled GraphiQL (works offline), or `auto`.',
+        'The explorer a browser gets at the GraphQL endpoint: Apollo Sandbox (from its CDN), the bundled GraphiQL (works offline, also at `/explorer`), `auto` (Sandbox when its CDN answers, else GraphiQL) or `off`. Unset: `auto` in development, `off` in production.',
       ),
   })
   .superRefine((config, context) => {

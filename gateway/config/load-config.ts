@@ -110,7 +110,10 @@ function describeIssue(
       const setting = at === '' ? key : `${at}.${key}`;
       return { setting, text: `${setting}: unknown setting` };
     });
-  const variable = fromEnvironment.get(at);
+  // A list's item (`cors.origins.0`) was set by the list's variable.
+  const variable = [...fromEnvironment].find(
+    ([path]) => at === path || at.startsWith(`${path}.`),
+  )?.[1];
   const message =
     issue.code === 'invalid_type' && value === undefined
       ? 'required'
