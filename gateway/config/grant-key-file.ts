@@ -91,7 +91,8 @@ export async function createGrantKeyFile(path: string, now = new Date()): Promis
 export function readGrantKeyFile(path: string, now = new Date()): GrantKeyRing {
   const stored = readStoredKeys(path);
   const keys = stored.map((key) => readKey(key, path));
-  const signing = keys.reduce((newest, key) => (key.createdAt > newest.createdAt ? key : newest));
+  // Of two made in the same millisecond, the later in the file (a rotation appends).
+  const signing = keys.reduce((newest, key) => (key.createdAt >= newest.createdAt ? key : newest));
   const published = keys
     .filter((key) => key === signing || key.retiresAt === null || key.retiresAt > now)
     .sort((a, b) =>
