@@ -29,6 +29,15 @@ serves the signing key's PEM. \`gridmark keys rotate --config <file> [--overlap 
 and keeps the earlier ones published until the overlap ends; the gateway signs with the new key
 from its next start. Business systems accept a grant signed by any key of the set.
 
+## Licences
+
+gridmark is Apache-2.0, but the federation engine \`gridmark serve\` runs (\`@apollo/gateway\`,
+\`@apollo/composition\` and three packages installed with them) is under the Elastic License 2.0.
+Running a gateway for your own organisation is use the licence grants; offering it to third
+parties as a hosted or managed service whose users get a substantial set of its features is what
+the licence's first limitation forbids. [licensing.md](licensing.md) says what that means
+in detail, and \`npm run licenses\` lists every runtime dependency's licence.
+
 ## Settings
 
 This table is generated from the schema; a test keeps it in step.
