@@ -31,5 +31,6 @@ echo "Node 22 run in $work: node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund
 node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
 start=$SECONDS
-npm test
+# Arguments, if any, go to vitest (test files to run), e.g. to re-run what failed.
+npm test -- "$@"
 echo "Node 22: the test suite took $((SECONDS - start)) s"
