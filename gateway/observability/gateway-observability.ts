@@ -49,7 +49,9 @@ export class GatewayObservability {
       : createGatewayLogger({ name: 'gateway', ...observability.logging });
     this.shutdownGraceMs = settings.shutdownGraceMs ?? OBSERVABILITY_DEFAULTS.shutdownGraceMs;
     const otlpUrl = observability.tracing?.otlpUrl;
-    this.tracing = otlpUrl ? new GatewayTracing({ ...observability.tracing, otlpUrl }) : undefined;
+    this.tracing = otlpUrl
+      ? new GatewayTracing({ ...observability.tracing, otlpUrl }, this.logger)
+      : undefined;
     this.metrics =
       (observability.metrics?.enabled ?? OBSERVABILITY_DEFAULTS.metricsEnabled)
         ? new GatewayMetrics({

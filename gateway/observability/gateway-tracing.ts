@@ -8,7 +8,12 @@ import {
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import type { Logger } from '../../schema/index.js';
 import { OBSERVABILITY_DEFAULTS, type TracingSettings } from './observability-settings.js';
 import { currentScope, runUnderSpan } from './request-scope.js';
 
@@ -22,11 +27,17 @@ export class GatewayTracing {
   readonly #provider: BasicTracerProvider;
   readonly #tracer: Tracer;
 
-  constructor(settings: TracingSettings & { readonly otlpUrl: string }) {
-    const exporter = new OTLPTraceExporter({
-      url: settings.otlpUrl,
-      ...(settings.headers ? { headers: { ...settings.headers } } : {}),
-    });
+  constructor(settings: TracingSettings & { readonly otlpUrl: string }, logger: Logger) {
+    const exporter = reportingFailures(
+      new OTLPTraceExporter({
+        url: settings.otlpUrl,
+        // A collector that does not answer holds up no more than this (retries included), also at stop.
+        timeoutMillis: 2_000,
+        ...(settings.headers ? { headers: { ...settings.headers } } : {}),
+      }),
+      settings.otlpUrl,
+      logger,
+    );
     this.#provider = new BasicTracerProvider({
       resource: resourceFromAttributes({
         'service.name': settings.serviceName ?? OBSERVABILITY_DEFAULTS.serviceName,
@@ -50,6 +61,33 @@ export class GatewayTracing {
   async shutdown(): Promise<void> {
     await this.#provider.shutdown();
   }
+}
+
+/** How often at most a failing export is logged. */
+const EXPORT_FAILURE_LOG_MS = 60_000;
+
+/**
+ * The exporter, with failed exports logged (at most once a minute): OpenTelemetry reports them
+ * only to its own diagnostic logger, which the gateway does not install globally.
+ */
+function reportingFailures(exporter: SpanExporter, url: string, logger: Logger): SpanExporter {
+  let loggedAt = -Infinity;
+  return {
+    export(spans, done) {
+      exporter.export(spans, (result) => {
+        // 0 is ExportResultCode.SUCCESS.
+        if (Number(result.code) !== 0 && Date.now() - loggedAt >= EXPORT_FAILURE_LOG_MS) {
+          loggedAt = Date.now();
+          logger.warn(
+            `traces could not be exported to ${url}: ${result.error?.message ?? 'failed'} (${spans.length} spans dropped)`,
+          );
+        }
+        done(result);
+      });
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
 }
 
 /**
