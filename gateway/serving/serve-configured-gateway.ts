@@ -69,7 +69,7 @@ export async function serveConfiguredGateway(
       }),
     );
     await gateway.start();
-    const url = await gateway.listen(config.listen.port, config.listen.host);
+    const url = await listen(gateway, config);
     const running = gateway;
     return {
       url,
@@ -157,4 +157,31 @@ function readTls(files: { readonly cert: string; readonly key: string }): Gatewa
     }
   };
   return { cert: read(files.cert, 'tls.cert'), key: read(files.key, 'tls.key') };
+}
+
+/**
+ * Listens where the configuration says.
+ *
+ * @throws GridmarkError `BAD_CONFIGURATION` naming `listen.port` or `listen.host` when the address
+ *   is taken, not this machine's, or not allowed.
+ */
+async function listen(gateway: Gateway, config: GatewayConfig): Promise<string> {
+  const { host, port } = config.listen;
+  try {
+    return await gateway.listen(port, host);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const problems: Readonly<Record<string, readonly [string, string]>> = {
+      EADDRINUSE: ['listen.port', `${host}:${port} is in use by another process`],
+      EACCES: ['listen.port', `${host}:${port} needs privileges this process does not have`],
+      EADDRNOTAVAIL: ['listen.host', `${host} is not an address of this machine`],
+      ENOTFOUND: ['listen.host', `${host} does not resolve to an address`],
+    };
+    const problem = code === undefined ? undefined : problems[code];
+    if (!problem) throw cause;
+    throw new GridmarkError('BAD_CONFIGURATION', `${problem[0]}: ${problem[1]}.`, {
+      cause,
+      details: { settings: [problem[0]] },
+    });
+  }
 }
