@@ -75,3 +75,4 @@ export {
 } from './explorer/index.js';
 export * from './config/index.js';
 export * from './serving/index.js';
+export { tuneHeapForService, SERVICE_HEAP_GROWING_PERCENT } from './heap-tuning.js';

@@ -17,6 +17,7 @@ import {
   ensureOwnerOnlyDirectory,
   type Logger,
 } from '../../schema/index.js';
+import { tuneHeapForService } from '../../gateway/index.js';
 import { BILLING_FILE, seedDemoData, startDemoNetwork, type DemoNetwork } from '../demo/index.js';
 import type { SoakNetworkReply, SoakNetworkRequest } from './soak-messages.js';
 
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
       'usage: soak-network-process --data-dir <empty dir> [--anchor-interval-ms N >= 1000]',
     );
   }
+  // The gateway's process, tuned as `gridmark serve` tunes it: the soak measures what operators run.
+  tuneHeapForService();
   const logger = createConsoleLogger('soak-network');
   ensureOwnerOnlyDirectory(dataDir, { tighten: true, logger });
   seedDemoData(dataDir);

@@ -30,7 +30,10 @@ async function serve(args: readonly string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' } });
   const file = configFileOption(values.config);
   // Loaded here, not at the top: `gridmark help` need not load the gateway.
-  const { loadGatewayConfig, serveConfiguredGateway } = await import('../../../gateway/index.js');
+  const { loadGatewayConfig, serveConfiguredGateway, tuneHeapForService } =
+    await import('../../../gateway/index.js');
+  // This process serves for long: its heap stays near what it holds (see heap-tuning.ts).
+  tuneHeapForService();
   const loaded = loadGatewayConfig(file);
   const signal = terminationSignal();
   const served = await serveConfiguredGateway(loaded);
