@@ -20,6 +20,10 @@ A missing or unreadable store stops \`serve\` naming the file (\`DATA_FILE_MISSI
 \`DATA_FILE_UNREADABLE\`, exit 8); \`serve\` never creates or seeds a store: \`gridmark init\`
 does, once. The grant key file must be mode 0600 (\`KEY_FILE_EXPOSED\`, exit 8, otherwise).
 
+What the \`logging\`, \`metrics\`, \`tracing\`, \`readiness\` and \`shutdownGraceMs\` settings turn on
+(log fields, metrics, spans, \`/metrics\`, \`/readyz\`, the drain at a stop) is described in
+[observability.md](observability.md).
+
 ## Grant keys
 
 The gateway signs grants with the newest key of \`keys.grantKeyFile\` and publishes every key

@@ -287,7 +287,7 @@ export const gatewayConfigSchema = z
     explorer: oneOf(['sandbox', 'graphiql', 'auto', 'off'])
       .optional()
       .describe(
-        'The explorer a browser gets at the GraphQL endpoint: Apollo Sandbox (from its CDN), the bundled GraphiQL (works offline, also at `/explorer`), `auto` (Sandbox when its CDN answers, else GraphiQL) or `off`. Unset: `auto` in development, `off` in production.',
+        'The explorer a browser gets at the GraphQL endpoint: Apollo Sandbox (from its CDN), the bundled GraphiQL (works offline, also at `/explorer`), `auto` (Sandbox when its CDN answers, else GraphiQL) or `off`. Unset: `auto` in development, `off` in production (where introspection is off, so the explorer shows no schema documentation; queries still run).',
       ),
   })
   .superRefine((config, context) => {
