@@ -47,15 +47,39 @@ export class SystemDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly #signedRetries = new WeakSet<object>();
 
   /**
-   * A system that restarted (or another replica of it) holds another grant key and refuses grants
-   * sealed for the one the gateway knew; its answer names its key, which the gateway takes for the
-   * next requests. This request goes once more at once, its grant signed, which any replica
-   * accepts.
+   * A fetch none of whose devices this system holds any of the query's fields of, by the query's
+   * resolution (see {@link SubgraphGuard.coveredRepresentations}), is answered here with null
+   * entities and sends nothing: those fields are null, as the catalog says (`heldBy`), rather
+   * than refused with `GRANT_NOT_COVERED`. Any other fetch goes out as planned, its grant judged
+   * by the resolution.
    */
   override async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     this.#checkFetch(options.request);
+    const representations: unknown = options.request.variables?.['representations'];
+    const kept =
+      this.#guard && 'context' in options && options.context && Array.isArray(representations)
+        ? this.#guard.coveredRepresentations(
+            this.#name,
+            options.request.variables,
+            options.context as GatewayContext,
+          )
+        : undefined;
+    if (kept?.length === 0 && Array.isArray(representations))
+      return { data: { _entities: representations.map(() => null) } };
+    return this.#send(options);
+  }
+
+  /**
+   * A system that restarted (or another replica of it) holds another grant key and refuses grants
+   * sealed for the one the gateway knew; its answer names its key, which the gateway takes for the
+   * next requests. This request goes once more at once, its grant signed, which any replica
+   * accepts.
+   */
+  async #send(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     const response = await super.process(options);
     if (!this.#guard?.refusedStaleGrant(response)) return response;
     this.#signedRetries.add(options);

@@ -3,6 +3,7 @@ import type { LedgerAdapter, LedgerOutbox } from '../../ledger-adapter/index.js'
 import type { Logger } from '../../schema/index.js';
 import type { Registry } from '../registry/index.js';
 import { createCommitmentMemo } from './commitment-memo.js';
+import { coveredRepresentations } from './covered-representations.js';
 import type { FieldDirectory } from './field-directory.js';
 import { entityFieldKeys } from './entity-field-names.js';
 import { createGrantChannels, type GrantChannels } from './grant-channels.js';
@@ -22,6 +23,16 @@ export interface SubgraphGuard {
     context: GatewayContext,
     options?: { readonly signed?: boolean },
   ): Record<string, string>;
+  /**
+   * The indexes of an entity fetch's representations worth sending to `subgraph`: those of
+   * devices the query's resolution gives one of this system's selected fields, and any it does
+   * not list at all (for the grant to refuse). Undefined: send the fetch as planned.
+   */
+  coveredRepresentations(
+    subgraph: string,
+    variables: Readonly<Record<string, unknown>> | undefined,
+    context: GatewayContext,
+  ): readonly number[] | undefined;
   /**
    * True when a system refused the request's grant as sealed for a grant key it no longer holds
    * (it restarted): its answer named its new key, and the request is worth sending once more.
@@ -89,6 +100,20 @@ class LedgerSubgraphGuard implements SubgraphGuard {
       channel,
     });
     return { [grant.header]: grant.value };
+  }
+
+  coveredRepresentations(
+    subgraph: string,
+    variables: Readonly<Record<string, unknown>> | undefined,
+    context: GatewayContext,
+  ): readonly number[] | undefined {
+    if (!context.access) return undefined;
+    return coveredRepresentations({
+      access: context.access,
+      subgraph,
+      representations: representationsOf(variables),
+      fields: this.#options.fields,
+    });
   }
 
   refusedStaleGrant(response: { readonly errors?: readonly unknown[] }): boolean {
