@@ -27,6 +27,7 @@ import { assembleRegistryParts } from './service/registry-parts.js';
 import type { CommitmentInput, RegistryLedger } from './service/registry-ledger.js';
 import type { RuleInput, RulePublisher } from './service/rule-publishing.js';
 import type { SystemLookup } from './service/system-lookup.js';
+import { SystemSelfService } from './service/system-self-service.js';
 
 export type {
   RegisteredSubgraph,
@@ -309,6 +310,18 @@ class RegistryService implements Registry {
 
   ledgerResolution(resolutionId: string) {
     return this.#ledger.resolution(resolutionId);
+  }
+
+  systemIdentifiers(
+    caller: Caller,
+    code: string,
+    page: Parameters<Registry['systemIdentifiers']>[2],
+  ) {
+    return new SystemSelfService(this.#store, this.#ledger).identifiers(caller, code, page);
+  }
+
+  systemAnchoring(caller: Caller, code: string) {
+    return new SystemSelfService(this.#store, this.#ledger).anchoring(caller, code);
   }
 
   flushLedgerEvidence(timeoutMs?: number) {

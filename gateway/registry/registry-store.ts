@@ -282,6 +282,37 @@ export interface RegistryStore {
   /** Appends a log entry for a change kept elsewhere (a rule on the ledger). */
   appendLog(entry: LogInput): Promise<void>;
   close(): Promise<void>;
+
+  // A system's own view of itself
+  /** The devices a system holds (issued or claimed), after identifier `after`, in identifier order. */
+  systemHoldings(
+    systemCode: string,
+    after: string,
+    limit: number,
+  ): Promise<readonly SystemHolding[]>;
+  /** The system's registry evidence (fields, catalog entries) still waiting for the ledger. */
+  systemPendingEvidence(systemCode: string): Promise<SystemPendingEvidence>;
+}
+
+/** A device a business system holds, as the system itself sees it. */
+export interface SystemHolding {
+  readonly identifier: string;
+  readonly localCode: string;
+  readonly kind: DeviceKind;
+  readonly status: IdentifierStatus;
+  /** The system that issued the identifier: this one, or another for a claimed device. */
+  readonly issuerCode: string;
+  readonly heldSince: string;
+}
+
+/** A system's registry evidence waiting in the registry's ledger outbox. */
+export interface SystemPendingEvidence {
+  /** Field registrations or re-pricings not yet on the ledger. */
+  readonly fieldUpdates: number;
+  /** Devices whose catalog entry has changes not yet on the ledger. */
+  readonly catalogEntries: number;
+  /** When the oldest of them was recorded; null when nothing waits. */
+  readonly oldestSince: string | null;
 }
 
 /** How a device batch is written. */

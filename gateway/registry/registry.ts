@@ -11,6 +11,7 @@ import type { CreditEvaluation } from './credit.js';
 import type { EnterpriseOnboarding } from './enterprise-onboarding.js';
 import type { OutboundClient, OutboundOptions } from '../outbound/index.js';
 import type { DeviceBatchOptions, RegistryStore } from './registry-store.js';
+import type { SystemAnchoring, SystemIdentifierPage } from './service/system-self-service.js';
 import type {
   Application,
   ApplicationKeyRecord,
@@ -227,6 +228,23 @@ export interface Registry extends DeviceDirectory, CreditEvaluation, EnterpriseO
   ledgerResolution(resolutionId: string): Promise<Resolution | null>;
   /** Waits until the ledger holds every registration made so far (no-op without a ledger). */
   flushLedgerEvidence(timeoutMs?: number): Promise<void>;
+  /**
+   * A system's own identifiers (issued or claimed), paged in identifier order. The system's own
+   * key, its enterprise's operators and platform admins; others get `FORBIDDEN` whether or not
+   * the system exists.
+   * @throws GridmarkError `FORBIDDEN`, `UNAUTHENTICATED`, `NOT_FOUND` (admins only), `BAD_INPUT` (limit).
+   */
+  systemIdentifiers(
+    caller: Caller,
+    code: string,
+    page: { readonly after?: string | null; readonly limit?: number | null },
+  ): Promise<SystemIdentifierPage>;
+  /**
+   * A system's anchoring state: per field what the ledger holds for its devices, its registry
+   * evidence still waiting for the ledger, and the latest verification failures the gateway
+   * recorded against it. Who may read it: as for {@link systemIdentifiers}.
+   */
+  systemAnchoring(caller: Caller, code: string): Promise<SystemAnchoring>;
   /** Calls `listener` after every change of the set of active systems or their schemas. */
   onSystemsChanged(listener: () => void): () => void;
   close(): Promise<void>;

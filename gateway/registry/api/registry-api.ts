@@ -12,6 +12,7 @@ import {
   createRegistryResolvers,
   type RegistryContext,
 } from './registry-schema.js';
+import { SELF_SERVICE_TYPE_DEFS, selfServiceResolvers } from './self-service-api.js';
 
 /** A further part of the control plane served at `/registry` (e.g. billing): its schema extends the registry's. */
 export interface RegistryApiExtension {
@@ -46,8 +47,12 @@ export function createRegistryApi(
 ): RegistryApi {
   const extensions = options.extensions ?? [];
   const server = new ApolloServer<RegistryContext>({
-    typeDefs: [REGISTRY_TYPE_DEFS, ...extensions.map((e) => e.typeDefs)],
-    resolvers: [createRegistryResolvers(registry), ...extensions.map((e) => e.resolvers)],
+    typeDefs: [REGISTRY_TYPE_DEFS, SELF_SERVICE_TYPE_DEFS, ...extensions.map((e) => e.typeDefs)],
+    resolvers: [
+      createRegistryResolvers(registry),
+      selfServiceResolvers(registry),
+      ...extensions.map((e) => e.resolvers),
+    ],
     logger: options.logger,
     introspection: options.mode === 'development',
     includeStacktraceInErrorResponses: false,

@@ -13,6 +13,7 @@ import { SqliteEnterprises } from './sqlite-enterprises.js';
 import { SqliteFields } from './sqlite-fields.js';
 import { SqliteIdentifiers } from './sqlite-identifiers.js';
 import { SqlitePrincipals } from './sqlite-principals.js';
+import { SqliteSelfService } from './sqlite-self-service.js';
 import type { SqliteStoreContext } from './sqlite-rows.js';
 import { SqliteSystems } from './sqlite-systems.js';
 
@@ -58,6 +59,7 @@ export class SqliteRegistryStore implements RegistryStore, CheckpointWitness {
   readonly #devices: SqliteDeviceBatches;
   readonly #catalog: SqliteCatalog;
   readonly #witness: CheckpointWitness;
+  readonly #selfService: SqliteSelfService;
   readonly witnessName: string;
 
   constructor(options: SqliteRegistryStoreOptions) {
@@ -85,6 +87,7 @@ export class SqliteRegistryStore implements RegistryStore, CheckpointWitness {
     this.#identifiers = new SqliteIdentifiers(context);
     this.#devices = new SqliteDeviceBatches(context);
     this.#catalog = new SqliteCatalog(db);
+    this.#selfService = new SqliteSelfService(db);
     this.#witness = sqliteCheckpointWitness(db, `registry ${options.path}`, now);
     this.witnessName = this.#witness.witnessName;
   }
@@ -194,6 +197,12 @@ export class SqliteRegistryStore implements RegistryStore, CheckpointWitness {
     this.#db.close();
     return Promise.resolve();
   };
+
+  // A system's own view of itself
+  readonly systemHoldings: RegistryStore['systemHoldings'] = async (systemCode, after, limit) =>
+    Promise.resolve(this.#selfService.holdings(systemCode, after, limit));
+  readonly systemPendingEvidence: RegistryStore['systemPendingEvidence'] = async (systemCode) =>
+    Promise.resolve(this.#selfService.pending(systemCode));
 
   // Checkpoint witness
   readonly isOpen = (): boolean => this.#db.open;
