@@ -28,7 +28,7 @@ export const SELF_SERVICE_TYPE_DEFS = `#graphql
     changePolicy: ChangePolicy!
     "Devices checked whose value of this field has an anchor on the ledger."
     anchored: Int!
-    "Devices checked without one: the system never anchored them (the gateway then releases their values as unproven)."
+    "Devices checked without one: the system never anchored them, so their values cannot be proven."
     unanchored: Int!
     latestAnchoredAt: String
     "The ledger transaction of the latest anchor."
