@@ -29,6 +29,8 @@ const READS: ReadonlySet<keyof RegistryStore> = new Set<keyof RegistryStore>([
   'statistics',
   'outboxBatch',
   'log',
+  'systemHoldings',
+  'systemPendingEvidence',
 ]);
 
 /**
