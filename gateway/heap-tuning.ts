@@ -11,12 +11,24 @@ import { setFlagsFromString } from 'node:v8';
 export const SERVICE_HEAP_GROWING_PERCENT = 25;
 
 /**
+ * What a gateway's process is started with, where gridmark starts it (`npm start`, the soak):
+ * a young generation of 4 MB semi-spaces instead of up to 16 MB (which V8 fixes at start), and
+ * glibc's allocator kept to two arenas instead of up to eight per core, which the worker threads
+ * and SQLite otherwise spread over. Together they took about 60 MB off a soaked gateway's
+ * resident memory (the README's Performance section). An operator starting `gridmark serve`
+ * sets the same with `NODE_OPTIONS=--max-semi-space-size=4 MALLOC_ARENA_MAX=2`.
+ */
+export const SERVICE_NODE_ARGUMENTS: readonly string[] = ['--max-semi-space-size=4'];
+export const SERVICE_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+};
+
+/**
  * Tunes this process's garbage collector for a long-running gateway: call it once, early, in the
  * process that serves (`gridmark serve`, `npm start`, the soak). It changes a V8 flag for the
- * whole process, so libraries and tests that only embed a gateway do not call it.
- *
- * The young generation's size cannot be changed once a process runs; an operator who wants it
- * smaller starts Node with `NODE_OPTIONS=--max-semi-space-size=4` (see docs/configuration.md).
+ * whole process, so libraries and tests that only embed a gateway do not call it. What can only
+ * be set when a process starts is in {@link SERVICE_NODE_ARGUMENTS} and
+ * {@link SERVICE_PROCESS_ENVIRONMENT}.
  */
 export function tuneHeapForService(): void {
   setFlagsFromString(`--heap-growing-percent=${SERVICE_HEAP_GROWING_PERCENT}`);

@@ -75,4 +75,9 @@ export {
 } from './explorer/index.js';
 export * from './config/index.js';
 export * from './serving/index.js';
-export { tuneHeapForService, SERVICE_HEAP_GROWING_PERCENT } from './heap-tuning.js';
+export {
+  tuneHeapForService,
+  SERVICE_HEAP_GROWING_PERCENT,
+  SERVICE_NODE_ARGUMENTS,
+  SERVICE_PROCESS_ENVIRONMENT,
+} from './heap-tuning.js';

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { SERVICE_NODE_ARGUMENTS, SERVICE_PROCESS_ENVIRONMENT } from '../../gateway/index.js';
 import { nodeEntry } from '../demo/index.js';
 import { childProcesses } from './process-memory.js';
 import type { SoakNetworkInfo, SoakNetworkReply, SoakNetworkRequest } from './soak-messages.js';
@@ -52,9 +53,11 @@ export async function startSoakNetwork(options: SoakNetworkOptions): Promise<Soa
       ENTRY.path,
       ['--data-dir', options.dataDir, '--anchor-interval-ms', String(options.anchorIntervalMs)],
       {
-        execArgv: [...ENTRY.execArgv, ...(options.nodeArguments ?? [])],
+        // Started as gridmark starts a gateway's process; --gateway-node-arg adds to it.
+        execArgv: [...ENTRY.execArgv, ...SERVICE_NODE_ARGUMENTS, ...(options.nodeArguments ?? [])],
         stdio: ['ignore', log, log, 'ipc'],
         env: {
+          ...SERVICE_PROCESS_ENVIRONMENT,
           ...process.env,
           APOLLO_TELEMETRY_DISABLED: 'true',
           GRIDMARK_LOG_LEVEL: process.env['GRIDMARK_LOG_LEVEL'] ?? 'warn',
