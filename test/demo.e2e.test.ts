@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,31 +17,77 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gridmark-e2e-'));
 let demo: ChildProcess;
 let output = '';
 let exited: Promise<number | null>;
+let restarted: ChildProcess | undefined;
 
-beforeAll(async () => {
+/** Runs `npm start`'s command over `dataDir` until its banner shows; its output so far. */
+async function startDemo(): Promise<{
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}> {
   const [command = 'node', ...args] = startScript.split(' ');
   // Its own process group, so the test can send Ctrl-C to the whole group as a terminal does.
-  demo = spawn(command, [...args, '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(command, [...args, '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GRIDMARK_LOG_LEVEL: 'warn' },
   });
-  exited = new Promise((resolve) => demo.once('exit', (code) => resolve(code)));
-  demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('Press Ctrl-C to stop.')) {
-    if (Date.now() > deadline || demo.exitCode !== null)
-      throw new Error(`the demo did not start:\n${output}`);
+  let text = '';
+  const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  // Six processes start on a busy machine, and the five systems anchor every value first.
+  const deadline = Date.now() + 150_000;
+  while (!text.includes('Press Ctrl-C to stop.')) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`the demo did not start:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}, 90_000);
+  return { child, output: () => text, exited: done };
+}
+
+beforeAll(async () => {
+  const started = await startDemo();
+  demo = started.child;
+  exited = started.exited;
+  output = started.output();
+  started.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  started.child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+}, 180_000);
 
 afterAll(() => {
-  if (demo.exitCode === null && demo.pid) process.kill(-demo.pid, 'SIGKILL');
+  for (const child of [demo, restarted])
+    if (child && child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** The command line of process `pid`, from /proc. */
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+/** The ids of the processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The parent id is the second field after the command's closing parenthesis.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** The key ids of the gateway's published grant keys. */
+async function jwksKids(gateway: string): Promise<string[]> {
+  const response = await fetch(new URL('/.well-known/jwks.json', gateway));
+  return ((await response.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+}
 
 function printedUrls(): { gateway: string; systems: string[] } {
   const gateway = /Gateway \(GraphQL, Apollo Sandbox\): (\S+)/.exec(output)?.[1] ?? '';
@@ -71,7 +117,7 @@ describe('npm start', () => {
     expect(['RUNNING', 'STANDBY']).toContain(device['operatingStatus']); // monitoring
     expect(Array.isArray(device['maintenanceRecords'])).toBe(true); // O&M
     expect(device['assetStatus']).toBe('IN_SERVICE'); // asset
-  });
+  }, 120_000);
 
   it('prints an analyst query that the rules refuse, and a tamper command that the ledger catches', async () => {
     const lines = output.split('\n');
@@ -182,7 +228,7 @@ describe('npm start', () => {
         }) as unknown,
       }),
     ]);
-  });
+  }, 120_000);
 
   it('walks through the money and credit commands it prints: balance, earnings, settlement, a tamperer dropping out', async () => {
     const exported = /export (GRIDMARK_REGISTRY=\S+) (GRIDMARK_API_KEY=\S+)/.exec(output);
@@ -229,7 +275,7 @@ describe('npm start', () => {
       await new Promise((res) => setTimeout(res, 200));
     }
     expect(after).toContain('Cannot query field \\"assetStatus\\"');
-  });
+  }, 120_000);
 
   it('answers a malformed identifier with BAD_IDENTIFIER over HTTP', async () => {
     const response = await fetch(printedUrls().gateway, {
@@ -241,6 +287,30 @@ describe('npm start', () => {
     expect(body.errors[0]?.extensions.code).toBe('BAD_IDENTIFIER');
   });
 
+  it('runs what an operator runs: gridmark serve --config and five gridmark system serve processes', async () => {
+    const pid = Number(/\(pid (\d+), grant key (\S+)\)/.exec(output)?.[1]);
+    const serve = commandLine(pid);
+    expect(serve.slice(-3)).toEqual(['serve', '--config', join(dataDir, 'gateway.yaml')]);
+    expect(serve.some((a) => /scripts\/gridmark\.(js|ts)$/.test(a))).toBe(true);
+    const children = childrenOf(demo.pid ?? 0).map(commandLine);
+    expect(children).toContainEqual(serve);
+    const systems = children.filter((c) => c.includes('system'));
+    expect(systems.map((c) => c.slice(-4))).toEqual(
+      expect.arrayContaining(
+        ['production', 'construction', 'monitoring', 'om', 'asset'].map((name) => [
+          'system',
+          'serve',
+          '--config',
+          expect.stringMatching(new RegExp(`/${name}\\.system\\.yaml$`)) as unknown,
+        ]),
+      ),
+    );
+    expect(systems).toHaveLength(5);
+    // The key set the systems fetch names the key the banner printed, signing first.
+    const kid = /\(pid \d+, grant key (\S+)\)/.exec(output)?.[1];
+    expect((await jwksKids(printedUrls().gateway))[0]).toBe(kid);
+  });
+
   it('shuts down every process cleanly on Ctrl-C', async () => {
     const { gateway, systems } = printedUrls();
     if (demo.pid) process.kill(-demo.pid, 'SIGINT');
@@ -249,4 +319,25 @@ describe('npm start', () => {
       await expect(fetch(url, { signal: AbortSignal.timeout(2_000) }), url).rejects.toThrow();
     }
   }, 30_000);
+
+  it('starts again over the same data directory with the same grant key, admin key and data', async () => {
+    const again = await startDemo();
+    restarted = again.child;
+    const text = again.output();
+    const first = {
+      kid: /grant key (\S+)\)/.exec(output)?.[1],
+      admin: /GRIDMARK_API_KEY=(\S+)/.exec(output)?.[1],
+      app: /Application (APP-\d+)/.exec(output)?.[1],
+    };
+    expect(/grant key (\S+)\)/.exec(text)?.[1]).toBe(first.kid);
+    expect(/GRIDMARK_API_KEY=(\S+)/.exec(text)?.[1]).toBe(first.admin);
+    expect(/Application (APP-\d+)/.exec(text)?.[1]).toBe(first.app);
+    // Not seeded or funded again: the first run's charges are still off the opening balance.
+    expect(text).not.toContain('seeded the demo plant');
+    expect(/Its prepaid balance: (\S+) yuan/.exec(text)?.[1]).not.toBe('1000.00');
+    const gateway = /Gateway \(GraphQL, Apollo Sandbox\): (\S+)/.exec(text)?.[1] ?? '';
+    expect(await jwksKids(gateway)).toEqual([first.kid]);
+    if (again.child.pid) process.kill(-again.child.pid, 'SIGINT');
+    expect(await again.exited).toBe(0);
+  }, 200_000);
 });

@@ -2,7 +2,8 @@
  * The demo: a PV plant shared by five business systems through gridmark. It owns the plant model
  * (`plant/`), the five systems built with the subgraph kit over their own SQLite databases
  * (`systems/`), the demo's data directory and its seeding (`data-directory/`), and the network that runs it
- * all, gateway, registry, ledger and book included (`network/`). Its entry points are
+ * all, gateway, registry, ledger and book included (`network/`, in process; `npm start` runs it
+ * from the product's commands instead: `gridmark serve` and five `gridmark system serve`). Its entry points are
  * `start-demo.ts` (`npm start`), `seed-demo.ts` (`npm run seed`), `tamper-demo.ts`
  * (`npm run demo:tamper`) and `run-demo-system.ts` (one business system's process).
  */
@@ -21,6 +22,7 @@ export {
   type DemoSystemsOptions,
 } from './network/system-processes.js';
 export { nodeEntry, type NodeEntry } from './network/node-entry.js';
+export { startServedDemo, type ServedDemo } from './network/served-demo.js';
 export { DEMO_APPLICATION, DEMO_OPENING_BALANCE_FEN } from './network/demo-application.js';
 export { seedDemoData } from './data-directory/demo-data.js';
 export {

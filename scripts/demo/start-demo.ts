@@ -1,7 +1,11 @@
 /**
  * `npm start`: the demo network on the embedded defaults. Seeds the demo PV plant on first run
- * (no data directory, or an empty one), starts the five business systems and the gateway, prints
- * where they are and a query to try, and shuts everything down on Ctrl-C. A data directory that
+ * (no data directory, or an empty one) and initialises its gateway as `gridmark init` does
+ * (`<data-dir>/gateway.yaml`, grant keys and the admin key in `<data-dir>/keys/`, owner-only);
+ * then runs what an operator runs, as child processes: `gridmark serve --config` and the five
+ * business systems with `gridmark system serve --config` (their committed configurations), registers
+ * them and the demo application through the registry API, prints where they are and a query to
+ * try, and stops every process on Ctrl-C. A restart serves the same grant key and data. A data directory that
  * misses any file of its network, or holds one that cannot be read, is refused with the file's
  * name (`DATA_FILE_MISSING`, `DATA_FILE_UNREADABLE`, exit 8): nothing is seeded over it.
  * `--reseed` replaces the whole network (databases, anchor journals, ledger, registry, book):
@@ -23,7 +27,8 @@ import { DEMO_APPLICATION } from './network/demo-application.js';
 import { seedDemoData } from './data-directory/demo-data.js';
 import { inspectDemoDataDirectory } from './data-directory/demo-data-files.js';
 import { confirmReseed, holdsDemoData, reseedDemoData } from './data-directory/demo-reseed.js';
-import { DEMO_TARIFF, startDemoNetwork, type DemoNetwork } from './network/demo-network.js';
+import { DEMO_TARIFF } from './network/demo-network.js';
+import { startServedDemo, type ServedDemo } from './network/served-demo.js';
 
 const SAMPLE_DEVICE = '88.1001.1/PVI-000001';
 const REFUSED_QUERY = `{ device(id: "${SAMPLE_DEVICE}") { model maintenanceRecords { fault } } }`;
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
     );
   }
   ensureOwnerOnlyDirectory(dataDir, { tighten: true, logger });
-  const network = await startDemoNetwork({ port, host: values.host, dataDir, logger });
+  const network = await startServedDemo({ port, host: values.host, dataDir, logger });
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
   printBanner(network);
 }
 
-function printBanner(network: DemoNetwork): void {
+function printBanner(network: ServedDemo): void {
   const url = network.gatewayUrl.replace('127.0.0.1', 'localhost');
   const quote = (text: string): string => text.replace(/'/g, "'\\''");
   const body = quote(JSON.stringify({ query: SAMPLE_QUERY }));
@@ -105,12 +110,14 @@ function printBanner(network: DemoNetwork): void {
     'gridmark demo network is ready',
     '',
     `  Gateway (GraphQL, Apollo Sandbox): ${url}`,
+    `  Explorer (works offline):          ${url}explorer`,
     `  Registry API (GraphQL):            ${url}registry`,
     `  Identifier resolver:               ${url}id/${SAMPLE_DEVICE}`,
     ...network.systems.map((s) => `  ${s.title.padEnd(34)} ${s.url}`),
     '',
     `  Embedded ledger:                   ${network.ledgerPath}   (npm run gridmark -- ledger show --path ${network.ledgerPath})`,
-    `  Platform admin key for this run (shown once): ${network.adminKey}`,
+    `  Gateway process:                   gridmark serve --config ${network.gateway.configFile}   (pid ${network.gateway.pid ?? '?'}, grant key ${network.gateway.kid})`,
+    `  Platform admin key (gridmark init minted it; kept owner-only in ${network.adminKeyFile}): ${network.adminKey}`,
     `  Application ${network.application.appId} "${DEMO_APPLICATION.name}", key for this run (shown once): ${network.application.apiKey}`,
     `  Its prepaid balance: ${formatYuan(network.application.balanceFen)} yuan; platform fees: ${DEMO_TARIFF.commissionBasisPoints / 100} % of field fees and ${formatYuan(DEMO_TARIFF.resolutionFeeFen)} yuan per charged query`,
     `  ${network.anchored} field commitments anchored on the ledger by the five systems`,

@@ -25,7 +25,7 @@ const ANALYST_FIELDS = new Set([
  * Registers the demo application through the registry API and publishes its parsing rules to the
  * ledger: the O&M engineer gets every shared field, the analyst a subset. On a later run the
  * application exists: it gets a fresh key (the earlier runs' keys, each shown once, are revoked),
- * and the rules are published again (unchanged).
+ * and the rules are published again (without the fields of a system the registry suspended).
  */
 export async function registerDemoApplication(
   registryUrl: string,
@@ -54,8 +54,13 @@ export async function registerDemoApplication(
     ({ appId, apiKey } = issueApplicationKey);
     await revokeEarlierKeys(admin, appId, apiKey);
   }
-  const { fields } = await admin.request<{ fields: { code: string; name: string }[] }>(
-    '{ fields { code name } }',
+  const listed = await admin.request<{
+    fields: { code: string; name: string }[];
+    systems: { code: string }[];
+  }>('{ fields { code name } systems(status: ACTIVE) { code } }');
+  // Rules name fields of active systems only: a suspended system's fields are not offered.
+  const fields = listed.fields.filter((f) =>
+    listed.systems.some((s) => f.code.startsWith(`${s.code}.`)),
   );
   const publish = (role: string, fieldCodes: string[]) =>
     admin.request(

@@ -19,6 +19,11 @@ export interface DemoRegistrationOptions {
   /** Where each demo system serves its subgraph now. */
   readonly urls: ReadonlyMap<string, string>;
   readonly logger: Logger;
+  /**
+   * Keys that act for systems already registered (kept from an earlier run, e.g. in their API key
+   * files): such a system is re-registered with its key, and no further key is issued.
+   */
+  readonly knownKeys?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -54,22 +59,34 @@ async function operatorKeyOf(
  * registers the system (credit code, URL), its fields with fee standards, its own devices and its
  * claims on devices other systems identified. On a later run the systems exist already: their
  * operators point them at their new URLs and the device registrations are re-sent, which changes
- * nothing (registration is idempotent). Returns, per system, its code and a key that acts for it.
+ * nothing (registration is idempotent). A system the registry suspended (or revoked) is left as
+ * it is. Returns, per system registered, its code and a key that acts for it.
  */
 export async function registerDemoSystems(
   options: DemoRegistrationOptions,
 ): Promise<ReadonlyMap<string, { readonly code: string; readonly apiKey: string }>> {
   const operators = new Map<string, { code: string; apiKey: string }>();
   const admin = createGraphqlClient({ url: options.registryUrl, apiKey: options.adminKey });
-  const { systems } = await admin.request<{ systems: { code: string; subgraphName: string }[] }>(
-    '{ systems { code subgraphName } }',
-  );
+  const { systems } = await admin.request<{
+    systems: { code: string; subgraphName: string; status: string }[];
+  }>('{ systems { code subgraphName status } }');
   for (const system of DEMO_SYSTEMS) {
     const url = options.urls.get(system.name);
     if (url === undefined)
       throw new GridmarkError('BAD_CONFIGURATION', `no URL for demo system ${system.name}`);
     const existing = systems.find((s) => s.subgraphName === system.name);
-    const operator = await registerSystem(admin, system, existing, url, options.registryUrl);
+    if (existing && existing.status !== 'ACTIVE') {
+      // A suspended system stays out of the supergraph until an admin reinstates it.
+      options.logger.warn(
+        `${system.name} (${existing.code}) is ${existing.status.toLowerCase()} at the registry: not re-registered; its fields stay out of the supergraph`,
+      );
+      continue;
+    }
+    const known = existing ? options.knownKeys?.get(system.name) : undefined;
+    const operator =
+      existing && known
+        ? await pointSystemAt(existing.code, known, url, options.registryUrl)
+        : await registerSystem(admin, system, existing, url, options.registryUrl);
     const { code } = operator;
     if (code !== system.prefix) {
       throw new GridmarkError(
@@ -96,6 +113,21 @@ interface SystemOperator {
   readonly code: string;
   readonly apiKey: string;
   readonly client: GraphqlClient;
+}
+
+/** Points a registered system at `url` with a key that acts for it. */
+async function pointSystemAt(
+  code: string,
+  apiKey: string,
+  url: string,
+  registryUrl: string,
+): Promise<SystemOperator> {
+  const client = createGraphqlClient({ url: registryUrl, apiKey });
+  await client.request(
+    'mutation ($code: ID!, $url: String!) { updateSystemEndpoint(code: $code, url: $url) { code } }',
+    { code, url },
+  );
+  return { code, apiKey, client };
 }
 
 /**
