@@ -82,10 +82,13 @@ export interface StoredStateEntry {
 /**
  * What the state cache holds by default: the records the contract reads again and again (fields,
  * rules, catalog entries, shared resolution bodies, anchors being replaced) fit many times over,
- * while records written once (trades, resolutions) pass through without piling up. With 16 MB the
- * ledger re-anchored 10-30 % fewer commitments per CPU-second (`npm run bench -- ledger-anchoring`).
+ * while records written once (trades, resolutions) pass through without piling up. In the heap an
+ * entry weighs about 1.3 times its estimate, so 32 MB held about 40 MB, a third of a soaked
+ * gateway's live heap; at 16 MB the soaked gateway stays under 300 MB of resident memory, while
+ * the ledger re-anchors 10-30 % fewer commitments per CPU-second than at 32 MB
+ * (`npm run bench -- ledger-anchoring`); first anchors are not affected.
  */
-const DEFAULT_STATE_CACHE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_STATE_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** The ledger's SQLite file. Keys are stored as UTF-8 bytes so they sort as Fabric's do. */
 export class LedgerDatabase {
