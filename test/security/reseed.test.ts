@@ -155,6 +155,12 @@ async function startWithout(
   }
 }
 
+/** The demo gateway's stores and the ledger's node key, where `gridmark init` puts them. */
+const LEDGER = join('gateway', 'ledger.db');
+const REGISTRY = join('gateway', 'registry.db');
+const BOOK = join('gateway', 'billing.db');
+const GATEWAY_FILES = [LEDGER, join('gateway', 'keys', 'ledger.db.node-key.pem'), REGISTRY, BOOK];
+
 describe('npm start on a data directory', () => {
   it("seeds and starts on a new machine, where the data directory does not exist, and lists the network's files", async () => {
     mkdirSync(aside);
@@ -166,24 +172,14 @@ describe('npm start on a data directory', () => {
     ).files;
     const systems = ['asset', 'construction', 'monitoring', 'om', 'production'];
     expect(listed).toEqual(
-      expect.arrayContaining([
-        ...systems.flatMap((s) => [`${s}.anchors.db`, `${s}.db`]),
-        'billing.db',
-        'ledger.db',
-        'registry.db',
-      ]),
+      expect.arrayContaining([...systems.flatMap((s) => [`${s}.anchors.db`, `${s}.db`])]),
     );
-    expect(existsSync(join(started, 'keys', 'ledger.db.node-key.pem'))).toBe(true);
+    // The gateway's own stores, made as `gridmark init` makes them, in their own folder.
+    for (const file of GATEWAY_FILES) expect(existsSync(join(started, file)), file).toBe(true);
+    expect(existsSync(join(started, 'gateway.yaml'))).toBe(true);
   }, 240_000);
 
-  it.each([
-    'ledger.db',
-    join('keys', 'ledger.db.node-key.pem'),
-    'registry.db',
-    'billing.db',
-    'production.db',
-    'om.anchors.db',
-  ])(
+  it.each([...GATEWAY_FILES, 'production.db', 'om.anchors.db'])(
     'refuses to start without %s, names it, says how to reseed, and changes nothing',
     async (file) => {
       const run = await startWithout(file);
@@ -198,40 +194,43 @@ describe('npm start on a data directory', () => {
   );
 
   it('refuses a file of the network that is not what it should be, names it, and leaves it as it is', async () => {
-    renameSync(join(started, 'billing.db'), join(aside, 'billing.db'));
-    writeFileSync(join(started, 'billing.db'), 'not a book');
-    renameSync(join(started, 'registry.db'), join(aside, 'registry.db'));
-    mkdirSync(join(started, 'registry.db'));
+    renameSync(join(started, BOOK), join(aside, 'billing.db'));
+    writeFileSync(join(started, BOOK), 'not a book');
     try {
       const garbage = await startRefused(['--data-dir', started]);
       expect(garbage.code).toBe(8);
       expect(garbage.stderr).toMatch(
-        /DATA_FILE_UNREADABLE: .*billing\.db is not a SQLite database/,
+        /DATA_FILE_UNREADABLE: .*billing\.db .*is not a SQLite database/,
       );
-      expect(readFileSync(join(started, 'billing.db'), 'utf8')).toBe('not a book');
-      renameSync(join(aside, 'billing.db'), join(started, 'billing.db'));
+      expect(garbage.stderr).toContain(`npm start -- --data-dir ${started} --reseed`);
+      expect(readFileSync(join(started, BOOK), 'utf8')).toBe('not a book');
+    } finally {
+      rmSync(join(started, BOOK));
+      renameSync(join(aside, 'billing.db'), join(started, BOOK));
+    }
+    renameSync(join(started, REGISTRY), join(aside, 'registry.db'));
+    mkdirSync(join(started, REGISTRY));
+    try {
       const directory = await startRefused(['--data-dir', started]);
       expect(directory.code).toBe(8);
-      expect(directory.stderr).toMatch(/DATA_FILE_UNREADABLE: .*registry\.db is not a file/);
+      expect(directory.stderr).toMatch(/DATA_FILE_UNREADABLE: .*registry\.db .*is not a file/);
     } finally {
-      if (existsSync(join(aside, 'billing.db')))
-        renameSync(join(aside, 'billing.db'), join(started, 'billing.db'));
-      rmSync(join(started, 'registry.db'), { recursive: true });
-      renameSync(join(aside, 'registry.db'), join(started, 'registry.db'));
+      rmSync(join(started, REGISTRY), { recursive: true });
+      renameSync(join(aside, 'registry.db'), join(started, REGISTRY));
     }
-  }, 60_000);
+  }, 120_000);
 
   // The superuser reads any file whatever its mode.
   it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
     'refuses a file of the network its user cannot read',
     async () => {
-      chmodSync(join(started, 'ledger.db'), 0o000);
+      chmodSync(join(started, LEDGER), 0o000);
       try {
         const run = await startRefused(['--data-dir', started]);
         expect(run.code).toBe(8);
         expect(run.stderr).toMatch(/DATA_FILE_UNREADABLE: .*ledger\.db cannot be opened/);
       } finally {
-        chmodSync(join(started, 'ledger.db'), 0o600);
+        chmodSync(join(started, LEDGER), 0o600);
       }
     },
   );
@@ -239,10 +238,10 @@ describe('npm start on a data directory', () => {
   it('holds a directory from before the list of files to the network it shows', async () => {
     renameSync(join(started, DATA_MANIFEST_FILE), join(aside, DATA_MANIFEST_FILE));
     try {
-      const run = await startWithout('billing.db');
+      const run = await startWithout(BOOK);
       expect(run.code).toBe(8);
       expect(run.stderr).toContain(
-        `DATA_FILE_MISSING: The demo network in ${started} is incomplete: ${join(started, 'billing.db')} is missing`,
+        `DATA_FILE_MISSING: The demo network in ${started} is incomplete: ${join(started, BOOK)} is missing`,
       );
       expect(run.unchanged).toBe(true);
     } finally {
@@ -277,7 +276,7 @@ describe('npm start on a data directory', () => {
   );
 
   it('with --reseed --yes moves a network that lost its ledger aside, whole, and starts a new one', async () => {
-    renameSync(join(started, 'ledger.db'), join(aside, 'ledger.db'));
+    renameSync(join(started, LEDGER), join(aside, 'ledger.db'));
     const kept = snapshotOf(started);
     const run = await startUntilReady(['--data-dir', started, '--reseed', '--yes']);
     expect(run.code, run.stderr).toBe(0);
@@ -287,7 +286,8 @@ describe('npm start on a data directory', () => {
     const old = snapshotOf(join(root, 'machine', moved[0] ?? ''));
     expect(old).toEqual(kept);
     expect(readdirSync(started)).toEqual(
-      expect.arrayContaining(['ledger.db', 'registry.db', 'billing.db', DATA_MANIFEST_FILE]),
+      expect.arrayContaining(['gateway', 'gateway.yaml', DATA_MANIFEST_FILE]),
     );
+    for (const file of GATEWAY_FILES) expect(existsSync(join(started, file)), file).toBe(true);
   }, 240_000);
 });

@@ -116,13 +116,19 @@ export function recordDemoDataFiles(dataDir: string): void {
 function expectedFiles(dataDir: string): readonly string[] {
   const listed = readManifest(dataDir);
   const { seeded, started } = demoNetworkFiles(dataDir);
-  // A directory from before the list: once any part of a started network is there, all of it must be.
+  // A directory from before the list: once any part of a started network is there, all of it
+  // must be. The gateway's stores sit beside the systems' databases in a network started in
+  // process; `npm start` keeps them in the gateway's own folder, which its configuration checks.
+  const stores = started.filter((f) => !f.endsWith('.anchors.db'));
+  const journals = started.filter((f) => f.endsWith('.anchors.db'));
   const databases =
     listed !== undefined
       ? listed.map((name) => join(dataDir, name))
-      : started.some((f) => existsSync(f))
+      : stores.some((f) => existsSync(f))
         ? [...seeded, ...started]
-        : seeded;
+        : journals.some((f) => existsSync(f))
+          ? [...seeded, ...journals]
+          : seeded;
   return databases.includes(join(dataDir, LEDGER_FILE))
     ? [...databases, demoNodeKeyFile(dataDir)]
     : databases;
@@ -167,6 +173,31 @@ function readProblem(file: string): string | undefined {
   return read === head.length && head.equals(SQLITE_HEADER)
     ? undefined
     : 'is not a SQLite database';
+}
+
+/**
+ * A refusal of the demo gateway's own files (`gridmark serve`'s check of its stores and keys),
+ * said as every other refusal of the demo's data directory is: the network it belongs to, and how
+ * to start a new one instead. Other errors pass through as they are.
+ */
+export function asDemoDataError(dataDir: string, error: unknown): unknown {
+  if (!(error instanceof GridmarkError)) return error;
+  const details = (error.details ?? {}) as { file?: unknown; missing?: unknown };
+  if (error.code === 'DATA_FILE_MISSING') {
+    const missing = Array.isArray(details.missing)
+      ? (details.missing as string[])
+      : typeof details.file === 'string'
+        ? [details.file]
+        : undefined;
+    if (missing !== undefined) return missingFiles(dataDir, missing);
+  }
+  if (error.code === 'DATA_FILE_UNREADABLE' && typeof details.file === 'string')
+    return new GridmarkError(
+      'DATA_FILE_UNREADABLE',
+      `The demo network in ${dataDir} cannot be started: ${error.message.replace(/ Nothing was started or changed\.$/, '')} ${reseedAdvice(dataDir)}`,
+      { details: { file: details.file }, cause: error },
+    );
+  return error;
 }
 
 /** How to start over instead, said the same way in every refusal. */

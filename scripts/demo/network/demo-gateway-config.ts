@@ -10,6 +10,7 @@ import {
 } from '../../../gateway/index.js';
 import { GridmarkError, OWNER_ONLY_FILE_MODE, type Logger } from '../../../schema/index.js';
 import {
+  asDemoDataError,
   BILLING_FILE,
   LEDGER_FILE,
   OUTBOX_FILE,
@@ -73,8 +74,12 @@ export async function prepareDemoGateway(
     // Checked here too, so that a lost store stops the start with its own code and exit status.
     const loaded = loadGatewayConfig(configFile);
     const paths = resolveConfigPaths(loaded.config, loaded.baseDirectory);
-    checkGatewayDataFiles(loaded.config, paths);
-    readGrantKeyFile(paths.grantKeyFile);
+    try {
+      checkGatewayDataFiles(loaded.config, paths);
+      readGrantKeyFile(paths.grantKeyFile);
+    } catch (error) {
+      throw asDemoDataError(dataDir, error);
+    }
     return { configFile, adminKeyFile, adminKey: readAdminKey(adminKeyFile), initialized: false };
   }
   // The stores of an earlier demo sat beside the systems' databases; this one's in their own folder.
