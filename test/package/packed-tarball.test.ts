@@ -157,6 +157,7 @@ describe('the packed package', () => {
     }
     expect(files).toContain('package/dist/scripts/gridmark.js');
     expect(files).toContain('package/scripts/gridmark-bin.js');
+    expect(files).toContain('package/LICENSE');
     const strays = files.filter(
       (f) =>
         /\.test\.|\/test\/|\/data\/|\.tsbuildinfo$|\.db$/.test(f) ||
