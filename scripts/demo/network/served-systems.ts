@@ -6,6 +6,7 @@ import { GridmarkError, OWNER_ONLY_FILE_MODE, type Logger } from '../../../schem
 import { DEMO_SYSTEMS, type DemoSystem } from '../systems/demo-systems.js';
 import { DEMO_KEYS_DIRECTORY } from './demo-gateway-config.js';
 import { GRIDMARK_CLI, SAME_SIGNAL_MS } from './gateway-process.js';
+import { readyUrl } from './system-ready.js';
 
 /** One demo business system served by `gridmark system serve`. */
 export interface ServedSystem {
@@ -85,7 +86,7 @@ export async function startServedSystems(options: {
           if (chunk.toString().includes(`${system.name} stopping`)) stopping.add(child);
         });
         anchoredBy.set(system.name, firstAnchoring(child, system.name));
-        const url = await readyUrl(child, system.name);
+        const url = await readyUrl(child, system.name, READY_TIMEOUT_MS);
         warnOnExit(child, system.name, options.logger);
         return { name: system.name, title: system.title, url, pid: child.pid, apiKeyFile };
       }),
@@ -155,28 +156,6 @@ function firstAnchoring(child: ChildProcess, name: string): Promise<number> {
   });
   promise.catch(() => undefined);
   return promise;
-}
-
-function readyUrl(child: ChildProcess, name: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(`business system "${name}" did not start within ${READY_TIMEOUT_MS / 1000} s`),
-        ),
-      READY_TIMEOUT_MS,
-    );
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`business system "${name}" exited during start (code ${code})`));
-    });
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'ready' && typeof message.url === 'string') {
-        clearTimeout(timer);
-        resolve(message.url);
-      }
-    });
-  });
 }
 
 /** Systems that said they are stopping (a Ctrl-C on the terminal reaches them too). */

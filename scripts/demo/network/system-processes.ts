@@ -4,6 +4,7 @@ import type { Logger } from '../../../schema/index.js';
 import { DEMO_SYSTEMS, type DemoSystem } from '../systems/demo-systems.js';
 import type { DemoNetworkOptions } from './demo-network.js';
 import { nodeEntry } from './node-entry.js';
+import { readyUrl } from './system-ready.js';
 
 /** Where one demo business system serves its subgraph. */
 export interface DemoSystemEndpoint {
@@ -57,7 +58,7 @@ export async function startDemoSystems(options: DemoSystemsOptions): Promise<Dem
       DEMO_SYSTEMS.map(async (system) => {
         const child = forkSystem(system, options);
         children.set(system.name, child);
-        const url = await readyUrl(child, system.name);
+        const url = await readyUrl(child, system.name, READY_TIMEOUT_MS);
         warnOnExit(child, system.name, options.logger);
         return { name: system.name, title: system.title, url, pid: child.pid };
       }),
@@ -135,28 +136,6 @@ function askToAnchor(
     };
     child.on('message', onMessage);
     child.send({ type: 'anchor', ...credentials });
-  });
-}
-
-function readyUrl(child: ChildProcess, name: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(`business system "${name}" did not start within ${READY_TIMEOUT_MS / 1000} s`),
-        ),
-      READY_TIMEOUT_MS,
-    );
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`business system "${name}" exited during start (code ${code})`));
-    });
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'ready' && typeof message.url === 'string') {
-        clearTimeout(timer);
-        resolve(message.url);
-      }
-    });
   });
 }
 
