@@ -6,16 +6,38 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type * as OtlpExporter from '@opentelemetry/exporter-trace-otlp-http';
+import type * as OtelResources from '@opentelemetry/resources';
+import type * as TraceSdk from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createRequire } from 'node:module';
 import type { Logger } from '../../schema/index.js';
 import { OBSERVABILITY_DEFAULTS, type TracingSettings } from './observability-settings.js';
 import { currentScope, runUnderSpan } from './request-scope.js';
+
+type TraceExportModules = Readonly<{
+  exporter: typeof OtlpExporter;
+  resources: typeof OtelResources;
+  sdk: typeof TraceSdk;
+}>;
+
+let traceExportModules: TraceExportModules | undefined;
+
+/**
+ * The OpenTelemetry SDK and OTLP exporter, loaded the first time a gateway traces: with tracing
+ * off (the default) they are never loaded, which keeps a few megabytes out of the heap.
+ */
+function loadTraceExport(): TraceExportModules {
+  if (!traceExportModules) {
+    const load = createRequire(import.meta.url);
+    traceExportModules = {
+      exporter: load('@opentelemetry/exporter-trace-otlp-http') as TraceExportModules['exporter'],
+      resources: load('@opentelemetry/resources') as TraceExportModules['resources'],
+      sdk: load('@opentelemetry/sdk-trace-base') as TraceExportModules['sdk'],
+    };
+  }
+  return traceExportModules;
+}
 
 /**
  * The gateway's spans, exported over OTLP/HTTP (JSON) to the configured collector. The provider
@@ -28,8 +50,9 @@ export class GatewayTracing {
   readonly #tracer: Tracer;
 
   constructor(settings: TracingSettings & { readonly otlpUrl: string }, logger: Logger) {
+    const { exporter: otlp, resources, sdk } = loadTraceExport();
     const exporter = reportingFailures(
-      new OTLPTraceExporter({
+      new otlp.OTLPTraceExporter({
         url: settings.otlpUrl,
         // A collector that does not answer holds up no more than this (retries included), also at stop.
         timeoutMillis: 2_000,
@@ -38,11 +61,11 @@ export class GatewayTracing {
       settings.otlpUrl,
       logger,
     );
-    this.#provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({
+    this.#provider = new sdk.BasicTracerProvider({
+      resource: resources.resourceFromAttributes({
         'service.name': settings.serviceName ?? OBSERVABILITY_DEFAULTS.serviceName,
       }),
-      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000 })],
+      spanProcessors: [new sdk.BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000 })],
     });
     this.#tracer = this.#provider.getTracer('gridmark');
   }
