@@ -1,0 +1,103 @@
+"""`python3 -m plant_mes seed --database mes.db` or `python3 -m plant_mes serve --config mes.json`."""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import urllib.request
+
+from .anchor_journal import AnchorJournal
+from .anchoring import Anchorer
+from .config import ConfigError, load_config, read_api_key
+from .graphql_endpoint import GraphqlEndpoint
+from .grants import GatewayKeySet, GrantVerifier
+from .http_server import make_server
+from .mes_store import SHARED_FIELDS, MesStore, seed
+from .registry_client import RegistryClient, RegistryError
+from .subgraph import build_schema, render_sdl
+
+
+def log(message):
+    print(f"plant-mes: {message}", file=sys.stderr, flush=True)
+
+
+def fetch_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def anchoring_loop(config, anchorer, stopping):
+    """Waits for the API key file, then anchors every interval until stopped."""
+    waiting_told = False
+    while not stopping.is_set():
+        if not os.path.exists(config.api_key_file):
+            if not waiting_told:
+                log(f"waiting for the system API key file {config.api_key_file}")
+                waiting_told = True
+        else:
+            try:
+                anchored, unprovable = anchorer.anchor_pass()
+                print(f"anchor pass: {anchored} anchored, {unprovable} unprovable", flush=True)
+            except (RegistryError, ConfigError, OSError) as error:
+                log(f"anchoring failed, will retry: {error}")
+        stopping.wait(config.anchor_interval_seconds)
+
+
+def serve(config):
+    if not os.path.exists(config.database):
+        raise ConfigError(f"database {config.database} does not exist (run the seed command first)")
+    store = MesStore(config.database, config.system_code)
+    journal = AnchorJournal(config.journal)
+    keys = GatewayKeySet(config.jwks_url, fetch_json, log)
+    if keys.refresh():
+        log(f"trusting the gateway's keys at {config.jwks_url}")
+    verifier = GrantVerifier(config.subgraph_name, keys, skew_seconds=config.skew_seconds)
+    schema = build_schema(render_sdl(config.title))
+    server = make_server(config.host, config.port, GraphqlEndpoint(schema, verifier, store, journal, log))
+    registry = RegistryClient(
+        config.registry_url, config.system_code, lambda: read_api_key(config.api_key_file)
+    )
+    stopping = threading.Event()
+    anchorer = Anchorer(store, journal, registry, SHARED_FIELDS, log)
+    worker = threading.Thread(target=anchoring_loop, args=(config, anchorer, stopping), daemon=True)
+    worker.start()
+
+    def stop(*_):
+        stopping.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    host, port = server.server_address[:2]
+    print(f"{config.subgraph_name} serving at http://{host}:{port}/", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        worker.join(timeout=35)
+    print(f"{config.subgraph_name} stopped", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="plant_mes")
+    commands = parser.add_subparsers(dest="command", required=True)
+    seeding = commands.add_parser("seed", help="create the MES database with a few inverters")
+    seeding.add_argument("--database", required=True)
+    serving = commands.add_parser("serve", help="serve the subgraph and anchor its values")
+    serving.add_argument("--config", default=os.environ.get("PLANT_MES_CONFIG"))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "seed":
+            print(f"seeded {seed(args.database)} inverters into {args.database}")
+        else:
+            serve(load_config(args.config))
+    except (ConfigError, FileExistsError) as error:
+        print(f"BAD_CONFIGURATION: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

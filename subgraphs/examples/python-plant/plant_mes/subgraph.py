@@ -1,0 +1,185 @@
+"""The Federation 2 subgraph: `Device @key(fields: "id")` with the shared fields, `_service` and
+`_entities`, executed by graphql-core. Every field checks the request's grant; every value
+served from the journal carries its proof (its salt, and the whole value of object fields)."""
+
+from graphql import (
+    GraphQLArgument,
+    GraphQLBoolean,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLString,
+    GraphQLUnionType,
+)
+from graphql.language import ast
+from promise import Promise
+
+from .errors import GridmarkError
+from .mes_store import FACTORY_TEST_MEMBERS, FACTORY_TEST_TYPE, SHARED_FIELDS
+
+FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.3"
+_SCALARS = {"String": GraphQLString, "Float": GraphQLFloat, "Int": GraphQLInt, "Boolean": GraphQLBoolean}
+
+
+class RequestContext:
+    """One request: its grant (or why it was refused), the stores, the proofs collected."""
+
+    def __init__(self, grant, refusal, store, journal):
+        self.grant = grant
+        self.refusal = refusal
+        self.store = store
+        self.journal = journal
+        self.proof_fields = {}
+        self.salts = {}
+        self.whole_values = {}
+
+    def require(self, device_id, field=None):
+        if self.refusal is not None:
+            raise self.refusal
+        self.grant.require(device_id, field)
+
+    def add_proof(self, device_id, field, entry, whole_value):
+        stated = self.proof_fields.setdefault(field, {"code": entry.field_code})
+        if stated["code"] != entry.field_code:
+            return  # left without a proof: the gateway withholds it
+        self.salts.setdefault(device_id, {})[field] = entry.salt
+        if whole_value is not None:
+            self.whole_values.setdefault(device_id, {})[field] = whole_value
+
+    def proofs(self):
+        """What goes to `extensions.gridmark.proofs`, or None when no value has a proof."""
+        if not self.salts:
+            return None
+        proofs = {"fields": self.proof_fields, "salts": self.salts}
+        if self.whole_values:
+            proofs["values"] = self.whole_values
+        return proofs
+
+
+class Device:
+    """A loaded device: its values and its journal entries."""
+
+    def __init__(self, device_id, values, journal_entries):
+        self.id = device_id
+        self.values = values
+        self.entries = journal_entries
+
+
+def render_sdl(title):
+    """The SDL `_service { sdl }` answers: the federation link, `Device` and the system's type."""
+    fields = "\n".join(
+        f'  """{f.description}"""\n  {f.name}: {f.graphql_type}' for f in SHARED_FIELDS
+    )
+    members = "\n".join(
+        f'  """{description}"""\n  {name}: {member_type}'
+        for name, (member_type, description) in FACTORY_TEST_MEMBERS.items()
+    )
+    return (
+        f'extend schema @link(url: "{FEDERATION_LINK}", import: ["@key"])\n\n'
+        f'"""A device known by its identifier. Fields below are shared by {title}."""\n'
+        'type Device @key(fields: "id") {\n'
+        '  "The device identifier, <prefix>/<suffix>."\n'
+        "  id: ID!\n"
+        f"{fields}\n}}\n\n"
+        f'"""An end-of-line test report."""\ntype {FACTORY_TEST_TYPE} {{\n{members}\n}}\n'
+    )
+
+
+def build_schema(sdl):
+    """The executable schema; `_service { sdl }` answers `sdl`."""
+    factory_test = GraphQLObjectType(
+        FACTORY_TEST_TYPE,
+        fields={name: GraphQLField(_SCALARS[t]) for name, (t, _) in FACTORY_TEST_MEMBERS.items()},
+    )
+    types = {**_SCALARS, FACTORY_TEST_TYPE: factory_test}
+    device_fields = {"id": GraphQLField(GraphQLNonNull(GraphQLID), resolver=_resolve_id)}
+    for field in SHARED_FIELDS:
+        device_fields[field.name] = GraphQLField(
+            types[field.graphql_type], resolver=_field_resolver(field.name, field.graphql_type == FACTORY_TEST_TYPE)
+        )
+    device = GraphQLObjectType("Device", fields=device_fields, is_type_of=lambda v, *_: isinstance(v, Device))
+    entity = GraphQLUnionType("_Entity", types=[device], resolve_type=lambda *_: device)
+    any_scalar = GraphQLScalarType("_Any", serialize=lambda v: v, parse_value=lambda v: v, parse_literal=_literal)
+    service = GraphQLObjectType("_Service", fields={"sdl": GraphQLField(GraphQLString)})
+    query = GraphQLObjectType(
+        "Query",
+        fields={
+            "_entities": GraphQLField(
+                GraphQLNonNull(GraphQLList(entity)),
+                args={"representations": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(any_scalar))))},
+                resolver=_resolve_entities,
+            ),
+            "_service": GraphQLField(GraphQLNonNull(service), resolver=lambda *_: {"sdl": sdl}),
+        },
+    )
+    return GraphQLSchema(query=query, types=[factory_test])
+
+
+def _resolve_entities(_root, info, representations):
+    """One item per representation: the device, null for one the system does not hold, or an
+    error for this item alone (a device the grant does not cover)."""
+    context = info.context
+    wanted = []
+    for item in representations:
+        if isinstance(item, dict) and item.get("__typename") == "Device" and isinstance(item.get("id"), str):
+            wanted.append(item["id"])
+    covered = []
+    for device_id in wanted:
+        try:
+            context.require(device_id)
+            covered.append(device_id)
+        except GridmarkError:
+            pass
+    values = context.store.load(covered) if covered else {}
+    entries = context.journal.lookup(list(values)) if values else {}
+    results = []
+    for item in representations:
+        device_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            if not isinstance(device_id, str) or item.get("__typename") != "Device":
+                raise GridmarkError("BAD_INPUT", "A representation is not { __typename: \"Device\", id }.")
+            context.require(device_id)
+        except GridmarkError as error:
+            results.append(Promise.rejected(error))
+            continue
+        record = values.get(device_id)
+        results.append(None if record is None else Device(device_id, record, entries))
+    return results
+
+
+def _resolve_id(device, _info):
+    return device.id
+
+
+def _field_resolver(name, whole):
+    def resolve(device, info):
+        context = info.context
+        context.require(device.id, name)
+        value = device.values.get(name)
+        entry = device.entries.get((device.id, name))
+        if entry is not None:
+            context.add_proof(device.id, name, entry, value if whole else None)
+        return value
+
+    return resolve
+
+
+def _literal(node):
+    """An `_Any` written in the query text rather than passed as a variable."""
+    if isinstance(node, ast.ObjectValue):
+        return {f.name.value: _literal(f.value) for f in node.fields}
+    if isinstance(node, ast.ListValue):
+        return [_literal(v) for v in node.values]
+    if isinstance(node, ast.IntValue):
+        return int(node.value)
+    if isinstance(node, ast.FloatValue):
+        return float(node.value)
+    if isinstance(node, (ast.StringValue, ast.BooleanValue, ast.EnumValue)):
+        return node.value
+    return None
