@@ -1,18 +1,17 @@
 """`python3 -m plant_mes seed --database mes.db` or `python3 -m plant_mes serve --config mes.json`."""
 
 import argparse
-import json
 import os
 import signal
 import sys
 import threading
-import urllib.request
 
 from .anchor_journal import AnchorJournal
 from .anchoring import Anchorer
 from .config import ConfigError, load_config, read_api_key
 from .graphql_endpoint import GraphqlEndpoint
 from .grants import GatewayKeySet, GrantVerifier
+from .http_client import get_json
 from .http_server import make_server
 from .mes_store import SHARED_FIELDS, MesStore, seed
 from .registry_client import RegistryClient, RegistryError
@@ -21,11 +20,6 @@ from .subgraph import build_schema, render_sdl
 
 def log(message):
     print(f"plant-mes: {message}", file=sys.stderr, flush=True)
-
-
-def fetch_json(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
 
 
 def anchoring_loop(config, anchorer, stopping):
@@ -50,7 +44,7 @@ def serve(config):
         raise ConfigError(f"database {config.database} does not exist (run the seed command first)")
     store = MesStore(config.database, config.system_code)
     journal = AnchorJournal(config.journal)
-    keys = GatewayKeySet(config.jwks_url, fetch_json, log)
+    keys = GatewayKeySet(config.jwks_url, get_json, log)
     if keys.refresh():
         log(f"trusting the gateway's keys at {config.jwks_url}")
     verifier = GrantVerifier(config.subgraph_name, keys, skew_seconds=config.skew_seconds)

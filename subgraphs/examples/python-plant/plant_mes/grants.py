@@ -210,14 +210,15 @@ class ReplayGuard:
 
 
 class GatewayKeySet:
-    """The gateway's grant keys, read from its JWKS URL; fetched again (at most once per
-    `refetch_seconds`) when a grant names a key it does not hold."""
+    """The gateway's grant keys, read from its JWKS URL: fetched again every `refresh_seconds`,
+    and when a grant names a key it does not hold (at most once per `refetch_seconds`)."""
 
-    def __init__(self, jwks_url, fetch_json, log, refetch_seconds=30, clock=time.monotonic):
+    def __init__(self, jwks_url, fetch_json, log, refetch_seconds=30, refresh_seconds=300, clock=time.monotonic):
         self._url = jwks_url
         self._fetch_json = fetch_json
         self._log = log
         self._refetch = refetch_seconds
+        self._refresh = refresh_seconds
         self._clock = clock
         self._lock = threading.Lock()
         self._keys = {}
@@ -225,7 +226,8 @@ class GatewayKeySet:
 
     def key(self, kid):
         with self._lock:
-            if kid not in self._keys and self._may_fetch():
+            age = None if self._fetched_at is None else self._clock() - self._fetched_at
+            if age is None or age >= self._refresh or (kid not in self._keys and age >= self._refetch):
                 self._fetch()
             return self._keys.get(kid)
 
@@ -234,9 +236,6 @@ class GatewayKeySet:
         with self._lock:
             self._fetch()
             return len(self._keys)
-
-    def _may_fetch(self):
-        return self._fetched_at is None or self._clock() - self._fetched_at >= self._refetch
 
     def _fetch(self):
         self._fetched_at = self._clock()

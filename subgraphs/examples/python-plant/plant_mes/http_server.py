@@ -3,7 +3,7 @@
 import json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = 1 << 20
 GRAPHQL_PATHS = {"/", "/graphql"}
 
 

@@ -3,7 +3,8 @@ anchoring commitments. Every call carries the system's API key as a bearer token
 
 import json
 import urllib.error
-import urllib.request
+
+from .http_client import post_json
 
 ANCHOR_READS_PER_CALL = 1000
 
@@ -55,19 +56,10 @@ class RegistryClient:
         return data["anchorCommitments"]["txId"]
 
     def _call(self, query, variables):
-        body = json.dumps({"query": query, "variables": variables}).encode("utf-8")
-        request = urllib.request.Request(
-            self._url,
-            data=body,
-            method="POST",
-            headers={
-                "content-type": "application/json",
-                "authorization": f"Bearer {self._read_api_key()}",
-            },
-        )
+        headers = {"authorization": f"Bearer {self._read_api_key()}"}
+        body = {"query": query, "variables": variables}
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                answer = json.load(response)
+            answer = post_json(self._url, body, headers, timeout=self._timeout)
         except urllib.error.HTTPError as error:
             answer = _json_or_none(error)
             if answer is None:
