@@ -1,4 +1,5 @@
-"""`python3 -m plant_mes seed --database mes.db` or `python3 -m plant_mes serve --config mes.json`."""
+"""The commands: `python3 -m plant_mes seed --database mes.db` creates the MES database,
+`python3 -m plant_mes serve --config mes.json` serves it and anchors its values."""
 
 import argparse
 import os
@@ -49,7 +50,9 @@ def serve(config):
         log(f"trusting the gateway's keys at {config.jwks_url}")
     verifier = GrantVerifier(config.subgraph_name, keys, skew_seconds=config.skew_seconds)
     schema = build_schema(render_sdl(config.title))
-    server = make_server(config.host, config.port, GraphqlEndpoint(schema, verifier, store, journal, log))
+    server = make_server(
+        config.host, config.port, GraphqlEndpoint(schema, verifier, store, journal, log)
+    )
     registry = RegistryClient(
         config.registry_url, config.system_code, lambda: read_api_key(config.api_key_file)
     )

@@ -70,7 +70,15 @@ class AnchorJournal:
                 " salt = excluded.salt, commitment = excluded.commitment,"
                 " tx_id = excluded.tx_id, anchored_at = excluded.anchored_at",
                 [
-                    (e.device_id, e.field, e.field_code, e.salt, e.commitment, e.tx_id, e.anchored_at)
+                    (
+                        e.device_id,
+                        e.field,
+                        e.field_code,
+                        e.salt,
+                        e.commitment,
+                        e.tx_id,
+                        e.anchored_at,
+                    )
                     for e in entries
                 ],
             )

@@ -67,25 +67,35 @@ class Anchorer:
                     pending.append(_fresh(device_id, name, code, value))
         lost = []
         if unjournaled and not vouched:
-            on_ledger = self._registry.anchored([(e.device_id, e.field_code) for e, _ in unjournaled])
-            lost = [(e, p) for (e, p), held in zip(unjournaled, on_ledger) if held and p == "refuse"]
+            on_ledger = self._registry.anchored(
+                [(e.device_id, e.field_code) for e, _ in unjournaled]
+            )
+            lost = [
+                (e, p) for (e, p), held in zip(unjournaled, on_ledger) if held and p == "refuse"
+            ]
         lost_keys = {(e.device_id, e.field) for e, _ in lost}
         pending += [e for e, _ in unjournaled if (e.device_id, e.field) not in lost_keys]
         if lost:
             named = ", ".join(f"{e.device_id} {e.field}" for e, _ in lost[:20])
             self._log(
-                f"{len(lost)} values are anchored on the ledger but missing from the anchor journal;"
-                f" they are not anchored again and stay unverifiable: {named}"
+                f"{len(lost)} values are anchored on the ledger but missing from the anchor"
+                f" journal; they are not anchored again and stay unverifiable: {named}"
             )
         if not pending:
             return 0, len(lost)
         tx_id = self._registry.anchor(
-            [{"deviceId": e.device_id, "fieldCode": e.field_code, "commitment": e.commitment} for e in pending],
+            [
+                {"deviceId": e.device_id, "fieldCode": e.field_code, "commitment": e.commitment}
+                for e in pending
+            ],
             vouched=vouched,
         )
         at = datetime.datetime.now(datetime.timezone.utc).isoformat()
         self._journal.record(
-            [JournalEntry(e.device_id, e.field, e.field_code, e.salt, e.commitment, tx_id, at) for e in pending]
+            [
+                JournalEntry(e.device_id, e.field, e.field_code, e.salt, e.commitment, tx_id, at)
+                for e in pending
+            ]
         )
         return len(pending), len(lost)
 

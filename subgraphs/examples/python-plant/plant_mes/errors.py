@@ -8,4 +8,3 @@ class GridmarkError(Exception):
         super().__init__(message)
         self.code = code
         self.extensions = {**extensions, "code": code}
-

@@ -213,7 +213,15 @@ class GatewayKeySet:
     """The gateway's grant keys, read from its JWKS URL: fetched again every `refresh_seconds`,
     and when a grant names a key it does not hold (at most once per `refetch_seconds`)."""
 
-    def __init__(self, jwks_url, fetch_json, log, refetch_seconds=30, refresh_seconds=300, clock=time.monotonic):
+    def __init__(
+        self,
+        jwks_url,
+        fetch_json,
+        log,
+        refetch_seconds=30,
+        refresh_seconds=300,
+        clock=time.monotonic,
+    ):
         self._url = jwks_url
         self._fetch_json = fetch_json
         self._log = log
@@ -227,7 +235,11 @@ class GatewayKeySet:
     def key(self, kid):
         with self._lock:
             age = None if self._fetched_at is None else self._clock() - self._fetched_at
-            if age is None or age >= self._refresh or (kid not in self._keys and age >= self._refetch):
+            if (
+                age is None
+                or age >= self._refresh
+                or (kid not in self._keys and age >= self._refetch)
+            ):
                 self._fetch()
             return self._keys.get(kid)
 

@@ -37,9 +37,13 @@ class GraphqlEndpoint:
                 "The system does not speak the protocol version asked for.",
                 supported=PROTOCOL_VERSIONS,
             )
-            return self._wrap({"errors": [{"message": str(error), "extensions": error.extensions}]}, None)
+            return self._wrap(
+                {"errors": [{"message": str(error), "extensions": error.extensions}]}, None
+            )
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-            return self._wrap(_bad_request('The request is not {"query": ..., "variables": ...}.'), None)
+            return self._wrap(
+                _bad_request('The request is not {"query": ..., "variables": ...}.'), None
+            )
         variables = body.get("variables") or {}
         if not isinstance(variables, dict):
             return self._wrap(_bad_request("The variables are not a JSON object."), None)
@@ -70,7 +74,11 @@ class GraphqlEndpoint:
             formatted["extensions"] = original.extensions
             return formatted
         if invalid or original is None:
-            code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+            code = (
+                "GRAPHQL_PARSE_FAILED"
+                if isinstance(error, GraphQLSyntaxError)
+                else "GRAPHQL_VALIDATION_FAILED"
+            )
             return {**format_error(error), "extensions": {"code": code}}
         self._log(f"resolver failed: {type(original).__name__}: {original}")
         return {

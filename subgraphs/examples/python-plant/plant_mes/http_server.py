@@ -16,7 +16,10 @@ def make_server(host, port, endpoint):
 
         def do_POST(self):
             if self.path.split("?")[0] not in GRAPHQL_PATHS:
-                return self._send(404, {"errors": [{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]})
+                return self._send(
+                    404,
+                    {"errors": [{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]},
+                )
             length = int(self.headers.get("content-length") or 0)
             if length > MAX_BODY_BYTES:
                 return self._send(413, _refusal("The request body is too large."))
@@ -29,7 +32,9 @@ def make_server(host, port, endpoint):
         def do_GET(self):
             if self.path == "/healthz":
                 return self._send(200, {"status": "ok"})
-            self._send(404, {"errors": [{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]})
+            self._send(
+                404, {"errors": [{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]}
+            )
 
         def _send(self, status, answer):
             data = json.dumps(answer).encode("utf-8")

@@ -35,9 +35,7 @@ SHARED_FIELDS = (
     SharedField("mpptCount", "Int", "Number of MPP trackers.", "mppt_count"),
     SharedField("firmwareVersion", "String", "Firmware shipped from the factory.", "firmware"),
     SharedField("manufacturedOn", "String", "Date of manufacture, ISO 8601.", "produced_on"),
-    SharedField(
-        "factoryTest", FACTORY_TEST_TYPE, "The end-of-line test report.", "factory_test"
-    ),
+    SharedField("factoryTest", FACTORY_TEST_TYPE, "The end-of-line test report.", "factory_test"),
 )
 
 _SCHEMA = """

@@ -27,7 +27,10 @@ class RegistryClient:
             {"c": self._system_code},
         )
         return {
-            f["name"]: (f["code"], "release-unverified" if f["changePolicy"] == "RELEASE_UNVERIFIED" else "refuse")
+            f["name"]: (
+                f["code"],
+                "release-unverified" if f["changePolicy"] == "RELEASE_UNVERIFIED" else "refuse",
+            )
             for f in data["fields"]
         }
 
@@ -35,14 +38,19 @@ class RegistryClient:
         """For each (device id, field code): whether the ledger holds an anchor of it."""
         found = []
         for start in range(0, len(keys), ANCHOR_READS_PER_CALL):
-            chunk = [{"deviceId": d, "fieldCode": c} for d, c in keys[start : start + ANCHOR_READS_PER_CALL]]
+            chunk = [
+                {"deviceId": d, "fieldCode": c}
+                for d, c in keys[start : start + ANCHOR_READS_PER_CALL]
+            ]
             data = self._call(
                 "query ($keys: [AnchorKeyInput!]!) { ledgerAnchors(keys: $keys) { version } }",
                 {"keys": chunk},
             )
             anchors = data["ledgerAnchors"]
             if len(anchors) != len(chunk):  # no answer at all rather than a wrong one
-                raise RegistryError(f"the registry answered {len(anchors)} anchors for {len(chunk)} keys")
+                raise RegistryError(
+                    f"the registry answered {len(anchors)} anchors for {len(chunk)} keys"
+                )
             found.extend(anchor is not None for anchor in anchors)
         return found
 
@@ -50,7 +58,8 @@ class RegistryClient:
         """Anchors [{deviceId, fieldCode, commitment}]; returns the ledger transaction id."""
         data = self._call(
             "mutation ($c: ID!, $list: [CommitmentInput!]!, $vouched: Boolean) {"
-            " anchorCommitments(systemCode: $c, commitments: $list, vouched: $vouched) { txId count } }",
+            " anchorCommitments(systemCode: $c, commitments: $list, vouched: $vouched)"
+            " { txId count } }",
             {"c": self._system_code, "list": commitments, "vouched": vouched},
         )
         return data["anchorCommitments"]["txId"]

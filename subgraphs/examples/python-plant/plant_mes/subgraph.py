@@ -24,7 +24,12 @@ from .errors import GridmarkError
 from .mes_store import FACTORY_TEST_MEMBERS, FACTORY_TEST_TYPE, SHARED_FIELDS
 
 FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.3"
-_SCALARS = {"String": GraphQLString, "Float": GraphQLFloat, "Int": GraphQLInt, "Boolean": GraphQLBoolean}
+_SCALARS = {
+    "String": GraphQLString,
+    "Float": GraphQLFloat,
+    "Int": GraphQLInt,
+    "Boolean": GraphQLBoolean,
+}
 
 
 class RequestContext:
@@ -101,18 +106,27 @@ def build_schema(sdl):
     device_fields = {"id": GraphQLField(GraphQLNonNull(GraphQLID), resolver=_resolve_id)}
     for field in SHARED_FIELDS:
         device_fields[field.name] = GraphQLField(
-            types[field.graphql_type], resolver=_field_resolver(field.name, field.graphql_type == FACTORY_TEST_TYPE)
+            types[field.graphql_type],
+            resolver=_field_resolver(field.name, field.graphql_type == FACTORY_TEST_TYPE),
         )
-    device = GraphQLObjectType("Device", fields=device_fields, is_type_of=lambda v, *_: isinstance(v, Device))
+    device = GraphQLObjectType(
+        "Device", fields=device_fields, is_type_of=lambda v, *_: isinstance(v, Device)
+    )
     entity = GraphQLUnionType("_Entity", types=[device], resolve_type=lambda *_: device)
-    any_scalar = GraphQLScalarType("_Any", serialize=lambda v: v, parse_value=lambda v: v, parse_literal=_literal)
+    any_scalar = GraphQLScalarType(
+        "_Any", serialize=lambda v: v, parse_value=lambda v: v, parse_literal=_literal
+    )
     service = GraphQLObjectType("_Service", fields={"sdl": GraphQLField(GraphQLString)})
     query = GraphQLObjectType(
         "Query",
         fields={
             "_entities": GraphQLField(
                 GraphQLNonNull(GraphQLList(entity)),
-                args={"representations": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(any_scalar))))},
+                args={
+                    "representations": GraphQLArgument(
+                        GraphQLNonNull(GraphQLList(GraphQLNonNull(any_scalar)))
+                    )
+                },
                 resolver=_resolve_entities,
             ),
             "_service": GraphQLField(GraphQLNonNull(service), resolver=lambda *_: {"sdl": sdl}),
@@ -127,7 +141,11 @@ def _resolve_entities(_root, info, representations):
     context = info.context
     wanted = []
     for item in representations:
-        if isinstance(item, dict) and item.get("__typename") == "Device" and isinstance(item.get("id"), str):
+        if (
+            isinstance(item, dict)
+            and item.get("__typename") == "Device"
+            and isinstance(item.get("id"), str)
+        ):
             wanted.append(item["id"])
     covered = []
     for device_id in wanted:
@@ -143,7 +161,9 @@ def _resolve_entities(_root, info, representations):
         device_id = item.get("id") if isinstance(item, dict) else None
         try:
             if not isinstance(device_id, str) or item.get("__typename") != "Device":
-                raise GridmarkError("BAD_INPUT", "A representation is not { __typename: \"Device\", id }.")
+                raise GridmarkError(
+                    "BAD_INPUT", 'A representation is not { __typename: "Device", id }.'
+                )
             context.require(device_id)
         except GridmarkError as error:
             results.append(Promise.rejected(error))

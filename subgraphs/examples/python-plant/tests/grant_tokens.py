@@ -20,10 +20,21 @@ class GatewayKey:
 
     def jwk(self):
         raw = self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw), "kid": self.kid, "alg": "EdDSA", "use": "sig"}
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": b64url(raw),
+            "kid": self.kid,
+            "alg": "EdDSA",
+            "use": "sig",
+        }
 
     def sign(self, claims=None, header=None, **overrides):
-        header = header if header is not None else {"alg": "EdDSA", "kid": self.kid, "typ": "gridmark-grant+jwt"}
+        header = (
+            header
+            if header is not None
+            else {"alg": "EdDSA", "kid": self.kid, "typ": "gridmark-grant+jwt"}
+        )
         body = claims if claims is not None else grant_claims(**overrides)
         head = b64url(json.dumps(header).encode())
         payload = b64url(json.dumps(body).encode() if not isinstance(body, bytes) else body)

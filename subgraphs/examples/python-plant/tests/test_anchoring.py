@@ -25,7 +25,9 @@ class FakeRegistry:
         self.batches = []
 
     def fields(self):
-        return {name: (code, self.policies.get(name, "refuse")) for name, code in self.codes.items()}
+        return {
+            name: (code, self.policies.get(name, "refuse")) for name, code in self.codes.items()
+        }
 
     def anchored(self, keys):
         return [key in self.ledger for key in keys]
@@ -51,7 +53,10 @@ class AnchoringTest(unittest.TestCase):
 
     def anchorer(self, journal_name="journal.db"):
         journal = AnchorJournal(os.path.join(self.dir.name, journal_name))
-        return Anchorer(self.store, journal, self.registry, SHARED_FIELDS, self.logged.append), journal
+        return (
+            Anchorer(self.store, journal, self.registry, SHARED_FIELDS, self.logged.append),
+            journal,
+        )
 
     def edit(self, sql):
         with sqlite3.connect(self.database) as connection:

@@ -37,7 +37,10 @@ class CanonicalJsonTest(unittest.TestCase):
 
     def test_sorts_members_by_utf16_code_units_and_escapes_as_json_stringify(self):
         value = {"b": 1, "a": [True, None, "x\u2028\n\x01é"], "\U0001f600": 1, "\ufb33": 2}
-        self.assertEqual(canonical_json(value), '{"a":[true,null,"x\u2028\\n\\u0001é"],"b":1,"\U0001f600":1,"\ufb33":2}')
+        self.assertEqual(
+            canonical_json(value),
+            '{"a":[true,null,"x\u2028\\n\\u0001é"],"b":1,"\U0001f600":1,"\ufb33":2}',
+        )
 
     def test_refuses_what_has_no_canonical_form(self):
         for value in [float("nan"), float("inf"), "\ud800", {1: 2}, {1, 2}]:
@@ -62,7 +65,9 @@ class CommitmentTest(unittest.TestCase):
                 self.assertEqual(commit_field(DEVICE, CODE, SALT, value), commitment)
 
     def test_a_float_and_the_integer_it_equals_commit_alike(self):
-        self.assertEqual(commit_field(DEVICE, CODE, SALT, 110.0), commit_field(DEVICE, CODE, SALT, 110))
+        self.assertEqual(
+            commit_field(DEVICE, CODE, SALT, 110.0), commit_field(DEVICE, CODE, SALT, 110)
+        )
 
     def test_fresh_salts_are_16_bytes_of_base64url(self):
         salts = {new_salt() for _ in range(50)}
@@ -88,7 +93,11 @@ class VectorsTest(unittest.TestCase):
             with self.subTest(case=case.get("name", case)):
                 if "error" in case or case.get("valid") is False:
                     with self.assertRaises(CanonicalJsonError):
-                        canonical_json(json.loads(case["input"]) if isinstance(case["input"], str) else case["input"])
+                        canonical_json(
+                            json.loads(case["input"])
+                            if isinstance(case["input"], str)
+                            else case["input"]
+                        )
                 else:
                     value = json.loads(case["json"]) if "json" in case else case["input"]
                     self.assertEqual(canonical_json(value), case["canonical"])

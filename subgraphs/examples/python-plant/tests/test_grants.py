@@ -26,7 +26,9 @@ def key_set(*keys, fetches=None, clock=None):
             fetches.append(1)
         return {"keys": [k.jwk() for k in keys]}
 
-    return GatewayKeySet("http://gateway/.well-known/jwks.json", fetch, lambda _m: None, clock=clock or Clock())
+    return GatewayKeySet(
+        "http://gateway/.well-known/jwks.json", fetch, lambda _m: None, clock=clock or Clock()
+    )
 
 
 class GrantVerifierTest(unittest.TestCase):
@@ -63,7 +65,14 @@ class GrantVerifierTest(unittest.TestCase):
             self.key.sign(header={"alg": "none", "kid": "current", "typ": "gridmark-grant+jwt"}),
             self.key.sign(header={"alg": "EdDSA", "kid": "current", "typ": "JWT"}),
             self.key.sign(header={"alg": "EdDSA", "typ": "gridmark-grant+jwt"}),
-            self.key.sign(header={"alg": "EdDSA", "kid": "current", "typ": "gridmark-grant+jwt", "crit": ["x"]}),
+            self.key.sign(
+                header={
+                    "alg": "EdDSA",
+                    "kid": "current",
+                    "typ": "gridmark-grant+jwt",
+                    "crit": ["x"],
+                }
+            ),
             self.key.sign(ver=2),
             self.key.sign(ver=True),
             self.key.sign(aud=None),
@@ -96,11 +105,17 @@ class GrantVerifierTest(unittest.TestCase):
         clock.now = 1_000_000
         self.assertEqual(self.refusal(self.key.sign(iat=999_900, exp=999_930), verifier), "EXPIRED")
         self.assertEqual(verifier.verify(self.key.sign(iat=999_940, exp=999_970)).exp, 999_970)
-        self.assertEqual(self.refusal(self.key.sign(iat=1_000_031, exp=1_000_061), verifier), "NOT_YET_VALID")
-        self.assertEqual(verifier.verify(self.key.sign(iat=1_000_030, exp=1_000_060)).exp, 1_000_060)
+        self.assertEqual(
+            self.refusal(self.key.sign(iat=1_000_031, exp=1_000_061), verifier), "NOT_YET_VALID"
+        )
+        self.assertEqual(
+            verifier.verify(self.key.sign(iat=1_000_030, exp=1_000_060)).exp, 1_000_060
+        )
 
     def test_refuses_a_device_or_field_the_grant_does_not_cover(self):
-        grant = self.verifier.verify(self.key.sign(devices=["88.1001.1/INV-0001"], fields=["inverterModel"]))
+        grant = self.verifier.verify(
+            self.key.sign(devices=["88.1001.1/INV-0001"], fields=["inverterModel"])
+        )
         grant.require("88.1001.1/INV-0001", "inverterModel")
         for device, field in [("88.1001.1/INV-0002", None), ("88.1001.1/INV-0001", "factoryTest")]:
             with self.assertRaises(GridmarkError) as raised:
@@ -119,7 +134,9 @@ class GatewayKeySetTest(unittest.TestCase):
             fetches.append(1)
             return {"keys": [k.jwk() for k in published]}
 
-        keys = GatewayKeySet("http://gateway/jwks", fetch, lambda _m: None, refetch_seconds=30, clock=clock)
+        keys = GatewayKeySet(
+            "http://gateway/jwks", fetch, lambda _m: None, refetch_seconds=30, clock=clock
+        )
         keys.refresh()
         published.append(rotated)
         clock.now = 10
@@ -147,8 +164,14 @@ class GatewayKeySetTest(unittest.TestCase):
 
     def test_skips_keys_that_are_not_ed25519_signing_keys(self):
         good = GatewayKey("good").jwk()
-        jwks = {"keys": [{**good, "kid": "enc", "use": "enc"}, {"kty": "RSA", "kid": "rsa", "n": "x", "e": "AQAB"},
-                         {**good, "kid": "short", "x": base64.urlsafe_b64encode(b"x").decode()}, good]}
+        jwks = {
+            "keys": [
+                {**good, "kid": "enc", "use": "enc"},
+                {"kty": "RSA", "kid": "rsa", "n": "x", "e": "AQAB"},
+                {**good, "kid": "short", "x": base64.urlsafe_b64encode(b"x").decode()},
+                good,
+            ]
+        }
         keys = GatewayKeySet("http://gateway/jwks", lambda _u: jwks, lambda _m: None, clock=Clock())
         self.assertEqual(keys.refresh(), 1)
 

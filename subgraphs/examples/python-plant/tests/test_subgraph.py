@@ -31,16 +31,26 @@ class SubgraphTest(unittest.TestCase):
         database = os.path.join(self.dir.name, "mes.db")
         seed(database)
         self.journal = AnchorJournal(os.path.join(self.dir.name, "journal.db"))
-        self.journal.record([
-            JournalEntry(INV1, "inverterModel", "88.1001.1.F0002", "salt-model", "c1", "tx", "at"),
-            JournalEntry(INV1, "factoryTest", "88.1001.1.F0007", "salt-test", "c2", "tx", "at"),
-        ])
+        self.journal.record(
+            [
+                JournalEntry(
+                    INV1, "inverterModel", "88.1001.1.F0002", "salt-model", "c1", "tx", "at"
+                ),
+                JournalEntry(INV1, "factoryTest", "88.1001.1.F0007", "salt-test", "c2", "tx", "at"),
+            ]
+        )
         self.key = GatewayKey("k1")
-        keys = GatewayKeySet("http://gateway/jwks", lambda _u: {"keys": [self.key.jwk()]}, lambda _m: None)
+        keys = GatewayKeySet(
+            "http://gateway/jwks", lambda _u: {"keys": [self.key.jwk()]}, lambda _m: None
+        )
         self.logged = []
         self.store = MesStore(database, "88.1001.1")
         self.endpoint = GraphqlEndpoint(
-            build_schema(render_sdl("the MES")), GrantVerifier("mes", keys), self.store, self.journal, self.logged.append
+            build_schema(render_sdl("the MES")),
+            GrantVerifier("mes", keys),
+            self.store,
+            self.journal,
+            self.logged.append,
         )
 
     def tearDown(self):
@@ -59,7 +69,9 @@ class SubgraphTest(unittest.TestCase):
         self.assertEqual(answer["extensions"], {"gridmark": {"protocol": [1]}})
 
     def test_answers_entities_in_order_with_null_for_a_device_it_does_not_hold(self):
-        token = self.key.sign(devices=[INV1, INV2, UNKNOWN], fields=["inverterModel", "ratedPowerKw", "factoryTest"])
+        token = self.key.sign(
+            devices=[INV1, INV2, UNKNOWN], fields=["inverterModel", "ratedPowerKw", "factoryTest"]
+        )
         answer = self.ask(ENTITIES, representations(UNKNOWN, INV2, INV1), token)
         self.assertNotIn("errors", answer)
         entities = answer["data"]["_entities"]
@@ -67,26 +79,47 @@ class SubgraphTest(unittest.TestCase):
         self.assertEqual(entities[1]["id"], INV2)
         self.assertEqual(
             entities[2],
-            {"__typename": "Device", "id": INV1, "inverterModel": "SG-110CX", "ratedPowerKw": 110.0,
-             "factoryTest": {"passed": True}},
+            {
+                "__typename": "Device",
+                "id": INV1,
+                "inverterModel": "SG-110CX",
+                "ratedPowerKw": 110.0,
+                "factoryTest": {"passed": True},
+            },
         )
 
     def test_returns_the_salts_of_the_values_served_and_whole_object_values(self):
-        token = self.key.sign(devices=[INV1, INV2], fields=["inverterModel", "ratedPowerKw", "factoryTest"])
-        proofs = self.ask(ENTITIES, representations(INV1, INV2), token)["extensions"]["gridmark"]["proofs"]
-        self.assertEqual(proofs["fields"], {"inverterModel": {"code": "88.1001.1.F0002"},
-                                            "factoryTest": {"code": "88.1001.1.F0007"}})
-        # ratedPowerKw and INV-0002 have no journal entry: served without a proof, never a made-up one.
-        self.assertEqual(proofs["salts"], {INV1: {"inverterModel": "salt-model", "factoryTest": "salt-test"}})
+        token = self.key.sign(
+            devices=[INV1, INV2], fields=["inverterModel", "ratedPowerKw", "factoryTest"]
+        )
+        proofs = self.ask(ENTITIES, representations(INV1, INV2), token)["extensions"]["gridmark"][
+            "proofs"
+        ]
+        self.assertEqual(
+            proofs["fields"],
+            {
+                "inverterModel": {"code": "88.1001.1.F0002"},
+                "factoryTest": {"code": "88.1001.1.F0007"},
+            },
+        )
+        # No journal entry for ratedPowerKw or INV-0002: no proof, never a made-up one.
+        self.assertEqual(
+            proofs["salts"], {INV1: {"inverterModel": "salt-model", "factoryTest": "salt-test"}}
+        )
         self.assertEqual(proofs["values"][INV1]["factoryTest"]["efficiencyPct"], 98.7)
-        self.assertEqual(set(proofs["values"][INV1]["factoryTest"]), {"efficiencyPct", "insulationMohm", "passed", "testedAt"})
+        self.assertEqual(
+            set(proofs["values"][INV1]["factoryTest"]),
+            {"efficiencyPct", "insulationMohm", "passed", "testedAt"},
+        )
 
     def test_refuses_the_whole_request_on_a_bad_grant(self):
         token = self.key.sign(aud="monitoring", devices=[INV1], fields=["inverterModel"])
         answer = self.ask(ENTITIES, representations(INV1, INV2), token)
         self.assertEqual(answer["data"], {"_entities": [None, None]})
         self.assertEqual({e["extensions"]["reason"] for e in answer["errors"]}, {"WRONG_SYSTEM"})
-        self.assertEqual([e["path"] for e in answer["errors"]], [["_entities", 0], ["_entities", 1]])
+        self.assertEqual(
+            [e["path"] for e in answer["errors"]], [["_entities", 0], ["_entities", 1]]
+        )
         self.assertNotIn("proofs", answer["extensions"]["gridmark"])
         self.assertNotIn(token, str(answer))
 
@@ -98,15 +131,21 @@ class SubgraphTest(unittest.TestCase):
         self.assertEqual(entities[0]["inverterModel"], "SG-110CX")
         self.assertIsNone(entities[0]["ratedPowerKw"])
         refused = {tuple(e["path"]): e["extensions"] for e in answer["errors"]}
-        self.assertEqual(refused[("_entities", 1)], {"code": "GRANT_REFUSED", "reason": "NOT_COVERED"})
+        self.assertEqual(
+            refused[("_entities", 1)], {"code": "GRANT_REFUSED", "reason": "NOT_COVERED"}
+        )
         self.assertEqual(refused[("_entities", 0, "ratedPowerKw")]["reason"], "NOT_COVERED")
         self.assertEqual(refused[("_entities", 0, "factoryTest")]["reason"], "NOT_COVERED")
-        self.assertEqual(set(answer["extensions"]["gridmark"]["proofs"]["salts"][INV1]), {"inverterModel"})
+        self.assertEqual(
+            set(answer["extensions"]["gridmark"]["proofs"]["salts"][INV1]), {"inverterModel"}
+        )
 
     def test_refuses_a_protocol_version_it_does_not_speak(self):
         answer = self.ask("{ _service { sdl } }", protocol="2")
         self.assertNotIn("data", answer)
-        self.assertEqual(answer["errors"][0]["extensions"], {"code": "PROTOCOL_UNSUPPORTED", "supported": [1]})
+        self.assertEqual(
+            answer["errors"][0]["extensions"], {"code": "PROTOCOL_UNSUPPORTED", "supported": [1]}
+        )
         self.assertEqual(answer["extensions"], {"gridmark": {"protocol": [1]}})
 
     def test_reports_its_own_failure_as_system_error_without_internals(self):
@@ -119,8 +158,13 @@ class SubgraphTest(unittest.TestCase):
         self.assertIn("no such table", self.logged[0])
 
     def test_names_bad_queries_with_graphql_codes(self):
-        self.assertEqual(self.ask("{ _service { sdl }")["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED")
-        self.assertEqual(self.ask("{ secrets }")["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED")
+        self.assertEqual(
+            self.ask("{ _service { sdl }")["errors"][0]["extensions"]["code"],
+            "GRAPHQL_PARSE_FAILED",
+        )
+        self.assertEqual(
+            self.ask("{ secrets }")["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED"
+        )
         bad = self.endpoint.answer({"query": 1}, {}.get)
         self.assertEqual(bad["errors"][0]["extensions"]["code"], "BAD_INPUT")
 
