@@ -20,7 +20,10 @@ def make_server(host, port, endpoint):
                     404,
                     {"errors": [{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]},
                 )
-            length = int(self.headers.get("content-length") or 0)
+            length = self.headers.get("content-length") or "0"
+            if not length.isdigit():
+                return self._send(411, _refusal("The request has no valid content-length."))
+            length = int(length)
             if length > MAX_BODY_BYTES:
                 return self._send(413, _refusal("The request body is too large."))
             try:

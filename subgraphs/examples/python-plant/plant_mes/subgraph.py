@@ -44,9 +44,14 @@ class RequestContext:
         self.salts = {}
         self.whole_values = {}
 
-    def require(self, device_id, field=None):
+    def require_grant(self):
+        """Raises the grant's refusal, if it was refused."""
         if self.refusal is not None:
             raise self.refusal
+
+    def require(self, device_id, field=None):
+        """Raises GRANT_REFUSED unless the grant covers the device (and the field)."""
+        self.require_grant()
         self.grant.require(device_id, field)
 
     def add_proof(self, device_id, field, entry, whole_value):
@@ -136,41 +141,39 @@ def build_schema(sdl):
 
 
 def _resolve_entities(_root, info, representations):
-    """One item per representation: the device, null for one the system does not hold, or an
-    error for this item alone (a device the grant does not cover)."""
+    """One item per representation, in order: the device, null for one the system does not
+    hold, or an error for this item alone (a device the grant does not cover)."""
     context = info.context
-    wanted = []
-    for item in representations:
-        if (
-            isinstance(item, dict)
-            and item.get("__typename") == "Device"
-            and isinstance(item.get("id"), str)
-        ):
-            wanted.append(item["id"])
-    covered = []
-    for device_id in wanted:
-        try:
-            context.require(device_id)
-            covered.append(device_id)
-        except GridmarkError:
-            pass
+    outcomes = [_entity_outcome(context, item) for item in representations]
+    covered = [outcome for outcome in outcomes if isinstance(outcome, str)]
     values = context.store.load(covered) if covered else {}
     entries = context.journal.lookup(list(values)) if values else {}
     results = []
-    for item in representations:
-        device_id = item.get("id") if isinstance(item, dict) else None
-        try:
-            if not isinstance(device_id, str) or item.get("__typename") != "Device":
-                raise GridmarkError(
-                    "BAD_INPUT", 'A representation is not { __typename: "Device", id }.'
-                )
-            context.require(device_id)
-        except GridmarkError as error:
-            results.append(Promise.rejected(error))
-            continue
-        record = values.get(device_id)
-        results.append(None if record is None else Device(device_id, record, entries))
+    for outcome in outcomes:
+        if isinstance(outcome, GridmarkError):
+            results.append(Promise.rejected(outcome))
+        else:
+            record = values.get(outcome)
+            results.append(None if record is None else Device(outcome, record, entries))
     return results
+
+
+def _entity_outcome(context, representation):
+    """The device id a representation asks for, or why it is refused."""
+    try:
+        context.require_grant()
+        if (
+            not isinstance(representation, dict)
+            or representation.get("__typename") != "Device"
+            or not isinstance(representation.get("id"), str)
+        ):
+            raise GridmarkError(
+                "BAD_INPUT", 'A representation is not {"__typename": "Device", "id"}.'
+            )
+        context.require(representation["id"])
+        return representation["id"]
+    except GridmarkError as error:
+        return error
 
 
 def _resolve_id(device, _info):
