@@ -317,6 +317,8 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
       systemUrl,
       '--config',
       configFile,
+      '--registry',
+      served?.registryUrl ?? '',
       '--system-code',
       PREFIX,
       '--key-file',
@@ -325,6 +327,11 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
       'mes',
       ...DEVICES.flatMap((d) => ['--device', d]),
     ]);
+    // The report is printed only when a check failed, to say which.
+    if (check.code !== 0)
+      process.stdout.write(
+        `python-system.e2e: gridmark system check:\n${check.stdout}${check.stderr}`,
+      );
     expect(check.stdout).not.toMatch(/\bFAIL\b/);
     expect(check.code).toBe(0);
   }, 120_000);
