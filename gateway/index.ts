@@ -31,6 +31,12 @@ export {
   type SubgraphSdl,
   type SupergraphStatus,
 } from './supergraph/index.js';
+// The schema rules a business system's SDL keeps, for the checks of `gridmark system check`.
+export {
+  checkSubgraphSchema,
+  type SchemaPolicySubject,
+  type SchemaPolicyViolation,
+} from './supergraph/index.js';
 export * from './registry/index.js';
 export * from './outbound/index.js';
 export {

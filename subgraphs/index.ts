@@ -5,3 +5,5 @@
 export * from './kit/index.js';
 // Business systems from a config file, for systems that write no code: `gridmark system serve`.
 export * from './configured/index.js';
+// The protocol's conformance checks, which `gridmark system check <url>` runs against a system.
+export * from './conformance/index.js';
