@@ -559,20 +559,19 @@ describe('grants at the business system', () => {
       'REPLAYED',
     );
     expect(
-      (await direct({ [GRANT_HEADER]: grant({ exp: Date.now() - 1 }) })).errors?.[0]?.extensions?.[
-        'reason'
-      ],
+      (await direct({ [GRANT_HEADER]: grant({ exp: Date.now() - 31_000 }) })).errors?.[0]
+        ?.extensions?.['reason'],
     ).toBe('EXPIRED');
     expect(
       (await direct({ [GRANT_HEADER]: grant({}, generateKeyPairSync('ed25519').privateKey) }))
         .errors?.[0]?.extensions?.['reason'],
-    ).toBe('BAD_SIGNATURE');
+    ).toBe('UNKNOWN_KEY');
   });
 });
 
 describe('grant channels', () => {
   const q = '{ device(id: "88.1001.1/INV-1") { model } }';
-  const isSigned = (token: string | undefined) => token?.split('.').length === 2;
+  const isSigned = (token: string | undefined) => token?.split('.').length === 3;
   const isSealed = (token: string | undefined) => token?.startsWith('mac1.') === true;
 
   it("signs a system's first grant, and seals the next ones once the system has announced its grant key", async () => {
@@ -585,7 +584,7 @@ describe('grant channels', () => {
   });
 
   it('finds the new grant key of a system that restarted, without losing the query', async () => {
-    const statementBefore = grantsSeen['maker']?.at(-1)?.split('.')[1];
+    const statementBefore = grantsSeen['maker']?.at(-1)?.split('.')[2];
     const before = served[0];
     if (!before) throw new Error('maker is not served');
     await before.stop();
@@ -602,15 +601,15 @@ describe('grant channels', () => {
     expect(received(r).map((f) => f.status)).toEqual(['VERIFIED']);
     // The grant sealed for the old key was refused as stale; the request went again, signed.
     expect(seen).toHaveLength(2);
-    expect(seen[0]?.split('.')[1]).toBe(statementBefore);
+    expect(seen[0]?.split('.')[2]).toBe(statementBefore);
     expect(isSigned(seen[1])).toBe(true);
     // From then on, one request per query, sealed in a channel to the new key.
     await query(q, om());
     await query(q, om());
     expect(seen).toHaveLength(4);
     expect(isSealed(seen[2])).toBe(true);
-    expect(seen[2]?.split('.')[1]).not.toBe(statementBefore);
-    expect(seen[3]?.split('.')[1]).toBe(seen[2]?.split('.')[1]);
+    expect(seen[2]?.split('.')[2]).not.toBe(statementBefore);
+    expect(seen[3]?.split('.')[2]).toBe(seen[2]?.split('.')[2]);
   });
 
   it('refuses a sealed grant replayed straight to the system', async () => {

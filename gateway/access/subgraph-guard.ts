@@ -8,14 +8,19 @@ import type { FieldDirectory } from './field-directory.js';
 import { entityFieldKeys } from './entity-field-names.js';
 import { createGrantChannels, type GrantChannels } from './grant-channels.js';
 import { issueGrant } from './grant-issuer.js';
+import { createProtocolVersions, type ProtocolVersions } from './protocol-versions.js';
 import type { GatewayContext } from './request-access.js';
 import { verifyEntities, type SubgraphResponse, type TamperFinding } from './response-verifier.js';
 
 /** What the gateway's data sources do around every subgraph request when access control is on. */
 export interface SubgraphGuard {
   /**
-   * Headers for an outgoing subgraph request: its grant, sealed in the system's grant channel, or
-   * signed when there is none yet or `signed` is asked for.
+   * Headers for an outgoing subgraph request: the protocol version spoken with the system
+   * (`x-gridmark-protocol`), and its grant, sealed in the system's grant channel, or signed when
+   * there is none yet or `signed` is asked for.
+   *
+   * @throws GridmarkError `PROTOCOL_UNSUPPORTED` when the system announced no version the gateway
+   *   speaks, `GRANT_NOT_COVERED` as `issueGrant` does: nothing is sent.
    */
   headersFor(
     subgraph: string,
@@ -74,6 +79,7 @@ class LedgerSubgraphGuard implements SubgraphGuard {
   readonly #options: SubgraphGuardOptions;
   readonly #commitments = createCommitmentMemo();
   readonly #channels: GrantChannels;
+  readonly #versions: ProtocolVersions = createProtocolVersions();
 
   constructor(options: SubgraphGuardOptions) {
     this.#options = options;
@@ -89,7 +95,8 @@ class LedgerSubgraphGuard implements SubgraphGuard {
     context: GatewayContext,
     request: { readonly signed?: boolean } = {},
   ): Record<string, string> {
-    if (!context.access) return {};
+    const version = this.#versions.headerFor(subgraph);
+    if (!context.access) return version;
     const channel = request.signed === true ? undefined : this.#channels.channelFor(subgraph);
     const grant = issueGrant({
       access: context.access,
@@ -99,7 +106,7 @@ class LedgerSubgraphGuard implements SubgraphGuard {
       signingKey: this.#options.signingKey,
       channel,
     });
-    return { [grant.header]: grant.value };
+    return { ...version, [grant.header]: grant.value };
   }
 
   coveredRepresentations(
@@ -130,10 +137,10 @@ class LedgerSubgraphGuard implements SubgraphGuard {
     request: { readonly query?: string; readonly variables?: Readonly<Record<string, unknown>> },
     context: GatewayContext,
   ): Promise<SubgraphResponse> {
-    this.#channels.learn(
-      subgraph,
-      (response.extensions?.['gridmark'] as { grantKey?: unknown } | undefined)?.grantKey,
-    );
+    const announced = response.extensions?.['gridmark'] as
+      { grantKey?: unknown; protocol?: unknown } | undefined;
+    this.#channels.learn(subgraph, announced?.grantKey);
+    this.#versions.learn(subgraph, announced?.protocol);
     const access = context.access;
     if (!access) return response;
     return verifyEntities({

@@ -206,8 +206,20 @@ export const ERROR_CODES = {
   GRANT_REFUSED: {
     message: 'The business system refused the request: no valid grant covers it.',
     meaning:
-      'A subgraph request lacked a grant from the gateway, or its grant was forged, expired, replayed, for another system, or did not cover the device or field asked for. `extensions.reason` says which.',
+      'A subgraph request lacked a grant from the gateway, or its grant was forged, expired, replayed, for another system, signed by a key the system does not know, or did not cover the device or field asked for. `extensions.reason` says which.',
     exitCode: 5,
+  },
+  PROTOCOL_UNSUPPORTED: {
+    message: 'The gateway and the business system speak no protocol version in common.',
+    meaning:
+      'A business system announced (in `extensions.gridmark.protocol`) no protocol version the gateway speaks, so the gateway sends it nothing; or a system received an `x-gridmark-protocol` version it does not speak. `extensions.system` names the system, `extensions.supported` lists the versions the refusing side speaks.',
+    exitCode: 5,
+  },
+  BAD_JSON_VALUE: {
+    message: 'The value cannot be written as canonical JSON (RFC 8785).',
+    meaning:
+      'A value to commit to holds what JSON cannot carry or RFC 8785 refuses: a string with a lone surrogate, a number that is not finite, a bigint, a function. `extensions.path` says where in the value.',
+    exitCode: 2,
   },
   FIELD_NOT_PERMITTED: {
     message: "The application's parsing rule does not grant these fields.",
@@ -385,6 +397,12 @@ export const ERROR_CODES = {
     meaning:
       'A command that talks to the registry API found no URL: none in `--registry`, `GRIDMARK_REGISTRY`, or a gateway configuration file (`--config` or `GRIDMARK_CONFIG`, whose listen address gives it). There is no default; the message names the flag and the variables to set.',
     exitCode: 2,
+  },
+  NOT_CONFORMANT: {
+    message: 'The business system does not keep the protocol: at least one check failed.',
+    meaning:
+      '`gridmark system check <url>` ran the protocol checks against a running business system and at least one failed: its schema, its `_entities` answers, a grant it should have refused, proofs that do not hash to the anchored commitments, or no protocol announcement. Each check is printed with PASS, FAIL or SKIP and a one-line reason; see docs/protocol.md.',
+    exitCode: 8,
   },
 } as const satisfies Record<string, { message: string; meaning: string; exitCode: number }>;
 

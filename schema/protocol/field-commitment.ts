@@ -1,4 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
 
 /**
  * A salted commitment to one field value of one device: SHA-256 over a versioned, length-safe
@@ -12,19 +13,29 @@ export interface FieldCommitmentInput {
   readonly fieldCode: string;
   /** Base64url salt. */
   readonly salt: string;
-  /** The value as a GraphQL response carries it (JSON). */
+  /** The value as a GraphQL response carries it (JSON), committed to as RFC 8785 canonical JSON. */
   readonly value: unknown;
 }
 
 const DOMAIN = 'gridmark/field-commitment/v1';
 const DOMAIN_PART = `${Buffer.byteLength(DOMAIN)}:${DOMAIN}`;
 
-/** The commitment, 64 lower-case hex digits. */
+/**
+ * The commitment, 64 lower-case hex digits: SHA-256 over the UTF-8 bytes of
+ * `28:gridmark/field-commitment/v1` followed by `<length>:<part>` for the device identifier, the
+ * field code, the salt and the value's canonical JSON (RFC 8785) in turn, each length the part's
+ * size in UTF-8 bytes, in decimal.
+ *
+ * @throws GridmarkError `BAD_JSON_VALUE` when the value has no canonical JSON (see {@link canonicalJson}).
+ * @example
+ * commitField({ deviceId: '88.1001.1/PVI-000001', fieldCode: '88.1001.3.F0001', salt: 'abc', value: 1.5 })
+ * // hashes '28:gridmark/field-commitment/v120:88.1001.1/PVI-00000115:88.1001.3.F00013:abc3:1.5'
+ */
 export function commitField(input: FieldCommitmentInput): string {
   // Length-prefix every part so no two different tuples share a preimage; one one-shot hash (the
   // gateway computes one per released value).
   const { deviceId, fieldCode, salt } = input;
-  const value = stableJson(input.value);
+  const value = canonicalJson(input.value);
   const preimage = `${DOMAIN_PART}${Buffer.byteLength(deviceId)}:${deviceId}${Buffer.byteLength(fieldCode)}:${fieldCode}${Buffer.byteLength(salt)}:${salt}${Buffer.byteLength(value)}:${value}`;
   return hash('sha256', preimage, 'hex');
 }
@@ -32,28 +43,4 @@ export function commitField(input: FieldCommitmentInput): string {
 /** A fresh salt. */
 export function newSalt(): string {
   return randomBytes(16).toString('base64url');
-}
-
-/**
- * JSON with object keys sorted, as GraphQL values serialise: finite numbers in JavaScript's
- * shortest round-trip form, strings, booleans, null, arrays, plain objects.
- *
- * @throws TypeError for values a GraphQL response cannot carry (NaN, Infinity, undefined, bigint).
- */
-export function stableJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string')
-    return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`a field value cannot be ${value}`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record)
-      .filter((k) => record[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(record[k])}`).join(',')}}`;
-  }
-  throw new TypeError(`a field value cannot be ${typeof value}`);
 }

@@ -21,22 +21,35 @@ export {
   signGrant,
   verifyGrant,
   refuseGrant,
+  readGrantClaims,
+  acceptGrant,
+  grantClaims,
   createReplayGuard,
   grantPublicKey,
   GRANT_HEADER,
-  signedByAny,
+  GRANT_TYPE,
+  DEFAULT_GRANT_SKEW_SECONDS,
+  MAX_GRANT_LIFETIME_SECONDS,
   type GatewayPublicKeys,
+  type GrantKeySource,
   type Grant,
+  type GrantClaims,
+  type GrantExpectation,
   type GrantRefusal,
   type ReplayGuard,
 } from './grant.js';
+export { grantKeyId } from './key-id.js';
+export { MAX_TOKEN_LENGTH, MAX_HEADER_PART_LENGTH } from './compact-jws.js';
 export {
   createGrantVerifier,
   isGrantKey,
   newGrantKeyPair,
   openGrantChannel,
   sealGrant,
+  GRANT_CHANNEL_TYPE,
+  SEALED_GRANT_SCHEME,
   type GrantChannel,
+  type GrantChannelStatement,
   type GrantKeyPair,
   type GrantVerifier,
 } from './grant-channel.js';
@@ -46,7 +59,15 @@ export {
   type GrantPublicJwk,
   type GrantPublicKeyEntry,
 } from './grant-key-set.js';
-export { commitField, newSalt, stableJson, type FieldCommitmentInput } from './field-commitment.js';
+export { commitField, newSalt, type FieldCommitmentInput } from './field-commitment.js';
+export { canonicalJson } from './canonical-json.js';
 export type { ServedProofs } from './served-proofs.js';
 export type { ReceiptValue, ReceiptValues, VerificationStatus } from './response-receipt.js';
 export { AmountLiteral, MAX_AMOUNT_FEN, formatYuan, requireAmountFen, sumFen } from './money.js';
+export {
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSIONS,
+  announcedVersions,
+  chooseProtocolVersion,
+  requireSpokenVersion,
+} from './protocol-version.js';

@@ -2,21 +2,27 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   GridmarkError,
+  grantKeyId,
   grantPublicKey,
   grantPublicKeysFromJwks,
   silentLogger,
+  type GrantKeySource,
   type Logger,
 } from '../../schema/index.js';
 
-/** The gateway's grant-signing public keys a system trusts, kept current. */
-export interface GatewayKeys {
-  /** The keys trusted now, by key id (the JWK `x`, the raw key in base64url). */
+/**
+ * The gateway's grant-signing public keys a system trusts, kept current: a lookup by the key id
+ * (`kid`) a grant names.
+ */
+export interface GatewayKeys extends GrantKeySource {
+  /** The keys trusted now, by key id (the RFC 7638 thumbprint, as the key set and grants name them). */
   current(): ReadonlyMap<string, KeyObject>;
   /**
-   * Says a grant verified under none of the keys: the gateway may have rotated its key, so the
-   * key set is fetched again (at most every {@link EARLY_REFRESH_MS}).
+   * Says a grant named a key id none of the keys has: the gateway may have rotated its key, so
+   * the key set is fetched again, at most once every {@link EARLY_REFRESH_MS}. Resolves when that
+   * fetch (or the one under way) is over, at once when the last was too recent or there is no URL.
    */
-  suspectRotation(): void;
+  refreshForUnknownKey(): Promise<void>;
   stop(): void;
 }
 
@@ -32,7 +38,7 @@ export interface GatewayKeysOptions {
   readonly logger?: Logger;
 }
 
-/** The soonest a grant under no known key makes the system fetch the key set again. */
+/** The soonest a grant under an unknown key id makes the system fetch the key set again. */
 export const EARLY_REFRESH_MS = 30_000;
 
 /**
@@ -51,7 +57,13 @@ export async function openGatewayKeys(options: GatewayKeysOptions): Promise<Gate
   if (options.publicKeyFile !== undefined) addKey(fixed, readPemFile(options.publicKeyFile));
   let fetched = new Map<string, KeyObject>();
   const url = options.jwksUrl;
-  if (url === undefined) return { current: () => fixed, suspectRotation() {}, stop() {} };
+  if (url === undefined)
+    return {
+      current: () => fixed,
+      keyFor: (kid) => fixed.get(kid),
+      refreshForUnknownKey: () => Promise.resolve(),
+      stop() {},
+    };
 
   const timeoutMs = options.fetchTimeoutMs ?? 5_000;
   fetched = await fetchKeySet(url, timeoutMs).catch((cause: unknown) => {
@@ -64,8 +76,8 @@ export async function openGatewayKeys(options: GatewayKeysOptions): Promise<Gate
   let merged = new Map([...fixed, ...fetched]);
   let lastFetch = Date.now();
   let inFlight: Promise<void> | undefined;
-  const refresh = (): void => {
-    if (inFlight) return;
+  const refresh = (): Promise<void> => {
+    if (inFlight) return inFlight;
     lastFetch = Date.now();
     inFlight = fetchKeySet(url, timeoutMs)
       .then((keys) => {
@@ -80,13 +92,16 @@ export async function openGatewayKeys(options: GatewayKeysOptions): Promise<Gate
         ),
       )
       .finally(() => (inFlight = undefined));
+    return inFlight;
   };
-  const timer = setInterval(refresh, (options.refreshSeconds ?? 300) * 1000);
+  const timer = setInterval(() => void refresh(), (options.refreshSeconds ?? 300) * 1000);
   timer.unref();
   return {
     current: () => merged,
-    suspectRotation() {
-      if (Date.now() - lastFetch >= EARLY_REFRESH_MS) refresh();
+    keyFor: (kid) => merged.get(kid),
+    refreshForUnknownKey() {
+      if (inFlight) return inFlight;
+      return Date.now() - lastFetch >= EARLY_REFRESH_MS ? refresh() : Promise.resolve();
     },
     stop: () => clearInterval(timer),
   };
@@ -106,7 +121,7 @@ function readPemFile(path: string): KeyObject {
 }
 
 function addKey(keys: Map<string, KeyObject>, key: KeyObject): void {
-  keys.set(String(key.export({ format: 'jwk' }).x), key);
+  keys.set(grantKeyId(key), key);
 }
 
 /** Fetches the key set and reads its Ed25519 signing keys; others are left out. */

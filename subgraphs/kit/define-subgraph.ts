@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Kind, parse, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GridmarkError } from '../../schema/index.js';
+import { GridmarkError, PROTOCOL_VERSIONS } from '../../schema/index.js';
 import type { AnchorJournal, JournalView } from './anchor-journal.js';
 import {
   validateDeclaration,
@@ -29,6 +29,8 @@ export interface SubgraphContext {
   readonly proofs: ProofCollector;
   /** With grants required, the system's grant key: sent in `extensions.gridmark.grantKey`. */
   readonly grantKey?: string;
+  /** The protocol versions the system speaks: sent in `extensions.gridmark.protocol`. */
+  readonly protocol: readonly number[];
 }
 
 /** A business system's subgraph, ready to serve over HTTP or in-process. */
@@ -39,8 +41,14 @@ export interface Subgraph {
   /** The Federation 2 SDL, as `_service { sdl }` returns it. */
   readonly sdl: string;
   readonly schema: GraphQLSchema;
-  /** A fresh context for one request, given the request's headers. */
+  /** A fresh context for one request, given the request's headers, checked with the keys known now. */
   createContext(headers?: HeaderReader): SubgraphContext;
+  /**
+   * Fetches the gateway's key set again (at most as often as its source allows), for a grant that
+   * named a key id the system does not know; the server then checks the request once more.
+   * Absent when the access policy cannot fetch keys.
+   */
+  refreshGatewayKeys?(): Promise<void>;
 }
 
 /** Deployment options of a subgraph. */
@@ -111,9 +119,15 @@ export function defineSubgraph(
     fields: declaration.fields,
     sdl,
     schema,
-    createContext: (headers) => ({
-      access: checker.check(headers),
+    createContext: (headers) => contextOf(checker.check(headers)),
+    ...(checker.refreshKeys === undefined ? {} : { refreshGatewayKeys: checker.refreshKeys }),
+  };
+
+  function contextOf(access: RequestAccess): SubgraphContext {
+    return {
+      access,
       ...(checker.grantKey === undefined ? {} : { grantKey: checker.grantKey }),
+      protocol: PROTOCOL_VERSIONS,
       proofs: new ProofCollector(),
       devices: new DataLoader<string, DeviceRecord | null>(async (ids) => {
         const found = await load(ids);
@@ -124,8 +138,8 @@ export function defineSubgraph(
           return entries ? { ...record, id, [JOURNAL]: entries } : { ...record, id };
         });
       }),
-    }),
-  };
+    };
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type ServedProofs,
 } from '../../schema/index.js';
 import type { Subgraph, SubgraphContext } from './define-subgraph.js';
+import { refusedForUnknownKey } from './field-access.js';
 
 /** Options for serving a subgraph. */
 export interface SubgraphServerOptions {
@@ -64,21 +65,18 @@ function maskError(
 }
 
 /**
- * Puts what the gateway needs beside the values into `extensions.gridmark`: the proofs of the
- * values served, and the system's grant key (with grants required), so that the gateway can seal
- * its next grants for this system.
+ * Puts what the gateway needs beside the values into `extensions.gridmark`: the protocol versions
+ * the system speaks (on every answer), the proofs of the values served, and the system's grant
+ * key (with grants required), so that the gateway can seal its next grants for this system.
  */
 const gridmarkExtensionsPlugin: ApolloServerPlugin<SubgraphContext> = {
   requestDidStart: () =>
     Promise.resolve({
       willSendResponse: ({ response, contextValue }) => {
-        if (
-          response.body.kind !== 'single' ||
-          (contextValue.proofs.empty && contextValue.grantKey === undefined)
-        )
-          return Promise.resolve();
+        if (response.body.kind !== 'single') return Promise.resolve();
         const result = response.body.singleResult;
-        const gridmark: { proofs?: ServedProofs; grantKey?: string } = {};
+        const gridmark: { protocol: readonly number[]; proofs?: ServedProofs; grantKey?: string } =
+          { protocol: contextValue.protocol };
         if (!contextValue.proofs.empty) gridmark.proofs = contextValue.proofs.collect();
         if (contextValue.grantKey !== undefined) gridmark.grantKey = contextValue.grantKey;
         result.extensions = { ...result.extensions, gridmark };
@@ -111,8 +109,14 @@ export async function serveSubgraph(
   const server = createSubgraphServer(subgraph, options);
   const { url } = await startStandaloneServer(server, {
     listen: { port: listen.port, host: listen.host ?? '127.0.0.1' },
-    context: ({ req }) =>
-      Promise.resolve(subgraph.createContext((name) => headerValue(req.headers[name]))),
+    context: async ({ req }) => {
+      const headers = (name: string) => headerValue(req.headers[name]);
+      const context = subgraph.createContext(headers);
+      if (!subgraph.refreshGatewayKeys || !refusedForUnknownKey(context.access)) return context;
+      // The gateway may have rotated its key: one refetch of its key set, then one more check.
+      await subgraph.refreshGatewayKeys();
+      return subgraph.createContext(headers);
+    },
   });
   return { name: subgraph.name, url, stop: () => server.stop() };
 }
