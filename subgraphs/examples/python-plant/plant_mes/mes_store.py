@@ -5,7 +5,9 @@ given the type its GraphQL field has, so that the value committed to is the valu
 """
 
 import json
+import os
 import sqlite3
+import urllib.parse
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -86,7 +88,8 @@ class MesStore:
     """Reads the inverters' shared fields; one connection per call, read-only."""
 
     def __init__(self, path, system_code):
-        self._uri = f"file:{path}?mode=ro"
+        # Read-only: the system shares its records, it never writes them from here.
+        self._uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro"
         self._prefix = f"{system_code}/"
 
     def device_ids(self):
