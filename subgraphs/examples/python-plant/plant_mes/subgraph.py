@@ -54,13 +54,15 @@ class RequestContext:
         self.require_grant()
         self.grant.require(device_id, field)
 
-    def add_proof(self, device_id, field, entry, whole_value):
+    def add_proof(self, device_id, field, entry, value, is_object):
+        """Records the salt of a value served; an object value is also sent whole, since the
+        query may have selected only part of it."""
         stated = self.proof_fields.setdefault(field, {"code": entry.field_code})
         if stated["code"] != entry.field_code:
             return  # left without a proof: the gateway withholds it
         self.salts.setdefault(device_id, {})[field] = entry.salt
-        if whole_value is not None:
-            self.whole_values.setdefault(device_id, {})[field] = whole_value
+        if is_object:
+            self.whole_values.setdefault(device_id, {})[field] = value
 
     def proofs(self):
         """What goes to `extensions.gridmark.proofs`, or None when no value has a proof."""
@@ -180,14 +182,14 @@ def _resolve_id(device, _info):
     return device.id
 
 
-def _field_resolver(name, whole):
+def _field_resolver(name, is_object):
     def resolve(device, info):
         context = info.context
         context.require(device.id, name)
         value = device.values.get(name)
         entry = device.entries.get((device.id, name))
         if entry is not None:
-            context.add_proof(device.id, name, entry, value if whole else None)
+            context.add_proof(device.id, name, entry, value, is_object)
         return value
 
     return resolve
