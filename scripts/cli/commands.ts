@@ -24,6 +24,7 @@ export async function loadCommands(): Promise<readonly CliCommand[]> {
     import('./commands/serve-commands.js'),
     import('./commands/key-commands.js'),
     import('./commands/system-self-service-commands.js'),
+    import('./commands/system-check-command.js'),
     // Areas add their command modules here, e.g. import('./commands/ledger-commands.js').
   ] as Promise<{ readonly commands: readonly CliCommand[] }>[]);
   return modules.flatMap((m) => m.commands);
