@@ -1,5 +1,7 @@
 """The commands: `python3 -m plant_mes seed --database mes.db` creates the MES database,
-`python3 -m plant_mes serve --config mes.json` serves it and anchors its values."""
+`python3 -m plant_mes serve --config mes.json` serves it and anchors its values, and
+`python3 -m plant_mes update-firmware --config mes.json --serial INV-0003 --version 3.0.1` is the
+MES's own write path: it records an update and anchors the new value, vouched for."""
 
 import argparse
 import os
@@ -14,7 +16,7 @@ from .graphql_endpoint import GraphqlEndpoint
 from .grants import GatewayKeySet, GrantVerifier
 from .http_client import get_json
 from .http_server import make_server
-from .mes_store import SHARED_FIELDS, MesStore, seed
+from .mes_store import SHARED_FIELDS, MesStore, record_firmware, seed
 from .registry_client import RegistryClient, RegistryError
 from .subgraph import build_schema, render_sdl
 
@@ -77,6 +79,18 @@ def serve(config):
     print(f"{config.subgraph_name} stopped", flush=True)
 
 
+def update_firmware(config, serial, version):
+    """Records a firmware update and anchors the new value, vouched for by this write path."""
+    record_firmware(config.database, serial, version)
+    store = MesStore(config.database, config.system_code)
+    registry = RegistryClient(
+        config.registry_url, config.system_code, lambda: read_api_key(config.api_key_file)
+    )
+    anchorer = Anchorer(store, AnchorJournal(config.journal), registry, SHARED_FIELDS, log)
+    anchored, _ = anchorer.anchor_now([f"{config.system_code}/{serial}"])
+    print(f"recorded firmware {version} of {serial}; {anchored} values anchored, vouched")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="plant_mes")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -84,15 +98,31 @@ def main(argv=None):
     seeding.add_argument("--database", required=True)
     serving = commands.add_parser("serve", help="serve the subgraph and anchor its values")
     serving.add_argument("--config", default=os.environ.get("PLANT_MES_CONFIG"))
+    updating = commands.add_parser(
+        "update-firmware", help="record a firmware update and anchor it, vouched"
+    )
+    updating.add_argument("--config", default=os.environ.get("PLANT_MES_CONFIG"))
+    updating.add_argument("--serial", required=True)
+    updating.add_argument("--version", required=True)
     args = parser.parse_args(argv)
     try:
         if args.command == "seed":
             print(f"seeded {seed(args.database)} inverters into {args.database}")
+        elif args.command == "update-firmware":
+            update_firmware(load_config(args.config), args.serial, args.version)
         else:
             serve(load_config(args.config))
     except (ConfigError, FileExistsError) as error:
         print(f"BAD_CONFIGURATION: {error}", file=sys.stderr)
         return 2
+    except LookupError as error:
+        print(f"NOT_FOUND: {error}", file=sys.stderr)
+        return 6
+    except RegistryError as error:
+        print(
+            f"LEDGER_UNAVAILABLE: the update is recorded but not anchored: {error}", file=sys.stderr
+        )
+        return 7
     return 0
 
 

@@ -110,6 +110,8 @@ def _read_token(token):
     header = _json_object(_base64url(header_part), "protected header")
     claims = _json_object(_base64url(claims_part), "claims")
     signature = _base64url(signature_part)
+    if len(signature) != 64:
+        refuse("MALFORMED", "The grant's signature is not 64 bytes.")
     _check_header(header)
     _check_claims(claims)
     return header_part, claims_part, signature, header, claims

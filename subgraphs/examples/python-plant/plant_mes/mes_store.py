@@ -84,6 +84,18 @@ def seed(path):
     return len(SEED_ROWS)
 
 
+def record_firmware(path, serial, version):
+    """The MES's own write path: records a firmware update of one inverter.
+
+    Raises LookupError when the MES made no inverter of that serial."""
+    with closing(sqlite3.connect(path, timeout=10)) as connection, connection:
+        changed = connection.execute(
+            "UPDATE inverters SET firmware = ? WHERE serial = ?", (version, serial)
+        ).rowcount
+    if changed != 1:
+        raise LookupError(f"the MES made no inverter {serial}")
+
+
 class MesStore:
     """Reads the inverters' shared fields; one connection per call, read-only."""
 

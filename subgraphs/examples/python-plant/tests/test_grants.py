@@ -4,7 +4,8 @@ import os
 import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from grant_tokens import GatewayKey, b64url, grant_claims  # noqa: E402
@@ -60,6 +61,7 @@ class GrantVerifierTest(unittest.TestCase):
             good + ".x",
             f"{head}=.{claims}.{signature}",
             f"{head}.{claims}.{signature}+",
+            f"{head}.{claims}.{signature[:-4]}",
             f"{b64url(b'not json')}.{claims}.{signature}",
             "x" * 70000,
             self.key.sign(header={"alg": "none", "kid": "current", "typ": "gridmark-grant+jwt"}),
@@ -174,6 +176,43 @@ class GatewayKeySetTest(unittest.TestCase):
         }
         keys = GatewayKeySet("http://gateway/jwks", lambda _u: jwks, lambda _m: None, clock=Clock())
         self.assertEqual(keys.refresh(), 1)
+
+
+class GrantVectorsTest(unittest.TestCase):
+    """schema/protocol/vectors/grants.json, when this tree has it."""
+
+    def test_answers_every_grant_vector_as_the_protocol_requires(self):
+        path = os.path.join(ROOT, "..", "..", "..", "schema", "protocol", "vectors", "grants.json")
+        if not os.path.exists(path):
+            self.skipTest("grants.json is not in schema/protocol/vectors/")
+        with open(path, encoding="utf-8") as file:
+            suite = json.load(file)
+        for vector in suite["vectors"]:
+            with self.subTest(vector["name"]):
+                clock = Clock()
+                clock.now = vector.get("now", suite["now"])
+                keys = GatewayKeySet(
+                    "http://gateway/jwks", lambda _u: suite["jwks"], lambda _m: None, clock=Clock()
+                )
+                verifier = GrantVerifier(
+                    suite["audience"], keys, skew_seconds=suite["skewSeconds"], clock=clock
+                )
+                if vector.get("jtiSeenBefore"):
+                    verifier.verify(vector["token"])
+                expect = vector["expect"]
+                if expect["valid"]:
+                    grant = verifier.verify(vector["token"])
+                    claims = expect["claims"]
+                    self.assertEqual(grant.devices, frozenset(claims["devices"]))
+                    self.assertEqual(grant.fields, frozenset(claims["fields"]))
+                    self.assertEqual(
+                        (grant.app, grant.res, grant.exp),
+                        (claims["app"], claims["res"], claims["exp"]),
+                    )
+                else:
+                    with self.assertRaises(GridmarkError) as raised:
+                        verifier.verify(vector["token"])
+                    self.assertEqual(raised.exception.extensions["reason"], expect["reason"])
 
 
 if __name__ == "__main__":
