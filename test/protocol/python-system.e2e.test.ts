@@ -371,6 +371,48 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
     expect(new Set(others.map(([, status]) => status))).toEqual(new Set(['VERIFIED']));
   }, 60_000);
 
+  it('serves a change made through its own write path VERIFIED: the new value is anchored, vouched', async () => {
+    const update = await run(
+      PYTHON,
+      [
+        '-B',
+        '-m',
+        'plant_mes',
+        'update-firmware',
+        '--config',
+        join(dir, 'mes.json'),
+        '--serial',
+        'INV-0003',
+        '--version',
+        '3.0.1',
+      ],
+      SYSTEM_DIR,
+    );
+    expect(update.stdout).toContain('recorded firmware 3.0.1 of INV-0003; 1 values anchored');
+    expect(update.code).toBe(0);
+    const answer = await queryGateway();
+    expect(answer.data?.devices?.[2]?.['firmwareVersion']).toBe('3.0.1');
+    expect(statuses(answer)[`${DEVICES[2]} firmwareVersion`]).toBe('VERIFIED');
+    const unknown = await run(
+      PYTHON,
+      [
+        '-B',
+        '-m',
+        'plant_mes',
+        'update-firmware',
+        '--config',
+        join(dir, 'mes.json'),
+        '--serial',
+        'INV-0999',
+        '--version',
+        '1',
+      ],
+      SYSTEM_DIR,
+    );
+    expect(unknown.stderr).toContain('NOT_FOUND: the MES made no inverter INV-0999');
+    expect(unknown.code).toBe(6);
+  }, 60_000);
+
   it('stops on SIGTERM and exits 0', async () => {
     const exited = new Promise<number | null>((resolve) => python?.once('exit', resolve));
     python?.kill('SIGTERM');
