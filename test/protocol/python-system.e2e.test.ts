@@ -86,7 +86,7 @@ function run(
 
 /** Starts the Python system and resolves with the URL it prints. */
 function startPython(config: string): Promise<string> {
-  const child = spawn(PYTHON, ['-m', 'plant_mes', 'serve', '--config', config], {
+  const child = spawn(PYTHON, ['-B', '-m', 'plant_mes', 'serve', '--config', config], {
     cwd: SYSTEM_DIR,
     env: { PATH: process.env['PATH'] ?? '', PYTHONDONTWRITEBYTECODE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -232,7 +232,7 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
     served = await startServe(configFile, SERVE_ENV);
     const seeded = await run(
       PYTHON,
-      ['-m', 'plant_mes', 'seed', '--database', join(dir, 'mes.db')],
+      ['-B', '-m', 'plant_mes', 'seed', '--database', join(dir, 'mes.db')],
       SYSTEM_DIR,
     );
     expect(seeded.stdout).toContain('seeded 4 inverters');
