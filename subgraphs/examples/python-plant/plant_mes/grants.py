@@ -65,7 +65,7 @@ class GrantVerifier:
         self._seen = ReplayGuard()
 
     def verify(self, token):
-        """Returns the {@link Grant} of a token, or raises GRANT_REFUSED naming the reason."""
+        """Returns the Grant of a token, or raises GRANT_REFUSED naming the reason."""
         if not token:
             refuse("MISSING", "The request carries no grant from the gateway.")
         header_part, claims_part, signature, header, claims = _read_token(token)
