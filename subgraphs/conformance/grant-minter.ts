@@ -20,7 +20,8 @@ const GRANT_SECONDS = 30;
  * `{"crv":"Ed25519","kty":"OKP","x":"<key>"}`, base64url.
  */
 export function keyIdOf(key: KeyObject): string {
-  const x = String(createPublicKey(key).export({ format: 'jwk' }).x);
+  const publicKey = key.type === 'public' ? key : createPublicKey(key);
+  const x = String(publicKey.export({ format: 'jwk' }).x);
   const members = `{"crv":"Ed25519","kty":"OKP","x":"${x}"}`;
   return createHash('sha256').update(members).digest('base64url');
 }
