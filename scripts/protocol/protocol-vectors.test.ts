@@ -14,6 +14,7 @@ import {
   type Grant,
 } from '../../schema/index.js';
 import {
+  VECTORS_DIRECTORY,
   protocolVectorFiles,
   type CommitmentVectorFile,
   type GrantVectorFile,
@@ -21,7 +22,6 @@ import {
   type ReceiptVectorFile,
   type SealedGrantVectorFile,
 } from './protocol-vectors.js';
-import { VECTORS_DIRECTORY } from './write-vectors.js';
 
 /** A vector file, read as the shape the generator gives it. */
 function read<T>(name: string): T {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { buildReceipts, type Trade, type TradeReceipt } from '../../ledger-adapter/index.js';
 import { canonicalJson, commitField } from '../../schema/index.js';
 import { grantVectorFile, sealedGrantVectorFile } from './grant-vectors.js';
@@ -9,6 +10,11 @@ import { grantVectorFile, sealedGrantVectorFile } from './grant-vectors.js';
  * with the files, and another checks each vector against the code that reads grants,
  * commitments and receipts.
  */
+
+/** Where the vectors live. */
+export const VECTORS_DIRECTORY = fileURLToPath(
+  new URL('../../schema/protocol/vectors/', import.meta.url),
+);
 
 export type { GrantVector, GrantVectorFile, SealedGrantVectorFile } from './grant-vectors.js';
 

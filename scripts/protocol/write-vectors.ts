@@ -4,13 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { protocolVectorFiles } from './protocol-vectors.js';
-
-/** Where the vectors live. */
-export const VECTORS_DIRECTORY = fileURLToPath(
-  new URL('../../schema/protocol/vectors/', import.meta.url),
-);
+import { VECTORS_DIRECTORY, protocolVectorFiles } from './protocol-vectors.js';
 
 function main(): void {
   for (const [name, text] of Object.entries(protocolVectorFiles())) {

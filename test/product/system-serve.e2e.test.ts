@@ -175,7 +175,7 @@ describe('gridmark system serve --config', () => {
     expect(answer.data._entities).toEqual([null]);
     expect(answer.errors?.[0]?.extensions).toMatchObject({
       code: 'GRANT_REFUSED',
-      reason: 'BAD_SIGNATURE',
+      reason: 'UNKNOWN_KEY',
     });
   });
 
