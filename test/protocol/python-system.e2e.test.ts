@@ -35,6 +35,8 @@ const FIELDS = [
   'manufacturedOn',
   'factoryTest',
 ];
+/** The system's X25519 grant key, raw and base64url: it takes sealed grants. */
+const GRANT_KEY = /^[A-Za-z0-9_-]{43}$/;
 /** Loopback systems are admitted, as an operator allows a private network. */
 const SERVE_ENV = { GRIDMARK_REGISTRY_OUTBOUND_ALLOW: '127.0.0.0/8' };
 const QUERY = `{ devices(ids: ${JSON.stringify(DEVICES)}) { id serialNumber inverterModel ratedPowerKw mpptCount firmwareVersion manufacturedOn factoryTest { passed efficiencyPct } } }`;
@@ -249,6 +251,7 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
         registryUrl: served.registryUrl,
         apiKeyFile: 'mes.api-key',
         anchorIntervalSeconds: 1,
+        sealedGrants: true,
       }),
     );
     systemUrl = await startPython(config);
@@ -283,13 +286,15 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
     expect(pythonOut + pythonErr).not.toContain(registered.apiKey);
   }, 120_000);
 
-  it('refuses a request without a grant and a protocol version it does not speak', async () => {
+  it('refuses a request without a grant and a protocol version it does not speak, announcing its grant key', async () => {
     const entities = `{ _entities(representations: [{ __typename: "Device", id: "${DEVICES[0]}" }]) { ... on Device { inverterModel } } }`;
     const missingGrant = await askSystem(entities, { 'x-gridmark-protocol': '1' });
     expect(missingGrant.body).toMatchObject({
       data: { _entities: [null] },
       errors: [{ extensions: { code: 'GRANT_REFUSED', reason: 'MISSING' } }],
-      extensions: { gridmark: { protocol: [1] } },
+      extensions: {
+        gridmark: { protocol: [1], grantKey: expect.stringMatching(GRANT_KEY) as string },
+      },
     });
     const version2 = await askSystem(entities, { 'x-gridmark-protocol': '2' });
     expect(version2.body).toEqual({
@@ -299,7 +304,9 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
           extensions: { code: 'PROTOCOL_UNSUPPORTED', supported: [1] },
         },
       ],
-      extensions: { gridmark: { protocol: [1] } },
+      extensions: {
+        gridmark: { protocol: [1], grantKey: expect.stringMatching(GRANT_KEY) as string },
+      },
     });
   });
 
@@ -393,6 +400,8 @@ describe.skipIf(missing !== undefined)('a business system in Python, from the pr
     const answer = await queryGateway();
     expect(answer.data?.devices?.[2]?.['firmwareVersion']).toBe('3.0.1');
     expect(statuses(answer)[`${DEVICES[2]} firmwareVersion`]).toBe('VERIFIED');
+    // By now the gateway has taken up the grant key the system announces and seals its grants.
+    expect(pythonErr).toMatch(/grant channel opened with the gateway, until \d+/);
     const unknown = await run(
       PYTHON,
       [

@@ -13,11 +13,13 @@ from .anchor_journal import AnchorJournal
 from .anchoring import Anchorer
 from .config import ConfigError, load_config, read_api_key
 from .graphql_endpoint import GraphqlEndpoint
-from .grants import GatewayKeySet, GrantVerifier
+from .gateway_keys import GatewayKeySet
+from .grants import GrantVerifier
 from .http_client import get_json
 from .http_server import make_server
 from .mes_store import SHARED_FIELDS, MesStore, record_firmware, seed
 from .registry_client import RegistryClient, RegistryError
+from .sealed_grants import GrantChannels
 from .subgraph import build_schema, render_sdl
 
 
@@ -50,7 +52,12 @@ def serve(config):
     keys = GatewayKeySet(config.jwks_url, get_json, log)
     if keys.refresh():
         log(f"trusting the gateway's keys at {config.jwks_url}")
-    verifier = GrantVerifier(config.subgraph_name, keys, skew_seconds=config.skew_seconds)
+    channels = None
+    if config.sealed_grants:
+        channels = GrantChannels(config.subgraph_name, keys, config.skew_seconds, log=log)
+    verifier = GrantVerifier(
+        config.subgraph_name, keys, skew_seconds=config.skew_seconds, channels=channels
+    )
     schema = build_schema(render_sdl(config.title))
     server = make_server(
         config.host, config.port, GraphqlEndpoint(schema, verifier, store, journal, log)

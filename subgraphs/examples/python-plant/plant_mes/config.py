@@ -21,8 +21,15 @@ ENVIRONMENT = {
     "PLANT_MES_REGISTRY_URL": "registryUrl",
     "PLANT_MES_API_KEY_FILE": "apiKeyFile",
     "PLANT_MES_ANCHOR_INTERVAL_SECONDS": "anchorIntervalSeconds",
+    "PLANT_MES_SEALED_GRANTS": "sealedGrants",
 }
-DEFAULTS = {"host": "127.0.0.1", "port": 4101, "skewSeconds": 30, "anchorIntervalSeconds": 10}
+DEFAULTS = {
+    "host": "127.0.0.1",
+    "port": 4101,
+    "skewSeconds": 30,
+    "anchorIntervalSeconds": 10,
+    "sealedGrants": False,
+}
 _SUBGRAPH_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 _SYSTEM_CODE = re.compile(r"(0|[1-9][0-9]{0,9})(\.(0|[1-9][0-9]{0,9})){1,7}")
 
@@ -41,6 +48,7 @@ class Config:
     registry_url: str
     api_key_file: str
     anchor_interval_seconds: float
+    sealed_grants: bool
 
 
 class ConfigError(ValueError):
@@ -76,6 +84,7 @@ def load_config(path, environ=os.environ):
         registry_url=_url(settings, "registryUrl"),
         api_key_file=_path(settings, "apiKeyFile", base),
         anchor_interval_seconds=_number(settings, "anchorIntervalSeconds", float, 0.1, 86400),
+        sealed_grants=_boolean(settings, "sealedGrants"),
     )
 
 
@@ -111,6 +120,15 @@ def _url(settings, name):
     if not value.startswith(("http://", "https://")):
         raise ConfigError(f"{name} must be an http or https URL")
     return value
+
+
+def _boolean(settings, name):
+    value = settings.get(name)
+    if value in (True, False):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ConfigError(f"{name} must be true or false")
 
 
 def _number(settings, name, kind, low, high):

@@ -14,12 +14,12 @@ import time
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .errors import GridmarkError
 
 GRANT_HEADER = "x-gridmark-grant"
 GRANT_TYPE = "gridmark-grant+jwt"
+SEALED_PREFIX = "mac1."
 MAX_TOKEN_CHARS = 65536
 MAX_HEADER_PART_CHARS = 1024
 MAX_LIFETIME_SECONDS = 300
@@ -57,28 +57,37 @@ class Grant:
 class GrantVerifier:
     """Verifies grants for one system (its subgraph name is the grant's audience)."""
 
-    def __init__(self, audience, key_set, skew_seconds=30, clock=time.time):
+    def __init__(self, audience, key_set, skew_seconds=30, clock=time.time, channels=None):
         self._audience = audience
         self._keys = key_set
         self._skew = skew_seconds
         self._clock = clock
         self._seen = ReplayGuard()
+        # With sealed grants on: the system's grant channels (sealed_grants.GrantChannels).
+        self.channels = channels
 
     def verify(self, token):
         """Returns the Grant of a token, or raises GRANT_REFUSED naming the reason."""
         if not token:
             refuse("MISSING", "The request carries no grant from the gateway.")
-        header_part, claims_part, signature, header, claims = _read_token(token)
-        key = self._keys.key(header["kid"])
-        if key is None:
-            refuse("UNKNOWN_KEY", "The grant is signed with a key the gateway does not publish.")
-        try:
-            key.verify(signature, f"{header_part}.{claims_part}".encode("ascii"))
-        except InvalidSignature:
-            refuse("BAD_SIGNATURE", "The grant's signature does not verify.")
+        if len(token) > MAX_TOKEN_CHARS:
+            refuse("MALFORMED", "The grant is too long.")
+        now = self._clock()
+        if self.channels is not None and token.startswith(SEALED_PREFIX):
+            claims = self.channels.open(token, now)
+        else:
+            parts = token.split(".")
+            if len(parts) != 3:
+                refuse("MALFORMED", "The grant is not a compact JWS of three parts.")
+            header, claims, signature = read_jws(*parts, GRANT_TYPE)
+            check_grant_claims(claims)
+            verify_jws_signature(self._keys, header, f"{parts[0]}.{parts[1]}", signature)
+        return self._accept(claims, now)
+
+    def _accept(self, claims, now):
+        """The checks of an authentic grant's claims, after its signature or seal."""
         if claims["aud"] != self._audience:
             refuse("WRONG_SYSTEM", f"The grant is for another system, not {self._audience}.")
-        now = self._clock()
         if now > claims["exp"] + self._skew:
             refuse("EXPIRED", "The grant has expired.")
         if claims["iat"] > now + self._skew:
@@ -97,27 +106,39 @@ class GrantVerifier:
         )
 
 
-def _read_token(token):
-    """Splits and decodes a token; raises MALFORMED for anything but a well-formed grant."""
-    if len(token) > MAX_TOKEN_CHARS:
-        refuse("MALFORMED", "The grant is too long.")
-    parts = token.split(".")
-    if len(parts) != 3:
-        refuse("MALFORMED", "The grant is not a compact JWS of three parts.")
-    header_part, claims_part, signature_part = parts
+def verify_jws_signature(key_set, header, signing_input, signature):
+    """Raises UNKNOWN_KEY or BAD_SIGNATURE unless the gateway's key `kid` made the signature."""
+    key = key_set.key(header["kid"])
+    if key is None:
+        refuse("UNKNOWN_KEY", "The grant is signed with a key the gateway does not publish.")
+    try:
+        key.verify(signature, signing_input.encode("ascii"))
+    except InvalidSignature:
+        refuse("BAD_SIGNATURE", "The grant's signature does not verify.")
+
+
+def read_jws(header_part, claims_part, signature_part, typ):
+    """Decodes a compact JWS of the gateway's; raises MALFORMED for anything else."""
     if len(header_part) > MAX_HEADER_PART_CHARS:
         refuse("MALFORMED", "The grant's protected header is too long.")
-    header = _json_object(_base64url(header_part), "protected header")
-    claims = _json_object(_base64url(claims_part), "claims")
-    signature = _base64url(signature_part)
+    header = json_object(base64url(header_part), "protected header")
+    claims = json_object(base64url(claims_part), "claims")
+    signature = base64url(signature_part)
     if len(signature) != 64:
         refuse("MALFORMED", "The grant's signature is not 64 bytes.")
-    _check_header(header)
-    _check_claims(claims)
-    return header_part, claims_part, signature, header, claims
+    if header.get("alg") != "EdDSA":
+        refuse("MALFORMED", 'The grant\'s "alg" is not "EdDSA".')
+    if header.get("typ") != typ:
+        refuse("MALFORMED", f'The grant\'s "typ" is not "{typ}".')
+    if not isinstance(header.get("kid"), str):
+        refuse("MALFORMED", 'The grant names no key ("kid").')
+    if "crit" in header:
+        refuse("MALFORMED", 'The grant asks for extensions ("crit") this system does not know.')
+    return header, claims, signature
 
 
-def _base64url(part):
+def base64url(part):
+    """The bytes of a base64url part without padding; raises MALFORMED otherwise."""
     if not _BASE64URL.fullmatch(part) or len(part) % 4 == 1:
         refuse("MALFORMED", "A part of the grant is not base64url without padding.")
     try:
@@ -126,7 +147,9 @@ def _base64url(part):
         refuse("MALFORMED", "A part of the grant is not base64url.")
 
 
-def _json_object(data, what):
+def json_object(data, what):
+    """A JSON object naming each member once; raises MALFORMED otherwise."""
+
     def no_duplicates(pairs):
         names = [name for name, _ in pairs]
         if len(names) != len(set(names)):
@@ -147,18 +170,8 @@ def _json_object(data, what):
     return value
 
 
-def _check_header(header):
-    if header.get("alg") != "EdDSA":
-        refuse("MALFORMED", 'The grant\'s "alg" is not "EdDSA".')
-    if header.get("typ") != GRANT_TYPE:
-        refuse("MALFORMED", f'The grant\'s "typ" is not "{GRANT_TYPE}".')
-    if not isinstance(header.get("kid"), str):
-        refuse("MALFORMED", 'The grant names no key ("kid").')
-    if "crit" in header:
-        refuse("MALFORMED", 'The grant asks for extensions ("crit") this system does not know.')
-
-
-def _check_claims(claims):
+def check_grant_claims(claims):
+    """Raises MALFORMED unless the claims are a grant's, of the right types and lifetime."""
     for name in _STRING_CLAIMS:
         if not isinstance(claims.get(name), str):
             refuse("MALFORMED", f'The grant\'s "{name}" is missing or not a string.')
@@ -167,7 +180,7 @@ def _check_claims(claims):
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             refuse("MALFORMED", f'The grant\'s "{name}" is not a list of strings.')
     for name in ("ver", "iat", "exp"):
-        value = _integer(claims.get(name))
+        value = integer(claims.get(name))
         if value is None:
             refuse("MALFORMED", f'The grant\'s "{name}" is missing or not an integer.')
         claims[name] = value
@@ -179,7 +192,7 @@ def _check_claims(claims):
         refuse("MALFORMED", "The grant's lifetime is not 1 to 300 seconds.")
 
 
-def _integer(value):
+def integer(value):
     """An integer claim as JSON numbers carry one: 30 and 30.0 alike; booleans are not numbers."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -209,70 +222,3 @@ class ReplayGuard:
                 return False
             self._until[jti] = remember_until
             return True
-
-
-class GatewayKeySet:
-    """The gateway's grant keys, read from its JWKS URL: fetched again every `refresh_seconds`,
-    and when a grant names a key it does not hold (at most once per `refetch_seconds`)."""
-
-    def __init__(
-        self,
-        jwks_url,
-        fetch_json,
-        log,
-        refetch_seconds=30,
-        refresh_seconds=300,
-        clock=time.monotonic,
-    ):
-        self._url = jwks_url
-        self._fetch_json = fetch_json
-        self._log = log
-        self._refetch = refetch_seconds
-        self._refresh = refresh_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._keys = {}
-        self._fetched_at = None
-
-    def key(self, kid):
-        with self._lock:
-            age = None if self._fetched_at is None else self._clock() - self._fetched_at
-            if (
-                age is None
-                or age >= self._refresh
-                or (kid not in self._keys and age >= self._refetch)
-            ):
-                self._fetch()
-            return self._keys.get(kid)
-
-    def refresh(self):
-        """Fetches the key set now; returns how many keys it holds."""
-        with self._lock:
-            self._fetch()
-            return len(self._keys)
-
-    def _fetch(self):
-        self._fetched_at = self._clock()
-        try:
-            self._keys = read_jwks(self._fetch_json(self._url))
-        except Exception as error:  # the set in hand stays; grants by unknown keys are refused
-            self._log(f"could not read the gateway's key set at {self._url}: {error}")
-
-
-def read_jwks(jwks):
-    """The Ed25519 signing keys of a JSON Web Key Set, by kid."""
-    keys = {}
-    for jwk in jwks.get("keys", []) if isinstance(jwks, dict) else []:
-        if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
-            continue
-        if jwk.get("use", "sig") != "sig" or not isinstance(jwk.get("kid"), str):
-            continue
-        try:
-            x = str(jwk.get("x", ""))
-            raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
-            keys[jwk["kid"]] = Ed25519PublicKey.from_public_bytes(raw)
-        except ValueError:
-            continue
-    if not keys:
-        raise ValueError("the key set holds no Ed25519 signing key")
-    return keys

@@ -1,7 +1,7 @@
 """One GraphQL request to the subgraph: the protocol version, the grant, execution, the answer.
 
-Every answer carries `extensions.gridmark.protocol` (the versions the system speaks) and, when a
-value was served with a proof, `extensions.gridmark.proofs`. Errors keep their stable code; an
+Every answer carries `extensions.gridmark.protocol` (the versions the system speaks), its grant
+key with sealed grants on, and, when a value was served with a proof, `extensions.gridmark.proofs`. Errors keep their stable code; an
 error that is not the client's is logged here and reaches the gateway only as SYSTEM_ERROR.
 """
 
@@ -37,16 +37,16 @@ class GraphqlEndpoint:
                 "The system does not speak the protocol version asked for.",
                 supported=PROTOCOL_VERSIONS,
             )
-            return self._wrap(
+            return self._answer(
                 {"errors": [{"message": str(error), "extensions": error.extensions}]}, None
             )
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-            return self._wrap(
+            return self._answer(
                 _bad_request('The request is not {"query": ..., "variables": ...}.'), None
             )
         variables = body.get("variables") or {}
         if not isinstance(variables, dict):
-            return self._wrap(_bad_request("The variables are not a JSON object."), None)
+            return self._answer(_bad_request("The variables are not a JSON object."), None)
         grant, refusal = None, None
         try:
             grant = self._verifier.verify(header(GRANT_HEADER))
@@ -65,7 +65,7 @@ class GraphqlEndpoint:
             answer["data"] = result.data
         if result.errors:
             answer["errors"] = [self._format(error, result.invalid) for error in result.errors]
-        return self._wrap(answer, context.proofs())
+        return self._answer(answer, context.proofs())
 
     def _format(self, error, invalid):
         original = getattr(error, "original_error", None)
@@ -87,9 +87,11 @@ class GraphqlEndpoint:
             "extensions": {"code": "SYSTEM_ERROR"},
         }
 
-    @staticmethod
-    def _wrap(answer, proofs):
+    def _answer(self, answer, proofs):
         gridmark = {"protocol": PROTOCOL_VERSIONS}
+        channels = self._verifier.channels
+        if channels is not None:
+            gridmark["grantKey"] = channels.grant_key
         if proofs is not None:
             gridmark["proofs"] = proofs
         answer["extensions"] = {"gridmark": gridmark}

@@ -10,7 +10,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from grant_tokens import GatewayKey, b64url, grant_claims  # noqa: E402
 from plant_mes.errors import GridmarkError  # noqa: E402
-from plant_mes.grants import GatewayKeySet, GrantVerifier  # noqa: E402
+from plant_mes.gateway_keys import GatewayKeySet  # noqa: E402
+from plant_mes.grants import GrantVerifier  # noqa: E402
 
 
 class Clock:

@@ -10,7 +10,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from grant_tokens import GatewayKey  # noqa: E402
 from plant_mes.anchor_journal import AnchorJournal, JournalEntry  # noqa: E402
 from plant_mes.graphql_endpoint import GraphqlEndpoint  # noqa: E402
-from plant_mes.grants import GatewayKeySet, GrantVerifier  # noqa: E402
+from plant_mes.gateway_keys import GatewayKeySet  # noqa: E402
+from plant_mes.grants import GrantVerifier  # noqa: E402
 from plant_mes.mes_store import MesStore, seed  # noqa: E402
 from plant_mes.subgraph import build_schema, render_sdl  # noqa: E402
 
