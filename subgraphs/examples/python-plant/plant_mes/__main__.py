@@ -39,8 +39,8 @@ def anchoring_loop(config, anchorer, stopping):
             try:
                 anchored, unprovable = anchorer.anchor_pass()
                 print(f"anchor pass: {anchored} anchored, {unprovable} unprovable", flush=True)
-            except (RegistryError, ConfigError, OSError) as error:
-                log(f"anchoring failed, will retry: {error}")
+            except Exception as error:  # the loop outlives any one failed pass
+                log(f"anchoring failed, will retry: {type(error).__name__}: {error}")
         stopping.wait(config.anchor_interval_seconds)
 
 
@@ -88,6 +88,7 @@ def serve(config):
 
 def update_firmware(config, serial, version):
     """Records a firmware update and anchors the new value, vouched for by this write path."""
+    read_api_key(config.api_key_file)  # refuses before anything is recorded
     record_firmware(config.database, serial, version)
     store = MesStore(config.database, config.system_code)
     registry = RegistryClient(

@@ -18,6 +18,8 @@ BATCH = 500
 
 
 class Anchorer:
+    """Anchoring passes over the MES's shared fields, one at a time."""
+
     def __init__(self, store, journal, registry, shared_fields, log):
         self._store = store
         self._journal = journal

@@ -89,12 +89,15 @@ def load_config(path, environ=os.environ):
 
 
 def read_api_key(path):
-    """The system API key from its file; refuses a file others may read."""
-    mode = os.stat(path).st_mode & 0o777
-    if mode & 0o077:
-        raise ConfigError(f"{path} may be read by others (mode {mode:o}); make it 0600")
-    with open(path, encoding="utf-8") as file:
-        return file.read().strip()
+    """The system API key from its file; refuses a missing file or one others may read."""
+    try:
+        mode = os.stat(path).st_mode & 0o777
+        if mode & 0o077:
+            raise ConfigError(f"{path} may be read by others (mode {mode:o}); make it 0600")
+        with open(path, encoding="utf-8") as file:
+            return file.read().strip()
+    except OSError as error:
+        raise ConfigError(f"cannot read the system API key file {path}: {error.strerror}") from None
 
 
 def _required(settings, name):
