@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { gridmarkNodeArgs } from '../support/gridmark-command.js';
 
 /** The repository's root, where `scripts/gridmark.ts` runs from. */
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -26,7 +27,7 @@ export function runGridmark(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'scripts/gridmark.ts', ...args],
+      gridmarkNodeArgs(args),
       { cwd: ROOT, env: commandEnv(env) },
       (error, stdout, stderr) =>
         resolve({
@@ -76,11 +77,11 @@ export function startServe(
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 90_000,
 ): Promise<ServeProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/gridmark.ts', 'serve', '--config', configFile],
-    { cwd: ROOT, env: commandEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, gridmarkNodeArgs(['serve', '--config', configFile]), {
+    cwd: ROOT,
+    env: commandEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
