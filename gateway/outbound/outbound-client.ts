@@ -60,7 +60,7 @@ export interface OutboundClient {
   postJson(
     url: string,
     body: unknown,
-    options?: { readonly timeoutMs?: number },
+    options?: { readonly timeoutMs?: number; readonly headers?: Readonly<Record<string, string>> },
   ): Promise<OutboundResponse>;
   /**
    * Checks the scheme and credentials of `url` (not its address, which is checked when it is called).
@@ -116,6 +116,7 @@ export function createOutboundClient(options: OutboundOptions = {}): OutboundCli
         lookup,
         timeoutMs: request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        headers: request.headers ?? {},
       });
     },
   };
@@ -177,10 +178,12 @@ function send(
     readonly lookup: LookupFunction;
     readonly timeoutMs: number;
     readonly maxBytes: number;
+    readonly headers: Readonly<Record<string, string>>;
   },
 ): Promise<OutboundResponse> {
   return new Promise((resolve, reject) => {
     const headers = {
+      ...options.headers,
       'content-type': 'application/json',
       accept: 'application/json',
       'content-length': body.length,

@@ -1,4 +1,4 @@
-import { GridmarkError } from '../../schema/index.js';
+import { GridmarkError, PROTOCOL_HEADER } from '../../schema/index.js';
 import {
   ANY_NETWORK,
   OutboundRequestError,
@@ -41,7 +41,12 @@ export async function fetchSubgraphSdl(
   try {
     response = await (
       client ?? (configuredUrls ??= createOutboundClient({ allow: ANY_NETWORK }))
-    ).postJson(url, { query: '{ _service { sdl } }' }, { timeoutMs });
+    ).postJson(
+      url,
+      { query: '{ _service { sdl } }' },
+      // Before a system has announced its versions it is spoken to in version 1.
+      { timeoutMs, headers: { [PROTOCOL_HEADER]: '1' } },
+    );
   } catch (cause) {
     if (cause instanceof GridmarkError) throw cause;
     if (cause instanceof OutboundRequestError) return fail(cause.reason, cause.message, cause);
