@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gridmarkNodeArgs } from '../support/gridmark-command.js';
 import { loadCommands } from '../../scripts/cli/commands.js';
 import type { CliCommand } from '../../scripts/cli/command.js';
 import { resolveRegistryUrl } from '../../scripts/cli/cli-options.js';
@@ -18,7 +19,7 @@ interface Run {
   readonly stderr: string;
 }
 
-/** The real `gridmark` process from the sources, with only the environment given. */
+/** The real `gridmark` process (compiled when the build is current), with only the environment given. */
 function gridmark(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('GRIDMARK_')),
@@ -26,7 +27,7 @@ function gridmark(args: readonly string[], env: Record<string, string> = {}): Pr
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'scripts/gridmark.ts', ...args],
+      gridmarkNodeArgs(args),
       { cwd: ROOT, env: { ...clean, ...env } },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gridmarkNodeArgs } from '../../../test/support/gridmark-command.js';
 import { createEmbeddedLedger } from '../../../ledger-adapter/index.js';
 import { commitmentsOf, fieldsOf, tempDir } from '../../../ledger-adapter/testing/index.js';
 
@@ -9,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs the real `gridmark` command. */
 function gridmark(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], {
+  const result = spawnSync(process.execPath, gridmarkNodeArgs(args), {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 30_000,

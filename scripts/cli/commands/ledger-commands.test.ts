@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } fr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gridmarkNodeArgs } from '../../../test/support/gridmark-command.js';
 import {
   checkpointProblem,
   createEmbeddedLedger,
@@ -16,7 +17,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs the real `gridmark` command. */
 function gridmark(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gridmark.ts', ...args], {
+  const result = spawnSync(process.execPath, gridmarkNodeArgs(args), {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 20_000,
