@@ -33,13 +33,27 @@ export function errorsAt(
   );
 }
 
-/** `extensions.code`, and `extensions.reason` when given, of an error. */
+/** The most characters of a system's own text that a report repeats. */
+const MAX_ECHO = 60;
+
+/**
+ * Text a system sent, made safe to repeat in a one-line reason: JSON for what is not a string,
+ * control and format characters (line breaks, terminal escapes, bidirectional marks) as `?`,
+ * clipped. A system under test must not be able to write lines of its own into the report.
+ */
+export function printable(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const clean = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?');
+  return clean.length > MAX_ECHO ? `${clean.slice(0, MAX_ECHO - 3)}...` : clean;
+}
+
+/** `extensions.code`, and `extensions.reason` when given, of an error, as {@link printable} text. */
 export function codeOf(error: AnswerError): { code: string; reason?: string } {
   const code = error.extensions?.['code'];
   const reason = error.extensions?.['reason'];
   return {
-    code: typeof code === 'string' ? code : 'no code',
-    ...(typeof reason === 'string' ? { reason } : {}),
+    code: typeof code === 'string' ? printable(code) : 'no code',
+    ...(typeof reason === 'string' ? { reason: printable(reason) } : {}),
   };
 }
 

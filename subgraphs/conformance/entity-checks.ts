@@ -1,4 +1,11 @@
-import { entitiesOf, entityAt, errorsAt, firstError, refusalReasons } from './answer-reading.js';
+import {
+  entitiesOf,
+  entityAt,
+  errorsAt,
+  firstError,
+  printable,
+  refusalReasons,
+} from './answer-reading.js';
 import { fieldNames, type CheckContext } from './check-context.js';
 import { fail, pass, type CheckResult } from './conformance-report.js';
 import { entitiesQuery, representationsOf } from './device-schema.js';
@@ -28,9 +35,12 @@ export async function entitiesOrderCheck(context: CheckContext): Promise<CheckRe
     const entry = entityAt(body, i);
     if (entry === null) return fail(name, `answered null for ${id}, which the system should hold`);
     if (entry['id'] !== id)
-      return fail(name, `entry ${i} is ${String(entry['id'])}, not ${id}: not in the order asked`);
+      return fail(
+        name,
+        `entry ${i} is ${printable(entry['id'])}, not ${id}: not in the order asked`,
+      );
     if (entry['__typename'] !== 'Device')
-      return fail(name, `entry ${i} is a ${String(entry['__typename'])}, not a Device`);
+      return fail(name, `entry ${i} is a ${printable(entry['__typename'])}, not a Device`);
   }
   return pass(name, `${devices.length} device(s) answered in the order asked, with a valid grant`);
 }
@@ -56,7 +66,7 @@ export async function unknownDeviceCheck(context: CheckContext): Promise<CheckRe
   if (entities[1] !== null)
     return fail(
       name,
-      `answered ${JSON.stringify(entities[1])} for ${context.unknownDevice}, which no system holds`,
+      `answered ${printable(entities[1])} for ${context.unknownDevice}, which no system holds`,
     );
   const errors = errorsAt(body, ['_entities', 1]);
   if (errors.length > 0)

@@ -1,5 +1,5 @@
 import { commitField } from '../../schema/index.js';
-import { entityAt, errorsAt, firstError, refusalReasons } from './answer-reading.js';
+import { entityAt, errorsAt, firstError, printable, refusalReasons } from './answer-reading.js';
 import { fieldNames, type CheckContext } from './check-context.js';
 import { fail, pass, skip, type CheckResult } from './conformance-report.js';
 import { entitiesQuery, representationsOf } from './device-schema.js';
@@ -87,11 +87,14 @@ function judgeProofs(
     )
       return fail(
         name,
-        `proves ${v.deviceId} ${v.field} under field code ${code}, not a code registered for it`,
+        `proves ${v.deviceId} ${v.field} under field code ${printable(code)}, not a code registered for it`,
       );
     const anchor = anchors[i];
     if (!anchor)
-      return fail(name, `${v.deviceId} ${v.field} (${code}) has no anchor on the ledger`);
+      return fail(
+        name,
+        `${v.deviceId} ${v.field} (${printable(code)}) has no anchor on the ledger`,
+      );
     let commitment: string;
     try {
       commitment = commitField({

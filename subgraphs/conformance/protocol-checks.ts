@@ -1,3 +1,4 @@
+import { printable } from './answer-reading.js';
 import { fail, pass, type CheckResult } from './conformance-report.js';
 import { PROTOCOL_VERSION, type SystemAnswer } from './system-client.js';
 
@@ -18,12 +19,12 @@ export function protocolCheck(answers: readonly SystemAnswer[]): CheckResult {
     if (!versions.every((v) => Number.isSafeInteger(v)))
       return fail(
         name,
-        `the answer to ${answer.check} announces ${JSON.stringify(versions)}, not integers`,
+        `the answer to ${answer.check} announces ${printable(versions)}, not integers`,
       );
     if (!versions.includes(PROTOCOL_VERSION))
       return fail(
         name,
-        `the answer to ${answer.check} announces ${JSON.stringify(versions)}, without version ${PROTOCOL_VERSION}`,
+        `the answer to ${answer.check} announces ${printable(versions)}, without version ${PROTOCOL_VERSION}`,
       );
   }
   return pass(name, `all ${answers.length} answers announce version ${PROTOCOL_VERSION}`);

@@ -116,17 +116,20 @@ export function judgeRefusal(
   );
 }
 
-/** The checks of grants a system must refuse as a whole. */
-export async function wholeRefusalChecks(context: CheckContext): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  for (const refusal of WHOLE_REFUSALS) {
+/** One check of a system, by name. */
+export type NamedCheck = readonly [
+  name: string,
+  run: (context: CheckContext) => Promise<CheckResult>,
+];
+
+/** The checks of grants a system must refuse as a whole, in order. */
+export const WHOLE_REFUSAL_CHECKS: readonly NamedCheck[] = WHOLE_REFUSALS.map((refusal) => [
+  refusal.name,
+  async (context: CheckContext) => {
     const { body } = await askFirstDevice(context, refusal.name, refusal.grant(context));
-    results.push(
-      judgeRefusal(refusal.name, refusal.what, refusal.reason, body, fieldNames(context)),
-    );
-  }
-  return results;
-}
+    return judgeRefusal(refusal.name, refusal.what, refusal.reason, body, fieldNames(context));
+  },
+]);
 
 /** A valid grant is honoured once: the same grant again is `REPLAYED`. */
 export async function replayCheck(context: CheckContext): Promise<CheckResult> {

@@ -18,8 +18,13 @@ export interface LedgerAnchor {
 
 /** What the checks read through the registry API: public evidence, and the system's own identifiers with its key. */
 export interface RegistryReader {
-  /** The subgraph name a system registered, or null for an unknown code. */
-  subgraphName(systemCode: string): Promise<string | null>;
+  /**
+   * A registered system's subgraph name, and its URL when the caller may see it (the system's own
+   * key, its enterprise's operator, admins); null for an unknown code.
+   */
+  system(
+    systemCode: string,
+  ): Promise<{ readonly subgraphName: string; readonly url: string | null } | null>;
   /** Registered fields: of one system, or of all. */
   fields(systemCode?: string): Promise<readonly RegisteredField[]>;
   /** The anchors of (device, field code) pairs, in order; null where the ledger holds none. */
@@ -50,12 +55,11 @@ export function createRegistryReader(options: {
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
   });
   return {
-    async subgraphName(systemCode) {
-      const { system } = await client.request<{ system: { subgraphName: string } | null }>(
-        'query ($c: ID!) { system(code: $c) { subgraphName } }',
-        { c: systemCode },
-      );
-      return system?.subgraphName ?? null;
+    async system(systemCode) {
+      const { system } = await client.request<{
+        system: { subgraphName: string; url: string | null } | null;
+      }>('query ($c: ID!) { system(code: $c) { subgraphName url } }', { c: systemCode });
+      return system;
     },
     async fields(systemCode) {
       const { fields } = await client.request<{ fields: RegisteredField[] }>(

@@ -7,7 +7,7 @@ import { entitiesOrderCheck, unknownDeviceCheck } from './entity-checks.js';
 import { GrantMinter, type GrantSigningKey } from './grant-minter.js';
 import { proofsCheck } from './proof-checks.js';
 import { protocolCheck } from './protocol-checks.js';
-import { replayCheck, wholeRefusalChecks } from './refusal-checks.js';
+import { replayCheck, WHOLE_REFUSAL_CHECKS, type NamedCheck } from './refusal-checks.js';
 import type { RegistryReader } from './registry-reader.js';
 import { schemaRulesCheck, serviceCheck, type SchemaRules } from './service-checks.js';
 import { SystemClient } from './system-client.js';
@@ -28,6 +28,12 @@ export interface ConformanceOptions {
   readonly registry?: RegistryReader;
   /** The gateway's schema rules; without them `schema-rules` is skipped. */
   readonly schemaRules?: SchemaRules;
+  /**
+   * Check a URL other than the one the registry holds for `systemCode`. The checks send valid
+   * grants for the system's devices, which the real system would accept for 30 s: by default they
+   * are sent only to the registered URL.
+   */
+  readonly unregisteredUrl?: boolean;
   /** Deadline of each request to the system, ms. Default 10 s. */
   readonly timeoutMs?: number;
   readonly now?: () => number;
@@ -100,39 +106,35 @@ export async function checkBusinessSystem(options: ConformanceOptions): Promise<
   };
   const sdl = service.served.sdl;
   results.push(
-    ...(await many('schema-rules', async () => [
-      await schemaRulesCheck({
+    await guarded('schema-rules', () =>
+      schemaRulesCheck({
         sdl,
         audience,
         ...(options.schemaRules ? { rules: options.schemaRules } : {}),
         ...(options.registry ? { registry: options.registry } : {}),
         ...(options.systemCode ? { systemCode: options.systemCode } : {}),
       }),
-    ])),
+    ),
   );
+  // One at a time, each on its own: a system that fails one still gets the others.
   for (const [name, check] of SYSTEM_CHECKS)
-    results.push(...(await many(name, () => check(context))));
+    results.push(await guarded(name, () => check(context)));
   results.push(protocolCheck(client.answers));
   return report();
 }
 
-/** The checks that talk to the system with grants, in order, each under the name of its first. */
-const SYSTEM_CHECKS: readonly (readonly [string, (c: CheckContext) => Promise<CheckResult[]>])[] = [
-  ['entities-in-order', async (c) => [await entitiesOrderCheck(c)]],
-  ['entities-unknown-null', async (c) => [await unknownDeviceCheck(c)]],
-  ['grant-missing', wholeRefusalChecks],
-  ['grant-replayed', async (c) => [await replayCheck(c)]],
-  ['grant-device-not-granted', async (c) => [await deviceCoverageCheck(c)]],
-  ['grant-field-not-granted', async (c) => [await fieldCoverageCheck(c)]],
-  ['proofs-match-anchors', async (c) => [await proofsCheck(c)]],
+/** The checks that talk to the system with grants, in order. */
+const SYSTEM_CHECKS: readonly NamedCheck[] = [
+  ['entities-in-order', entitiesOrderCheck],
+  ['entities-unknown-null', unknownDeviceCheck],
+  ...WHOLE_REFUSAL_CHECKS,
+  ['grant-replayed', replayCheck],
+  ['grant-device-not-granted', deviceCoverageCheck],
+  ['grant-field-not-granted', fieldCoverageCheck],
+  ['proofs-match-anchors', proofsCheck],
 ];
 
-/** Runs checks; a failure to talk to the system or the registry fails the check that was running. */
-async function many(name: string, run: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
-  const result = await guarded(name, run);
-  return Array.isArray(result) ? result : [result];
-}
-
+/** Runs a check; a failure to talk to the system or the registry fails the check that was asking. */
 async function guarded<T>(name: string, run: () => Promise<T>): Promise<T | CheckResult> {
   try {
     return await run();
@@ -142,17 +144,42 @@ async function guarded<T>(name: string, run: () => Promise<T>): Promise<T | Chec
   }
 }
 
+/**
+ * The subgraph name grants are minted for: given, or the registry's for `systemCode`, whose
+ * registered URL must then be the one checked (the caller must be allowed to see it), unless
+ * `unregisteredUrl` says otherwise.
+ */
 async function audienceOf(options: ConformanceOptions): Promise<string> {
-  if (options.audience) return options.audience;
-  if (options.systemCode && options.registry) {
-    const name = await options.registry.subgraphName(options.systemCode);
-    if (name) return name;
-    throw new GridmarkError('NOT_FOUND', `The registry knows no system ${options.systemCode}.`);
+  if (!options.systemCode || !options.registry) {
+    if (options.audience) return options.audience;
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      "The checks need the system's subgraph name: give --audience, or --system-code with the registry.",
+    );
   }
-  throw new GridmarkError(
-    'BAD_CONFIGURATION',
-    "The checks need the system's subgraph name: give --audience, or --system-code with the registry.",
-  );
+  const system = await options.registry.system(options.systemCode);
+  if (!system)
+    throw new GridmarkError('NOT_FOUND', `The registry knows no system ${options.systemCode}.`);
+  if (system.url === null && !options.unregisteredUrl)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `The registry does not show this caller the URL registered for ${options.systemCode}, so the checks cannot tell whether ${options.url} is that system: give the system's key (--key-file), or pass --unregistered-url to send it grants anyway.`,
+    );
+  if (system.url !== null && !sameUrl(system.url, options.url) && !options.unregisteredUrl)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `${options.url} is not the URL registered for ${options.systemCode} (${system.url}): the checks send it grants that ${system.subgraphName} accepts. Check the registered URL, or pass --unregistered-url to send them there anyway.`,
+    );
+  if (options.audience && options.audience !== system.subgraphName)
+    throw new GridmarkError(
+      'BAD_CONFIGURATION',
+      `--audience ${options.audience} is not the subgraph name registered for ${options.systemCode} (${system.subgraphName}).`,
+    );
+  return system.subgraphName;
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
 }
 
 async function devicesOf(options: ConformanceOptions): Promise<readonly string[]> {

@@ -61,6 +61,8 @@ async function checkAt(url: string): Promise<ConformanceReport> {
       apiKey: readFileSync(maker.apiKeyFile, 'utf8'),
     }),
     schemaRules: checkSubgraphSchema,
+    // Each stands in front of the registered system, at another URL.
+    unregisteredUrl: true,
   });
 }
 
@@ -105,7 +107,16 @@ describe('the conformance checks against broken business systems', () => {
   }, 60_000);
 
   it('passes the same kit system when nothing stands in front of it', async () => {
-    const report = await checkAt(maker.url);
+    const report = await checkBusinessSystem({
+      url: maker.url,
+      signingKey: grantSigningKey(network.signingKey),
+      systemCode: maker.code,
+      registry: createRegistryReader({
+        url: network.registryUrl,
+        apiKey: readFileSync(maker.apiKeyFile, 'utf8'),
+      }),
+      schemaRules: checkSubgraphSchema,
+    });
     expect(failed(report)).toEqual([]);
     expect(report.conformant).toBe(true);
   }, 60_000);
@@ -122,6 +133,7 @@ describe('the conformance checks against broken business systems', () => {
       maker.code,
       '--key-file',
       maker.apiKeyFile,
+      '--unregistered-url',
     ]);
     expect(run.code).toBe(8);
     expect(run.stdout).toMatch(/^grant-replayed\s+FAIL\s+served \d+ value\(s\)/m);

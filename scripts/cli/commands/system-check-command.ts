@@ -17,6 +17,7 @@ const OPTIONS = {
   audience: { type: 'string' },
   'system-code': { type: 'string' },
   device: { type: 'string', multiple: true },
+  'unregistered-url': { type: 'boolean', default: false },
   'timeout-ms': { type: 'string', default: '10000' },
   json: { type: 'boolean', default: false },
 } as const;
@@ -26,7 +27,8 @@ type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 const USAGE = [
   'gridmark system check <subgraph url> [--config <gateway config> | --grant-key-file <file>]',
   '    [--system-code <code>] [--audience <subgraph name>] [--device <identifier>]...',
-  '    [--registry URL] [--key-file <system API key file>] [--timeout-ms 10000] [--json]',
+  '    [--registry URL] [--key-file <system API key file>] [--unregistered-url] [--timeout-ms 10000]',
+  '    [--json]',
   '  Runs the protocol checks of docs/protocol.md against a running business system and prints',
   '  each with PASS, FAIL or SKIP and a reason; exits 0 when none failed, else NOT_CONFORMANT (8).',
   '  --config          the gateway configuration (default GRIDMARK_CONFIG): its grant key signs the',
@@ -39,6 +41,9 @@ const USAGE = [
   '  --device          a device the system holds (repeat for more; two or more check more)',
   '  --registry        the registry API (else GRIDMARK_REGISTRY, else the configuration); without',
   '                    one, the check of proofs against the ledger is skipped',
+  '  --unregistered-url  check a URL other than the one registered for --system-code; the grants',
+  '                    the checks send are valid for that system for 30 s, so by default they go',
+  '                    only to its registered URL',
 ].join('\n');
 
 /** The gateway's signing key: from `--grant-key-file`, else the gateway configuration. */
@@ -123,7 +128,12 @@ function printReport(io: CliIo, report: ConformanceReport): void {
   const width = Math.max(5, ...report.results.map((r) => r.name.length));
   io.out(`${'CHECK'.padEnd(width)}  STATUS  REASON\n`);
   for (const r of report.results)
-    io.out(`${r.name.padEnd(width)}  ${r.status.padEnd(6)}  ${r.reason}\n`);
+    io.out(`${r.name.padEnd(width)}  ${r.status.padEnd(6)}  ${oneLine(r.reason)}\n`);
+}
+
+/** A reason on one line, whatever a system made it hold. */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?');
 }
 
 function summary(report: ConformanceReport): string {
@@ -146,6 +156,7 @@ async function check(args: readonly string[], io: CliIo): Promise<void> {
     signingKey: conformance.grantSigningKey(privateKey),
     schemaRules: checkSubgraphSchema,
     timeoutMs,
+    unregisteredUrl: values['unregistered-url'],
     ...(values.audience ? { audience: values.audience } : {}),
     ...(values['system-code'] ? { systemCode: values['system-code'] } : {}),
     ...(values.device ? { devices: values.device } : {}),
