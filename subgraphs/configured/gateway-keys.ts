@@ -74,11 +74,11 @@ export async function openGatewayKeys(options: GatewayKeysOptions): Promise<Gate
     );
   });
   let merged = new Map([...fixed, ...fetched]);
-  let lastFetch = Date.now();
+  // Only fetches asked for by unknown key ids count against their limit; scheduled ones do not.
+  let lastEarlyFetch = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
   const refresh = (): Promise<void> => {
     if (inFlight) return inFlight;
-    lastFetch = Date.now();
     inFlight = fetchKeySet(url, timeoutMs)
       .then((keys) => {
         if (!sameKeys(keys, fetched))
@@ -101,7 +101,9 @@ export async function openGatewayKeys(options: GatewayKeysOptions): Promise<Gate
     keyFor: (kid) => merged.get(kid),
     refreshForUnknownKey() {
       if (inFlight) return inFlight;
-      return Date.now() - lastFetch >= EARLY_REFRESH_MS ? refresh() : Promise.resolve();
+      if (Date.now() - lastEarlyFetch < EARLY_REFRESH_MS) return Promise.resolve();
+      lastEarlyFetch = Date.now();
+      return refresh();
     },
     stop: () => clearInterval(timer),
   };
