@@ -126,7 +126,12 @@ export type NamedCheck = readonly [
 export const WHOLE_REFUSAL_CHECKS: readonly NamedCheck[] = WHOLE_REFUSALS.map((refusal) => [
   refusal.name,
   async (context: CheckContext) => {
-    const { body } = await askFirstDevice(context, refusal.name, refusal.grant(context));
+    const grant = refusal.grant(context);
+    const { body } = await askFirstDevice(context, refusal.name, grant);
+    // A refusal names the reason, never the credential it refuses.
+    const signature = grant?.split('.')[2];
+    if (signature && signature.length > 20 && JSON.stringify(body).includes(signature))
+      return fail(refusal.name, `${refusal.what}: the answer repeats the grant`);
     return judgeRefusal(refusal.name, refusal.what, refusal.reason, body, fieldNames(context));
   },
 ]);

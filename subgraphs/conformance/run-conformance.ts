@@ -6,7 +6,7 @@ import { deviceCoverageCheck, fieldCoverageCheck } from './coverage-checks.js';
 import { entitiesOrderCheck, unknownDeviceCheck } from './entity-checks.js';
 import { GrantMinter, type GrantSigningKey } from './grant-minter.js';
 import { proofsCheck } from './proof-checks.js';
-import { protocolCheck } from './protocol-checks.js';
+import { protocolCheck, unsupportedVersionCheck } from './protocol-checks.js';
 import { replayCheck, WHOLE_REFUSAL_CHECKS, type NamedCheck } from './refusal-checks.js';
 import type { RegistryReader } from './registry-reader.js';
 import { schemaRulesCheck, serviceCheck, type SchemaRules } from './service-checks.js';
@@ -59,6 +59,7 @@ export const CHECK_NAMES: readonly string[] = [
   'grant-device-not-granted',
   'grant-field-not-granted',
   'proofs-match-anchors',
+  'protocol-unsupported-version',
   'protocol-announced',
 ];
 
@@ -132,6 +133,7 @@ const SYSTEM_CHECKS: readonly NamedCheck[] = [
   ['grant-device-not-granted', deviceCoverageCheck],
   ['grant-field-not-granted', fieldCoverageCheck],
   ['proofs-match-anchors', proofsCheck],
+  ['protocol-unsupported-version', unsupportedVersionCheck],
 ];
 
 /** Runs a check; a failure to talk to the system or the registry fails the check that was asking. */

@@ -50,7 +50,7 @@ export class SystemClient {
   }
 
   /**
-   * Sends one operation on behalf of `check`.
+   * Sends one operation on behalf of `check`, with `grant` when given.
    *
    * @throws GridmarkError `SYSTEM_UNAVAILABLE` when the system does not answer in time, answers
    *   with a redirect, too much, or something that is not a JSON object.
@@ -60,6 +60,8 @@ export class SystemClient {
     query: string,
     variables: Readonly<Record<string, unknown>>,
     grant?: string,
+    /** The version to name in `x-gridmark-protocol`, when not the one the checks speak. */
+    protocol: string = String(PROTOCOL_VERSION),
   ): Promise<SystemAnswer> {
     let response: Response;
     try {
@@ -69,7 +71,7 @@ export class SystemClient {
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
-          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+          [PROTOCOL_HEADER]: protocol,
           ...(grant === undefined ? {} : { [GRANT_HEADER]: grant }),
         },
         body: JSON.stringify({ query, variables }),

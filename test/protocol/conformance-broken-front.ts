@@ -80,12 +80,17 @@ export async function serveBrokenSystem(options: {
     return claims;
   };
 
-  const forward = async (body: string, grant?: string): Promise<Record<string, unknown>> => {
+  const forward = async (
+    request: IncomingMessage,
+    body: string,
+    grant?: string,
+  ): Promise<Record<string, unknown>> => {
+    const version = request.headers['x-gridmark-protocol'];
     const response = await fetch(options.behind, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-gridmark-protocol': '1',
+        ...(typeof version === 'string' ? { 'x-gridmark-protocol': version } : {}),
         ...(grant === undefined ? {} : { 'x-gridmark-grant': grant }),
       },
       body,
@@ -101,7 +106,7 @@ export async function serveBrokenSystem(options: {
       variables?: { representations?: unknown[] };
     };
     if (query.includes('_service')) {
-      const served = await forward(body);
+      const served = await forward(request, body);
       if (options.weakness !== 'breaks-schema-rules') return served;
       const data = served['data'] as { _service: { sdl: string } };
       return {
@@ -112,11 +117,11 @@ export async function serveBrokenSystem(options: {
       };
     }
     const token = request.headers['x-gridmark-grant'];
-    if (typeof token !== 'string') return forward(body);
+    if (typeof token !== 'string') return forward(request, body);
     const judged = judge(token);
     if (typeof judged === 'string') return refusal(judged, variables?.representations?.length ?? 1);
     const inner = minter.sign(minter.claims(judged.devices ?? [], judged.fields ?? []));
-    const served = await forward(body, inner);
+    const served = await forward(request, body, inner);
     return options.weakness === 'wrong-salt' ? withWrongSalt(served) : served;
   };
 
