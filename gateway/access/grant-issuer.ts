@@ -25,7 +25,9 @@ let issued = 0;
 /**
  * The grant for one subgraph request: the devices in its representations and the operation's
  * fields that this system serves, for the application's function and resolution. Sealed in the
- * system's grant channel when there is one, signed with the gateway's Ed25519 key otherwise.
+ * system's grant channel when there is one, otherwise a compact JWS signed with the gateway's
+ * Ed25519 key and naming its `kid` (`schema/protocol/grant.ts`); it lives 30 seconds, `exp` in
+ * whole seconds on the wire.
  *
  * A grant never reaches past the query's resolution: every device must be one the resolution
  * resolved, and every field one it resolved to this system for at least one of those devices.

@@ -114,9 +114,9 @@ export function signGrant(
 }
 
 /**
- * Checks a grant token, in the protocol's order: present, well-formed, signed by the key of the
- * gateway's its `kid` names, meant for this subgraph, not expired, not issued in the future (both
- * within the allowed skew). Replays are the caller's to check with {@link createReplayGuard}.
+ * Checks a grant token, in the protocol's order: present, well-formed, signed by the gateway key
+ * its `kid` names, meant for this subgraph, not expired, not issued in the future (both within
+ * the allowed skew). Replays are the caller's to check with {@link createReplayGuard}.
  *
  * @throws GridmarkError `GRANT_REFUSED` with `details.reason` a {@link GrantRefusal}.
  */
