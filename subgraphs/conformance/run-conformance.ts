@@ -9,6 +9,7 @@ import { proofsCheck } from './proof-checks.js';
 import { protocolCheck, unsupportedVersionCheck } from './protocol-checks.js';
 import { replayCheck, WHOLE_REFUSAL_CHECKS, type NamedCheck } from './refusal-checks.js';
 import type { RegistryReader } from './registry-reader.js';
+import { sealedGrantChecks } from './sealed-checks.js';
 import { schemaRulesCheck, serviceCheck, type SchemaRules } from './service-checks.js';
 import { SystemClient } from './system-client.js';
 
@@ -60,6 +61,8 @@ export const CHECK_NAMES: readonly string[] = [
   'grant-field-not-granted',
   'proofs-match-anchors',
   'protocol-unsupported-version',
+  'sealed-grant-accepted',
+  'sealed-grant-stale-key',
   'protocol-announced',
 ];
 
@@ -120,6 +123,10 @@ export async function checkBusinessSystem(options: ConformanceOptions): Promise<
   // One at a time, each on its own: a system that fails one still gets the others.
   for (const [name, check] of SYSTEM_CHECKS)
     results.push(await guarded(name, () => check(context)));
+  const sealed = await guarded('sealed-grant-accepted', () => sealedGrantChecks(context));
+  results.push(
+    ...(Array.isArray(sealed) ? sealed : [sealed, skip('sealed-grant-stale-key', 'not run')]),
+  );
   results.push(protocolCheck(client.answers));
   return report();
 }

@@ -27,8 +27,8 @@ interface Claims {
  * A business system written by hand that checks grants itself, with one weakness, in front of a
  * kit system that holds the data and the journal: it checks the grant it is sent (signature, typ,
  * audience, expiry, replay), all but what its weakness leaves out, then asks the kit with a fresh
- * grant of the same devices and fields. `wrong-salt` serves one salt that is not the journal's;
- * `breaks-schema-rules` answers `_service` with a root field of its own.
+ * grant of the same devices and fields. It takes no sealed grants. `wrong-salt` serves one salt
+ * that is not the journal's; `breaks-schema-rules` answers `_service` with a root field of its own.
  */
 export async function serveBrokenSystem(options: {
   readonly weakness: Weakness;
@@ -95,7 +95,12 @@ export async function serveBrokenSystem(options: {
       },
       body,
     });
-    return (await response.json()) as Record<string, unknown>;
+    const answer = (await response.json()) as Record<string, unknown>;
+    // This system takes no sealed grants, so it announces no grant key of the kit's.
+    const gridmark = (answer['extensions'] as { gridmark?: Record<string, unknown> } | undefined)
+      ?.gridmark;
+    if (gridmark) delete gridmark['grantKey'];
+    return answer;
   };
 
   const answer = async (request: IncomingMessage): Promise<Record<string, unknown>> => {

@@ -86,7 +86,7 @@ describe('gridmark system check against a kit system', () => {
     expect(run.stdout).toMatch(
       /^proofs-match-anchors\s+SKIP\s+6 value\(s\) carry proofs; no registry given/m,
     );
-    expect(run.stdout).toContain('20 checks: 19 passed, 0 failed, 1 skipped');
+    expect(run.stdout).toContain('22 checks: 21 passed, 0 failed, 1 skipped');
   }, 60_000);
 
   it('refuses to run without the key the system trusts, or with a key others may read', async () => {
