@@ -1,4 +1,11 @@
-import { commitField, newSalt, silentLogger, type Logger } from '../../schema/index.js';
+import {
+  GridmarkError,
+  canonicalJson,
+  commitField,
+  newSalt,
+  silentLogger,
+  type Logger,
+} from '../../schema/index.js';
 import type { AnchorJournal, JournalEntry } from './anchor-journal.js';
 import type { ChangePolicy, SubgraphDeclaration } from './declaration.js';
 
@@ -199,7 +206,16 @@ class FieldAnchorer implements Anchorer {
   ): Promise<AnchorPassResult> {
     const { declaration, journal, sink } = this.#options;
     const records = await declaration.loadDevices(chunk);
-    const { pending, unjournaled } = changedValues(records, journal.lookup(chunk), fields, vouched);
+    const { pending, unjournaled, uncommittable } = changedValues(
+      records,
+      journal.lookup(chunk),
+      fields,
+      vouched,
+    );
+    if (uncommittable.length > 0)
+      this.#logger.warn(
+        `${uncommittable.length} values of ${declaration.name} have no canonical JSON (RFC 8785: a string holds a lone surrogate) and are not anchored: ${uncommittable.slice(0, LOGGED_VALUES).join(', ')}`,
+      );
     const lost = vouched ? new Set<Unjournaled>() : await anchoredAlready(sink, unjournaled);
     for (const u of unjournaled) {
       if (!lost.has(u) || u.policy === 'release-unverified') pending.push(u.entry);
@@ -249,12 +265,17 @@ function changedValues(
   journal: ReturnType<AnchorJournal['lookup']>,
   fields: readonly RegisteredField[],
   vouched: boolean,
-): { pending: Pending[]; unjournaled: Unjournaled[] } {
+): { pending: Pending[]; unjournaled: Unjournaled[]; uncommittable: string[] } {
   const pending: Pending[] = [];
   const unjournaled: Unjournaled[] = [];
+  const uncommittable: string[] = [];
   for (const [deviceId, record] of records) {
     for (const field of fields) {
       const value = record[field.name] ?? null;
+      if (!hasCanonicalJson(value)) {
+        uncommittable.push(`${deviceId} ${field.name}`);
+        continue;
+      }
       const known = journal.get(deviceId, field.name);
       const entry = (salt = newSalt()): Pending => ({
         deviceId,
@@ -276,7 +297,22 @@ function changedValues(
       pending.push(entry());
     }
   }
-  return { pending, unjournaled };
+  return { pending, unjournaled, uncommittable };
+}
+
+/**
+ * False for a value no commitment can be made to (a string holding a lone surrogate): it is left
+ * unanchored, so the gateway withholds it, rather than stopping the pass for every other value.
+ */
+function hasCanonicalJson(value: unknown): boolean {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return true;
+  try {
+    canonicalJson(value);
+    return true;
+  } catch (error) {
+    if (error instanceof GridmarkError && error.code === 'BAD_JSON_VALUE') return false;
+    throw error;
+  }
 }
 
 /** The values among `unjournaled` that the ledger already holds an anchor of. */
