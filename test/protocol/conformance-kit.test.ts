@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCommands } from '../../scripts/cli/commands.js';
 import { runCli } from '../../scripts/cli/run-cli.js';
@@ -88,6 +89,52 @@ describe('gridmark system check against a kit system', () => {
     );
     expect(run.stdout).toContain('22 checks: 21 passed, 0 failed, 1 skipped');
   }, 60_000);
+
+  it('signs with the grant key of the gateway configuration that gridmark init made', async () => {
+    const dir = join(network.dir, 'gateway');
+    const init = await gridmark(['init', '--dir', dir, '--port', '4999']);
+    expect(init.code).toBe(0);
+    const gateway = await import('../../gateway/index.js');
+    const loaded = gateway.loadGatewayConfig(join(dir, 'gridmark.yaml'));
+    const paths = gateway.resolveConfigPaths(loaded.config, loaded.baseDirectory);
+    const trusted = gateway.readGrantKeyFile(paths.grantKeyFile).signing.publicKey;
+    const other = await startKitSystem(network, {
+      name: 'builder',
+      creditCode: '91640100MA77LQ3F21',
+      trusts: trusted,
+    });
+    try {
+      const args = ['system', 'check', other.url, '--registry', network.registryUrl];
+      const run = await gridmark([
+        ...args,
+        '--config',
+        join(dir, 'gridmark.yaml'),
+        '--system-code',
+        other.code,
+        '--key-file',
+        other.apiKeyFile,
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('22 checks: 22 passed, 0 failed, 0 skipped');
+      // The network's own key is not one this system trusts: its valid grants are refused.
+      const stranger = await gridmark([
+        ...args,
+        '--grant-key-file',
+        network.grantKeyFile,
+        '--system-code',
+        other.code,
+        '--key-file',
+        other.apiKeyFile,
+      ]);
+      expect(stranger.code).toBe(8);
+      expect(stranger.stdout).toMatch(
+        /^entities-in-order\s+FAIL\s+refused a valid grant \(GRANT_REFUSED UNKNOWN_KEY\)$/m,
+      );
+    } finally {
+      await other.stop();
+    }
+  }, 90_000);
 
   it('refuses to run without the key the system trusts, or with a key others may read', async () => {
     const env = process.env['GRIDMARK_CONFIG'];

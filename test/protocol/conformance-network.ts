@@ -164,7 +164,12 @@ const MAKER_ROWS = new Map<string, DeviceRecord>(
  */
 export async function startKitSystem(
   network: ConformanceNetwork,
-  options: { readonly name: string; readonly creditCode: string },
+  options: {
+    readonly name: string;
+    readonly creditCode: string;
+    /** The gateway key the system trusts; default the network's. */
+    readonly trusts?: KeyObject;
+  },
 ): Promise<KitSystem> {
   const declaration: SubgraphDeclaration = {
     name: options.name,
@@ -203,7 +208,7 @@ export async function startKitSystem(
   const journal = openAnchorJournal(join(network.dir, `${options.name}.anchors.db`));
   const running: RunningSubgraph = await serveSubgraph(
     defineSubgraph(declaration, {
-      access: { kind: 'grants', gatewayPublicKey: network.publicKey },
+      access: { kind: 'grants', gatewayPublicKey: options.trusts ?? network.publicKey },
       journal,
     }),
     { port: 0 },
