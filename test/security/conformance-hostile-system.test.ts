@@ -94,6 +94,16 @@ describe('gridmark system check against hostile servers', () => {
     expect((error as GridmarkError).message).toContain(
       `is not the URL registered for ${maker.code}`,
     );
+    // Without the system's key the registry shows no URL to compare: refused as well.
+    const blind = await checkBusinessSystem({
+      url,
+      signingKey: grantSigningKey(network.signingKey),
+      systemCode: maker.code,
+      devices: maker.devices,
+      registry: createRegistryReader({ url: network.registryUrl }),
+    }).catch((caught: unknown) => caught);
+    expect((blind as GridmarkError).code).toBe('BAD_CONFIGURATION');
+    expect((blind as GridmarkError).message).toContain('--unregistered-url');
     expect(received).toEqual([]);
   }, 60_000);
 
