@@ -497,6 +497,23 @@ describe('verified fields', () => {
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'TAMPERED', field: 'events' });
   });
 
+  it('withholds a value that has no canonical JSON (a lone surrogate) as tampered, and answers the rest', async () => {
+    const before = scadaRows.get('88.1001.1/INV-1');
+    scadaRows.set('88.1001.1/INV-1', {
+      ...before,
+      events: [{ at: '2026-11-30T08:00:00Z', code: 'NONE', note: 'lone \uD800 surrogate' }],
+    });
+    try {
+      const r = await query('{ device(id: "88.1001.1/INV-1") { model events { note } } }', om());
+      expect(r.errors, JSON.stringify(r.errors)).toHaveLength(1);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'TAMPERED', field: 'events' });
+      expect(r.data).toMatchObject({ device: { events: null } });
+      expect(typeof (r.data as { device: { model: unknown } }).device.model).toBe('string');
+    } finally {
+      scadaRows.set('88.1001.1/INV-1', before);
+    }
+  });
+
   it('answers from cached rules and anchors: the second identical query reads nothing from the ledger', async () => {
     await query('{ device(id: "88.1001.1/INV-1") { model } }', om());
     const before = ledger.stats.evaluations;

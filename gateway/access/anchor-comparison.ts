@@ -1,4 +1,5 @@
 import type { Anchor } from '../../ledger-adapter/index.js';
+import { commitField } from '../../schema/index.js';
 import {
   markUnproven,
   withhold,
@@ -60,7 +61,10 @@ function compareWithAnchor(check: ResponseCheck, c: Candidate, anchor: Anchor): 
     { deviceId: c.deviceId, fieldCode: c.fieldCode, salt, value: whole },
     anchor.commitment,
   );
-  const consistent = c.whole === undefined || projects(c.value, c.whole, c.keys);
+  // A value with no canonical JSON can be no anchor's value, nor be written into a receipt: it is
+  // withheld whatever the field's policy.
+  const consistent =
+    observed !== undefined && (c.whole === undefined || projects(c.value, c.whole, c.keys));
   const released =
     consistent && observed === anchor.commitment
       ? 'VERIFIED'
@@ -91,7 +95,15 @@ function compareWithAnchor(check: ResponseCheck, c: Candidate, anchor: Anchor): 
     fieldCode: c.fieldCode,
     systemCode: c.systemCode,
     anchoredCommitment: anchor.commitment,
-    observedCommitment: observed,
+    // A value with no canonical JSON is reported by the commitment of its escaped JSON text.
+    observedCommitment:
+      observed ??
+      commitField({
+        deviceId: c.deviceId,
+        fieldCode: c.fieldCode,
+        salt,
+        value: JSON.stringify(whole),
+      }),
     resolutionId: access.resolution?.resolutionId ?? '',
   });
 }

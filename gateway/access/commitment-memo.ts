@@ -1,4 +1,4 @@
-import { commitField, type FieldCommitmentInput } from '../../schema/index.js';
+import { commitReceivedField, type FieldCommitmentInput } from '../../schema/index.js';
 import { BoundedMap } from '../../schema/index.js';
 
 /** Remembers which served values hashed to which anchored commitments. */
@@ -6,9 +6,10 @@ export interface CommitmentMemo {
   /**
    * The commitment of a served value, to compare with the `anchored` one. A value that hashed to
    * `anchored` before, with the same device, field and salt, is not hashed again: the commitment
-   * is a pure function of them. Anything else is hashed.
+   * is a pure function of them. Anything else is hashed. `undefined` for a value with no
+   * canonical JSON, which matches no anchor.
    */
-  commitmentOf(input: FieldCommitmentInput, anchored: string): string;
+  commitmentOf(input: FieldCommitmentInput, anchored: string): string | undefined;
 }
 
 interface Remembered {
@@ -49,7 +50,7 @@ export function createCommitmentMemo(capacity = 100_000): CommitmentMemo {
         seen.fieldCode === input.fieldCode
       )
         return anchored;
-      const observed = commitField(input);
+      const observed = commitReceivedField(input);
       if (observed === anchored)
         byCommitment.set(anchored, {
           deviceId: input.deviceId,

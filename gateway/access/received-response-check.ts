@@ -1,5 +1,5 @@
 import type { LedgerAdapter } from '../../ledger-adapter/index.js';
-import { commitField } from '../../schema/index.js';
+import { commitReceivedField } from '../../schema/index.js';
 import { checkHeldValues, type HeldCheck } from './held-value-check.js';
 import { readHeldValues } from './held-values.js';
 import { UNKNOWN_KEYS, operationKeys, type OperationRequest } from './operation-keys.js';
@@ -96,7 +96,7 @@ async function proveReceipt(
     const recorded = f.anchor;
     if (!anchor || !recorded || f.salt === null)
       return { device: f.device, field: f.field, outcome: 'MISSING', anchorTxId: null };
-    const commitment = commitField({
+    const commitment = commitReceivedField({
       deviceId: f.device,
       fieldCode: f.fieldCode,
       salt: f.salt,
@@ -105,7 +105,10 @@ async function proveReceipt(
     // The value and salt give the commitment; the ledger's current anchor is either the very
     // anchor the response names, or a later version that superseded it. (Receipts of the earlier
     // format also state the commitment, which must then agree.)
-    if (recorded.commitment !== undefined && commitment !== recorded.commitment)
+    if (
+      commitment === undefined ||
+      (recorded.commitment !== undefined && commitment !== recorded.commitment)
+    )
       return { device: f.device, field: f.field, outcome: 'MISMATCH', anchorTxId: recorded.txId };
     if (anchor.txId === recorded.txId)
       return {

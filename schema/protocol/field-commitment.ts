@@ -1,4 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
+import { GridmarkError } from './errors.js';
 import { canonicalJson } from './canonical-json.js';
 
 /**
@@ -38,6 +39,20 @@ export function commitField(input: FieldCommitmentInput): string {
   const value = canonicalJson(input.value);
   const preimage = `${DOMAIN_PART}${Buffer.byteLength(deviceId)}:${deviceId}${Buffer.byteLength(fieldCode)}:${fieldCode}${Buffer.byteLength(salt)}:${salt}${Buffer.byteLength(value)}:${value}`;
   return hash('sha256', preimage, 'hex');
+}
+
+/**
+ * The commitment of a value received from elsewhere (a system's answer, a saved receipt), or
+ * `undefined` when the value has no canonical JSON (a lone surrogate, say): no anchor can commit
+ * to such a value, so it matches none.
+ */
+export function commitReceivedField(input: FieldCommitmentInput): string | undefined {
+  try {
+    return commitField(input);
+  } catch (error) {
+    if (error instanceof GridmarkError && error.code === 'BAD_JSON_VALUE') return undefined;
+    throw error;
+  }
 }
 
 /** A fresh salt. */

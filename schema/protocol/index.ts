@@ -59,7 +59,12 @@ export {
   type GrantPublicJwk,
   type GrantPublicKeyEntry,
 } from './grant-key-set.js';
-export { commitField, newSalt, type FieldCommitmentInput } from './field-commitment.js';
+export {
+  commitField,
+  commitReceivedField,
+  newSalt,
+  type FieldCommitmentInput,
+} from './field-commitment.js';
 export { canonicalJson } from './canonical-json.js';
 export type { ServedProofs } from './served-proofs.js';
 export type { ReceiptValue, ReceiptValues, VerificationStatus } from './response-receipt.js';
