@@ -510,7 +510,7 @@ describe('verified fields', () => {
       expect(r.data).toMatchObject({ device: { events: null } });
       expect(typeof (r.data as { device: { model: unknown } }).device.model).toBe('string');
     } finally {
-      scadaRows.set('88.1001.1/INV-1', before);
+      if (before) scadaRows.set('88.1001.1/INV-1', before);
     }
   });
 

@@ -151,7 +151,14 @@ async function buildSubgraph(
     logger,
   });
   try {
-    return { subgraph: createKeyedSubgraph(configured.declaration, { keys, journal }), keys };
+    return {
+      subgraph: createKeyedSubgraph(configured.declaration, {
+        keys,
+        journal,
+        skewSeconds: gateway.grantSkewSeconds,
+      }),
+      keys,
+    };
   } catch (error) {
     keys.stop();
     throw error;

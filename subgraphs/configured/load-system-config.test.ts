@@ -43,6 +43,7 @@ describe('system config', () => {
       access: 'grants',
       publicKeyFile: join(dir, 'gateway.pem'),
       jwksRefreshSeconds: 300,
+      grantSkewSeconds: 30,
     });
     expect(config.source).toEqual({ kind: 'sqlite', path: join(dir, 'weather.db') });
     expect(config.journal.path).toBe(join(dir, 'weather.anchors.db'));
@@ -85,6 +86,10 @@ describe('system config', () => {
       env: { GRIDMARK_SYSTEM_PORT: '4711', GRIDMARK_SYSTEM_SQLITE_PATH: '/srv/weather.db' },
     });
     expect(config.listen.port).toBe(4711);
+    expect(
+      parseSystemConfig(BASE, { env: { GRIDMARK_GATEWAY_GRANT_SKEW_SECONDS: '5' } }).gateway
+        .grantSkewSeconds,
+    ).toBe(5);
     expect(config.source).toMatchObject({ path: '/srv/weather.db' });
     const error = refusal(BASE, { GRIDMARK_SYSTEM_PORT: 'eighty' });
     expect(error.code).toBe('BAD_CONFIGURATION');
@@ -98,6 +103,7 @@ describe('system config', () => {
     ['devices.load', { ...BASE, devices: { list: 'SELECT 1' } }],
     ['anchoring.registryUrl', { ...BASE, anchoring: { registryUrl: 'ftp://aggregator' } }],
     ['anchoring.intervalSeconds', { ...BASE, anchoring: { intervalSeconds: 0 } }],
+    ['gateway.grantSkewSeconds', { ...BASE, gateway: { grantSkewSeconds: 3_600 } }],
     [
       'gateway.jwksRefreshSeconds',
       { ...BASE, gateway: { jwksUrl: 'https://a.example/k', jwksRefreshSeconds: 1 } },

@@ -38,6 +38,7 @@ export const SYSTEM_CONFIG_ENV: readonly EnvSetting[] = [
   { path: ['gateway', 'publicKeyFile'], env: 'GRIDMARK_GATEWAY_PUBLIC_KEY_FILE', isPath: true },
   { path: ['gateway', 'jwksUrl'], env: 'GRIDMARK_GATEWAY_JWKS_URL' },
   { path: ['gateway', 'jwksRefreshSeconds'], env: 'GRIDMARK_GATEWAY_JWKS_REFRESH_SECONDS' },
+  { path: ['gateway', 'grantSkewSeconds'], env: 'GRIDMARK_GATEWAY_GRANT_SKEW_SECONDS' },
   { path: ['listen', 'host'], env: 'GRIDMARK_SYSTEM_HOST' },
   { path: ['listen', 'port'], env: 'GRIDMARK_SYSTEM_PORT' },
   { path: ['journal', 'path'], env: 'GRIDMARK_SYSTEM_JOURNAL_PATH', isPath: true },

@@ -116,6 +116,8 @@ const gatewaySchema = z.strictObject({
   /** The gateway's key set, e.g. `https://aggregator.example/.well-known/jwks.json`. */
   jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
   jwksRefreshSeconds: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** Allowed clock skew on a grant's `exp` and `iat`, in seconds. */
+  grantSkewSeconds: z.coerce.number().int().min(0).max(300).default(30),
 });
 
 const listenSchema = z.strictObject({
@@ -134,7 +136,11 @@ export const systemConfigSchema = z.strictObject({
   source: z.discriminatedUnion('kind', [sqliteSource, postgresSource]),
   devices: devicesSchema,
   anchoring: anchoringSchema.default({ intervalSeconds: 300, batchSize: 500 }),
-  gateway: gatewaySchema.default({ access: 'grants', jwksRefreshSeconds: 300 }),
+  gateway: gatewaySchema.default({
+    access: 'grants',
+    jwksRefreshSeconds: 300,
+    grantSkewSeconds: 30,
+  }),
   listen: listenSchema.default({ host: '127.0.0.1', port: 4001 }),
   journal: z
     .strictObject({
