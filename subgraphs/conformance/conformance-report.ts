@@ -1,5 +1,9 @@
-/** How one check ended. `SKIP`: it could not run here (its reason says why); it does not fail the run. */
-export type CheckStatus = 'PASS' | 'FAIL' | 'SKIP';
+/**
+ * How one check ended. `SKIP`: it could not run here (its reason says why, for example no
+ * registry to read the anchors from), so the system is not shown conformant. `N/A`: it checks an
+ * optional part of the protocol the system does not announce (sealed grants).
+ */
+export type CheckStatus = 'PASS' | 'FAIL' | 'SKIP' | 'N/A';
 
 /** One check of a business system, with a one-line reason. */
 export interface CheckResult {
@@ -18,7 +22,7 @@ export interface ConformanceReport {
   /** The devices the checks asked for. */
   readonly devices: readonly string[];
   readonly results: readonly CheckResult[];
-  /** True when no check failed. */
+  /** True when every check passed or was not applicable: none failed, none skipped. */
   readonly conformant: boolean;
 }
 
@@ -35,5 +39,10 @@ export const fail = (name: string, reason: string): CheckResult => ({
 export const skip = (name: string, reason: string): CheckResult => ({
   name,
   status: 'SKIP',
+  reason,
+});
+export const notApplicable = (name: string, reason: string): CheckResult => ({
+  name,
+  status: 'N/A',
   reason,
 });

@@ -88,7 +88,7 @@ export async function checkBusinessSystem(options: ConformanceOptions): Promise<
     audience,
     devices,
     results,
-    conformant: results.every((r) => r.status !== 'FAIL'),
+    conformant: results.every((r) => r.status === 'PASS' || r.status === 'N/A'),
   });
   const service = await guarded('service-sdl', () => serviceCheck(client));
   results.push('result' in service ? service.result : service);

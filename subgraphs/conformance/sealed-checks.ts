@@ -8,7 +8,7 @@ import {
 } from '../../schema/index.js';
 import { errorsAt, firstError, refusalReasons, servedValues } from './answer-reading.js';
 import { fieldNames, type CheckContext } from './check-context.js';
-import { fail, pass, skip, type CheckResult } from './conformance-report.js';
+import { fail, notApplicable, pass, type CheckResult } from './conformance-report.js';
 import { entitiesQuery, representationsOf } from './device-schema.js';
 import type { SystemAnswer } from './system-client.js';
 
@@ -58,7 +58,7 @@ export async function sealedGrantChecks(context: CheckContext): Promise<CheckRes
   const key = announcedGrantKey(context.client.answers);
   if (key === undefined) {
     const reason = 'the system announces no grantKey: sealed grants are optional';
-    return [skip(accepted, reason), skip(stale, reason)];
+    return [notApplicable(accepted, reason), notApplicable(stale, reason)];
   }
   const ask = (check: string, grant: string) =>
     context.client.post(

@@ -30,7 +30,8 @@ const USAGE = [
   '    [--registry URL] [--key-file <system API key file>] [--unregistered-url] [--timeout-ms 10000]',
   '    [--json]',
   '  Runs the protocol checks of docs/protocol.md against a running business system and prints',
-  '  each with PASS, FAIL or SKIP and a reason; exits 0 when none failed, else NOT_CONFORMANT (8).',
+  '  each with PASS, FAIL, SKIP (could not run here) or N/A (an optional part the system does not',
+  '  announce) and a reason; exits 0 only when every check passed or was N/A, else NOT_CONFORMANT (8).',
   '  --config          the gateway configuration (default GRIDMARK_CONFIG): its grant key signs the',
   '                    grants the checks send, and its listen address gives the registry',
   '  --grant-key-file  instead: the grant key file (gridmark-grant-keys/1) or an Ed25519 private',
@@ -40,7 +41,7 @@ const USAGE = [
   '  --audience        the subgraph name, when the registry is not asked',
   '  --device          a device the system holds (repeat for more; two or more check more)',
   '  --registry        the registry API (else GRIDMARK_REGISTRY, else the configuration); without',
-  '                    one, the check of proofs against the ledger is skipped',
+  '                    one, the check of proofs against the ledger is skipped (and the run fails)',
   '  --unregistered-url  check a URL other than the one registered for --system-code; the grants',
   '                    the checks send are valid for that system for 30 s, so by default they go',
   '                    only to its registered URL',
@@ -138,7 +139,7 @@ function oneLine(text: string): string {
 
 function summary(report: ConformanceReport): string {
   const count = (status: string) => report.results.filter((r) => r.status === status).length;
-  return `${report.results.length} checks: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('SKIP')} skipped`;
+  return `${report.results.length} checks: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('SKIP')} skipped, ${count('N/A')} not applicable`;
 }
 
 async function check(args: readonly string[], io: CliIo): Promise<void> {
@@ -167,11 +168,20 @@ async function check(args: readonly string[], io: CliIo): Promise<void> {
     printReport(io, report);
     io.out(`\n${summary(report)}\n`);
   }
-  const failed = report.results.filter((r) => r.status === 'FAIL').map((r) => r.name);
-  if (failed.length > 0)
+  const named = (status: string) =>
+    report.results.filter((r) => r.status === status).map((r) => r.name);
+  const [failed, skipped] = [named('FAIL'), named('SKIP')];
+  if (failed.length > 0 || skipped.length > 0)
     throw new GridmarkError(
       'NOT_CONFORMANT',
-      `${failed.length} check(s) failed: ${failed.join(', ')}.`,
+      [
+        failed.length > 0 ? `${failed.length} check(s) failed: ${failed.join(', ')}.` : '',
+        skipped.length > 0
+          ? `${skipped.length} check(s) could not run, so conformance is not shown: ${skipped.join(', ')}.`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     );
 }
 
