@@ -15,12 +15,17 @@ export const SERVICE_HEAP_GROWING_PERCENT = 25;
  * a young generation of 4 MB semi-spaces instead of up to 16 MB (which V8 fixes at start), and
  * glibc's allocator kept to two arenas instead of up to eight per core, which the worker threads
  * and SQLite otherwise spread over. Together they took about 60 MB off a soaked gateway's
- * resident memory (the README's Performance section). An operator starting `gridmark serve`
- * sets the same with `NODE_OPTIONS=--max-semi-space-size=4 MALLOC_ARENA_MAX=2`.
+ * resident memory (the README's Performance section). glibc's mmap threshold is fixed at 128 KiB:
+ * left to itself glibc raises it after large buffers are freed (a large block's compression
+ * buffers, say), and later ones are then carved from the arenas and stay resident; fixed, every
+ * large buffer is mapped on its own and returned when freed. An operator starting `gridmark serve`
+ * sets the same with `NODE_OPTIONS=--max-semi-space-size=4 MALLOC_ARENA_MAX=2
+ * MALLOC_MMAP_THRESHOLD_=131072`.
  */
 export const SERVICE_NODE_ARGUMENTS: readonly string[] = ['--max-semi-space-size=4'];
 export const SERVICE_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
 };
 
 /**
