@@ -1,17 +1,10 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEVELOPMENT_OUTBOUND,
-  createGateway,
-  createRegistry,
-  openSqliteRegistryStore,
-  type Gateway,
-  type Registry,
-} from '../../gateway/index.js';
+import type { Registry } from '../../gateway/index.js';
 import { TEST_ADMIN as ADMIN, onboardEnterprise } from '../../gateway/testing/index.js';
-import { createLedger, type LedgerAdapter } from '../../ledger-adapter/index.js';
+import { startCheckedGateway } from '../support/checked-gateway.js';
 import { silentLogger } from '../../schema/index.js';
 import {
   createAnchorer,
@@ -55,34 +48,17 @@ export interface KitSystem extends RegisteredSystem {
 /** Starts the ledger, the registry and the gateway in a temporary directory. */
 export async function startConformanceNetwork(): Promise<ConformanceNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'gridmark-conformance-'));
-  const key = generateKeyPairSync('ed25519');
-  const ledger: LedgerAdapter = await createLedger({
-    kind: 'embedded',
-    path: join(dir, 'ledger.db'),
-  });
-  const registry = createRegistry({
-    store: openSqliteRegistryStore({ path: join(dir, 'registry.db') }),
-    outbound: DEVELOPMENT_OUTBOUND,
-    authorityPrefix: '88.1001',
-    ledger,
-  });
-  const gateway: Gateway = createGateway({
-    registry,
-    access: { ledger, signingKey: key.privateKey },
-    logger: silentLogger,
-  });
-  await gateway.start();
-  const url = await gateway.listen(0);
+  const { ledger, registry, gateway, url, signingKey } = await startCheckedGateway(dir);
   const grantKeyFile = join(dir, 'grant-key.pem');
-  writeFileSync(grantKeyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+  writeFileSync(grantKeyFile, signingKey.export({ type: 'pkcs8', format: 'pem' }), {
     mode: 0o600,
   });
   return {
     dir,
     registryUrl: new URL('/registry', url).toString(),
     registry,
-    signingKey: key.privateKey,
-    publicKey: key.publicKey,
+    signingKey,
+    publicKey: createPublicKey(signingKey),
     grantKeyFile,
     async stop() {
       await gateway.stop();
