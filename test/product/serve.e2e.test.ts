@@ -19,6 +19,7 @@ import {
   type RunningSubgraph,
 } from '../../subgraphs/index.js';
 import { readInitOutput, runGridmark, startServe, type ServeProcess } from './serve-process.js';
+import { openLifecycleApplication } from '../support/application-onboarding.js';
 
 /*
  * An operator's path from nothing to a verified query, with real processes: `gridmark init`, then
@@ -128,20 +129,10 @@ async function registerOverHttp(
     'mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered } }',
     { code, devices: [{ localCode: 'INV-1', kind: 'INVERTER' }] },
   );
-  const { registerApplication } = await admin.request<{
-    registerApplication: { application: { appId: string }; apiKey: string };
-  }>(
-    'mutation { registerApplication(name: "lifecycle", roles: ["om"]) { application { appId } apiKey } }',
-  );
-  appKey = registerApplication.apiKey;
-  const appId = registerApplication.application.appId;
-  await admin.request(
-    'mutation ($app: ID!, $codes: [ID!]!) { publishRule(appId: $app, function: "lifecycle", role: "om", fieldCodes: $codes) { txId } }',
-    { app: appId, codes: registerFields.map((f) => f.code) },
-  );
-  await admin.request(
-    'mutation ($app: ID!) { topUp(applicationId: $app, amountFen: 10000, paymentReference: "opening") { balanceFen } }',
-    { app: appId },
+  appKey = await openLifecycleApplication(
+    admin,
+    registerFields.map((f) => f.code),
+    10000,
   );
   return { code, apiKey: registerSystem.apiKey };
 }

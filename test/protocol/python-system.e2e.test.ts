@@ -12,6 +12,7 @@ import {
   startServe,
   type ServeProcess,
 } from '../product/serve-process.js';
+import { openLifecycleApplication } from '../support/application-onboarding.js';
 
 /*
  * A business system written in Python from the protocol document (subgraphs/examples/python-plant),
@@ -153,20 +154,10 @@ async function register(registryUrl: string): Promise<{ code: string; apiKey: st
     'mutation ($code: ID!, $devices: [DeviceInput!]!) { registerDevices(systemCode: $code, devices: $devices) { registered } }',
     { code, devices: SERIALS.map((localCode) => ({ localCode, kind: 'INVERTER' })) },
   );
-  const { registerApplication } = await admin.request<{
-    registerApplication: { application: { appId: string }; apiKey: string };
-  }>(
-    'mutation { registerApplication(name: "lifecycle", roles: ["om"]) { application { appId } apiKey } }',
-  );
-  appKey = registerApplication.apiKey;
-  const appId = registerApplication.application.appId;
-  await admin.request(
-    'mutation ($app: ID!, $codes: [ID!]!) { publishRule(appId: $app, function: "lifecycle", role: "om", fieldCodes: $codes) { txId } }',
-    { app: appId, codes: registerFields.map((f) => f.code) },
-  );
-  await admin.request(
-    'mutation ($app: ID!) { topUp(applicationId: $app, amountFen: 100000, paymentReference: "opening") { balanceFen } }',
-    { app: appId },
+  appKey = await openLifecycleApplication(
+    admin,
+    registerFields.map((f) => f.code),
+    100000,
   );
   return { code, apiKey: registerSystem.apiKey };
 }
